@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs RiskMonitor on this machine: InfluxDB (installed from Debian if missing, data under .run/), the server with
+# its embedded MQTT broker, and the demo city simulator. Ctrl-C stops everything this script started.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/lib.sh
+
+HTTP_PORT=${RM_HTTP_PORT:-8080}
+MQTT_PORT=${RM_MQTT_PORT:-1883}
+INFLUX_PORT=${RM_INFLUX_PORT:-8086}
+INFLUX_RPC_PORT=${RM_INFLUX_RPC_PORT:-8088}
+SIM_HTTP_PORT=${RM_SIM_HTTP_PORT:-8090}
+SIM_RATE=${RM_SIM_RATE:-200}
+RUN_DIR=${RM_RUN_DIR:-$PWD/.run}
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  say "stopping"
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill "${pids[i]}" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup INT TERM EXIT
+
+ensure_dotnet
+ensure_packages influxdb curl
+
+mkdir -p "$RUN_DIR/logs"
+say "starting InfluxDB on 127.0.0.1:$INFLUX_PORT (data in $RUN_DIR/influxdb)"
+write_influx_config "$RUN_DIR/influxdb" "$INFLUX_PORT" "$INFLUX_RPC_PORT"
+influxd -config "$RUN_DIR/influxdb/influxdb.conf" >"$RUN_DIR/logs/influxd.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$INFLUX_PORT/ping" 30 || die "InfluxDB did not start; see $RUN_DIR/logs/influxd.log"
+curl -fsS -XPOST "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "q=CREATE DATABASE riskmonitor" >/dev/null
+
+say "building (Release)"
+dotnet build RiskMonitor.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+say "starting the server (HTTP 127.0.0.1:$HTTP_PORT, MQTT 127.0.0.1:$MQTT_PORT)"
+export Urls="http://127.0.0.1:$HTTP_PORT" Mqtt__Port="$MQTT_PORT" Influx__Url="http://127.0.0.1:$INFLUX_PORT" \
+  Influx__SpoolDirectory="$RUN_DIR/spool" Registry__AssetsPath="$PWD/data/demo-city/assets.geojson"
+dotnet src/RiskMonitor.Server/bin/Release/net10.0/RiskMonitor.Server.dll >"$RUN_DIR/logs/server.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$HTTP_PORT/health/ready" 90 || die "the server did not become ready; see $RUN_DIR/logs/server.log"
+
+say "starting the demo city simulator ($SIM_RATE readings/s, scenarios on 127.0.0.1:$SIM_HTTP_PORT)"
+dotnet simulators/RiskMonitor.Simulator/bin/Release/net10.0/RiskMonitor.Simulator.dll run \
+  --assets data/demo-city/assets.geojson --host 127.0.0.1 --port "$MQTT_PORT" --rate "$SIM_RATE" --http-port "$SIM_HTTP_PORT" \
+  >"$RUN_DIR/logs/simulator.log" 2>&1 &
+pids+=($!)
+
+cat <<INFO
+
+  RiskMonitor is running.
+    API reference      http://127.0.0.1:$HTTP_PORT/api/reference
+    Current alerts     http://127.0.0.1:$HTTP_PORT/api/alerts
+    Ingestion stats    http://127.0.0.1:$HTTP_PORT/api/ingest/stats
+    SignalR hub        http://127.0.0.1:$HTTP_PORT/hubs/risk
+    MQTT broker        127.0.0.1:$MQTT_PORT   (topics rm/v1/{assetId}/telemetry|event|status)
+    InfluxDB           http://127.0.0.1:$INFLUX_PORT  (database riskmonitor, measurement telemetry)
+    Simulator          http://127.0.0.1:$SIM_HTTP_PORT/scenarios  (POST /scenarios/gas-leak?asset=gp-0001)
+  Logs in $RUN_DIR/logs. Ctrl-C stops everything.
+
+INFO
+wait -n "${pids[@]}" || true
+say "a process exited; see $RUN_DIR/logs"

@@ -1,0 +1,64 @@
+# Shared helpers for run.sh and test.sh. Sourced, not executed.
+
+say() { printf '\033[1;36m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Installs Debian packages that are missing; runs apt-get update at most once per call.
+ensure_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]} from Debian"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH)"
+}
+
+# Waits until a URL answers with 2xx, or fails after $2 seconds.
+wait_http() {
+  local url=$1 seconds=${2:-60} i
+  for ((i = 0; i < seconds * 5; i++)); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+# Writes an InfluxDB 1.x config with everything under $1, HTTP on 127.0.0.1:$2 and RPC on 127.0.0.1:$3.
+write_influx_config() {
+  local dir=$1 http_port=$2 rpc_port=$3
+  mkdir -p "$dir/meta" "$dir/data" "$dir/wal"
+  cat > "$dir/influxdb.conf" <<CONF
+reporting-enabled = false
+bind-address = "127.0.0.1:${rpc_port}"
+[meta]
+  dir = "${dir}/meta"
+[data]
+  dir = "${dir}/data"
+  wal-dir = "${dir}/wal"
+  query-log-enabled = false
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:${http_port}"
+  log-enabled = false
+[monitor]
+  store-enabled = false
+[continuous_queries]
+  enabled = false
+[[graphite]]
+  enabled = false
+[[collectd]]
+  enabled = false
+[[opentsdb]]
+  enabled = false
+[[udp]]
+  enabled = false
+CONF
+}

@@ -1,0 +1,113 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace RiskMonitor.Simulator.City;
+
+/// <summary>Writes the assets as a GeoJSON FeatureCollection the server's registry loader reads (DESIGN.md §3).</summary>
+internal static class CityGeoJson
+{
+    // Chinese names stay readable in the file and in diffs instead of becoming \uXXXX escapes.
+    private static readonly JsonWriterOptions FeatureOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>One feature per line: compact, yet a regenerated file diffs line by line in review.</summary>
+    public static byte[] ToUtf8(IReadOnlyList<GeneratedAsset> assets)
+    {
+        var output = new ArrayBufferWriter<byte>(assets.Count * 600);
+        Append(output, "{\"type\":\"FeatureCollection\",\"features\":[\n");
+        for (var k = 0; k < assets.Count; k++)
+        {
+            using (var writer = new Utf8JsonWriter(output, FeatureOptions))
+            {
+                WriteFeature(writer, assets[k]);
+            }
+
+            Append(output, k < assets.Count - 1 ? ",\n" : "\n");
+        }
+
+        Append(output, "]}\n");
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static void WriteFeature(Utf8JsonWriter w, GeneratedAsset a)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "Feature");
+        w.WriteString("id", a.Id);
+        w.WriteStartObject("geometry");
+        w.WriteString("type", a.IsLine ? "LineString" : "Point");
+        w.WriteStartArray("coordinates");
+        if (a.IsLine)
+        {
+            foreach (var position in a.Coordinates)
+            {
+                WritePosition(w, position);
+            }
+        }
+        else
+        {
+            w.WriteNumberValue(a.Coordinates[0].Lon);
+            w.WriteNumberValue(a.Coordinates[0].Lat);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+
+        w.WriteStartObject("properties");
+        w.WriteString("id", a.Id);
+        w.WriteString("kind", a.Kind);
+        w.WriteString("name", a.Name);
+        w.WriteString("industry", a.Industry);
+        w.WriteString("inherentLevel", a.InherentLevel);
+        if (a.HazardGrade is not null)
+        {
+            w.WriteString("hazardGrade", a.HazardGrade);
+        }
+
+        w.WriteString("ownerUnit", a.OwnerUnit);
+        w.WriteStartObject("responsible");
+        w.WriteString("name", a.Responsible.Name);
+        w.WriteString("phone", a.Responsible.Phone);
+        w.WriteEndObject();
+        w.WriteString("regionId", a.RegionId);
+        w.WriteNumber("reportingIntervalSeconds", a.ReportingIntervalSeconds);
+        if (a.LengthM is { } length)
+        {
+            w.WriteNumber("lengthM", length);
+        }
+
+        if (a.Material is not null)
+        {
+            w.WriteString("material", a.Material);
+        }
+
+        if (a.Building is not null)
+        {
+            w.WriteString("building", a.Building);
+        }
+
+        if (a.Floors is { } floors)
+        {
+            w.WriteNumber("floors", floors);
+        }
+
+        if (a.Substance is not null)
+        {
+            w.WriteString("substance", a.Substance);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WritePosition(Utf8JsonWriter w, GeoPosition position)
+    {
+        w.WriteStartArray();
+        w.WriteNumberValue(position.Lon);
+        w.WriteNumberValue(position.Lat);
+        w.WriteEndArray();
+    }
+
+    private static void Append(ArrayBufferWriter<byte> output, string text) => output.Write(Encoding.UTF8.GetBytes(text));
+}

@@ -1,0 +1,79 @@
+using RiskMonitor.Domain;
+using RiskMonitor.Domain.Alerts;
+
+namespace RiskMonitor.Contracts.Alerts;
+
+/// <summary>
+/// An alert as clients see it: the SignalR payload of <c>alertRaised</c>/<c>alertUpdated</c>/<c>alertCleared</c> and the
+/// REST representation (DESIGN.md §7). Times are UTC and serialize as RFC 3339 with milliseconds.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("rm.AlertView.v1")]
+public sealed record AlertView(
+    [property: Id(0)] string AlertId,
+    [property: Id(1)] string AssetId,
+    [property: Id(2)] string RuleId,
+    [property: Id(3)] WarningLevel Severity,
+    [property: Id(4)] WarningLevel Level,
+    [property: Id(5)] AlertState State,
+    [property: Id(6)] bool ConditionActive,
+    [property: Id(7)] string? Metric,
+    [property: Id(8)] double? Value,
+    [property: Id(9)] DateTimeOffset ReadingTime,
+    [property: Id(10)] DateTimeOffset RaisedAt,
+    [property: Id(11)] DateTimeOffset UpdatedAt,
+    [property: Id(12)] DateTimeOffset? ClearedAt,
+    [property: Id(13)] DateTimeOffset? RespondBy,
+    [property: Id(14)] string Message,
+    [property: Id(15)] string AssetName,
+    [property: Id(16)] string Kind,
+    [property: Id(17)] string Industry,
+    [property: Id(18)] string RegionId)
+{
+    public static AlertView From(Alert alert, AssetIdentity asset)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(asset);
+        return new(alert.AlertId, alert.AssetId, alert.RuleId, alert.Severity, alert.Level, alert.State,
+            alert.ConditionActive, alert.Metric, alert.Value, alert.ReadingTime, alert.RaisedAt, alert.UpdatedAt,
+            alert.ClearedAt, alert.RespondBy, alert.Message, asset.Name, asset.Kind, asset.Industry, asset.RegionId);
+    }
+
+    public Alert ToDomain() => new(AlertId, AssetId, RuleId, Severity, Level, State, ConditionActive, Metric, Value,
+        ReadingTime, RaisedAt, UpdatedAt, ClearedAt, RespondBy, Message);
+}
+
+/// <summary>The registry facts every alert and asset view repeats, so a client never needs a second lookup.</summary>
+[GenerateSerializer, Immutable, Alias("rm.AssetIdentity.v1")]
+public sealed record AssetIdentity(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string Industry,
+    [property: Id(3)] string RegionId);
+
+/// <summary>A handler's step on an alert.</summary>
+public enum AlertActionKind
+{
+    Acknowledge,
+    StartWork,
+    Resolve,
+    Close,
+}
+
+[GenerateSerializer, Immutable, Alias("rm.AlertAction.v1")]
+public sealed record AlertAction(
+    [property: Id(0)] string AlertId,
+    [property: Id(1)] AlertActionKind Kind,
+    [property: Id(2)] string Actor,
+    [property: Id(3)] string? Note);
+
+public enum AlertActionStatus
+{
+    Done,
+    UnknownAlert,
+    NotAllowed,
+}
+
+[GenerateSerializer, Immutable, Alias("rm.AlertActionResult.v1")]
+public sealed record AlertActionResult(
+    [property: Id(0)] AlertActionStatus Status,
+    [property: Id(1)] AlertView? Alert);

@@ -1,0 +1,24 @@
+using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Telemetry;
+
+namespace RiskMonitor.Contracts.Assets;
+
+/// <summary>One activation per registered asset, keyed by the asset id from the MQTT topic.</summary>
+[Alias("rm.IAssetGrain")]
+public interface IAssetGrain : IGrainWithStringKey
+{
+    [Alias("Ingest")]
+    ValueTask Ingest(TelemetryBatch batch);
+
+    [Alias("IngestEvent")]
+    ValueTask IngestEvent(DeviceEvent deviceEvent);
+
+    [Alias("SetStatus")]
+    ValueTask SetStatus(DeviceStatus status);
+
+    [Alias("GetView")]
+    ValueTask<AssetView> GetView();
+
+    [Alias("HandleAlert")]
+    ValueTask<AlertActionResult> HandleAlert(AlertAction action);
+}

@@ -1,0 +1,24 @@
+using System.Diagnostics.CodeAnalysis;
+using RiskMonitor.Domain.Assets;
+using RiskMonitor.Domain.Rules;
+
+namespace RiskMonitor.Contracts.Registry;
+
+/// <summary>The registered assets (imported from GeoJSON). Unknown asset ids are dead-lettered, never created.</summary>
+public interface IAssetRegistry
+{
+    int Count { get; }
+
+    IEnumerable<AssetDefinition> All { get; }
+
+    bool TryGet(string assetId, [NotNullWhen(true)] out AssetDefinition? asset);
+
+    /// <summary>Lookup by a slice of the topic, so the ingestion hot path allocates no string for the id.</summary>
+    bool TryGet(ReadOnlySpan<char> assetId, [NotNullWhen(true)] out AssetDefinition? asset);
+}
+
+/// <summary>The rules that apply to each asset: its kind's defaults plus any per-asset overrides.</summary>
+public interface IRuleCatalog
+{
+    RuleSet For(AssetDefinition asset);
+}

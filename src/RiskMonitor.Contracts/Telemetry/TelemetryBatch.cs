@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using RiskMonitor.Domain.Assets;
+
+namespace RiskMonitor.Contracts.Telemetry;
+
+/// <summary>One timestamped set of values from a device: one MQTT telemetry object, one InfluxDB point.</summary>
+[GenerateSerializer, Immutable, Alias("rm.TelemetrySample.v1")]
+public sealed record TelemetrySample(
+    [property: Id(0)] DateTimeOffset Timestamp,
+    [property: Id(1)] ImmutableArray<MetricValue> Values);
+
+/// <summary>The samples of one MQTT message for one asset, as handed from ingestion to the asset's grain.</summary>
+// Crosses silos and lands in grain storage, so the ids are a wire contract: add new ones, never reuse one.
+[GenerateSerializer, Immutable, Alias("rm.TelemetryBatch.v1")]
+public sealed record TelemetryBatch(
+    [property: Id(0)] ImmutableArray<TelemetrySample> Samples,
+    [property: Id(1)] DateTimeOffset ReceivedAt);
+
+/// <summary>A discrete device event (<c>rm/v1/{assetId}/event</c>); <see cref="Active"/> false clears it.</summary>
+[GenerateSerializer, Immutable, Alias("rm.DeviceEvent.v1")]
+public sealed record DeviceEvent(
+    [property: Id(0)] DateTimeOffset Timestamp,
+    [property: Id(1)] string Code,
+    [property: Id(2)] bool Active,
+    [property: Id(3)] string? DetailJson,
+    [property: Id(4)] DateTimeOffset ReceivedAt);
+
+/// <summary>The retained status of a device (<c>rm/v1/{assetId}/status</c>): <c>online</c> or <c>offline</c>.</summary>
+[GenerateSerializer, Immutable, Alias("rm.DeviceStatus.v1")]
+public sealed record DeviceStatus(
+    [property: Id(0)] bool Online,
+    [property: Id(1)] DateTimeOffset ReceivedAt);

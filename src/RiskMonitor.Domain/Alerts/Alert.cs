@@ -1,0 +1,47 @@
+namespace RiskMonitor.Domain.Alerts;
+
+/// <summary>Workflow states of an alert (DESIGN.md §6). The live condition is tracked apart, in <see cref="Alert.ConditionActive"/>.</summary>
+public enum AlertState
+{
+    Open,
+    Acknowledged,
+    InProgress,
+    Resolved,
+    Closed,
+}
+
+/// <summary>
+/// One alert: at most one per (asset, rule) is not closed at any time. Immutable; every change makes a new value so
+/// that a grain can hand it to the fan-out without copying.
+/// </summary>
+/// <param name="Severity">The worst level reached while the alert was open: an alert is upgraded, never quietly downgraded.</param>
+/// <param name="Level">The rule's live level now; <see cref="WarningLevel.None"/> once the condition has cleared.</param>
+public sealed record Alert(
+    string AlertId,
+    string AssetId,
+    string RuleId,
+    WarningLevel Severity,
+    WarningLevel Level,
+    AlertState State,
+    bool ConditionActive,
+    string? Metric,
+    double? Value,
+    DateTimeOffset ReadingTime,
+    DateTimeOffset RaisedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ClearedAt,
+    DateTimeOffset? RespondBy,
+    string Message)
+{
+    public bool IsClosed => State == AlertState.Closed;
+}
+
+/// <summary>What happened to an alert, which decides the SignalR message (<c>alertRaised</c>, <c>alertUpdated</c>, <c>alertCleared</c>).</summary>
+public enum AlertChangeKind
+{
+    Raised,
+    Updated,
+    Cleared,
+}
+
+public sealed record AlertChange(AlertChangeKind Kind, Alert Alert);

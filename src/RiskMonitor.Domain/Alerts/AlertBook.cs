@@ -1,0 +1,175 @@
+namespace RiskMonitor.Domain.Alerts;
+
+/// <summary>
+/// The alerts of one asset, keyed by rule: enforces "one alert per (asset, rule) that is not closed" (DESIGN.md §6).
+/// A worsening level upgrades the alert, a returning condition re-activates it, and only a person closes it.
+/// </summary>
+public sealed class AlertBook
+{
+    private readonly Dictionary<string, Alert> _byRule = new(StringComparer.Ordinal);
+
+    public AlertBook(string assetId)
+    {
+        AssetId = assetId;
+    }
+
+    public string AssetId { get; }
+
+    public IReadOnlyCollection<Alert> Alerts => _byRule.Values;
+
+    /// <summary>The highest live level over every rule: what the asset is warning about right now.</summary>
+    public WarningLevel ActiveLevel
+    {
+        get
+        {
+            var level = WarningLevel.None;
+            foreach (var alert in _byRule.Values)
+            {
+                if (alert.ConditionActive && alert.Level > level)
+                {
+                    level = alert.Level;
+                }
+            }
+
+            return level;
+        }
+    }
+
+    public bool IsActive(string ruleId) => _byRule.TryGetValue(ruleId, out var alert) && alert.ConditionActive;
+
+    /// <summary>Alert ids name their asset so that a handler's request finds the asset's grain without a lookup.</summary>
+    public static string NewAlertId(string assetId, string ruleId, DateTimeOffset raisedAt) =>
+        $"{assetId}~{ruleId}~{raisedAt.ToUnixTimeMilliseconds()}";
+
+    /// <summary>The asset id inside an alert id, or null when the id is not one of ours.</summary>
+    public static string? AssetIdOf(string alertId)
+    {
+        var end = alertId.IndexOf('~', StringComparison.Ordinal);
+        return end > 0 ? alertId[..end] : null;
+    }
+
+    public Alert? Find(string alertId) =>
+        AssetIdOf(alertId) == AssetId && alertId.Split('~') is [_, var ruleId, _] &&
+        _byRule.TryGetValue(ruleId, out var alert) && alert.AlertId == alertId
+            ? alert
+            : null;
+
+    /// <summary>Records a rule's new live level and returns what changed for the outside world, if anything.</summary>
+    public AlertChange? Apply(RuleObservation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        _byRule.TryGetValue(observation.RuleId, out var existing);
+
+        if (observation.Level == WarningLevel.None)
+        {
+            if (existing is not { ConditionActive: true })
+            {
+                return null;
+            }
+
+            return Store(AlertChangeKind.Cleared, existing with
+            {
+                ConditionActive = false,
+                Level = WarningLevel.None,
+                Value = observation.Value ?? existing.Value,
+                ReadingTime = observation.ReadingTime,
+                ClearedAt = observation.Now,
+                UpdatedAt = observation.Now,
+            });
+        }
+
+        if (existing is null)
+        {
+            return Store(AlertChangeKind.Raised, new Alert(
+                NewAlertId(AssetId, observation.RuleId, observation.Now),
+                AssetId,
+                observation.RuleId,
+                observation.Level,
+                observation.Level,
+                AlertState.Open,
+                ConditionActive: true,
+                observation.Metric,
+                observation.Value,
+                observation.ReadingTime,
+                RaisedAt: observation.Now,
+                UpdatedAt: observation.Now,
+                ClearedAt: null,
+                RespondBy: observation.Now + observation.ResponseDeadline,
+                observation.Message));
+        }
+
+        if (existing.ConditionActive && existing.Level == observation.Level)
+        {
+            return null; // same level, same alert: the common case for a steady condition
+        }
+
+        // Either a level change while active, or the condition came back before anyone closed the alert: the same
+        // alert carries on (re-opened if it had been resolved), so a returning leak is one case, not two.
+        return Store(AlertChangeKind.Updated, existing with
+        {
+            Level = observation.Level,
+            Severity = RiskLevels.Max(existing.Severity, observation.Level),
+            ConditionActive = true,
+            State = existing.State == AlertState.Resolved ? AlertState.Open : existing.State,
+            Metric = observation.Metric ?? existing.Metric,
+            Value = observation.Value ?? existing.Value,
+            ReadingTime = observation.ReadingTime,
+            ClearedAt = null,
+            UpdatedAt = observation.Now,
+            Message = observation.Message,
+        });
+    }
+
+    /// <summary>Applies a handler's workflow step; a closed alert leaves the book (its history is the ledger's job).</summary>
+    public (WorkflowOutcome Outcome, Alert? Alert) Handle(string alertId, Func<Alert, (WorkflowOutcome, Alert)> step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (Find(alertId) is not { } alert)
+        {
+            return (WorkflowOutcome.NotAllowed, null);
+        }
+
+        var (outcome, after) = step(alert);
+        if (outcome == WorkflowOutcome.Done)
+        {
+            if (after.IsClosed)
+            {
+                _byRule.Remove(after.RuleId);
+            }
+            else
+            {
+                _byRule[after.RuleId] = after;
+            }
+        }
+
+        return (outcome, after);
+    }
+
+    public void Restore(IEnumerable<Alert> alerts)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        _byRule.Clear();
+        foreach (var alert in alerts)
+        {
+            _byRule[alert.RuleId] = alert;
+        }
+    }
+
+    private AlertChange Store(AlertChangeKind kind, Alert alert)
+    {
+        _byRule[alert.RuleId] = alert;
+        return new AlertChange(kind, alert);
+    }
+}
+
+/// <summary>One rule's verdict at one moment, as the alert book consumes it.</summary>
+/// <param name="Now">Server time of the decision (raisedAt/updatedAt); <paramref name="ReadingTime"/> is the sample's own time.</param>
+public sealed record RuleObservation(
+    string RuleId,
+    WarningLevel Level,
+    string? Metric,
+    double? Value,
+    DateTimeOffset ReadingTime,
+    DateTimeOffset Now,
+    TimeSpan? ResponseDeadline,
+    string Message);

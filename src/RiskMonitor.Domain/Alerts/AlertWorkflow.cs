@@ -1,0 +1,35 @@
+namespace RiskMonitor.Domain.Alerts;
+
+public enum WorkflowOutcome
+{
+    Done,
+    NotAllowed,
+}
+
+/// <summary>
+/// The handling side of the alert state machine: open -> acknowledged -> in_progress -> resolved -> closed (销号).
+/// Resolving needs the condition gone; closing needs a resolved alert, so nothing is signed off while it still burns.
+/// </summary>
+public static class AlertWorkflow
+{
+    public static (WorkflowOutcome Outcome, Alert Alert) Acknowledge(Alert alert, DateTimeOffset now) =>
+        alert.State == AlertState.Open ? Move(alert, AlertState.Acknowledged, now) : (WorkflowOutcome.NotAllowed, alert);
+
+    public static (WorkflowOutcome Outcome, Alert Alert) StartWork(Alert alert, DateTimeOffset now) =>
+        alert.State is AlertState.Open or AlertState.Acknowledged
+            ? Move(alert, AlertState.InProgress, now)
+            : (WorkflowOutcome.NotAllowed, alert);
+
+    public static (WorkflowOutcome Outcome, Alert Alert) Resolve(Alert alert, DateTimeOffset now) =>
+        alert.State is AlertState.Open or AlertState.Acknowledged or AlertState.InProgress && !alert.ConditionActive
+            ? Move(alert, AlertState.Resolved, now)
+            : (WorkflowOutcome.NotAllowed, alert);
+
+    public static (WorkflowOutcome Outcome, Alert Alert) Close(Alert alert, DateTimeOffset now) =>
+        alert.State == AlertState.Resolved && !alert.ConditionActive
+            ? Move(alert, AlertState.Closed, now)
+            : (WorkflowOutcome.NotAllowed, alert);
+
+    private static (WorkflowOutcome, Alert) Move(Alert alert, AlertState to, DateTimeOffset now) =>
+        (WorkflowOutcome.Done, alert with { State = to, UpdatedAt = now });
+}

@@ -1,0 +1,29 @@
+namespace RiskMonitor.Domain.Rules;
+
+/// <summary>A threshold rule on one metric, e.g. <c>ch4_lel.high</c> on <c>ch4_lel</c>.</summary>
+public sealed record ThresholdRuleDefinition(string RuleId, string Metric, ThresholdLadder Ladder, string? Description = null);
+
+/// <summary>
+/// How a discrete device event maps to a warning level (DESIGN.md §4), with an optional response deadline
+/// (entrapment: rescuers on site within 30 min).
+/// </summary>
+public sealed record EventMapping(string Code, WarningLevel Level, TimeSpan? ResponseDeadline = null, string? Description = null)
+{
+    /// <summary>Each event code is its own rule, so an entrapment and a power loss are two alerts, not one.</summary>
+    public string RuleId => "event." + Code;
+}
+
+/// <summary>No data for <see cref="Intervals"/> reporting intervals raises an "offline" alert at <see cref="Level"/>.</summary>
+public sealed record OfflineRuleDefinition(TimeSpan ReportingInterval, int Intervals, WarningLevel Level)
+{
+    public const string RuleIdValue = "offline";
+
+    public TimeSpan Timeout => ReportingInterval * Intervals;
+}
+
+/// <summary>Every rule that applies to one asset: its kind's defaults merged with the asset's overrides.</summary>
+public sealed record RuleSet(
+    string Kind,
+    IReadOnlyList<ThresholdRuleDefinition> Thresholds,
+    IReadOnlyDictionary<string, EventMapping> Events,
+    OfflineRuleDefinition Offline);

@@ -1,0 +1,189 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Assets;
+using RiskMonitor.Contracts.Notifications;
+using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Contracts.Telemetry;
+using RiskMonitor.Domain;
+using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Domain.Assets;
+using RiskMonitor.Domain.Rules;
+using RiskMonitor.Storage.Influx;
+
+namespace RiskMonitor.Grains.Assets;
+
+/// <summary>
+/// One activation per registered asset. The grain owns identity, persistence, timing and messaging; every decision
+/// is made by the pure <see cref="AssetEvaluator"/> inside it.
+/// </summary>
+internal sealed class AssetGrain(
+    [PersistentState("asset", GrainStorage.Name)] IPersistentState<AssetGrainState> state,
+    IAssetRegistry registry,
+    IRuleCatalog rules,
+    IReadingWriter readings,
+    IRiskEventSink events,
+    TimeProvider time,
+    ILogger<AssetGrain> logger) : Grain, IAssetGrain
+{
+    private readonly List<AlertChange> _changes = [];
+    private AssetDefinition _asset = null!; // set in OnActivateAsync, before any call is delivered
+    private AssetIdentity _identity = null!; // idem
+    private AssetEvaluator _evaluator = null!; // idem
+    private IGrainTimer? _silenceTimer;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var id = this.GetPrimaryKeyString();
+        if (!registry.TryGet(id, out var asset))
+        {
+            // Ingestion never routes unknown assets here; reaching this is a bug or a stale registry.
+            throw new InvalidOperationException($"Asset '{id}' is not in the registry.");
+        }
+
+        _asset = asset;
+        _identity = new AssetIdentity(asset.Name, asset.Kind, asset.Industry, asset.RegionId);
+        _evaluator = AssetEvaluator.Restore(id, rules.For(asset), state.State.ToSnapshot(), time.GetUtcNow());
+
+        // Silence is checked once per reporting interval; cheap to rebuild, so a grain timer rather than a reminder.
+        // KeepAlive: a silent asset must stay active, or nobody would notice that it went silent.
+        var interval = _evaluator.Rules.Offline.ReportingInterval;
+        _silenceTimer = this.RegisterGrainTimer(
+            CheckSilenceAsync,
+            new GrainTimerCreationOptions { DueTime = interval, Period = interval, KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask Ingest(TelemetryBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var before = Summary();
+        var now = time.GetUtcNow();
+        foreach (var sample in batch.Samples)
+        {
+            _evaluator.ApplySample(sample.Timestamp, sample.Values.AsSpan(), now, _changes);
+            // Every accepted reading is stored, also the late ones the rules ignore.
+            await readings.WriteAsync(new ReadingPoint(_asset.Id, _asset.Kind, _asset.RegionId, sample.Timestamp, sample.Values));
+        }
+
+        await PublishAsync(before);
+    }
+
+    public async ValueTask IngestEvent(DeviceEvent deviceEvent)
+    {
+        ArgumentNullException.ThrowIfNull(deviceEvent);
+        var before = Summary();
+        if (!_evaluator.ApplyEvent(deviceEvent.Code, deviceEvent.Active, deviceEvent.Timestamp, time.GetUtcNow(), _changes))
+        {
+            AssetLog.UnknownEventCode(logger, _asset.Id, deviceEvent.Code);
+        }
+
+        await PublishAsync(before);
+    }
+
+    public async ValueTask SetStatus(DeviceStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var before = Summary();
+        _evaluator.ApplyStatus(status.Online, time.GetUtcNow(), _changes);
+        await PublishAsync(before);
+    }
+
+    public ValueTask<AssetView> GetView() => ValueTask.FromResult(View());
+
+    public async ValueTask<AlertActionResult> HandleAlert(AlertAction action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var now = time.GetUtcNow();
+        Func<Alert, (WorkflowOutcome, Alert)> step = action.Kind switch
+        {
+            AlertActionKind.Acknowledge => a => AlertWorkflow.Acknowledge(a, now),
+            AlertActionKind.StartWork => a => AlertWorkflow.StartWork(a, now),
+            AlertActionKind.Resolve => a => AlertWorkflow.Resolve(a, now),
+            AlertActionKind.Close => a => AlertWorkflow.Close(a, now),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, "Unknown alert action."),
+        };
+
+        var (outcome, alert) = _evaluator.Handle(action.AlertId, step);
+        if (alert is null)
+        {
+            return new AlertActionResult(AlertActionStatus.UnknownAlert, null);
+        }
+
+        var view = AlertView.From(alert, _identity);
+        if (outcome != WorkflowOutcome.Done)
+        {
+            return new AlertActionResult(AlertActionStatus.NotAllowed, view);
+        }
+
+        AssetLog.AlertHandled(logger, action.AlertId, action.Kind, action.Actor, alert.State);
+        await PersistAsync();
+        events.AlertChanged(AlertChangeKind.Updated, view);
+        return new AlertActionResult(AlertActionStatus.Done, view);
+    }
+
+    private async Task CheckSilenceAsync(CancellationToken cancellationToken)
+    {
+        var before = Summary();
+        _evaluator.CheckSilence(time.GetUtcNow(), _changes);
+        await PublishAsync(before);
+    }
+
+    private (WarningLevel Level, bool Online) Summary() => (_evaluator.Level, _evaluator.Online);
+
+    private async Task PublishAsync((WarningLevel Level, bool Online) before)
+    {
+        if (_changes.Count == 0)
+        {
+            return; // most batches change nothing, so skip the write and the fan-out
+        }
+
+        // Persist first: a change clients have seen must survive a restart of this activation.
+        await PersistAsync();
+        foreach (var change in _changes)
+        {
+            AssetLog.AlertChanged(logger, _asset.Id, change.Alert.RuleId, change.Kind, change.Alert.Level);
+            events.AlertChanged(change.Kind, AlertView.From(change.Alert, _identity));
+        }
+
+        _changes.Clear();
+        if (Summary() != before)
+        {
+            events.AssetChanged(View());
+        }
+    }
+
+    private Task PersistAsync()
+    {
+        state.State = AssetGrainState.From(_evaluator.Snapshot(), _identity);
+        return state.WriteStateAsync();
+    }
+
+    private AssetView View() => new(
+        _asset.Id,
+        _asset.Name,
+        _asset.Kind,
+        _asset.Industry,
+        _asset.RegionId,
+        _asset.InherentLevel,
+        _evaluator.Level,
+        RiskLevels.ColourOf(_asset.InherentLevel, _evaluator.Level),
+        _evaluator.Online,
+        _evaluator.LastSeen,
+        _evaluator.LastSampleAt,
+        _evaluator.Latest.ToImmutableDictionary(l => l.Key, l => new LatestReading(l.Value.Value, l.Value.At)),
+        [.. _evaluator.Alerts.Select(a => AlertView.From(a, _identity))]);
+}
+
+internal static partial class AssetLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Asset {AssetId} rule {RuleId}: alert {Change} at {Level}")]
+    public static partial void AlertChanged(ILogger logger, string assetId, string ruleId, AlertChangeKind change, WarningLevel level);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Asset {AssetId} sent event code {Code}, which its rules do not map")]
+    public static partial void UnknownEventCode(ILogger logger, string assetId, string code);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Alert {AlertId}: {Action} by {Actor}, now {State}")]
+    public static partial void AlertHandled(ILogger logger, string alertId, AlertActionKind action, string actor, AlertState state);
+}

@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts.Assets;
+using RiskMonitor.Contracts.Telemetry;
+
+namespace RiskMonitor.Ingestion.Dispatch;
+
+/// <summary>A parsed message on its way to its asset's grain.</summary>
+public readonly record struct DispatchItem(string AssetId, object Message);
+
+/// <summary>
+/// Hands parsed messages to asset grains. Messages are spread over lanes by asset, so one asset's messages arrive in
+/// order while many assets are served at once; each lane drains what has queued, merges consecutive telemetry of
+/// an asset into one grain call, and awaits the assets of the drain together, never one after another.
+/// Lanes are bounded: when grains fall behind, the broker's handler waits, which is MQTT back-pressure, not loss.
+/// </summary>
+public sealed class GrainDispatcher : BackgroundService
+{
+    private const int MaxDrain = 512;
+    private readonly Channel<DispatchItem>[] _lanes;
+    private readonly IGrainFactory _grains;
+    private readonly IngestionStats _stats;
+    private readonly DeadLetterStore _deadLetters;
+    private readonly TimeProvider _time;
+    private readonly ILogger<GrainDispatcher> _logger;
+    private readonly int _attempts;
+    private long _queued;
+
+    public GrainDispatcher(
+        IGrainFactory grains, IngestionStats stats, DeadLetterStore deadLetters, IOptions<MqttIngestionOptions> options,
+        TimeProvider time, ILogger<GrainDispatcher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _grains = grains;
+        _stats = stats;
+        _deadLetters = deadLetters;
+        _time = time;
+        _logger = logger;
+        _attempts = options.Value.DispatchAttempts;
+        _lanes = new Channel<DispatchItem>[options.Value.DispatchLanes];
+        for (var i = 0; i < _lanes.Length; i++)
+        {
+            _lanes[i] = Channel.CreateBounded<DispatchItem>(new BoundedChannelOptions(options.Value.LaneCapacity)
+            {
+                SingleReader = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+        }
+    }
+
+    /// <summary>Messages accepted but not yet handed to a grain.</summary>
+    public long Queued => Interlocked.Read(ref _queued);
+
+    public ValueTask EnqueueAsync(DispatchItem item, CancellationToken cancellationToken)
+    {
+        var lane = _lanes[(int)((uint)item.AssetId.GetHashCode() % (uint)_lanes.Length)];
+        Interlocked.Increment(ref _queued);
+        return lane.Writer.TryWrite(item) ? ValueTask.CompletedTask : lane.Writer.WriteAsync(item, cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop taking more, then let the lanes drain what they hold before the silo goes away.
+        foreach (var lane in _lanes)
+        {
+            lane.Writer.TryComplete();
+        }
+
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_lanes.Select(lane => Task.Run(() => RunLaneAsync(lane.Reader), CancellationToken.None)));
+
+    private async Task RunLaneAsync(ChannelReader<DispatchItem> reader)
+    {
+        var byAsset = new Dictionary<string, List<object>>(StringComparer.Ordinal);
+        var sends = new List<Task>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var drained = 0;
+            while (drained < MaxDrain && reader.TryRead(out var item))
+            {
+                drained++;
+                if (!byAsset.TryGetValue(item.AssetId, out var messages))
+                {
+                    byAsset[item.AssetId] = messages = [];
+                }
+
+                messages.Add(item.Message);
+            }
+
+            foreach (var (assetId, messages) in byAsset)
+            {
+                sends.Add(SendInOrderAsync(assetId, Merge(messages)));
+            }
+
+            await Task.WhenAll(sends).ConfigureAwait(false);
+            Interlocked.Add(ref _queued, -drained);
+            sends.Clear();
+            byAsset.Clear();
+        }
+    }
+
+    // Consecutive telemetry of one asset becomes one grain call; an event or status between them keeps its place.
+    private static List<object> Merge(List<object> messages)
+    {
+        if (messages.Count == 1)
+        {
+            return messages;
+        }
+
+        var merged = new List<object>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (message is TelemetryBatch next && merged.Count > 0 && merged[^1] is TelemetryBatch previous)
+            {
+                merged[^1] = new TelemetryBatch(previous.Samples.AddRange(next.Samples), next.ReceivedAt);
+            }
+            else
+            {
+                merged.Add(message);
+            }
+        }
+
+        return merged;
+    }
+
+    private async Task SendInOrderAsync(string assetId, List<object> messages)
+    {
+        var grain = _grains.GetGrain<IAssetGrain>(assetId);
+        foreach (var message in messages)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await (message switch
+                    {
+                        TelemetryBatch batch => grain.Ingest(batch),
+                        DeviceEvent deviceEvent => grain.IngestEvent(deviceEvent),
+                        DeviceStatus status => grain.SetStatus(status),
+                        _ => throw new InvalidOperationException($"Unexpected message {message.GetType()}"),
+                    }).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception ex) when (attempt < _attempts)
+                {
+                    IngestionLog.DispatchRetry(_logger, ex, assetId, attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), _time).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // Out of retries: the message is kept as a dead letter (re-serialised, since the raw bytes are
+                    // long gone) and counted, never silently dropped.
+                    var count = message is TelemetryBatch b ? b.Samples.Length : 1;
+                    _stats.Rejected(RejectReason.DispatchFailed, count);
+                    var json = JsonSerializer.SerializeToUtf8Bytes(message, message.GetType());
+                    _deadLetters.Add(Topics.For(assetId, "dispatch"), null, new(json), RejectReason.DispatchFailed, ex.Message, _time.GetUtcNow());
+                    IngestionLog.DispatchFailed(_logger, ex, assetId, count);
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using RiskMonitor.Ingestion.Broker;
+using RiskMonitor.Ingestion.Dispatch;
+using RiskMonitor.Ingestion.Parsing;
+
+namespace RiskMonitor.Ingestion;
+
+public static class IngestionHostingExtensions
+{
+    /// <summary>The embedded broker, the parsing pipeline and the dispatcher to grains.</summary>
+    public static IHostApplicationBuilder AddMqttIngestion(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        // ValidateOnStart makes a typo in appsettings fail at start-up rather than at the first message.
+        builder.Services.AddOptions<MqttIngestionOptions>().BindConfiguration(MqttIngestionOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IngestionStats>();
+        builder.Services.AddSingleton<DeadLetterStore>();
+        builder.Services.AddSingleton<MetricNameCache>(_ => new MetricNameCache());
+        builder.Services.AddSingleton<TelemetryParser>();
+        builder.Services.AddSingleton<GrainDispatcher>();
+        builder.Services.AddSingleton<IngestionPipeline>();
+        builder.Services.AddSingleton<EmbeddedMqttBroker>();
+        // The dispatcher starts before the broker and, hosted services stopping in reverse, stops after it.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GrainDispatcher>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
+        return builder;
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace RiskMonitor.Ingestion;
+
+internal static partial class IngestionLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "MQTT broker listening on {Address}:{Port}")]
+    public static partial void BrokerStarted(ILogger logger, string address, int port);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Rejected {Reason} on {Topic} from {ClientId}: {Detail}")]
+    public static partial void Rejected(ILogger logger, RejectReason reason, string topic, string? clientId, string detail);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Handing a message to asset {AssetId} failed (attempt {Attempt}); retrying")]
+    public static partial void DispatchRetry(ILogger logger, Exception exception, string assetId, int attempt);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Gave up handing {Count} reading(s) to asset {AssetId}; dead-lettered")]
+    public static partial void DispatchFailed(ILogger logger, Exception exception, string assetId, int count);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Unexpected error while ingesting {Topic}; message dead-lettered")]
+    public static partial void IngestError(ILogger logger, Exception exception, string topic);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "MQTT broker stopped")]
+    public static partial void BrokerStopped(ILogger logger);
+}

@@ -1,0 +1,135 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Contracts.Telemetry;
+using RiskMonitor.Ingestion.Dispatch;
+using RiskMonitor.Ingestion.Parsing;
+
+namespace RiskMonitor.Ingestion;
+
+/// <summary>
+/// The thin MQTT edge: validates topic and payload, parses, counts and dead-letters what is bad, and queues what is
+/// good for the asset's grain. Never throws: bad input must not stall or crash the broker.
+/// </summary>
+public sealed class IngestionPipeline(
+    IAssetRegistry registry,
+    TelemetryParser parser,
+    GrainDispatcher dispatcher,
+    IngestionStats stats,
+    DeadLetterStore deadLetters,
+    IOptions<MqttIngestionOptions> options,
+    TimeProvider time,
+    ILogger<IngestionPipeline> logger)
+{
+    private readonly MqttIngestionOptions _options = options.Value;
+
+    public async ValueTask AcceptAsync(string topic, ReadOnlySequence<byte> payload, string? clientId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        var receivedAt = time.GetUtcNow();
+        stats.MessageReceived();
+        try
+        {
+            if (!TopicParser.TryParse(topic, out var idRange, out var channel, out var topicProblem))
+            {
+                Reject(topicProblem, "topic is not rm/v1/{assetId}/{telemetry|event|status|position}");
+                return;
+            }
+
+            if (payload.Length > _options.MaxPayloadBytes)
+            {
+                Reject(RejectReason.Oversized, $"{payload.Length} bytes > {_options.MaxPayloadBytes}");
+                return;
+            }
+
+            if (!registry.TryGet(topic.AsSpan()[idRange], out var asset))
+            {
+                Reject(RejectReason.UnknownAsset, "asset is not in the registry");
+                return;
+            }
+
+            switch (channel)
+            {
+                case Channel.Telemetry:
+                    await AcceptTelemetryAsync(asset.Id, cancellationToken).ConfigureAwait(false);
+                    break;
+                case Channel.Event:
+                    if (EventParser.TryParse(payload, receivedAt, _options.MaxFutureSkew, out var deviceEvent, out var eventProblem))
+                    {
+                        stats.EventAccepted();
+                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, deviceEvent!), cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        Reject(eventProblem.Reason, eventProblem.Detail);
+                    }
+
+                    break;
+                case Channel.Status:
+                    if (payload.IsEmpty)
+                    {
+                        return; // an empty retained message only deletes the retained status: nothing to do
+                    }
+
+                    if (StatusParser.TryParse(payload, out var online))
+                    {
+                        stats.StatusAccepted();
+                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, new DeviceStatus(online, receivedAt)), cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        Reject(RejectReason.InvalidStatus, "status is neither online nor offline");
+                    }
+
+                    break;
+                default:
+                    Reject(RejectReason.UnsupportedChannel, "hazmat vehicle positions are not processed yet");
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw; // the broker is shutting down
+        }
+        catch (Exception ex)
+        {
+            IngestionLog.IngestError(logger, ex, topic);
+            Reject(RejectReason.InvalidJson, "unexpected error: " + ex.Message);
+        }
+
+        async ValueTask AcceptTelemetryAsync(string assetId, CancellationToken ct)
+        {
+            var result = parser.Parse(payload, receivedAt, _options.MaxFutureSkew);
+            if (result.Problems is { } problems)
+            {
+                foreach (var problem in problems)
+                {
+                    stats.Rejected(problem.Reason);
+                }
+
+                // One dead letter per message, naming its first problem; the counters above carry every one.
+                deadLetters.Add(topic, clientId, payload, problems[0].Reason, Describe(problems), receivedAt);
+                IngestionLog.Rejected(logger, problems[0].Reason, topic, clientId, problems[0].Detail);
+            }
+
+            if (!result.Samples.IsDefaultOrEmpty)
+            {
+                stats.ReadingsAccepted(result.Samples.Length);
+                await dispatcher.EnqueueAsync(new DispatchItem(assetId, new TelemetryBatch(result.Samples, receivedAt)), ct).ConfigureAwait(false);
+            }
+        }
+
+        void Reject(RejectReason reason, string detail)
+        {
+            stats.Rejected(reason);
+            deadLetters.Add(topic, clientId, payload, reason, detail, receivedAt);
+            IngestionLog.Rejected(logger, reason, topic, clientId, detail);
+        }
+    }
+
+    private static string Describe(IReadOnlyList<ParseProblem> problems) =>
+        problems.Count == 1
+            ? problems[0].Detail
+            : $"{problems.Count} problems: " + string.Join("; ", problems.Take(5).Select(p => $"{IngestionStats.ReasonName(p.Reason)}: {p.Detail}"));
+}

@@ -1,0 +1,56 @@
+namespace RiskMonitor.Ingestion;
+
+/// <summary>Why input was refused. Each is counted and shown under its snake_case name in the API and metrics.</summary>
+public enum RejectReason
+{
+    /// <summary>Not <c>rm/v1/{assetId}/{channel}</c>.</summary>
+    InvalidTopic,
+
+    /// <summary>The asset id segment is not <c>[A-Za-z0-9._-]{1,64}</c>.</summary>
+    InvalidAssetId,
+
+    /// <summary>A well-formed id that the registry does not know; assets are never created from traffic.</summary>
+    UnknownAsset,
+
+    /// <summary>A channel other than telemetry, event, status, position.</summary>
+    UnknownChannel,
+
+    /// <summary>A valid channel this version does not process yet (hazmat vehicle positions).</summary>
+    UnsupportedChannel,
+
+    /// <summary>Payload larger than the configured limit (64 KiB).</summary>
+    Oversized,
+
+    /// <summary>Not JSON, or JSON cut off.</summary>
+    InvalidJson,
+
+    /// <summary>JSON of the wrong shape: a string where a number belongs, values not an object, and so on.</summary>
+    WrongType,
+
+    /// <summary>NaN, Infinity or a number too large for a double.</summary>
+    NonFiniteValue,
+
+    /// <summary>A sample without any value.</summary>
+    MissingValues,
+
+    /// <summary>An empty batch <c>[]</c>.</summary>
+    EmptyBatch,
+
+    /// <summary><c>ts</c> neither unix milliseconds nor RFC 3339 with an offset.</summary>
+    InvalidTimestamp,
+
+    /// <summary><c>ts</c> more than the allowed skew in the future.</summary>
+    FutureTimestamp,
+
+    /// <summary>A metric name outside <c>[A-Za-z0-9_.-]{1,64}</c>.</summary>
+    InvalidMetricName,
+
+    /// <summary>A status payload other than <c>online</c>/<c>offline</c>.</summary>
+    InvalidStatus,
+
+    /// <summary>An event without a valid code or with a non-boolean <c>active</c>.</summary>
+    InvalidEvent,
+
+    /// <summary>The asset's grain could not take the message after every retry.</summary>
+    DispatchFailed,
+}

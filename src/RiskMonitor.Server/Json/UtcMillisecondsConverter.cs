@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace RiskMonitor.Server.Json;
+
+/// <summary>
+/// DESIGN.md §7: every time is RFC 3339 UTC with milliseconds (<c>2026-11-24T12:00:00.123Z</c>), whatever offset the
+/// value carries, so clients can compare strings and never guess a zone.
+/// </summary>
+public sealed class UtcMillisecondsConverter : JsonConverter<DateTimeOffset>
+{
+    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.GetDateTimeOffset();
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Span<char> buffer = stackalloc char[24];
+        value.UtcDateTime.TryFormat(buffer, out var written, Format, CultureInfo.InvariantCulture);
+        writer.WriteStringValue(buffer[..written]);
+    }
+}
+
+public static class RiskMonitorJson
+{
+    /// <summary>One JSON shape for REST and SignalR: camelCase members, snake_case enum values (<c>in_progress</c>, <c>red</c>).</summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DictionaryKeyPolicy = null; // metric names and reason names are data, not members: keep them as sent
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new UtcMillisecondsConverter());
+    }
+}

@@ -1,0 +1,4 @@
+using RiskMonitor.Server;
+
+var app = RiskMonitorApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RiskMonitor.Server;
+
+/// <summary>Where the asset registry and the rules come from; paths so that a test or a load run can bring its own.</summary>
+public sealed class RegistryOptions
+{
+    public const string SectionName = "Registry";
+
+    /// <summary>GeoJSON FeatureCollection of assets. Relative paths are tried against the working directory, then the app folder.</summary>
+    [Required] public string AssetsPath { get; set; } = "data/demo-city/assets.geojson";
+
+    /// <summary>The rule file (docs/rules.md).</summary>
+    [Required] public string RulesPath { get; set; } = "config/rules.json";
+
+    public static string Resolve(string path, string contentRoot)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        string[] candidates = [Path.GetFullPath(path), Path.Combine(contentRoot, path), Path.Combine(AppContext.BaseDirectory, path)];
+        return candidates.FirstOrDefault(File.Exists) ?? candidates[0];
+    }
+}

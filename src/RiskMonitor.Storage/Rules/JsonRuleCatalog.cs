@@ -1,0 +1,185 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Domain;
+using RiskMonitor.Domain.Assets;
+using RiskMonitor.Domain.Rules;
+using RiskMonitor.Storage.Registry;
+
+namespace RiskMonitor.Storage.Rules;
+
+/// <summary>
+/// Rules per asset kind with per-asset overrides, read from a JSON file (format: docs/rules.md). Built once and
+/// immutable, so grains on any thread share it.
+/// </summary>
+public sealed class JsonRuleCatalog : IRuleCatalog
+{
+    /// <summary>The kind whose rules apply to a kind the file does not name (generic assets: offline detection only).</summary>
+    public const string FallbackKind = "*";
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    private readonly Dictionary<string, RuleSet> _byKind;
+    private readonly Dictionary<string, AssetRules> _assetOverrides;
+    private readonly OfflineDefaults _offline;
+
+    private JsonRuleCatalog(Dictionary<string, RuleSet> byKind, Dictionary<string, AssetRules> assetOverrides, OfflineDefaults offline)
+    {
+        _byKind = byKind;
+        _assetOverrides = assetOverrides;
+        _offline = offline;
+    }
+
+    public IEnumerable<string> Kinds => _byKind.Keys;
+
+    public RuleSet For(AssetDefinition asset)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        var kindRules = _byKind.TryGetValue(asset.Kind, out var rules) ? rules : _byKind[FallbackKind];
+        var offline = asset.ReportingInterval is { } interval
+            ? kindRules.Offline with { ReportingInterval = interval }
+            : kindRules.Offline;
+
+        if (!_assetOverrides.TryGetValue(asset.Id, out var overrides))
+        {
+            return offline == kindRules.Offline ? kindRules : kindRules with { Offline = offline };
+        }
+
+        // An override replaces a kind rule with the same id and adds any new one.
+        var thresholds = kindRules.Thresholds.ToDictionary(t => t.RuleId, StringComparer.Ordinal);
+        foreach (var rule in overrides.Thresholds ?? [])
+        {
+            var built = BuildThreshold(rule, $"assets.{asset.Id}");
+            thresholds[built.RuleId] = built;
+        }
+
+        var events = new Dictionary<string, EventMapping>(kindRules.Events, StringComparer.Ordinal);
+        foreach (var (code, mapping) in overrides.Events ?? [])
+        {
+            events[code] = BuildEvent(code, mapping);
+        }
+
+        return kindRules with { Thresholds = [.. thresholds.Values], Events = events, Offline = offline };
+    }
+
+    public static JsonRuleCatalog Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new RegistryException($"Rule file '{Path.GetFullPath(path)}' does not exist. Set Rules:Path to a rule file.");
+        }
+
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static JsonRuleCatalog Parse(string json, string sourceName)
+    {
+        RuleFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<RuleFile>(json, Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new RegistryException($"Rule file '{sourceName}' is not valid: {ex.Message}");
+        }
+
+        if (file?.Kinds is not { Count: > 0 })
+        {
+            throw new RegistryException($"Rule file '{sourceName}' defines no kinds.");
+        }
+
+        try
+        {
+            var offline = file.Offline ?? new OfflineDefaults();
+            var byKind = new Dictionary<string, RuleSet>(StringComparer.Ordinal);
+            foreach (var (kind, rules) in file.Kinds)
+            {
+                byKind[kind] = BuildKind(kind, rules, offline);
+            }
+
+            byKind.TryAdd(FallbackKind, BuildKind(FallbackKind, new KindRules(), offline));
+            return new JsonRuleCatalog(byKind, file.Assets ?? [], offline);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new RegistryException($"Rule file '{sourceName}': {ex.Message}");
+        }
+    }
+
+    private static RuleSet BuildKind(string kind, KindRules rules, OfflineDefaults offline)
+    {
+        var interval = TimeSpan.FromSeconds(rules.ReportingIntervalSeconds ?? offline.DefaultReportingIntervalSeconds);
+        return new RuleSet(
+            kind,
+            [.. (rules.Thresholds ?? []).Select(t => BuildThreshold(t, $"kinds.{kind}"))],
+            (rules.Events ?? []).ToDictionary(e => e.Key, e => BuildEvent(e.Key, e.Value), StringComparer.Ordinal),
+            new OfflineRuleDefinition(interval, rules.OfflineAfterIntervals ?? offline.Intervals, offline.Level));
+    }
+
+    private static ThresholdRuleDefinition BuildThreshold(ThresholdRuleFile rule, string where)
+    {
+        if (string.IsNullOrWhiteSpace(rule.Metric))
+        {
+            throw new ArgumentException($"{where}: a threshold rule needs a metric.");
+        }
+
+        if (rule.Levels is not { Count: > 0 })
+        {
+            throw new ArgumentException($"{where}.{rule.Metric}: a threshold rule needs levels.");
+        }
+
+        var ruleId = rule.RuleId ?? $"{rule.Metric}.{(rule.Direction == ThresholdDirection.Above ? "high" : "low")}";
+        var confirm = (rule.ConfirmSeconds ?? []).ToDictionary(c => c.Key, c => TimeSpan.FromSeconds(c.Value));
+        foreach (var level in rule.Levels.Keys)
+        {
+            // Unless the file says otherwise, red raises at once and lower levels after 10 s (DESIGN.md §4).
+            confirm.TryAdd(level, level == WarningLevel.Red ? TimeSpan.Zero : TimeSpan.FromSeconds(10));
+        }
+
+        var ladder = new ThresholdLadder(rule.Direction, rule.Levels, rule.ClearRatio ?? 0.9, confirm);
+        return new ThresholdRuleDefinition(ruleId, rule.Metric, ladder, rule.Description);
+    }
+
+    private static EventMapping BuildEvent(string code, EventRuleFile mapping) =>
+        mapping.Level == WarningLevel.None
+            ? throw new ArgumentException($"event '{code}' needs a level (blue|yellow|orange|red).")
+            : new EventMapping(
+                code,
+                mapping.Level,
+                mapping.ResponseMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null,
+                mapping.Description);
+
+    private sealed record RuleFile(
+        OfflineDefaults? Offline,
+        Dictionary<string, KindRules>? Kinds,
+        Dictionary<string, AssetRules>? Assets);
+
+    private sealed record OfflineDefaults(int Intervals = 3, WarningLevel Level = WarningLevel.Blue, double DefaultReportingIntervalSeconds = 60);
+
+    private sealed record KindRules(
+        double? ReportingIntervalSeconds = null,
+        int? OfflineAfterIntervals = null,
+        List<ThresholdRuleFile>? Thresholds = null,
+        Dictionary<string, EventRuleFile>? Events = null);
+
+    private sealed record AssetRules(List<ThresholdRuleFile>? Thresholds, Dictionary<string, EventRuleFile>? Events);
+
+    private sealed record ThresholdRuleFile(
+        string? RuleId,
+        string Metric,
+        ThresholdDirection Direction,
+        Dictionary<WarningLevel, double> Levels,
+        double? ClearRatio,
+        Dictionary<WarningLevel, double>? ConfirmSeconds,
+        string? Description,
+        string? Source);
+
+    private sealed record EventRuleFile(WarningLevel Level, double? ResponseMinutes, string? Description, string? Source);
+}
