@@ -17,20 +17,20 @@ internal static class MalformedPayloads
     {
         var ts = now.ToUnixTimeMilliseconds();
         var telemetry = Topics.Telemetry(knownAssetId);
-        var valid = $$"""{"ts":{{ts}},"values":{"ch4_lel":0.8}}""";
+        var valid = $$$"""{"ts":{{{ts}}},"values":{"ch4_lel":0.8}}""";
         return
         [
-            Message(telemetry, $$"""{"ts":{{ts}},"values":{"ch4_lel":0.8""", knownAssetId, "invalid JSON (cut off)"),
-            Message(telemetry, $$"""{"ts":{{ts}},"values":{"ch4_lel":"high"}}""", knownAssetId, "wrong type (string value)"),
-            Message(telemetry, $$"""{"ts":{{ts}},"values":{"ch4_lel":NaN}}""", knownAssetId, "NaN as a bare token"),
-            Message(telemetry, $$"""{"ts":{{ts}},"values":{"ch4_lel":Infinity}}""", knownAssetId, "Infinity as a bare token"),
-            Message(telemetry, $$"""{"ts":{{ts}},"values":{"ch4_lel":1e999}}""", knownAssetId, "number too large for a double (1e999)"),
+            Message(telemetry, $$$"""{"ts":{{{ts}}},"values":{"ch4_lel":0.8""", knownAssetId, "invalid JSON (cut off)"),
+            Message(telemetry, $$$"""{"ts":{{{ts}}},"values":{"ch4_lel":"high"}}""", knownAssetId, "wrong type (string value)"),
+            Message(telemetry, $$$"""{"ts":{{{ts}}},"values":{"ch4_lel":NaN}}""", knownAssetId, "NaN as a bare token"),
+            Message(telemetry, $$$"""{"ts":{{{ts}}},"values":{"ch4_lel":Infinity}}""", knownAssetId, "Infinity as a bare token"),
+            Message(telemetry, $$$"""{"ts":{{{ts}}},"values":{"ch4_lel":1e999}}""", knownAssetId, "number too large for a double (1e999)"),
             new OutboundMessage(telemetry, Oversized(now), false, true, knownAssetId, "oversized (> 64 KiB batch of valid readings)"),
             Message(Topics.Telemetry(UnknownAssetId), valid, knownAssetId, "unknown asset id"),
             Message(Topics.Telemetry(InvalidAssetId), valid, knownAssetId, "invalid asset id (space and '!')"),
             Message(Topics.Telemetry(new string('x', 65)), valid, knownAssetId, "asset id longer than 64 characters"),
             Message($"{Topics.Prefix}{knownAssetId}/whatever", valid, knownAssetId, "unknown channel"),
-            Message(telemetry, $$"""{"ts":{{now.AddMinutes(10).ToUnixTimeMilliseconds()}},"values":{"ch4_lel":0.8}}""", knownAssetId, "timestamp 10 minutes in the future"),
+            Message(telemetry, $$$"""{"ts":{{{now.AddMinutes(10).ToUnixTimeMilliseconds()}}},"values":{"ch4_lel":0.8}}""", knownAssetId, "timestamp 10 minutes in the future"),
             Message(telemetry, "[]", knownAssetId, "empty batch"),
         ];
     }

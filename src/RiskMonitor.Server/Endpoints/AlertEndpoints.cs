@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Registry;
@@ -45,20 +44,20 @@ public static class AlertEndpoints
         return TypedResults.Ok(new AlertPage(matches.Count, [.. matches.Take(Math.Clamp(limit, 1, 10_000))]));
     }
 
-    private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>>> Get(string alertId, IAssetRegistry registry, IGrainFactory grains)
+    private static async Task<Results<Ok<AlertView>, ProblemHttpResult>> Get(string alertId, IAssetRegistry registry, IGrainFactory grains)
     {
         if (AlertBook.AssetIdOf(alertId) is not { } assetId || !registry.TryGet(assetId, out _))
         {
-            return TypedResults.NotFound(Problems.NotFound("Unknown alert", $"No alert '{alertId}'."));
+            return Problems.NotFound("Unknown alert", $"No alert '{alertId}'.");
         }
 
         var view = await grains.GetGrain<IAssetGrain>(assetId).GetView();
         return view.Alerts.FirstOrDefault(a => a.AlertId == alertId) is { } alert
             ? TypedResults.Ok(alert)
-            : TypedResults.NotFound(Problems.NotFound("Unknown alert", $"No open alert '{alertId}' (it may have been closed)."));
+            : Problems.NotFound("Unknown alert", $"No open alert '{alertId}' (it may have been closed).");
     }
 
-    private static async Task<Results<Ok<AlertView>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> Handle(
+    private static async Task<Results<Ok<AlertView>, ValidationProblem, ProblemHttpResult>> Handle(
         string alertId, AlertActionKind kind, AlertActionRequest request, IGrainFactory grains)
     {
         // Every step is an audited act by a named person, so an anonymous one is refused.
@@ -85,18 +84,18 @@ public static class AlertEndpoints
 
         if (AlertBook.AssetIdOf(alertId) is not { } assetId)
         {
-            return TypedResults.NotFound(Problems.NotFound("Unknown alert", $"No alert '{alertId}'."));
+            return Problems.NotFound("Unknown alert", $"No alert '{alertId}'.");
         }
 
         var result = await grains.GetGrain<IAssetGrain>(assetId).HandleAlert(new AlertAction(alertId, kind, request.Actor!, request.Note));
         return result.Status switch
         {
             AlertActionStatus.Done => TypedResults.Ok(result.Alert!),
-            AlertActionStatus.UnknownAlert => TypedResults.NotFound(Problems.NotFound("Unknown alert", $"No open alert '{alertId}'.")),
-            _ => TypedResults.Conflict(Problems.Conflict(
+            AlertActionStatus.UnknownAlert => Problems.NotFound("Unknown alert", $"No open alert '{alertId}'."),
+            _ => Problems.Conflict(
                 "Step not allowed",
                 $"Cannot {kind} alert '{alertId}' in state {result.Alert?.State} (condition active: {result.Alert?.ConditionActive}). " +
-                "Resolve needs the condition gone; close needs a resolved alert.")),
+                "Resolve needs the condition gone; close needs a resolved alert."),
         };
     }
 }

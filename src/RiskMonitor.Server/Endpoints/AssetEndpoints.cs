@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
@@ -47,11 +46,11 @@ public static class AssetEndpoints
         return TypedResults.Ok(new AssetPage(matches.Count, offset, [.. matches.Skip(offset).Take(limit)]));
     }
 
-    private static async Task<Results<Ok<AssetView>, NotFound<ProblemDetails>>> Get(string assetId, IAssetRegistry registry, IGrainFactory grains)
+    private static async Task<Results<Ok<AssetView>, ProblemHttpResult>> Get(string assetId, IAssetRegistry registry, IGrainFactory grains)
     {
         if (!registry.TryGet(assetId, out _))
         {
-            return TypedResults.NotFound(Problems.NotFound("Unknown asset", $"No asset '{assetId}' in the registry."));
+            return Problems.NotFound("Unknown asset", $"No asset '{assetId}' in the registry.");
         }
 
         return TypedResults.Ok(await grains.GetGrain<IAssetGrain>(assetId).GetView());

@@ -1,13 +1,13 @@
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace RiskMonitor.Server.Endpoints;
 
-/// <summary>RFC 7807 problem details built the same way everywhere.</summary>
+/// <summary>RFC 7807 problem responses (<c>application/problem+json</c>) built the same way everywhere.</summary>
 internal static class Problems
 {
-    public static ProblemDetails NotFound(string title, string detail) =>
-        new() { Status = StatusCodes.Status404NotFound, Title = title, Detail = detail, Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5" };
+    public static ProblemHttpResult NotFound(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);
 
-    public static ProblemDetails Conflict(string title, string detail) =>
-        new() { Status = StatusCodes.Status409Conflict, Title = title, Detail = detail, Type = "https://tools.ietf.org/html/rfc9110#section-15.5.10" };
+    public static ProblemHttpResult Conflict(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: title);
 }

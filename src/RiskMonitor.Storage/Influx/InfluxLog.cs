@@ -70,4 +70,8 @@ internal static partial class InfluxLog
     [LoggerMessage(EventId = 3017, Level = LogLevel.Debug,
         Message = "Reading of asset {AssetId} has no finite value; nothing to store")]
     public static partial void Skipped(ILogger logger, string assetId);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning,
+        Message = "InfluxDB refused to create database {Database} ({Reason}); not asking again. Create it by hand, or set Influx:CreateDatabase to false")]
+    public static partial void CreateDatabaseRefused(ILogger logger, string database, string reason);
 }

@@ -75,7 +75,10 @@ public sealed class InfluxOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>V1 only: issue <c>CREATE DATABASE</c> at start, retrying in the background until InfluxDB answers.</summary>
+    /// <summary>
+    /// V1 only: issue <c>CREATE DATABASE</c> at start, retrying in the background until InfluxDB answers. Turn it off
+    /// against InfluxDB 2.x/3.x through the V1 API, where the database (bucket mapping) is made by other means.
+    /// </summary>
     public bool CreateDatabase { get; set; } = true;
 
     /// <summary>A write that takes longer counts as failed, and its batch goes to the spool.</summary>

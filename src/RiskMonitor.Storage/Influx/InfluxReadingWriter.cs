@@ -89,9 +89,6 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
                 : null;
     }
 
-    /// <summary>The spool directory once started (tests look into it).</summary>
-    internal InfluxSpool? Spool => _spool;
-
     public ValueTask WriteAsync(ReadingPoint point, CancellationToken cancellationToken = default)
     {
         var line = LineProtocol.Encode(point, _options.Measurement);
@@ -159,27 +156,27 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
     /// </summary>
     public void Start()
     {
+        // Held throughout, so a StopAsync racing with Start sees either nothing started or every loop.
         lock (_lifecycle)
         {
             if (_spool is not null || _stopping is not null)
             {
                 return;
             }
-            _spool = InfluxSpool.Open(_options.SpoolDirectory, _options.MaxSpoolBytes, _options.MaxRejectedBytes);
-        }
+            var spool = InfluxSpool.Open(_options.SpoolDirectory, _options.MaxSpoolBytes, _options.MaxRejectedBytes);
+            _spool = spool;
+            InfluxLog.Started(_logger, _options.Url, _options.ApiVersion, spool.Directory);
+            var (files, bytes, points) = spool.Totals;
+            if (files > 0)
+            {
+                InfluxLog.SpoolFoundAtStart(_logger, files, points, bytes);
+            }
 
-        var spool = _spool;
-        InfluxLog.Started(_logger, _options.Url, _options.ApiVersion, spool.Directory);
-        var (files, bytes, points) = spool.Totals;
-        if (files > 0)
-        {
-            InfluxLog.SpoolFoundAtStart(_logger, files, points, bytes);
+            var createDatabase = _options is { ApiVersion: InfluxApiVersion.V1, CreateDatabase: true }
+                ? Task.Run(EnsureDatabaseAsync)
+                : Task.CompletedTask;
+            _loops = [Task.Run(() => DrainAsync(spool)), Task.Run(() => ReplayAsync(spool)), createDatabase];
         }
-
-        var createDatabase = _options is { ApiVersion: InfluxApiVersion.V1, CreateDatabase: true }
-            ? Task.Run(EnsureDatabaseAsync)
-            : Task.CompletedTask;
-        _loops = [Task.Run(() => DrainAsync(spool)), Task.Run(() => ReplayAsync(spool)), createDatabase];
     }
 
     /// <summary>
@@ -473,10 +470,15 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         {
             while (true)
             {
-                var failure = await TryCreateDatabaseAsync(stopping);
+                var (failure, retry) = await TryCreateDatabaseAsync(stopping);
                 if (failure is null)
                 {
                     InfluxLog.DatabaseReady(_logger, _options.Database);
+                    return;
+                }
+                if (!retry)
+                {
+                    InfluxLog.CreateDatabaseRefused(_logger, _options.Database, failure);
                     return;
                 }
                 var delay = Backoff(++attempt, _options.RetryBaseDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
@@ -490,8 +492,8 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         }
     }
 
-    /// <returns>Null on success, else why not.</returns>
-    private async Task<string?> TryCreateDatabaseAsync(CancellationToken stopping)
+    /// <returns>Null on success, else why not, and whether trying again later can help.</returns>
+    private async Task<(string? Failure, bool Retry)> TryCreateDatabaseAsync(CancellationToken stopping)
     {
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
@@ -507,18 +509,21 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
             var text = await response.Content.ReadAsStringAsync(linked.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return $"HTTP {(int)response.StatusCode}: {ErrorText(text)}";
+                // InfluxDB answered and said no (no permission, or a 2.x/3.x without CREATE DATABASE): asking again
+                // will not change that. Writes then show whether the database is there.
+                var status = (int)response.StatusCode;
+                return ($"HTTP {status}: {ErrorText(text)}", status is >= 500 or 408 or 429);
             }
             // InfluxQL reports a failed statement inside a 200 answer.
-            return text.Contains("\"error\"", StringComparison.Ordinal) ? ErrorText(text) : null;
+            return text.Contains("\"error\"", StringComparison.Ordinal) ? (ErrorText(text), false) : (null, false);
         }
         catch (HttpRequestException exception)
         {
-            return exception.Message;
+            return (exception.Message, true);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            return $"no answer within {_options.RequestTimeout}";
+            return ($"no answer within {_options.RequestTimeout}", true);
         }
     }
 

@@ -1,0 +1,63 @@
+using RiskMonitor.Simulator.Scenarios;
+
+namespace RiskMonitor.Simulator.Cli;
+
+/// <summary>
+/// Options of the <c>run</c> command. They come from the command line only (see <see cref="CommandLine"/>): a demo
+/// or load script passes everything explicitly, and a repeatable <c>--scenario</c> does not map onto configuration keys.
+/// </summary>
+internal sealed class SimulatorOptions
+{
+    public const string DefaultAssetsPath = "data/demo-city/assets.geojson";
+
+    public string AssetsPath { get; set; } = DefaultAssetsPath;
+
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 1883;
+
+    /// <summary>MQTT connections, each acting as one gateway for a share of the assets.</summary>
+    public int Clients { get; set; } = 4;
+
+    /// <summary>Total readings per second across all assets; 0 keeps each asset at its own reporting interval.</summary>
+    public double RatePerSecond { get; set; } = 200;
+
+    /// <summary>Readings per telemetry message; above 1 the payload is a JSON array.</summary>
+    public int Batch { get; set; } = 1;
+
+    public int Qos { get; set; }
+
+    public int? AssetsLimit { get; set; }
+
+    /// <summary>Port of the loopback HTTP control endpoint; 0 turns it off.</summary>
+    public int HttpPort { get; set; } = 8090;
+
+    public List<ScenarioRequest> Scenarios { get; } = [];
+
+    public TimeSpan EntrapmentDuration { get; set; } = ScenarioSettings.Default.EntrapmentDuration;
+
+    public TimeSpan SilentDuration { get; set; } = ScenarioSettings.Default.SilentDuration;
+
+    public bool SilentPublishesStatus { get; set; }
+
+    /// <summary>On a clean stop, publish retained <c>offline</c> for every asset, standing in for per-device wills.</summary>
+    public bool OfflineOnExit { get; set; } = true;
+
+    public int Seed { get; set; } = 42;
+
+    public string ClientIdPrefix { get; set; } = $"rm-sim-{Environment.ProcessId}";
+
+    public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public bool Verbose { get; set; }
+
+    public ScenarioSettings ScenarioSettings => new(EntrapmentDuration, SilentDuration, SilentPublishesStatus);
+}
+
+/// <summary>Options of the <c>generate-city</c> command.</summary>
+internal sealed class GenerateCityOptions
+{
+    public string OutputPath { get; set; } = SimulatorOptions.DefaultAssetsPath;
+
+    public int Seed { get; set; } = City.CityGenerator.DefaultSeed;
+}

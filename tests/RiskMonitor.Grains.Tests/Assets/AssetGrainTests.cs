@@ -1,0 +1,143 @@
+using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Assets;
+using RiskMonitor.Contracts.Telemetry;
+using RiskMonitor.Domain;
+using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Domain.Assets;
+
+namespace RiskMonitor.Grains.Tests.Assets;
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
+
+// Every test uses its own asset ids, so they share one cluster and one fake clock without interfering.
+[Collection(ClusterCollection.Name)]
+public sealed class AssetGrainTests(ClusterFixture fixture)
+{
+    private IAssetGrain Asset(string id) => fixture.Cluster.Client.GetGrain<IAssetGrain>(id);
+
+    private TelemetryBatch Methane(double lel, DateTimeOffset at) =>
+        new([new TelemetrySample(at, [new MetricValue("ch4_lel", lel), new MetricValue("pressure_kpa", 310)])], fixture.Time.GetUtcNow());
+
+    [Fact]
+    public async Task A_red_methane_reading_shows_on_the_asset_at_once()
+    {
+        var asset = Asset("gp-001");
+
+        await asset.Ingest(Methane(55, fixture.Time.GetUtcNow()));
+
+        var view = await asset.GetView();
+        Assert.Equal(WarningLevel.Red, view.Level);
+        Assert.Equal(RiskColour.Red, view.Colour);
+        Assert.Equal(55, view.Latest["ch4_lel"].Value);
+        var (kind, alert) = Assert.Single(fixture.Events.AlertsFor("gp-001"));
+        Assert.Equal(AlertChangeKind.Raised, kind);
+        Assert.Equal("ch4_lel.high", alert.RuleId);
+        Assert.Equal("Test gp-001", alert.AssetName);
+        Assert.Equal(WarningLevel.Red, Assert.Single(fixture.Events.AssetsFor("gp-001")).Level);
+    }
+
+    [Fact]
+    public async Task Every_reading_is_handed_to_the_writer_with_its_tags_even_when_late()
+    {
+        var asset = Asset("gp-002");
+        var now = fixture.Time.GetUtcNow();
+
+        await asset.Ingest(Methane(1, now));
+        await asset.Ingest(Methane(2, now.AddSeconds(-30)));
+
+        var points = fixture.Readings.PointsFor("gp-002");
+        Assert.Equal(2, points.Count);
+        Assert.All(points, p => Assert.Equal(("gas_pipeline", "d-test"), (p.Kind, p.RegionId)));
+    }
+
+    [Fact]
+    public async Task A_leak_ramp_raises_upgrades_and_clears_one_alert()
+    {
+        var asset = Asset("gp-003");
+        var start = fixture.Time.GetUtcNow();
+
+        foreach (var (lel, second) in new[] { (12.0, 0), (12, 10), (30, 20), (30, 30), (60, 31), (1, 40) })
+        {
+            await asset.Ingest(Methane(lel, start.AddSeconds(second)));
+        }
+
+        var changes = fixture.Events.AlertsFor("gp-003");
+        Assert.Equal(
+            [AlertChangeKind.Raised, AlertChangeKind.Updated, AlertChangeKind.Updated, AlertChangeKind.Cleared],
+            changes.Select(c => c.Kind));
+        Assert.Single(changes.Select(c => c.Alert.AlertId).Distinct());
+        Assert.Equal(WarningLevel.Red, changes[^1].Alert.Severity);
+        Assert.False(changes[^1].Alert.ConditionActive);
+    }
+
+    [Fact]
+    public async Task An_entrapment_event_raises_red_with_a_response_deadline()
+    {
+        var asset = Asset("el-001");
+        var now = fixture.Time.GetUtcNow();
+
+        await asset.IngestEvent(new DeviceEvent(now, "entrapment", true, """{"floor":7}""", now));
+
+        var (_, alert) = Assert.Single(fixture.Events.AlertsFor("el-001"));
+        Assert.Equal(WarningLevel.Red, alert.Severity);
+        Assert.Equal(now.AddMinutes(30), alert.RespondBy);
+    }
+
+    [Fact]
+    public async Task An_alert_is_handled_through_to_closing()
+    {
+        var asset = Asset("gp-004");
+        var now = fixture.Time.GetUtcNow();
+        await asset.Ingest(Methane(60, now));
+        var alertId = (await asset.GetView()).Alerts.Single().AlertId;
+
+        var early = await asset.HandleAlert(new AlertAction(alertId, AlertActionKind.Resolve, "li.wei", "vented"));
+        var ack = await asset.HandleAlert(new AlertAction(alertId, AlertActionKind.Acknowledge, "li.wei", null));
+        await asset.Ingest(Methane(1, now.AddSeconds(5)));
+        var resolved = await asset.HandleAlert(new AlertAction(alertId, AlertActionKind.Resolve, "li.wei", "valve replaced"));
+        var closed = await asset.HandleAlert(new AlertAction(alertId, AlertActionKind.Close, "zhang.min", "verified on site"));
+
+        Assert.Equal(AlertActionStatus.NotAllowed, early.Status);
+        Assert.Equal(AlertState.Acknowledged, ack.Alert!.State);
+        Assert.Equal(AlertState.Resolved, resolved.Alert!.State);
+        Assert.Equal(AlertState.Closed, closed.Alert!.State);
+        Assert.Empty((await asset.GetView()).Alerts);
+    }
+
+    [Fact]
+    public async Task An_unknown_alert_id_is_reported_as_such()
+    {
+        var result = await Asset("gp-005").HandleAlert(new AlertAction("gp-005~ch4_lel.high~1", AlertActionKind.Acknowledge, "li.wei", null));
+
+        Assert.Equal(AlertActionStatus.UnknownAlert, result.Status);
+    }
+}
+
+// Advancing the clock would let other assets' silence timers fire, so this test has a cluster of its own.
+public sealed class AssetSilenceTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task A_silent_asset_goes_offline_after_three_reporting_intervals()
+    {
+        var asset = fixture.Cluster.Client.GetGrain<IAssetGrain>("gp-006");
+        var now = fixture.Time.GetUtcNow();
+        await asset.Ingest(new TelemetryBatch([new TelemetrySample(now, [new MetricValue("ch4_lel", 1)])], now));
+
+        // The silence timer runs on the injected clock: step it forward and give the timer a moment to run.
+        for (var step = 0; step < 60 && fixture.Events.AlertsFor("gp-006").Count == 0; step++)
+        {
+            fixture.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        var (kind, alert) = Assert.Single(fixture.Events.AlertsFor("gp-006"));
+        Assert.Equal(AlertChangeKind.Raised, kind);
+        Assert.Equal("offline", alert.RuleId);
+        Assert.True(fixture.Time.GetUtcNow() - now >= TimeSpan.FromSeconds(15));
+        Assert.False((await asset.GetView()).Online);
+    }
+}
