@@ -12,13 +12,18 @@ internal static class TestRules
         ThresholdDirection.Above,
         new Dictionary<WarningLevel, double>
         {
-            [WarningLevel.Blue] = 5, [WarningLevel.Yellow] = 10, [WarningLevel.Orange] = 25, [WarningLevel.Red] = 50,
+            [WarningLevel.Blue] = 5,
+            [WarningLevel.Yellow] = 10,
+            [WarningLevel.Orange] = 25,
+            [WarningLevel.Red] = 50,
         },
         clearRatio: 0.9,
         new Dictionary<WarningLevel, TimeSpan>
         {
-            [WarningLevel.Blue] = TimeSpan.FromSeconds(10), [WarningLevel.Yellow] = TimeSpan.FromSeconds(10),
-            [WarningLevel.Orange] = TimeSpan.FromSeconds(10), [WarningLevel.Red] = TimeSpan.Zero,
+            [WarningLevel.Blue] = TimeSpan.FromSeconds(10),
+            [WarningLevel.Yellow] = TimeSpan.FromSeconds(10),
+            [WarningLevel.Orange] = TimeSpan.FromSeconds(10),
+            [WarningLevel.Red] = TimeSpan.Zero,
         });
 
     public static ThresholdRuleDefinition Methane() => new("ch4_lel.high", "ch4_lel", MethaneLadder());

@@ -80,9 +80,9 @@ internal sealed class TestRegistry : IAssetRegistry, IRuleCatalog
 
     public RuleSet For(AssetDefinition asset) => asset.Kind == "elevator"
         ? new RuleSet("elevator", [], new Dictionary<string, EventMapping>
-            {
-                ["entrapment"] = new("entrapment", WarningLevel.Red, TimeSpan.FromMinutes(30)),
-            }, new OfflineRuleDefinition(TimeSpan.FromSeconds(10), 3, WarningLevel.Blue))
+        {
+            ["entrapment"] = new("entrapment", WarningLevel.Red, TimeSpan.FromMinutes(30)),
+        }, new OfflineRuleDefinition(TimeSpan.FromSeconds(10), 3, WarningLevel.Blue))
         : new RuleSet("gas_pipeline", [new ThresholdRuleDefinition("ch4_lel.high", "ch4_lel", new ThresholdLadder(
                 ThresholdDirection.Above,
                 new Dictionary<WarningLevel, double> { [WarningLevel.Blue] = 5, [WarningLevel.Yellow] = 10, [WarningLevel.Orange] = 25, [WarningLevel.Red] = 50 },

@@ -15,6 +15,11 @@ internal static class Payloads
     public static ReadOnlySequence<byte> Segmented(byte[] bytes, params int[] cuts)
     {
         var bounds = cuts.Append(0).Append(bytes.Length).Distinct().Order().ToArray();
+        if (bounds.Length < 2)
+        {
+            return new ReadOnlySequence<byte>(bytes); // nothing to cut
+        }
+
         var first = new Segment(bytes[bounds[0]..bounds[1]], 0);
         var last = first;
         for (var i = 1; i < bounds.Length - 1; i++)

@@ -144,8 +144,13 @@ internal static class TestCity
                 geometry = new { type = "LineString", coordinates = new[] { new[] { 120.10 + (i * 0.001), 30.20 }, new[] { 120.10 + (i * 0.001), 30.21 } } },
                 properties = new
                 {
-                    id = $"gp-t-{i:000}", kind = "gas_pipeline", name = $"测试管段{i}", industry = "gas", inherentLevel = "blue",
-                    regionId = i % 2 == 0 ? "d-east" : "d-west", reportingIntervalSeconds = 60,
+                    id = $"gp-t-{i:000}",
+                    kind = "gas_pipeline",
+                    name = $"测试管段{i}",
+                    industry = "gas",
+                    inherentLevel = "blue",
+                    regionId = i % 2 == 0 ? "d-east" : "d-west",
+                    reportingIntervalSeconds = 60,
                 },
             });
         }

@@ -256,7 +256,7 @@ internal sealed class ScenarioEngine
         else if (!Fits(definition, asset))
         {
             return new(ScenarioOutcomeKind.WrongKind,
-                $"{definition.Name} applies to {KindsText(definition)}; '{asset.Id}' is a {asset.Kind}.");
+                $"{definition.Name} applies to {KindsText(definition)}; '{asset.Id}' is of kind {asset.Kind}.");
         }
         else if (definition.Name != ScenarioCatalog.Malformed && IsBusy(asset.Id, definition.Name))
         {

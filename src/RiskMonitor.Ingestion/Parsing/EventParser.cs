@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using RiskMonitor.Contracts.Telemetry;
 
 namespace RiskMonitor.Ingestion.Parsing;
@@ -16,6 +17,14 @@ public static class EventParser
     {
         deviceEvent = null;
         problem = default;
+        // JSON text is UTF-8 (RFC 8259). JsonDocument does not check bytes it never decodes, but GetString and
+        // GetRawText throw on them later, so such a payload is refused here as invalid JSON.
+        if (!Utf8.IsValid(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()))
+        {
+            problem = new ParseProblem(RejectReason.InvalidJson, "payload is not valid UTF-8");
+            return false;
+        }
+
         JsonDocument document;
         try
         {

@@ -14,15 +14,16 @@ namespace RiskMonitor.Ingestion.Parsing;
 public sealed class TelemetryParser(MetricNameCache names)
 {
     private const int MaxRawNameBytes = MetricNameCache.MaxNameBytes * 6; // room for \uXXXX escapes
+    private const int MaxRawTimestampBytes = 42 * 6; // the longest string Utf8JsonReader.TryGetDateTimeOffset reads
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
 
-    [ThreadStatic] private static List<MetricValue>? t_values;
-    [ThreadStatic] private static List<TelemetrySample>? t_samples;
+    [ThreadStatic] private static List<MetricValue>? _threadValues;
+    [ThreadStatic] private static List<TelemetrySample>? _threadSamples;
 
     public TelemetryParseResult Parse(ReadOnlySequence<byte> payload, DateTimeOffset receivedAt, TimeSpan maxFutureSkew)
     {
-        var samples = t_samples ??= [];
+        var samples = _threadSamples ??= [];
         samples.Clear();
         var problems = new ProblemList();
         var reader = new Utf8JsonReader(payload, ReaderOptions);
@@ -73,6 +74,11 @@ public sealed class TelemetryParser(MetricNameCache names)
         {
             return TelemetryParseResult.Fatal(RejectReason.InvalidJson, ex.Message);
         }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+        {
+            // The reader checks UTF-8 only in what it decodes (metric names), and throws this rather than a JsonException.
+            return TelemetryParseResult.Fatal(RejectReason.InvalidJson, "payload is not valid UTF-8");
+        }
 
         return new TelemetryParseResult([.. samples], problems.Items);
     }
@@ -80,7 +86,7 @@ public sealed class TelemetryParser(MetricNameCache names)
     private void ParseSample(
         ref Utf8JsonReader reader, DateTimeOffset receivedAt, TimeSpan maxFutureSkew, List<TelemetrySample> samples, ref ProblemList problems)
     {
-        var values = t_values ??= [];
+        var values = _threadValues ??= [];
         values.Clear();
         DateTimeOffset? timestamp = null;
         var timestampProblem = false;
@@ -197,8 +203,26 @@ public sealed class TelemetryParser(MetricNameCache names)
                 : reader.TryGetDouble(out var fractional) && Timestamps.TryFromUnixMilliseconds(fractional, out timestamp);
         }
 
-        if (reader.TokenType != JsonTokenType.String || reader.HasValueSequence ||
-            !Timestamps.HasExplicitOffset(reader.ValueSpan) || !reader.TryGetDateTimeOffset(out var parsed))
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        // A string cut by a segment boundary of the payload comes as a ValueSequence, and must read like a whole one.
+        Span<byte> copy = stackalloc byte[MaxRawTimestampBytes];
+        var text = reader.ValueSpan;
+        if (reader.HasValueSequence)
+        {
+            if (reader.ValueSequence.Length > copy.Length)
+            {
+                return false;
+            }
+
+            reader.ValueSequence.CopyTo(copy);
+            text = copy[..(int)reader.ValueSequence.Length];
+        }
+
+        if (!Timestamps.HasExplicitOffset(text) || !reader.TryGetDateTimeOffset(out var parsed))
         {
             return false;
         }

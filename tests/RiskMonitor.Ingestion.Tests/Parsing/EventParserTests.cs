@@ -254,6 +254,17 @@ public sealed class EventParserTests
         }
     }
 
+    [Theory]
+    [InlineData("{\"code\": \"\\uD800\"}")]
+    [InlineData("{\"code\": \"entrapment\", \"ts\": \"2026-11-24T11:59:59\\uD800Z\"}")]
+    [InlineData("{\"code\": \"entrapment\", \"detail\": {\"\\uD800\": \"\\uDC00\"}}")]
+    public void Escaped_lone_surrogates_never_throw(string payload)
+    {
+        var ok = TryParse(payload, out var deviceEvent, out var problem);
+
+        Assert.Equal("x", $"{ok} {problem.Reason} {deviceEvent?.DetailJson}");
+    }
+
     [Fact]
     public void An_event_split_across_segments_parses_like_the_contiguous_event()
     {

@@ -57,7 +57,7 @@ public sealed class MetricNameCacheTests
 
         Assert.Equal(names, first);
         Assert.Equal(names, second);
-        Assert.Equal(16, names.Count(n => ReferenceEquals(first[Array.IndexOf(names, n)], second[Array.IndexOf(names, n)])));
+        Assert.Equal(16, Enumerable.Range(0, names.Length).Count(i => ReferenceEquals(first[i], second[i])));
     }
 
     [Theory]

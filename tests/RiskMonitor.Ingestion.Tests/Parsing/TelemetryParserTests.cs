@@ -83,6 +83,29 @@ public sealed class TelemetryParserTests
         Assert.Equal([RejectReason.InvalidJson], Reasons(result));
     }
 
+    [Fact]
+    public void A_metric_name_that_is_not_utf8_refuses_the_message_as_invalid_json()
+    {
+        byte[] payload = [.. "{\"values\":{\"ch4_lel\":1,\"pres"u8, 0xFF, .. "sure\":2}}"u8];
+
+        var result = _parser.Parse(Payloads.Of(payload), ReceivedAt, MaxFutureSkew);
+
+        Assert.Empty(result.Samples);
+        Assert.Equal([RejectReason.InvalidJson], Reasons(result));
+    }
+
+    [Theory]
+    [InlineData("{\"values\":{\"\\uD800\":1}}")]
+    [InlineData("{\"values\":{\"a\\uDC00b\":1}}")]
+    [InlineData("{\"ts\":\"2026-11-24T11:59:59\\uD800Z\",\"values\":{\"a\":1}}")]
+    public void Escaped_lone_surrogates_never_throw(string payload)
+    {
+        var result = Parse(payload);
+
+        Assert.Empty(result.Samples);
+        Assert.Equal("x", string.Join(",", Reasons(result)));
+    }
+
     // ---- wrong shapes ----
 
     [Theory]

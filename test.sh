@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test project against real services (the tests start their own InfluxDB on free loopback ports) and
+# ends with one line: "tests: N passed, N failed, N skipped". Exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+source scripts/lib.sh
+
+ensure_dotnet
+ensure_packages influxdb curl
+
+results=${RM_TEST_RESULTS:-$PWD/TestResults}
+rm -rf "$results"
+mkdir -p "$results"
+
+say "checking formatting (dotnet format --verify-no-changes)"
+format_failed=0
+dotnet format RiskMonitor.sln --verify-no-changes -v quiet || { format_failed=1; echo "formatting differs: run 'dotnet format RiskMonitor.sln'" >&2; }
+
+say "building (Release)"
+if ! dotnet build RiskMonitor.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
+  echo "tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+passed=0 failed=0 skipped=0 crashed=0
+for project in $(find tests -name '*.Tests.csproj' | sort); do
+  name=$(basename "$project" .csproj)
+  say "testing $name"
+  if ! dotnet test --project "$project" -c Release --no-build --report-xunit-trx --results-directory "$results/$name"; then
+    exit_failed=1
+  else
+    exit_failed=0
+  fi
+  trx=$(find "$results/$name" -name '*.trx' 2>/dev/null | head -1)
+  if [ -z "$trx" ]; then
+    crashed=$((crashed + 1))
+    echo "$name produced no results (crashed before reporting)" >&2
+    continue
+  fi
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  p=$(get passed) f=$(( $(get failed) + $(get error) + $(get timeout) + $(get aborted) )) s=$(get notExecuted)
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  # A runner that failed without a failed test (a crash in a fixture, say) still counts as a failure.
+  if [ "$exit_failed" -eq 1 ] && [ "$f" -eq 0 ]; then crashed=$((crashed + 1)); fi
+done
+
+failed=$((failed + crashed + format_failed))
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
