@@ -36,7 +36,7 @@ public static class EventParser
             return false;
         }
 
-        using (document)
+        try
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -46,7 +46,7 @@ public static class EventParser
             }
 
             if (!root.TryGetProperty("code", out var codeElement) || codeElement.ValueKind != JsonValueKind.String ||
-                codeElement.GetString() is not { } code || !IsValidCode(code))
+                TryGetString(codeElement) is not { } code || !IsValidCode(code))
             {
                 problem = new ParseProblem(RejectReason.InvalidEvent, "code must be a string of [a-z0-9_]{1,64}");
                 return false;
@@ -84,6 +84,16 @@ public static class EventParser
             deviceEvent = new DeviceEvent(at, code, active, detail, receivedAt);
             return true;
         }
+        catch (InvalidOperationException)
+        {
+            // TryGetProperty unescapes member names to compare them, and throws on an escaped lone surrogate ("\uD800").
+            problem = new ParseProblem(RejectReason.InvalidJson, "a member name escapes a lone surrogate");
+            return false;
+        }
+        finally
+        {
+            document.Dispose();
+        }
     }
 
     private static bool IsValidCode(string code) =>
@@ -98,11 +108,38 @@ public static class EventParser
                 return element.TryGetInt64(out var ms)
                     ? Timestamps.TryFromUnixMilliseconds(ms, out timestamp)
                     : element.TryGetDouble(out var fractional) && Timestamps.TryFromUnixMilliseconds(fractional, out timestamp);
-            case JsonValueKind.String when Timestamps.HasExplicitOffset(element.GetString()) && element.TryGetDateTimeOffset(out var parsed):
+            case JsonValueKind.String when Timestamps.HasExplicitOffset(TryGetString(element)) && TryGetDateTimeOffset(element, out var parsed):
                 timestamp = parsed.ToUniversalTime();
                 return true;
             default:
                 return false;
+        }
+    }
+
+    // GetString and TryGetDateTimeOffset throw InvalidOperationException on an escaped lone surrogate ("\uD800"):
+    // valid JSON, but never a valid code or time.
+    private static string? TryGetString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool TryGetDateTimeOffset(JsonElement element, out DateTimeOffset value)
+    {
+        try
+        {
+            return element.TryGetDateTimeOffset(out value);
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
         }
     }
 }

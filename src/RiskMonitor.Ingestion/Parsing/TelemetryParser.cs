@@ -74,11 +74,6 @@ public sealed class TelemetryParser(MetricNameCache names)
         {
             return TelemetryParseResult.Fatal(RejectReason.InvalidJson, ex.Message);
         }
-        catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
-        {
-            // The reader checks UTF-8 only in what it decodes (metric names), and throws this rather than a JsonException.
-            return TelemetryParseResult.Fatal(RejectReason.InvalidJson, "payload is not valid UTF-8");
-        }
 
         return new TelemetryParseResult([.. samples], problems.Items);
     }
@@ -95,7 +90,7 @@ public sealed class TelemetryParser(MetricNameCache names)
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("ts"u8))
+            if (NameIs(ref reader, "ts"u8))
             {
                 reader.Read();
                 if (TryReadTimestamp(ref reader, out var ts))
@@ -108,7 +103,7 @@ public sealed class TelemetryParser(MetricNameCache names)
                     reader.Skip();
                 }
             }
-            else if (reader.ValueTextEquals("values"u8))
+            else if (NameIs(ref reader, "values"u8))
             {
                 reader.Read();
                 sawValues = true;
@@ -162,7 +157,9 @@ public sealed class TelemetryParser(MetricNameCache names)
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-            var name = rawLength <= MaxRawNameBytes ? names.Get(nameBuffer[..reader.CopyString(nameBuffer)]) : null;
+            var name = rawLength <= MaxRawNameBytes && TryCopyString(ref reader, nameBuffer, out var nameLength)
+                ? names.Get(nameBuffer[..nameLength])
+                : null;
             reader.Read();
             if (name is null)
             {
@@ -210,7 +207,7 @@ public sealed class TelemetryParser(MetricNameCache names)
 
         // A string cut by a segment boundary of the payload comes as a ValueSequence, and must read like a whole one.
         Span<byte> copy = stackalloc byte[MaxRawTimestampBytes];
-        var text = reader.ValueSpan;
+        scoped ReadOnlySpan<byte> text = reader.ValueSpan;
         if (reader.HasValueSequence)
         {
             if (reader.ValueSequence.Length > copy.Length)
@@ -222,13 +219,54 @@ public sealed class TelemetryParser(MetricNameCache names)
             text = copy[..(int)reader.ValueSequence.Length];
         }
 
-        if (!Timestamps.HasExplicitOffset(text) || !reader.TryGetDateTimeOffset(out var parsed))
+        if (!Timestamps.HasExplicitOffset(text) || !TryGetDateTimeOffset(ref reader, out var parsed))
         {
             return false;
         }
 
         timestamp = parsed.ToUniversalTime();
         return true;
+    }
+
+    // The reader throws InvalidOperationException, not JsonException, when it unescapes a lone surrogate ("\uD800",
+    // valid JSON) or decodes bytes that are not UTF-8. Neither is a valid name or time, and neither may escape Parse.
+    private static bool TryCopyString(ref Utf8JsonReader reader, scoped Span<byte> destination, out int length)
+    {
+        try
+        {
+            length = reader.CopyString(destination);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    private static bool NameIs(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        try
+        {
+            return reader.ValueTextEquals(name);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // not "ts" or "values", so an unknown member, and skipped as one
+        }
+    }
+
+    private static bool TryGetDateTimeOffset(ref Utf8JsonReader reader, out DateTimeOffset value)
+    {
+        try
+        {
+            return reader.TryGetDateTimeOffset(out value);
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
     }
 
     /// <summary>Problems found, kept only when there are any (the common good message allocates nothing here).</summary>

@@ -255,14 +255,44 @@ public sealed class EventParserTests
     }
 
     [Theory]
-    [InlineData("{\"code\": \"\\uD800\"}")]
-    [InlineData("{\"code\": \"entrapment\", \"ts\": \"2026-11-24T11:59:59\\uD800Z\"}")]
-    [InlineData("{\"code\": \"entrapment\", \"detail\": {\"\\uD800\": \"\\uDC00\"}}")]
-    public void Escaped_lone_surrogates_never_throw(string payload)
+    [InlineData("\\uD800")]
+    [InlineData("door\\uDC00fault")]
+    public void An_event_code_with_an_escaped_lone_surrogate_is_an_invalid_event(string code)
+    {
+        var ok = TryParse($$"""{"code": "{{code}}"}""", out _, out var problem);
+
+        Assert.False(ok);
+        Assert.Equal(RejectReason.InvalidEvent, problem.Reason);
+    }
+
+    [Fact]
+    public void An_event_timestamp_with_an_escaped_lone_surrogate_is_an_invalid_timestamp()
+    {
+        var ok = TryParse("""{"code": "entrapment", "ts": "2026-11-24T11:59:59\uD800Z"}""", out _, out var problem);
+
+        Assert.False(ok);
+        Assert.Equal(RejectReason.InvalidTimestamp, problem.Reason);
+    }
+
+    [Fact]
+    public void Escaped_lone_surrogates_inside_detail_are_kept_as_sent()
+    {
+        var ok = TryParse("""{"code": "entrapment", "detail": {"\uD800": "\uDC00"}}""", out var deviceEvent, out _);
+
+        Assert.True(ok);
+        Assert.Equal("""{"\uD800": "\uDC00"}""", deviceEvent!.DetailJson);
+    }
+
+    [Theory]
+    [InlineData("""{"c\uD800ode": "door_fault", "active": false}""")]
+    [InlineData("""{"code": "door_fault", "\uD800active": false}""")]
+    public void A_member_name_with_an_escaped_lone_surrogate_is_refused_without_throwing(string payload)
     {
         var ok = TryParse(payload, out var deviceEvent, out var problem);
 
-        Assert.Equal("x", $"{ok} {problem.Reason} {deviceEvent?.DetailJson}");
+        Assert.False(ok);
+        Assert.Null(deviceEvent);
+        Assert.Equal(RejectReason.InvalidJson, problem.Reason);
     }
 
     [Fact]

@@ -84,26 +84,46 @@ public sealed class TelemetryParserTests
     }
 
     [Fact]
-    public void A_metric_name_that_is_not_utf8_refuses_the_message_as_invalid_json()
+    public void A_metric_name_that_is_not_utf8_is_an_invalid_metric_name_and_the_other_values_stay()
     {
-        byte[] payload = [.. "{\"values\":{\"ch4_lel\":1,\"pres"u8, 0xFF, .. "sure\":2}}"u8];
+        byte[] payload = [.. "{\"values\":{\"ch4_lel\":1,\"pres"u8, 0xFF, .. "sure\":2,\"b"u8, 0xC3, 0x28, .. "\":3}}"u8];
 
         var result = _parser.Parse(Payloads.Of(payload), ReceivedAt, MaxFutureSkew);
 
-        Assert.Empty(result.Samples);
-        Assert.Equal([RejectReason.InvalidJson], Reasons(result));
+        Assert.Equal([new MetricValue("ch4_lel", 1)], Assert.Single(result.Samples).Values);
+        Assert.Equal([RejectReason.InvalidMetricName, RejectReason.InvalidMetricName], Reasons(result));
     }
 
     [Theory]
-    [InlineData("{\"values\":{\"\\uD800\":1}}")]
-    [InlineData("{\"values\":{\"a\\uDC00b\":1}}")]
-    [InlineData("{\"ts\":\"2026-11-24T11:59:59\\uD800Z\",\"values\":{\"a\":1}}")]
-    public void Escaped_lone_surrogates_never_throw(string payload)
+    [InlineData("\\uD800")]
+    [InlineData("a\\uDC00b")]
+    [InlineData("\\uD800\\u0041")]
+    public void A_metric_name_with_an_escaped_lone_surrogate_is_an_invalid_metric_name(string name)
     {
-        var result = Parse(payload);
+        var result = Parse($"{{\"values\":{{\"{name}\":1,\"ok\":2}}}}");
+
+        Assert.Equal([new MetricValue("ok", 2)], Assert.Single(result.Samples).Values);
+        Assert.Equal([RejectReason.InvalidMetricName], Reasons(result));
+    }
+
+    [Theory]
+    [InlineData("2026-11-24T11:59:59\\uD800Z")]
+    [InlineData("2026-11-24T11:59:59+08:00\\uDC00")]
+    public void A_timestamp_with_an_escaped_lone_surrogate_is_an_invalid_timestamp(string ts)
+    {
+        var result = Parse($"{{\"ts\":\"{ts}\",\"values\":{{\"a\":1}}}}");
 
         Assert.Empty(result.Samples);
-        Assert.Equal("x", string.Join(",", Reasons(result)));
+        Assert.Equal([RejectReason.InvalidTimestamp], Reasons(result));
+    }
+
+    [Fact]
+    public void A_member_name_with_an_escaped_lone_surrogate_is_an_unknown_member()
+    {
+        var result = Parse("{\"va\\uD800lues\":{\"a\":1},\"values\":{\"b\":2}}");
+
+        Assert.Equal([new MetricValue("b", 2)], Assert.Single(result.Samples).Values);
+        Assert.Null(result.Problems);
     }
 
     // ---- wrong shapes ----
