@@ -92,7 +92,7 @@ internal static class CommandLine
     private static ParsedCommand ParseRun(IReadOnlyList<string> args, int position)
     {
         var options = new SimulatorOptions();
-        foreach (var (name, value) in Options(args, position, Flags))
+        foreach (var (name, value) in Options(args, position, RunFlags, RunValueOptions))
         {
             switch (name)
             {
@@ -168,7 +168,7 @@ internal static class CommandLine
     private static ParsedCommand ParseGenerateCity(IReadOnlyList<string> args, int position)
     {
         var options = new GenerateCityOptions();
-        foreach (var (name, value) in Options(args, position, ["--help", "-h"]))
+        foreach (var (name, value) in Options(args, position, ["--help", "-h"], ["--out", "--seed"]))
         {
             switch (name)
             {
@@ -188,10 +188,17 @@ internal static class CommandLine
         return new ParsedCommand(CommandKind.GenerateCity, GenerateCity: options);
     }
 
-    private static readonly string[] Flags = ["--help", "-h", "--silent-status", "--status", "--no-offline-on-exit", "--verbose"];
+    private static readonly string[] RunFlags = ["--help", "-h", "--silent-status", "--status", "--no-offline-on-exit", "--verbose"];
+
+    private static readonly string[] RunValueOptions =
+    [
+        "--assets", "--host", "--port", "--clients", "--rate", "--batch", "--qos", "--assets-limit", "--seed", "--http-port", "--scenario",
+        "--entrapment-seconds", "--silent-seconds", "--client-id-prefix", "--stats-seconds",
+    ];
 
     /// <summary>Splits the arguments into (name, value) pairs; flags get a null value.</summary>
-    private static IEnumerable<(string Name, string? Value)> Options(IReadOnlyList<string> args, int position, IReadOnlyCollection<string> flags)
+    private static IEnumerable<(string Name, string? Value)> Options(
+        IReadOnlyList<string> args, int position, IReadOnlyCollection<string> flags, IReadOnlyCollection<string> valued)
     {
         while (position < args.Count)
         {
@@ -202,6 +209,12 @@ internal static class CommandLine
             }
 
             var equals = arg.IndexOf('=');
+            var name = equals > 0 ? arg[..equals] : arg;
+            if (!flags.Contains(name) && !valued.Contains(name))
+            {
+                throw new UsageException($"Unknown option '{name}'. See --help.");
+            }
+
             if (equals > 0)
             {
                 yield return (arg[..equals], arg[(equals + 1)..]);

@@ -108,6 +108,9 @@ internal sealed class SimulatorService : BackgroundService
             // Spread first readings over one period so the load is even from the start, not a spike every interval.
             runtime.Due = now + (runtime.Period * phases.NextDouble());
             runtime.LastSampleAt = now - runtime.Period;
+            // Likewise spread the first batch's size, or every asset of a kind would complete its batch in the same
+            // period and the broker would see waves of messages instead of a steady stream.
+            runtime.FlushAfter = phases.Next(1, _options.Batch + 1);
             queue.Enqueue(runtime, runtime.Due);
         }
 
@@ -157,10 +160,12 @@ internal sealed class SimulatorService : BackgroundService
         }
 
         runtime.Pending.Add(new TelemetrySample(now, values));
-        if (runtime.Pending.Count < _options.Batch)
+        if (runtime.Pending.Count < runtime.FlushAfter)
         {
             return;
         }
+
+        runtime.FlushAfter = _options.Batch;
 
         var payload = _options.Batch == 1 ? PayloadBuilder.Telemetry(runtime.Pending[0]) : PayloadBuilder.TelemetryBatch(runtime.Pending);
         outboxes[runtime.Gateway].Add(new OutboundMessage(
@@ -214,5 +219,7 @@ internal sealed class SimulatorService : BackgroundService
         public DateTimeOffset LastSampleAt { get; set; }
 
         public List<TelemetrySample> Pending { get; } = [];
+
+        public int FlushAfter { get; set; } = 1;
     }
 }
