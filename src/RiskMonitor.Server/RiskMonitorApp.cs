@@ -24,7 +24,9 @@ public static class RiskMonitorApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The app folder is the content root wherever the process is started from, so appsettings.json and
+        // config/rules.json are found when run.sh starts the server from the repository root.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
 
         builder.Services.AddSingleton(TimeProvider.System);
