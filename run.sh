@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs RiskMonitor on this machine: InfluxDB (installed from Debian if missing, data under .run/), the server with
+# Runs RiskMonitor on this machine: InfluxDB and PostgreSQL 15 (installed from Debian if missing, data under .run/), the server with
 # its embedded MQTT broker, and the demo city simulator. Ctrl-C stops everything this script started.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +9,7 @@ HTTP_PORT=${RM_HTTP_PORT:-8080}
 MQTT_PORT=${RM_MQTT_PORT:-1883}
 INFLUX_PORT=${RM_INFLUX_PORT:-8086}
 INFLUX_RPC_PORT=${RM_INFLUX_RPC_PORT:-8088}
+PG_PORT=${RM_PG_PORT:-5432}
 SIM_HTTP_PORT=${RM_SIM_HTTP_PORT:-8090}
 SIM_RATE=${RM_SIM_RATE:-200}
 RUN_DIR=${RM_RUN_DIR:-$PWD/.run}
@@ -23,11 +24,14 @@ cleanup() {
   for pid in "${pids[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
+  [ -n "${pg_started:-}" ] && stop_postgres "$RUN_DIR/postgres"
+  true
 }
 trap cleanup INT TERM EXIT
 
 ensure_dotnet
 ensure_packages influxdb curl
+[ -x "$PG_BIN/initdb" ] || ensure_packages postgresql
 
 mkdir -p "$RUN_DIR/logs"
 say "starting InfluxDB on 127.0.0.1:$INFLUX_PORT (data in $RUN_DIR/influxdb)"
@@ -37,12 +41,18 @@ pids+=($!)
 wait_http "http://127.0.0.1:$INFLUX_PORT/ping" 30 || die "InfluxDB did not start; see $RUN_DIR/logs/influxd.log"
 curl -fsS -XPOST "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "q=CREATE DATABASE riskmonitor" >/dev/null
 
+say "starting PostgreSQL on 127.0.0.1:$PG_PORT (data in $RUN_DIR/postgres)"
+pg_started=1
+start_postgres "$RUN_DIR/postgres" "$PG_PORT" "$RUN_DIR/logs/postgres.log" ||
+  die "PostgreSQL did not start; see $RUN_DIR/logs/postgres.log"
+
 say "building (Release)"
 dotnet build RiskMonitor.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
 say "starting the server (HTTP 127.0.0.1:$HTTP_PORT, MQTT 127.0.0.1:$MQTT_PORT)"
 export Urls="http://127.0.0.1:$HTTP_PORT" Mqtt__Port="$MQTT_PORT" Influx__Url="http://127.0.0.1:$INFLUX_PORT" \
-  Influx__SpoolDirectory="$RUN_DIR/spool" Registry__AssetsPath="$PWD/data/demo-city/assets.geojson"
+  Influx__SpoolDirectory="$RUN_DIR/spool" Registry__AssetsPath="$PWD/data/demo-city/assets.geojson" Registry__RegionsPath="$PWD/data/demo-city/regions.geojson" \
+  ConnectionStrings__RiskMonitor="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=riskmonitor"
 dotnet src/RiskMonitor.Server/bin/Release/net10.0/RiskMonitor.Server.dll >"$RUN_DIR/logs/server.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$HTTP_PORT/health/ready" 90 || die "the server did not become ready; see $RUN_DIR/logs/server.log"
@@ -56,12 +66,15 @@ pids+=($!)
 cat <<INFO
 
   RiskMonitor is running.
+    Wall display       http://127.0.0.1:$HTTP_PORT/wall
+    On-call page       http://127.0.0.1:$HTTP_PORT/oncall
     API reference      http://127.0.0.1:$HTTP_PORT/api/reference
     Current alerts     http://127.0.0.1:$HTTP_PORT/api/alerts
     Ingestion stats    http://127.0.0.1:$HTTP_PORT/api/ingest/stats
     SignalR hub        http://127.0.0.1:$HTTP_PORT/hubs/risk
     MQTT broker        127.0.0.1:$MQTT_PORT   (topics rm/v1/{assetId}/telemetry|event|status)
     InfluxDB           http://127.0.0.1:$INFLUX_PORT  (database riskmonitor, measurement telemetry)
+    PostgreSQL         127.0.0.1:$PG_PORT  (database riskmonitor: alerts, ledgers, Orleans state; psql -h 127.0.0.1 -p $PG_PORT -U postgres riskmonitor)
     Simulator          http://127.0.0.1:$SIM_HTTP_PORT/scenarios  (POST /scenarios/gas-leak?asset=gp-0001)
   Logs in $RUN_DIR/logs. Ctrl-C stops everything.
 

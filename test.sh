@@ -6,11 +6,15 @@ cd "$(dirname "$0")"
 source scripts/lib.sh
 
 ensure_dotnet
-ensure_packages influxdb curl
+# chromium drives the browser tests (Playwright with ExecutablePath); a CJK font makes their screenshots legible.
+ensure_packages influxdb curl chromium fonts-wqy-zenhei
+# PostgreSQL 15 for the storage and end-to-end tests (they initdb private clusters under /tmp).
+[ -x /usr/lib/postgresql/15/bin/initdb ] || ensure_packages postgresql
 
 results=${RM_TEST_RESULTS:-$PWD/TestResults}
 rm -rf "$results"
 mkdir -p "$results"
+export RM_TEST_RESULTS="$results" # the browser tests save their screenshots under it
 
 say "checking formatting (dotnet format --verify-no-changes)"
 format_failed=0

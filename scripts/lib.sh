@@ -62,3 +62,31 @@ bind-address = "127.0.0.1:${rpc_port}"
   enabled = false
 CONF
 }
+
+# PostgreSQL 15 (Debian). It refuses to run as root, so as root the cluster belongs to the postgres user.
+PG_BIN=/usr/lib/postgresql/15/bin
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Starts a private cluster in $1 (created on first use) on 127.0.0.1:$2, logging to $3, with database riskmonitor.
+start_postgres() {
+  local dir=$1 port=$2 log=$3
+  mkdir -p "$dir/sock"
+  touch "$log"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$dir" "$log"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    as_postgres "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  # A server left running by an earlier run that was killed: stop it, so this one starts with our options.
+  as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 && stop_postgres "$dir"
+  as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$log" -w -t 60 \
+    -o "-p $port -c listen_addresses=127.0.0.1 -k $dir/sock" start >/dev/null || return 1
+  as_postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = 'riskmonitor'" | grep -q 1 ||
+    as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres riskmonitor
+}
+
+stop_postgres() {
+  as_postgres "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+}

@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Running;
+using RiskMonitor.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/RiskMonitor.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project benchmarks/RiskMonitor.Benchmarks -- --filter '*' --job short
+// (The Server reference brings its own Program type, so this assembly is named through a benchmark class.)
+BenchmarkSwitcher.FromAssembly(typeof(RuleEvaluationBenchmarks).Assembly).Run(args);

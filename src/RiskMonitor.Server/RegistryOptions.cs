@@ -10,6 +10,20 @@ public sealed class RegistryOptions
     /// <summary>GeoJSON FeatureCollection of assets. Relative paths are tried against the working directory, then the app folder.</summary>
     [Required] public string AssetsPath { get; set; } = "data/demo-city/assets.geojson";
 
+    /// <summary>
+    /// GeoJSON FeatureCollection of the grid hierarchy (city, district, street, community, grid polygons). When the file
+    /// is missing the server starts without regions: assets keep the region id the registry gives them (logged as 4102).
+    /// </summary>
+    [Required] public string RegionsPath { get; set; } = "data/demo-city/regions.geojson";
+
+    /// <summary>
+    /// GeoJSON FeatureCollection of sensitive sites (schools, hospitals). An asset within
+    /// <see cref="SensitiveSiteRadiusMetres"/> of one has its inherent colour raised one step. Optional: no file, no raise.
+    /// </summary>
+    [Required] public string SensitiveSitesPath { get; set; } = "data/demo-city/sensitive-sites.geojson";
+
+    [Range(0, 5000)] public double SensitiveSiteRadiusMetres { get; set; } = 100;
+
     /// <summary>The rule file (docs/rules.md).</summary>
     [Required] public string RulesPath { get; set; } = "config/rules.json";
 

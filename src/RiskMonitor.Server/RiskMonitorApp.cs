@@ -7,11 +7,13 @@ using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Grains;
 using RiskMonitor.Ingestion;
+using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Json;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Regions;
 using RiskMonitor.Storage;
 using RiskMonitor.Storage.Registry;
 using RiskMonitor.Storage.Rules;
@@ -32,20 +34,24 @@ public static class RiskMonitorApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<OrleansHostOptions>().BindConfiguration(OrleansHostOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<IAssetRegistry>(sp =>
+        builder.Services.AddSingleton(sp =>
         {
             var path = RegistryOptions.Resolve(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.AssetsPath, builder.Environment.ContentRootPath);
             var registry = GeoJsonAssetRegistry.Load(path);
             ServerLog.RegistryLoaded(sp.GetRequiredService<ILogger<GeoJsonAssetRegistry>>(), registry.Count, path);
             return registry;
         });
+        builder.AddRiskMap(); // places the assets in the region hierarchy and registers IAssetRegistry with their regions
         builder.Services.AddSingleton<IRuleCatalog>(sp => JsonRuleCatalog.Load(
             RegistryOptions.Resolve(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.RulesPath, builder.Environment.ContentRootPath)));
+
+        // PostgreSQL (the system of record) before Orleans: migrations and the alert board run before the silo starts.
+        builder.AddAlertLifecycle();
 
         var orleans = builder.Configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort)
-            .AddMemoryGrainStorage(GrainStorage.Name));
+            .AddRiskMonitorPersistence(builder.Configuration));
 
         builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();
@@ -67,12 +73,15 @@ public static class RiskMonitorApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
+        app.UseStaticFiles();
+        app.MapUiEndpoints();
         app.MapOpenApi();
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("RiskMonitor API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapGet("/", () => Results.Redirect("/api/reference")).ExcludeFromDescription();
+        app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
         app.MapAssetEndpoints();
         app.MapAlertEndpoints();
         app.MapIngestEndpoints();
+        app.MapRiskMapEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

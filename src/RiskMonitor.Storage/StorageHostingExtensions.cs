@@ -42,6 +42,9 @@ public static class StorageHostingExtensions
             provider.GetRequiredService<ILogger<InfluxReadingWriter>>()));
         services.AddSingleton<IReadingWriter>(provider => provider.GetRequiredService<InfluxReadingWriter>());
         services.AddHostedService<InfluxWriterHostedService>();
+        services.AddSingleton<ISeriesReader>(provider => new InfluxSeriesReader(
+            provider.GetRequiredService<IOptions<InfluxOptions>>().Value,
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(InfluxReadingWriter.HttpClientName)));
         return builder;
     }
 }

@@ -8,12 +8,15 @@ using Orleans.TestingHost;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Notifications;
+using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules;
 using RiskMonitor.Grains;
+using RiskMonitor.Grains.Tests.Regions;
+using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Grains.Tests;
@@ -27,6 +30,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     public RecordingSink Events { get; } = new();
 
     public RecordingWriter Readings { get; } = new();
+
+    /// <summary>The alert system of record, in memory; tests read the ledger from it.</summary>
+    public InMemoryAlertStore Alerts { get; } = new();
+
+    public RecordingRegionSink RegionEvents { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -43,6 +51,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IRuleCatalog>(TestRegistry.Instance);
             host.Services.AddSingleton<IRiskEventSink>(Events);
             host.Services.AddSingleton<IReadingWriter>(Readings);
+            host.Services.AddSingleton<IAlertStore>(Alerts);
+            host.Services.AddSingleton(TestRegionCity.Map);
+            host.Services.AddSingleton<IRegionEventSink>(RegionEvents);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync(TestContext.Current.CancellationToken);
@@ -67,6 +78,7 @@ internal sealed class TestRegistry : IAssetRegistry, IRuleCatalog
             assets.Add(Asset($"el-{i:000}", "elevator", "special_equipment"));
         }
 
+        assets.AddRange(TestRegionCity.Assets);
         _assets = assets.ToDictionary(a => a.Id);
     }
 

@@ -25,6 +25,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public InfluxDbProcess Influx { get; } = new();
 
+    /// <summary>The system of record: alerts, ledgers and Orleans state live here, as in production.</summary>
+    public PostgresProcess Postgres { get; } = new();
+
     public int HttpPort { get; } = FreePort.Next();
 
     public int MqttPort { get; } = FreePort.Next();
@@ -40,6 +43,8 @@ public sealed class ServerFixture : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         await Influx.StartAsync(ct);
         await Influx.CreateDatabaseAsync(Database, ct);
+        await Postgres.StartAsync(ct);
+        await Postgres.CreateDatabaseAsync(Database, ct);
         var registryPath = Path.Combine(_root, "assets.geojson");
         await File.WriteAllTextAsync(registryPath, TestCity.GeoJson(PipelineCount), ct);
 
@@ -57,6 +62,7 @@ public sealed class ServerFixture : IAsyncLifetime
                 ["Influx:FlushInterval"] = "00:00:00.100",
                 ["Influx:MaxRetryDelay"] = "00:00:01",
                 ["Registry:AssetsPath"] = registryPath,
+                ["ConnectionStrings:RiskMonitor"] = Postgres.ConnectionString(Database),
                 ["Orleans:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 ["Orleans:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             });
@@ -75,6 +81,7 @@ public sealed class ServerFixture : IAsyncLifetime
         }
 
         await Influx.DisposeAsync();
+        await Postgres.DisposeAsync();
         try
         {
             Directory.Delete(_root, recursive: true);

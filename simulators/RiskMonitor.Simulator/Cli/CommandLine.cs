@@ -8,6 +8,7 @@ internal enum CommandKind
     Help,
     Run,
     GenerateCity,
+    GenerateRegions,
     Invalid,
 }
 
@@ -26,6 +27,8 @@ internal static class CommandLine
           RiskMonitor.Simulator [run] [options]                 publish telemetry for the assets in a GeoJSON file
           RiskMonitor.Simulator generate-city [--out PATH] [--seed N]
                                                                 write the demo city's asset file
+          RiskMonitor.Simulator generate-regions [--out PATH] [--seed N]
+                                                                write the demo city's grid hierarchy (regions.geojson)
           RiskMonitor.Simulator help                            this text
 
         run options:
@@ -79,8 +82,11 @@ internal static class CommandLine
             {
                 "run" => ParseRun(args, position),
                 "generate-city" => ParseGenerateCity(args, position),
+                "generate-regions" => ParseGenerateCity(args, position) is { Kind: CommandKind.GenerateCity } regions
+                    ? regions with { Kind = CommandKind.GenerateRegions }
+                    : ParseGenerateCity(args, position),
                 "help" => new ParsedCommand(CommandKind.Help),
-                _ => Invalid($"Unknown command '{command}'. Commands: run, generate-city, help."),
+                _ => Invalid($"Unknown command '{command}'. Commands: run, generate-city, generate-regions, help."),
             };
         }
         catch (UsageException ex)

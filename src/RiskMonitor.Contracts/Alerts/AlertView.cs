@@ -29,17 +29,31 @@ public sealed record AlertView(
     [property: Id(17)] string Industry,
     [property: Id(18)] string RegionId)
 {
+    /// <summary>The person handling the alert (assigned over REST), or null.</summary>
+    [Id(19)] public string? Assignee { get; init; }
+
+    /// <summary>The cause given on resolving, or null.</summary>
+    [Id(20)] public string? Cause { get; init; }
+
     public static AlertView From(Alert alert, AssetIdentity asset)
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(asset);
         return new(alert.AlertId, alert.AssetId, alert.RuleId, alert.Severity, alert.Level, alert.State,
             alert.ConditionActive, alert.Metric, alert.Value, alert.ReadingTime, alert.RaisedAt, alert.UpdatedAt,
-            alert.ClearedAt, alert.RespondBy, alert.Message, asset.Name, asset.Kind, asset.Industry, asset.RegionId);
+            alert.ClearedAt, alert.RespondBy, alert.Message, asset.Name, asset.Kind, asset.Industry, asset.RegionId)
+        {
+            Assignee = alert.Assignee,
+            Cause = alert.Cause,
+        };
     }
 
     public Alert ToDomain() => new(AlertId, AssetId, RuleId, Severity, Level, State, ConditionActive, Metric, Value,
-        ReadingTime, RaisedAt, UpdatedAt, ClearedAt, RespondBy, Message);
+        ReadingTime, RaisedAt, UpdatedAt, ClearedAt, RespondBy, Message)
+    {
+        Assignee = Assignee,
+        Cause = Cause,
+    };
 }
 
 /// <summary>The registry facts every alert and asset view repeats, so a client never needs a second lookup.</summary>
@@ -57,6 +71,8 @@ public enum AlertActionKind
     StartWork,
     Resolve,
     Close,
+    Assign,
+    Comment,
 }
 
 [GenerateSerializer, Immutable, Alias("rm.AlertAction.v1")]
@@ -64,7 +80,14 @@ public sealed record AlertAction(
     [property: Id(0)] string AlertId,
     [property: Id(1)] AlertActionKind Kind,
     [property: Id(2)] string Actor,
-    [property: Id(3)] string? Note);
+    [property: Id(3)] string? Note)
+{
+    /// <summary>For <see cref="AlertActionKind.Assign"/>: the person named.</summary>
+    [Id(4)] public string? Assignee { get; init; }
+
+    /// <summary>For <see cref="AlertActionKind.Resolve"/>: the cause found.</summary>
+    [Id(5)] public string? Cause { get; init; }
+}
 
 public enum AlertActionStatus
 {

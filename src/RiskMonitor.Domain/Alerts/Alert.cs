@@ -34,6 +34,12 @@ public sealed record Alert(
     string Message)
 {
     public bool IsClosed => State == AlertState.Closed;
+
+    /// <summary>The person the alert is assigned to (实名制), or null while nobody has been named.</summary>
+    public string? Assignee { get; init; }
+
+    /// <summary>The cause the handler gave on resolving (e.g. <c>false_alarm</c>, <c>leak_repaired</c>); null before.</summary>
+    public string? Cause { get; init; }
 }
 
 /// <summary>What happened to an alert, which decides the SignalR message (<c>alertRaised</c>, <c>alertUpdated</c>, <c>alertCleared</c>).</summary>

@@ -25,6 +25,28 @@ public static class AlertWorkflow
             ? Move(alert, AlertState.Resolved, now)
             : (WorkflowOutcome.NotAllowed, alert);
 
+    /// <summary>Resolving with the cause the handler found; the cause feeds the false-alarm share and the hazard ledger.</summary>
+    public static (WorkflowOutcome Outcome, Alert Alert) Resolve(Alert alert, string? cause, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var (outcome, after) = Resolve(alert, now);
+        return outcome == WorkflowOutcome.Done ? (outcome, after with { Cause = cause }) : (outcome, alert);
+    }
+
+    /// <summary>Names the person who handles the alert; any alert not yet closed can be (re)assigned.</summary>
+    public static (WorkflowOutcome Outcome, Alert Alert) Assign(Alert alert, string assignee, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return alert.IsClosed ? (WorkflowOutcome.NotAllowed, alert) : (WorkflowOutcome.Done, alert with { Assignee = assignee, UpdatedAt = now });
+    }
+
+    /// <summary>A comment changes no state; it is allowed until the alert is closed, after which the record is sealed.</summary>
+    public static (WorkflowOutcome Outcome, Alert Alert) Comment(Alert alert, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return alert.IsClosed ? (WorkflowOutcome.NotAllowed, alert) : (WorkflowOutcome.Done, alert with { UpdatedAt = now });
+    }
+
     public static (WorkflowOutcome Outcome, Alert Alert) Close(Alert alert, DateTimeOffset now) =>
         alert.State == AlertState.Resolved && !alert.ConditionActive
             ? Move(alert, AlertState.Closed, now)

@@ -10,6 +10,9 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules;
+using RiskMonitor.Grains.Alerts;
+using RiskMonitor.Grains.Regions;
+using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Grains.Assets;
@@ -25,15 +28,17 @@ internal sealed class AssetGrain(
     IReadingWriter readings,
     IRiskEventSink events,
     TimeProvider time,
-    ILogger<AssetGrain> logger) : Grain, IAssetGrain
+    ILogger<AssetGrain> logger,
+    IAlertStore alertStore) : Grain, IAssetGrain
 {
     private readonly List<AlertChange> _changes = [];
     private AssetDefinition _asset = null!; // set in OnActivateAsync, before any call is delivered
     private AssetIdentity _identity = null!; // idem
     private AssetEvaluator _evaluator = null!; // idem
+    private AlertRecorder _alertRecorder = null!; // idem
     private IGrainTimer? _silenceTimer;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var id = this.GetPrimaryKeyString();
         if (!registry.TryGet(id, out var asset))
@@ -44,7 +49,10 @@ internal sealed class AssetGrain(
 
         _asset = asset;
         _identity = new AssetIdentity(asset.Name, asset.Kind, asset.Industry, asset.RegionId);
-        _evaluator = AssetEvaluator.Restore(id, rules.For(asset), state.State.ToSnapshot(), time.GetUtcNow());
+        // Alerts come back from the alert store, the system of record; grain state holds the rules' memory.
+        _alertRecorder = new AlertRecorder(alertStore, _identity, AlertHooks.AfterRecordAsync(GrainFactory), () => this.DeactivateOnIdle());
+        var snapshot = await _alertRecorder.RestoreAsync(id, state.State.ToSnapshot(), time.GetUtcNow(), cancellationToken);
+        _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow());
 
         // Silence is checked once per reporting interval; cheap to rebuild, so a grain timer rather than a reminder.
         // KeepAlive: a silent asset must stay active, or nobody would notice that it went silent.
@@ -52,7 +60,12 @@ internal sealed class AssetGrain(
         _silenceTimer = this.RegisterGrainTimer(
             CheckSilenceAsync,
             new GrainTimerCreationOptions { DueTime = interval, Period = interval, KeepAlive = true });
-        return Task.CompletedTask;
+
+        // Grids start every asset at its inherent colour; one restored above none says so again (idempotent).
+        if (_evaluator.Level != WarningLevel.None)
+        {
+            await RegionReporter.ReportAsync(GrainFactory, _asset, _evaluator.Level, logger);
+        }
     }
 
     public async ValueTask Ingest(TelemetryBatch batch)
@@ -100,7 +113,9 @@ internal sealed class AssetGrain(
         {
             AlertActionKind.Acknowledge => a => AlertWorkflow.Acknowledge(a, now),
             AlertActionKind.StartWork => a => AlertWorkflow.StartWork(a, now),
-            AlertActionKind.Resolve => a => AlertWorkflow.Resolve(a, now),
+            AlertActionKind.Resolve => a => AlertWorkflow.Resolve(a, action.Cause, now),
+            AlertActionKind.Assign => a => AlertWorkflow.Assign(a, action.Assignee ?? action.Actor, now),
+            AlertActionKind.Comment => a => AlertWorkflow.Comment(a, now),
             AlertActionKind.Close => a => AlertWorkflow.Close(a, now),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, "Unknown alert action."),
         };
@@ -118,6 +133,7 @@ internal sealed class AssetGrain(
         }
 
         AssetLog.AlertHandled(logger, action.AlertId, action.Kind, action.Actor, alert.State);
+        view = await _alertRecorder.RecordActionAsync(action, alert, now);
         await PersistAsync();
         events.AlertChanged(AlertChangeKind.Updated, view);
         return new AlertActionResult(AlertActionStatus.Done, view);
@@ -139,7 +155,9 @@ internal sealed class AssetGrain(
             return; // most batches change nothing, so skip the write and the fan-out
         }
 
-        // Persist first: a change clients have seen must survive a restart of this activation.
+        // Persist first: a change clients have seen must survive a restart of this activation. The alert store is
+        // the system of record, so it goes first of all.
+        await _alertRecorder.RecordConditionChangesAsync(_changes, time.GetUtcNow());
         await PersistAsync();
         foreach (var change in _changes)
         {
@@ -151,6 +169,11 @@ internal sealed class AssetGrain(
         if (Summary() != before)
         {
             events.AssetChanged(View());
+        }
+
+        if (_evaluator.Level != before.Level)
+        {
+            await RegionReporter.ReportAsync(GrainFactory, _asset, _evaluator.Level, logger);
         }
     }
 

@@ -5,6 +5,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Storage.Alerts;
 
 namespace RiskMonitor.Server.Endpoints;
 
@@ -14,8 +15,16 @@ public static class AlertEndpoints
     {
         var alerts = routes.MapGroup("/api/alerts").WithTags("Alerts");
         alerts.MapGet("/", List).WithName("ListAlerts")
-            .WithSummary("Current (not closed) alerts, worst and newest first.");
+            .WithSummary("Current (not closed) alerts, worst and newest first; state=closed lists closed alerts from the alert store, newest first.");
         alerts.MapGet("/{alertId}", Get).WithName("GetAlert");
+        alerts.MapGet("/{alertId}/history", History).WithName("GetAlertHistory")
+            .WithSummary("The alert's append-only ledger: every change with actor, time, note and the alert before and after.");
+        alerts.MapPost("/{alertId}/assign", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
+            Handle(alertId, AlertActionKind.Assign, request, grains)).WithName("AssignAlert")
+            .WithSummary("Names the person handling the alert (assignee required).");
+        alerts.MapPost("/{alertId}/comment", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
+            Handle(alertId, AlertActionKind.Comment, request, grains)).WithName("CommentOnAlert")
+            .WithSummary("Adds a note to the ledger; allowed until the alert is closed.");
         alerts.MapPost("/{alertId}/acknowledge", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
             Handle(alertId, AlertActionKind.Acknowledge, request, grains)).WithName("AcknowledgeAlert");
         alerts.MapPost("/{alertId}/start", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
@@ -30,21 +39,65 @@ public static class AlertEndpoints
         return alerts;
     }
 
-    private static Ok<AlertPage> List(
-        AlertBoard board,
-        WarningLevel? minSeverity = null, AlertState? state = null, bool? active = null,
-        string? assetId = null, string? regionId = null, int limit = 1000)
+    private static async Task<Results<Ok<AlertPage>, ValidationProblem>> List(
+        AlertBoard board, IAlertStore store, CancellationToken cancellationToken,
+        string? minSeverity = null, string? state = null, bool? active = null,
+        string? assetId = null, string? regionId = null, int limit = 1000, int offset = 0)
     {
+        // Enum values arrive as the API writes them (snake_case: in_progress, red), which the default binder refuses.
+        var errors = new Dictionary<string, string[]>();
+        var severityFilter = ParseEnum<WarningLevel>(minSeverity, nameof(minSeverity), errors);
+        var stateFilter = ParseEnum<AlertState>(state, nameof(state), errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return TypedResults.Ok(await ListCoreAsync(board, store, severityFilter, stateFilter, active, assetId, regionId, limit, offset, cancellationToken));
+    }
+
+    private static TEnum? ParseEnum<TEnum>(string? text, string name, Dictionary<string, string[]> errors)
+        where TEnum : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (Enum.TryParse<TEnum>(text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var value) &&
+            Enum.IsDefined(value) && !int.TryParse(text, out _))
+        {
+            return value;
+        }
+
+        errors[name] = [$"'{text}' is not one of: {string.Join(", ", Enum.GetNames<TEnum>().Select(n => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n)))}."];
+        return null;
+    }
+
+    private static async Task<AlertPage> ListCoreAsync(
+        AlertBoard board, IAlertStore store, WarningLevel? minSeverity, AlertState? state, bool? active,
+        string? assetId, string? regionId, int limit, int offset, CancellationToken cancellationToken)
+    {
+        if (state == AlertState.Closed)
+        {
+            // Closed alerts are not on the board; the alert store is their record.
+            var closed = await store.QueryAsync(
+                new AlertQuery(AlertState.Closed, assetId, regionId, minSeverity, Offset: Math.Max(0, offset), Limit: Math.Clamp(limit, 1, 10_000)),
+                cancellationToken);
+            return new AlertPage(closed.Total, closed.Items);
+        }
+
         var matches = board.Alerts
             .Where(a => (minSeverity is null || a.Severity >= minSeverity) && (state is null || a.State == state) &&
                         (active is null || a.ConditionActive == active) && (assetId is null || a.AssetId == assetId) &&
                         (regionId is null || a.RegionId == regionId))
             .OrderByDescending(a => a.ConditionActive).ThenByDescending(a => a.Severity).ThenByDescending(a => a.RaisedAt)
             .ToList();
-        return TypedResults.Ok(new AlertPage(matches.Count, [.. matches.Take(Math.Clamp(limit, 1, 10_000))]));
+        return new AlertPage(matches.Count, [.. matches.Skip(Math.Max(0, offset)).Take(Math.Clamp(limit, 1, 10_000))]);
     }
 
-    private static async Task<Results<Ok<AlertView>, ProblemHttpResult>> Get(string alertId, IAssetRegistry registry, IGrainFactory grains)
+    private static async Task<Results<Ok<AlertView>, ProblemHttpResult>> Get(
+        string alertId, IAssetRegistry registry, IGrainFactory grains, IAlertStore store, CancellationToken cancellationToken)
     {
         if (AlertBook.AssetIdOf(alertId) is not { } assetId || !registry.TryGet(assetId, out _))
         {
@@ -52,9 +105,24 @@ public static class AlertEndpoints
         }
 
         var view = await grains.GetGrain<IAssetGrain>(assetId).GetView();
-        return view.Alerts.FirstOrDefault(a => a.AlertId == alertId) is { } alert
-            ? TypedResults.Ok(alert)
-            : Problems.NotFound("Unknown alert", $"No open alert '{alertId}' (it may have been closed).");
+        if (view.Alerts.FirstOrDefault(a => a.AlertId == alertId) is { } alert)
+        {
+            return TypedResults.Ok(alert);
+        }
+
+        // Closed alerts leave their grain; the store keeps them.
+        return await store.FindAsync(alertId, cancellationToken) is { } stored
+            ? TypedResults.Ok(stored)
+            : Problems.NotFound("Unknown alert", $"No alert '{alertId}'.");
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<AlertLedgerEntry>>, ProblemHttpResult>> History(
+        string alertId, IAlertStore store, CancellationToken cancellationToken)
+    {
+        var entries = await store.HistoryAsync(alertId, cancellationToken);
+        return entries.Count == 0
+            ? Problems.NotFound("Unknown alert", $"No alert '{alertId}'.")
+            : TypedResults.Ok(entries);
     }
 
     private static async Task<Results<Ok<AlertView>, ValidationProblem, ProblemHttpResult>> Handle(
@@ -67,9 +135,19 @@ public static class AlertEndpoints
             errors[nameof(request.Actor)] = ["Name the person taking this step (1-100 characters)."];
         }
 
-        if (kind is AlertActionKind.Resolve or AlertActionKind.Close && string.IsNullOrWhiteSpace(request.Note))
+        if (kind is AlertActionKind.Resolve or AlertActionKind.Close or AlertActionKind.Comment && string.IsNullOrWhiteSpace(request.Note))
         {
-            errors[nameof(request.Note)] = ["Resolving and closing need a note: the cause found, the check made."];
+            errors[nameof(request.Note)] = ["Resolving, closing and commenting need a note: the cause found, the check made, the remark."];
+        }
+
+        if (kind == AlertActionKind.Assign && (string.IsNullOrWhiteSpace(request.Assignee) || request.Assignee.Length > 100))
+        {
+            errors[nameof(request.Assignee)] = ["Name the person the alert is assigned to (1-100 characters)."];
+        }
+
+        if (request.Cause is { Length: > 100 })
+        {
+            errors[nameof(request.Cause)] = ["A cause is at most 100 characters (e.g. false_alarm, leak_repaired)."];
         }
 
         if (request.Note is { Length: > 4000 })
@@ -87,7 +165,11 @@ public static class AlertEndpoints
             return Problems.NotFound("Unknown alert", $"No alert '{alertId}'.");
         }
 
-        var result = await grains.GetGrain<IAssetGrain>(assetId).HandleAlert(new AlertAction(alertId, kind, request.Actor!, request.Note));
+        var result = await grains.GetGrain<IAssetGrain>(assetId).HandleAlert(new AlertAction(alertId, kind, request.Actor!, request.Note)
+        {
+            Assignee = request.Assignee?.Trim(),
+            Cause = string.IsNullOrWhiteSpace(request.Cause) ? null : request.Cause.Trim(),
+        });
         return result.Status switch
         {
             AlertActionStatus.Done => TypedResults.Ok(result.Alert!),
@@ -95,12 +177,15 @@ public static class AlertEndpoints
             _ => Problems.Conflict(
                 "Step not allowed",
                 $"Cannot {kind} alert '{alertId}' in state {result.Alert?.State} (condition active: {result.Alert?.ConditionActive}). " +
-                "Resolve needs the condition gone; close needs a resolved alert."),
+                "Acknowledge needs an open alert; resolve needs the condition gone; close needs a resolved alert; nothing changes a closed one."),
         };
     }
 }
 
-/// <summary>A handler's step on an alert: who takes it and, for resolve and close, why.</summary>
-public sealed record AlertActionRequest(string? Actor, string? Note);
+/// <summary>
+/// A handler's step on an alert: who takes it and, for resolve, close and comment, why. <paramref name="Assignee"/> is
+/// for assign, <paramref name="Cause"/> for resolve (e.g. <c>false_alarm</c>, <c>leak_repaired</c>).
+/// </summary>
+public sealed record AlertActionRequest(string? Actor, string? Note, string? Assignee = null, string? Cause = null);
 
 public sealed record AlertPage(int Total, IReadOnlyList<AlertView> Items);

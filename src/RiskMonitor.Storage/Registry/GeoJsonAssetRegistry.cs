@@ -35,6 +35,13 @@ public sealed partial class GeoJsonAssetRegistry : IAssetRegistry
 
     public bool TryGet(ReadOnlySpan<char> assetId, [NotNullWhen(true)] out AssetDefinition? asset) => _bySpan.TryGetValue(assetId, out asset);
 
+    /// <summary>A copy with every asset passed through <paramref name="map"/>, e.g. to write in its resolved regions. Ids must not change.</summary>
+    public GeoJsonAssetRegistry Select(Func<AssetDefinition, AssetDefinition> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return new GeoJsonAssetRegistry(_byId.ToDictionary(e => e.Key, e => map(e.Value), StringComparer.Ordinal));
+    }
+
     public static GeoJsonAssetRegistry Load(string path)
     {
         if (!File.Exists(path))

@@ -64,6 +64,35 @@ public sealed class LineProtocolTests
     }
 
     [Fact]
+    public void The_direct_encoding_writes_exactly_what_PointData_writes_for_every_shape_of_reading()
+    {
+        // Encode skips PointData for readings that need no escaping (docs/benchmarks.md); this holds it to the same
+        // bytes: key order, double formatting, empty tags, non-finite and repeated fields, and the escaping fallback.
+        var random = new Random(20261125);
+        string[] names = ["gp-0001", "lp-0000123", "grid-7", "gp=1", "grid 7,east", "", "tab\there", "电梯-1", "a\nb", "back\\slash"];
+        string[] metrics = ["ch4_lel", "pressure_kpa", "flow", "b", "a", "Z", "_x", "x.y", "with space", "k=v", "", "ch4_lel"];
+        double[] specials = [0, -0.0, 0.1, 12.5, 310, 1e21, 1e-7, 5e-324, double.MaxValue, -42.125, 1.0 / 3,
+            double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+
+        for (var i = 0; i < 20_000; i++)
+        {
+            var values = ImmutableArray.CreateBuilder<MetricValue>();
+            for (var j = random.Next(1, 6); j > 0; j--)
+            {
+                var value = random.Next(3) == 0 ? specials[random.Next(specials.Length)] : (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-6, 9));
+                values.Add(new MetricValue(metrics[random.Next(metrics.Length)], value));
+            }
+
+            var reading = new ReadingPoint(
+                names[random.Next(names.Length)], random.Next(5) == 0 ? "gas pipeline" : "gas_pipeline", names[random.Next(names.Length)],
+                Readings.T0.AddMilliseconds(random.Next()), values.ToImmutable());
+            var measurement = random.Next(10) == 0 ? "tele metry" : "telemetry";
+
+            Assert.Equal(LineProtocol.EncodeWithPointData(reading, measurement), LineProtocol.Encode(reading, measurement));
+        }
+    }
+
+    [Fact]
     public void A_batch_body_is_newline_separated_utf8_and_survives_gzip()
     {
         string[] lines = ["telemetry,asset=电梯-1 value=1 1", "telemetry,asset=b value=2 2"];

@@ -1,0 +1,37 @@
+using RiskMonitor.Simulator.City;
+
+namespace RiskMonitor.Simulator.Cli;
+
+/// <summary>
+/// <c>generate-regions</c>: writes the demo city's grid hierarchy (regions.geojson) and, beside it, its sensitive sites
+/// (sensitive-sites.geojson: schools, kindergartens, hospitals), and prints what is in them.
+/// </summary>
+internal static class GenerateRegionsCommand
+{
+    public const string DefaultOutputPath = "data/demo-city/regions.geojson";
+
+    public static int Run(string outputPath, int seed, TextWriter output)
+    {
+        var regions = RegionGenerator.Generate(seed);
+        var bytes = RegionGeoJson.ToUtf8(regions);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        File.WriteAllBytes(outputPath, bytes);
+        output.WriteLine($"Wrote {regions.Count} regions ({bytes.Length / 1024.0:F0} KiB) to {outputPath} with seed {seed}.");
+        foreach (var level in regions.GroupBy(r => r.Level))
+        {
+            output.WriteLine($"  {level.Key,-10} {level.Count(),5}");
+        }
+
+        var sites = SensitiveSiteGenerator.Generate(seed);
+        var sitesPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outputPath)) ?? ".", "sensitive-sites.geojson");
+        File.WriteAllBytes(sitesPath, SensitiveSiteGenerator.ToUtf8(sites));
+        output.WriteLine($"Wrote {sites.Count} sensitive sites to {sitesPath}: " +
+            string.Join(", ", sites.GroupBy(s => s.Kind).Select(g => $"{g.Key} {g.Count()}")));
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+using RiskMonitor.Domain.Alerts;
+
+namespace RiskMonitor.Contracts.Alerts;
+
+/// <summary>
+/// One line of an alert's append-only ledger (DESIGN.md §6): who did what and when, with the alert before and after.
+/// <see cref="Sequence"/> counts from 1 per alert, without gaps.
+/// </summary>
+public sealed record AlertLedgerEntry(
+    int Sequence,
+    DateTimeOffset At,
+    string Action,
+    string Actor,
+    string? Note,
+    AlertState? StateBefore,
+    AlertState StateAfter,
+    AlertView? Before,
+    AlertView After);
+
+/// <summary>A change the alert store writes in one transaction: the alert's new state and its ledger line.</summary>
+public sealed record AlertRecord(AlertView? Before, AlertView After, string Action, string Actor, string? Note, DateTimeOffset At);
+
+/// <summary>The ledger's action names; stable strings, since the ledger outlives any version of the code.</summary>
+public static class AlertLedgerActions
+{
+    public const string Raised = "raised";
+    public const string LevelChanged = "level_changed";
+    public const string ConditionCleared = "condition_cleared";
+    public const string ConditionReturned = "condition_returned";
+    public const string Reopened = "reopened";
+    public const string Acknowledged = "acknowledged";
+    public const string WorkStarted = "work_started";
+    public const string Resolved = "resolved";
+    public const string Closed = "closed";
+    public const string Assigned = "assigned";
+    public const string Commented = "commented";
+    public const string Escalated = "escalated";
+    public const string Reported = "reported";
+
+    /// <summary>The actor of changes a rule made rather than a person.</summary>
+    public const string SystemActor = "system";
+
+    /// <summary>What a condition-driven change did, from the alert before and after it.</summary>
+    public static string ForCondition(AlertChangeKind kind, AlertView? before, AlertView after)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        return kind switch
+        {
+            AlertChangeKind.Raised => Raised,
+            AlertChangeKind.Cleared => ConditionCleared,
+            _ when before is { State: AlertState.Resolved } && after.State == AlertState.Open => Reopened,
+            _ when before is { ConditionActive: false } && after.ConditionActive => ConditionReturned,
+            _ => LevelChanged,
+        };
+    }
+
+    public static string ForAction(AlertActionKind kind) => kind switch
+    {
+        AlertActionKind.Acknowledge => Acknowledged,
+        AlertActionKind.StartWork => WorkStarted,
+        AlertActionKind.Resolve => Resolved,
+        AlertActionKind.Close => Closed,
+        AlertActionKind.Assign => Assigned,
+        AlertActionKind.Comment => Commented,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown alert action."),
+    };
+}

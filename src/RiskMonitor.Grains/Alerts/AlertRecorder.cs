@@ -1,0 +1,94 @@
+using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Domain.Rules;
+using RiskMonitor.Storage.Alerts;
+
+namespace RiskMonitor.Grains.Alerts;
+
+/// <summary>
+/// An asset grain's link to the alert system of record. Every alert change is written to <see cref="IAlertStore"/>
+/// (state and ledger line in one transaction) before the grain persists its own state or tells anyone, and the
+/// alerts an activation starts from are read back from the store, not from grain state: a crash between the two
+/// writes can never make the grain forget an alert the store knows.
+/// </summary>
+internal sealed class AlertRecorder(IAlertStore store, AssetIdentity identity, Func<AlertView, AlertView?, Task> afterRecord, Action onStoreFailure)
+{
+    private readonly Dictionary<string, AlertView> _last = new(StringComparer.Ordinal);
+
+    /// <summary>The grain's snapshot with the store's not-closed alerts of this asset in place of the snapshot's own.</summary>
+    public async Task<AssetEvaluatorSnapshot?> RestoreAsync(
+        string assetId, AssetEvaluatorSnapshot? snapshot, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stored = await store.LoadNotClosedAsync(assetId, cancellationToken);
+        _last.Clear();
+        foreach (var alert in stored)
+        {
+            _last[alert.AlertId] = alert;
+        }
+
+        List<Alert> alerts = [.. stored.Select(a => a.ToDomain())];
+        if (snapshot is not null)
+        {
+            return snapshot with { Alerts = alerts };
+        }
+
+        // No grain state but open alerts (grain state lost or kept in memory): the alerts still carry on.
+        return alerts.Count == 0
+            ? null
+            : new AssetEvaluatorSnapshot(now, null, false, new Dictionary<string, ThresholdRuleSnapshot>(), new Dictionary<string, LatestValue>(), alerts);
+    }
+
+    /// <summary>Records what the rules changed, in order; the actor is the system and the note the rule's message.</summary>
+    public async Task RecordConditionChangesAsync(IReadOnlyList<AlertChange> changes, DateTimeOffset now)
+    {
+        foreach (var change in changes)
+        {
+            var after = AlertView.From(change.Alert, identity);
+            var before = _last.GetValueOrDefault(after.AlertId);
+            await WriteAsync(new AlertRecord(
+                before, after, AlertLedgerActions.ForCondition(change.Kind, before, after), AlertLedgerActions.SystemActor, change.Alert.Message, now));
+        }
+    }
+
+    /// <summary>Records a person's step on an alert.</summary>
+    public async Task<AlertView> RecordActionAsync(AlertAction action, Alert alert, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var after = AlertView.From(alert, identity);
+        var note = action.Kind switch
+        {
+            AlertActionKind.Assign => $"assigned to {after.Assignee}" + (action.Note is null ? "" : $": {action.Note}"),
+            AlertActionKind.Resolve when action.Cause is not null => $"cause: {action.Cause}" + (action.Note is null ? "" : $"; {action.Note}"),
+            _ => action.Note,
+        };
+        await WriteAsync(new AlertRecord(_last.GetValueOrDefault(after.AlertId), after, AlertLedgerActions.ForAction(action.Kind), action.Actor, note, now));
+        return after;
+    }
+
+    private async Task WriteAsync(AlertRecord record)
+    {
+        try
+        {
+            await store.RecordAsync(record);
+        }
+        catch
+        {
+            // The evaluator has already moved on in memory; a fresh activation re-reads the store and the grain state,
+            // and the caller's retry (ingestion retries, an operator's client) replays the input on it.
+            onStoreFailure();
+            throw;
+        }
+
+        var after = record.After;
+        if (after.State == AlertState.Closed)
+        {
+            _last.Remove(after.AlertId);
+        }
+        else
+        {
+            _last[after.AlertId] = after;
+        }
+
+        await afterRecord(after, record.Before);
+    }
+}

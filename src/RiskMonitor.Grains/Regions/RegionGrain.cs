@@ -1,0 +1,169 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using RiskMonitor.Contracts.Regions;
+using RiskMonitor.Domain;
+using RiskMonitor.Domain.Regions;
+
+namespace RiskMonitor.Grains.Regions;
+
+/// <summary>
+/// One activation per region. The pure <see cref="RegionRollup"/> inside does the counting; the grain starts it from
+/// the <see cref="RegionMap"/> (every asset at its inherent colour, so no asset grain is activated to fill the
+/// inherent layer), applies what it persisted, and tells its parent and the fan-out when its summary changes.
+/// </summary>
+/// <remarks>
+/// The push to the parent is coalesced: while one push is in flight, further changes only mark the summary dirty, and
+/// the next push carries the newest summary. An alert storm therefore costs the city grain one call per child per
+/// round trip, not one per asset change. Summaries are absolute, so a lost or repeated push is mended by the next.
+/// </remarks>
+internal sealed class RegionGrain(
+    [PersistentState("region", GrainStorage.Name)] IPersistentState<RegionGrainState> state,
+    RegionMap map,
+    IRegionEventSink events,
+    TimeProvider time,
+    ILogger<RegionGrain> logger) : Grain, IRegionGrain
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly RegionRollup _rollup = new();
+    private string _id = null!; // set in OnActivateAsync, before any call is delivered
+    private RegionDefinition? _definition;
+    private long _version;
+    private DateTimeOffset _updatedAt;
+    private bool _dirty;
+    private bool _pushing;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _id = this.GetPrimaryKeyString();
+        map.Index.TryGet(_id, out _definition);
+        foreach (var member in map.MembersOf(_id))
+        {
+            _rollup.ReportAsset(member, WarningLevel.None);
+        }
+
+        foreach (var child in map.Index.ChildrenOf(_id))
+        {
+            _rollup.ReportChild(child, state.State.Children.GetValueOrDefault(child)?.ToDomain() ?? map.InitialTallyOf(child));
+        }
+
+        foreach (var report in state.State.Assets.Values)
+        {
+            _rollup.ReportAsset(report.ToMember(), report.Level);
+        }
+
+        _updatedAt = time.GetUtcNow();
+        if (_rollup.Tally != map.InitialTallyOf(_id))
+        {
+            // The parent may have missed the last push (a crash between our write and it): summaries are absolute,
+            // so pushing again is harmless.
+            SchedulePush();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask ReportAsset(RegionAssetReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (!_rollup.ReportAsset(report.ToMember(), report.Level))
+        {
+            // The colour did not move (a yellow warning on a red hazard source), but the level is remembered.
+            state.State.Assets[report.AssetId] = report;
+            return;
+        }
+
+        state.State.Assets[report.AssetId] = report;
+        await ChangedAsync();
+    }
+
+    public async ValueTask ReportChild(string childId, RegionTally tally)
+    {
+        ArgumentNullException.ThrowIfNull(tally);
+        if (!_rollup.ReportChild(childId, tally))
+        {
+            return;
+        }
+
+        state.State.Children[childId] = StoredTally.From(tally);
+        await ChangedAsync();
+    }
+
+    public ValueTask<RegionSummary> GetSummary() => ValueTask.FromResult(Summary());
+
+    private async Task ChangedAsync()
+    {
+        _version++;
+        _updatedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        var summary = Summary();
+        RegionLog.Changed(logger, _id, summary.Tally.Dynamic.Highest, summary.Tally.Dynamic.Counts.Total);
+        events.RegionChanged(summary);
+        SchedulePush();
+    }
+
+    private void SchedulePush()
+    {
+        if (_definition?.ParentId is null)
+        {
+            return; // the city, or a region outside the hierarchy (flat mode)
+        }
+
+        _dirty = true;
+        if (!_pushing)
+        {
+            _pushing = true;
+            // Not awaited: the caller (an asset, a child) does not wait for the whole chain. The loop runs on this
+            // activation's scheduler, so it never runs in parallel with a call; it may interleave at its awaits,
+            // which the flags allow for.
+            _ = PushLoopAsync(_definition.ParentId);
+        }
+    }
+
+    private async Task PushLoopAsync(string parentId)
+    {
+        try
+        {
+            while (_dirty)
+            {
+                _dirty = false;
+                try
+                {
+                    await GrainFactory.GetGrain<IRegionGrain>(parentId).ReportChild(_id, _rollup.Tally);
+                }
+                catch (Exception ex)
+                {
+                    RegionLog.PushFailed(logger, ex, _id, parentId);
+                    _dirty = true;
+                    await Task.Delay(RetryDelay, time);
+                }
+            }
+        }
+        finally
+        {
+            _pushing = false;
+        }
+    }
+
+    private RegionSummary Summary() => new(
+        _id,
+        _definition?.Name ?? _id,
+        _definition?.Level ?? RegionLevel.Grid,
+        _definition?.ParentId,
+        _definition?.Supervisor,
+        _rollup.Tally,
+        _version,
+        _updatedAt);
+}
+
+internal static partial class RegionLog
+{
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Region {RegionId} now {Colour} with {AssetCount} assets")]
+    public static partial void Changed(ILogger logger, string regionId, RiskColour? colour, int assetCount);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Region {RegionId} could not report to its parent {ParentId}; retrying")]
+    public static partial void PushFailed(ILogger logger, Exception exception, string regionId, string parentId);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Asset {AssetId} could not report its level to region {RegionId}")]
+    public static partial void AssetReportFailed(ILogger logger, Exception exception, string assetId, string regionId);
+}

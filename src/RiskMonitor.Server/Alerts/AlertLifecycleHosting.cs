@@ -1,0 +1,105 @@
+using RiskMonitor.Grains;
+using RiskMonitor.Server.Notifications;
+using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Postgres;
+
+namespace RiskMonitor.Server.Alerts;
+
+/// <summary>Where Orleans keeps grain state and reminders (<c>Orleans:Persistence</c>).</summary>
+public enum OrleansPersistence
+{
+    /// <summary>In memory: unit-level runs and demos without PostgreSQL. Nothing survives a restart.</summary>
+    Memory,
+
+    /// <summary>PostgreSQL through the Orleans ADO.NET providers, with the tables from the schema migrations.</summary>
+    AdoNet,
+}
+
+/// <summary>
+/// The closed loop's composition (issue 7): the system of record, Orleans persistence and reminders, the alert board
+/// seeded from the store. Kept out of <see cref="RiskMonitorApp"/> so that the host stays a list of parts.
+/// </summary>
+public static class AlertLifecycleHosting
+{
+    /// <summary>
+    /// Call before <c>UseOrleans</c>: the schema migrations and the board seeding are hosted services that must run
+    /// before the silo starts.
+    /// </summary>
+    public static WebApplicationBuilder AddAlertLifecycle(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddRiskMonitorStores();
+        builder.Services.AddHostedService<AlertBoardSeeder>();
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>Orleans:Persistence</c> (<c>Memory</c> or <c>AdoNet</c>); when unset, AdoNet if <c>ConnectionStrings:RiskMonitor</c>
+    /// is configured, else Memory.
+    /// </summary>
+    public static OrleansPersistence PersistenceMode(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration["Orleans:Persistence"];
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return configuration.RiskMonitorConnectionString() is null ? OrleansPersistence.Memory : OrleansPersistence.AdoNet;
+        }
+
+        return Enum.TryParse<OrleansPersistence>(configured, ignoreCase: true, out var mode)
+            ? mode
+            : throw new InvalidOperationException($"Orleans:Persistence is '{configured}'; use Memory or AdoNet.");
+    }
+
+    /// <summary>Grain storage <c>rm</c> and the reminder service, in memory or on PostgreSQL.</summary>
+    public static ISiloBuilder AddRiskMonitorPersistence(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        if (PersistenceMode(configuration) == OrleansPersistence.Memory)
+        {
+            return silo.AddMemoryGrainStorage(GrainStorage.Name).UseInMemoryReminderService();
+        }
+
+        var connectionString = configuration.RiskMonitorConnectionString() ??
+            throw new InvalidOperationException("Orleans:Persistence is AdoNet, but ConnectionStrings:RiskMonitor is not set.");
+        return silo
+            .AddAdoNetGrainStorage(GrainStorage.Name, options =>
+            {
+                options.Invariant = AdoNetInvariant;
+                options.ConnectionString = connectionString;
+            })
+            .UseAdoNetReminderService(options =>
+            {
+                options.Invariant = AdoNetInvariant;
+                options.ConnectionString = connectionString;
+            });
+    }
+
+    private const string AdoNetInvariant = "Npgsql";
+}
+
+/// <summary>
+/// Fills the in-memory alert board from the alert store at start, before the silo runs, so that the current-alert list
+/// survives a restart. Changes that arrive later are newer and win on the board.
+/// </summary>
+internal sealed class AlertBoardSeeder(IAlertStore store, AlertBoard board, ILogger<AlertBoardSeeder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var alerts = await store.LoadNotClosedAsync(null, cancellationToken);
+        foreach (var alert in alerts)
+        {
+            board.Apply(alert);
+        }
+
+        AlertLifecycleLog.BoardSeeded(logger, alerts.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal static partial class AlertLifecycleLog
+{
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Alert board seeded with {Count} alerts that are not closed")]
+    public static partial void BoardSeeded(ILogger logger, int count);
+}

@@ -1,0 +1,83 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts.Regions;
+using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Domain.Regions;
+using RiskMonitor.Server.Notifications;
+using RiskMonitor.Storage.Registry;
+
+namespace RiskMonitor.Server.Regions;
+
+/// <summary>The registry as the risk map sees it, built once at start: assets with raised consequences and resolved grids.</summary>
+public sealed record RiskMapData(RegionMap Map, IAssetRegistry Registry, FrozenDictionary<string, ConsequenceRaise> Raises);
+
+public static class RiskMapHosting
+{
+    /// <summary>
+    /// Loads the region hierarchy (<c>Registry:RegionsPath</c>) and the sensitive sites (<c>Registry:SensitiveSitesPath</c>),
+    /// raises the inherent colour of assets near a sensitive site, places every asset in the hierarchy once, and registers
+    /// the <see cref="RegionMap"/>, the registry with each asset's grids, the region fan-out and the board.
+    /// </summary>
+    public static WebApplicationBuilder AddRiskMap(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var contentRoot = builder.Environment.ContentRootPath;
+        services.AddSingleton(sp => Load(
+            sp.GetRequiredService<GeoJsonAssetRegistry>(), sp.GetRequiredService<IOptions<RegistryOptions>>().Value, contentRoot, sp.GetRequiredService<ILogger<RegionMap>>()));
+        services.AddSingleton(sp => sp.GetRequiredService<RiskMapData>().Map);
+        services.AddSingleton(sp => sp.GetRequiredService<RiskMapData>().Registry);
+        services.AddSingleton<RegionBoard>();
+        services.AddSingleton<RegionEventFanOut>();
+        services.AddSingleton<IRegionEventSink>(sp => sp.GetRequiredService<RegionEventFanOut>());
+        services.AddHostedService(sp => sp.GetRequiredService<RegionEventFanOut>());
+        return builder;
+    }
+
+    private static RiskMapData Load(GeoJsonAssetRegistry registry, RegistryOptions options, string contentRoot, ILogger logger)
+    {
+        var regionsPath = RegistryOptions.Resolve(options.RegionsPath, contentRoot);
+        RegionIndex index;
+        if (File.Exists(regionsPath))
+        {
+            index = GeoJsonRegionFile.Load(regionsPath);
+            ServerLog.RegionsLoaded(logger, index.Count - 1, index.Regions.Count(r => r.Level == RegionLevel.Grid) - 1, regionsPath);
+        }
+        else
+        {
+            // Without regions the map still works per registry region; a wrong path must not stop alerting.
+            index = RegionIndex.Empty;
+            ServerLog.RegionsMissing(logger, regionsPath);
+        }
+
+        var raises = new Dictionary<string, ConsequenceRaise>(StringComparer.Ordinal);
+        var sitesPath = RegistryOptions.Resolve(options.SensitiveSitesPath, contentRoot);
+        if (File.Exists(sitesPath))
+        {
+            var rule = new SensitiveSiteRule(GeoJsonSensitiveSiteFile.Load(sitesPath), options.SensitiveSiteRadiusMetres);
+            foreach (var asset in registry.All)
+            {
+                if (rule.Evaluate(asset) is { } raise)
+                {
+                    raises[asset.Id] = raise;
+                }
+            }
+
+            ServerLog.ConsequencesRaised(logger, raises.Count, raises.Count(r => r.Value.RaisedLevel != r.Value.RegisteredLevel), rule.Count, options.SensitiveSiteRadiusMetres, sitesPath);
+        }
+
+        var raised = raises.Count == 0 ? registry : registry.Select(a => raises.TryGetValue(a.Id, out var r) ? a with { InherentLevel = r.RaisedLevel } : a);
+        var started = TimeProvider.System.GetTimestamp();
+        var map = RegionMap.Build(index, raised.All);
+        var elapsed = TimeProvider.System.GetElapsedTime(started);
+        var unassigned = map.Unassigned.ToList();
+        var outside = map.Placements.Count(p => p.Source == PlacementSource.GeometryOutsideStatedRegion);
+        ServerLog.AssetsPlaced(logger, map.Placements.Length, map.Placements.Count(p => p.Grids.Length > 1), unassigned.Count, outside, elapsed.TotalMilliseconds);
+        foreach (var placement in unassigned.Take(50))
+        {
+            ServerLog.AssetUnassigned(logger, placement.AssetId, placement.StatedRegionId);
+        }
+
+        return new RiskMapData(map, raised.Select(map.Stamp), raises.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+}

@@ -1,0 +1,152 @@
+// The on-call page: my open alerts (worst and newest first), one alert's detail with its recent series, and the
+// handling steps. Works on a phone; the acting person's name is remembered on the device.
+import {
+  ACK_TIMEOUT_MIN, LEVEL_LABEL, beep, coalesce, compareAlerts, connectHub, el, getJson, postJson, time, ago,
+} from './common.js';
+
+const alerts = new Map();
+let selectedId = null;
+let plot = null;
+const newRed = new Set();
+window.riskOnCall = { alerts };
+
+const actor = document.getElementById('actor');
+actor.value = localStorage.getItem('rm.actor') ?? '';
+actor.addEventListener('change', () => localStorage.setItem('rm.actor', actor.value.trim()));
+const onlyActive = document.getElementById('only-active');
+const regionFilter = document.getElementById('region');
+
+function clockText(alert, now) {
+  if (alert.state !== 'open') return alert.respondBy ? `respond by ${time(alert.respondBy)}` : '';
+  const due = new Date(alert.raisedAt).getTime() + (ACK_TIMEOUT_MIN[alert.severity] ?? 60) * 60_000;
+  const left = Math.round((due - now) / 1000);
+  return left >= 0
+    ? `escalates in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`
+    : `overdue ${ago(new Date(due).toISOString(), now)} — escalating`;
+}
+
+function renderList() {
+  const now = Date.now();
+  const regions = new Set([...alerts.values()].map((a) => a.regionId));
+  const known = new Set([...regionFilter.options].map((o) => o.value));
+  for (const r of [...regions].sort()) if (!known.has(r)) regionFilter.append(el('option', { value: r }, r));
+  const items = [...alerts.values()]
+    .filter((a) => (!onlyActive.checked || a.conditionActive || a.state !== 'resolved') && (!regionFilter.value || a.regionId === regionFilter.value))
+    .sort(compareAlerts);
+  document.getElementById('count').textContent = `${items.length} alert(s)`;
+  document.getElementById('alerts').replaceChildren(...items.map((a) => {
+    const overdueNow = clockText(a, now).startsWith('overdue');
+    return el('li', {
+      dataset: { alertId: a.alertId, severity: a.severity, active: String(a.conditionActive), state: a.state },
+      class: newRed.has(a.alertId) ? 'new-red' : '',
+      onclick: () => select(a.alertId),
+    },
+    el('div', { class: 'row' }, el('span', { class: 'sev' }, `${LEVEL_LABEL[a.severity]} ${a.assetName}`), el('span', { class: 'state' }, a.state.replace('_', ' '))),
+    el('div', {}, a.message),
+    el('div', { class: 'row muted' }, `${a.regionId} · raised ${time(a.raisedAt)}${a.conditionActive ? '' : ' · condition cleared'}`,
+      el('span', { class: `clock${overdueNow ? ' overdue' : ''}` }, clockText(a, now))));
+  }));
+  newRed.clear();
+  if (selectedId) renderDetail();
+}
+
+function renderDetail() {
+  const a = alerts.get(selectedId);
+  const detail = document.getElementById('detail');
+  if (!a) { detail.hidden = true; return; }
+  detail.hidden = false;
+  document.getElementById('detail-title').textContent = `${LEVEL_LABEL[a.severity]} · ${a.assetName}`;
+  const facts = [
+    ['alert', a.alertId], ['rule', a.ruleId], ['state', a.state], ['condition', a.conditionActive ? `active (${a.level})` : `cleared ${time(a.clearedAt)}`],
+    ['value', a.value ?? '—'], ['reading time', time(a.readingTime)], ['raised', `${time(a.raisedAt)} (${ago(a.raisedAt)} ago)`],
+    ['escalation', clockText(a, Date.now()) || '—'], ['region', a.regionId], ['kind', `${a.kind} · ${a.industry}`], ['message', a.message],
+  ];
+  document.getElementById('detail-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  const allowed = {
+    acknowledge: a.state === 'open',
+    start: a.state === 'open' || a.state === 'acknowledged',
+    resolve: !a.conditionActive && ['open', 'acknowledged', 'in_progress'].includes(a.state),
+    close: !a.conditionActive && a.state === 'resolved',
+  };
+  for (const button of document.querySelectorAll('.actions button')) button.disabled = !allowed[button.dataset.action];
+}
+
+async function select(alertId) {
+  selectedId = alertId;
+  document.getElementById('action-result').textContent = '';
+  renderDetail();
+  const a = alerts.get(alertId);
+  document.getElementById('alerts').hidden = window.matchMedia('(max-width: 600px)').matches;
+  if (a?.metric) await drawSeries(a);
+  else document.getElementById('chart').replaceChildren();
+}
+
+async function drawSeries(alert) {
+  const chart = document.getElementById('chart');
+  try {
+    const series = await getJson(`/api/assets/${encodeURIComponent(alert.assetId)}/series?metric=${encodeURIComponent(alert.metric)}&stepSeconds=10`);
+    const xs = series.points.map((p) => new Date(p.at).getTime() / 1000);
+    const ys = series.points.map((p) => p.value);
+    plot?.destroy();
+    chart.replaceChildren();
+    plot = new uPlot({
+      width: Math.min(900, chart.clientWidth || 600), height: 200, title: `${alert.metric} — last hour`,
+      series: [{}, { label: alert.metric, stroke: '#d32f2f', width: 2 }],
+    }, [xs, ys], chart);
+  } catch (error) {
+    chart.replaceChildren(el('p', { class: 'muted' }, `series unavailable: ${error.message}`));
+  }
+}
+
+document.getElementById('back').addEventListener('click', () => {
+  selectedId = null;
+  document.getElementById('detail').hidden = true;
+  document.getElementById('alerts').hidden = false;
+});
+
+for (const button of document.querySelectorAll('.actions button')) {
+  button.addEventListener('click', async () => {
+    const result = document.getElementById('action-result');
+    const name = actor.value.trim();
+    if (!name) { result.className = 'error'; result.textContent = 'Enter your name first: every step is recorded with who took it.'; actor.focus(); return; }
+    localStorage.setItem('rm.actor', name);
+    try {
+      const note = document.getElementById('note').value.trim() || null;
+      const updated = await postJson(`/api/alerts/${encodeURIComponent(selectedId)}/${button.dataset.action}`, { actor: name, note });
+      alerts.set(updated.alertId, updated);
+      if (updated.state === 'closed') alerts.delete(updated.alertId);
+      result.className = '';
+      result.textContent = `${button.dataset.action}: done (${updated.state})`;
+      document.getElementById('note').value = '';
+      schedule();
+    } catch (error) {
+      result.className = 'error';
+      result.textContent = error.message;
+    }
+  });
+}
+
+async function sync() {
+  const page = await getJson('/api/alerts?limit=10000');
+  alerts.clear();
+  for (const a of page.items) alerts.set(a.alertId, a);
+  schedule();
+}
+
+const schedule = coalesce(renderList, 200);
+function onAlert(alert) {
+  const isNew = !alerts.has(alert.alertId);
+  if (alert.state === 'closed') alerts.delete(alert.alertId);
+  else alerts.set(alert.alertId, alert);
+  if (isNew && alert.severity === 'red') { newRed.add(alert.alertId); beep(); }
+  schedule();
+}
+
+connectHub({ alertRaised: onAlert, alertUpdated: onAlert, alertCleared: onAlert }, sync, (status) => {
+  const badge = document.getElementById('connection');
+  badge.dataset.status = status;
+  badge.textContent = status;
+});
+onlyActive.addEventListener('change', schedule);
+regionFilter.addEventListener('change', schedule);
+setInterval(schedule, 1000); // countdowns

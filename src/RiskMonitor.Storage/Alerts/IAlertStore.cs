@@ -1,0 +1,43 @@
+using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Domain;
+using RiskMonitor.Domain.Alerts;
+
+namespace RiskMonitor.Storage.Alerts;
+
+/// <summary>
+/// The system of record for alerts (DESIGN.md §6): the current state of every alert and an append-only ledger of
+/// every change. Each change is written in one transaction, state and ledger line together; nothing is deleted.
+/// </summary>
+public interface IAlertStore
+{
+    /// <summary>Writes the alert's new state and its ledger line, atomically. Returns the ledger sequence number.</summary>
+    Task<int> RecordAsync(AlertRecord change, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds a ledger line that changes no state (an escalation, a report to the authority). False for an unknown alert.
+    /// </summary>
+    Task<bool> AppendAsync(string alertId, string action, string actor, string? note, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Every alert not yet closed, optionally of one asset: what a grain or the alert board starts from.</summary>
+    Task<IReadOnlyList<AlertView>> LoadNotClosedAsync(string? assetId, CancellationToken cancellationToken = default);
+
+    Task<AlertView?> FindAsync(string alertId, CancellationToken cancellationToken = default);
+
+    /// <summary>The alert's ledger, oldest first; empty for an unknown alert.</summary>
+    Task<IReadOnlyList<AlertLedgerEntry>> HistoryAsync(string alertId, CancellationToken cancellationToken = default);
+
+    /// <summary>Alerts in any state (closed ones included), newest first.</summary>
+    Task<AlertQueryResult> QueryAsync(AlertQuery query, CancellationToken cancellationToken = default);
+}
+
+public sealed record AlertQuery(
+    AlertState? State = null,
+    string? AssetId = null,
+    string? RegionId = null,
+    WarningLevel? MinSeverity = null,
+    DateTimeOffset? RaisedFrom = null,
+    DateTimeOffset? RaisedTo = null,
+    int Offset = 0,
+    int Limit = 100);
+
+public sealed record AlertQueryResult(int Total, IReadOnlyList<AlertView> Items);

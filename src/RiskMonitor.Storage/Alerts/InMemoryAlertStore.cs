@@ -1,0 +1,92 @@
+using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Domain.Alerts;
+
+namespace RiskMonitor.Storage.Alerts;
+
+/// <summary>
+/// The alert store of a server run without PostgreSQL (a demo, a unit test): the same contract, kept in memory, so
+/// the ledger endpoints work, but nothing survives the process.
+/// </summary>
+public sealed class InMemoryAlertStore : IAlertStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, AlertView> _alerts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<AlertLedgerEntry>> _ledger = new(StringComparer.Ordinal);
+
+    public Task<int> RecordAsync(AlertRecord change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            _alerts.TryGetValue(change.After.AlertId, out var before);
+            _alerts[change.After.AlertId] = change.After;
+            return Task.FromResult(Append(change.After.AlertId, change.Action, change.Actor, change.Note, change.At, before, change.After));
+        }
+    }
+
+    public Task<bool> AppendAsync(string alertId, string action, string actor, string? note, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_alerts.TryGetValue(alertId, out var alert))
+            {
+                return Task.FromResult(false);
+            }
+
+            Append(alertId, action, actor, note, at, alert, alert);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<AlertView>> LoadNotClosedAsync(string? assetId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<AlertView>>(
+                [.. _alerts.Values.Where(a => a.State != AlertState.Closed && (assetId is null || a.AssetId == assetId)).OrderBy(a => a.RaisedAt)]);
+        }
+    }
+
+    public Task<AlertView?> FindAsync(string alertId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_alerts.GetValueOrDefault(alertId));
+        }
+    }
+
+    public Task<IReadOnlyList<AlertLedgerEntry>> HistoryAsync(string alertId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<AlertLedgerEntry>>(_ledger.TryGetValue(alertId, out var entries) ? [.. entries] : []);
+        }
+    }
+
+    public Task<AlertQueryResult> QueryAsync(AlertQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        lock (_gate)
+        {
+            var matches = _alerts.Values
+                .Where(a => (query.State is null || a.State == query.State) && (query.AssetId is null || a.AssetId == query.AssetId) &&
+                            (query.RegionId is null || a.RegionId == query.RegionId) && (query.MinSeverity is null || a.Severity >= query.MinSeverity) &&
+                            (query.RaisedFrom is null || a.RaisedAt >= query.RaisedFrom) && (query.RaisedTo is null || a.RaisedAt < query.RaisedTo))
+                .OrderByDescending(a => a.RaisedAt).ThenBy(a => a.AlertId, StringComparer.Ordinal)
+                .ToList();
+            return Task.FromResult(new AlertQueryResult(matches.Count, [.. matches.Skip(query.Offset).Take(query.Limit)]));
+        }
+    }
+
+    private int Append(string alertId, string action, string actor, string? note, DateTimeOffset at, AlertView? before, AlertView after)
+    {
+        if (!_ledger.TryGetValue(alertId, out var entries))
+        {
+            _ledger[alertId] = entries = [];
+        }
+
+        var sequence = entries.Count + 1;
+        entries.Add(new AlertLedgerEntry(sequence, at, action, actor, note, before?.State, after.State, before, after));
+        return sequence;
+    }
+}

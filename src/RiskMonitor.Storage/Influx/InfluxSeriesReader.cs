@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace RiskMonitor.Storage.Influx;
+
+/// <summary>One bucket of a metric's series: its start and the mean of the readings in it.</summary>
+public readonly record struct SeriesPoint(DateTimeOffset At, double Value);
+
+/// <summary>Reads an asset's recent series back from InfluxDB for the on-call page's chart.</summary>
+public interface ISeriesReader
+{
+    Task<IReadOnlyList<SeriesPoint>> ReadAsync(
+        string assetId, string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// InfluxQL over the v1 <c>/query</c> endpoint (served by 1.x, and by 2.x/3.x with a DBRP mapping). Identifiers are
+/// checked against the same alphabets as ingestion, so nothing a caller sends is spliced into the query unchecked.
+/// </summary>
+internal sealed partial class InfluxSeriesReader(InfluxOptions options, HttpClient http) : ISeriesReader
+{
+    public async Task<IReadOnlyList<SeriesPoint>> ReadAsync(
+        string assetId, string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
+    {
+        if (!SafeName().IsMatch(assetId) || !SafeName().IsMatch(metric))
+        {
+            throw new ArgumentException("Asset ids and metric names are [A-Za-z0-9._-]{1,64}.");
+        }
+
+        var stepSeconds = Math.Max(1, (long)step.TotalSeconds);
+        var query = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT mean(\"{metric}\") FROM \"{options.Measurement}\" WHERE \"asset\" = '{assetId}' " +
+            $"AND time >= {from.ToUnixTimeMilliseconds()}ms AND time < {to.ToUnixTimeMilliseconds()}ms " +
+            $"GROUP BY time({stepSeconds}s) fill(none)");
+        var url = new Uri(options.Url, $"query?db={Uri.EscapeDataString(options.Database)}&epoch=ms&q={Uri.EscapeDataString(query)}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (options.Token is { Length: > 0 } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Token", token);
+        }
+        else if (options.Username is { Length: > 0 } user)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{options.Password}")));
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var points = new List<SeriesPoint>();
+        var result = document.RootElement.GetProperty("results")[0];
+        if (result.TryGetProperty("error", out var error))
+        {
+            throw new InvalidOperationException("InfluxDB: " + error.GetString());
+        }
+
+        if (result.TryGetProperty("series", out var series))
+        {
+            foreach (var row in series[0].GetProperty("values").EnumerateArray())
+            {
+                if (row[1].ValueKind == JsonValueKind.Number)
+                {
+                    points.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()), row[1].GetDouble()));
+                }
+            }
+        }
+
+        return points;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex SafeName();
+}

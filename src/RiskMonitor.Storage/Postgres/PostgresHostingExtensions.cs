@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Duty;
+
+namespace RiskMonitor.Storage.Postgres;
+
+public static class PostgresHostingExtensions
+{
+    /// <summary>The name under <c>ConnectionStrings</c>: <c>ConnectionStrings:RiskMonitor</c>.</summary>
+    public const string ConnectionStringName = "RiskMonitor";
+
+    /// <summary>The configured PostgreSQL connection string, or null when the server runs without PostgreSQL.</summary>
+    public static string? RiskMonitorConnectionString(this IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value) ? value : null;
+
+    /// <summary>
+    /// Registers the system of record. With <c>ConnectionStrings:RiskMonitor</c> set: one <see cref="NpgsqlDataSource"/>,
+    /// the schema migrations (run before any hosted service starts) and the PostgreSQL stores. Without it: in-memory
+    /// stores with the same contracts, for a demo or a unit test, which keep nothing across a restart.
+    /// Returns whether PostgreSQL is in use.
+    /// </summary>
+    public static bool AddRiskMonitorStores(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        var connectionString = builder.Configuration.RiskMonitorConnectionString();
+        if (connectionString is null)
+        {
+            services.TryAddSingleton<IAlertStore, InMemoryAlertStore>();
+            services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
+            return false;
+        }
+
+        services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
+            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+            .Build());
+        services.AddSingleton<SchemaMigrator>();
+        services.AddHostedService<SchemaMigrationService>();
+        services.TryAddSingleton<IAlertStore, PostgresAlertStore>();
+        services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
+        return true;
+    }
+}

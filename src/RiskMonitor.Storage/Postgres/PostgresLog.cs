@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace RiskMonitor.Storage.Postgres;
+
+internal static partial class PostgresLog
+{
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Schema migration {Version:0000} {Name} applied in {ElapsedMs} ms")]
+    public static partial void MigrationApplied(ILogger logger, int version, string name, long elapsedMs);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "PostgreSQL schema is at version {Version} ({Applied} migrations applied now)")]
+    public static partial void SchemaReady(ILogger logger, int version, int applied);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "PostgreSQL is not reachable yet (attempt {Attempt}, retrying in {Delay}): {Reason}")]
+    public static partial void NotReachable(ILogger logger, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Schema migration {Version:0000} {Name} was changed after it was applied (checksum {Stored} now {Current}); add a new migration instead")]
+    public static partial void ChecksumMismatch(ILogger logger, int version, string name, string stored, string current);
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Converters;
+using RiskMonitor.Domain.Assets;
+using RiskMonitor.Domain.Regions;
+
+namespace RiskMonitor.Storage.Registry;
+
+/// <summary>
+/// Reads the region hierarchy from a GeoJSON FeatureCollection of polygons (DESIGN.md §3). Each feature's properties:
+/// <c>id</c>, <c>name</c>, <c>level</c> (city|district|street|community|grid), <c>parentId</c> (absent for the city),
+/// <c>supervisor</c> {name, phone}. Every problem is collected so that one run shows them all.
+/// </summary>
+public static class GeoJsonRegionFile
+{
+    public static RegionIndex Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new RegistryException($"Region file '{Path.GetFullPath(path)}' does not exist. Set Registry:RegionsPath to a GeoJSON FeatureCollection.");
+        }
+
+        using var stream = File.OpenRead(path);
+        return Parse(stream, path);
+    }
+
+    public static RegionIndex Parse(Stream stream, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(stream);
+        }
+        catch (JsonException ex)
+        {
+            throw new RegistryException($"Region file '{sourceName}' is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
+            {
+                throw new RegistryException($"Region file '{sourceName}' is not a GeoJSON FeatureCollection.");
+            }
+
+            var geometryOptions = new JsonSerializerOptions { Converters = { new GeoJsonConverterFactory() } };
+            var regions = new List<RegionDefinition>();
+            var problems = new List<string>();
+            var index = 0;
+            foreach (var feature in features.EnumerateArray())
+            {
+                if (ParseFeature(feature, index++, geometryOptions, problems) is { } region)
+                {
+                    regions.Add(region);
+                }
+            }
+
+            if (problems.Count == 0)
+            {
+                try
+                {
+                    return RegionIndex.Build(regions);
+                }
+                catch (RegionIndexException ex)
+                {
+                    problems.AddRange(ex.Problems);
+                }
+            }
+
+            throw new RegistryException($"Region file '{sourceName}' has {problems.Count} problem(s): " + string.Join("; ", problems.Take(20)));
+        }
+    }
+
+    private static RegionDefinition? ParseFeature(JsonElement feature, int index, JsonSerializerOptions geometryOptions, List<string> problems)
+    {
+        if (!feature.TryGetProperty("properties", out var p) || p.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add($"feature {index}: no properties");
+            return null;
+        }
+
+        var id = Text(p, "id");
+        var where = $"feature {index} ('{id}')";
+        if (id is null || !GeoJsonAssetRegistry.AssetIdPattern().IsMatch(id))
+        {
+            problems.Add($"{where}: id must match [A-Za-z0-9._-]{{1,64}}");
+            return null;
+        }
+
+        var levelText = Text(p, "level");
+        if (!Enum.TryParse<RegionLevel>(levelText, ignoreCase: true, out var level) || !Enum.IsDefined(level) || int.TryParse(levelText, out _))
+        {
+            problems.Add($"{where}: level '{levelText}' is not city|district|street|community|grid");
+            return null;
+        }
+
+        Geometry? geometry;
+        try
+        {
+            geometry = feature.TryGetProperty("geometry", out var g) ? g.Deserialize<Geometry>(geometryOptions) : null;
+        }
+        catch (JsonException ex)
+        {
+            problems.Add($"{where}: bad geometry ({ex.Message})");
+            return null;
+        }
+
+        ResponsiblePerson? supervisor = null;
+        if (p.TryGetProperty("supervisor", out var s) && s.ValueKind == JsonValueKind.Object && Text(s, "name") is { } name)
+        {
+            supervisor = new ResponsiblePerson(name, Text(s, "phone"));
+        }
+
+        return new RegionDefinition(id, Text(p, "name") ?? id, level, Text(p, "parentId"), geometry, supervisor);
+    }
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
