@@ -121,6 +121,8 @@ async function loadAlerts() {
 
 // A fresh snapshot after every (re)connect: whatever changed while the link was down is on screen again.
 async function sync() {
+  // Region changes go only to the groups that asked (groups do not survive a reconnect): the wall shows every region.
+  await window.riskHub.invoke('JoinRegion', '*');
   await Promise.all([loadAlerts(), loadSummaries()]);
   await loadMap();
   state.lastSync = new Date().toISOString();
