@@ -47,6 +47,6 @@ public class RiskMapBenchmarks
     public bool GridAndParentDelta()
     {
         var k = _tick++;
-        return _grid.ReportAsset(_members[k % _members.Length], (WarningLevel)(k % 5)) && _parent.ReportChild("grid", _grid.Tally);
+        return _grid.ReportAsset(_members[k % _members.Length], (WarningLevel)((k / _members.Length) % 5)) && _parent.ReportChild("grid", _grid.Tally);
     }
 }

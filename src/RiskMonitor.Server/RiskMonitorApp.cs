@@ -80,6 +80,7 @@ public static class RiskMonitorApp
         app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
         app.MapAssetEndpoints();
         app.MapAlertEndpoints();
+        app.MapAlertLifecycleEndpoints();
         app.MapIngestEndpoints();
         app.MapRiskMapEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);

@@ -7,6 +7,7 @@ using Orleans.Hosting;
 using Orleans.TestingHost;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Assets;
+using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Contracts.Registry;
@@ -15,8 +16,10 @@ using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules;
 using RiskMonitor.Grains;
+using RiskMonitor.Grains.Escalation;
 using RiskMonitor.Grains.Tests.Regions;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Grains.Tests;
@@ -34,6 +37,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The alert system of record, in memory; tests read the ledger from it.</summary>
     public InMemoryAlertStore Alerts { get; } = new();
 
+    /// <summary>Escalation notices the grains sent, and the roster they read.</summary>
+    public RecordingNotifier Notices { get; } = new();
+
+    public InMemoryDutyRoster Roster { get; } = new();
+
     public RecordingRegionSink RegionEvents { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -41,7 +49,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder();
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(GrainStorage.Name));
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(GrainStorage.Name).UseInMemoryReminderService());
         builder.ConfigureSiloHost((_, host) =>
         {
             // The test drives grain time, while Orleans' own maintenance loops stay on real time.
@@ -52,6 +60,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IRiskEventSink>(Events);
             host.Services.AddSingleton<IReadingWriter>(Readings);
             host.Services.AddSingleton<IAlertStore>(Alerts);
+            host.Services.AddSingleton<INotifier>(Notices);
+            host.Services.AddSingleton<IDutyRoster>(Roster);
+            host.Services.AddSingleton<IRegionChain>(new FixedRegionChain());
+            host.Services.AddAlertEscalationDefaults();
             host.Services.AddSingleton(TestRegionCity.Map);
             host.Services.AddSingleton<IRegionEventSink>(RegionEvents);
         });

@@ -14,7 +14,7 @@ namespace RiskMonitor.Server.Tests;
 /// <summary>
 /// The server with its own small region file: city t-city, districts t-d1 (lon 120.09..120.11) and t-d2
 /// (120.11..120.13), one street and one community each, grids t-g1..t-g4 of 0.01 degrees. A pipeline crosses t-g1
-/// and t-g2, an elevator stands in t-g4, and one pipeline lies outside the city.
+/// and t-g2, an elevator stands in t-g4 and another 110 m from the pipeline in t-g1, and one pipeline lies outside the city.
 /// </summary>
 public sealed class RiskMapServerFixture : IAsyncLifetime
 {
@@ -138,6 +138,7 @@ public sealed class RiskMapServerFixture : IAsyncLifetime
         {
             Asset("gp-m-001", "gas_pipeline", "gas", "blue", new { type = "LineString", coordinates = new[] { new[] { 120.095, 30.205 }, new[] { 120.105, 30.205 } } }),
             Asset("el-m-001", "elevator", "special_equipment", "yellow", new { type = "Point", coordinates = new[] { 120.125, 30.205 } }),
+            Asset("el-m-002", "elevator", "special_equipment", "blue", new { type = "Point", coordinates = new[] { 120.0955, 30.206 } }),
             Asset("gp-m-out", "gas_pipeline", "gas", "blue", new { type = "LineString", coordinates = new[] { new[] { 120.5, 30.5 }, new[] { 120.51, 30.5 } } }),
         },
     });
@@ -159,6 +160,14 @@ public sealed class RiskMapEndToEndTests(RiskMapServerFixture server) : IClassFi
     public async Task A_red_reading_over_mqtt_turns_its_grids_and_their_ancestors_red_on_rest_and_signalr()
     {
         var ct = TestContext.Current.CancellationToken;
+        using var mqtt = await server.ConnectMqttAsync("e2e-map", ct);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // Start from a quiet pipeline whatever ran before (the incident test leaves it red).
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-m-001/telemetry", ServerFixture.Reading(now, ("ch4_lel", 0.5)), ct);
+        var quiet = await ServerFixture.EventuallyAsync(
+            () => server.GetJsonAsync("api/regions/t-g2", ct), g => g.GetProperty("colour").GetString() == "blue", Patience, ct);
+        Assert.Equal("blue", quiet.GetProperty("colour").GetString());
+
         var changes = new ConcurrentQueue<JsonElement>();
         await using var hub = await server.ConnectHubAsync(ct);
         hub.On<JsonElement>("regionChanged", region => changes.Enqueue(region));
@@ -172,21 +181,17 @@ public sealed class RiskMapEndToEndTests(RiskMapServerFixture server) : IClassFi
         wall.On<JsonElement>("regionChanged", region => everything.Enqueue(region));
         await wall.InvokeAsync("JoinRegion", "*", ct);
 
-        var before = await server.GetJsonAsync("api/regions/t-city", ct);
-        using var mqtt = await server.ConnectMqttAsync("e2e-map", ct);
-        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-m-001/telemetry",
-            ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ("ch4_lel", 80)), ct);
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-m-001/telemetry", ServerFixture.Reading(now + 1, ("ch4_lel", 80)), ct);
 
         var city = await ServerFixture.EventuallyAsync(
-            () => server.GetJsonAsync("api/regions/t-city", ct), c => c.GetProperty("colour").GetString() == "red", Patience, ct);
+            () => server.GetJsonAsync("api/regions/t-city", ct), c => GasRed(c) == 1, Patience, ct);
         await ServerFixture.EventuallyAsync(
             () => Task.FromResult(changes.ToArray()), c => c.Count(r => Colour(r) == "red") >= 6, Patience, ct);
 
-        Assert.Equal("yellow", before.GetProperty("colour").GetString()); // the elevator's inherent yellow, before the leak
         Assert.Equal("red", city.GetProperty("colour").GetString());
         Assert.Equal("yellow", city.GetProperty("inherentColour").GetString());
-        Assert.Equal(1, city.GetProperty("dynamic").GetProperty("counts").GetProperty("red").GetInt32());
-        Assert.Equal(3, city.GetProperty("dynamic").GetProperty("counts").GetProperty("total").GetInt32()); // incl. the unassigned pipeline
+        Assert.Equal(1, GasRed(city));
+        Assert.Equal(4, city.GetProperty("dynamic").GetProperty("counts").GetProperty("total").GetInt32()); // incl. the unassigned pipeline
         var children = city.GetProperty("children").EnumerateArray().ToDictionary(c => c.GetProperty("regionId").GetString()!, Colour);
         Assert.Equal("red", children["t-d1"]);
         Assert.Equal("yellow", children["t-d2"]);
@@ -205,14 +210,34 @@ public sealed class RiskMapEndToEndTests(RiskMapServerFixture server) : IClassFi
         var inherent = await GeoJsonColoursAsync("api/map/regions?level=grid&layer=inherent", ct);
         Assert.Equal("blue", inherent["t-g1"]);
         var elevators = await GeoJsonColoursAsync("api/map/regions?level=district&industry=special_equipment", ct);
-        Assert.Equal(new Dictionary<string, string?> { ["t-d1"] = null, ["t-d2"] = "yellow" }, elevators);
+        Assert.Equal("yellow", elevators["t-d2"]); // the elevator industry alone: t-d2's yellow elevator, not t-d1's red pipeline
 
-        var assets = await server.GetJsonAsync("api/map/assets?regionId=t-d1", ct);
+        var assets = await server.GetJsonAsync("api/map/assets?regionId=t-d1&kind=gas_pipeline", ct);
         var pipeline = Assert.Single(assets.GetProperty("features").EnumerateArray());
         Assert.Equal("gp-m-001", pipeline.GetProperty("id").GetString());
         Assert.Equal("LineString", pipeline.GetProperty("geometry").GetProperty("type").GetString());
         Assert.Equal("red", pipeline.GetProperty("properties").GetProperty("colour").GetString());
         Assert.Equal(["t-g1", "t-g2"], pipeline.GetProperty("properties").GetProperty("grids").EnumerateArray().Select(g => g.GetString()));
+    }
+
+    [Fact]
+    public async Task A_leak_and_an_entrapment_110_m_apart_are_grouped_into_one_incident()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var mqtt = await server.ConnectMqttAsync("e2e-incident", ct);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-m-001/telemetry", ServerFixture.Reading(now, ("ch4_lel", 80)), ct);
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/el-m-002/event",
+            JsonSerializer.Serialize(new { ts = now, code = "entrapment", active = true }), ct);
+
+        var incidents = await ServerFixture.EventuallyAsync(
+            () => server.GetJsonAsync("api/incidents?minAlerts=2", ct), i => i.GetArrayLength() == 1, Patience, ct);
+        var incident = Assert.Single(incidents.EnumerateArray());
+        Assert.Equal(["el-m-002", "gp-m-001"], incident.GetProperty("assetIds").EnumerateArray().Select(a => a.GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal("red", incident.GetProperty("severity").GetString());
+        var apart = await server.GetJsonAsync("api/incidents?minAlerts=2&distanceM=50", ct);
+        Assert.Equal(0, apart.GetArrayLength());
     }
 
     [Fact]
@@ -235,6 +260,7 @@ public sealed class RiskMapEndToEndTests(RiskMapServerFixture server) : IClassFi
     [InlineData("api/map/assets?layer=3", HttpStatusCode.BadRequest)]
     [InlineData("api/map/assets?regionId=nowhere", HttpStatusCode.NotFound)]
     [InlineData("api/regions/nowhere", HttpStatusCode.NotFound)]
+    [InlineData("api/incidents?distanceM=-1", HttpStatusCode.BadRequest)]
     public async Task Bad_map_queries_get_problem_details(string path, HttpStatusCode expected)
     {
         var response = await server.Http.GetAsync(path, TestContext.Current.CancellationToken);
@@ -242,6 +268,9 @@ public sealed class RiskMapEndToEndTests(RiskMapServerFixture server) : IClassFi
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    private static int GasRed(JsonElement region) =>
+        region.GetProperty("dynamic").GetProperty("byIndustry").GetProperty("gas").GetProperty("counts").GetProperty("red").GetInt32();
 
     private static string? Colour(JsonElement region) =>
         region.GetProperty("colour") is { ValueKind: JsonValueKind.String } colour ? colour.GetString() : null;

@@ -21,8 +21,6 @@ public sealed record NearbySite(string SiteId, string Name, string Kind, double 
 /// </summary>
 public sealed class SensitiveSiteRule
 {
-    private const double MetresPerDegreeLat = 111_320;
-
     private readonly STRtree<SensitiveSite> _sites = new();
     private readonly double _radiusM;
 
@@ -46,12 +44,8 @@ public sealed class SensitiveSiteRule
     public ConsequenceRaise? Evaluate(AssetDefinition asset)
     {
         ArgumentNullException.ThrowIfNull(asset);
-        var envelope = asset.Geometry.EnvelopeInternal.Copy();
-        var latitude = envelope.Centre.Y;
-        var metresPerDegreeLon = MetresPerDegreeLat * Math.Cos(latitude * Math.PI / 180);
-        envelope.ExpandBy(_radiusM / metresPerDegreeLon, _radiusM / MetresPerDegreeLat);
-        var near = _sites.Query(envelope)
-            .Select(site => new NearbySite(site.Id, site.Name, site.Kind, Math.Round(DistanceM(asset.Geometry, site.Geometry, metresPerDegreeLon), 1)))
+        var near = _sites.Query(GeoDistance.Expand(asset.Geometry.EnvelopeInternal, _radiusM))
+            .Select(site => new NearbySite(site.Id, site.Name, site.Kind, Math.Round(GeoDistance.Metres(asset.Geometry, site.Geometry), 1)))
             .Where(n => n.DistanceM <= _radiusM)
             .OrderBy(n => n.DistanceM).ThenBy(n => n.SiteId, StringComparer.Ordinal)
             .ToImmutableArray();
@@ -62,31 +56,5 @@ public sealed class SensitiveSiteRule
 
         var raised = (RiskColour)Math.Min((int)RiskColour.Red, (int)asset.InherentLevel + 1);
         return new ConsequenceRaise(asset.Id, asset.InherentLevel, raised, near);
-    }
-
-    private static double DistanceM(Geometry a, Geometry b, double metresPerDegreeLon)
-    {
-        var origin = b.EnvelopeInternal.Centre;
-        return Project(a).Distance(Project(b));
-
-        Geometry Project(Geometry g)
-        {
-            var copy = g.Copy();
-            copy.Apply(new ProjectFilter(origin, metresPerDegreeLon));
-            return copy;
-        }
-    }
-
-    private sealed class ProjectFilter(Coordinate origin, double metresPerDegreeLon) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            seq.SetX(i, (seq.GetX(i) - origin.X) * metresPerDegreeLon);
-            seq.SetY(i, (seq.GetY(i) - origin.Y) * MetresPerDegreeLat);
-        }
     }
 }

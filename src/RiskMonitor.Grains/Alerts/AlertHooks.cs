@@ -1,9 +1,35 @@
+using Microsoft.Extensions.Logging;
 using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Escalation;
+using RiskMonitor.Domain.Alerts;
 
 namespace RiskMonitor.Grains.Alerts;
 
-/// <summary>What follows once an alert change is in the system of record (escalation tracking hangs off here).</summary>
+/// <summary>What follows once an alert change is in the system of record: the escalation clock of an open alert.</summary>
 internal static class AlertHooks
 {
-    public static Func<AlertView, AlertView?, Task> AfterRecordAsync(IGrainFactory grains) => (_, _) => Task.CompletedTask;
+    public static Func<AlertView, AlertView?, Task> AfterRecordAsync(IGrainFactory grains, ILogger logger) => async (after, before) =>
+    {
+        if (after.State != AlertState.Open)
+        {
+            return; // acknowledged or later: the escalation grain sees it in the store on its next tick and stops
+        }
+
+        DateTimeOffset? openedAt = before is null ? after.RaisedAt : before.State != AlertState.Open ? after.UpdatedAt : null;
+        if (openedAt is null && before!.Severity == after.Severity)
+        {
+            return; // nothing that moves the clock
+        }
+
+        try
+        {
+            await grains.GetGrain<IAlertEscalationGrain>(after.AlertId).Track(after, openedAt);
+        }
+        catch (Exception ex)
+        {
+            // The alert is recorded; failing the caller would not replay this hook. The escalation sweep (server) picks
+            // up every open alert that is not tracked within minutes.
+            EscalationLog.TrackFailed(logger, ex, after.AlertId);
+        }
+    };
 }

@@ -50,7 +50,7 @@ internal sealed class AssetGrain(
         _asset = asset;
         _identity = new AssetIdentity(asset.Name, asset.Kind, asset.Industry, asset.RegionId);
         // Alerts come back from the alert store, the system of record; grain state holds the rules' memory.
-        _alertRecorder = new AlertRecorder(alertStore, _identity, AlertHooks.AfterRecordAsync(GrainFactory), () => this.DeactivateOnIdle());
+        _alertRecorder = new AlertRecorder(alertStore, _identity, AlertHooks.AfterRecordAsync(GrainFactory, logger), () => this.DeactivateOnIdle());
         var snapshot = await _alertRecorder.RestoreAsync(id, state.State.ToSnapshot(), time.GetUtcNow(), cancellationToken);
         _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow());
 

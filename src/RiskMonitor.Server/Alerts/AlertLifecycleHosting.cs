@@ -1,4 +1,12 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts.Escalation;
+using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Grains;
+using RiskMonitor.Grains.Escalation;
+using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Escalation;
+using RiskMonitor.Server.Json;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Postgres;
@@ -29,8 +37,38 @@ public static class AlertLifecycleHosting
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddRiskMonitorStores();
-        builder.Services.AddHostedService<AlertBoardSeeder>();
+        var services = builder.Services;
+        services.AddHostedService<AlertBoardSeeder>();
+
+        // Escalation: the policy from configuration, the grid above a region, and the notifiers (SignalR + webhook).
+        services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<EscalationOptions>>().Value.ToPolicy());
+        services.AddSingleton<IRegionChain, ConfiguredRegionChain>();
+        services.AddHttpClient(WebhookChannel.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<INotificationChannel>(sp =>
+        {
+            var json = new JsonSerializerOptions();
+            RiskMonitorJson.Configure(json);
+            return new WebhookChannel(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(WebhookChannel.HttpClientName),
+                sp.GetRequiredService<IOptions<EscalationOptions>>(), json, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddSingleton<INotifier>(sp => sp.GetRequiredService<NotificationDispatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
+        services.AddSingleton<EscalationSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<EscalationSweeper>());
+        services.AddAlertEscalationDefaults();
         return builder;
+    }
+
+    /// <summary>The closed loop's REST endpoints beyond the alert steps: duty roster, regulatory clocks, hazard ledger.</summary>
+    public static IEndpointRouteBuilder MapAlertLifecycleEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapDutyEndpoints();
+        routes.MapAlertClockEndpoints();
+        routes.MapHazardEndpoints();
+        return routes;
     }
 
     /// <summary>

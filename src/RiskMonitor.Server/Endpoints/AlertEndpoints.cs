@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Assets;
+using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
@@ -19,6 +20,9 @@ public static class AlertEndpoints
         alerts.MapGet("/{alertId}", Get).WithName("GetAlert");
         alerts.MapGet("/{alertId}/history", History).WithName("GetAlertHistory")
             .WithSummary("The alert's append-only ledger: every change with actor, time, note and the alert before and after.");
+        alerts.MapGet("/{alertId}/escalation", async (string alertId, IGrainFactory grains) =>
+            TypedResults.Ok(await grains.GetGrain<IAlertEscalationGrain>(alertId).GetStatus())).WithName("GetAlertEscalation")
+            .WithSummary("The escalation clock: steps fired so far and when the next one is due (while unacknowledged).");
         alerts.MapPost("/{alertId}/assign", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
             Handle(alertId, AlertActionKind.Assign, request, grains)).WithName("AssignAlert")
             .WithSummary("Names the person handling the alert (assignee required).");

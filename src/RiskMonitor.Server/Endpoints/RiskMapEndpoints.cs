@@ -31,6 +31,9 @@ public static class RiskMapEndpoints
         map.MapGet("/unassigned", Unassigned).WithName("ListUnassignedAssets")
             .WithSummary("Assets outside every grid (kept in region 'unassigned') and assets outside the region the registry names.");
 
+        routes.MapGet("/api/incidents", Incidents).WithTags("Risk map").WithName("ListIncidents")
+            .WithSummary("Current alerts grouped into incidents: assets within distanceM (default 200 m) raised within windowMinutes (default 10).");
+
         var regions = routes.MapGroup("/api/regions").WithTags("Risk map");
         regions.MapGet("/{regionId}", Region).WithName("GetRegion")
             .WithSummary("A region's summary (both layers, counts per colour and industry) with its children's.");
@@ -180,6 +183,31 @@ public static class RiskMapEndpoints
         [.. map.Unassigned.Select(p => new PlacementJson(p.AssetId, p.StatedRegionId, p.Grids))],
         [.. map.Placements.Where(p => p.Source == PlacementSource.GeometryOutsideStatedRegion).Select(p => new PlacementJson(p.AssetId, p.StatedRegionId, p.Grids))]));
 
+    private static Results<Ok<IReadOnlyList<IncidentJson>>, ValidationProblem> Incidents(
+        AlertBoard alerts, IAssetRegistry registry, double distanceM = 200, double windowMinutes = 10, bool? active = true, int minAlerts = 1)
+    {
+        if (distanceM is < 0 or > 10_000 || windowMinutes is < 0 or > 1440 || minAlerts < 1)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["query"] = ["distanceM is 0-10000, windowMinutes 0-1440, minAlerts at least 1."],
+            });
+        }
+
+        // Computed from the current alerts on each call: cheap for the hundreds an operator can act on, and always
+        // consistent with the alert list. Not durable: an incident's id is its first alert's id.
+        var candidates = alerts.Alerts
+            .Where(a => active is null || a.ConditionActive == active)
+            .Select(a => registry.TryGet(a.AssetId, out var asset) ? new IncidentAlert(a.AlertId, a.AssetId, asset.Geometry, a.RaisedAt, a.Severity) : null)
+            .OfType<IncidentAlert>()
+            .ToList();
+        IReadOnlyList<IncidentJson> incidents = [.. IncidentGrouper.Group(candidates, distanceM, TimeSpan.FromMinutes(windowMinutes))
+            .Where(i => i.Alerts.Length >= minAlerts)
+            .Select(i => new IncidentJson(i.IncidentId, i.Severity, i.FirstRaisedAt, i.LastRaisedAt, i.Alerts.Length,
+                [.. i.Alerts.Select(a => a.AlertId)], [.. i.Alerts.Select(a => a.AssetId).Distinct()]))];
+        return TypedResults.Ok(incidents);
+    }
+
     private static async Task<Results<Ok<RegionJson>, ProblemHttpResult>> Region(string regionId, RegionMap map, IGrainFactory grains)
     {
         if (!map.IsKnown(regionId))
@@ -290,3 +318,8 @@ public static class RiskMapEndpoints
 public sealed record UnassignedAssets(IReadOnlyList<PlacementJson> OutsideEveryGrid, IReadOnlyList<PlacementJson> OutsideStatedRegion);
 
 public sealed record PlacementJson(string AssetId, string? StatedRegionId, IReadOnlyList<string> Grids);
+
+/// <summary>Alerts that belong together (nearby assets, close in time); <c>incidentId</c> is its first alert's id.</summary>
+public sealed record IncidentJson(
+    string IncidentId, WarningLevel Severity, DateTimeOffset FirstRaisedAt, DateTimeOffset LastRaisedAt, int AlertCount,
+    IReadOnlyList<string> AlertIds, IReadOnlyList<string> AssetIds);

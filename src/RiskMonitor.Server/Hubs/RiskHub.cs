@@ -15,6 +15,9 @@ public sealed class RiskHub : Hub
 
     public static string RoleGroup(string role) => "role:" + role;
 
+    /// <summary>One person's group (实名制 name, as on the duty roster and in the region file): escalations addressed to them.</summary>
+    public static string UserGroup(string user) => "user:" + user;
+
     public Task JoinRegion(string regionId) => Groups.AddToGroupAsync(Context.ConnectionId, RegionGroup(Require(regionId)));
 
     public Task LeaveRegion(string regionId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, RegionGroup(Require(regionId)));
@@ -22,6 +25,10 @@ public sealed class RiskHub : Hub
     public Task JoinRole(string role) => Groups.AddToGroupAsync(Context.ConnectionId, RoleGroup(Require(role)));
 
     public Task LeaveRole(string role) => Groups.RemoveFromGroupAsync(Context.ConnectionId, RoleGroup(Require(role)));
+
+    public Task JoinUser(string user) => Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(Require(user)));
+
+    public Task LeaveUser(string user) => Groups.RemoveFromGroupAsync(Context.ConnectionId, UserGroup(Require(user)));
 
     private static string Require(string value) =>
         string.IsNullOrWhiteSpace(value) || value.Length > 128
@@ -37,4 +44,7 @@ public static class RiskHubMethods
     public const string AlertCleared = "alertCleared";
     public const string AssetChanged = "assetChanged";
     public const string RegionChanged = "regionChanged";
+
+    /// <summary>An escalation step, sent only to the groups it addresses (user, duty role, region).</summary>
+    public const string AlertEscalated = "alertEscalated";
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
+using RiskMonitor.Storage.Hazards;
 
 namespace RiskMonitor.Storage.Postgres;
 
@@ -34,6 +35,7 @@ public static class PostgresHostingExtensions
         {
             services.TryAddSingleton<IAlertStore, InMemoryAlertStore>();
             services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
+            services.TryAddSingleton<IHazardStore, InMemoryHazardStore>();
             return false;
         }
 
@@ -44,6 +46,7 @@ public static class PostgresHostingExtensions
         services.AddHostedService<SchemaMigrationService>();
         services.TryAddSingleton<IAlertStore, PostgresAlertStore>();
         services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
+        services.TryAddSingleton<IHazardStore, PostgresHazardStore>();
         return true;
     }
 }

@@ -1,0 +1,52 @@
+namespace RiskMonitor.Domain.Hazards;
+
+/// <summary>隐患等级: a major hazard (重大隐患) is under listed supervision (挂牌督办).</summary>
+public enum HazardLevel
+{
+    General,
+    Major,
+}
+
+/// <summary>How the hazard came in: an inspection, the 12350 tip line, or an alert converted by a handler.</summary>
+public enum HazardSource
+{
+    Inspection,
+    TipLine,
+    Alert,
+}
+
+/// <summary>reported -> assigned -> rectifying -> rectified -> verified (销号).</summary>
+public enum HazardStatus
+{
+    Reported,
+    Assigned,
+    Rectifying,
+    Rectified,
+    Verified,
+}
+
+/// <summary>One entry of the hidden-hazard ledger (隐患台账, DESIGN.md §6). Immutable; every step makes a new value.</summary>
+public sealed record Hazard(
+    string HazardId,
+    HazardLevel Level,
+    HazardSource Source,
+    HazardStatus Status,
+    string Description,
+    string? AssetId,
+    string? RegionId,
+    string? Industry,
+    string? Location,
+    string? ResponsibleUnit,
+    string? SupervisingDepartment,
+    DateTimeOffset? Deadline,
+    string? AlertId,
+    string ReportedBy,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Major hazards are under listed supervision; the supervising authority is recorded with it.</summary>
+    public bool ListedSupervision => Level == HazardLevel.Major;
+
+    /// <summary>Not yet verified and past its deadline.</summary>
+    public bool IsOverdue(DateTimeOffset now) => Status != HazardStatus.Verified && Deadline is { } deadline && now > deadline;
+}

@@ -1,0 +1,234 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Domain.Hazards;
+using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Hazards;
+
+namespace RiskMonitor.Server.Endpoints;
+
+/// <summary>
+/// The hidden-hazard ledger (隐患台账): report (inspection, 12350 tip line, or from an alert), assign with a responsible
+/// unit and deadline, rectify, verify (销号); overdue flags; statistics. Every step is an audited ledger line.
+/// </summary>
+public static class HazardEndpoints
+{
+    /// <summary>The line an alert's ledger gets when a hazard is opened from it.</summary>
+    private const string HazardOpenedAction = "hazard_opened";
+
+    public static RouteGroupBuilder MapHazardEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var hazards = routes.MapGroup("/api/hazards").WithTags("Hazards");
+        hazards.MapGet("/", List).WithName("ListHazards").WithSummary("Hazards, newest first; filter by status, level, region, industry, overdue.");
+        hazards.MapGet("/stats", Stats).WithName("HazardStats").WithSummary("Counts by status, level, region and industry; overdue and under listed supervision.");
+        hazards.MapGet("/{hazardId}", Get).WithName("GetHazard");
+        hazards.MapGet("/{hazardId}/history", History).WithName("GetHazardHistory");
+        hazards.MapPost("/", Report).WithName("ReportHazard").WithSummary("Reports a hazard found by inspection (or another source).");
+        hazards.MapPost("/tip-line", TipLine).WithName("TipLineIntake").WithSummary("12350 tip line intake: a general hazard from the public.");
+        routes.MapPost("/api/alerts/{alertId}/hazard", FromAlert).WithTags("Hazards").WithName("ConvertAlertToHazard")
+            .WithSummary("Opens a hazard from an alert (the alert's asset, region and industry carry over).");
+        foreach (var (path, step) in new[]
+        {
+            ("assign", HazardStep.Assign), ("start", HazardStep.StartRectifying), ("rectified", HazardStep.Rectified),
+            ("verify", HazardStep.Verify), ("reject", HazardStep.RejectRectification),
+        })
+        {
+            hazards.MapPost($"/{{hazardId}}/{path}", (string hazardId, HazardStepRequest request, IHazardStore store, TimeProvider time, CancellationToken ct) =>
+                Step(hazardId, step, request, store, time, ct)).WithName($"Hazard{step}");
+        }
+
+        return hazards;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<HazardView>>, ValidationProblem>> List(
+        IHazardStore store, TimeProvider time, CancellationToken cancellationToken,
+        string? status = null, string? level = null, string? regionId = null, string? industry = null, bool overdue = false,
+        int offset = 0, int limit = 1000)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var statusFilter = EnumQuery.Parse<HazardStatus>(status, nameof(status), errors);
+        var levelFilter = EnumQuery.Parse<HazardLevel>(level, nameof(level), errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var now = time.GetUtcNow();
+        var hazards = await store.QueryAsync(new HazardQuery(statusFilter, levelFilter, regionId, industry, overdue ? now : null, offset, limit), cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<HazardView>>([.. hazards.Select(h => HazardView.Of(h, now))]);
+    }
+
+    private static async Task<Ok<HazardStats>> Stats(IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var all = await store.QueryAsync(new HazardQuery(Limit: 10_000), cancellationToken);
+        return TypedResults.Ok(new HazardStats(
+            all.Count,
+            all.Count(h => h.IsOverdue(now)),
+            all.Count(h => h.ListedSupervision && h.Status != HazardStatus.Verified),
+            Count(all, h => Name(h.Status)),
+            Count(all, h => Name(h.Level)),
+            Count(all, h => h.RegionId ?? "unknown"),
+            Count(all, h => h.Industry ?? "unknown")));
+    }
+
+    private static async Task<Results<Ok<HazardView>, ProblemHttpResult>> Get(string hazardId, IHazardStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        await store.FindAsync(hazardId, cancellationToken) is { } hazard
+            ? TypedResults.Ok(HazardView.Of(hazard, time.GetUtcNow()))
+            : Problems.NotFound("Unknown hazard", $"No hazard '{hazardId}'.");
+
+    private static async Task<Results<Ok<IReadOnlyList<HazardLedgerEntry>>, ProblemHttpResult>> History(string hazardId, IHazardStore store, CancellationToken cancellationToken)
+    {
+        var entries = await store.HistoryAsync(hazardId, cancellationToken);
+        return entries.Count == 0 ? Problems.NotFound("Unknown hazard", $"No hazard '{hazardId}'.") : TypedResults.Ok(entries);
+    }
+
+    private static async Task<Results<Created<HazardView>, ValidationProblem>> Report(
+        HazardReportRequest request, IHazardStore store, IAssetRegistry registry, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Require(errors, nameof(request.Actor), request.Actor, 100);
+        Require(errors, nameof(request.Description), request.Description, 4000);
+        if (request.AssetId is { } assetId && !registry.TryGet(assetId, out _))
+        {
+            errors[nameof(request.AssetId)] = [$"No asset '{assetId}' in the registry."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        registry.TryGet(request.AssetId ?? "", out var asset);
+        var now = time.GetUtcNow();
+        var hazard = new Hazard(
+            NewId(now), request.Level ?? HazardLevel.General, request.Source ?? HazardSource.Inspection, HazardStatus.Reported,
+            request.Description!.Trim(), asset?.Id, request.RegionId ?? asset?.RegionId, request.Industry ?? asset?.Industry, request.Location,
+            request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline, null, request.Actor!.Trim(), now, now);
+        await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note, now, cancellationToken);
+        return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
+    }
+
+    private static async Task<Results<Created<HazardView>, ValidationProblem>> TipLine(
+        TipLineRequest request, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Require(errors, nameof(request.Description), request.Description, 4000);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var now = time.GetUtcNow();
+        var hazard = new Hazard(NewId(now), HazardLevel.General, HazardSource.TipLine, HazardStatus.Reported, request.Description!.Trim(),
+            null, request.RegionId, request.Industry, request.Location, null, null, null, null, "12350", now, now);
+        await store.RecordAsync(null, hazard, "reported", "12350", request.Contact is null ? null : $"caller: {request.Contact}", now, cancellationToken);
+        return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
+    }
+
+    private static async Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> FromAlert(
+        string alertId, HazardReportRequest request, IAlertStore alerts, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Require(errors, nameof(request.Actor), request.Actor, 100);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await alerts.FindAsync(alertId, cancellationToken) is not { } alert)
+        {
+            return Problems.NotFound("Unknown alert", $"No alert '{alertId}'.");
+        }
+
+        var now = time.GetUtcNow();
+        var hazard = new Hazard(NewId(now), request.Level ?? HazardLevel.General, HazardSource.Alert, HazardStatus.Reported,
+            string.IsNullOrWhiteSpace(request.Description) ? $"{alert.AssetName}: {alert.Message}" : request.Description.Trim(),
+            alert.AssetId, alert.RegionId, alert.Industry, request.Location, request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline,
+            alert.AlertId, request.Actor!.Trim(), now, now);
+        await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note ?? $"from alert {alertId}", now, cancellationToken);
+        await alerts.AppendAsync(alertId, HazardOpenedAction, hazard.ReportedBy, $"hazard {hazard.HazardId} opened", now, cancellationToken);
+        return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
+    }
+
+    private static async Task<Results<Ok<HazardView>, ValidationProblem, ProblemHttpResult>> Step(
+        string hazardId, HazardStep step, HazardStepRequest request, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Require(errors, nameof(request.Actor), request.Actor, 100);
+        if (step is HazardStep.Verify or HazardStep.RejectRectification or HazardStep.Rectified && string.IsNullOrWhiteSpace(request.Note))
+        {
+            errors[nameof(request.Note)] = ["Rectifying, verifying and rejecting need a note: what was done, what was checked."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await store.FindAsync(hazardId, cancellationToken) is not { } hazard)
+        {
+            return Problems.NotFound("Unknown hazard", $"No hazard '{hazardId}'.");
+        }
+
+        var now = time.GetUtcNow();
+        var (after, refusal) = HazardWorkflow.Apply(hazard, step, now, request.ResponsibleUnit, request.Deadline, request.SupervisingDepartment);
+        if (after is null)
+        {
+            return step == HazardStep.Assign && hazard.Status is HazardStatus.Reported or HazardStatus.Assigned
+                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["assign"] = [refusal!] })
+                : Problems.Conflict("Step not allowed", refusal!);
+        }
+
+        var action = step switch
+        {
+            HazardStep.Assign => "assigned",
+            HazardStep.StartRectifying => "rectifying",
+            HazardStep.Rectified => "rectified",
+            HazardStep.Verify => "verified",
+            _ => "rectification_rejected",
+        };
+        return await store.RecordAsync(hazard, after, action, request.Actor!.Trim(), request.Note, now, cancellationToken)
+            ? TypedResults.Ok(HazardView.Of(after, now))
+            : Problems.Conflict("Changed meanwhile", $"Hazard '{hazardId}' was changed by someone else; reload it and try again.");
+    }
+
+    private static void Require(Dictionary<string, string[]> errors, string name, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > maxLength)
+        {
+            errors[name] = [$"{name} is required (1-{maxLength} characters)."];
+        }
+    }
+
+    private static string NewId(DateTimeOffset now) => $"HZ-{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}";
+
+    private static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    private static Dictionary<string, int> Count(IEnumerable<Hazard> hazards, Func<Hazard, string> key) =>
+        hazards.GroupBy(key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+}
+
+public sealed record HazardReportRequest(
+    string? Actor, string? Description, HazardLevel? Level = null, HazardSource? Source = null, string? AssetId = null, string? RegionId = null,
+    string? Industry = null, string? Location = null, string? ResponsibleUnit = null, string? SupervisingDepartment = null,
+    DateTimeOffset? Deadline = null, string? Note = null);
+
+public sealed record TipLineRequest(string? Description, string? Location = null, string? Contact = null, string? RegionId = null, string? Industry = null);
+
+public sealed record HazardStepRequest(
+    string? Actor, string? Note = null, string? ResponsibleUnit = null, DateTimeOffset? Deadline = null, string? SupervisingDepartment = null);
+
+/// <summary>A hazard as the API shows it, with its overdue flag at the time of the request.</summary>
+public sealed record HazardView(Hazard Hazard, bool Overdue, bool ListedSupervision)
+{
+    public static HazardView Of(Hazard hazard, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(hazard);
+        return new(hazard, hazard.IsOverdue(now), hazard.ListedSupervision);
+    }
+}
+
+public sealed record HazardStats(
+    int Total, int Overdue, int UnderListedSupervision, IReadOnlyDictionary<string, int> ByStatus, IReadOnlyDictionary<string, int> ByLevel,
+    IReadOnlyDictionary<string, int> ByRegion, IReadOnlyDictionary<string, int> ByIndustry);

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Configuration;
+using MQTTnet;
+using RiskMonitor.TestSupport;
+
+namespace RiskMonitor.Server.Tests;
+
+/// <summary>
+/// A server of one test class's own, on its own InfluxDB and PostgreSQL, that the test may stop and start again on
+/// the same ports and database (a restart), with settings of its own on top of the usual ones.
+/// </summary>
+internal sealed class OwnServer : IAsyncDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("riskmonitor-own-").FullName;
+    private readonly int _httpPort = FreePort.Next();
+    private readonly int _mqttPort = FreePort.Next();
+    private readonly int _siloPort = FreePort.Next();
+    private readonly int _gatewayPort = FreePort.Next();
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private WebApplication? _app;
+
+    private OwnServer(IReadOnlyDictionary<string, string?> settings)
+    {
+        _settings = settings;
+        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public InfluxDbProcess Influx { get; } = new();
+
+    public PostgresProcess Postgres { get; } = new();
+
+    public HttpClient Http { get; }
+
+    public Uri BaseUrl => new($"http://127.0.0.1:{_httpPort.ToString(CultureInfo.InvariantCulture)}/");
+
+    public static async Task<OwnServer> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken ct)
+    {
+        var server = new OwnServer(settings);
+        await server.Influx.StartAsync(ct);
+        await server.Influx.CreateDatabaseAsync(ServerFixture.Database, ct);
+        await server.Postgres.StartAsync(ct);
+        await server.Postgres.CreateDatabaseAsync(ServerFixture.Database, ct);
+        await File.WriteAllTextAsync(Path.Combine(server._root, "assets.geojson"), TestCity.GeoJson(4), ct);
+        await server.StartAppAsync(ct);
+        return server;
+    }
+
+    /// <summary>A new app instance on the same ports, database and spool: what a restarted process sees.</summary>
+    public async Task RestartAsync(CancellationToken ct)
+    {
+        await StopAppAsync();
+        await StartAppAsync(ct);
+    }
+
+    public async Task StopAppAsync()
+    {
+        if (_app is null)
+        {
+            return;
+        }
+
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        _app = null;
+    }
+
+    public async Task StartAppAsync(CancellationToken ct)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:RiskMonitor"] = "Warning",
+            ["Urls"] = BaseUrl.ToString().TrimEnd('/'),
+            ["Mqtt:Port"] = _mqttPort.ToString(CultureInfo.InvariantCulture),
+            ["Influx:Url"] = Influx.Url.ToString(),
+            ["Influx:Database"] = ServerFixture.Database,
+            ["Influx:SpoolDirectory"] = Path.Combine(_root, "spool"),
+            ["Influx:FlushInterval"] = "00:00:00.100",
+            ["Registry:AssetsPath"] = Path.Combine(_root, "assets.geojson"),
+            ["ConnectionStrings:RiskMonitor"] = Postgres.ConnectionString(ServerFixture.Database),
+            ["Orleans:SiloPort"] = _siloPort.ToString(CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = _gatewayPort.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in _settings)
+        {
+            settings[key] = value;
+        }
+
+        _app = RiskMonitorApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        await _app.StartAsync(ct);
+    }
+
+    public async Task<IMqttClient> ConnectMqttAsync(string clientId, CancellationToken ct)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _mqttPort).WithClientId(clientId).Build(), ct);
+        return client;
+    }
+
+    public async Task<HubConnection> ConnectHubAsync(CancellationToken ct)
+    {
+        var connection = new HubConnectionBuilder().WithUrl(new Uri(BaseUrl, "hubs/risk")).Build();
+        await connection.StartAsync(ct);
+        return connection;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path, CancellationToken ct) => await Http.GetFromJsonAsync<JsonElement>(path, ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await StopAppAsync();
+        await Postgres.DisposeAsync();
+        await Influx.DisposeAsync();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a spool file still open: the OS cleans its temp folder
+        }
+    }
+}
