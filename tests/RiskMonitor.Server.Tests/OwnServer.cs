@@ -10,8 +10,9 @@ using RiskMonitor.TestSupport;
 namespace RiskMonitor.Server.Tests;
 
 /// <summary>
-/// A server of one test class's own, on its own InfluxDB and PostgreSQL, that the test may stop and start again on
-/// the same ports and database (a restart), with settings of its own on top of the usual ones.
+/// The real thing on loopback: a private InfluxDB and PostgreSQL, the server with its embedded MQTT broker on free
+/// ports, and a registry (and optionally a region file) of test assets. A test may stop and start it again on the
+/// same ports and database (a restart) and add settings of its own. Tests talk to it only from the outside.
 /// </summary>
 internal sealed class OwnServer : IAsyncDisposable
 {
@@ -21,11 +22,13 @@ internal sealed class OwnServer : IAsyncDisposable
     private readonly int _siloPort = FreePort.Next();
     private readonly int _gatewayPort = FreePort.Next();
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly bool _hasRegions;
     private WebApplication? _app;
 
-    private OwnServer(IReadOnlyDictionary<string, string?> settings)
+    private OwnServer(IReadOnlyDictionary<string, string?> settings, bool hasRegions)
     {
         _settings = settings;
+        _hasRegions = hasRegions;
         Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -37,14 +40,26 @@ internal sealed class OwnServer : IAsyncDisposable
 
     public Uri BaseUrl => new($"http://127.0.0.1:{_httpPort.ToString(CultureInfo.InvariantCulture)}/");
 
-    public static async Task<OwnServer> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken ct)
+    public int MqttPort => _mqttPort;
+
+    public string SpoolDirectory => Path.Combine(_root, "spool");
+
+    /// <param name="assetsGeoJson">The registry; by default four test pipelines and an elevator (<see cref="TestCity"/>).</param>
+    /// <param name="regionsGeoJson">A region file; none by default (roll-ups then follow the registry's regionIds).</param>
+    public static async Task<OwnServer> StartAsync(
+        IReadOnlyDictionary<string, string?> settings, CancellationToken ct, string? assetsGeoJson = null, string? regionsGeoJson = null)
     {
-        var server = new OwnServer(settings);
+        var server = new OwnServer(settings, regionsGeoJson is not null);
         await server.Influx.StartAsync(ct);
         await server.Influx.CreateDatabaseAsync(ServerFixture.Database, ct);
         await server.Postgres.StartAsync(ct);
         await server.Postgres.CreateDatabaseAsync(ServerFixture.Database, ct);
-        await File.WriteAllTextAsync(Path.Combine(server._root, "assets.geojson"), TestCity.GeoJson(4), ct);
+        await File.WriteAllTextAsync(Path.Combine(server._root, "assets.geojson"), assetsGeoJson ?? TestCity.GeoJson(4), ct);
+        if (regionsGeoJson is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(server._root, "regions.geojson"), regionsGeoJson, ct);
+        }
+
         await server.StartAppAsync(ct);
         return server;
     }
@@ -78,13 +93,18 @@ internal sealed class OwnServer : IAsyncDisposable
             ["Mqtt:Port"] = _mqttPort.ToString(CultureInfo.InvariantCulture),
             ["Influx:Url"] = Influx.Url.ToString(),
             ["Influx:Database"] = ServerFixture.Database,
-            ["Influx:SpoolDirectory"] = Path.Combine(_root, "spool"),
+            ["Influx:SpoolDirectory"] = SpoolDirectory,
             ["Influx:FlushInterval"] = "00:00:00.100",
             ["Registry:AssetsPath"] = Path.Combine(_root, "assets.geojson"),
             ["ConnectionStrings:RiskMonitor"] = Postgres.ConnectionString(ServerFixture.Database),
             ["Orleans:SiloPort"] = _siloPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = _gatewayPort.ToString(CultureInfo.InvariantCulture),
         };
+        if (_hasRegions)
+        {
+            settings["Registry:RegionsPath"] = Path.Combine(_root, "regions.geojson");
+        }
+
         foreach (var (key, value) in _settings)
         {
             settings[key] = value;

@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.Configuration;
-using MQTTnet;
-using RiskMonitor.TestSupport;
 
 namespace RiskMonitor.Server.Tests;
 
@@ -16,93 +11,11 @@ namespace RiskMonitor.Server.Tests;
 /// (120.11..120.13), one street and one community each, grids t-g1..t-g4 of 0.01 degrees. A pipeline crosses t-g1
 /// and t-g2, an elevator stands in t-g4 and another 110 m from the pipeline in t-g1, and one pipeline lies outside the city.
 /// </summary>
-public sealed class RiskMapServerFixture : IAsyncLifetime
+public sealed class RiskMapServerFixture : ServerFixture
 {
-    public const string Database = "riskmonitor";
+    protected override string AssetsGeoJson() => Assets();
 
-    private readonly string _root = Directory.CreateTempSubdirectory("riskmonitor-map-").FullName;
-    private WebApplication? _app;
-
-    public InfluxDbProcess Influx { get; } = new();
-
-    public PostgresProcess Postgres { get; } = new();
-
-    public int HttpPort { get; } = FreePort.Next();
-
-    public int MqttPort { get; } = FreePort.Next();
-
-    public Uri BaseUrl => new($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/");
-
-    public HttpClient Http { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await Influx.StartAsync(ct);
-        await Influx.CreateDatabaseAsync(Database, ct);
-        await Postgres.StartAsync(ct);
-        await Postgres.CreateDatabaseAsync(Database, ct);
-        var assetsPath = Path.Combine(_root, "assets.geojson");
-        var regionsPath = Path.Combine(_root, "regions.geojson");
-        await File.WriteAllTextAsync(assetsPath, Assets(), ct);
-        await File.WriteAllTextAsync(regionsPath, Regions(), ct);
-
-        _app = RiskMonitorApp.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:RiskMonitor"] = "Warning",
-            ["Urls"] = BaseUrl.ToString().TrimEnd('/'),
-            ["Mqtt:Port"] = MqttPort.ToString(CultureInfo.InvariantCulture),
-            ["Influx:Url"] = Influx.Url.ToString(),
-            ["Influx:Database"] = Database,
-            ["Influx:SpoolDirectory"] = Path.Combine(_root, "spool"),
-            ["Registry:AssetsPath"] = assetsPath,
-            ["Registry:RegionsPath"] = regionsPath,
-            ["ConnectionStrings:RiskMonitor"] = Postgres.ConnectionString(Database),
-            ["Orleans:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        }));
-        await _app.StartAsync(ct);
-        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Http?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
-        }
-
-        await Influx.DisposeAsync();
-        await Postgres.DisposeAsync();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // a spool file still held open: the temp folder is cleaned by the OS later
-        }
-    }
-
-    public async Task<IMqttClient> ConnectMqttAsync(string clientId, CancellationToken cancellationToken)
-    {
-        var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", MqttPort).WithClientId(clientId).Build(), cancellationToken);
-        return client;
-    }
-
-    public async Task<HubConnection> ConnectHubAsync(CancellationToken cancellationToken)
-    {
-        var connection = new HubConnectionBuilder().WithUrl(new Uri(BaseUrl, "hubs/risk")).Build();
-        await connection.StartAsync(cancellationToken);
-        return connection;
-    }
-
-    public async Task<JsonElement> GetJsonAsync(string path, CancellationToken cancellationToken) =>
-        await Http.GetFromJsonAsync<JsonElement>(path, cancellationToken);
+    protected override string? RegionsGeoJson() => Regions();
 
     private static string Regions()
     {

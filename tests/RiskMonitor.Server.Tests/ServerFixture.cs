@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.Configuration;
 using MQTTnet;
 using MQTTnet.Protocol;
 using RiskMonitor.TestSupport;
@@ -12,103 +9,54 @@ using RiskMonitor.TestSupport;
 namespace RiskMonitor.Server.Tests;
 
 /// <summary>
-/// The real thing on loopback: a private InfluxDB (Debian's influxd), the server with its embedded MQTT broker on
-/// free ports, and a registry of test assets. Tests talk to it only from the outside: MQTT in, REST/SignalR/InfluxDB out.
+/// One real server (<see cref="OwnServer"/>) shared by a test class: private InfluxDB and PostgreSQL, the server with
+/// its embedded MQTT broker, and a registry of test assets. Subclasses bring other data.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     public const string Database = "riskmonitor";
     public const int PipelineCount = 20;
 
-    private readonly string _root = Directory.CreateTempSubdirectory("riskmonitor-server-").FullName;
-    private WebApplication? _app;
+    private OwnServer _server = null!; // set in InitializeAsync, before any test runs
 
-    public InfluxDbProcess Influx { get; } = new();
+    public InfluxDbProcess Influx => _server.Influx;
 
     /// <summary>The system of record: alerts, ledgers and Orleans state live here, as in production.</summary>
-    public PostgresProcess Postgres { get; } = new();
+    public PostgresProcess Postgres => _server.Postgres;
 
-    public int HttpPort { get; } = FreePort.Next();
+    public int MqttPort => _server.MqttPort;
 
-    public int MqttPort { get; } = FreePort.Next();
+    public Uri BaseUrl => _server.BaseUrl;
 
-    public Uri BaseUrl => new($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/");
+    public HttpClient Http => _server.Http;
 
-    public HttpClient Http { get; private set; } = null!;
+    public string SpoolDirectory => _server.SpoolDirectory;
 
-    public string SpoolDirectory => Path.Combine(_root, "spool");
-
-    public async ValueTask InitializeAsync()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await Influx.StartAsync(ct);
-        await Influx.CreateDatabaseAsync(Database, ct);
-        await Postgres.StartAsync(ct);
-        await Postgres.CreateDatabaseAsync(Database, ct);
-        var registryPath = Path.Combine(_root, "assets.geojson");
-        await File.WriteAllTextAsync(registryPath, TestCity.GeoJson(PipelineCount), ct);
-
-        _app = RiskMonitorApp.Build([], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:RiskMonitor"] = "Warning",
-                ["Urls"] = BaseUrl.ToString().TrimEnd('/'),
-                ["Mqtt:Port"] = MqttPort.ToString(CultureInfo.InvariantCulture),
-                ["Influx:Url"] = Influx.Url.ToString(),
-                ["Influx:Database"] = Database,
-                ["Influx:SpoolDirectory"] = SpoolDirectory,
-                ["Influx:FlushInterval"] = "00:00:00.100",
-                ["Influx:MaxRetryDelay"] = "00:00:01",
-                ["Registry:AssetsPath"] = registryPath,
-                ["ConnectionStrings:RiskMonitor"] = Postgres.ConnectionString(Database),
-                ["Orleans:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-                ["Orleans:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            });
-        });
-        await _app.StartAsync(ct);
-        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
-    }
+    public async ValueTask InitializeAsync() =>
+        _server = await OwnServer.StartAsync(
+            new Dictionary<string, string?> { ["Influx:MaxRetryDelay"] = "00:00:01" },
+            TestContext.Current.CancellationToken, AssetsGeoJson(), RegionsGeoJson());
 
     public async ValueTask DisposeAsync()
     {
-        Http?.Dispose();
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
-        await Influx.DisposeAsync();
-        await Postgres.DisposeAsync();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // a spool file still held open: the temp folder is cleaned by the OS later
-        }
+        GC.SuppressFinalize(this);
     }
 
-    public async Task<IMqttClient> ConnectMqttAsync(string clientId, CancellationToken cancellationToken)
-    {
-        var client = new MqttClientFactory().CreateMqttClient();
-        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", MqttPort).WithClientId(clientId).Build();
-        await client.ConnectAsync(options, cancellationToken);
-        return client;
-    }
+    public Task<IMqttClient> ConnectMqttAsync(string clientId, CancellationToken cancellationToken) =>
+        _server.ConnectMqttAsync(clientId, cancellationToken);
 
-    public async Task<HubConnection> ConnectHubAsync(CancellationToken cancellationToken)
-    {
-        var connection = new HubConnectionBuilder().WithUrl(new Uri(BaseUrl, "hubs/risk")).Build();
-        await connection.StartAsync(cancellationToken);
-        return connection;
-    }
+    public Task<HubConnection> ConnectHubAsync(CancellationToken cancellationToken) => _server.ConnectHubAsync(cancellationToken);
 
-    public async Task<JsonElement> GetJsonAsync(string path, CancellationToken cancellationToken) =>
-        await Http.GetFromJsonAsync<JsonElement>(path, cancellationToken);
+    public Task<JsonElement> GetJsonAsync(string path, CancellationToken cancellationToken) => _server.GetJsonAsync(path, cancellationToken);
+
+    protected virtual string AssetsGeoJson() => TestCity.GeoJson(PipelineCount);
+
+    protected virtual string? RegionsGeoJson() => null;
 
     public static Task PublishAsync(IMqttClient client, string topic, string payload, CancellationToken cancellationToken) =>
         client.PublishAsync(

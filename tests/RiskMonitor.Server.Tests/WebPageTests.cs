@@ -52,6 +52,9 @@ public sealed class WebPageTests(ServerFixture server, BrowserFixture browser) :
         await onCall.Locator($"#alerts li[data-alert-id='{alertId}']").ClickAsync();
         await onCall.Locator("button[data-action='acknowledge']").ClickAsync();
         await Assertions.Expect(onCall.Locator("#action-result")).ToContainTextAsync("acknowledged");
+        await Assertions.Expect(onCall.Locator("#history li").Filter(new LocatorFilterOptions { HasText = "li.wei" })).Not.ToHaveCountAsync(0);
+        await onCall.Locator("#tab-hazards").ClickAsync();
+        await Assertions.Expect(onCall.Locator("#hazards")).ToBeVisibleAsync();
         await ScreenshotAsync(onCall, "oncall-acknowledged");
 
         await Assertions.Expect(wall.Locator($"#ticker li[data-alert-id='{alertId}']"))

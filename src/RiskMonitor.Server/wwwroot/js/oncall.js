@@ -16,9 +16,13 @@ actor.addEventListener('change', () => localStorage.setItem('rm.actor', actor.va
 const onlyActive = document.getElementById('only-active');
 const regionFilter = document.getElementById('region');
 
+const escalations = new Map(); // alertId -> escalation status from the server, once fetched
+
 function clockText(alert, now) {
   if (alert.state !== 'open') return alert.respondBy ? `respond by ${time(alert.respondBy)}` : '';
-  const due = new Date(alert.raisedAt).getTime() + (ACK_TIMEOUT_MIN[alert.severity] ?? 60) * 60_000;
+  // The server's escalation clock when we have it; the DESIGN.md default timeouts until then.
+  const serverDue = escalations.get(alert.alertId)?.nextDue;
+  const due = serverDue ? new Date(serverDue).getTime() : new Date(alert.raisedAt).getTime() + (ACK_TIMEOUT_MIN[alert.severity] ?? 60) * 60_000;
   const left = Math.round((due - now) / 1000);
   return left >= 0
     ? `escalates in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`
@@ -63,6 +67,8 @@ function renderDetail() {
   ];
   document.getElementById('detail-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
   const allowed = {
+    assign: a.state !== 'closed',
+    comment: a.state !== 'closed',
     acknowledge: a.state === 'open',
     start: a.state === 'open' || a.state === 'acknowledged',
     resolve: !a.conditionActive && ['open', 'acknowledged', 'in_progress'].includes(a.state),
@@ -77,8 +83,22 @@ async function select(alertId) {
   renderDetail();
   const a = alerts.get(alertId);
   document.getElementById('alerts').hidden = window.matchMedia('(max-width: 600px)').matches;
-  if (a?.metric) await drawSeries(a);
-  else document.getElementById('chart').replaceChildren();
+  await Promise.all([
+    a?.metric ? drawSeries(a) : Promise.resolve(document.getElementById('chart').replaceChildren()),
+    loadHistory(alertId),
+    getJson(`/api/alerts/${encodeURIComponent(alertId)}/escalation`).then((e) => { escalations.set(alertId, e); renderDetail(); }).catch(() => {}),
+  ]);
+}
+
+async function loadHistory(alertId) {
+  const list = document.getElementById('history');
+  try {
+    const entries = await getJson(`/api/alerts/${encodeURIComponent(alertId)}/history`);
+    list.replaceChildren(...entries.map((e) => el('li', {}, `${time(e.at)} · ${e.action} · ${e.actor}`,
+      e.stateBefore && e.stateBefore !== e.stateAfter ? ` · ${e.stateBefore} → ${e.stateAfter}` : '', e.note ? ` · “${e.note}”` : '')));
+  } catch {
+    list.replaceChildren(el('li', { class: 'muted' }, 'history unavailable'));
+  }
 }
 
 async function drawSeries(alert) {
@@ -112,13 +132,15 @@ for (const button of document.querySelectorAll('.actions button')) {
     localStorage.setItem('rm.actor', name);
     try {
       const note = document.getElementById('note').value.trim() || null;
-      const updated = await postJson(`/api/alerts/${encodeURIComponent(selectedId)}/${button.dataset.action}`, { actor: name, note });
+      const assignee = document.getElementById('assignee').value.trim() || null;
+      const updated = await postJson(`/api/alerts/${encodeURIComponent(selectedId)}/${button.dataset.action}`, { actor: name, note, assignee });
       alerts.set(updated.alertId, updated);
       if (updated.state === 'closed') alerts.delete(updated.alertId);
       result.className = '';
       result.textContent = `${button.dataset.action}: done (${updated.state})`;
       document.getElementById('note').value = '';
       schedule();
+      loadHistory(updated.alertId);
     } catch (error) {
       result.className = 'error';
       result.textContent = error.message;
@@ -150,3 +172,28 @@ connectHub({ alertRaised: onAlert, alertUpdated: onAlert, alertCleared: onAlert 
 onlyActive.addEventListener('change', schedule);
 regionFilter.addEventListener('change', schedule);
 setInterval(schedule, 1000); // countdowns
+
+// The hidden-hazard ledger (隐患台账): read-only here; overdue hazards stand out.
+const onlyOverdue = document.getElementById('only-overdue');
+async function loadHazards() {
+  const rows = document.getElementById('hazard-rows');
+  try {
+    const hazards = await getJson(`/api/hazards?limit=500${onlyOverdue.checked ? '&overdue=true' : ''}`);
+    rows.replaceChildren(...hazards.map((v) => el('tr', { dataset: { hazardId: v.hazard.hazardId, overdue: String(v.overdue) } },
+      el('td', {}, v.hazard.description, v.listedSupervision ? ' 【挂牌督办】' : ''), el('td', {}, v.hazard.level),
+      el('td', {}, v.hazard.status), el('td', {}, v.hazard.deadline ? new Date(v.hazard.deadline).toLocaleString('zh-CN', { hour12: false }) : '—'),
+      el('td', {}, v.hazard.responsibleUnit ?? '—'))));
+  } catch (error) {
+    rows.replaceChildren(el('tr', {}, el('td', { colspan: 5 }, `hazards unavailable: ${error.message}`)));
+  }
+}
+onlyOverdue.addEventListener('change', loadHazards);
+function showTab(hazards) {
+  document.getElementById('tab-alerts').classList.toggle('active', !hazards);
+  document.getElementById('tab-hazards').classList.toggle('active', hazards);
+  document.getElementById('alerts').hidden = hazards;
+  document.getElementById('hazards').hidden = !hazards;
+  if (hazards) { document.getElementById('detail').hidden = true; loadHazards(); }
+}
+document.getElementById('tab-alerts').addEventListener('click', () => showTab(false));
+document.getElementById('tab-hazards').addEventListener('click', () => showTab(true));

@@ -114,6 +114,23 @@ async function loadSummaries() {
   }
 }
 
+// Hazard ledger and duty roster figures: slow-moving, so polled rather than pushed.
+async function loadLedgers() {
+  // The roster list (not /api/duty/now, which is a 404 when nobody is on duty) so an empty roster is not an error.
+  const [stats, shifts] = await Promise.all([
+    getJson('/api/hazards/stats').catch(() => null),
+    getJson('/api/duty/shifts').catch(() => []),
+  ]);
+  const now = Date.now();
+  const duty = shifts.find((s) => new Date(s.startsAt) <= now && now < new Date(s.endsAt));
+  if (stats) {
+    document.getElementById('kpi-hazards-overdue').textContent = stats.overdue;
+    const closed = (stats.byStatus?.verified ?? 0);
+    document.getElementById('kpi-hazards-open').textContent = stats.total - closed;
+  }
+  document.getElementById('kpi-duty').textContent = duty ? `${duty.officer} / ${duty.leader}` : '—';
+}
+
 async function loadAlerts() {
   const page = await getJson('/api/alerts?limit=10000');
   state.alerts = new Map(page.items.map((a) => [a.alertId, a]));
@@ -123,7 +140,7 @@ async function loadAlerts() {
 async function sync() {
   // Region changes go only to the groups that asked (groups do not survive a reconnect): the wall shows every region.
   await window.riskHub.invoke('JoinRegion', '*');
-  await Promise.all([loadAlerts(), loadSummaries()]);
+  await Promise.all([loadAlerts(), loadSummaries(), loadLedgers()]);
   await loadMap();
   state.lastSync = new Date().toISOString();
   schedule();
@@ -217,3 +234,4 @@ const tick = () => { document.getElementById('clock').textContent = new Date().t
 tick();
 setInterval(tick, 1000);
 setInterval(schedule, 15_000); // ages and overdue counts move with the clock
+setInterval(loadLedgers, 30_000);
