@@ -10,13 +10,15 @@ internal static class AlertHooks
 {
     public static Func<AlertView, AlertView?, Task> AfterRecordAsync(IGrainFactory grains, ILogger logger) => async (after, before) =>
     {
-        if (after.State != AlertState.Open)
+        if (after.State != AlertState.Open && before?.State != AlertState.Open)
         {
-            return; // acknowledged or later: the escalation grain sees it in the store on its next tick and stops
+            return; // handled earlier: no clock is running
         }
 
+        // Leaving "open" (acknowledged or later) stops the clock now, so its status (and the on-call page) tells the
+        // truth at once; the grain also re-reads the store on every tick, so a lost call cannot make it fire.
         DateTimeOffset? openedAt = before is null ? after.RaisedAt : before.State != AlertState.Open ? after.UpdatedAt : null;
-        if (openedAt is null && before!.Severity == after.Severity)
+        if (after.State == AlertState.Open && openedAt is null && before!.Severity == after.Severity)
         {
             return; // nothing that moves the clock
         }

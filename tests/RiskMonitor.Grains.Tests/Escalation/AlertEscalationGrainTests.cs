@@ -51,6 +51,7 @@ public sealed class AlertEscalationGrainTests(ClusterFixture fixture)
         var between = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(2));
         var second = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(3));
         var ack = await Asset("gp-011").HandleAlert(new AlertAction(alertId, AlertActionKind.Acknowledge, "张值班", null));
+        var atAck = await Escalation(alertId).GetStatus();
         var stopped = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(5));
         await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(30));
 
@@ -61,6 +62,8 @@ public sealed class AlertEscalationGrainTests(ClusterFixture fixture)
         Assert.Equal(1, between.StepsFired);
         Assert.Equal(2, second.StepsFired);
         Assert.Equal(AlertActionStatus.Done, ack.Status);
+        Assert.False(atAck.Tracking); // the acknowledgement stops the clock at once, not on its next tick
+        Assert.Null(atAck.NextDue);
         Assert.False(stopped.Tracking);
 
         var notices = fixture.Notices.For(alertId);
