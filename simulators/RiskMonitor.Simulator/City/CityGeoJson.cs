@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace RiskMonitor.Simulator.City;
@@ -8,27 +5,8 @@ namespace RiskMonitor.Simulator.City;
 /// <summary>Writes the assets as a GeoJSON FeatureCollection the server's registry loader reads (DESIGN.md §3).</summary>
 internal static class CityGeoJson
 {
-    // Chinese names stay readable in the file and in diffs instead of becoming \uXXXX escapes.
-    private static readonly JsonWriterOptions FeatureOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>One feature per line: compact, yet a regenerated file diffs line by line in review.</summary>
     public static byte[] ToUtf8(IReadOnlyList<GeneratedAsset> assets)
-    {
-        var output = new ArrayBufferWriter<byte>(assets.Count * 600);
-        Append(output, "{\"type\":\"FeatureCollection\",\"features\":[\n");
-        for (var k = 0; k < assets.Count; k++)
-        {
-            using (var writer = new Utf8JsonWriter(output, FeatureOptions))
-            {
-                WriteFeature(writer, assets[k]);
-            }
-
-            Append(output, k < assets.Count - 1 ? ",\n" : "\n");
-        }
-
-        Append(output, "]}\n");
-        return output.WrittenSpan.ToArray();
-    }
+        => FeatureCollectionWriter.ToUtf8(assets, 600, WriteFeature);
 
     private static void WriteFeature(Utf8JsonWriter w, GeneratedAsset a)
     {
@@ -109,5 +87,4 @@ internal static class CityGeoJson
         w.WriteEndArray();
     }
 
-    private static void Append(ArrayBufferWriter<byte> output, string text) => output.Write(Encoding.UTF8.GetBytes(text));
 }

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace RiskMonitor.Simulator.City;
@@ -8,26 +5,8 @@ namespace RiskMonitor.Simulator.City;
 /// <summary>Writes the regions as the GeoJSON FeatureCollection of polygons the server's region loader reads.</summary>
 internal static class RegionGeoJson
 {
-    private static readonly JsonWriterOptions FeatureOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>One feature per line, like the asset file, so a regenerated file diffs line by line.</summary>
     public static byte[] ToUtf8(IReadOnlyList<GeneratedRegion> regions)
-    {
-        var output = new ArrayBufferWriter<byte>(regions.Count * 400);
-        Append(output, "{\"type\":\"FeatureCollection\",\"features\":[\n");
-        for (var k = 0; k < regions.Count; k++)
-        {
-            using (var writer = new Utf8JsonWriter(output, FeatureOptions))
-            {
-                WriteFeature(writer, regions[k]);
-            }
-
-            Append(output, k < regions.Count - 1 ? ",\n" : "\n");
-        }
-
-        Append(output, "]}\n");
-        return output.WrittenSpan.ToArray();
-    }
+        => FeatureCollectionWriter.ToUtf8(regions, 400, WriteFeature);
 
     private static void WriteFeature(Utf8JsonWriter w, GeneratedRegion r)
     {
@@ -69,5 +48,4 @@ internal static class RegionGeoJson
         w.WriteEndObject();
     }
 
-    private static void Append(ArrayBufferWriter<byte> output, string text) => output.Write(Encoding.UTF8.GetBytes(text));
 }

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace RiskMonitor.Simulator.City;
@@ -69,39 +66,23 @@ internal static class SensitiveSiteGenerator
         return sites;
     }
 
-    public static byte[] ToUtf8(IReadOnlyList<GeneratedSite> sites)
+    public static byte[] ToUtf8(IReadOnlyList<GeneratedSite> sites) => FeatureCollectionWriter.ToUtf8(sites, 200, (w, site) =>
     {
-        var output = new ArrayBufferWriter<byte>(sites.Count * 200);
-        Append(output, "{\"type\":\"FeatureCollection\",\"features\":[\n");
-        for (var k = 0; k < sites.Count; k++)
-        {
-            using (var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                var site = sites[k];
-                w.WriteStartObject();
-                w.WriteString("type", "Feature");
-                w.WriteString("id", site.Id);
-                w.WriteStartObject("geometry");
-                w.WriteString("type", "Point");
-                w.WriteStartArray("coordinates");
-                w.WriteNumberValue(site.Position.Lon);
-                w.WriteNumberValue(site.Position.Lat);
-                w.WriteEndArray();
-                w.WriteEndObject();
-                w.WriteStartObject("properties");
-                w.WriteString("id", site.Id);
-                w.WriteString("name", site.Name);
-                w.WriteString("kind", site.Kind);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-
-            Append(output, k < sites.Count - 1 ? ",\n" : "\n");
-        }
-
-        Append(output, "]}\n");
-        return output.WrittenSpan.ToArray();
-    }
-
-    private static void Append(ArrayBufferWriter<byte> output, string text) => output.Write(Encoding.UTF8.GetBytes(text));
+        w.WriteStartObject();
+        w.WriteString("type", "Feature");
+        w.WriteString("id", site.Id);
+        w.WriteStartObject("geometry");
+        w.WriteString("type", "Point");
+        w.WriteStartArray("coordinates");
+        w.WriteNumberValue(site.Position.Lon);
+        w.WriteNumberValue(site.Position.Lat);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteStartObject("properties");
+        w.WriteString("id", site.Id);
+        w.WriteString("name", site.Name);
+        w.WriteString("kind", site.Kind);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
 }
