@@ -83,6 +83,7 @@ public static class RiskMonitorApp
         app.MapAlertLifecycleEndpoints();
         app.MapIngestEndpoints();
         app.MapRiskMapEndpoints();
+        app.MapFeedEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -1,17 +1,27 @@
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Storage.Feed;
 
 namespace RiskMonitor.Storage.Alerts;
 
 /// <summary>
 /// The alert store of a server run without PostgreSQL (a demo, a unit test): the same contract, kept in memory, so
-/// the ledger endpoints work, but nothing survives the process.
+/// the ledger endpoints and the feed work, but nothing survives the process. Each change also appends its
+/// <c>alert.*</c> event to <see cref="Feed"/> under the same lock.
 /// </summary>
-public sealed class InMemoryAlertStore : IAlertStore
+public sealed class InMemoryAlertStore(InMemoryFeedLog feed) : IAlertStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, AlertView> _alerts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<AlertLedgerEntry>> _ledger = new(StringComparer.Ordinal);
+
+    public InMemoryAlertStore()
+        : this(new InMemoryFeedLog())
+    {
+    }
+
+    /// <summary>The feed this store appends to.</summary>
+    public InMemoryFeedLog Feed { get; } = feed;
 
     public Task<int> RecordAsync(AlertRecord change, CancellationToken cancellationToken = default)
     {
@@ -87,6 +97,8 @@ public sealed class InMemoryAlertStore : IAlertStore
 
         var sequence = entries.Count + 1;
         entries.Add(new AlertLedgerEntry(sequence, at, action, actor, note, before?.State, after.State, before, after));
+        Feed.Append(FeedEventTypes.ForAlertAction(action), FeedEventTypes.AlertSchemaVersion, at, after.AssetId, after.RegionId,
+            new AlertFeedPayload(action, actor, note, after).ToElement());
         return sequence;
     }
 }

@@ -4,12 +4,16 @@ using NpgsqlTypes;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Storage.Alerts;
 
-/// <summary>The alert store on PostgreSQL (tables <c>alerts</c> and <c>alert_ledger</c>, migration 0005).</summary>
-internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource) : IAlertStore
+/// <summary>
+/// The alert store on PostgreSQL (tables <c>alerts</c> and <c>alert_ledger</c>, migration 0005). Each change also
+/// appends its <c>alert.*</c> event to <c>feed_events</c> in the same transaction (migration 0008).
+/// </summary>
+internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal? feedSignal = null) : IAlertStore
 {
     private const string Columns = "alert";
 
@@ -58,7 +62,9 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource) : IAlertSt
 
         await InsertLedgerAsync(connection, transaction, after.AlertId, sequence, change.At, change.Action, change.Actor, change.Note,
             change.Before, after, cancellationToken);
+        await AppendFeedAsync(connection, transaction, change.Action, change.Actor, change.Note, change.At, after, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        feedSignal?.Pulse();
         return sequence;
     }
 
@@ -84,7 +90,9 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource) : IAlertSt
         }
 
         await InsertLedgerAsync(connection, transaction, alertId, sequence, at, action, actor, note, alert, alert, cancellationToken);
+        await AppendFeedAsync(connection, transaction, action, actor, note, at, alert, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        feedSignal?.Pulse();
         return true;
     }
 
@@ -164,6 +172,13 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource) : IAlertSt
 
         return new AlertQueryResult(total, items);
     }
+
+    /// <summary>The change's feed event: the last statement before the commit, since it holds the feed's append lock until then.</summary>
+    private static Task<long> AppendFeedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string action, string actor, string? note, DateTimeOffset at,
+        AlertView alert, CancellationToken cancellationToken) =>
+        PostgresFeedStore.AppendAsync(connection, transaction, FeedEventTypes.ForAlertAction(action), FeedEventTypes.AlertSchemaVersion, at,
+            alert.AssetId, alert.RegionId, new AlertFeedPayload(action, actor, note, alert).ToJson(), cancellationToken);
 
     private static async Task InsertLedgerAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string alertId, int sequence, DateTimeOffset at, string action,

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
+using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
 
 namespace RiskMonitor.Storage.Postgres;
@@ -30,9 +31,12 @@ public static class PostgresHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<FeedSignal>();
         var connectionString = builder.Configuration.RiskMonitorConnectionString();
         if (connectionString is null)
         {
+            services.TryAddSingleton<InMemoryFeedLog>();
+            services.TryAddSingleton<IFeedStore>(sp => sp.GetRequiredService<InMemoryFeedLog>());
             services.TryAddSingleton<IAlertStore, InMemoryAlertStore>();
             services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
             services.TryAddSingleton<IHazardStore, InMemoryHazardStore>();
@@ -45,6 +49,7 @@ public static class PostgresHostingExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService<SchemaMigrationService>();
         services.TryAddSingleton<IAlertStore, PostgresAlertStore>();
+        services.TryAddSingleton<IFeedStore, PostgresFeedStore>();
         services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
         services.TryAddSingleton<IHazardStore, PostgresHazardStore>();
         return true;

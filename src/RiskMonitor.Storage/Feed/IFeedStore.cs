@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace RiskMonitor.Storage.Feed;
+
+/// <summary>
+/// The integration feed (DESIGN.md §7): an ordered, durable log of events for the city platform, read by cursor.
+/// Events are appended by the stores in the same transaction as the change they record; this interface only reads.
+/// </summary>
+public interface IFeedStore
+{
+    /// <summary>Events with a cursor above <see cref="FeedQuery.After"/> that pass the filters, in cursor order, at most <see cref="FeedQuery.Limit"/>.</summary>
+    Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Completes when an event may have been appended since it was taken (then read again). Take it before reading,
+    /// so an append between the read and the wait is not missed.
+    /// </summary>
+    Task Appended { get; }
+}
+
+public sealed record FeedQuery(long After = 0, int Limit = 100, IReadOnlyCollection<string>? Types = null, string? RegionId = null);
+
+/// <summary>One event. <see cref="Payload"/> follows the schema named by <see cref="Type"/> and <see cref="SchemaVersion"/>.</summary>
+public sealed record FeedEvent(
+    long Cursor, string Type, int SchemaVersion, DateTimeOffset OccurredAt, string? AssetId, string? RegionId, JsonElement Payload);
+
+/// <summary>The event types and their payloads.</summary>
+public static class FeedEventTypes
+{
+    public const string AlertRaised = "alert.raised";
+    public const string AlertUpdated = "alert.updated";
+    public const string AlertCleared = "alert.cleared";
+
+    /// <summary>Schema version of every <c>alert.*</c> payload: <c>{ action, actor, note, alert }</c>.</summary>
+    public const int AlertSchemaVersion = 1;
+
+    /// <summary>
+    /// The type of an alert ledger action: raised, cleared and the other condition changes (updated) by name; an
+    /// operator's step as <c>alert.&lt;action&gt;</c> (<c>alert.acknowledged</c>, <c>alert.closed</c>, <c>alert.escalated</c>).
+    /// </summary>
+    public static string ForAlertAction(string action) => action switch
+    {
+        "raised" => AlertRaised,
+        "condition_cleared" => AlertCleared,
+        "level_changed" or "condition_returned" or "reopened" => AlertUpdated,
+        _ => "alert." + action,
+    };
+}
+
+/// <summary>The in-process signal a long-polling reader waits on; the stores pulse it after each commit.</summary>
+public sealed class FeedSignal
+{
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Appended => Volatile.Read(ref _next).Task;
+
+    public void Pulse() =>
+        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}
