@@ -1,9 +1,9 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Json;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
-using RiskMonitor.Server.Json;
 
 namespace RiskMonitor.Benchmarks;
 

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Escalation;
+using RiskMonitor.Contracts.Json;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Grains;
 using RiskMonitor.Grains.Escalation;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Escalation;
-using RiskMonitor.Server.Json;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Postgres;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace RiskMonitor.Server.Json;
+namespace RiskMonitor.Contracts.Json;
 
 /// <summary>
 /// DESIGN.md §7: every time is RFC 3339 UTC with milliseconds (<c>2026-11-24T12:00:00.123Z</c>), whatever offset the
@@ -24,6 +24,7 @@ public sealed class UtcMillisecondsConverter : JsonConverter<DateTimeOffset>
     }
 }
 
+/// <summary>The wire JSON of REST, SignalR and the feed: part of the contract, so it lives here with the DTOs.</summary>
 public static class RiskMonitorJson
 {
     /// <summary>One JSON shape for REST and SignalR: camelCase members, snake_case enum values (<c>in_progress</c>, <c>red</c>).</summary>
