@@ -13,6 +13,30 @@ public sealed class InfluxDbFixture : IAsyncLifetime
     public ValueTask DisposeAsync() => Influx.DisposeAsync();
 }
 
+/// <summary>
+/// A test class with an influxd and a spool folder of its own, for tests that take InfluxDB down or need it to start
+/// empty; both are removed after the class.
+/// </summary>
+public abstract class OwnInfluxTest : IAsyncDisposable
+{
+    protected TempFolder Folder { get; } = new();
+
+    protected InfluxDbProcess Influx { get; } = new();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Influx.DisposeAsync();
+        Folder.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected async Task StartInfluxAsync(string database, CancellationToken cancellationToken)
+    {
+        await Influx.StartAsync(cancellationToken);
+        await Influx.CreateDatabaseAsync(database, cancellationToken);
+    }
+}
+
 /// <summary>A writer pointed at a real influxd, with delays short enough for a test to watch an outage end.</summary>
 internal sealed class LiveWriter : IAsyncDisposable
 {

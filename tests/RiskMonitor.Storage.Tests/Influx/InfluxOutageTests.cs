@@ -3,25 +3,15 @@ using RiskMonitor.TestSupport;
 namespace RiskMonitor.Storage.Tests.Influx;
 
 /// <summary>InfluxDB killed and restarted under a steady stream of readings.</summary>
-public sealed class InfluxOutageTests : IAsyncDisposable
+public sealed class InfluxOutageTests : OwnInfluxTest
 {
     private const int Total = 3000;
-    private readonly TempFolder _folder = new();
-    private readonly InfluxDbProcess _influx = new();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _influx.DisposeAsync();
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task Readings_written_through_an_outage_all_reach_InfluxDB_once_and_in_order()
     {
         var ct = TestContext.Current.CancellationToken;
-        await _influx.StartAsync(ct);
-        await _influx.CreateDatabaseAsync("outage", ct);
-        await using var live = new LiveWriter(_influx, "outage", _folder.Spool);
+        await StartInfluxAsync("outage", ct);
+        await using var live = new LiveWriter(Influx, "outage", Folder.Spool);
         var produced = 0;
         var producer = Task.Run(async () =>
         {
@@ -38,17 +28,17 @@ public sealed class InfluxOutageTests : IAsyncDisposable
 
         await Readings.Until(() => Volatile.Read(ref produced) >= Total / 3, "the first third written");
         var pingBefore = await live.Writer.PingAsync(ct);
-        await _influx.StopAsync(ct);
+        await Influx.StopAsync(ct);
         var pingDuring = await live.Writer.PingAsync(ct);
         await Readings.Until(() => Volatile.Read(ref produced) >= 2 * Total / 3, "the second third written");
-        await _influx.StartAsync(ct);
+        await Influx.StartAsync(ct);
         await producer;
         await Readings.Until(
             async () => !live.Writer.GetStats().Spooling
-                && await _influx.CountPointsAsync("outage", "telemetry", cancellationToken: ct) == Total,
+                && await Influx.CountPointsAsync("outage", "telemetry", cancellationToken: ct) == Total,
             $"all {Total} readings in InfluxDB");
 
-        var rows = (await _influx.QueryAsync("outage", "SELECT \"value\" FROM telemetry WHERE asset = 'outage-1'", ct)).Single();
+        var rows = (await Influx.QueryAsync("outage", "SELECT \"value\" FROM telemetry WHERE asset = 'outage-1'", ct)).Single();
         Assert.Equal(Enumerable.Range(0, Total).Select(i => (double)i), rows.Column("value").Select(v => v.GetDouble()));
         Assert.Equal(Enumerable.Range(0, Total).Select(i => Readings.T0.AddMilliseconds(i * 10.0).ToUnixTimeMilliseconds()),
             rows.Column("time").Select(v => v.GetInt64()));

@@ -3,25 +3,15 @@ using RiskMonitor.TestSupport;
 namespace RiskMonitor.Storage.Tests.Influx;
 
 /// <summary>The spool outlives the process: a writer stopped during an outage leaves its batches for the next one.</summary>
-public sealed class InfluxSpoolRestartTests : IAsyncDisposable
+public sealed class InfluxSpoolRestartTests : OwnInfluxTest
 {
-    private readonly TempFolder _folder = new();
-    private readonly InfluxDbProcess _influx = new();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _influx.DisposeAsync();
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task A_new_writer_on_the_same_spool_replays_what_the_previous_one_could_not_send()
     {
         var ct = TestContext.Current.CancellationToken;
-        await _influx.StartAsync(ct);
-        await _influx.CreateDatabaseAsync("restart", ct);
-        await _influx.StopAsync(ct);
-        var first = new LiveWriter(_influx, "restart", _folder.Spool, o => o.CreateDatabase = false);
+        await StartInfluxAsync("restart", ct);
+        await Influx.StopAsync(ct);
+        var first = new LiveWriter(Influx, "restart", Folder.Spool, o => o.CreateDatabase = false);
         for (var i = 0; i < 500; i++)
         {
             await first.Writer.WriteAsync(Readings.Numbered(i, assetId: "restart-1"), ct);
@@ -29,19 +19,19 @@ public sealed class InfluxSpoolRestartTests : IAsyncDisposable
 
         await first.DisposeAsync();
         var left = first.Writer.GetStats();
-        await _influx.StartAsync(ct);
-        await using var second = new LiveWriter(_influx, "restart", _folder.Spool, o => o.CreateDatabase = false);
+        await Influx.StartAsync(ct);
+        await using var second = new LiveWriter(Influx, "restart", Folder.Spool, o => o.CreateDatabase = false);
         for (var i = 500; i < 600; i++)
         {
             await second.Writer.WriteAsync(Readings.Numbered(i, assetId: "restart-1"), ct);
         }
         await Readings.Until(
-            async () => await _influx.CountPointsAsync("restart", "telemetry", cancellationToken: ct) == 600,
+            async () => await Influx.CountPointsAsync("restart", "telemetry", cancellationToken: ct) == 600,
             "600 readings in InfluxDB");
 
         Assert.Equal(500, left.SpooledPoints);
         Assert.Equal(0, left.Written);
-        var rows = (await _influx.QueryAsync("restart", "SELECT \"value\" FROM telemetry", ct)).Single();
+        var rows = (await Influx.QueryAsync("restart", "SELECT \"value\" FROM telemetry", ct)).Single();
         Assert.Equal(Enumerable.Range(0, 600).Select(i => (double)i), rows.Column("value").Select(v => v.GetDouble()));
         Assert.True(second.Writer.GetStats().Replayed >= 500);
         Assert.True(second.Logger.Logged(3002));

@@ -55,7 +55,7 @@ internal static class Readings
 }
 
 /// <summary>A temporary folder for one test's spool, deleted afterwards.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("riskmonitor-spool-").FullName;
 
