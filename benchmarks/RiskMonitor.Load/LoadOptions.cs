@@ -3,9 +3,12 @@ using System.Globalization;
 namespace RiskMonitor.Load;
 
 /// <summary>What to run. Every option has a default so that a bare <c>dotnet run</c> is a short smoke run.</summary>
-internal sealed record LoadOptions
+public sealed record LoadOptions
 {
-    /// <summary><c>run</c> (throughput, loss, latency), <c>memory</c> (heap per active asset) or <c>broker</c> (MQTT alone).</summary>
+    /// <summary>
+    /// <c>run</c> (throughput, loss, latency), <c>memory</c> (heap per active asset), <c>broker</c> (MQTT alone) or
+    /// <c>sweep</c> (runs at rising rates to the highest sustained one, plus the broker baseline, table and plot).
+    /// </summary>
     public string Mode { get; init; } = "run";
 
     public int Assets { get; init; } = 1000;
@@ -45,6 +48,18 @@ internal sealed record LoadOptions
 
     public string? Label { get; init; }
 
+    /// <summary>Sweep: explicit offered rates instead of doubling from <see cref="Rate"/> and bisecting.</summary>
+    public IReadOnlyList<int>? Rates { get; init; }
+
+    /// <summary>Sweep: the doubling stops here.</summary>
+    public int MaxRate { get; init; } = 200_000;
+
+    /// <summary>Sweep: bisection steps between the highest sustained and the lowest failed rate.</summary>
+    public int SweepBisections { get; init; } = 2;
+
+    /// <summary>Sweep: where the Markdown table and the PNG plot go.</summary>
+    public string ResultsDir { get; init; } = Path.Combine("benchmarks", "results");
+
     /// <summary>Extra server configuration (<c>--set Section:Key=value</c>, repeatable), applied after the harness's own.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
@@ -75,6 +90,10 @@ internal sealed record LoadOptions
                 "--reporting-interval" => options with { ReportingIntervalSeconds = Int() },
                 "--out" => options with { Out = Value() },
                 "--label" => options with { Label = Value() },
+                "--rates" => options with { Rates = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() },
+                "--max-rate" => options with { MaxRate = Int() },
+                "--bisections" => options with { SweepBisections = Math.Max(0, Int()) },
+                "--results-dir" => options with { ResultsDir = Value() },
                 "--set" => options with { Settings = Set(options.Settings, Value()) },
                 // The system of record once the alert ledger lands (issue 7): ConnectionStrings:RiskMonitor.
                 "--postgres" => options with { Settings = Set(options.Settings, "ConnectionStrings:RiskMonitor=" + Value()) },
@@ -97,9 +116,10 @@ internal sealed record LoadOptions
     }
 
     public const string Usage = """
-        RiskMonitor.Load [--mode run|memory|broker] [--assets N] [--rate R (0 = as fast as possible)] [--seconds S]
+        RiskMonitor.Load [--mode run|memory|broker|sweep] [--assets N] [--rate R (0 = as fast as possible)] [--seconds S]
                          [--qos 0|1] [--batch B] [--connections C] [--window W] [--alert-rate A]
                          [--influx-url http://127.0.0.1:8086/] [--warmup-seconds W] [--drain-seconds D] [--reporting-interval S]
                          [--out results.jsonl] [--label text] [--set Section:Key=value]... [--postgres connection-string]
+                         sweep: [--rates r1,r2,...] [--max-rate R] [--bisections N] [--results-dir benchmarks/results]
         """;
 }

@@ -36,7 +36,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     public Uri InfluxUrl { get; private set; } = null!;
 
     /// <summary>A fresh database per run, so that counting points needs no time filter, also on a shared influxd.</summary>
-    public string Database { get; } = "load_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+    public string Database { get; } = "load_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "_" + Guid.NewGuid().ToString("N")[..6];
 
     public TimeSpan RegistryWriteTime { get; private set; }
 
