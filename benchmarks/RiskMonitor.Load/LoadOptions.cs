@@ -48,6 +48,9 @@ public sealed record LoadOptions
 
     public string? Label { get; init; }
 
+    /// <summary>Memory: stay up this long after measuring, so that <c>dotnet-gcdump collect -p PID</c> can see the heap.</summary>
+    public int HoldSeconds { get; init; }
+
     /// <summary>Sweep: explicit offered rates instead of doubling from <see cref="Rate"/> and bisecting.</summary>
     public IReadOnlyList<int>? Rates { get; init; }
 
@@ -91,6 +94,7 @@ public sealed record LoadOptions
                 "--out" => options with { Out = Value() },
                 "--label" => options with { Label = Value() },
                 "--rates" => options with { Rates = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() },
+                "--hold-seconds" => options with { HoldSeconds = Int() },
                 "--max-rate" => options with { MaxRate = Int() },
                 "--bisections" => options with { SweepBisections = Math.Max(0, Int()) },
                 "--results-dir" => options with { ResultsDir = Value() },
@@ -119,6 +123,7 @@ public sealed record LoadOptions
         RiskMonitor.Load [--mode run|memory|broker|sweep] [--assets N] [--rate R (0 = as fast as possible)] [--seconds S]
                          [--qos 0|1] [--batch B] [--connections C] [--window W] [--alert-rate A]
                          [--influx-url http://127.0.0.1:8086/] [--warmup-seconds W] [--drain-seconds D] [--reporting-interval S]
+                         memory: [--hold-seconds S (time to take a dotnet-gcdump)]
                          [--out results.jsonl] [--label text] [--set Section:Key=value]... [--postgres connection-string]
                          sweep: [--rates r1,r2,...] [--max-rate R] [--bisections N] [--results-dir benchmarks/results]
         """;

@@ -170,6 +170,12 @@ public static class LoadRuns
 
         var allDoneSeconds = clock.Elapsed.TotalSeconds;
         var heapAfter = HeapSample.Take();
+        if (options.HoldSeconds > 0)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {options.HoldSeconds} s: dotnet-gcdump collect -p {Environment.ProcessId}"));
+            await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds), ct);
+        }
+
         var storedPoints = await server.CountStoredPointsAsync(ct);
         GC.KeepAlive(generator);
         foreach (var client in clients)

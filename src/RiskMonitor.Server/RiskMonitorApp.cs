@@ -7,6 +7,7 @@ using RiskMonitor.Contracts.Json;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Grains;
+using RiskMonitor.Grains.Assets;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Endpoints;
@@ -52,6 +53,7 @@ public static class RiskMonitorApp
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort)
             .AddRiskMonitorPersistence(builder.Configuration));
+        builder.Services.AddSilenceWatch();
 
         builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();

@@ -16,6 +16,7 @@ using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules;
 using RiskMonitor.Grains;
+using RiskMonitor.Grains.Assets;
 using RiskMonitor.Grains.Escalation;
 using RiskMonitor.Grains.Tests.Regions;
 using RiskMonitor.Storage.Alerts;
@@ -64,6 +65,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IDutyRoster>(Roster);
             host.Services.AddSingleton<IRegionChain>(new FixedRegionChain());
             host.Services.AddAlertEscalationDefaults();
+            host.Services.AddSilenceWatch();
             host.Services.AddSingleton(TestRegionCity.Map);
             host.Services.AddSingleton<IRegionEventSink>(RegionEvents);
         });

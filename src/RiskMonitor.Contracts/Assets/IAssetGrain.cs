@@ -21,4 +21,8 @@ public interface IAssetGrain : IGrainWithStringKey
 
     [Alias("HandleAlert")]
     ValueTask<AlertActionResult> HandleAlert(AlertAction action);
+
+    /// <summary>Raises the offline alert if nothing arrived in time; called by the silo's silence watch.</summary>
+    [Alias("CheckSilence")]
+    ValueTask CheckSilence();
 }

@@ -9,8 +9,9 @@ namespace RiskMonitor.Domain.Rules;
 /// </summary>
 public sealed class AssetEvaluator
 {
-    private readonly Dictionary<string, List<ThresholdRule>> _rulesByMetric = new(StringComparer.Ordinal);
-    private readonly List<ThresholdRule> _rules = [];
+    // A plain array scanned by metric: an asset has a handful of rules, and a per-asset dictionary of lists cost
+    // more heap than everything else the evaluator holds (issue 5: heap per active asset).
+    private readonly ThresholdRule[] _rules;
     private readonly Dictionary<string, LatestValue> _latest = new(StringComparer.Ordinal);
     private readonly AlertBook _alerts;
 
@@ -22,17 +23,7 @@ public sealed class AssetEvaluator
         _alerts = new AlertBook(assetId);
         // Silence is measured from when we started listening, so an asset that never reports goes offline too.
         LastSeen = activatedAt;
-        foreach (var definition in rules.Thresholds)
-        {
-            var rule = new ThresholdRule(definition);
-            _rules.Add(rule);
-            if (!_rulesByMetric.TryGetValue(definition.Metric, out var list))
-            {
-                _rulesByMetric[definition.Metric] = list = [];
-            }
-
-            list.Add(rule);
-        }
+        _rules = [.. rules.Thresholds.Select(definition => new ThresholdRule(definition))];
     }
 
     public string AssetId { get; }
@@ -81,13 +72,13 @@ public sealed class AssetEvaluator
                 _latest[metric] = new LatestValue(value, sampledAt);
             }
 
-            if (!_rulesByMetric.TryGetValue(metric, out var rules))
+            foreach (var rule in _rules)
             {
-                continue;
-            }
+                if (!string.Equals(rule.Definition.Metric, metric, StringComparison.Ordinal))
+                {
+                    continue;
+                }
 
-            foreach (var rule in rules)
-            {
                 var before = rule.Confirmed;
                 var after = rule.Evaluate(value, sampledAt);
                 if (after != before)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RiskMonitor.Domain.Rules;
 
 /// <summary>
@@ -8,10 +10,12 @@ public sealed class ThresholdRule
 {
     private const int LevelCount = 5;
 
-    // For each level, since when the raw value has met that level's raise threshold without a break. A level is
-    // confirmed once it has held for its confirm time, so a rise through yellow into orange confirms yellow on
-    // yellow's clock rather than restarting the count when orange is crossed.
-    private readonly DateTimeOffset?[] _heldSince = new DateTimeOffset?[LevelCount];
+    // For each level, since when (UTC ticks, 0 = not held) the raw value has met that level's raise threshold
+    // without a break. A level is confirmed once it has held for its confirm time, so a rise through yellow into
+    // orange confirms yellow on yellow's clock rather than restarting the count when orange is crossed.
+    // Ticks inline rather than a DateTimeOffset?[]: one of these lives per rule per active asset, and the array
+    // cost 150 bytes each (issue 5: heap per active asset).
+    private HeldClocks _heldSince;
 
     public ThresholdRule(ThresholdRuleDefinition definition)
     {
@@ -45,14 +49,19 @@ public sealed class ThresholdRule
         var risen = WarningLevel.None;
         for (var level = WarningLevel.Blue; level <= WarningLevel.Red; level++)
         {
+            ref var since = ref _heldSince[(int)level];
             if (level > raw)
             {
-                _heldSince[(int)level] = null;
+                since = 0;
                 continue;
             }
 
-            var since = _heldSince[(int)level] ??= sampledAt;
-            if (ladder.ThresholdOf(level) is not null && sampledAt - since >= ladder.ConfirmTime(level))
+            if (since == 0)
+            {
+                since = sampledAt.UtcTicks;
+            }
+
+            if (ladder.ThresholdOf(level) is not null && sampledAt.UtcTicks - since >= ladder.ConfirmTime(level).Ticks)
             {
                 risen = level;
             }
@@ -66,7 +75,16 @@ public sealed class ThresholdRule
         return Confirmed;
     }
 
-    public ThresholdRuleSnapshot Snapshot() => new(Confirmed, LastSampleAt, LastValue, [.. _heldSince]);
+    public ThresholdRuleSnapshot Snapshot()
+    {
+        var held = new DateTimeOffset?[LevelCount];
+        for (var i = 0; i < LevelCount; i++)
+        {
+            held[i] = _heldSince[i] == 0 ? null : new DateTimeOffset(_heldSince[i], TimeSpan.Zero);
+        }
+
+        return new ThresholdRuleSnapshot(Confirmed, LastSampleAt, LastValue, held);
+    }
 
     public void Restore(ThresholdRuleSnapshot snapshot)
     {
@@ -76,9 +94,15 @@ public sealed class ThresholdRule
         LastValue = snapshot.LastValue;
         for (var i = 0; i < LevelCount && i < snapshot.HeldSince.Count; i++)
         {
-            _heldSince[i] = snapshot.HeldSince[i];
+            _heldSince[i] = snapshot.HeldSince[i]?.UtcTicks ?? 0;
         }
     }
+}
+
+[InlineArray(5)]
+internal struct HeldClocks
+{
+    private long _ticks;
 }
 
 /// <summary>What a <see cref="ThresholdRule"/> needs to resume after a restart.</summary>

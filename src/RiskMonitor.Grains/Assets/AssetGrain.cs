@@ -21,6 +21,7 @@ namespace RiskMonitor.Grains.Assets;
 /// One activation per registered asset. The grain owns identity, persistence, timing and messaging; every decision
 /// is made by the pure <see cref="AssetEvaluator"/> inside it.
 /// </summary>
+[KeepAlive] // a silent asset must stay active, or nobody would notice that it went silent
 internal sealed class AssetGrain(
     [PersistentState("asset", GrainStorage.Name)] IPersistentState<AssetGrainState> state,
     IAssetRegistry registry,
@@ -29,14 +30,15 @@ internal sealed class AssetGrain(
     IRiskEventSink events,
     TimeProvider time,
     ILogger<AssetGrain> logger,
-    IAlertStore alertStore) : Grain, IAssetGrain
+    IAlertStore alertStore,
+    SilenceWatch silenceWatch) : Grain, IAssetGrain
 {
     private readonly List<AlertChange> _changes = [];
     private AssetDefinition _asset = null!; // set in OnActivateAsync, before any call is delivered
     private AssetIdentity _identity = null!; // idem
     private AssetEvaluator _evaluator = null!; // idem
     private AlertRecorder _alertRecorder = null!; // idem
-    private IGrainTimer? _silenceTimer;
+    private int _silenceSlot = -1;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -54,18 +56,32 @@ internal sealed class AssetGrain(
         var snapshot = await _alertRecorder.RestoreAsync(id, state.State.ToSnapshot(), time.GetUtcNow(), cancellationToken);
         _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow());
 
-        // Silence is checked once per reporting interval; cheap to rebuild, so a grain timer rather than a reminder.
-        // KeepAlive: a silent asset must stay active, or nobody would notice that it went silent.
-        var interval = _evaluator.Rules.Offline.ReportingInterval;
-        _silenceTimer = this.RegisterGrainTimer(
-            CheckSilenceAsync,
-            new GrainTimerCreationOptions { DueTime = interval, Period = interval, KeepAlive = true });
+        // Silence is watched by the silo's one clock rather than a timer per grain (heap per active asset, issue 5);
+        // cheap to rebuild, so not a reminder. An asset restored offline has nothing to watch until data arrives.
+        // A restored asset gets one reporting interval of grace, as a device needs time to report after a restart.
+        var grace = time.GetUtcNow() + _evaluator.Rules.Offline.ReportingInterval;
+        _silenceSlot = silenceWatch.Register(id, _evaluator.SilenceDeadline > grace ? _evaluator.SilenceDeadline : grace);
+        if (!_evaluator.Online)
+        {
+            silenceWatch.Disarm(_silenceSlot);
+        }
 
         // Grids start every asset at its inherent colour; one restored above none says so again (idempotent).
         if (_evaluator.Level != WarningLevel.None)
         {
             await RegionReporter.ReportAsync(GrainFactory, _asset, _evaluator.Level, logger);
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_silenceSlot >= 0)
+        {
+            silenceWatch.Release(_silenceSlot);
+            _silenceSlot = -1;
+        }
+
+        return Task.CompletedTask;
     }
 
     public async ValueTask Ingest(TelemetryBatch batch)
@@ -139,17 +155,30 @@ internal sealed class AssetGrain(
         return new AlertActionResult(AlertActionStatus.Done, view);
     }
 
-    private async Task CheckSilenceAsync(CancellationToken cancellationToken)
+    public async ValueTask CheckSilence()
     {
         var before = Summary();
         _evaluator.CheckSilence(time.GetUtcNow(), _changes);
         await PublishAsync(before);
     }
 
+    private void RearmSilence()
+    {
+        if (_evaluator.Online)
+        {
+            silenceWatch.Arm(_silenceSlot, _evaluator.SilenceDeadline);
+        }
+        else
+        {
+            silenceWatch.Disarm(_silenceSlot);
+        }
+    }
+
     private (WarningLevel Level, bool Online) Summary() => (_evaluator.Level, _evaluator.Online);
 
     private async Task PublishAsync((WarningLevel Level, bool Online) before)
     {
+        RearmSilence(); // after every call: data moves the deadline, an offline alert stops the watch
         if (_changes.Count == 0)
         {
             return; // most batches change nothing, so skip the write and the fan-out

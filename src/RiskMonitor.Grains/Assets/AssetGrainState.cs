@@ -15,11 +15,13 @@ public sealed class AssetGrainState
 
     [Id(2)] public bool ReportedOffline { get; set; }
 
-    [Id(3)] public Dictionary<string, ThresholdState> Thresholds { get; set; } = [];
+    // Null until the first write: most activations never write (nothing to alert), and three empty collections in
+    // every never-written state were 200 bytes per active asset (issue 5).
+    [Id(3)] public Dictionary<string, ThresholdState>? Thresholds { get; set; }
 
-    [Id(4)] public Dictionary<string, LatestReading> Latest { get; set; } = [];
+    [Id(4)] public Dictionary<string, LatestReading>? Latest { get; set; }
 
-    [Id(5)] public List<AlertView> Alerts { get; set; } = [];
+    [Id(5)] public List<AlertView>? Alerts { get; set; }
 
     public static AssetGrainState From(AssetEvaluatorSnapshot snapshot, AssetIdentity identity) => new()
     {
@@ -39,9 +41,9 @@ public sealed class AssetGrainState
             lastSeen,
             LastSampleAt,
             ReportedOffline,
-            Thresholds.ToDictionary(t => t.Key, t => new ThresholdRuleSnapshot(t.Value.Confirmed, t.Value.LastSampleAt, t.Value.LastValue, t.Value.HeldSince)),
-            Latest.ToDictionary(l => l.Key, l => new LatestValue(l.Value.Value, l.Value.At)),
-            [.. Alerts.Select(a => a.ToDomain())]);
+            (Thresholds ?? []).ToDictionary(t => t.Key, t => new ThresholdRuleSnapshot(t.Value.Confirmed, t.Value.LastSampleAt, t.Value.LastValue, t.Value.HeldSince)),
+            (Latest ?? []).ToDictionary(l => l.Key, l => new LatestValue(l.Value.Value, l.Value.At)),
+            [.. (Alerts ?? []).Select(a => a.ToDomain())]);
 }
 
 [GenerateSerializer, Immutable, Alias("rm.ThresholdState.v1")]

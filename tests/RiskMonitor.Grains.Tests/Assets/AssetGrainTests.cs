@@ -140,4 +140,53 @@ public sealed class AssetSilenceTests(ClusterFixture fixture) : IClassFixture<Cl
         Assert.True(fixture.Time.GetUtcNow() - now >= TimeSpan.FromSeconds(15));
         Assert.False((await asset.GetView()).Online);
     }
+
+    [Fact]
+    public async Task An_asset_that_keeps_reporting_stays_online_and_each_new_silence_is_noticed_again()
+    {
+        var asset = fixture.Cluster.Client.GetGrain<IAssetGrain>("gp-007");
+        async Task ReadAsync()
+        {
+            var now = fixture.Time.GetUtcNow();
+            await asset.Ingest(new TelemetryBatch([new TelemetrySample(now, [new MetricValue("ch4_lel", 1)])], now));
+        }
+
+        async Task<TimeSpan> SilentUntilAsync(int alerts)
+        {
+            var from = fixture.Time.GetUtcNow();
+            for (var step = 0; step < 60 && fixture.Events.AlertsFor("gp-007").Count < alerts; step++)
+            {
+                fixture.Time.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+
+            return fixture.Time.GetUtcNow() - from;
+        }
+
+        // Reporting every 4 s, well within the 15 s timeout, for 40 s of clock: the watch must not fire.
+        for (var i = 0; i < 10; i++)
+        {
+            await ReadAsync();
+            for (var s = 0; s < 4; s++)
+            {
+                fixture.Time.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+        }
+
+        Assert.Empty(fixture.Events.AlertsFor("gp-007"));
+
+        await ReadAsync();
+        Assert.True(await SilentUntilAsync(1) >= TimeSpan.FromSeconds(15));
+        await ReadAsync(); // data clears the offline alert and re-arms the watch
+        Assert.Equal(AlertChangeKind.Cleared, fixture.Events.AlertsFor("gp-007")[^1].Kind);
+        Assert.True(await SilentUntilAsync(3) >= TimeSpan.FromSeconds(15));
+
+        var kinds = fixture.Events.AlertsFor("gp-007").Select(a => a.Kind).ToList();
+        Assert.Equal(3, kinds.Count);
+        Assert.Equal(AlertChangeKind.Raised, kinds[0]);
+        Assert.Equal(AlertChangeKind.Cleared, kinds[1]);
+        Assert.All(fixture.Events.AlertsFor("gp-007"), a => Assert.Equal("offline", a.Alert.RuleId));
+        Assert.False((await asset.GetView()).Online);
+    }
 }
