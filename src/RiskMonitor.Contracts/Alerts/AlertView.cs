@@ -35,6 +35,20 @@ public sealed record AlertView(
     /// <summary>The cause given on resolving, or null.</summary>
     [Id(20)] public string? Cause { get; init; }
 
+    /// <summary>The condition keeps coming and going (docs/decisions/0017-noise-control.md); one alert, no page per cycle.</summary>
+    [Id(21)] public bool Flapping { get; init; }
+
+    [Id(22)] public DateTimeOffset? FlappingSince { get; init; }
+
+    /// <summary>Server times of the recent condition changes the flap detection counts; null or empty when none.</summary>
+    [Id(23)] public DateTimeOffset[]? ConditionChanges { get; init; }
+
+    /// <summary>
+    /// The silence (maintenance window) that covers the alert now, or null: a silenced alert is shown but does not page
+    /// or escalate. Set when the alert is read or pushed, from the silences in force at that moment; never stored.
+    /// </summary>
+    [Id(24)] public string? SilencedBy { get; init; }
+
     public static AlertView From(Alert alert, AssetIdentity asset)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -45,6 +59,9 @@ public sealed record AlertView(
         {
             Assignee = alert.Assignee,
             Cause = alert.Cause,
+            Flapping = alert.Flapping,
+            FlappingSince = alert.FlappingSince,
+            ConditionChanges = alert.ConditionChanges.Count == 0 ? null : [.. alert.ConditionChanges],
         };
     }
 
@@ -53,6 +70,9 @@ public sealed record AlertView(
     {
         Assignee = Assignee,
         Cause = Cause,
+        Flapping = Flapping,
+        FlappingSince = FlappingSince,
+        ConditionChanges = ConditionChanges ?? [],
     };
 }
 

@@ -29,7 +29,8 @@ internal sealed class AssetGrain(
     IRiskEventSink events,
     TimeProvider time,
     ILogger<AssetGrain> logger,
-    IAlertStore alertStore) : Grain, IAssetGrain
+    IAlertStore alertStore,
+    FlapPolicy flapPolicy) : Grain, IAssetGrain
 {
     private readonly List<AlertChange> _changes = [];
     private AssetDefinition _asset = null!; // set in OnActivateAsync, before any call is delivered
@@ -52,7 +53,7 @@ internal sealed class AssetGrain(
         // Alerts come back from the alert store, the system of record; grain state holds the rules' memory.
         _alertRecorder = new AlertRecorder(alertStore, _identity, AlertHooks.AfterRecordAsync(GrainFactory, logger), () => this.DeactivateOnIdle());
         var snapshot = await _alertRecorder.RestoreAsync(id, state.State.ToSnapshot(), time.GetUtcNow(), cancellationToken);
-        _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow());
+        _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow(), flapPolicy);
 
         // Silence is checked once per reporting interval; cheap to rebuild, so a grain timer rather than a reminder.
         // KeepAlive: a silent asset must stay active, or nobody would notice that it went silent.

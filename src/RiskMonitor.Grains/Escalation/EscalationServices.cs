@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Contracts.Notifications;
+using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Storage.Duty;
 
@@ -17,6 +18,7 @@ public static class EscalationServices
     public static IServiceCollection AddAlertEscalationDefaults(this IServiceCollection services)
     {
         services.TryAddSingleton(EscalationPolicy.Default);
+        services.TryAddSingleton(FlapPolicy.Default);
         services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
         services.TryAddSingleton<IRegionChain>(NoRegionChain.Instance);
         services.TryAddSingleton<INotifier>(DroppingNotifier.Instance);
