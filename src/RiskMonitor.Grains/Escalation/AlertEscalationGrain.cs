@@ -7,6 +7,7 @@ using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
+using RiskMonitor.Storage.Silences;
 
 namespace RiskMonitor.Grains.Escalation;
 
@@ -21,6 +22,7 @@ internal sealed class AlertEscalationGrain(
     IDutyRoster roster,
     IRegionChain regions,
     INotifier notifier,
+    ISilenceStore silences,
     EscalationPolicy policy,
     TimeProvider time,
     ILogger<AlertEscalationGrain> logger) : Grain, IAlertEscalationGrain, IRemindable
@@ -119,6 +121,12 @@ internal sealed class AlertEscalationGrain(
             return Status();
         }
 
+        if (decision.FireStep is not null || state.State.HeldUntil > now)
+        {
+            await HoldForSilenceAsync(alert, decision.FireStep ?? state.State.StepsFired + 1, now);
+            decision = policy.Decide(Subject(alert), now);
+        }
+
         _nextDue = decision.NextDue;
         if (decision.FireStep is not { } step)
         {
@@ -147,8 +155,56 @@ internal sealed class AlertEscalationGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status) => await Check();
 
-    private EscalationSubject Subject(AlertView alert) =>
-        new(alert.Severity, alert.State, state.State.OpenSince ?? alert.RaisedAt, state.State.StepsFired, state.State.LastFiredAt);
+    private EscalationSubject Subject(AlertView alert)
+    {
+        var current = state.State;
+        var openSince = current.OpenSince ?? alert.RaisedAt;
+        var lastFired = current.LastFiredAt;
+        if (current.HeldUntil is { } held && held > openSince && policy.TimeoutFor(alert.Severity) is { } timeout)
+        {
+            // Escalation starts afresh when the hold ends: the next step is one timeout after it, the way the first
+            // step follows the opening of an alert.
+            openSince = held - (timeout * current.StepsFired);
+            lastFired = null;
+        }
+
+        return new(alert.Severity, alert.State, openSince, current.StepsFired, lastFired);
+    }
+
+    /// <summary>
+    /// A step is due (or a hold is running): a silence in force that covers the alert holds the clock until the
+    /// silence ends. An alert that a silence held and whose condition cleared meanwhile stays held until the condition
+    /// returns: "when the silence ends with the condition still on, escalation starts".
+    /// </summary>
+    private async Task HoldForSilenceAsync(AlertView alert, int step, DateTimeOffset now)
+    {
+        var subject = new SilenceSubject(alert.AssetId, alert.Kind, [alert.RegionId, .. regions.Above(alert.RegionId).Select(r => r.RegionId)]);
+        var silence = Silence.Covering(await silences.ListAsync(now), subject, now);
+        var current = state.State;
+        DateTimeOffset? holdUntil = silence is not null ? silence.EffectiveEnd : current.HeldBy is not null && !alert.ConditionActive ? now : null;
+        if (holdUntil is null)
+        {
+            if (current.HeldUntil > now)
+            {
+                current.HeldUntil = now; // expired early: the clock runs from now
+                await state.WriteStateAsync();
+            }
+
+            return;
+        }
+
+        if (silence is not null && silence.SilenceId != current.HeldBy)
+        {
+            await alerts.AppendAsync(alert.AlertId, AlertLedgerActions.EscalationSilenced, AlertLedgerActions.SystemActor,
+                $"step {step} held by silence {silence.SilenceId} ({silence.Scope.ToString().ToLowerInvariant()} {silence.Target}, " +
+                $"{silence.Author}: {silence.Reason}) until {silence.EffectiveEnd:yyyy-MM-ddTHH:mm:ss.fffZ}", now);
+            EscalationLog.Silenced(logger, alert.AlertId, step, silence.SilenceId, silence.EffectiveEnd);
+            current.HeldBy = silence.SilenceId;
+        }
+
+        current.HeldUntil = holdUntil;
+        await state.WriteStateAsync();
+    }
 
     private EscalationStatus Status() => new(
         this.GetPrimaryKeyString(), state.State.Tracking, state.State.OpenSince, state.State.StepsFired, state.State.LastFiredAt,

@@ -5,6 +5,7 @@ using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Storage.Duty;
+using RiskMonitor.Storage.Silences;
 
 namespace RiskMonitor.Grains.Escalation;
 
@@ -22,6 +23,7 @@ public static class EscalationServices
         services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
         services.TryAddSingleton<IRegionChain>(NoRegionChain.Instance);
         services.TryAddSingleton<INotifier>(DroppingNotifier.Instance);
+        services.TryAddSingleton<ISilenceStore, InMemorySilenceStore>();
         return services;
     }
 

@@ -8,6 +8,7 @@ using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Storage.Silences;
 
 namespace RiskMonitor.Storage.Postgres;
 
@@ -40,6 +41,7 @@ public static class PostgresHostingExtensions
             services.TryAddSingleton<IAlertStore, InMemoryAlertStore>();
             services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
             services.TryAddSingleton<IHazardStore, InMemoryHazardStore>();
+            services.TryAddSingleton<ISilenceStore, InMemorySilenceStore>();
             return false;
         }
 
@@ -52,6 +54,7 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<IFeedStore, PostgresFeedStore>();
         services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
         services.TryAddSingleton<IHazardStore, PostgresHazardStore>();
+        services.TryAddSingleton<ISilenceStore, PostgresSilenceStore>();
         return true;
     }
 }
