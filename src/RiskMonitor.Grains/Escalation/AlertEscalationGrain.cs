@@ -123,8 +123,16 @@ internal sealed class AlertEscalationGrain(
 
         if (decision.FireStep is not null || state.State.HeldUntil > now)
         {
+            var heldBefore = state.State.HeldUntil;
             await HoldForSilenceAsync(alert, decision.FireStep ?? state.State.StepsFired + 1, now);
             decision = policy.Decide(Subject(alert), now);
+            if (state.State.HeldUntil != heldBefore && decision.FireStep is null && decision.NextDue is { } due)
+            {
+                // The hold moved the next step: wake up for it rather than tick through the silence minute by minute,
+                // and, when the silence was ended early, soon after it instead of at the next minute's tick.
+                var dueIn = due - now;
+                await this.RegisterOrUpdateReminder(ReminderName, dueIn < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : dueIn, TickPeriod);
+            }
         }
 
         _nextDue = decision.NextDue;
@@ -138,16 +146,17 @@ internal sealed class AlertEscalationGrain(
         var recipients = EscalationTargets.For(level, alert.Severity, regions.Above(alert.RegionId), shift);
         var described = string.Join("; ", recipients.Select(Describe));
 
-        // Ledger first (the record that the step happened, also what a restart counts), then this grain's state,
-        // then the notification, which is queued in memory and may be lost in a crash: at most one lost notice, never
-        // a step missing from the record.
-        await alerts.AppendAsync(alertId, AlertLedgerActions.Escalated, AlertLedgerActions.SystemActor,
-            $"step {step}, level {level}: {described}", now);
+        // The ledger line (the record that the step happened, also what a restart counts) and the notice in the
+        // outbox go in one transaction, then this grain's state; the notifier only wakes the delivery worker. A crash
+        // anywhere after the transaction loses nothing: the worker delivers what the outbox holds
+        // (docs/decisions/0018-notification-outbox.md).
+        var notice = new EscalationNotice(alert, step, level, recipients, now);
+        await alerts.AppendEscalationAsync(alertId, $"step {step}, level {level}: {described}", notice, now);
         state.State.StepsFired = step;
         state.State.LastFiredAt = now;
         await state.WriteStateAsync();
         EscalationLog.Escalated(logger, alertId, step, level, alert.Severity, described);
-        notifier.Notify(new EscalationNotice(alert, step, level, recipients, now));
+        notifier.Notify(notice);
         return Status();
     }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Server.Escalation;
 
 namespace RiskMonitor.Server.Silences;
 
@@ -18,6 +19,14 @@ public static class NoiseControlHosting
         services.AddSingleton<SilenceBoard>();
         services.AddHostedService(sp => sp.GetRequiredService<SilenceBoard>());
         return builder;
+    }
+
+    /// <summary>Silences, the notification outbox and the KPIs.</summary>
+    public static IEndpointRouteBuilder MapNoiseControlEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapSilenceEndpoints();
+        routes.MapNotificationEndpoints();
+        return routes;
     }
 }
 

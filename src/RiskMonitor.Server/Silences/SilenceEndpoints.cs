@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Alerts;
@@ -38,7 +39,7 @@ public static class SilenceEndpoints
             : Problems.NotFound("Unknown silence", $"No silence '{silenceId}'.");
 
     private static async Task<Results<Created<SilenceView>, ValidationProblem>> Create(
-        SilenceRequest request, ISilenceStore store, SilenceBoard board, AlertBoard alerts, IRiskEventSink events,
+        SilenceRequest request, ISilenceStore store, SilenceBoard board, AlertBoard alerts, IRiskEventSink events, IGrainFactory grains,
         IAssetRegistry registry, TimeProvider time, ILogger<SilenceBoard> logger, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -81,13 +82,13 @@ public static class SilenceEndpoints
             request.Author!.Trim(), request.Reason!.Trim(), now);
         await store.CreateAsync(silence, cancellationToken);
         SilenceLog.Created(logger, silence.SilenceId, silence.Author, silence.Scope, silence.Target, silence.StartsAt, silence.EndsAt, silence.Reason);
-        await RepublishAsync(board, alerts, events, cancellationToken);
+        await RepublishAsync(board, alerts, events, grains, cancellationToken);
         return TypedResults.Created($"/api/silences/{silence.SilenceId}", SilenceView.From(silence, now));
     }
 
     private static async Task<Results<Ok<SilenceView>, ValidationProblem, ProblemHttpResult>> Expire(
         string silenceId, ExpireSilenceRequest request, ISilenceStore store, SilenceBoard board, AlertBoard alerts, IRiskEventSink events,
-        TimeProvider time, ILogger<SilenceBoard> logger, CancellationToken cancellationToken)
+        IGrainFactory grains, TimeProvider time, ILogger<SilenceBoard> logger, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Actor) || request.Actor.Length > 100)
         {
@@ -105,20 +106,30 @@ public static class SilenceEndpoints
         }
 
         SilenceLog.Expired(logger, silenceId, request.Actor);
-        await RepublishAsync(board, alerts, events, cancellationToken);
+        await RepublishAsync(board, alerts, events, grains, cancellationToken);
         return TypedResults.Ok(SilenceView.From(silence!, now));
     }
 
-    /// <summary>The wall and on-call pages learn at once which alerts a change silenced or released.</summary>
-    private static async Task RepublishAsync(SilenceBoard board, AlertBoard alerts, IRiskEventSink events, CancellationToken cancellationToken)
+    /// <summary>
+    /// The wall and on-call pages learn at once which alerts a change silenced or released, and the escalation clock of
+    /// a released open alert looks again now (it would otherwise notice at its next minute's tick).
+    /// </summary>
+    private static async Task RepublishAsync(
+        SilenceBoard board, AlertBoard alerts, IRiskEventSink events, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var before = alerts.Alerts.ToDictionary(a => a.AlertId, board.Decorate, StringComparer.Ordinal);
         await board.RefreshAsync(cancellationToken);
         foreach (var (_, alert) in before)
         {
-            if (board.Decorate(alert).SilencedBy != alert.SilencedBy)
+            if (board.Decorate(alert).SilencedBy == alert.SilencedBy)
             {
-                events.AlertChanged(AlertChangeKind.Updated, alert);
+                continue;
+            }
+
+            events.AlertChanged(AlertChangeKind.Updated, alert);
+            if (alert.State == AlertState.Open && alert.SilencedBy is not null)
+            {
+                await grains.GetGrain<IAlertEscalationGrain>(alert.AlertId).Check();
             }
         }
     }

@@ -1,4 +1,5 @@
 using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 
@@ -17,6 +18,13 @@ public interface IAlertStore
     /// Adds a ledger line that changes no state (an escalation, a report to the authority). False for an unknown alert.
     /// </summary>
     Task<bool> AppendAsync(string alertId, string action, string actor, string? note, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds the <c>escalated</c> ledger line of one escalation step and its notice to the notification outbox, in one
+    /// transaction: a step is never in the record without its notice, nor a notice out without its step. False for an
+    /// unknown alert.
+    /// </summary>
+    Task<bool> AppendEscalationAsync(string alertId, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>Every alert not yet closed, optionally of one asset: what a grain or the alert board starts from.</summary>
     Task<IReadOnlyList<AlertView>> LoadNotClosedAsync(string? assetId, CancellationToken cancellationToken = default);

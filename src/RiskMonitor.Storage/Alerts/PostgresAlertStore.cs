@@ -2,9 +2,11 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Storage.Feed;
+using RiskMonitor.Storage.Notifications;
 using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Storage.Alerts;
@@ -68,8 +70,19 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
         return sequence;
     }
 
-    public async Task<bool> AppendAsync(
-        string alertId, string action, string actor, string? note, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<bool> AppendAsync(
+        string alertId, string action, string actor, string? note, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        AppendCoreAsync(alertId, action, actor, note, at, null, cancellationToken);
+
+    public Task<bool> AppendEscalationAsync(
+        string alertId, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        return AppendCoreAsync(alertId, AlertLedgerActions.Escalated, AlertLedgerActions.SystemActor, note, at, notice, cancellationToken);
+    }
+
+    private async Task<bool> AppendCoreAsync(
+        string alertId, string action, string actor, string? note, DateTimeOffset at, EscalationNotice? notice, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -90,6 +103,11 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
         }
 
         await InsertLedgerAsync(connection, transaction, alertId, sequence, at, action, actor, note, alert, alert, cancellationToken);
+        if (notice is not null)
+        {
+            await PostgresNotificationOutbox.AddAsync(connection, transaction, notice, at, cancellationToken);
+        }
+
         await AppendFeedAsync(connection, transaction, action, actor, note, at, alert, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         feedSignal?.Pulse();

@@ -8,6 +8,7 @@ using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Storage.Notifications;
 using RiskMonitor.Storage.Silences;
 
 namespace RiskMonitor.Storage.Postgres;
@@ -38,6 +39,8 @@ public static class PostgresHostingExtensions
         {
             services.TryAddSingleton<InMemoryFeedLog>();
             services.TryAddSingleton<IFeedStore>(sp => sp.GetRequiredService<InMemoryFeedLog>());
+            services.TryAddSingleton<InMemoryNotificationOutbox>();
+            services.TryAddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<InMemoryNotificationOutbox>());
             services.TryAddSingleton<IAlertStore, InMemoryAlertStore>();
             services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
             services.TryAddSingleton<IHazardStore, InMemoryHazardStore>();
@@ -55,6 +58,7 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
         services.TryAddSingleton<IHazardStore, PostgresHazardStore>();
         services.TryAddSingleton<ISilenceStore, PostgresSilenceStore>();
+        services.TryAddSingleton<INotificationOutbox, PostgresNotificationOutbox>();
         return true;
     }
 }

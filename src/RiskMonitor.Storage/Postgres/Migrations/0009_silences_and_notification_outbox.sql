@@ -51,3 +51,29 @@ CREATE TABLE silence_ledger
 
 CREATE TRIGGER silence_ledger_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON silence_ledger
     FOR EACH STATEMENT EXECUTE FUNCTION rm_refuse_change();
+
+-- Durable notification outbox (docs/decisions/0018-notification-outbox.md): each escalation notice is written in the
+-- same transaction as its "escalated" ledger line, then delivered by a worker that claims due rows (a lease, so a
+-- crash mid-delivery only delays it), retries with backoff and marks the row delivered. Rows are never deleted.
+
+CREATE TABLE notification_outbox
+(
+    notice_id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    alert_id           text NOT NULL REFERENCES alerts (alert_id),
+    step               integer NOT NULL,
+    created_at         timestamptz NOT NULL,
+    payload            jsonb NOT NULL,
+    attempts           integer NOT NULL DEFAULT 0,
+    next_attempt_at    timestamptz NOT NULL,
+    delivered_channels text[] NOT NULL DEFAULT '{}',
+    delivered_at       timestamptz NULL,
+    failed_at          timestamptz NULL,
+    last_error         text NULL,
+    recorded_at        timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX notification_outbox_due ON notification_outbox (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+CREATE INDEX notification_outbox_by_alert ON notification_outbox (alert_id, step);
+
+CREATE TRIGGER notification_outbox_never_deleted BEFORE DELETE OR TRUNCATE ON notification_outbox
+    FOR EACH STATEMENT EXECUTE FUNCTION rm_refuse_change();
