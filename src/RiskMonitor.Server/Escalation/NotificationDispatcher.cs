@@ -23,7 +23,7 @@ internal sealed class NotificationDispatcher(
     public const string SignalRChannel = "signalr";
 
     /// <summary>A notice being delivered is not taken again before this (a worker that died holds it no longer).</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
     /// <summary>The outbox is also looked at this often without a wake-up: notices of other nodes, retries that fell due.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
@@ -80,9 +80,23 @@ internal sealed class NotificationDispatcher(
     {
         var now = time.GetUtcNow();
         var due = await outbox.ClaimDueAsync(now, now + Lease, 50, cancellationToken);
-        foreach (var notice in due)
+        for (var i = 0; i < due.Count; i++)
         {
-            await DeliverAsync(notice, cancellationToken);
+            try
+            {
+                await DeliverAsync(due[i], cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Shutting down: hand back what this pass claimed and did not finish, so the next start (or another
+                // node) takes it at once rather than when the lease runs out.
+                foreach (var unfinished in due.Skip(i))
+                {
+                    await outbox.MarkFailedAsync(unfinished.NoticeId, unfinished.DeliveredChannels, "interrupted by shutdown", now, now, CancellationToken.None);
+                }
+
+                throw;
+            }
         }
 
         return due.Count;
