@@ -86,7 +86,7 @@ public static class RiskMonitorApp
         app.MapIngestEndpoints();
         app.MapRiskMapEndpoints();
         app.MapFeedEndpoints();
-        app.MapNoiseControlEndpoints();
+        app.MapSilenceNoticeAndKpiEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

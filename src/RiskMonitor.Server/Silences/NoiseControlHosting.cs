@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Escalation;
 
 namespace RiskMonitor.Server.Silences;
@@ -22,10 +23,11 @@ public static class NoiseControlHosting
     }
 
     /// <summary>Silences, the notification outbox and the KPIs.</summary>
-    public static IEndpointRouteBuilder MapNoiseControlEndpoints(this IEndpointRouteBuilder routes)
+    public static IEndpointRouteBuilder MapSilenceNoticeAndKpiEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapSilenceEndpoints();
         routes.MapNotificationEndpoints();
+        routes.MapKpiEndpoints();
         return routes;
     }
 }

@@ -34,6 +34,9 @@ public interface IAlertStore
     /// <summary>The alert's ledger, oldest first; empty for an unknown alert.</summary>
     Task<IReadOnlyList<AlertLedgerEntry>> HistoryAsync(string alertId, CancellationToken cancellationToken = default);
 
+    /// <summary>The KPI facts (first acknowledgement, close, cause, escalation steps) of the alerts raised in [from, to).</summary>
+    Task<IReadOnlyList<AlertFacts>> KpiFactsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
     /// <summary>Alerts in any state (closed ones included), newest first.</summary>
     Task<AlertQueryResult> QueryAsync(AlertQuery query, CancellationToken cancellationToken = default);
 }

@@ -105,6 +105,28 @@ public sealed class InMemoryAlertStore : IAlertStore
         }
     }
 
+    public Task<IReadOnlyList<AlertFacts>> KpiFactsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<AlertFacts>>([.. _alerts.Values
+                .Where(a => a.RaisedAt >= from && a.RaisedAt < to)
+                .OrderBy(a => a.RaisedAt).ThenBy(a => a.AlertId, StringComparer.Ordinal)
+                .Select(a =>
+                {
+                    var entries = _ledger.GetValueOrDefault(a.AlertId) ?? [];
+                    return new AlertFacts(
+                        a.AlertId,
+                        a.Severity,
+                        a.RaisedAt,
+                        entries.FirstOrDefault(e => e.Action is AlertLedgerActions.Acknowledged or AlertLedgerActions.WorkStarted)?.At,
+                        entries.LastOrDefault(e => e.Action == AlertLedgerActions.Closed)?.At,
+                        a.Cause,
+                        entries.Count(e => e.Action == AlertLedgerActions.Escalated));
+                })]);
+        }
+    }
+
     public Task<AlertQueryResult> QueryAsync(AlertQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

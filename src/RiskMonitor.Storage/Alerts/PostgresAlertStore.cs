@@ -155,6 +155,36 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
         return entries;
     }
 
+    public async Task<IReadOnlyList<AlertFacts>> KpiFactsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        // One pass over the period's alerts; the ledger lookups use its (alert_id, seq) index.
+        await using var command = dataSource.CreateCommand("""
+            SELECT a.alert_id, a.severity_rank, a.raised_at, a.closed_at, a.cause,
+                   (SELECT min(l.at) FROM alert_ledger l WHERE l.alert_id = a.alert_id AND l.action IN ('acknowledged', 'work_started')),
+                   (SELECT count(*) FROM alert_ledger l WHERE l.alert_id = a.alert_id AND l.action = 'escalated')
+            FROM alerts a
+            WHERE a.raised_at >= @from AND a.raised_at < @to
+            ORDER BY a.raised_at, a.alert_id
+            """);
+        command.Parameters.AddWithValue("from", from.ToUniversalTime());
+        command.Parameters.AddWithValue("to", to.ToUniversalTime());
+        var facts = new List<AlertFacts>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            facts.Add(new AlertFacts(
+                reader.GetString(0),
+                (WarningLevel)reader.GetInt16(1),
+                reader.GetFieldValue<DateTimeOffset>(2),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                (int)reader.GetInt64(6)));
+        }
+
+        return facts;
+    }
+
     public async Task<AlertQueryResult> QueryAsync(AlertQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
