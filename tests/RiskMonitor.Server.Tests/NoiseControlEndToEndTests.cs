@@ -18,7 +18,9 @@ public sealed class NoiseControlEndToEndTests : IAsyncLifetime
         {
             ["Escalation:AcknowledgeTimeouts:red"] = "00:00:03",
             ["Alerts:Flapping:Transitions"] = "3",
-        }, TestContext.Current.CancellationToken);
+            ["Incidents:Link"] = "true",
+            ["Incidents:Interval"] = "00:00:01",
+        }, TestContext.Current.CancellationToken, assetsGeoJson: TestCity.GeoJson(20));
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
@@ -37,7 +39,7 @@ public sealed class NoiseControlEndToEndTests : IAsyncLifetime
         var silenceId = silence.GetProperty("silenceId").GetString()!;
 
         var silenced = await RaiseRedAsync("gp-t-002", ct);
-        var loud = await RaiseRedAsync("gp-t-003", ct);
+        var loud = await RaiseRedAsync("gp-t-012", ct); // 1 km away, so not in an incident with gp-t-002
         await ServerFixture.EventuallyAsync(() => HistoryActionsAsync(loud, ct), a => a.Contains("escalated"), TimeSpan.FromSeconds(30), ct);
         await ServerFixture.EventuallyAsync(() => HistoryActionsAsync(silenced, ct), a => a.Contains("escalation_silenced"), TimeSpan.FromSeconds(30), ct);
         var whileSilenced = await _server.GetJsonAsync($"api/alerts/{silenced}", ct);
@@ -103,6 +105,31 @@ public sealed class NoiseControlEndToEndTests : IAsyncLifetime
         Assert.NotEqual(JsonValueKind.Null, alert.GetProperty("flappingSince").ValueKind);
         Assert.Equal(4, alert.GetProperty("conditionChanges").GetArrayLength());
         Assert.Equal(["raised", "condition_cleared", "condition_returned", "flapping_started", "condition_cleared"], actions);
+    }
+
+    [Fact]
+    public async Task Alerts_of_nearby_assets_raised_together_are_linked_into_one_incident_in_their_json_and_ledger()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var first = await RaiseRedAsync("gp-t-005", ct);
+        var second = await RaiseRedAsync("gp-t-006", ct); // about 100 m east of gp-t-005
+        var far = await RaiseRedAsync("gp-t-020", ct);    // 1.5 km away: an incident of its own
+
+        var linked = await ServerFixture.EventuallyAsync(
+            () => _server.GetJsonAsync($"api/alerts/{second}", ct),
+            a => a.TryGetProperty("incidentId", out var id) && id.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(30), ct);
+        var head = await ServerFixture.EventuallyAsync(
+            () => _server.GetJsonAsync($"api/alerts/{first}", ct),
+            a => a.TryGetProperty("incidentId", out var id) && id.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(30), ct);
+        var alone = await _server.GetJsonAsync($"api/alerts/{far}", ct);
+        var history = await _server.GetJsonAsync($"api/alerts/{second}/history", ct);
+
+        Assert.Equal(first, linked.GetProperty("incidentId").GetString());
+        Assert.Equal(first, head.GetProperty("incidentId").GetString());
+        Assert.False(alone.TryGetProperty("incidentId", out var none) && none.ValueKind == JsonValueKind.String);
+        var line = Assert.Single(history.EnumerateArray(), e => e.GetProperty("action").GetString() == "incident_linked");
+        Assert.Equal("system", line.GetProperty("actor").GetString());
+        Assert.StartsWith($"incident {first}", line.GetProperty("note").GetString(), StringComparison.Ordinal);
     }
 
     private async Task<List<string>> HistoryActionsAsync(string alertId, CancellationToken ct) =>

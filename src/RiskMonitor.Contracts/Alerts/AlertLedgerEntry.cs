@@ -39,6 +39,7 @@ public static class AlertLedgerActions
     public const string FlappingStarted = "flapping_started";
     public const string FlappingEnded = "flapping_ended";
     public const string EscalationSilenced = "escalation_silenced";
+    public const string IncidentLinked = "incident_linked";
 
     /// <summary>The actor of changes a rule made rather than a person.</summary>
     public const string SystemActor = "system";
@@ -68,6 +69,7 @@ public static class AlertLedgerActions
         AlertActionKind.Close => Closed,
         AlertActionKind.Assign => Assigned,
         AlertActionKind.Comment => Commented,
+        AlertActionKind.LinkIncident => IncidentLinked,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown alert action."),
     };
 }

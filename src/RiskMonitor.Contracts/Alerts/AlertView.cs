@@ -49,6 +49,9 @@ public sealed record AlertView(
     /// </summary>
     [Id(24)] public string? SilencedBy { get; init; }
 
+    /// <summary>The incident this alert is linked into (its first alert's id), or null; the ledger records the link.</summary>
+    [Id(25)] public string? IncidentId { get; init; }
+
     public static AlertView From(Alert alert, AssetIdentity asset)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -61,6 +64,7 @@ public sealed record AlertView(
             Cause = alert.Cause,
             Flapping = alert.Flapping,
             FlappingSince = alert.FlappingSince,
+            IncidentId = alert.IncidentId,
             ConditionChanges = alert.ConditionChanges.Count == 0 ? null : [.. alert.ConditionChanges],
         };
     }
@@ -72,6 +76,7 @@ public sealed record AlertView(
         Cause = Cause,
         Flapping = Flapping,
         FlappingSince = FlappingSince,
+        IncidentId = IncidentId,
         ConditionChanges = ConditionChanges ?? [],
     };
 }
@@ -93,6 +98,9 @@ public enum AlertActionKind
     Close,
     Assign,
     Comment,
+
+    /// <summary>The server's incident linker puts the alert into an incident (actor <c>system</c>).</summary>
+    LinkIncident,
 }
 
 [GenerateSerializer, Immutable, Alias("rm.AlertAction.v1")]
@@ -107,6 +115,9 @@ public sealed record AlertAction(
 
     /// <summary>For <see cref="AlertActionKind.Resolve"/>: the cause found.</summary>
     [Id(5)] public string? Cause { get; init; }
+
+    /// <summary>For <see cref="AlertActionKind.LinkIncident"/>: the incident's id.</summary>
+    [Id(6)] public string? IncidentId { get; init; }
 }
 
 public enum AlertActionStatus

@@ -49,6 +49,12 @@ public sealed record Alert(
 
     public DateTimeOffset? FlappingSince { get; init; }
 
+    /// <summary>
+    /// The incident the alert was linked into (alerts of nearby assets raised close together; its first alert's id),
+    /// or null. Set once and never rewritten, so a link the ledger records stays true.
+    /// </summary>
+    public string? IncidentId { get; init; }
+
     /// <summary>Server times of the recent condition changes (raise, clear, return) that the flap policy counts.</summary>
     public IReadOnlyList<DateTimeOffset> ConditionChanges { get; init; } = [];
 }

@@ -65,6 +65,7 @@ internal sealed class AlertRecorder(IAlertStore store, AssetIdentity identity, F
         var note = action.Kind switch
         {
             AlertActionKind.Assign => $"assigned to {after.Assignee}" + (action.Note is null ? "" : $": {action.Note}"),
+            AlertActionKind.LinkIncident => $"incident {after.IncidentId}" + (action.Note is null ? "" : $": {action.Note}"),
             AlertActionKind.Resolve when action.Cause is not null => $"cause: {action.Cause}" + (action.Note is null ? "" : $"; {action.Note}"),
             _ => action.Note,
         };

@@ -118,6 +118,7 @@ internal sealed class AssetGrain(
             AlertActionKind.Assign => a => AlertWorkflow.Assign(a, action.Assignee ?? action.Actor, now),
             AlertActionKind.Comment => a => AlertWorkflow.Comment(a, now),
             AlertActionKind.Close => a => AlertWorkflow.Close(a, now),
+            AlertActionKind.LinkIncident => a => AlertWorkflow.LinkIncident(a, action.IncidentId ?? "", now),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, "Unknown alert action."),
         };
 

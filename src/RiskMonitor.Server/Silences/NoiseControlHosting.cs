@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Escalation;
+using RiskMonitor.Server.Incidents;
 
 namespace RiskMonitor.Server.Silences;
 
@@ -19,6 +20,9 @@ public static class NoiseControlHosting
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FlappingOptions>>().Value.ToPolicy());
         services.AddSingleton<SilenceBoard>();
         services.AddHostedService(sp => sp.GetRequiredService<SilenceBoard>());
+        services.AddOptions<IncidentLinkOptions>().BindConfiguration(IncidentLinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IncidentLinker>();
+        services.AddHostedService(sp => sp.GetRequiredService<IncidentLinker>());
         return builder;
     }
 

@@ -153,3 +153,23 @@ public sealed class FlappingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new FlapPolicy(1, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
     }
 }
+
+public sealed class IncidentLinkTests
+{
+    private static Alert Open() => new(
+        "gp-1~r~1", "gp-1", "r", WarningLevel.Red, WarningLevel.Red, AlertState.Open, true, null, null, T0, T0, T0, null, null, "test");
+
+    [Fact]
+    public void An_alert_is_linked_once_and_a_closed_one_not_at_all()
+    {
+        var (outcome, linked) = AlertWorkflow.LinkIncident(Open(), "gp-0~r~0", T0.AddMinutes(1));
+        var (again, _) = AlertWorkflow.LinkIncident(linked, "gp-9~r~9", T0.AddMinutes(2));
+        var (closed, _) = AlertWorkflow.LinkIncident(Open() with { State = AlertState.Closed, ConditionActive = false }, "gp-0~r~0", T0.AddMinutes(2));
+
+        Assert.Equal(WorkflowOutcome.Done, outcome);
+        Assert.Equal("gp-0~r~0", linked.IncidentId);
+        Assert.Equal(T0.AddMinutes(1), linked.UpdatedAt);
+        Assert.Equal(WorkflowOutcome.NotAllowed, again);
+        Assert.Equal(WorkflowOutcome.NotAllowed, closed);
+    }
+}
