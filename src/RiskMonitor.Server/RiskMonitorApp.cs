@@ -15,6 +15,7 @@ using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Regions;
+using RiskMonitor.Server.Silences;
 using RiskMonitor.Storage;
 using RiskMonitor.Storage.Registry;
 using RiskMonitor.Storage.Rules;
@@ -48,6 +49,7 @@ public static class RiskMonitorApp
 
         // PostgreSQL (the system of record) before Orleans: migrations and the alert board run before the silo starts.
         builder.AddAlertLifecycle();
+        builder.AddNoiseControl();
 
         var orleans = builder.Configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         builder.UseOrleans(silo => silo
@@ -86,6 +88,7 @@ public static class RiskMonitorApp
         app.MapIngestEndpoints();
         app.MapRiskMapEndpoints();
         app.MapFeedEndpoints();
+        app.MapSilenceNoticeAndKpiEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

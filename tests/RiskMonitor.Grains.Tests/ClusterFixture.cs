@@ -22,6 +22,7 @@ using RiskMonitor.Grains.Tests.Regions;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Influx;
+using RiskMonitor.Storage.Silences;
 
 namespace RiskMonitor.Grains.Tests;
 
@@ -43,6 +44,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryDutyRoster Roster { get; } = new();
 
+    /// <summary>Silences the escalation grains consult.</summary>
+    public InMemorySilenceStore Silences { get; } = new();
+
     public RecordingRegionSink RegionEvents { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -63,6 +67,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IAlertStore>(Alerts);
             host.Services.AddSingleton<INotifier>(Notices);
             host.Services.AddSingleton<IDutyRoster>(Roster);
+            host.Services.AddSingleton<ISilenceStore>(Silences);
             host.Services.AddSingleton<IRegionChain>(new FixedRegionChain());
             host.Services.AddAlertEscalationDefaults();
             host.Services.AddSilenceWatch();

@@ -36,6 +36,10 @@ public static class AlertLedgerActions
     public const string Commented = "commented";
     public const string Escalated = "escalated";
     public const string Reported = "reported";
+    public const string FlappingStarted = "flapping_started";
+    public const string FlappingEnded = "flapping_ended";
+    public const string EscalationSilenced = "escalation_silenced";
+    public const string IncidentLinked = "incident_linked";
 
     /// <summary>The actor of changes a rule made rather than a person.</summary>
     public const string SystemActor = "system";
@@ -48,6 +52,9 @@ public static class AlertLedgerActions
         {
             AlertChangeKind.Raised => Raised,
             AlertChangeKind.Cleared => ConditionCleared,
+            // The quiet period ended the flag and nothing else about the condition changed (it may re-open the alert).
+            _ when before is { Flapping: true } && !after.Flapping && before.ConditionActive == after.ConditionActive && before.Level == after.Level =>
+                FlappingEnded,
             _ when before is { State: AlertState.Resolved } && after.State == AlertState.Open => Reopened,
             _ when before is { ConditionActive: false } && after.ConditionActive => ConditionReturned,
             _ => LevelChanged,
@@ -62,6 +69,7 @@ public static class AlertLedgerActions
         AlertActionKind.Close => Closed,
         AlertActionKind.Assign => Assigned,
         AlertActionKind.Comment => Commented,
+        AlertActionKind.LinkIncident => IncidentLinked,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown alert action."),
     };
 }

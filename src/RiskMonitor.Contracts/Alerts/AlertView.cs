@@ -35,6 +35,23 @@ public sealed record AlertView(
     /// <summary>The cause given on resolving, or null.</summary>
     [Id(20)] public string? Cause { get; init; }
 
+    /// <summary>The condition keeps coming and going (docs/decisions/0017-noise-control.md); one alert, no page per cycle.</summary>
+    [Id(21)] public bool Flapping { get; init; }
+
+    [Id(22)] public DateTimeOffset? FlappingSince { get; init; }
+
+    /// <summary>Server times of the recent condition changes the flap detection counts; null or empty when none.</summary>
+    [Id(23)] public DateTimeOffset[]? ConditionChanges { get; init; }
+
+    /// <summary>
+    /// The silence (maintenance window) that covers the alert now, or null: a silenced alert is shown but does not page
+    /// or escalate. Set when the alert is read or pushed, from the silences in force at that moment; never stored.
+    /// </summary>
+    [Id(24)] public string? SilencedBy { get; init; }
+
+    /// <summary>The incident this alert is linked into (its first alert's id), or null; the ledger records the link.</summary>
+    [Id(25)] public string? IncidentId { get; init; }
+
     public static AlertView From(Alert alert, AssetIdentity asset)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -45,6 +62,10 @@ public sealed record AlertView(
         {
             Assignee = alert.Assignee,
             Cause = alert.Cause,
+            Flapping = alert.Flapping,
+            FlappingSince = alert.FlappingSince,
+            IncidentId = alert.IncidentId,
+            ConditionChanges = alert.ConditionChanges.Count == 0 ? null : [.. alert.ConditionChanges],
         };
     }
 
@@ -53,6 +74,10 @@ public sealed record AlertView(
     {
         Assignee = Assignee,
         Cause = Cause,
+        Flapping = Flapping,
+        FlappingSince = FlappingSince,
+        IncidentId = IncidentId,
+        ConditionChanges = ConditionChanges ?? [],
     };
 }
 
@@ -73,6 +98,9 @@ public enum AlertActionKind
     Close,
     Assign,
     Comment,
+
+    /// <summary>The server's incident linker puts the alert into an incident (actor <c>system</c>).</summary>
+    LinkIncident,
 }
 
 [GenerateSerializer, Immutable, Alias("rm.AlertAction.v1")]
@@ -87,6 +115,9 @@ public sealed record AlertAction(
 
     /// <summary>For <see cref="AlertActionKind.Resolve"/>: the cause found.</summary>
     [Id(5)] public string? Cause { get; init; }
+
+    /// <summary>For <see cref="AlertActionKind.LinkIncident"/>: the incident's id.</summary>
+    [Id(6)] public string? IncidentId { get; init; }
 }
 
 public enum AlertActionStatus

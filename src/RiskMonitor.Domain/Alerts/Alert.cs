@@ -40,6 +40,23 @@ public sealed record Alert(
 
     /// <summary>The cause the handler gave on resolving (e.g. <c>false_alarm</c>, <c>leak_repaired</c>); null before.</summary>
     public string? Cause { get; init; }
+
+    /// <summary>
+    /// The condition keeps coming and going (<see cref="FlapPolicy"/>): the alert stays one alert, and a return of the
+    /// condition neither re-opens it nor restarts its escalation until the flag drops after a quiet period.
+    /// </summary>
+    public bool Flapping { get; init; }
+
+    public DateTimeOffset? FlappingSince { get; init; }
+
+    /// <summary>
+    /// The incident the alert was linked into (alerts of nearby assets raised close together; its first alert's id),
+    /// or null. Set once and never rewritten, so a link the ledger records stays true.
+    /// </summary>
+    public string? IncidentId { get; init; }
+
+    /// <summary>Server times of the recent condition changes (raise, clear, return) that the flap policy counts.</summary>
+    public IReadOnlyList<DateTimeOffset> ConditionChanges { get; init; } = [];
 }
 
 /// <summary>What happened to an alert, which decides the SignalR message (<c>alertRaised</c>, <c>alertUpdated</c>, <c>alertCleared</c>).</summary>

@@ -7,10 +7,12 @@ namespace RiskMonitor.Domain.Alerts;
 public sealed class AlertBook
 {
     private readonly Dictionary<string, Alert> _byRule = new(StringComparer.Ordinal);
+    private readonly FlapPolicy _flap;
 
-    public AlertBook(string assetId)
+    public AlertBook(string assetId, FlapPolicy? flap = null)
     {
         AssetId = assetId;
+        _flap = flap ?? FlapPolicy.Default;
     }
 
     public string AssetId { get; }
@@ -67,7 +69,7 @@ public sealed class AlertBook
                 return null;
             }
 
-            return Store(AlertChangeKind.Cleared, existing with
+            return Store(AlertChangeKind.Cleared, _flap.CountChange(existing with
             {
                 ConditionActive = false,
                 Level = WarningLevel.None,
@@ -75,7 +77,7 @@ public sealed class AlertBook
                 ReadingTime = observation.ReadingTime,
                 ClearedAt = observation.Now,
                 UpdatedAt = observation.Now,
-            });
+            }, observation.Now));
         }
 
         if (existing is null)
@@ -95,7 +97,10 @@ public sealed class AlertBook
                 UpdatedAt: observation.Now,
                 ClearedAt: null,
                 RespondBy: observation.Now + observation.ResponseDeadline,
-                observation.Message));
+                observation.Message)
+            {
+                ConditionChanges = [observation.Now],
+            });
         }
 
         if (existing.ConditionActive && existing.Level == observation.Level)
@@ -105,19 +110,57 @@ public sealed class AlertBook
 
         // Either a level change while active, or the condition came back before anyone closed the alert: the same
         // alert carries on (re-opened if it had been resolved), so a returning leak is one case, not two.
-        return Store(AlertChangeKind.Updated, existing with
+        var returned = !existing.ConditionActive;
+        var after = existing with
         {
             Level = observation.Level,
             Severity = RiskLevels.Max(existing.Severity, observation.Level),
             ConditionActive = true,
-            State = existing.State == AlertState.Resolved ? AlertState.Open : existing.State,
             Metric = observation.Metric ?? existing.Metric,
             Value = observation.Value ?? existing.Value,
             ReadingTime = observation.ReadingTime,
             ClearedAt = null,
             UpdatedAt = observation.Now,
             Message = observation.Message,
-        });
+        };
+        if (returned)
+        {
+            after = _flap.CountChange(after, observation.Now);
+        }
+
+        // A flapping alert that someone resolved is not re-opened by each return (that would restart its escalation
+        // every cycle); it re-opens when the flag drops with the condition still on, or at once if it got worse.
+        var worse = observation.Level > existing.Severity;
+        var reopen = existing.State == AlertState.Resolved && (!after.Flapping || worse);
+        return Store(AlertChangeKind.Updated, after with { State = reopen ? AlertState.Open : existing.State });
+    }
+
+    /// <summary>
+    /// Drops the flapping flag of alerts that stayed quiet for the policy's quiet period; a resolved alert whose
+    /// condition is still on re-opens then, so its escalation starts as for any other returning condition.
+    /// </summary>
+    public void Tick(DateTimeOffset now, List<AlertChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        List<Alert>? quiet = null;
+        foreach (var alert in _byRule.Values)
+        {
+            if (_flap.QuietSince(alert, now))
+            {
+                (quiet ??= []).Add(alert);
+            }
+        }
+
+        foreach (var alert in quiet ?? [])
+        {
+            changes.Add(Store(AlertChangeKind.Updated, alert with
+            {
+                Flapping = false,
+                FlappingSince = null,
+                State = alert.State == AlertState.Resolved && alert.ConditionActive ? AlertState.Open : alert.State,
+                UpdatedAt = now,
+            }));
+        }
     }
 
     /// <summary>Applies a handler's workflow step; a closed alert leaves the book (its history is the ledger's job).</summary>

@@ -47,6 +47,16 @@ public static class AlertWorkflow
         return alert.IsClosed ? (WorkflowOutcome.NotAllowed, alert) : (WorkflowOutcome.Done, alert with { UpdatedAt = now });
     }
 
+    /// <summary>Links the alert into an incident; allowed once, on an alert not yet closed.</summary>
+    public static (WorkflowOutcome Outcome, Alert Alert) LinkIncident(Alert alert, string incidentId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentException.ThrowIfNullOrWhiteSpace(incidentId);
+        return alert.IsClosed || alert.IncidentId is not null
+            ? (WorkflowOutcome.NotAllowed, alert)
+            : (WorkflowOutcome.Done, alert with { IncidentId = incidentId, UpdatedAt = now });
+    }
+
     public static (WorkflowOutcome Outcome, Alert Alert) Close(Alert alert, DateTimeOffset now) =>
         alert.State == AlertState.Resolved && !alert.ConditionActive
             ? Move(alert, AlertState.Closed, now)

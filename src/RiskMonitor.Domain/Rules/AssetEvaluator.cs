@@ -15,12 +15,12 @@ public sealed class AssetEvaluator
     private readonly Dictionary<string, LatestValue> _latest = new(StringComparer.Ordinal);
     private readonly AlertBook _alerts;
 
-    public AssetEvaluator(string assetId, RuleSet rules, DateTimeOffset activatedAt)
+    public AssetEvaluator(string assetId, RuleSet rules, DateTimeOffset activatedAt, FlapPolicy? flap = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         AssetId = assetId;
         Rules = rules;
-        _alerts = new AlertBook(assetId);
+        _alerts = new AlertBook(assetId, flap);
         // Silence is measured from when we started listening, so an asset that never reports goes offline too.
         LastSeen = activatedAt;
         _rules = [.. rules.Thresholds.Select(definition => new ThresholdRule(definition))];
@@ -123,7 +123,10 @@ public sealed class AssetEvaluator
         }
     }
 
-    /// <summary>Raises the offline alert when nothing arrived within the timeout (sensor health is a risk too).</summary>
+    /// <summary>
+    /// The periodic check: raises the offline alert when nothing arrived within the timeout (sensor health is a risk
+    /// too) and drops the flapping flag of alerts that have been quiet long enough.
+    /// </summary>
     public void CheckSilence(DateTimeOffset now, List<AlertChange> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -131,6 +134,8 @@ public sealed class AssetEvaluator
         {
             RaiseOffline(now, $"No data for {Rules.Offline.Timeout.TotalSeconds:0} s", changes);
         }
+
+        _alerts.Tick(now, changes);
     }
 
     public (WorkflowOutcome Outcome, Alert? Alert) Handle(string alertId, Func<Alert, (WorkflowOutcome, Alert)> step) =>
@@ -144,9 +149,9 @@ public sealed class AssetEvaluator
         new Dictionary<string, LatestValue>(_latest, StringComparer.Ordinal),
         [.. _alerts.Alerts]);
 
-    public static AssetEvaluator Restore(string assetId, RuleSet rules, AssetEvaluatorSnapshot? snapshot, DateTimeOffset now)
+    public static AssetEvaluator Restore(string assetId, RuleSet rules, AssetEvaluatorSnapshot? snapshot, DateTimeOffset now, FlapPolicy? flap = null)
     {
-        var evaluator = new AssetEvaluator(assetId, rules, snapshot?.LastSeen ?? now);
+        var evaluator = new AssetEvaluator(assetId, rules, snapshot?.LastSeen ?? now, flap);
         if (snapshot is null)
         {
             return evaluator;

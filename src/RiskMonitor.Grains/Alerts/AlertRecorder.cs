@@ -47,6 +47,13 @@ internal sealed class AlertRecorder(IAlertStore store, AssetIdentity identity, F
             var before = _last.GetValueOrDefault(after.AlertId);
             await WriteAsync(new AlertRecord(
                 before, after, AlertLedgerActions.ForCondition(change.Kind, before, after), AlertLedgerActions.SystemActor, change.Alert.Message, now));
+            if (after.Flapping && before is not { Flapping: true })
+            {
+                // Its own line, so the ledger (and the feed) say when the noise control took over, next to the change
+                // that tipped it.
+                await store.AppendAsync(after.AlertId, AlertLedgerActions.FlappingStarted, AlertLedgerActions.SystemActor,
+                    $"{after.ConditionChanges?.Length ?? 0} condition changes within the flap window; returns no longer re-open or page", now);
+            }
         }
     }
 
@@ -58,6 +65,7 @@ internal sealed class AlertRecorder(IAlertStore store, AssetIdentity identity, F
         var note = action.Kind switch
         {
             AlertActionKind.Assign => $"assigned to {after.Assignee}" + (action.Note is null ? "" : $": {action.Note}"),
+            AlertActionKind.LinkIncident => $"incident {after.IncidentId}" + (action.Note is null ? "" : $": {action.Note}"),
             AlertActionKind.Resolve when action.Cause is not null => $"cause: {action.Cause}" + (action.Note is null ? "" : $"; {action.Note}"),
             _ => action.Note,
         };

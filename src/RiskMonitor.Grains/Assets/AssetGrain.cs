@@ -31,7 +31,8 @@ internal sealed class AssetGrain(
     TimeProvider time,
     ILogger<AssetGrain> logger,
     IAlertStore alertStore,
-    SilenceWatch silenceWatch) : Grain, IAssetGrain
+    SilenceWatch silenceWatch,
+    FlapPolicy flapPolicy) : Grain, IAssetGrain
 {
     private readonly List<AlertChange> _changes = [];
     private AssetDefinition _asset = null!; // set in OnActivateAsync, before any call is delivered
@@ -54,7 +55,7 @@ internal sealed class AssetGrain(
         // Alerts come back from the alert store, the system of record; grain state holds the rules' memory.
         _alertRecorder = new AlertRecorder(alertStore, _identity, AlertHooks.AfterRecordAsync(GrainFactory, logger), () => this.DeactivateOnIdle());
         var snapshot = await _alertRecorder.RestoreAsync(id, state.State.ToSnapshot(), time.GetUtcNow(), cancellationToken);
-        _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow());
+        _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow(), flapPolicy);
 
         // Silence is watched by the silo's one clock rather than a timer per grain (heap per active asset, issue 5);
         // cheap to rebuild, so not a reminder. An asset restored offline has nothing to watch until data arrives.
@@ -133,6 +134,7 @@ internal sealed class AssetGrain(
             AlertActionKind.Assign => a => AlertWorkflow.Assign(a, action.Assignee ?? action.Actor, now),
             AlertActionKind.Comment => a => AlertWorkflow.Comment(a, now),
             AlertActionKind.Close => a => AlertWorkflow.Close(a, now),
+            AlertActionKind.LinkIncident => a => AlertWorkflow.LinkIncident(a, action.IncidentId ?? "", now),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, "Unknown alert action."),
         };
 

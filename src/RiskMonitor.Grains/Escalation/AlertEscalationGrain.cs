@@ -7,6 +7,7 @@ using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
+using RiskMonitor.Storage.Silences;
 
 namespace RiskMonitor.Grains.Escalation;
 
@@ -21,6 +22,7 @@ internal sealed class AlertEscalationGrain(
     IDutyRoster roster,
     IRegionChain regions,
     INotifier notifier,
+    ISilenceStore silences,
     EscalationPolicy policy,
     TimeProvider time,
     ILogger<AlertEscalationGrain> logger) : Grain, IAlertEscalationGrain, IRemindable
@@ -119,6 +121,20 @@ internal sealed class AlertEscalationGrain(
             return Status();
         }
 
+        if (decision.FireStep is not null || state.State.HeldUntil > now)
+        {
+            var heldBefore = state.State.HeldUntil;
+            await HoldForSilenceAsync(alert, decision.FireStep ?? state.State.StepsFired + 1, now);
+            decision = policy.Decide(Subject(alert), now);
+            if (state.State.HeldUntil != heldBefore && decision.FireStep is null && decision.NextDue is { } due)
+            {
+                // The hold moved the next step: wake up for it rather than tick through the silence minute by minute,
+                // and, when the silence was ended early, soon after it instead of at the next minute's tick.
+                var dueIn = due - now;
+                await this.RegisterOrUpdateReminder(ReminderName, dueIn < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : dueIn, TickPeriod);
+            }
+        }
+
         _nextDue = decision.NextDue;
         if (decision.FireStep is not { } step)
         {
@@ -130,16 +146,17 @@ internal sealed class AlertEscalationGrain(
         var recipients = EscalationTargets.For(level, alert.Severity, regions.Above(alert.RegionId), shift);
         var described = string.Join("; ", recipients.Select(Describe));
 
-        // Ledger first (the record that the step happened, also what a restart counts), then this grain's state,
-        // then the notification, which is queued in memory and may be lost in a crash: at most one lost notice, never
-        // a step missing from the record.
-        await alerts.AppendAsync(alertId, AlertLedgerActions.Escalated, AlertLedgerActions.SystemActor,
-            $"step {step}, level {level}: {described}", now);
+        // The ledger line (the record that the step happened, also what a restart counts) and the notice in the
+        // outbox go in one transaction, then this grain's state; the notifier only wakes the delivery worker. A crash
+        // anywhere after the transaction loses nothing: the worker delivers what the outbox holds
+        // (docs/decisions/0018-notification-outbox.md).
+        var notice = new EscalationNotice(alert, step, level, recipients, now);
+        await alerts.AppendEscalationAsync(alertId, $"step {step}, level {level}: {described}", notice, now);
         state.State.StepsFired = step;
         state.State.LastFiredAt = now;
         await state.WriteStateAsync();
         EscalationLog.Escalated(logger, alertId, step, level, alert.Severity, described);
-        notifier.Notify(new EscalationNotice(alert, step, level, recipients, now));
+        notifier.Notify(notice);
         return Status();
     }
 
@@ -147,8 +164,56 @@ internal sealed class AlertEscalationGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status) => await Check();
 
-    private EscalationSubject Subject(AlertView alert) =>
-        new(alert.Severity, alert.State, state.State.OpenSince ?? alert.RaisedAt, state.State.StepsFired, state.State.LastFiredAt);
+    private EscalationSubject Subject(AlertView alert)
+    {
+        var current = state.State;
+        var openSince = current.OpenSince ?? alert.RaisedAt;
+        var lastFired = current.LastFiredAt;
+        if (current.HeldUntil is { } held && held > openSince && policy.TimeoutFor(alert.Severity) is { } timeout)
+        {
+            // Escalation starts afresh when the hold ends: the next step is one timeout after it, the way the first
+            // step follows the opening of an alert.
+            openSince = held - (timeout * current.StepsFired);
+            lastFired = null;
+        }
+
+        return new(alert.Severity, alert.State, openSince, current.StepsFired, lastFired);
+    }
+
+    /// <summary>
+    /// A step is due (or a hold is running): a silence in force that covers the alert holds the clock until the
+    /// silence ends. An alert that a silence held and whose condition cleared meanwhile stays held until the condition
+    /// returns: "when the silence ends with the condition still on, escalation starts".
+    /// </summary>
+    private async Task HoldForSilenceAsync(AlertView alert, int step, DateTimeOffset now)
+    {
+        var subject = new SilenceSubject(alert.AssetId, alert.Kind, [alert.RegionId, .. regions.Above(alert.RegionId).Select(r => r.RegionId)]);
+        var silence = Silence.Covering(await silences.ListAsync(now), subject, now);
+        var current = state.State;
+        DateTimeOffset? holdUntil = silence is not null ? silence.EffectiveEnd : current.HeldBy is not null && !alert.ConditionActive ? now : null;
+        if (holdUntil is null)
+        {
+            if (current.HeldUntil > now)
+            {
+                current.HeldUntil = now; // expired early: the clock runs from now
+                await state.WriteStateAsync();
+            }
+
+            return;
+        }
+
+        if (silence is not null && silence.SilenceId != current.HeldBy)
+        {
+            await alerts.AppendAsync(alert.AlertId, AlertLedgerActions.EscalationSilenced, AlertLedgerActions.SystemActor,
+                $"step {step} held by silence {silence.SilenceId} ({silence.Scope.ToString().ToLowerInvariant()} {silence.Target}, " +
+                $"{silence.Author}: {silence.Reason}) until {silence.EffectiveEnd:yyyy-MM-ddTHH:mm:ss.fffZ}", now);
+            EscalationLog.Silenced(logger, alert.AlertId, step, silence.SilenceId, silence.EffectiveEnd);
+            current.HeldBy = silence.SilenceId;
+        }
+
+        current.HeldUntil = holdUntil;
+        await state.WriteStateAsync();
+    }
 
     private EscalationStatus Status() => new(
         this.GetPrimaryKeyString(), state.State.Tracking, state.State.OpenSince, state.State.StepsFired, state.State.LastFiredAt,

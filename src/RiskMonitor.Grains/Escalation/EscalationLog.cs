@@ -14,6 +14,9 @@ internal static partial class EscalationLog
     [LoggerMessage(EventId = 2203, Level = LogLevel.Error, Message = "Could not start escalation tracking for alert {AlertId}; the escalation sweep will retry")]
     public static partial void TrackFailed(ILogger logger, Exception exception, string alertId);
 
+    [LoggerMessage(EventId = 2205, Level = LogLevel.Information, Message = "Alert {AlertId}: escalation step {Step} held by silence {SilenceId} until {Until}")]
+    public static partial void Silenced(ILogger logger, string alertId, int step, string silenceId, DateTimeOffset until);
+
     [LoggerMessage(EventId = 2204, Level = LogLevel.Information, Message = "Alert {AlertId}: {Steps} escalation steps found in the ledger, grain state had {Recorded}")]
     public static partial void Reconciled(ILogger logger, string alertId, int steps, int recorded);
 }

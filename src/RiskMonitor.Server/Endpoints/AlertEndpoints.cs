@@ -6,6 +6,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Silences;
 using RiskMonitor.Storage.Alerts;
 
 namespace RiskMonitor.Server.Endpoints;
@@ -44,7 +45,7 @@ public static class AlertEndpoints
     }
 
     private static async Task<Results<Ok<AlertPage>, ValidationProblem>> List(
-        AlertBoard board, IAlertStore store, CancellationToken cancellationToken,
+        AlertBoard board, IAlertStore store, SilenceBoard silences, CancellationToken cancellationToken,
         string? minSeverity = null, string? state = null, bool? active = null,
         string? assetId = null, string? regionId = null, int limit = 1000, int offset = 0)
     {
@@ -57,7 +58,8 @@ public static class AlertEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await ListCoreAsync(board, store, severityFilter, stateFilter, active, assetId, regionId, limit, offset, cancellationToken));
+        var page = await ListCoreAsync(board, store, severityFilter, stateFilter, active, assetId, regionId, limit, offset, cancellationToken);
+        return TypedResults.Ok(page with { Items = [.. page.Items.Select(silences.Decorate)] });
     }
 
     private static TEnum? ParseEnum<TEnum>(string? text, string name, Dictionary<string, string[]> errors)
@@ -101,7 +103,7 @@ public static class AlertEndpoints
     }
 
     private static async Task<Results<Ok<AlertView>, ProblemHttpResult>> Get(
-        string alertId, IAssetRegistry registry, IGrainFactory grains, IAlertStore store, CancellationToken cancellationToken)
+        string alertId, IAssetRegistry registry, IGrainFactory grains, IAlertStore store, SilenceBoard silences, CancellationToken cancellationToken)
     {
         if (AlertBook.AssetIdOf(alertId) is not { } assetId || !registry.TryGet(assetId, out _))
         {
@@ -111,7 +113,7 @@ public static class AlertEndpoints
         var view = await grains.GetGrain<IAssetGrain>(assetId).GetView();
         if (view.Alerts.FirstOrDefault(a => a.AlertId == alertId) is { } alert)
         {
-            return TypedResults.Ok(alert);
+            return TypedResults.Ok(silences.Decorate(alert));
         }
 
         // Closed alerts leave their grain; the store keeps them.

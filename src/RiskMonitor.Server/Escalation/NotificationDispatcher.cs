@@ -1,29 +1,52 @@
-using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Server.Hubs;
+using RiskMonitor.Storage.Notifications;
 
 namespace RiskMonitor.Server.Escalation;
 
 /// <summary>
-/// Takes escalation notices from grains without blocking them and delivers them from a background loop: SignalR
+/// Delivers the escalation notices of the durable outbox (docs/decisions/0018-notification-outbox.md): SignalR
 /// <c>alertEscalated</c> to the groups of the people and roles addressed (user:{name}, role:duty_officer,
 /// role:duty_leader, region:{id}), then every <see cref="INotificationChannel"/> (the webhook; SMS or voice gateways).
+/// A notice stays in the outbox until every channel took it; a failed channel is retried with backoff, the channels
+/// that took it are not sent it again. <see cref="Notify"/> (called by grains after the outbox write) only wakes the loop.
 /// </summary>
 internal sealed class NotificationDispatcher(
-    IHubContext<RiskHub> hub, IEnumerable<INotificationChannel> channels, ILogger<NotificationDispatcher> logger)
+    IHubContext<RiskHub> hub, IEnumerable<INotificationChannel> channels, INotificationOutbox outbox, TimeProvider time,
+    ILogger<NotificationDispatcher> logger)
     : BackgroundService, INotifier
 {
     public const string DutyOfficerRole = "duty_officer";
     public const string DutyLeaderRole = "duty_leader";
+    public const string SignalRChannel = "signalr";
 
-    private readonly Channel<EscalationNotice> _notices = Channel.CreateUnbounded<EscalationNotice>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>A notice being delivered is not taken again before this (a worker that died holds it no longer).</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
+    /// <summary>The outbox is also looked at this often without a wake-up: notices of other nodes, retries that fell due.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>After this many failed attempts (about a day with the backoff) the notice is marked failed and logged as an error.</summary>
+    public const int MaxAttempts = 150;
+
+    private readonly SemaphoreSlim _wake = new(0, 1);
 
     public void Notify(EscalationNotice notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        _notices.Writer.TryWrite(notice);
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // already awake
+            }
+        }
     }
 
     /// <summary>The SignalR groups a notice goes to.</summary>
@@ -48,39 +71,118 @@ internal sealed class NotificationDispatcher(
         return [.. groups.Distinct(StringComparer.Ordinal)];
     }
 
+    /// <summary>The wait before attempt n+1 after n failures: 5 s doubling to at most 10 minutes.</summary>
+    public static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromSeconds(Math.Min(600, 5 * Math.Pow(2, Math.Clamp(failures - 1, 0, 16))));
+
+    /// <summary>One pass over the due notices; returns how many were claimed.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var due = await outbox.ClaimDueAsync(now, now + Lease, 50, cancellationToken);
+        for (var i = 0; i < due.Count; i++)
+        {
+            try
+            {
+                await DeliverAsync(due[i], cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Shutting down: hand back what this pass claimed and did not finish, so the next start (or another
+                // node) takes it at once rather than when the lease runs out.
+                foreach (var unfinished in due.Skip(i))
+                {
+                    await outbox.MarkFailedAsync(unfinished.NoticeId, unfinished.DeliveredChannels, "interrupted by shutdown", now, now, CancellationToken.None);
+                }
+
+                throw;
+            }
+        }
+
+        return due.Count;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var notice in _notices.Reader.ReadAllAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var message = EscalationMessage.From(notice);
                 try
                 {
-                    await hub.Clients.Groups(GroupsFor(notice)).SendAsync(RiskHubMethods.AlertEscalated, message, stoppingToken);
+                    if (await DeliverDueAsync(stoppingToken) == 50)
+                    {
+                        continue; // more waiting
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    EscalationServerLog.DeliveryFailed(logger, ex, "signalr", notice.Alert.AlertId, notice.Step);
+                    EscalationServerLog.OutboxFailed(logger, ex);
                 }
 
-                foreach (var channel in channels)
-                {
-                    try
-                    {
-                        await channel.SendAsync(message, stoppingToken);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        EscalationServerLog.DeliveryFailed(logger, ex, channel.Name, notice.Alert.AlertId, notice.Step);
-                    }
-                }
+                await _wake.WaitAsync(PollInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // shutting down
+            // shutting down; claimed notices not yet delivered are taken again when their lease runs out
         }
+    }
+
+    private async Task DeliverAsync(OutboxNotice pending, CancellationToken cancellationToken)
+    {
+        var notice = pending.Notice;
+        var message = EscalationMessage.From(notice);
+        var delivered = new List<string>(pending.DeliveredChannels);
+        var errors = new List<string>();
+        if (!delivered.Contains(SignalRChannel))
+        {
+            try
+            {
+                await hub.Clients.Groups(GroupsFor(notice)).SendAsync(RiskHubMethods.AlertEscalated, message, cancellationToken);
+                delivered.Add(SignalRChannel);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                EscalationServerLog.DeliveryFailed(logger, ex, SignalRChannel, notice.Alert.AlertId, notice.Step);
+                errors.Add($"{SignalRChannel}: {ex.Message}");
+            }
+        }
+
+        foreach (var channel in channels)
+        {
+            if (delivered.Contains(channel.Name))
+            {
+                continue;
+            }
+
+            try
+            {
+                await channel.SendAsync(message, cancellationToken);
+                delivered.Add(channel.Name);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                EscalationServerLog.DeliveryFailed(logger, ex, channel.Name, notice.Alert.AlertId, notice.Step);
+                errors.Add($"{channel.Name}: {ex.Message}");
+            }
+        }
+
+        var now = time.GetUtcNow();
+        if (errors.Count == 0)
+        {
+            await outbox.MarkDeliveredAsync(pending.NoticeId, delivered, now, CancellationToken.None);
+            return;
+        }
+
+        var failures = pending.Attempts + 1;
+        DateTimeOffset? next = failures >= MaxAttempts ? null : now + Backoff(failures);
+        if (next is null)
+        {
+            EscalationServerLog.GaveUp(logger, notice.Alert.AlertId, notice.Step, failures, string.Join("; ", errors));
+        }
+
+        await outbox.MarkFailedAsync(pending.NoticeId, delivered, string.Join("; ", errors), now, next, CancellationToken.None);
     }
 }
 

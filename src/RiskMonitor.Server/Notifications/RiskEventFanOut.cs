@@ -6,6 +6,7 @@ using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Hubs;
+using RiskMonitor.Server.Silences;
 
 namespace RiskMonitor.Server.Notifications;
 
@@ -14,7 +15,8 @@ namespace RiskMonitor.Server.Notifications;
 /// background loop. Alert changes are sent one by one, in order, none dropped. Asset changes are coalesced per asset
 /// (the newest wins) and sent a few times a second, so an alert storm cannot flood a wall display.
 /// </summary>
-public sealed class RiskEventFanOut(IHubContext<RiskHub> hub, AlertBoard board, TimeProvider time, ILogger<RiskEventFanOut> logger)
+public sealed class RiskEventFanOut(
+    IHubContext<RiskHub> hub, AlertBoard board, TimeProvider time, ILogger<RiskEventFanOut> logger, SilenceBoard? silences = null)
     : BackgroundService, IRiskEventSink
 {
     private static readonly TimeSpan AssetCoalescing = TimeSpan.FromMilliseconds(250);
@@ -55,7 +57,8 @@ public sealed class RiskEventFanOut(IHubContext<RiskHub> hub, AlertBoard board, 
                 };
                 try
                 {
-                    await hub.Clients.All.SendAsync(method, alert, stoppingToken);
+                    // Whether a silence covers it is decided as it goes out, from the silences in force now.
+                    await hub.Clients.All.SendAsync(method, silences?.Decorate(alert) ?? alert, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -1,4 +1,5 @@
 using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 
@@ -18,6 +19,13 @@ public interface IAlertStore
     /// </summary>
     Task<bool> AppendAsync(string alertId, string action, string actor, string? note, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds the <c>escalated</c> ledger line of one escalation step and its notice to the notification outbox, in one
+    /// transaction: a step is never in the record without its notice, nor a notice out without its step. False for an
+    /// unknown alert.
+    /// </summary>
+    Task<bool> AppendEscalationAsync(string alertId, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     /// <summary>Every alert not yet closed, optionally of one asset: what a grain or the alert board starts from.</summary>
     Task<IReadOnlyList<AlertView>> LoadNotClosedAsync(string? assetId, CancellationToken cancellationToken = default);
 
@@ -25,6 +33,9 @@ public interface IAlertStore
 
     /// <summary>The alert's ledger, oldest first; empty for an unknown alert.</summary>
     Task<IReadOnlyList<AlertLedgerEntry>> HistoryAsync(string alertId, CancellationToken cancellationToken = default);
+
+    /// <summary>The KPI facts (first acknowledgement, close, cause, escalation steps) of the alerts raised in [from, to).</summary>
+    Task<IReadOnlyList<AlertFacts>> KpiFactsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>Alerts in any state (closed ones included), newest first.</summary>
     Task<AlertQueryResult> QueryAsync(AlertQuery query, CancellationToken cancellationToken = default);

@@ -1,6 +1,8 @@
 using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Storage.Feed;
+using RiskMonitor.Storage.Notifications;
 
 namespace RiskMonitor.Storage.Alerts;
 
@@ -9,19 +11,49 @@ namespace RiskMonitor.Storage.Alerts;
 /// the ledger endpoints and the feed work, but nothing survives the process. Each change also appends its
 /// <c>alert.*</c> event to <see cref="Feed"/> under the same lock.
 /// </summary>
-public sealed class InMemoryAlertStore(InMemoryFeedLog feed) : IAlertStore
+public sealed class InMemoryAlertStore : IAlertStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, AlertView> _alerts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<AlertLedgerEntry>> _ledger = new(StringComparer.Ordinal);
 
     public InMemoryAlertStore()
-        : this(new InMemoryFeedLog())
+        : this(new InMemoryFeedLog(), new InMemoryNotificationOutbox())
     {
     }
 
+    public InMemoryAlertStore(InMemoryFeedLog feed)
+        : this(feed, new InMemoryNotificationOutbox())
+    {
+    }
+
+    public InMemoryAlertStore(InMemoryFeedLog feed, InMemoryNotificationOutbox outbox)
+    {
+        Feed = feed;
+        Outbox = outbox;
+    }
+
     /// <summary>The feed this store appends to.</summary>
-    public InMemoryFeedLog Feed { get; } = feed;
+    public InMemoryFeedLog Feed { get; }
+
+    /// <summary>The outbox escalation notices go to.</summary>
+    public InMemoryNotificationOutbox Outbox { get; }
+
+    public Task<bool> AppendEscalationAsync(string alertId, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        lock (_gate)
+        {
+            if (!_alerts.TryGetValue(alertId, out var alert))
+            {
+                return Task.FromResult(false);
+            }
+
+            Append(alertId, AlertLedgerActions.Escalated, AlertLedgerActions.SystemActor, note, at, alert, alert);
+            Outbox.Add(notice, at);
+            return Task.FromResult(true);
+        }
+    }
 
     public Task<int> RecordAsync(AlertRecord change, CancellationToken cancellationToken = default)
     {
@@ -70,6 +102,28 @@ public sealed class InMemoryAlertStore(InMemoryFeedLog feed) : IAlertStore
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<AlertLedgerEntry>>(_ledger.TryGetValue(alertId, out var entries) ? [.. entries] : []);
+        }
+    }
+
+    public Task<IReadOnlyList<AlertFacts>> KpiFactsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<AlertFacts>>([.. _alerts.Values
+                .Where(a => a.RaisedAt >= from && a.RaisedAt < to)
+                .OrderBy(a => a.RaisedAt).ThenBy(a => a.AlertId, StringComparer.Ordinal)
+                .Select(a =>
+                {
+                    var entries = _ledger.GetValueOrDefault(a.AlertId) ?? [];
+                    return new AlertFacts(
+                        a.AlertId,
+                        a.Severity,
+                        a.RaisedAt,
+                        entries.FirstOrDefault(e => e.Action is AlertLedgerActions.Acknowledged or AlertLedgerActions.WorkStarted)?.At,
+                        entries.LastOrDefault(e => e.Action == AlertLedgerActions.Closed)?.At,
+                        a.Cause,
+                        entries.Count(e => e.Action == AlertLedgerActions.Escalated));
+                })]);
         }
     }
 

@@ -2,9 +2,11 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Storage.Feed;
+using RiskMonitor.Storage.Notifications;
 using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Storage.Alerts;
@@ -68,8 +70,19 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
         return sequence;
     }
 
-    public async Task<bool> AppendAsync(
-        string alertId, string action, string actor, string? note, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<bool> AppendAsync(
+        string alertId, string action, string actor, string? note, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        AppendCoreAsync(alertId, action, actor, note, at, null, cancellationToken);
+
+    public Task<bool> AppendEscalationAsync(
+        string alertId, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        return AppendCoreAsync(alertId, AlertLedgerActions.Escalated, AlertLedgerActions.SystemActor, note, at, notice, cancellationToken);
+    }
+
+    private async Task<bool> AppendCoreAsync(
+        string alertId, string action, string actor, string? note, DateTimeOffset at, EscalationNotice? notice, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -90,6 +103,11 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
         }
 
         await InsertLedgerAsync(connection, transaction, alertId, sequence, at, action, actor, note, alert, alert, cancellationToken);
+        if (notice is not null)
+        {
+            await PostgresNotificationOutbox.AddAsync(connection, transaction, notice, at, cancellationToken);
+        }
+
         await AppendFeedAsync(connection, transaction, action, actor, note, at, alert, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         feedSignal?.Pulse();
@@ -135,6 +153,36 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
         }
 
         return entries;
+    }
+
+    public async Task<IReadOnlyList<AlertFacts>> KpiFactsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        // One pass over the period's alerts; the ledger lookups use its (alert_id, seq) index.
+        await using var command = dataSource.CreateCommand("""
+            SELECT a.alert_id, a.severity_rank, a.raised_at, a.closed_at, a.cause,
+                   (SELECT min(l.at) FROM alert_ledger l WHERE l.alert_id = a.alert_id AND l.action IN ('acknowledged', 'work_started')),
+                   (SELECT count(*) FROM alert_ledger l WHERE l.alert_id = a.alert_id AND l.action = 'escalated')
+            FROM alerts a
+            WHERE a.raised_at >= @from AND a.raised_at < @to
+            ORDER BY a.raised_at, a.alert_id
+            """);
+        command.Parameters.AddWithValue("from", from.ToUniversalTime());
+        command.Parameters.AddWithValue("to", to.ToUniversalTime());
+        var facts = new List<AlertFacts>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            facts.Add(new AlertFacts(
+                reader.GetString(0),
+                (WarningLevel)reader.GetInt16(1),
+                reader.GetFieldValue<DateTimeOffset>(2),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                (int)reader.GetInt64(6)));
+        }
+
+        return facts;
     }
 
     public async Task<AlertQueryResult> QueryAsync(AlertQuery query, CancellationToken cancellationToken = default)

@@ -8,6 +8,8 @@ using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Storage.Notifications;
+using RiskMonitor.Storage.Silences;
 
 namespace RiskMonitor.Storage.Postgres;
 
@@ -37,9 +39,12 @@ public static class PostgresHostingExtensions
         {
             services.TryAddSingleton<InMemoryFeedLog>();
             services.TryAddSingleton<IFeedStore>(sp => sp.GetRequiredService<InMemoryFeedLog>());
+            services.TryAddSingleton<InMemoryNotificationOutbox>();
+            services.TryAddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<InMemoryNotificationOutbox>());
             services.TryAddSingleton<IAlertStore, InMemoryAlertStore>();
             services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
             services.TryAddSingleton<IHazardStore, InMemoryHazardStore>();
+            services.TryAddSingleton<ISilenceStore, InMemorySilenceStore>();
             return false;
         }
 
@@ -52,6 +57,8 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<IFeedStore, PostgresFeedStore>();
         services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
         services.TryAddSingleton<IHazardStore, PostgresHazardStore>();
+        services.TryAddSingleton<ISilenceStore, PostgresSilenceStore>();
+        services.TryAddSingleton<INotificationOutbox, PostgresNotificationOutbox>();
         return true;
     }
 }

@@ -29,6 +29,11 @@ function clockText(alert, now) {
     : `overdue ${ago(new Date(due).toISOString(), now)} — escalating`;
 }
 
+/** Noise control marks (docs/decisions/0017-noise-control.md): flapping, silenced, part of an incident. */
+function noiseText(a) {
+  return `${a.flapping ? ' · flapping' : ''}${a.silencedBy ? ' · silenced' : ''}${a.incidentId && a.incidentId !== a.alertId ? ' · in incident' : ''}`;
+}
+
 function renderList() {
   const now = Date.now();
   const regions = new Set([...alerts.values()].map((a) => a.regionId));
@@ -47,7 +52,7 @@ function renderList() {
     },
     el('div', { class: 'row' }, el('span', { class: 'sev' }, `${LEVEL_LABEL[a.severity]} ${a.assetName}`), el('span', { class: 'state' }, a.state.replace('_', ' '))),
     el('div', {}, a.message),
-    el('div', { class: 'row muted' }, `${a.regionId} · raised ${time(a.raisedAt)}${a.conditionActive ? '' : ' · condition cleared'}`,
+    el('div', { class: 'row muted' }, `${a.regionId} · raised ${time(a.raisedAt)}${a.conditionActive ? '' : ' · condition cleared'}${noiseText(a)}`,
       el('span', { class: `clock${overdueNow ? ' overdue' : ''}` }, clockText(a, now))));
   }));
   newRed.clear();
@@ -65,6 +70,9 @@ function renderDetail() {
     ['value', a.value ?? '—'], ['reading time', time(a.readingTime)], ['raised', `${time(a.raisedAt)} (${ago(a.raisedAt)} ago)`],
     ['escalation', clockText(a, Date.now()) || '—'], ['region', a.regionId], ['kind', `${a.kind} · ${a.industry}`], ['message', a.message],
   ];
+  if (a.flapping) facts.push(['flapping', `since ${time(a.flappingSince)}: no page per cycle`]);
+  if (a.silencedBy) facts.push(['silenced', `${a.silencedBy}: does not escalate`]);
+  if (a.incidentId) facts.push(['incident', a.incidentId]);
   document.getElementById('detail-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
   const allowed = {
     assign: a.state !== 'closed',
@@ -160,7 +168,7 @@ function onAlert(alert) {
   const isNew = !alerts.has(alert.alertId);
   if (alert.state === 'closed') alerts.delete(alert.alertId);
   else alerts.set(alert.alertId, alert);
-  if (isNew && alert.severity === 'red') { newRed.add(alert.alertId); beep(); }
+  if (isNew && alert.severity === 'red' && !alert.silencedBy) { newRed.add(alert.alertId); beep(); }
   schedule();
 }
 

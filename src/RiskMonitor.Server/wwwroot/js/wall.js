@@ -208,7 +208,7 @@ function onAlert(alert) {
   else state.alerts.set(alert.alertId, alert);
   if (!known) {
     fresh.add(alert.alertId);
-    if (alert.severity === 'red') beep();
+    if (alert.severity === 'red' && !alert.silencedBy) beep(); // a silenced alert is shown, not announced
   }
   schedule();
 }
