@@ -16,6 +16,9 @@ namespace RiskMonitor.Server.Tests;
 /// </summary>
 internal sealed class OwnServer : IAsyncDisposable
 {
+    /// <summary>The bootstrap admin key (<c>Integration:AdminKey</c>) every test server has: it issues integrators' keys.</summary>
+    public const string AdminKey = "test-admin-key-0123456789abcdef0123456789";
+
     private readonly string _root = Directory.CreateTempSubdirectory("riskmonitor-own-").FullName;
     private readonly int _httpPort = FreePort.Next();
     private readonly int _mqttPort = FreePort.Next();
@@ -99,6 +102,7 @@ internal sealed class OwnServer : IAsyncDisposable
             ["ConnectionStrings:RiskMonitor"] = Postgres.ConnectionString(ServerFixture.Database),
             ["Orleans:SiloPort"] = _siloPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = _gatewayPort.ToString(CultureInfo.InvariantCulture),
+            ["Integration:AdminKey"] = AdminKey,
         };
         if (_hasRegions)
         {

@@ -11,6 +11,9 @@ public interface IFeedStore
     /// <summary>Events with a cursor above <see cref="FeedQuery.After"/> that pass the filters, in cursor order, at most <see cref="FeedQuery.Limit"/>.</summary>
     Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>The newest cursor (0 when the log is empty): where a subscription that wants only new events starts.</summary>
+    Task<long> LatestCursorAsync(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Completes when an event may have been appended since it was taken (then read again). Take it before reading,
     /// so an append between the read and the wait is not missed.

@@ -31,6 +31,14 @@ public sealed class InMemoryFeedLog : IFeedStore
         return cursor;
     }
 
+    public Task<long> LatestCursorAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult((long)_events.Count);
+        }
+    }
+
     public Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -44,6 +44,12 @@ internal sealed class PostgresFeedStore(NpgsqlDataSource dataSource, FeedSignal 
         return reader.GetInt64(0);
     }
 
+    public async Task<long> LatestCursorAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT coalesce(max(cursor), 0) FROM feed_events");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -8,6 +8,7 @@ using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Storage.Integration;
 
 namespace RiskMonitor.Storage.Postgres;
 
@@ -40,6 +41,8 @@ public static class PostgresHostingExtensions
             services.TryAddSingleton<IAlertStore, InMemoryAlertStore>();
             services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
             services.TryAddSingleton<IHazardStore, InMemoryHazardStore>();
+            services.TryAddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
+            services.TryAddSingleton<IWebhookStore, InMemoryWebhookStore>();
             return false;
         }
 
@@ -52,6 +55,8 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<IFeedStore, PostgresFeedStore>();
         services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
         services.TryAddSingleton<IHazardStore, PostgresHazardStore>();
+        services.TryAddSingleton<IApiKeyStore, PostgresApiKeyStore>();
+        services.TryAddSingleton<IWebhookStore, PostgresWebhookStore>();
         return true;
     }
 }
