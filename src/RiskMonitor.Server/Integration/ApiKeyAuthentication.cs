@@ -43,6 +43,10 @@ public sealed class IntegrationOptions
     /// </summary>
     [System.ComponentModel.DataAnnotations.MinLength(32)]
     public string? AdminKey { get; set; }
+
+    /// <summary>At most one <c>region.changed</c> per region per this interval (the newest colour wins).</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan RegionCoalescing { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 internal sealed class ApiKeyAuthenticationHandler(

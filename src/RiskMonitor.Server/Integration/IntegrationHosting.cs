@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts.Regions;
+using RiskMonitor.Server.Notifications;
 
 namespace RiskMonitor.Server.Integration;
 
 /// <summary>The city-platform integration (issue 9): integrators' API keys and policies, webhook delivery.</summary>
 public static class IntegrationHosting
 {
-    /// <summary>Call after the stores are registered (<c>AddAlertLifecycle</c>).</summary>
+    /// <summary>Call after the stores (<c>AddAlertLifecycle</c>) and the risk map (<c>AddRiskMap</c>) are registered.</summary>
     public static WebApplicationBuilder AddIntegration(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -25,6 +27,11 @@ public static class IntegrationHosting
                 client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.RequestTimeout)
             // A signed delivery goes where the subscriber said, not where a redirect points.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+        // Region colour changes into the feed: the region grains' sink becomes both the SignalR fan-out and the recorder.
+        services.AddSingleton<RegionFeedRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<RegionFeedRecorder>());
+        services.AddSingleton<IRegionEventSink>(sp => new RegionSinks(sp.GetRequiredService<RegionEventFanOut>(), sp.GetRequiredService<RegionFeedRecorder>()));
+
         services.AddSingleton<WebhookDeliveryService>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliveryService>());
         return builder;

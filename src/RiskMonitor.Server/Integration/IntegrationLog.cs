@@ -28,4 +28,7 @@ internal static partial class IntegrationLog
 
     [LoggerMessage(EventId = 4909, Level = LogLevel.Information, Message = "API key {KeyId} revoked by {Actor}")]
     public static partial void KeyRevoked(ILogger logger, string keyId, string actor);
+
+    [LoggerMessage(EventId = 4910, Level = LogLevel.Error, Message = "Appending region.changed for {RegionId} failed; retrying at the next tick")]
+    public static partial void RegionAppendFailed(ILogger logger, string regionId, Exception exception);
 }

@@ -38,6 +38,7 @@ public static class PostgresHostingExtensions
         {
             services.TryAddSingleton<InMemoryFeedLog>();
             services.TryAddSingleton<IFeedStore>(sp => sp.GetRequiredService<InMemoryFeedLog>());
+            services.TryAddSingleton<IFeedAppender>(sp => sp.GetRequiredService<InMemoryFeedLog>());
             services.TryAddSingleton<IAlertStore, InMemoryAlertStore>();
             services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
             services.TryAddSingleton<IHazardStore, InMemoryHazardStore>();
@@ -52,7 +53,9 @@ public static class PostgresHostingExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService<SchemaMigrationService>();
         services.TryAddSingleton<IAlertStore, PostgresAlertStore>();
-        services.TryAddSingleton<IFeedStore, PostgresFeedStore>();
+        services.TryAddSingleton<PostgresFeedStore>();
+        services.TryAddSingleton<IFeedStore>(sp => sp.GetRequiredService<PostgresFeedStore>());
+        services.TryAddSingleton<IFeedAppender>(sp => sp.GetRequiredService<PostgresFeedStore>());
         services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
         services.TryAddSingleton<IHazardStore, PostgresHazardStore>();
         services.TryAddSingleton<IApiKeyStore, PostgresApiKeyStore>();
