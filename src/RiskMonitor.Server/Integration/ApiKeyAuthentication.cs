@@ -47,6 +47,10 @@ public sealed class IntegrationOptions
     /// <summary>At most one <c>region.changed</c> per region per this interval (the newest colour wins).</summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan RegionCoalescing { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The CAP <c>sender</c> of every message: an id of this platform, unique among the city's senders.</summary>
+    [System.ComponentModel.DataAnnotations.RegularExpression("^[^\\s,<&]{1,200}$")]
+    public string CapSender { get; set; } = "riskmonitor@city-safety.example";
 }
 
 internal sealed class ApiKeyAuthenticationHandler(

@@ -41,6 +41,7 @@ public static class IntegrationHosting
     {
         routes.MapIntegratorKeyEndpoints();
         routes.MapWebhookEndpoints();
+        routes.MapCapEndpoints();
         return routes;
     }
 
