@@ -13,6 +13,7 @@ using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
+using RiskMonitor.Server.Integration;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Silences;
@@ -50,6 +51,7 @@ public static class RiskMonitorApp
         // PostgreSQL (the system of record) before Orleans: migrations and the alert board run before the silo starts.
         builder.AddAlertLifecycle();
         builder.AddNoiseControl();
+        builder.AddIntegration();
 
         var orleans = builder.Configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         builder.UseOrleans(silo => silo
@@ -89,6 +91,7 @@ public static class RiskMonitorApp
         app.MapRiskMapEndpoints();
         app.MapFeedEndpoints();
         app.MapSilenceNoticeAndKpiEndpoints();
+        app.MapIntegrationEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

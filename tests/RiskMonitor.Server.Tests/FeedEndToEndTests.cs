@@ -6,8 +6,20 @@ using System.Text.Json;
 namespace RiskMonitor.Server.Tests;
 
 /// <summary>The integration feed as the city platform reads it: <c>GET /api/feed</c> by cursor, with long-poll.</summary>
-public sealed class FeedEndToEndTests(ServerFixture server) : IClassFixture<ServerFixture>
+public sealed class FeedEndToEndTests(ServerFixture server) : IClassFixture<ServerFixture>, IAsyncLifetime
 {
+    // The feed needs an integrator's key with feed:read (docs/decisions/0015-webhooks-and-api-keys.md).
+    private HttpClient _feed = null!; // set in InitializeAsync, before each test
+
+    public async ValueTask InitializeAsync() =>
+        _feed = await IntegratorAccess.ClientAsync(server.BaseUrl, "city-platform", ["feed:read"], TestContext.Current.CancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        _feed.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
     [Fact]
     public async Task A_consumer_reading_from_cursor_0_sees_a_leak_raised_then_cleared_in_order()
     {
@@ -35,7 +47,7 @@ public sealed class FeedEndToEndTests(ServerFixture server) : IClassFixture<Serv
         Assert.True(ofAsset[0].GetProperty("payload").GetProperty("alert").GetProperty("conditionActive").GetBoolean());
         Assert.False(ofAsset[^1].GetProperty("payload").GetProperty("alert").GetProperty("conditionActive").GetBoolean());
 
-        var cleared = await server.GetJsonAsync($"api/feed?after=0&types=alert.cleared&regionId=d-west&limit=1000", ct);
+        var cleared = await GetJsonAsync($"api/feed?after=0&types=alert.cleared&regionId=d-west&limit=1000", ct);
         Assert.All(cleared.GetProperty("events").EnumerateArray(), e => Assert.Equal("alert.cleared", Type(e)));
         Assert.Contains(cleared.GetProperty("events").EnumerateArray(), e => Asset(e) == asset);
     }
@@ -48,13 +60,13 @@ public sealed class FeedEndToEndTests(ServerFixture server) : IClassFixture<Serv
         var next = await LatestCursorAsync(ct);
 
         var quiet = Stopwatch.StartNew();
-        var empty = await server.GetJsonAsync($"api/feed?after={next}&wait=1&types=alert.none", ct);
+        var empty = await GetJsonAsync($"api/feed?after={next}&wait=1&types=alert.none", ct);
         quiet.Stop();
         Assert.Empty(empty.GetProperty("events").EnumerateArray());
         Assert.Equal(next, empty.GetProperty("next").GetInt64());
         Assert.InRange(quiet.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
 
-        var polling = server.GetJsonAsync($"api/feed?after={next}&wait=30&types=alert.raised", ct);
+        var polling = GetJsonAsync($"api/feed?after={next}&wait=30&types=alert.raised", ct);
         await Task.Delay(500, ct);
         Assert.False(polling.IsCompleted);
         var published = Stopwatch.StartNew();
@@ -77,13 +89,13 @@ public sealed class FeedEndToEndTests(ServerFixture server) : IClassFixture<Serv
     {
         var ct = TestContext.Current.CancellationToken;
 
-        var response = await server.Http.GetAsync("api/feed?after=-1&limit=0&wait=31&types=Alert!", ct);
+        var response = await _feed.GetAsync("api/feed?after=-1&limit=0&wait=31&types=Alert!", ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("errors");
         Assert.Equal(["after", "limit", "types", "wait"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(HttpStatusCode.BadRequest, (await server.Http.GetAsync("api/feed?after=abc", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _feed.GetAsync("api/feed?after=abc", ct)).StatusCode);
     }
 
     private async Task<List<JsonElement>> ReadAllAsync(long after, CancellationToken ct)
@@ -91,7 +103,7 @@ public sealed class FeedEndToEndTests(ServerFixture server) : IClassFixture<Serv
         var events = new List<JsonElement>();
         while (true)
         {
-            var page = await server.GetJsonAsync($"api/feed?after={after}&limit=50", ct);
+            var page = await GetJsonAsync($"api/feed?after={after}&limit=50", ct);
             var batch = page.GetProperty("events").EnumerateArray().ToList();
             if (batch.Count == 0)
             {
@@ -105,6 +117,8 @@ public sealed class FeedEndToEndTests(ServerFixture server) : IClassFixture<Serv
 
     private async Task<long> LatestCursorAsync(CancellationToken ct) =>
         await ReadAllAsync(0, ct) is { Count: > 0 } all ? all[^1].GetProperty("cursor").GetInt64() : 0;
+
+    private Task<JsonElement> GetJsonAsync(string path, CancellationToken ct) => _feed.GetFromJsonAsync<JsonElement>(path, ct);
 
     private static string? Type(JsonElement e) => e.GetProperty("type").GetString();
 

@@ -16,6 +16,9 @@ namespace RiskMonitor.Server.Tests;
 /// </summary>
 internal sealed class OwnServer : IAsyncDisposable
 {
+    /// <summary>The bootstrap admin key (<c>Integration:AdminKey</c>) every test server has: it issues integrators' keys.</summary>
+    public const string AdminKey = "test-admin-key-0123456789abcdef0123456789";
+
     private readonly string _root = Directory.CreateTempSubdirectory("riskmonitor-own-").FullName;
     private readonly int _httpPort = FreePort.Next();
     private readonly int _mqttPort = FreePort.Next();
@@ -102,6 +105,7 @@ internal sealed class OwnServer : IAsyncDisposable
             // The incident linker adds ledger lines to nearby alerts on its own schedule; the tests that exercise it
             // switch it on, the others keep their ledgers exact.
             ["Incidents:Link"] = "false",
+            ["Integration:AdminKey"] = AdminKey,
         };
         if (_hasRegions)
         {

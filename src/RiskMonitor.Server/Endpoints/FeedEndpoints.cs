@@ -18,7 +18,7 @@ public static partial class FeedEndpoints
 
     public static RouteGroupBuilder MapFeedEndpoints(this IEndpointRouteBuilder routes)
     {
-        var feed = routes.MapGroup("/api/feed").WithTags("Feed");
+        var feed = routes.MapGroup("/api/feed").WithTags("Feed").RequireAuthorization(Integration.IntegrationPolicies.FeedRead);
         feed.MapGet("/", Read).WithName("ReadFeed")
             .WithSummary("Events after the cursor, in cursor order, with the next cursor; wait=seconds (up to 30) long-polls for the first new one.");
         return feed;

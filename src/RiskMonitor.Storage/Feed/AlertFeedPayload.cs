@@ -1,13 +1,12 @@
 using System.Text.Json;
 using RiskMonitor.Contracts.Alerts;
-using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Storage.Feed;
 
 /// <summary>The payload of every <c>alert.*</c> event, schema version 1: the ledger line's action, actor and note, and the alert after it.</summary>
 public sealed record AlertFeedPayload(string Action, string Actor, string? Note, AlertView Alert)
 {
-    internal string ToJson() => JsonSerializer.Serialize(this, StorageJson.Options);
+    internal string ToJson() => JsonSerializer.Serialize(this, FeedJson.Options);
 
-    internal JsonElement ToElement() => JsonSerializer.SerializeToElement(this, StorageJson.Options);
+    internal JsonElement ToElement() => JsonSerializer.SerializeToElement(this, FeedJson.Options);
 }

@@ -11,6 +11,9 @@ public interface IFeedStore
     /// <summary>Events with a cursor above <see cref="FeedQuery.After"/> that pass the filters, in cursor order, at most <see cref="FeedQuery.Limit"/>.</summary>
     Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>The newest cursor (0 when the log is empty): where a subscription that wants only new events starts.</summary>
+    Task<long> LatestCursorAsync(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Completes when an event may have been appended since it was taken (then read again). Take it before reading,
     /// so an append between the read and the wait is not missed.
@@ -34,6 +37,18 @@ public static class FeedEventTypes
     /// <summary>Schema version of every <c>alert.*</c> payload: <c>{ action, actor, note, alert }</c>.</summary>
     public const int AlertSchemaVersion = 1;
 
+    /// <summary>A region's dynamic or inherent colour changed (coalesced; docs/feed.md).</summary>
+    public const string RegionChanged = "region.changed";
+
+    /// <summary>Schema version of <c>region.changed</c>: <c>{ region, previousColour, previousInherentColour }</c>.</summary>
+    public const int RegionSchemaVersion = 1;
+
+    /// <summary>Schema version of every <c>hazard.*</c> payload: <c>{ action, actor, note, hazard }</c>.</summary>
+    public const int HazardSchemaVersion = 1;
+
+    /// <summary>The type of a hazard ledger action: <c>hazard.reported</c>, <c>hazard.assigned</c>, <c>hazard.verified</c>, ...</summary>
+    public static string ForHazardAction(string action) => "hazard." + action;
+
     /// <summary>
     /// The type of an alert ledger action: raised, cleared and the other condition changes (updated) by name; an
     /// operator's step as <c>alert.&lt;action&gt;</c> (<c>alert.acknowledged</c>, <c>alert.closed</c>, <c>alert.escalated</c>).
@@ -45,6 +60,16 @@ public static class FeedEventTypes
         "level_changed" or "condition_returned" or "reopened" => AlertUpdated,
         _ => "alert." + action,
     };
+}
+
+/// <summary>
+/// Appends an event that is not part of a store's own transaction (a region colour change, which lives in grain state,
+/// not in PostgreSQL). Changes kept in PostgreSQL append inside their own transaction instead.
+/// </summary>
+public interface IFeedAppender
+{
+    Task<long> AppendAsync(string type, int schemaVersion, DateTimeOffset occurredAt, string? assetId, string? regionId, JsonElement payload,
+        CancellationToken cancellationToken = default);
 }
 
 /// <summary>The in-process signal a long-polling reader waits on; the stores pulse it after each commit.</summary>

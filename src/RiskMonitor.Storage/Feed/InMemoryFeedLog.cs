@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace RiskMonitor.Storage.Feed;
 
 /// <summary>The feed of a server run without PostgreSQL: the same contract, kept in memory by the in-memory stores.</summary>
-public sealed class InMemoryFeedLog : IFeedStore
+public sealed class InMemoryFeedLog : IFeedStore, IFeedAppender
 {
     private readonly Lock _gate = new();
     private readonly List<FeedEvent> _events = [];
@@ -29,6 +29,19 @@ public sealed class InMemoryFeedLog : IFeedStore
 
         _signal.Pulse();
         return cursor;
+    }
+
+    public Task<long> AppendAsync(
+        string type, int schemaVersion, DateTimeOffset occurredAt, string? assetId, string? regionId, JsonElement payload,
+        CancellationToken cancellationToken = default) =>
+        Task.FromResult(Append(type, schemaVersion, occurredAt, assetId, regionId, payload));
+
+    public Task<long> LatestCursorAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult((long)_events.Count);
+        }
     }
 
     public Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedQuery query, CancellationToken cancellationToken = default)

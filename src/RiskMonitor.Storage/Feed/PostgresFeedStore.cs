@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace RiskMonitor.Storage.Feed;
 
 /// <summary>The feed on PostgreSQL (table <c>feed_events</c>, migration 0008).</summary>
-internal sealed class PostgresFeedStore(NpgsqlDataSource dataSource, FeedSignal signal) : IFeedStore
+internal sealed class PostgresFeedStore(NpgsqlDataSource dataSource, FeedSignal signal) : IFeedStore, IFeedAppender
 {
     /// <summary>
     /// The transaction-scoped advisory lock every feed writer holds from its insert to its commit ("RmFeed" in ASCII).
@@ -42,6 +42,28 @@ internal sealed class PostgresFeedStore(NpgsqlDataSource dataSource, FeedSignal 
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return reader.GetInt64(0);
+    }
+
+    public async Task<long> AppendAsync(
+        string type, int schemaVersion, DateTimeOffset occurredAt, string? assetId, string? regionId, JsonElement payload,
+        CancellationToken cancellationToken = default)
+    {
+        long cursor;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            cursor = await AppendAsync(connection, transaction, type, schemaVersion, occurredAt, assetId, regionId, payload.GetRawText(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        signal.Pulse();
+        return cursor;
+    }
+
+    public async Task<long> LatestCursorAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT coalesce(max(cursor), 0) FROM feed_events");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedQuery query, CancellationToken cancellationToken = default)

@@ -1,13 +1,19 @@
 using RiskMonitor.Domain.Hazards;
+using RiskMonitor.Storage.Feed;
 
 namespace RiskMonitor.Storage.Hazards;
 
 /// <summary>The hazard ledger of a server run without PostgreSQL: the same contract, in memory.</summary>
-public sealed class InMemoryHazardStore : IHazardStore
+public sealed class InMemoryHazardStore(InMemoryFeedLog feed) : IHazardStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Hazard> _hazards = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<HazardLedgerEntry>> _ledger = new(StringComparer.Ordinal);
+
+    public InMemoryHazardStore()
+        : this(new InMemoryFeedLog())
+    {
+    }
 
     public Task<bool> RecordAsync(Hazard? before, Hazard after, string action, string actor, string? note, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
@@ -27,6 +33,8 @@ public sealed class InMemoryHazardStore : IHazardStore
             }
 
             entries.Add(new HazardLedgerEntry(entries.Count + 1, at, action, actor, note, before?.Status, after.Status, before, after));
+            feed.Append(FeedEventTypes.ForHazardAction(action), FeedEventTypes.HazardSchemaVersion, at, after.AssetId, after.RegionId,
+                new HazardFeedPayload(action, actor, note, after).ToElement());
             return Task.FromResult(true);
         }
     }

@@ -2,12 +2,13 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using RiskMonitor.Domain.Hazards;
+using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Storage.Hazards;
 
 /// <summary>The hazard ledger in PostgreSQL (tables <c>hazards</c> and <c>hazard_ledger</c>, migration 0007).</summary>
-internal sealed class PostgresHazardStore(NpgsqlDataSource dataSource) : IHazardStore
+internal sealed class PostgresHazardStore(NpgsqlDataSource dataSource, FeedSignal? feedSignal = null) : IHazardStore
 {
     public async Task<bool> RecordAsync(
         Hazard? before, Hazard after, string action, string actor, string? note, DateTimeOffset at, CancellationToken cancellationToken = default)
@@ -71,7 +72,12 @@ internal sealed class PostgresHazardStore(NpgsqlDataSource dataSource) : IHazard
             await ledger.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // The outbox row last, in the same transaction: its lock serialises feed writers until the commit (0014).
+        await PostgresFeedStore.AppendAsync(
+            connection, transaction, FeedEventTypes.ForHazardAction(action), FeedEventTypes.HazardSchemaVersion, at, after.AssetId, after.RegionId,
+            new HazardFeedPayload(action, actor, note, after).ToJson(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        feedSignal?.Pulse();
         return true;
     }
 

@@ -10,6 +10,7 @@ using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
 using RiskMonitor.Storage.Notifications;
 using RiskMonitor.Storage.Silences;
+using RiskMonitor.Storage.Integration;
 
 namespace RiskMonitor.Storage.Postgres;
 
@@ -45,6 +46,9 @@ public static class PostgresHostingExtensions
             services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
             services.TryAddSingleton<IHazardStore, InMemoryHazardStore>();
             services.TryAddSingleton<ISilenceStore, InMemorySilenceStore>();
+            services.TryAddSingleton<IFeedAppender>(sp => sp.GetRequiredService<InMemoryFeedLog>());
+            services.TryAddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
+            services.TryAddSingleton<IWebhookStore, InMemoryWebhookStore>();
             return false;
         }
 
@@ -54,11 +58,15 @@ public static class PostgresHostingExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService<SchemaMigrationService>();
         services.TryAddSingleton<IAlertStore, PostgresAlertStore>();
-        services.TryAddSingleton<IFeedStore, PostgresFeedStore>();
+        services.TryAddSingleton<PostgresFeedStore>();
+        services.TryAddSingleton<IFeedStore>(sp => sp.GetRequiredService<PostgresFeedStore>());
+        services.TryAddSingleton<IFeedAppender>(sp => sp.GetRequiredService<PostgresFeedStore>());
         services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
         services.TryAddSingleton<IHazardStore, PostgresHazardStore>();
         services.TryAddSingleton<ISilenceStore, PostgresSilenceStore>();
         services.TryAddSingleton<INotificationOutbox, PostgresNotificationOutbox>();
+        services.TryAddSingleton<IApiKeyStore, PostgresApiKeyStore>();
+        services.TryAddSingleton<IWebhookStore, PostgresWebhookStore>();
         return true;
     }
 }
