@@ -68,7 +68,8 @@ public sealed class NoiseControlEndToEndTests : IAsyncLifetime
         var actions = await ServerFixture.EventuallyAsync(() => HistoryActionsAsync(silenced, ct), a => a.Contains("escalated"), TimeSpan.FromSeconds(30), ct);
         var released = await _server.GetJsonAsync($"api/alerts/{silenced}", ct);
         var all = await _server.GetJsonAsync("api/silences?all=true", ct);
-        var feed = await _server.GetJsonAsync("api/feed?types=silence.created,silence.expired", ct);
+        using var integrator = await IntegratorAccess.ClientAsync(_server.BaseUrl, "city-platform", ["feed:read"], ct);
+        var feed = await integrator.GetFromJsonAsync<JsonElement>("api/feed?types=silence.created,silence.expired", ct);
 
         Assert.Equal(HttpStatusCode.OK, expired.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
