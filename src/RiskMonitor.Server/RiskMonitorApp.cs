@@ -14,6 +14,7 @@ using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Regions;
+using RiskMonitor.Server.Reports;
 using RiskMonitor.Storage;
 using RiskMonitor.Storage.Registry;
 using RiskMonitor.Storage.Rules;
@@ -84,6 +85,7 @@ public static class RiskMonitorApp
         app.MapIngestEndpoints();
         app.MapRiskMapEndpoints();
         app.MapFeedEndpoints();
+        app.MapReportEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

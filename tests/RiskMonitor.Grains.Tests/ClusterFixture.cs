@@ -20,6 +20,7 @@ using RiskMonitor.Grains.Escalation;
 using RiskMonitor.Grains.Tests.Regions;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
+using RiskMonitor.Storage.History;
 using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Grains.Tests;
@@ -44,6 +45,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public RecordingRegionSink RegionEvents { get; } = new();
 
+    /// <summary>Asset level changes the grains recorded for the risk snapshot.</summary>
+    public InMemoryAssetLevelHistory LevelHistory { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -60,6 +64,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IRiskEventSink>(Events);
             host.Services.AddSingleton<IReadingWriter>(Readings);
             host.Services.AddSingleton<IAlertStore>(Alerts);
+            host.Services.AddSingleton<IAssetLevelHistory>(LevelHistory);
             host.Services.AddSingleton<INotifier>(Notices);
             host.Services.AddSingleton<IDutyRoster>(Roster);
             host.Services.AddSingleton<IRegionChain>(new FixedRegionChain());

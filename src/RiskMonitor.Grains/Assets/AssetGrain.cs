@@ -13,6 +13,7 @@ using RiskMonitor.Domain.Rules;
 using RiskMonitor.Grains.Alerts;
 using RiskMonitor.Grains.Regions;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.History;
 using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Grains.Assets;
@@ -29,7 +30,8 @@ internal sealed class AssetGrain(
     IRiskEventSink events,
     TimeProvider time,
     ILogger<AssetGrain> logger,
-    IAlertStore alertStore) : Grain, IAssetGrain
+    IAlertStore alertStore,
+    IAssetLevelHistory levelHistory) : Grain, IAssetGrain
 {
     private readonly List<AlertChange> _changes = [];
     private AssetDefinition _asset = null!; // set in OnActivateAsync, before any call is delivered
@@ -173,6 +175,8 @@ internal sealed class AssetGrain(
 
         if (_evaluator.Level != before.Level)
         {
+            // For the risk snapshot at a past time; queued, never awaited: the map and alerts must not wait for it.
+            levelHistory.Record(new AssetLevelChange(_asset.Id, _evaluator.Level, RiskLevels.ColourOf(_asset.InherentLevel, _evaluator.Level), time.GetUtcNow()));
             await RegionReporter.ReportAsync(GrainFactory, _asset, _evaluator.Level, logger);
         }
     }

@@ -3,11 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Storage.History;
 
 namespace RiskMonitor.Storage.Postgres;
 
@@ -32,9 +34,12 @@ public static class PostgresHostingExtensions
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<FeedSignal>();
+        services.AddOptions<LevelHistoryOptions>().BindConfiguration(LevelHistoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var connectionString = builder.Configuration.RiskMonitorConnectionString();
         if (connectionString is null)
         {
+            services.TryAddSingleton<IAssetLevelHistory>(sp => new InMemoryAssetLevelHistory(
+                sp.GetRequiredService<IOptions<LevelHistoryOptions>>().Value.MemoryCapacity));
             services.TryAddSingleton<InMemoryFeedLog>();
             services.TryAddSingleton<IFeedStore>(sp => sp.GetRequiredService<InMemoryFeedLog>());
             services.TryAddSingleton<IAlertStore, InMemoryAlertStore>();
@@ -52,6 +57,9 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<IFeedStore, PostgresFeedStore>();
         services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
         services.TryAddSingleton<IHazardStore, PostgresHazardStore>();
+        services.TryAddSingleton<PostgresAssetLevelHistory>();
+        services.TryAddSingleton<IAssetLevelHistory>(sp => sp.GetRequiredService<PostgresAssetLevelHistory>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresAssetLevelHistory>());
         return true;
     }
 }
