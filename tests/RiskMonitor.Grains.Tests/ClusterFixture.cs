@@ -15,6 +15,7 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules;
+using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Grains;
 using RiskMonitor.Grains.Escalation;
 using RiskMonitor.Grains.Tests.Regions;
@@ -65,6 +66,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IReadingWriter>(Readings);
             host.Services.AddSingleton<IAlertStore>(Alerts);
             host.Services.AddSingleton<IAssetLevelHistory>(LevelHistory);
+            host.Services.AddSingleton(HazmatFleet.Empty);
             host.Services.AddSingleton<INotifier>(Notices);
             host.Services.AddSingleton<IDutyRoster>(Roster);
             host.Services.AddSingleton<IRegionChain>(new FixedRegionChain());

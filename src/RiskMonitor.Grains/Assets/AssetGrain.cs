@@ -10,6 +10,7 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules;
+using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Grains.Alerts;
 using RiskMonitor.Grains.Regions;
 using RiskMonitor.Storage.Alerts;
@@ -31,7 +32,8 @@ internal sealed class AssetGrain(
     TimeProvider time,
     ILogger<AssetGrain> logger,
     IAlertStore alertStore,
-    IAssetLevelHistory levelHistory) : Grain, IAssetGrain
+    IAssetLevelHistory levelHistory,
+    HazmatFleet fleet) : Grain, IAssetGrain
 {
     private readonly List<AlertChange> _changes = [];
     private AssetDefinition _asset = null!; // set in OnActivateAsync, before any call is delivered
@@ -102,6 +104,35 @@ internal sealed class AssetGrain(
         ArgumentNullException.ThrowIfNull(status);
         var before = Summary();
         _evaluator.ApplyStatus(status.Online, time.GetUtcNow(), _changes);
+        await PublishAsync(before);
+    }
+
+    public async ValueTask IngestPosition(VehiclePosition position)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        if (!fleet.TryGet(_asset.Id, out var vehicle))
+        {
+            AssetLog.PositionOfNoVehicle(logger, _asset.Id);
+            return;
+        }
+
+        var before = Summary();
+        var now = time.GetUtcNow();
+        var stale = _evaluator.LastSampleAt is { } last && position.Timestamp < last;
+        ImmutableArray<MetricValue> values = position.SpeedKmh is { } speed
+            ? [new("lon", position.Lon), new("lat", position.Lat), new("speed_kmh", speed)]
+            : [new("lon", position.Lon), new("lat", position.Lat)];
+        _evaluator.ApplySample(position.Timestamp, values.AsSpan(), now, _changes);
+        await readings.WriteAsync(new ReadingPoint(_asset.Id, _asset.Kind, _asset.RegionId, position.Timestamp, values));
+        if (!stale)
+        {
+            // A late fix is stored, but the geofence judges where the vehicle is now, not where it was.
+            foreach (var observation in fleet.Observe(vehicle, position.Lon, position.Lat, _evaluator.Alerts, position.Timestamp, now))
+            {
+                _evaluator.ApplyObservation(observation, _changes);
+            }
+        }
+
         await PublishAsync(before);
     }
 
@@ -205,6 +236,9 @@ internal sealed class AssetGrain(
 
 internal static partial class AssetLog
 {
+    [LoggerMessage(EventId = 2604, Level = LogLevel.Warning, Message = "Asset {AssetId} sent a position but is not a registered hazmat vehicle")]
+    public static partial void PositionOfNoVehicle(ILogger logger, string assetId);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Asset {AssetId} rule {RuleId}: alert {Change} at {Level}")]
     public static partial void AlertChanged(ILogger logger, string assetId, string ruleId, AlertChangeKind change, WarningLevel level);
 
