@@ -15,6 +15,7 @@ using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Reports;
+using RiskMonitor.Server.Sites;
 using RiskMonitor.Storage;
 using RiskMonitor.Storage.Registry;
 using RiskMonitor.Storage.Rules;
@@ -86,6 +87,7 @@ public static class RiskMonitorApp
         app.MapRiskMapEndpoints();
         app.MapFeedEndpoints();
         app.MapReportEndpoints();
+        app.MapSiteBoardEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -5,6 +5,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Sites;
 using RiskMonitor.Server.Vehicles;
 using RiskMonitor.Storage.Registry;
 
@@ -26,6 +27,7 @@ public static class RiskMapHosting
         var services = builder.Services;
         var contentRoot = builder.Environment.ContentRootPath;
         builder.AddHazmatVehicles();
+        builder.AddSiteBoards();
         // Hazmat vehicles join the registry as assets (their route is their geometry), so their alerts take the same path.
         services.AddSingleton(sp => Load(
             sp.GetRequiredService<GeoJsonAssetRegistry>().Including(sp.GetRequiredService<HazmatFleet>().Vehicles.Select(v => v.ToAsset())),
