@@ -77,7 +77,7 @@ internal static class CityGeoJson
 
         if (a.Safety is { } safety)
         {
-            // 一图一牌三清单 inputs (docs/decisions/0021-site-boards.md).
+            // 一图一牌三清单 inputs (docs/decisions/0019-risk-snapshot-and-site-boards.md).
             w.WriteStartArray("mainHazards");
             foreach (var hazard in safety.MainHazards)
             {

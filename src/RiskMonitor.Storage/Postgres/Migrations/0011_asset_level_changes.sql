@@ -1,4 +1,4 @@
--- Asset warning-level changes (issue 6, item 6; docs/decisions/0019-risk-snapshot.md): append-only, written in batches
+-- Asset warning-level changes (issue 6, item 6; docs/decisions/0019-risk-snapshot-and-site-boards.md): append-only, written in batches
 -- off the hot path. The level of an asset at time T is its last change at or before T, none before its first, so the
 -- four-colour map at any past moment can be rebuilt with the registry. `colour` is the map colour the change gave
 -- (max of inherent and level), kept for people who read the table directly.
