@@ -138,7 +138,11 @@ public sealed class HazmatVehicleEndToEndTests(HazmatServerFixture server) : ICl
 
     private static string Fix(long ts, double lon, double metresNorth) => JsonSerializer.Serialize(new
     {
-        ts, lon, lat = HazmatServerFixture.RouteLat + (metresNorth / HazmatServerFixture.MetresPerDegreeLat), speedKmh = 40, cargo = "UN1203",
+        ts,
+        lon,
+        lat = HazmatServerFixture.RouteLat + (metresNorth / HazmatServerFixture.MetresPerDegreeLat),
+        speedKmh = 40,
+        cargo = "UN1203",
     });
 
     private Task<JsonElement> Alerts(CancellationToken ct) => server.GetJsonAsync($"api/alerts?assetId={HazmatServerFixture.VehicleId}", ct);

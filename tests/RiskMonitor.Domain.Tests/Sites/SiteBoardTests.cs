@@ -68,5 +68,6 @@ public sealed class SiteBoardTests
 
     private static AssetDefinition Tank(string id, string name, RiskColour inherent, string grade, double x, double y) =>
         new AssetDefinition(id, "hazard_source", name, "hazardous_chemicals", TestRegions.Point(x, y), inherent, grade, "江海化工",
-            new ResponsiblePerson("李安全", "0571-01111111"), "g-a1", null) { Grids = ["g-a1"] };
+            new ResponsiblePerson("李安全", "0571-01111111"), "g-a1", null)
+        { Grids = ["g-a1"] };
 }
