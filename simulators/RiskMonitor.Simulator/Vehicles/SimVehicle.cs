@@ -75,7 +75,9 @@ internal static class VehicleFileReader
 
 /// <summary>
 /// Where a vehicle is at a moment: back and forth along its approved route at a steady speed; on an off-route run 800 m
-/// north of where it would be; on an into-zone run at the centre of the red zone nearest its route. Pure.
+/// to the side of where it would be (square to the street it is on, on the side farther from the rest of the route, so
+/// a turn in the route cannot bring it back within the corridor); on an into-zone run at the centre of the red zone
+/// nearest its route. Pure.
 /// </summary>
 internal sealed class VehicleModel(SimVehicle vehicle, double speedMps, double phaseMetres)
 {
@@ -87,16 +89,50 @@ internal sealed class VehicleModel(SimVehicle vehicle, double speedMps, double p
 
     public (double Lon, double Lat) PositionAt(DateTimeOffset at, string? detour)
     {
-        var onRoute = OnRoute(((at.ToUnixTimeMilliseconds() / 1000.0) * speedMps) + phaseMetres);
+        var (onRoute, segment) = OnRoute(((at.ToUnixTimeMilliseconds() / 1000.0) * speedMps) + phaseMetres);
         return detour switch
         {
-            "vehicle-off-route" => (onRoute.Lon, onRoute.Lat + (OffRouteMetres / 111_320)),
+            "vehicle-off-route" => Aside(onRoute, segment),
             "vehicle-into-zone" when Vehicle.NearestZoneCentre is { } zone => zone,
             _ => onRoute,
         };
     }
 
-    private (double Lon, double Lat) OnRoute(double travelled)
+    /// <summary>The metres from a point to the nearest point of the route.</summary>
+    public double MetresFromRoute((double Lon, double Lat) p)
+    {
+        var best = double.MaxValue;
+        for (var k = 1; k < Vehicle.Route.Count; k++)
+        {
+            var (ax, ay) = Local(Vehicle.Route[k - 1], p);
+            var (bx, by) = Local(Vehicle.Route[k], p);
+            var (dx, dy) = (bx - ax, by - ay);
+            var length2 = (dx * dx) + (dy * dy);
+            var t = length2 == 0 ? 0 : Math.Clamp(-((ax * dx) + (ay * dy)) / length2, 0, 1);
+            var (cx, cy) = (ax + (t * dx), ay + (t * dy));
+            best = Math.Min(best, Math.Sqrt((cx * cx) + (cy * cy)));
+        }
+
+        return best;
+    }
+
+    private (double Lon, double Lat) Aside((double Lon, double Lat) onRoute, int segment)
+    {
+        var (a, b) = (Vehicle.Route[segment], Vehicle.Route[segment + 1]);
+        var (dx, dy) = Local(b, a);
+        var length = Math.Sqrt((dx * dx) + (dy * dy));
+        var (nx, ny) = length == 0 ? (0.0, 1.0) : (-dy / length, dx / length);
+        var perLon = 111_320 * Math.Cos(onRoute.Lat * Math.PI / 180);
+        (double Lon, double Lat) left = (onRoute.Lon + (nx * OffRouteMetres / perLon), onRoute.Lat + (ny * OffRouteMetres / 111_320));
+        (double Lon, double Lat) right = (onRoute.Lon - (nx * OffRouteMetres / perLon), onRoute.Lat - (ny * OffRouteMetres / 111_320));
+        return MetresFromRoute(left) >= MetresFromRoute(right) ? left : right;
+    }
+
+    /// <summary>Local metres of <paramref name="p"/> east and north of <paramref name="origin"/>.</summary>
+    private static (double X, double Y) Local((double Lon, double Lat) p, (double Lon, double Lat) origin) =>
+        ((p.Lon - origin.Lon) * 111_320 * Math.Cos(origin.Lat * Math.PI / 180), (p.Lat - origin.Lat) * 111_320);
+
+    private ((double Lon, double Lat) Position, int Segment) OnRoute(double travelled)
     {
         var length = _cumulative[^1];
         var lap = travelled % (2 * length);
@@ -106,7 +142,7 @@ internal sealed class VehicleModel(SimVehicle vehicle, double speedMps, double p
         var segment = _cumulative[k + 1] - _cumulative[k];
         var f = segment <= 0 ? 0 : (along - _cumulative[k]) / segment;
         var (a, b) = (Vehicle.Route[k], Vehicle.Route[k + 1]);
-        return (a.Lon + ((b.Lon - a.Lon) * f), a.Lat + ((b.Lat - a.Lat) * f));
+        return ((a.Lon + ((b.Lon - a.Lon) * f), a.Lat + ((b.Lat - a.Lat) * f)), k);
     }
 
     private static double[] Cumulative(IReadOnlyList<(double Lon, double Lat)> route)

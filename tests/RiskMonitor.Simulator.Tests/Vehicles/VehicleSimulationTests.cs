@@ -43,10 +43,21 @@ public sealed class VehicleSimulationTests
         Assert.Equal(120, (offRoute.Started!.EndsAt - offRoute.Started.StartsAt).TotalSeconds);
         var onRoute = model.PositionAt(T0.AddSeconds(60), null);
         Assert.Equal(VehicleModel.OffRouteMetres, VehicleFileReader.Metres(onRoute, during), 1.0);
+        Assert.True(model.MetresFromRoute(during) > 700); // off the route, not just moved along it
         Assert.Equal(model.PositionAt(T0.AddSeconds(130), null), after);
         Assert.Equal(ScenarioOutcomeKind.Accepted, intoZone.Kind);
         Assert.Equal((120.105, 30.195), inZone);
         Assert.Equal(ScenarioOutcomeKind.WrongKind, silentOnVehicle.Kind);
+    }
+
+    [Fact]
+    public void Off_route_positions_are_far_from_every_leg_of_a_route_with_a_turn_wherever_the_vehicle_is()
+    {
+        var model = new VehicleModel(Tanker, speedMps: 10, phaseMetres: 0);
+
+        var distances = Enumerable.Range(0, 500).Select(s => model.MetresFromRoute(model.PositionAt(T0.AddSeconds(s * 7), ScenarioCatalog.VehicleOffRoute))).ToList();
+
+        Assert.All(distances, d => Assert.True(d > 550, $"only {d:0} m off the route")); // the server's corridor is 500 m
     }
 
     [Fact]
