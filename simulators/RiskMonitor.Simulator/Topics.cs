@@ -14,6 +14,8 @@ internal static class Topics
 
     public static string Status(string assetId) => Prefix + assetId + "/status";
 
+    public static string Position(string vehicleId) => Prefix + vehicleId + "/position";
+
     /// <summary>DESIGN.md §2: <c>[A-Za-z0-9._-]{1,64}</c>.</summary>
     public static bool IsValidAssetId(string id) =>
         id.Length is >= 1 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Contracts.Telemetry;
+using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Ingestion.Dispatch;
 using RiskMonitor.Ingestion.Parsing;
 
@@ -83,8 +84,24 @@ public sealed class IngestionPipeline(
                     }
 
                     break;
+                case Channel.Position:
+                    if (asset.Kind != HazmatVehicle.Kind)
+                    {
+                        Reject(RejectReason.UnsupportedChannel, "positions are taken from hazmat vehicles only");
+                    }
+                    else if (PositionParser.TryParse(payload, receivedAt, _options.MaxFutureSkew, out var position, out var positionProblem))
+                    {
+                        stats.PositionAccepted();
+                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, position!), cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        Reject(positionProblem.Reason, positionProblem.Detail);
+                    }
+
+                    break;
                 default:
-                    Reject(RejectReason.UnsupportedChannel, "hazmat vehicle positions are not processed yet");
+                    Reject(RejectReason.UnsupportedChannel, $"channel {channel} is not processed");
                     break;
             }
         }

@@ -12,6 +12,7 @@ public sealed class IngestionStats
     private long _readings;
     private long _events;
     private long _statuses;
+    private long _positions;
 
     public void MessageReceived() => Interlocked.Increment(ref _messages);
 
@@ -20,6 +21,8 @@ public sealed class IngestionStats
     public void EventAccepted() => Interlocked.Increment(ref _events);
 
     public void StatusAccepted() => Interlocked.Increment(ref _statuses);
+
+    public void PositionAccepted() => Interlocked.Increment(ref _positions);
 
     public void Rejected(RejectReason reason, int count = 1) => Interlocked.Add(ref _rejected[(int)reason], count);
 
@@ -38,7 +41,7 @@ public sealed class IngestionStats
 
         return new IngestionStatsSnapshot(
             Interlocked.Read(ref _messages), Interlocked.Read(ref _readings), Interlocked.Read(ref _events),
-            Interlocked.Read(ref _statuses), total, rejected.ToFrozenDictionary());
+            Interlocked.Read(ref _statuses), total, rejected.ToFrozenDictionary(), Interlocked.Read(ref _positions));
     }
 
     public static string ReasonName(RejectReason reason) => JsonNamingPolicy.SnakeCaseLower.ConvertName(reason.ToString());
@@ -54,4 +57,5 @@ public sealed record IngestionStatsSnapshot(
     long EventsAccepted,
     long StatusesAccepted,
     long RejectedTotal,
-    IReadOnlyDictionary<string, long> RejectedByReason);
+    IReadOnlyDictionary<string, long> RejectedByReason,
+    long PositionsAccepted = 0);

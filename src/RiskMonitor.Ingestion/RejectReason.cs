@@ -51,6 +51,9 @@ public enum RejectReason
     /// <summary>An event without a valid code or with a non-boolean <c>active</c>.</summary>
     InvalidEvent,
 
+    /// <summary>A position without finite <c>lon</c> in [-180, 180] and <c>lat</c> in [-90, 90], or with a bad speed or cargo.</summary>
+    InvalidPosition,
+
     /// <summary>The asset's grain could not take the message after every retry.</summary>
     DispatchFailed,
 }

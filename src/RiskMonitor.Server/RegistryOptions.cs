@@ -24,6 +24,15 @@ public sealed class RegistryOptions
 
     [Range(0, 5000)] public double SensitiveSiteRadiusMetres { get; set; } = 100;
 
+    /// <summary>
+    /// GeoJSON FeatureCollection of hazmat vehicles with their approved routes (LineStrings) and cargo. They join the
+    /// asset registry as kind <c>hazmat_vehicle</c>. Optional: no file, no vehicles (logged as 4602).
+    /// </summary>
+    [Required] public string VehiclesPath { get; set; } = "data/demo-city/vehicles.geojson";
+
+    /// <summary>GeoJSON FeatureCollection of polygons hazmat vehicles must not enter. Optional.</summary>
+    [Required] public string RestrictedZonesPath { get; set; } = "data/demo-city/restricted-zones.geojson";
+
     /// <summary>The rule file (docs/rules.md).</summary>
     [Required] public string RulesPath { get; set; } = "config/rules.json";
 

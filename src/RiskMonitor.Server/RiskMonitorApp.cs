@@ -17,6 +17,8 @@ using RiskMonitor.Server.Integration;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Silences;
+using RiskMonitor.Server.Reports;
+using RiskMonitor.Server.Sites;
 using RiskMonitor.Storage;
 using RiskMonitor.Storage.Registry;
 using RiskMonitor.Storage.Rules;
@@ -92,6 +94,8 @@ public static class RiskMonitorApp
         app.MapFeedEndpoints();
         app.MapSilenceNoticeAndKpiEndpoints();
         app.MapIntegrationEndpoints();
+        app.MapReportEndpoints();
+        app.MapSiteBoardEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

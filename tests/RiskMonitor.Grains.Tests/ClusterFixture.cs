@@ -15,12 +15,14 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules;
+using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Grains;
 using RiskMonitor.Grains.Assets;
 using RiskMonitor.Grains.Escalation;
 using RiskMonitor.Grains.Tests.Regions;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
+using RiskMonitor.Storage.History;
 using RiskMonitor.Storage.Influx;
 using RiskMonitor.Storage.Silences;
 
@@ -49,6 +51,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public RecordingRegionSink RegionEvents { get; } = new();
 
+    /// <summary>Asset level changes the grains recorded for the risk snapshot.</summary>
+    public InMemoryAssetLevelHistory LevelHistory { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -65,6 +70,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IRiskEventSink>(Events);
             host.Services.AddSingleton<IReadingWriter>(Readings);
             host.Services.AddSingleton<IAlertStore>(Alerts);
+            host.Services.AddSingleton<IAssetLevelHistory>(LevelHistory);
+            host.Services.AddSingleton(HazmatFleet.Empty);
             host.Services.AddSingleton<INotifier>(Notices);
             host.Services.AddSingleton<IDutyRoster>(Roster);
             host.Services.AddSingleton<ISilenceStore>(Silences);

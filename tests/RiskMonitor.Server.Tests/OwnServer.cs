@@ -99,6 +99,9 @@ internal sealed class OwnServer : IAsyncDisposable
             ["Influx:SpoolDirectory"] = SpoolDirectory,
             ["Influx:FlushInterval"] = "00:00:00.100",
             ["Registry:AssetsPath"] = Path.Combine(_root, "assets.geojson"),
+            // No demo hazmat vehicles in a test's registry unless the test brings its own files.
+            ["Registry:VehiclesPath"] = Path.Combine(_root, "vehicles.geojson"),
+            ["Registry:RestrictedZonesPath"] = Path.Combine(_root, "restricted-zones.geojson"),
             ["ConnectionStrings:RiskMonitor"] = Postgres.ConnectionString(ServerFixture.Database),
             ["Orleans:SiloPort"] = _siloPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = _gatewayPort.ToString(CultureInfo.InvariantCulture),

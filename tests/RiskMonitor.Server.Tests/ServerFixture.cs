@@ -33,9 +33,7 @@ public class ServerFixture : IAsyncLifetime
     public string SpoolDirectory => _server.SpoolDirectory;
 
     public async ValueTask InitializeAsync() =>
-        _server = await OwnServer.StartAsync(
-            new Dictionary<string, string?> { ["Influx:MaxRetryDelay"] = "00:00:01" },
-            TestContext.Current.CancellationToken, AssetsGeoJson(), RegionsGeoJson());
+        _server = await OwnServer.StartAsync(Settings(), TestContext.Current.CancellationToken, AssetsGeoJson(), RegionsGeoJson());
 
     public async ValueTask DisposeAsync()
     {
@@ -57,6 +55,9 @@ public class ServerFixture : IAsyncLifetime
     protected virtual string AssetsGeoJson() => TestCity.GeoJson(PipelineCount);
 
     protected virtual string? RegionsGeoJson() => null;
+
+    /// <summary>Server settings on top of <see cref="OwnServer"/>'s own; a subclass may add its data files.</summary>
+    protected virtual Dictionary<string, string?> Settings() => new() { ["Influx:MaxRetryDelay"] = "00:00:01" };
 
     public static Task PublishAsync(IMqttClient client, string topic, string payload, CancellationToken cancellationToken) =>
         client.PublishAsync(

@@ -8,6 +8,9 @@ internal static class AssetKinds
     public const string Elevator = "elevator";
     public const string HazardSource = "hazard_source";
 
+    /// <summary>Hazmat vehicles come from vehicles.geojson and publish positions, not telemetry.</summary>
+    public const string HazmatVehicle = "hazmat_vehicle";
+
     public static bool IsSimulated(string kind) => kind is GasPipeline or GasStation or Elevator or HazardSource;
 
     /// <summary>Used when a feature carries no <c>reportingIntervalSeconds</c>; the same values the demo city writes.</summary>

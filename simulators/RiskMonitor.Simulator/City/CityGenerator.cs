@@ -387,7 +387,8 @@ internal static class CityGenerator
                     ReportingIntervalSeconds: 5,
                     Coordinates: [CityLayout.ToGeo(east, north)],
                     IsLine: false,
-                    Substance: substance.Name));
+                    Substance: substance.Name,
+                    Safety: SiteSafety.ForHazardSource(substance.Name, company.FullName, c, safetyManager)));
             }
         }
 
@@ -441,6 +442,7 @@ internal static class CityGenerator
 
             placed.Add((east, north));
             names.Add(name);
+            var stationIndex = stations.Count;
             stations.Add(new GeneratedAsset(
                 Id: $"gs-{stations.Count + 1:0000}",
                 Kind: "gas_station",
@@ -454,6 +456,8 @@ internal static class CityGenerator
                 ReportingIntervalSeconds: 5,
                 Coordinates: [CityLayout.ToGeo(east, north)],
                 IsLine: false));
+            // After the draws above, so the station's other properties come out exactly as before.
+            stations[^1] = stations[^1] with { Safety = SiteSafety.ForGasStation(name, stationIndex, stations[^1].Responsible) };
         }
 
         return stations;

@@ -75,6 +75,46 @@ internal static class CityGeoJson
             w.WriteString("substance", a.Substance);
         }
 
+        if (a.Safety is { } safety)
+        {
+            // 一图一牌三清单 inputs (docs/decisions/0019-risk-snapshot-and-site-boards.md).
+            w.WriteStartArray("mainHazards");
+            foreach (var hazard in safety.MainHazards)
+            {
+                w.WriteStringValue(hazard);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("controlMeasures");
+            foreach (var measure in safety.ControlMeasures)
+            {
+                w.WriteStringValue(measure);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("emergencyContacts");
+            foreach (var contact in safety.EmergencyContacts)
+            {
+                w.WriteStartObject();
+                w.WriteString("role", contact.Role);
+                w.WriteString("name", contact.Name);
+                w.WriteString("phone", contact.Phone);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("emergencyResponses");
+            foreach (var response in safety.EmergencyResponses)
+            {
+                w.WriteStartObject();
+                w.WriteString("scenario", response.Scenario);
+                w.WriteString("actions", response.Actions);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
         w.WriteEndObject();
     }

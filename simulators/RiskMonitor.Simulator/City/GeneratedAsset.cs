@@ -25,4 +25,5 @@ internal sealed record GeneratedAsset(
     string? Material = null,
     string? Building = null,
     int? Floors = null,
-    string? Substance = null);
+    string? Substance = null,
+    SiteSafetyProfile? Safety = null);

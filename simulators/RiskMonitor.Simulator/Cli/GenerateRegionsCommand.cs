@@ -4,7 +4,8 @@ namespace RiskMonitor.Simulator.Cli;
 
 /// <summary>
 /// <c>generate-regions</c>: writes the demo city's grid hierarchy (regions.geojson) and, beside it, its sensitive sites
-/// (sensitive-sites.geojson: schools, kindergartens, hospitals), and prints what is in them.
+/// (sensitive-sites.geojson: schools, kindergartens, hospitals), the hazmat vehicles with their approved routes
+/// (vehicles.geojson) and the restricted zones (restricted-zones.geojson), and prints what is in them.
 /// </summary>
 internal static class GenerateRegionsCommand
 {
@@ -32,6 +33,14 @@ internal static class GenerateRegionsCommand
         File.WriteAllBytes(sitesPath, SensitiveSiteGenerator.ToUtf8(sites));
         output.WriteLine($"Wrote {sites.Count} sensitive sites to {sitesPath}: " +
             string.Join(", ", sites.GroupBy(s => s.Kind).Select(g => $"{g.Key} {g.Count()}")));
+
+        // Hazmat vehicles and the zones they must not enter (around the sensitive sites, and the old town).
+        var folder = Path.GetDirectoryName(Path.GetFullPath(outputPath)) ?? ".";
+        var vehicles = VehicleGenerator.GenerateVehicles(seed);
+        File.WriteAllBytes(Path.Combine(folder, "vehicles.geojson"), VehicleGenerator.VehiclesToUtf8(vehicles));
+        var zones = VehicleGenerator.GenerateZones(sites);
+        File.WriteAllBytes(Path.Combine(folder, "restricted-zones.geojson"), VehicleGenerator.ZonesToUtf8(zones));
+        output.WriteLine($"Wrote {vehicles.Count} hazmat vehicles and {zones.Count} restricted zones beside it.");
         return 0;
     }
 }

@@ -9,6 +9,7 @@ using RiskMonitor.Simulator.Assets;
 using RiskMonitor.Simulator.Hosting;
 using RiskMonitor.Simulator.Mqtt;
 using RiskMonitor.Simulator.Scenarios;
+using RiskMonitor.Simulator.Vehicles;
 
 namespace RiskMonitor.Simulator.Cli;
 
@@ -44,8 +45,15 @@ internal static class RunCommand
             return 1;
         }
 
+        // Hazmat vehicles and restricted zones live beside the asset file (generate-regions writes them).
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        var vehiclesPath = Path.Combine(folder, "vehicles.geojson");
+        var vehicles = new SimulatedVehicles(File.Exists(vehiclesPath)
+            ? VehicleFileReader.Read(vehiclesPath, Path.Combine(folder, "restricted-zones.geojson"))
+            : []);
+
         // Refuse a mistyped --scenario target now, not after connecting to the broker.
-        var probe = new ScenarioEngine(assets.All, options.ScenarioSettings, new Random(options.Seed));
+        var probe = new ScenarioEngine(ScenarioTargets(assets, vehicles), options.ScenarioSettings, new Random(options.Seed));
         foreach (var request in options.Scenarios)
         {
             var outcome = probe.Start(request with { Delay = TimeSpan.Zero }, DateTimeOffset.UnixEpoch);
@@ -56,7 +64,7 @@ internal static class RunCommand
             }
         }
 
-        using var host = Build(options, assets);
+        using var host = Build(options, assets, vehicles);
         try
         {
             await host.RunAsync();
@@ -70,19 +78,22 @@ internal static class RunCommand
         return 0;
     }
 
-    private static IHost Build(SimulatorOptions options, SimulatedAssets assets)
+    private static List<SimAsset> ScenarioTargets(SimulatedAssets assets, SimulatedVehicles vehicles) =>
+        [.. assets.All, .. vehicles.All.Select(v => v.AsAsset())];
+
+    private static IHost Build(SimulatorOptions options, SimulatedAssets assets, SimulatedVehicles vehicles)
     {
         if (options.HttpPort == 0)
         {
             var headless = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-            AddSimulator(headless, options, assets);
+            AddSimulator(headless, options, assets, vehicles);
             return headless.Build();
         }
 
         // Args stay empty: the command line was parsed already, and the configuration provider would misread it.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.HttpPort));
-        AddSimulator(builder, options, assets);
+        AddSimulator(builder, options, assets, vehicles);
         var app = builder.Build();
         app.MapControlEndpoints();
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -90,7 +101,7 @@ internal static class RunCommand
         return app;
     }
 
-    private static void AddSimulator(IHostApplicationBuilder builder, SimulatorOptions options, SimulatedAssets assets)
+    private static void AddSimulator(IHostApplicationBuilder builder, SimulatorOptions options, SimulatedAssets assets, SimulatedVehicles vehicles)
     {
         // Quiet console: one line per event, framework chatter only when it is a problem.
         builder.Logging.ClearProviders();
@@ -109,9 +120,11 @@ internal static class RunCommand
         services.AddSingleton(assets);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SimulatorStats>();
-        services.AddSingleton(_ => new ScenarioEngine(assets.All, options.ScenarioSettings, new Random(options.Seed)));
+        services.AddSingleton(vehicles);
+        services.AddSingleton(_ => new ScenarioEngine(ScenarioTargets(assets, vehicles), options.ScenarioSettings, new Random(options.Seed)));
         services.AddSingleton<GatewayPool>();
         services.AddHostedService<SimulatorService>();
+        services.AddHostedService<VehicleService>();
     }
 
     /// <summary>

@@ -14,6 +14,8 @@ internal static class ScenarioCatalog
     public const string Silent = "silent";
     public const string Malformed = "malformed";
     public const string Storm = "storm";
+    public const string VehicleOffRoute = "vehicle-off-route";
+    public const string VehicleIntoZone = "vehicle-into-zone";
 
     public const int DefaultStormSize = 20;
 
@@ -31,6 +33,10 @@ internal static class ScenarioCatalog
             [], "asset (the known asset used where a valid one is needed; default: the first asset)"),
         new(Storm, $"gas-leak on N random pipelines at once (default {DefaultStormSize}).",
             [AssetKinds.GasPipeline], "count (CLI: storm:N)"),
+        new(VehicleOffRoute, "A hazmat vehicle's positions move 800 m north of its approved route for the duration (default 120 s), then back.",
+            [AssetKinds.HazmatVehicle], "asset (a vehicle id from vehicles.geojson), durationSeconds"),
+        new(VehicleIntoZone, "A hazmat vehicle drives into the restricted zone (school, hospital) nearest its route for the duration (default 60 s), then back.",
+            [AssetKinds.HazmatVehicle], "asset (a vehicle id from vehicles.geojson), durationSeconds"),
     ];
 
     public static ScenarioDefinition? Find(string name) =>

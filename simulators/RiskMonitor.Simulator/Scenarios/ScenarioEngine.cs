@@ -187,6 +187,17 @@ internal sealed class ScenarioEngine
         }
     }
 
+    /// <summary>The vehicle scenario active on <paramref name="vehicleId"/> at <paramref name="at"/>, if any.</summary>
+    public string? DetourOf(string vehicleId, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            return _runsByAsset.TryGetValue(vehicleId, out var runs)
+                ? runs.FirstOrDefault(r => r.Scenario is ScenarioCatalog.VehicleOffRoute or ScenarioCatalog.VehicleIntoZone && at >= r.StartsAt && at < r.EndsAt)?.Scenario
+                : null;
+        }
+    }
+
     /// <summary>True while a <c>silent</c> run has set the asset's retained status to offline; reconnects must keep it so.</summary>
     public bool IsReportedOffline(string assetId)
     {
@@ -303,6 +314,12 @@ internal sealed class ScenarioEngine
                 what = $"no telemetry for {silence.TotalSeconds:0} s"
                     + (run.PublishStatus ? ", retained status offline meanwhile" : ", status left online");
                 break;
+            case ScenarioCatalog.VehicleOffRoute or ScenarioCatalog.VehicleIntoZone:
+                var detour = request.Duration ?? TimeSpan.FromSeconds(definition.Name == ScenarioCatalog.VehicleOffRoute ? 120 : 60);
+                run = new Run(id, definition.Name, asset.Id, startsAt, startsAt + detour);
+                what = (definition.Name == ScenarioCatalog.VehicleOffRoute ? "800 m off its approved route" : "inside the nearest restricted zone")
+                    + $" for {detour.TotalSeconds:0} s";
+                break;
             default:
                 run = new Run(id, definition.Name, asset.Id, startsAt, startsAt);
                 what = "one of each bad payload (12 messages)";
@@ -379,8 +396,9 @@ internal sealed class ScenarioEngine
     private bool IsBusy(string assetId, string scenario) =>
         _runsByAsset.TryGetValue(assetId, out var runs) && runs.Any(r => r.Scenario == scenario);
 
+    // A scenario for any kind means any telemetry asset: vehicles take only the vehicle scenarios.
     private static bool Fits(ScenarioDefinition definition, SimAsset asset) =>
-        definition.TargetKinds.Count == 0 || definition.TargetKinds.Contains(asset.Kind);
+        definition.TargetKinds.Count == 0 ? asset.Kind != AssetKinds.HazmatVehicle : definition.TargetKinds.Contains(asset.Kind);
 
     private static string KindsText(ScenarioDefinition definition) =>
         definition.TargetKinds.Count == 0 ? "any asset" : string.Join(" or ", definition.TargetKinds);

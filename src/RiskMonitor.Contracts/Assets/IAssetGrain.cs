@@ -16,6 +16,10 @@ public interface IAssetGrain : IGrainWithStringKey
     [Alias("SetStatus")]
     ValueTask SetStatus(DeviceStatus status);
 
+    /// <summary>A hazmat vehicle's position: checked against its approved route and the restricted zones.</summary>
+    [Alias("IngestPosition")]
+    ValueTask IngestPosition(VehiclePosition position);
+
     [Alias("GetView")]
     ValueTask<AssetView> GetView();
 

@@ -26,6 +26,16 @@ public sealed record DeviceEvent(
     [property: Id(4)] DateTimeOffset ReceivedAt);
 
 /// <summary>The retained status of a device (<c>rm/v1/{assetId}/status</c>): <c>online</c> or <c>offline</c>.</summary>
+/// <summary>A hazmat vehicle's position fix from <c>rm/v1/{vehicleId}/position</c> (DESIGN.md §2).</summary>
+[GenerateSerializer, Immutable, Alias("rm.VehiclePosition.v1")]
+public sealed record VehiclePosition(
+    [property: Id(0)] DateTimeOffset Timestamp,
+    [property: Id(1)] double Lon,
+    [property: Id(2)] double Lat,
+    [property: Id(3)] double? SpeedKmh,
+    [property: Id(4)] string? Cargo,
+    [property: Id(5)] DateTimeOffset ReceivedAt);
+
 [GenerateSerializer, Immutable, Alias("rm.DeviceStatus.v1")]
 public sealed record DeviceStatus(
     [property: Id(0)] bool Online,

@@ -77,6 +77,9 @@ public sealed class RegionMap
 
     public bool TryGetPlacement(string assetId, [NotNullWhen(true)] out AssetPlacement? placement) => _placements.TryGetValue(assetId, out placement);
 
+    /// <summary>Every region that holds assets itself: the grids with assets, or the registry's regions in flat mode.</summary>
+    public IEnumerable<string> MemberRegionIds => _members.Keys;
+
     /// <summary>The assets a grid rolls up itself (empty above the grids).</summary>
     public ImmutableArray<RegionMember> MembersOf(string regionId) => _members.TryGetValue(regionId, out var members) ? members : [];
 

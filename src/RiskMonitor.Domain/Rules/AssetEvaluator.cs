@@ -108,6 +108,17 @@ public sealed class AssetEvaluator
         return true;
     }
 
+    /// <summary>
+    /// Applies a verdict reached outside the evaluator's own rules (the hazmat geofence): it raises, upgrades or clears
+    /// the rule's one alert like any other rule, so the alert takes the same path.
+    /// </summary>
+    public void ApplyObservation(RuleObservation observation, List<AlertChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        ArgumentNullException.ThrowIfNull(changes);
+        Observe(observation, changes);
+    }
+
     /// <summary>Applies the retained <c>online</c>/<c>offline</c> status (an <c>offline</c> is usually the device's last will).</summary>
     public void ApplyStatus(bool online, DateTimeOffset now, List<AlertChange> changes)
     {

@@ -10,9 +10,11 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules;
+using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Grains.Alerts;
 using RiskMonitor.Grains.Regions;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.History;
 using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Grains.Assets;
@@ -32,7 +34,9 @@ internal sealed class AssetGrain(
     ILogger<AssetGrain> logger,
     IAlertStore alertStore,
     SilenceWatch silenceWatch,
-    FlapPolicy flapPolicy) : Grain, IAssetGrain
+    FlapPolicy flapPolicy,
+    IAssetLevelHistory levelHistory,
+    HazmatFleet fleet) : Grain, IAssetGrain
 {
     private readonly List<AlertChange> _changes = [];
     private AssetDefinition _asset = null!; // set in OnActivateAsync, before any call is delivered
@@ -120,6 +124,35 @@ internal sealed class AssetGrain(
         await PublishAsync(before);
     }
 
+    public async ValueTask IngestPosition(VehiclePosition position)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        if (!fleet.TryGet(_asset.Id, out var vehicle))
+        {
+            AssetLog.PositionOfNoVehicle(logger, _asset.Id);
+            return;
+        }
+
+        var before = Summary();
+        var now = time.GetUtcNow();
+        var stale = _evaluator.LastSampleAt is { } last && position.Timestamp < last;
+        ImmutableArray<MetricValue> values = position.SpeedKmh is { } speed
+            ? [new("lon", position.Lon), new("lat", position.Lat), new("speed_kmh", speed)]
+            : [new("lon", position.Lon), new("lat", position.Lat)];
+        _evaluator.ApplySample(position.Timestamp, values.AsSpan(), now, _changes);
+        await readings.WriteAsync(new ReadingPoint(_asset.Id, _asset.Kind, _asset.RegionId, position.Timestamp, values));
+        if (!stale)
+        {
+            // A late fix is stored, but the geofence judges where the vehicle is now, not where it was.
+            foreach (var observation in fleet.Observe(vehicle, position.Lon, position.Lat, _evaluator.Alerts, position.Timestamp, now))
+            {
+                _evaluator.ApplyObservation(observation, _changes);
+            }
+        }
+
+        await PublishAsync(before);
+    }
+
     public ValueTask<AssetView> GetView() => ValueTask.FromResult(View());
 
     public async ValueTask<AlertActionResult> HandleAlert(AlertAction action)
@@ -204,6 +237,8 @@ internal sealed class AssetGrain(
 
         if (_evaluator.Level != before.Level)
         {
+            // For the risk snapshot at a past time; queued, never awaited: the map and alerts must not wait for it.
+            levelHistory.Record(new AssetLevelChange(_asset.Id, _evaluator.Level, RiskLevels.ColourOf(_asset.InherentLevel, _evaluator.Level), time.GetUtcNow()));
             await RegionReporter.ReportAsync(GrainFactory, _asset, _evaluator.Level, logger);
         }
     }
@@ -232,6 +267,9 @@ internal sealed class AssetGrain(
 
 internal static partial class AssetLog
 {
+    [LoggerMessage(EventId = 2604, Level = LogLevel.Warning, Message = "Asset {AssetId} sent a position but is not a registered hazmat vehicle")]
+    public static partial void PositionOfNoVehicle(ILogger logger, string assetId);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Asset {AssetId} rule {RuleId}: alert {Change} at {Level}")]
     public static partial void AlertChanged(ILogger logger, string assetId, string ruleId, AlertChangeKind change, WarningLevel level);
 

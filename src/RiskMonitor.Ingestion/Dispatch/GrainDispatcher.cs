@@ -144,6 +144,7 @@ public sealed class GrainDispatcher : BackgroundService
                         TelemetryBatch batch => grain.Ingest(batch),
                         DeviceEvent deviceEvent => grain.IngestEvent(deviceEvent),
                         DeviceStatus status => grain.SetStatus(status),
+                        VehiclePosition position => grain.IngestPosition(position),
                         _ => throw new InvalidOperationException($"Unexpected message {message.GetType()}"),
                     }).ConfigureAwait(false);
                     break;

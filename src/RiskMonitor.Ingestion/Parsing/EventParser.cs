@@ -99,7 +99,7 @@ public static class EventParser
     private static bool IsValidCode(string code) =>
         code.Length is > 0 and <= 64 && code.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
 
-    private static bool TryReadTimestamp(JsonElement element, out DateTimeOffset timestamp)
+    internal static bool TryReadTimestamp(JsonElement element, out DateTimeOffset timestamp)
     {
         timestamp = default;
         switch (element.ValueKind)
@@ -118,7 +118,7 @@ public static class EventParser
 
     // GetString and TryGetDateTimeOffset throw InvalidOperationException on an escaped lone surrogate ("\uD800"):
     // valid JSON, but never a valid code or time.
-    private static string? TryGetString(JsonElement element)
+    internal static string? TryGetString(JsonElement element)
     {
         try
         {

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Regions;
+using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Sites;
+using RiskMonitor.Server.Vehicles;
 using RiskMonitor.Storage.Registry;
 
 namespace RiskMonitor.Server.Regions;
@@ -23,8 +26,12 @@ public static class RiskMapHosting
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var contentRoot = builder.Environment.ContentRootPath;
+        builder.AddHazmatVehicles();
+        builder.AddSiteBoards();
+        // Hazmat vehicles join the registry as assets (their route is their geometry), so their alerts take the same path.
         services.AddSingleton(sp => Load(
-            sp.GetRequiredService<GeoJsonAssetRegistry>(), sp.GetRequiredService<IOptions<RegistryOptions>>().Value, contentRoot, sp.GetRequiredService<ILogger<RegionMap>>()));
+            sp.GetRequiredService<GeoJsonAssetRegistry>().Including(sp.GetRequiredService<HazmatFleet>().Vehicles.Select(v => v.ToAsset())),
+            sp.GetRequiredService<IOptions<RegistryOptions>>().Value, contentRoot, sp.GetRequiredService<ILogger<RegionMap>>()));
         services.AddSingleton(sp => sp.GetRequiredService<RiskMapData>().Map);
         services.AddSingleton(sp => sp.GetRequiredService<RiskMapData>().Registry);
         services.AddSingleton<RegionBoard>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
@@ -11,6 +12,7 @@ using RiskMonitor.Storage.Hazards;
 using RiskMonitor.Storage.Notifications;
 using RiskMonitor.Storage.Silences;
 using RiskMonitor.Storage.Integration;
+using RiskMonitor.Storage.History;
 
 namespace RiskMonitor.Storage.Postgres;
 
@@ -35,9 +37,12 @@ public static class PostgresHostingExtensions
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<FeedSignal>();
+        services.AddOptions<LevelHistoryOptions>().BindConfiguration(LevelHistoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var connectionString = builder.Configuration.RiskMonitorConnectionString();
         if (connectionString is null)
         {
+            services.TryAddSingleton<IAssetLevelHistory>(sp => new InMemoryAssetLevelHistory(
+                sp.GetRequiredService<IOptions<LevelHistoryOptions>>().Value.MemoryCapacity));
             services.TryAddSingleton<InMemoryFeedLog>();
             services.TryAddSingleton<IFeedStore>(sp => sp.GetRequiredService<InMemoryFeedLog>());
             services.TryAddSingleton<InMemoryNotificationOutbox>();
@@ -67,6 +72,9 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<INotificationOutbox, PostgresNotificationOutbox>();
         services.TryAddSingleton<IApiKeyStore, PostgresApiKeyStore>();
         services.TryAddSingleton<IWebhookStore, PostgresWebhookStore>();
+        services.TryAddSingleton<PostgresAssetLevelHistory>();
+        services.TryAddSingleton<IAssetLevelHistory>(sp => sp.GetRequiredService<PostgresAssetLevelHistory>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresAssetLevelHistory>());
         return true;
     }
 }

@@ -42,6 +42,22 @@ public sealed partial class GeoJsonAssetRegistry : IAssetRegistry
         return new GeoJsonAssetRegistry(_byId.ToDictionary(e => e.Key, e => map(e.Value), StringComparer.Ordinal));
     }
 
+    /// <summary>A copy with <paramref name="more"/> added (the hazmat vehicles); an id already registered is an error.</summary>
+    public GeoJsonAssetRegistry Including(IEnumerable<AssetDefinition> more)
+    {
+        ArgumentNullException.ThrowIfNull(more);
+        var byId = new Dictionary<string, AssetDefinition>(_byId, StringComparer.Ordinal);
+        foreach (var asset in more)
+        {
+            if (!byId.TryAdd(asset.Id, asset))
+            {
+                throw new RegistryException($"Id '{asset.Id}' is registered twice (asset registry and vehicle registry).");
+            }
+        }
+
+        return new GeoJsonAssetRegistry(byId);
+    }
+
     public static GeoJsonAssetRegistry Load(string path)
     {
         if (!File.Exists(path))

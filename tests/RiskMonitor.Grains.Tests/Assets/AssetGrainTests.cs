@@ -41,6 +41,24 @@ public sealed class AssetGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Each_level_change_is_recorded_for_the_risk_snapshot_and_a_steady_level_is_not()
+    {
+        var asset = Asset("gp-019");
+        var raisedAt = fixture.Time.GetUtcNow();
+
+        await asset.Ingest(Methane(55, raisedAt));
+        await asset.Ingest(Methane(60, raisedAt.AddSeconds(1)));
+        fixture.Time.Advance(TimeSpan.FromSeconds(2));
+        await asset.Ingest(Methane(1, fixture.Time.GetUtcNow()));
+
+        var atRaise = await fixture.LevelHistory.LevelsAtAsync(raisedAt, TestContext.Current.CancellationToken);
+        var after = await fixture.LevelHistory.LevelsAtAsync(fixture.Time.GetUtcNow(), TestContext.Current.CancellationToken);
+        Assert.Equal(WarningLevel.Red, atRaise.Levels["gp-019"]);
+        Assert.Equal((await asset.GetView()).Level, after.Levels.GetValueOrDefault("gp-019", WarningLevel.None));
+        Assert.NotEqual(WarningLevel.Red, after.Levels["gp-019"]);
+    }
+
+    [Fact]
     public async Task Every_reading_is_handed_to_the_writer_with_its_tags_even_when_late()
     {
         var asset = Asset("gp-002");

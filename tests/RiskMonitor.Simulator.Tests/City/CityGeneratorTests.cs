@@ -38,6 +38,19 @@ public sealed partial class CityGeneratorTests
     }
 
     [Fact]
+    public void The_checked_in_vehicles_and_restricted_zones_are_what_the_generator_makes_with_seed_42()
+    {
+        var vehicles = FindRepositoryFile("data/demo-city/vehicles.geojson");
+        var zones = FindRepositoryFile("data/demo-city/restricted-zones.geojson");
+
+        Assert.True(vehicles is not null && zones is not null, "data/demo-city/vehicles.geojson or restricted-zones.geojson not found");
+        Assert.True(
+            File.ReadAllBytes(vehicles).AsSpan().SequenceEqual(VehicleGenerator.VehiclesToUtf8(VehicleGenerator.GenerateVehicles(42)))
+            && File.ReadAllBytes(zones).AsSpan().SequenceEqual(VehicleGenerator.ZonesToUtf8(VehicleGenerator.GenerateZones(SensitiveSiteGenerator.Generate(42)))),
+            "The checked-in files differ from the generator; rerun generate-regions --seed 42 (see data/demo-city/README.md).");
+    }
+
+    [Fact]
     public void Ids_are_unique_and_valid_topic_levels()
     {
         Assert.All(Assets, a => Assert.Matches(AssetIdPattern(), a.Id));

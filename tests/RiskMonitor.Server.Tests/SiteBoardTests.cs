@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace RiskMonitor.Server.Tests;
+
+/// <summary>The server on the checked-in demo city: its registry (with the site properties) and its regions.</summary>
+public sealed class DemoCityServerFixture : ServerFixture
+{
+    public static string RepositoryFile(string relativePath)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, relativePath);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"{relativePath} not found above {AppContext.BaseDirectory}");
+    }
+
+    protected override string AssetsGeoJson() => File.ReadAllText(RepositoryFile("data/demo-city/assets.geojson"));
+
+    protected override string? RegionsGeoJson() => File.ReadAllText(RepositoryFile("data/demo-city/regions.geojson"));
+}
+
+/// <summary>一图一牌三清单 of a demo hazard source: the JSON against the registry files, live colours, the printable page.</summary>
+public sealed class SiteBoardTests(DemoCityServerFixture server, BrowserFixture browser)
+    : IClassFixture<DemoCityServerFixture>, IClassFixture<BrowserFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task The_board_of_a_chlorine_tank_lists_its_units_tanks_hazards_contacts_and_grid_chain_and_shows_a_red_reading()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var registry = JsonDocument.Parse(await File.ReadAllTextAsync(DemoCityServerFixture.RepositoryFile("data/demo-city/assets.geojson"), ct));
+        var features = registry.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties")).ToList();
+        var site = features.Single(p => p.GetProperty("id").GetString() == "hz-0001");
+        var owner = site.GetProperty("ownerUnit").GetString();
+        var tanks = features.Where(p => p.GetProperty("kind").GetString() == "hazard_source" && p.GetProperty("ownerUnit").GetString() == owner)
+            .Select(p => p.GetProperty("id").GetString()).Order(StringComparer.Ordinal).ToList();
+        var yellowTank = features.First(p => tanks.Contains(p.GetProperty("id").GetString()) && p.GetProperty("inherentLevel").GetString() == "yellow")
+            .GetProperty("id").GetString()!;
+
+        using var mqtt = await server.ConnectMqttAsync("e2e-site-board", ct);
+        await ServerFixture.PublishAsync(mqtt, $"rm/v1/{yellowTank}/telemetry",
+            ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ("toxic_ppm", 55)), ct);
+        var board = await ServerFixture.EventuallyAsync(
+            () => server.GetJsonAsync("api/sites/hz-0001/board", ct),
+            b => Point(b, yellowTank).GetProperty("colour").GetString() == "red", Patience, ct);
+
+        var notice = board.GetProperty("noticeBoard");
+        Assert.Equal(owner, notice.GetProperty("unit").GetString());
+        Assert.Equal(tanks, notice.GetProperty("riskPoints").EnumerateArray().Select(p => p.GetProperty("assetId").GetString()));
+        Assert.Equal(("red", "red"), (Point(board, yellowTank).GetProperty("colour").GetString(), Point(board, yellowTank).GetProperty("level").GetString()));
+        Assert.Equal("液氯", Point(board, "hz-0001").GetProperty("substance").GetString());
+        Assert.Contains("急性毒性（吸入）", notice.GetProperty("mainHazards").EnumerateArray().Select(h => h.GetString()));
+        Assert.Equal(site.GetProperty("responsible").GetProperty("name").GetString(), notice.GetProperty("responsible").GetProperty("name").GetString());
+        Assert.Contains(notice.GetProperty("emergencyContacts").EnumerateArray(), c => c.GetProperty("role").GetString() == "企业值班室");
+
+        var grid = board.GetProperty("regionId").GetString()!;
+        var gridSupervisor = (await server.GetJsonAsync($"api/regions/{grid}", ct)).GetProperty("supervisor").GetProperty("name").GetString();
+        Assert.Contains(board.GetProperty("responsibilityList").EnumerateArray(), r => r.GetProperty("name").GetString() == gridSupervisor);
+        Assert.NotEqual(0, board.GetProperty("controlMeasureList").GetArrayLength());
+        Assert.Contains(board.GetProperty("emergencyResponseList").EnumerateArray(), r => r.GetProperty("scenario").GetString() == "液氯泄漏");
+
+        var nearby = board.GetProperty("map").GetProperty("nearby").EnumerateArray().ToList();
+        Assert.Contains(nearby, a => a.GetProperty("assetId").GetString() == yellowTank);
+        Assert.All(nearby, a => Assert.InRange(a.GetProperty("distanceM").GetDouble(), 0, 500));
+        Assert.Equal("Point", board.GetProperty("map").GetProperty("site").GetProperty("geometry").GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData("api/sites/el-0001/board", HttpStatusCode.NotFound)]
+    [InlineData("api/sites/nope/board", HttpStatusCode.NotFound)]
+    [InlineData("api/sites/hz-0001/board?radiusM=1", HttpStatusCode.BadRequest)]
+    public async Task Boards_exist_only_for_sites(string path, HttpStatusCode expected)
+    {
+        var response = await server.Http.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_printable_page_shows_the_map_the_notice_board_and_the_three_lists_without_console_errors()
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1100, Height = 1400 },
+            BaseURL = server.BaseUrl.ToString(),
+        });
+        var page = await context.NewPageAsync();
+        var errors = new ConcurrentQueue<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Enqueue($"{message.Text} ({message.Location})");
+            }
+        };
+        page.PageError += (_, error) => errors.Enqueue(error);
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                errors.Enqueue($"{response.Status} {response.Url}");
+            }
+        };
+
+        await page.GotoAsync("/sites/gs-0001/board");
+        await page.WaitForSelectorAsync("#board[data-status='ready']", new PageWaitForSelectorOptions { Timeout = 15_000 });
+
+        await Assertions.Expect(page.Locator("#title")).ToContainTextAsync("一图一牌三清单");
+        await Assertions.Expect(page.Locator("#map [data-asset-id='gs-0001']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#notice-board")).ToContainTextAsync("安全风险告知牌");
+        await Assertions.Expect(page.Locator("#contacts")).ToContainTextAsync("企业值班室");
+        foreach (var list in new[] { "#responsibility-list", "#control-measure-list", "#emergency-response-list" })
+        {
+            await Assertions.Expect(page.Locator($"{list} tbody tr")).Not.ToHaveCountAsync(0);
+        }
+
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        await Assertions.Expect(page.Locator("#print")).ToBeHiddenAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "site-board-print.png"), FullPage = true });
+        Assert.Empty(errors);
+        await context.CloseAsync();
+    }
+
+    private static JsonElement Point(JsonElement board, string assetId) =>
+        board.GetProperty("noticeBoard").GetProperty("riskPoints").EnumerateArray().Single(p => p.GetProperty("assetId").GetString() == assetId);
+}
