@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RiskMonitor.Ingestion.Broker;
+using RiskMonitor.Ingestion.Diagnostics;
 using RiskMonitor.Ingestion.Dispatch;
 using RiskMonitor.Ingestion.Parsing;
 
@@ -20,6 +21,7 @@ public static class IngestionHostingExtensions
         builder.Services.AddSingleton<MetricNameCache>(_ => new MetricNameCache());
         builder.Services.AddSingleton<TelemetryParser>();
         builder.Services.AddSingleton<GrainDispatcher>();
+        builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<IngestionPipeline>();
         builder.Services.AddSingleton<EmbeddedMqttBroker>();
         // The dispatcher starts before the broker and, hosted services stopping in reverse, stops after it.

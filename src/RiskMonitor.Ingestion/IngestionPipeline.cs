@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Contracts.Telemetry;
+using RiskMonitor.Ingestion.Diagnostics;
 using RiskMonitor.Ingestion.Dispatch;
 using RiskMonitor.Ingestion.Parsing;
 
@@ -18,6 +20,7 @@ public sealed class IngestionPipeline(
     GrainDispatcher dispatcher,
     IngestionStats stats,
     DeadLetterStore deadLetters,
+    IngestionMetrics metrics,
     IOptions<MqttIngestionOptions> options,
     TimeProvider time,
     ILogger<IngestionPipeline> logger)
@@ -29,6 +32,10 @@ public sealed class IngestionPipeline(
         ArgumentNullException.ThrowIfNull(topic);
         var receivedAt = time.GetUtcNow();
         stats.MessageReceived();
+        // Null (and free) unless a tracer listens; its context travels with the message to the grain call.
+        using var activity = IngestionMetrics.ActivitySource.StartActivity("mqtt receive", ActivityKind.Consumer);
+        activity?.SetTag("messaging.system", "mqtt");
+        activity?.SetTag("messaging.destination.name", topic);
         try
         {
             if (!TopicParser.TryParse(topic, out var idRange, out var channel, out var topicProblem))
@@ -58,7 +65,7 @@ public sealed class IngestionPipeline(
                     if (EventParser.TryParse(payload, receivedAt, _options.MaxFutureSkew, out var deviceEvent, out var eventProblem))
                     {
                         stats.EventAccepted();
-                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, deviceEvent!), cancellationToken).ConfigureAwait(false);
+                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, deviceEvent!, activity?.Context ?? default), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -75,7 +82,7 @@ public sealed class IngestionPipeline(
                     if (StatusParser.TryParse(payload, out var online))
                     {
                         stats.StatusAccepted();
-                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, new DeviceStatus(online, receivedAt)), cancellationToken).ConfigureAwait(false);
+                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, new DeviceStatus(online, receivedAt), activity?.Context ?? default), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -116,7 +123,14 @@ public sealed class IngestionPipeline(
             if (!result.Samples.IsDefaultOrEmpty)
             {
                 stats.ReadingsAccepted(result.Samples.Length);
-                await dispatcher.EnqueueAsync(new DispatchItem(assetId, new TelemetryBatch(result.Samples, receivedAt)), ct).ConfigureAwait(false);
+                var newest = result.Samples[0].Timestamp;
+                foreach (var sample in result.Samples)
+                {
+                    newest = sample.Timestamp > newest ? sample.Timestamp : newest;
+                }
+
+                metrics.RecordLag(receivedAt - newest);
+                await dispatcher.EnqueueAsync(new DispatchItem(assetId, new TelemetryBatch(result.Samples, receivedAt), activity?.Context ?? default), ct).ConfigureAwait(false);
             }
         }
 

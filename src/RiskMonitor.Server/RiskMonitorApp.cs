@@ -13,6 +13,7 @@ using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Observability;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Storage;
 using RiskMonitor.Storage.Registry;
@@ -55,6 +56,7 @@ public static class RiskMonitorApp
 
         builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();
+        builder.AddObservability();
 
         builder.Services.AddSingleton<AlertBoard>();
         builder.Services.AddSingleton<RiskEventFanOut>();
@@ -84,6 +86,7 @@ public static class RiskMonitorApp
         app.MapIngestEndpoints();
         app.MapRiskMapEndpoints();
         app.MapFeedEndpoints();
+        app.MapObservabilityEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -6,11 +7,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Telemetry;
+using RiskMonitor.Ingestion.Diagnostics;
 
 namespace RiskMonitor.Ingestion.Dispatch;
 
-/// <summary>A parsed message on its way to its asset's grain.</summary>
-public readonly record struct DispatchItem(string AssetId, object Message);
+/// <summary>A parsed message on its way to its asset's grain; <paramref name="Trace"/> is the MQTT receive span, if traced.</summary>
+public readonly record struct DispatchItem(string AssetId, object Message, ActivityContext Trace = default);
 
 /// <summary>
 /// Hands parsed messages to asset grains. Messages are spread over lanes by asset, so one asset's messages arrive in
@@ -79,6 +81,7 @@ public sealed class GrainDispatcher : BackgroundService
     private async Task RunLaneAsync(ChannelReader<DispatchItem> reader)
     {
         var byAsset = new Dictionary<string, List<object>>(StringComparer.Ordinal);
+        var traces = new Dictionary<string, ActivityContext>(StringComparer.Ordinal);
         var sends = new List<Task>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -92,17 +95,22 @@ public sealed class GrainDispatcher : BackgroundService
                 }
 
                 messages.Add(item.Message);
+                if (item.Trace != default)
+                {
+                    traces.TryAdd(item.AssetId, item.Trace); // merged calls follow the first traced message
+                }
             }
 
             foreach (var (assetId, messages) in byAsset)
             {
-                sends.Add(SendInOrderAsync(assetId, Merge(messages)));
+                sends.Add(SendInOrderAsync(assetId, Merge(messages), traces.GetValueOrDefault(assetId)));
             }
 
             await Task.WhenAll(sends).ConfigureAwait(false);
             Interlocked.Add(ref _queued, -drained);
             sends.Clear();
             byAsset.Clear();
+            traces.Clear();
         }
     }
 
@@ -130,8 +138,12 @@ public sealed class GrainDispatcher : BackgroundService
         return merged;
     }
 
-    private async Task SendInOrderAsync(string assetId, List<object> messages)
+    private async Task SendInOrderAsync(string assetId, List<object> messages, ActivityContext trace)
     {
+        // A child of the MQTT receive span; Orleans' activity propagation carries it into the grain and beyond.
+        using var activity = trace == default ? null
+            : IngestionMetrics.ActivitySource.StartActivity("dispatch to grain", ActivityKind.Internal, trace);
+        activity?.SetTag("rm.asset_id", assetId);
         var grain = _grains.GetGrain<IAssetGrain>(assetId);
         foreach (var message in messages)
         {
