@@ -27,8 +27,18 @@ public sealed class IngestionPipeline(
 {
     private readonly MqttIngestionOptions _options = options.Value;
 
-    public async ValueTask AcceptAsync(string topic, ReadOnlySequence<byte> payload, string? clientId, CancellationToken cancellationToken)
+    public ValueTask AcceptAsync(string topic, ReadOnlySequence<byte> payload, string? clientId, CancellationToken cancellationToken) =>
+        AcceptAsync(topic, payload, clientId, delivered: null, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="delivered"/> runs once the message is done with: handed to its grain, or refused and
+    /// dead-lettered. A broker client acknowledges the message then, so a silo that dies before it has handed a
+    /// message on leaves it with the broker, which delivers it again (QoS 1). It does not run when shutting down.
+    /// </summary>
+    public async ValueTask AcceptAsync(
+        string topic, ReadOnlySequence<byte> payload, string? clientId, Action? delivered, CancellationToken cancellationToken)
     {
+        var handedOn = false; // true once the dispatcher owns the callback
         ArgumentNullException.ThrowIfNull(topic);
         var receivedAt = time.GetUtcNow();
         stats.MessageReceived();
@@ -65,7 +75,8 @@ public sealed class IngestionPipeline(
                     if (EventParser.TryParse(payload, receivedAt, _options.MaxFutureSkew, out var deviceEvent, out var eventProblem))
                     {
                         stats.EventAccepted();
-                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, deviceEvent!, activity?.Context ?? default), cancellationToken).ConfigureAwait(false);
+                        handedOn = true;
+                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, deviceEvent!, activity?.Context ?? default, delivered), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -82,7 +93,8 @@ public sealed class IngestionPipeline(
                     if (StatusParser.TryParse(payload, out var online))
                     {
                         stats.StatusAccepted();
-                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, new DeviceStatus(online, receivedAt), activity?.Context ?? default), cancellationToken).ConfigureAwait(false);
+                        handedOn = true;
+                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, new DeviceStatus(online, receivedAt), activity?.Context ?? default, delivered), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -97,12 +109,20 @@ public sealed class IngestionPipeline(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            handedOn = true; // not done with: the broker keeps it for the next session
             throw; // the broker is shutting down
         }
         catch (Exception ex)
         {
             IngestionLog.IngestError(logger, ex, topic);
             Reject(RejectReason.InvalidJson, "unexpected error: " + ex.Message);
+        }
+        finally
+        {
+            if (!handedOn)
+            {
+                delivered?.Invoke();
+            }
         }
 
         async ValueTask AcceptTelemetryAsync(string assetId, CancellationToken ct)
@@ -130,7 +150,8 @@ public sealed class IngestionPipeline(
                 }
 
                 metrics.RecordLag(receivedAt - newest);
-                await dispatcher.EnqueueAsync(new DispatchItem(assetId, new TelemetryBatch(result.Samples, receivedAt), activity?.Context ?? default), ct).ConfigureAwait(false);
+                handedOn = true;
+                await dispatcher.EnqueueAsync(new DispatchItem(assetId, new TelemetryBatch(result.Samples, receivedAt), activity?.Context ?? default, delivered), ct).ConfigureAwait(false);
             }
         }
 

@@ -11,8 +11,11 @@ using RiskMonitor.Ingestion.Diagnostics;
 
 namespace RiskMonitor.Ingestion.Dispatch;
 
-/// <summary>A parsed message on its way to its asset's grain; <paramref name="Trace"/> is the MQTT receive span, if traced.</summary>
-public readonly record struct DispatchItem(string AssetId, object Message, ActivityContext Trace = default);
+/// <summary>
+/// A parsed message on its way to its asset's grain; <paramref name="Trace"/> is the MQTT receive span, if traced, and
+/// <paramref name="Delivered"/> runs once the grain has it (or it was dead-lettered), e.g. to acknowledge it to the broker.
+/// </summary>
+public readonly record struct DispatchItem(string AssetId, object Message, ActivityContext Trace = default, Action? Delivered = null);
 
 /// <summary>
 /// Hands parsed messages to asset grains. Messages are spread over lanes by asset, so one asset's messages arrive in
@@ -82,6 +85,7 @@ public sealed class GrainDispatcher : BackgroundService
     {
         var byAsset = new Dictionary<string, List<object>>(StringComparer.Ordinal);
         var traces = new Dictionary<string, ActivityContext>(StringComparer.Ordinal);
+        var delivered = new List<Action>();
         var sends = new List<Task>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -95,6 +99,11 @@ public sealed class GrainDispatcher : BackgroundService
                 }
 
                 messages.Add(item.Message);
+                if (item.Delivered is { } done)
+                {
+                    delivered.Add(done);
+                }
+
                 if (item.Trace != default)
                 {
                     traces.TryAdd(item.AssetId, item.Trace); // merged calls follow the first traced message
@@ -108,6 +117,12 @@ public sealed class GrainDispatcher : BackgroundService
 
             await Task.WhenAll(sends).ConfigureAwait(false);
             Interlocked.Add(ref _queued, -drained);
+            foreach (var done in delivered)
+            {
+                done();
+            }
+
+            delivered.Clear();
             sends.Clear();
             byAsset.Clear();
             traces.Clear();
