@@ -122,8 +122,11 @@ public sealed class OrleansHostOptions
 {
     public const string SectionName = "Orleans";
 
-    /// <summary>Localhost: one node. AdoNet: a cluster whose membership table is in PostgreSQL (ConnectionStrings:RiskMonitor).</summary>
-    public OrleansClustering Clustering { get; set; } = OrleansClustering.Localhost;
+    /// <summary>
+    /// Localhost: one node. AdoNet: a cluster whose membership table is in PostgreSQL (ConnectionStrings:RiskMonitor).
+    /// Not named <c>Orleans:Clustering</c>: Orleans itself reads that section to pick a provider by configuration.
+    /// </summary>
+    public OrleansClustering Membership { get; set; } = OrleansClustering.Localhost;
 
     /// <summary>Memory or AdoNet (read by AlertLifecycleHosting.PersistenceMode); default AdoNet when a connection string is set.</summary>
     public OrleansPersistence? Persistence { get; set; }

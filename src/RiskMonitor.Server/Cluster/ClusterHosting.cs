@@ -21,17 +21,17 @@ public static class ClusterHosting
         ArgumentNullException.ThrowIfNull(orleans);
         // Spans started for a grain call (MQTT receive, dispatch) continue inside the grain and in the calls it makes.
         silo.AddActivityPropagation();
-        if (orleans.Clustering == OrleansClustering.Localhost)
+        if (orleans.Membership == OrleansClustering.Localhost)
         {
             return silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
         }
 
         var connectionString = configuration.RiskMonitorConnectionString() ??
-            throw new InvalidOperationException("Orleans:Clustering is AdoNet, but ConnectionStrings:RiskMonitor is not set.");
+            throw new InvalidOperationException("Orleans:Membership is AdoNet, but ConnectionStrings:RiskMonitor is not set.");
         if (AlertLifecycleHosting.PersistenceMode(configuration) != OrleansPersistence.AdoNet)
         {
             // Memory grain state in a cluster would lose an asset's state whenever its grain moves to another silo.
-            throw new InvalidOperationException("Orleans:Clustering is AdoNet, so Orleans:Persistence must be AdoNet too.");
+            throw new InvalidOperationException("Orleans:Membership is AdoNet, so Orleans:Persistence must be AdoNet too.");
         }
 
         var advertised = string.IsNullOrWhiteSpace(orleans.AdvertisedIPAddress) ? IPAddress.Loopback : IPAddress.Parse(orleans.AdvertisedIPAddress);

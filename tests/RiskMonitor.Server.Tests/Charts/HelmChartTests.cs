@@ -62,7 +62,7 @@ public sealed class HelmChartTests
         Assert.Equal("riskmonitor-postgresql/connection-string", secretEnv["ConnectionStrings__RiskMonitor"]);
         Assert.Equal("riskmonitor-redis/configuration", secretEnv["Redis__Configuration"]);
         var config = ConfigData(manifests);
-        Assert.Equal("AdoNet", config["Orleans__Clustering"]);
+        Assert.Equal("AdoNet", config["Orleans__Membership"]);
         Assert.Equal("External", config["Mqtt__Mode"]);
         Assert.DoesNotContain(config.Keys, k => k.Contains("Password", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ConnectionStrings", StringComparison.Ordinal));
         Assert.Equal("1", Scalar(manifests.Single(m => m.Kind == "PodDisruptionBudget").Root, "spec", "maxUnavailable"));
