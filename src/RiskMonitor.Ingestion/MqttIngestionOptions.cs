@@ -46,8 +46,12 @@ public sealed class MqttIngestionOptions
     /// <summary>Messages queued per lane before the broker waits (MQTT back-pressure) instead of buffering more.</summary>
     [Range(1, 1_000_000)] public int LaneCapacity { get; set; } = 2048;
 
-    /// <summary>Attempts to hand a message to its grain before it is dead-lettered as dispatch_failed.</summary>
-    [Range(1, 20)] public int DispatchAttempts { get; set; } = 3;
+    /// <summary>
+    /// Attempts to hand a message to its grain before it is dead-lettered as dispatch_failed; waits between them
+    /// double from 0.1 s to 5 s. In a cluster use about 12 (about 40 s), longer than membership takes to declare a
+    /// dead silo dead, so that its grains' messages wait for their reactivation instead of being dead-lettered.
+    /// </summary>
+    [Range(1, 50)] public int DispatchAttempts { get; set; } = 3;
 }
 
 public enum MqttMode

@@ -178,7 +178,9 @@ public sealed class GrainDispatcher : BackgroundService
                 catch (Exception ex) when (attempt < _attempts)
                 {
                     IngestionLog.DispatchRetry(_logger, ex, assetId, attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), _time).ConfigureAwait(false);
+                    // 0.1 s doubling to at most 5 s: a few quick retries for a busy grain, and with more attempts
+                    // (cluster mode) enough patience for membership to declare a dead silo and move its grains.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * (1 << Math.Min(attempt - 1, 6)), 5000)), _time).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
