@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using RiskMonitor.Ingestion.Diagnostics;
@@ -32,6 +33,7 @@ public static class ObservabilityHosting
             .WithMetrics(metrics => metrics
                 .AddMeter(IngestionMetrics.MeterName, ServerMetrics.MeterName)
                 .AddMeter(PlatformMeters)
+                .AddOwnInstrumentsOnly()
                 .AddPrometheusExporter());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -42,6 +44,21 @@ public static class ObservabilityHosting
         }
 
         return builder;
+    }
+
+    // Meters are chosen by name across the whole process, so with several hosts in one process (the tests, or an
+    // in-process second silo) each would export the others' instruments too. Keep this host's own (made by its
+    // IMeterFactory) and the process-wide ones (no scope, e.g. System.Runtime).
+    private static MeterProviderBuilder AddOwnInstrumentsOnly(this MeterProviderBuilder metrics)
+    {
+        ((IDeferredMeterProviderBuilder)metrics).Configure((services, provider) =>
+        {
+            var own = services.GetRequiredService<IMeterFactory>();
+            provider.AddView(instrument => instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, own)
+                ? null
+                : MetricStreamConfiguration.Drop);
+        });
+        return metrics;
     }
 
     public static IEndpointRouteBuilder MapObservabilityEndpoints(this IEndpointRouteBuilder routes)
