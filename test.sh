@@ -10,6 +10,9 @@ ensure_dotnet
 ensure_packages influxdb curl chromium fonts-wqy-zenhei
 # PostgreSQL 15 for the storage and end-to-end tests (they initdb private clusters under /tmp).
 [ -x /usr/lib/postgresql/15/bin/initdb ] || ensure_packages postgresql
+# Cluster tests run a private Mosquitto (external broker) and Redis (SignalR backplane); the chart test needs helm.
+ensure_packages mosquitto redis-server
+scripts/ensure-helm.sh || { echo "could not install helm: the chart tests will fail" >&2; }
 
 results=${RM_TEST_RESULTS:-$PWD/TestResults}
 rm -rf "$results"

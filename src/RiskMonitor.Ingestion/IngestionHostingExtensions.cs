@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RiskMonitor.Ingestion.Broker;
+using RiskMonitor.Ingestion.Diagnostics;
 using RiskMonitor.Ingestion.Dispatch;
 using RiskMonitor.Ingestion.Parsing;
 
@@ -20,11 +22,24 @@ public static class IngestionHostingExtensions
         builder.Services.AddSingleton<MetricNameCache>(_ => new MetricNameCache());
         builder.Services.AddSingleton<TelemetryParser>();
         builder.Services.AddSingleton<GrainDispatcher>();
+        builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<IngestionPipeline>();
-        builder.Services.AddSingleton<EmbeddedMqttBroker>();
         // The dispatcher starts before the broker and, hosted services stopping in reverse, stops after it.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GrainDispatcher>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
+        var mode = builder.Configuration.GetSection(MqttIngestionOptions.SectionName).GetValue(nameof(MqttIngestionOptions.Mode), MqttMode.Embedded);
+        if (mode == MqttMode.External)
+        {
+            builder.Services.AddSingleton<SharedSubscriptionClient>();
+            builder.Services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<SharedSubscriptionClient>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SharedSubscriptionClient>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<EmbeddedMqttBroker>();
+            builder.Services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
+        }
+
         return builder;
     }
 }

@@ -21,4 +21,13 @@ internal static partial class IngestionLog
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "MQTT broker stopped")]
     public static partial void BrokerStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Connected to MQTT broker {Host}:{Port} as {ClientId}, subscribed to {TopicFilter} (session resumed: {SessionPresent})")]
+    public static partial void BrokerConnected(ILogger logger, string host, int port, string clientId, string topicFilter, bool sessionPresent);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Cannot connect to MQTT broker {Host}:{Port}; retrying in {Delay}")]
+    public static partial void BrokerConnectFailed(ILogger logger, Exception exception, string host, int port, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Could not acknowledge a message on {Topic}; the broker will deliver it again")]
+    public static partial void AcknowledgeFailed(ILogger logger, Exception exception, string topic);
 }

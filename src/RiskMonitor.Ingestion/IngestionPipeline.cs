@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Contracts.Telemetry;
 using RiskMonitor.Domain.Vehicles;
+using RiskMonitor.Ingestion.Diagnostics;
 using RiskMonitor.Ingestion.Dispatch;
 using RiskMonitor.Ingestion.Parsing;
 
@@ -19,17 +21,32 @@ public sealed class IngestionPipeline(
     GrainDispatcher dispatcher,
     IngestionStats stats,
     DeadLetterStore deadLetters,
+    IngestionMetrics metrics,
     IOptions<MqttIngestionOptions> options,
     TimeProvider time,
     ILogger<IngestionPipeline> logger)
 {
     private readonly MqttIngestionOptions _options = options.Value;
 
-    public async ValueTask AcceptAsync(string topic, ReadOnlySequence<byte> payload, string? clientId, CancellationToken cancellationToken)
+    public ValueTask AcceptAsync(string topic, ReadOnlySequence<byte> payload, string? clientId, CancellationToken cancellationToken) =>
+        AcceptAsync(topic, payload, clientId, delivered: null, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="delivered"/> runs once the message is done with: handed to its grain, or refused and
+    /// dead-lettered. A broker client acknowledges the message then, so a silo that dies before it has handed a
+    /// message on leaves it with the broker, which delivers it again (QoS 1). It does not run when shutting down.
+    /// </summary>
+    public async ValueTask AcceptAsync(
+        string topic, ReadOnlySequence<byte> payload, string? clientId, Action? delivered, CancellationToken cancellationToken)
     {
+        var handedOn = false; // true once the dispatcher owns the callback
         ArgumentNullException.ThrowIfNull(topic);
         var receivedAt = time.GetUtcNow();
         stats.MessageReceived();
+        // Null (and free) unless a tracer listens; its context travels with the message to the grain call.
+        using var activity = IngestionMetrics.ActivitySource.StartActivity("mqtt receive", ActivityKind.Consumer);
+        activity?.SetTag("messaging.system", "mqtt");
+        activity?.SetTag("messaging.destination.name", topic);
         try
         {
             if (!TopicParser.TryParse(topic, out var idRange, out var channel, out var topicProblem))
@@ -59,7 +76,8 @@ public sealed class IngestionPipeline(
                     if (EventParser.TryParse(payload, receivedAt, _options.MaxFutureSkew, out var deviceEvent, out var eventProblem))
                     {
                         stats.EventAccepted();
-                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, deviceEvent!), cancellationToken).ConfigureAwait(false);
+                        handedOn = true;
+                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, deviceEvent!, activity?.Context ?? default, delivered), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -76,7 +94,8 @@ public sealed class IngestionPipeline(
                     if (StatusParser.TryParse(payload, out var online))
                     {
                         stats.StatusAccepted();
-                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, new DeviceStatus(online, receivedAt)), cancellationToken).ConfigureAwait(false);
+                        handedOn = true;
+                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, new DeviceStatus(online, receivedAt), activity?.Context ?? default, delivered), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -107,12 +126,20 @@ public sealed class IngestionPipeline(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            handedOn = true; // not done with: the broker keeps it for the next session
             throw; // the broker is shutting down
         }
         catch (Exception ex)
         {
             IngestionLog.IngestError(logger, ex, topic);
             Reject(RejectReason.InvalidJson, "unexpected error: " + ex.Message);
+        }
+        finally
+        {
+            if (!handedOn)
+            {
+                delivered?.Invoke();
+            }
         }
 
         async ValueTask AcceptTelemetryAsync(string assetId, CancellationToken ct)
@@ -133,7 +160,15 @@ public sealed class IngestionPipeline(
             if (!result.Samples.IsDefaultOrEmpty)
             {
                 stats.ReadingsAccepted(result.Samples.Length);
-                await dispatcher.EnqueueAsync(new DispatchItem(assetId, new TelemetryBatch(result.Samples, receivedAt)), ct).ConfigureAwait(false);
+                var newest = result.Samples[0].Timestamp;
+                foreach (var sample in result.Samples)
+                {
+                    newest = sample.Timestamp > newest ? sample.Timestamp : newest;
+                }
+
+                metrics.RecordLag(receivedAt - newest);
+                handedOn = true;
+                await dispatcher.EnqueueAsync(new DispatchItem(assetId, new TelemetryBatch(result.Samples, receivedAt), activity?.Context ?? default, delivered), ct).ConfigureAwait(false);
             }
         }
 

@@ -6,6 +6,24 @@ public sealed class MqttIngestionOptions
 {
     public const string SectionName = "Mqtt";
 
+    /// <summary>
+    /// <see cref="MqttMode.Embedded"/>: this process hosts the broker (one node). <see cref="MqttMode.External"/>: this
+    /// process is a client of a clustered broker and shares the stream with the other silos (DESIGN.md §1).
+    /// </summary>
+    public MqttMode Mode { get; set; } = MqttMode.Embedded;
+
+    /// <summary>External mode: where the broker is.</summary>
+    public MqttBrokerOptions Broker { get; set; } = new();
+
+    /// <summary>
+    /// External mode: this silo's client id. It must be stable across restarts (the broker keeps the session under it)
+    /// and unique per silo; default: the machine name (the pod name in a StatefulSet).
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$")] public string? ClientId { get; set; }
+
+    /// <summary>External mode: the shared-subscription group all silos join: <c>$share/{group}/rm/v1/+/+</c>.</summary>
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$")] public string SharedGroup { get; set; } = "riskmonitor";
+
     /// <summary>An IPv4 address; loopback until an operator opens it (0.0.0.0 listens on every interface).</summary>
     [Required] public string BindAddress { get; set; } = "127.0.0.1";
 
@@ -28,6 +46,36 @@ public sealed class MqttIngestionOptions
     /// <summary>Messages queued per lane before the broker waits (MQTT back-pressure) instead of buffering more.</summary>
     [Range(1, 1_000_000)] public int LaneCapacity { get; set; } = 2048;
 
-    /// <summary>Attempts to hand a message to its grain before it is dead-lettered as dispatch_failed.</summary>
-    [Range(1, 20)] public int DispatchAttempts { get; set; } = 3;
+    /// <summary>
+    /// Attempts to hand a message to its grain before it is dead-lettered as dispatch_failed; waits between them
+    /// double from 0.1 s to 5 s. In a cluster use about 12 (about 40 s), longer than membership takes to declare a
+    /// dead silo dead, so that its grains' messages wait for their reactivation instead of being dead-lettered.
+    /// </summary>
+    [Range(1, 50)] public int DispatchAttempts { get; set; } = 3;
+}
+
+public enum MqttMode
+{
+    Embedded,
+    External,
+}
+
+/// <summary>The external broker (EMQX, HiveMQ, Mosquitto) in <see cref="MqttMode.External"/>.</summary>
+public sealed class MqttBrokerOptions
+{
+    [Required] public string Host { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)] public int Port { get; set; } = 1883;
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public bool UseTls { get; set; }
+
+    /// <summary>How long the broker keeps this silo's session (and queues its QoS 1 messages) while it is away.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")] public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The longest wait between reconnect attempts (the first retry is after one second, doubling).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")] public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -10,11 +10,13 @@ using RiskMonitor.Grains;
 using RiskMonitor.Grains.Assets;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Server.Alerts;
+using RiskMonitor.Server.Cluster;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Integration;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Observability;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Server.Reports;
@@ -57,12 +59,13 @@ public static class RiskMonitorApp
 
         var orleans = builder.Configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort)
+            .UseRiskMonitorClustering(orleans, builder.Configuration)
             .AddRiskMonitorPersistence(builder.Configuration));
         builder.Services.AddSilenceWatch();
 
         builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();
+        builder.AddObservability();
 
         builder.Services.AddSingleton<AlertBoard>();
         builder.Services.AddSingleton<RiskEventFanOut>();
@@ -70,7 +73,8 @@ public static class RiskMonitorApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RiskEventFanOut>());
 
         builder.Services.ConfigureHttpJsonOptions(o => RiskMonitorJson.Configure(o.SerializerOptions));
-        builder.Services.AddSignalR().AddJsonProtocol(o => RiskMonitorJson.Configure(o.PayloadSerializerOptions));
+        builder.Services.AddSignalR().AddJsonProtocol(o => RiskMonitorJson.Configure(o.PayloadSerializerOptions))
+            .AddRiskMonitorBackplane(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks()
@@ -96,6 +100,7 @@ public static class RiskMonitorApp
         app.MapIntegrationEndpoints();
         app.MapReportEndpoints();
         app.MapSiteBoardEndpoints();
+        app.MapObservabilityEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
@@ -128,6 +133,27 @@ public static class RiskMonitorApp
 public sealed class OrleansHostOptions
 {
     public const string SectionName = "Orleans";
+
+    /// <summary>
+    /// Localhost: one node. AdoNet: a cluster whose membership table is in PostgreSQL (ConnectionStrings:RiskMonitor).
+    /// Not named <c>Orleans:Clustering</c>: Orleans itself reads that section to pick a provider by configuration.
+    /// </summary>
+    public OrleansClustering Membership { get; set; } = OrleansClustering.Localhost;
+
+    /// <summary>Memory or AdoNet (read by AlertLifecycleHosting.PersistenceMode); default AdoNet when a connection string is set.</summary>
+    public OrleansPersistence? Persistence { get; set; }
+
+    /// <summary>Silos with the same cluster id form one cluster; a rolling upgrade keeps it.</summary>
+    [System.ComponentModel.DataAnnotations.Required] public string ClusterId { get; set; } = "riskmonitor";
+
+    /// <summary>Identifies the application's state (grain storage, reminders) across deployments: never change it.</summary>
+    [System.ComponentModel.DataAnnotations.Required] public string ServiceId { get; set; } = "riskmonitor";
+
+    /// <summary>The address other silos reach this one on (the pod IP in Kubernetes); default loopback.</summary>
+    public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>Listen on every interface while advertising <see cref="AdvertisedIPAddress"/> (containers).</summary>
+    public bool ListenOnAnyHostAddress { get; set; }
 
     [System.ComponentModel.DataAnnotations.Range(1, 65535)] public int SiloPort { get; set; } = 11111;
 

@@ -26,18 +26,22 @@ internal sealed class OwnServer : IAsyncDisposable
     private readonly int _gatewayPort = FreePort.Next();
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly bool _hasRegions;
+    private readonly bool _ownsServices;
     private WebApplication? _app;
 
-    private OwnServer(IReadOnlyDictionary<string, string?> settings, bool hasRegions)
+    private OwnServer(IReadOnlyDictionary<string, string?> settings, bool hasRegions, InfluxDbProcess? sharedInflux = null, PostgresProcess? sharedPostgres = null)
     {
         _settings = settings;
         _hasRegions = hasRegions;
+        _ownsServices = sharedInflux is null;
+        Influx = sharedInflux ?? new();
+        Postgres = sharedPostgres ?? new();
         Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public InfluxDbProcess Influx { get; } = new();
+    public InfluxDbProcess Influx { get; }
 
-    public PostgresProcess Postgres { get; } = new();
+    public PostgresProcess Postgres { get; }
 
     public HttpClient Http { get; }
 
@@ -63,6 +67,19 @@ internal sealed class OwnServer : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(server._root, "regions.geojson"), regionsGeoJson, ct);
         }
 
+        await server.StartAppAsync(ct);
+        return server;
+    }
+
+    /// <summary>
+    /// One silo of a cluster: it uses InfluxDB and PostgreSQL (database <see cref="ServerFixture.Database"/>, created by
+    /// the caller) that other silos share, and does not stop them on dispose. Ports, spool and registry file are its own.
+    /// </summary>
+    public static async Task<OwnServer> StartSiloAsync(
+        InfluxDbProcess influx, PostgresProcess postgres, IReadOnlyDictionary<string, string?> settings, string assetsGeoJson, CancellationToken ct)
+    {
+        var server = new OwnServer(settings, hasRegions: false, influx, postgres);
+        await File.WriteAllTextAsync(Path.Combine(server._root, "assets.geojson"), assetsGeoJson, ct);
         await server.StartAppAsync(ct);
         return server;
     }
@@ -144,8 +161,12 @@ internal sealed class OwnServer : IAsyncDisposable
     {
         Http.Dispose();
         await StopAppAsync();
-        await Postgres.DisposeAsync();
-        await Influx.DisposeAsync();
+        if (_ownsServices)
+        {
+            await Postgres.DisposeAsync();
+            await Influx.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_root, recursive: true);

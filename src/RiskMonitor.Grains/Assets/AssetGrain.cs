@@ -102,6 +102,9 @@ internal sealed class AssetGrain(
         }
 
         await PublishAsync(before);
+        // Alerts first, then (when configured) wait until the points are out of memory: the caller acknowledges the
+        // MQTT message when this returns, so a crash after that must not be able to lose them.
+        await readings.WhenStoredAsync();
     }
 
     public async ValueTask IngestEvent(DeviceEvent deviceEvent)

@@ -13,11 +13,15 @@ namespace RiskMonitor.Ingestion.Broker;
 public sealed class EmbeddedMqttBroker(
     IngestionPipeline pipeline,
     IOptions<MqttIngestionOptions> options,
-    ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable
+    ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable, IMqttIngress
 {
     private MqttServer? _server;
 
     public bool IsListening => _server?.IsStarted == true;
+
+    bool IMqttIngress.IsReady => IsListening;
+
+    public string Describe() => IsListening ? "MQTT broker listening" : "MQTT broker not listening";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

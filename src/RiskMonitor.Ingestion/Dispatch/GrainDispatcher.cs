@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -6,11 +7,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Telemetry;
+using RiskMonitor.Ingestion.Diagnostics;
 
 namespace RiskMonitor.Ingestion.Dispatch;
 
-/// <summary>A parsed message on its way to its asset's grain.</summary>
-public readonly record struct DispatchItem(string AssetId, object Message);
+/// <summary>
+/// A parsed message on its way to its asset's grain; <paramref name="Trace"/> is the MQTT receive span, if traced, and
+/// <paramref name="Delivered"/> runs once the grain has it (or it was dead-lettered), e.g. to acknowledge it to the broker.
+/// </summary>
+public readonly record struct DispatchItem(string AssetId, object Message, ActivityContext Trace = default, Action? Delivered = null);
 
 /// <summary>
 /// Hands parsed messages to asset grains. Messages are spread over lanes by asset, so one asset's messages arrive in
@@ -79,6 +84,8 @@ public sealed class GrainDispatcher : BackgroundService
     private async Task RunLaneAsync(ChannelReader<DispatchItem> reader)
     {
         var byAsset = new Dictionary<string, List<object>>(StringComparer.Ordinal);
+        var traces = new Dictionary<string, ActivityContext>(StringComparer.Ordinal);
+        var delivered = new List<Action>();
         var sends = new List<Task>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -92,17 +99,33 @@ public sealed class GrainDispatcher : BackgroundService
                 }
 
                 messages.Add(item.Message);
+                if (item.Delivered is { } done)
+                {
+                    delivered.Add(done);
+                }
+
+                if (item.Trace != default)
+                {
+                    traces.TryAdd(item.AssetId, item.Trace); // merged calls follow the first traced message
+                }
             }
 
             foreach (var (assetId, messages) in byAsset)
             {
-                sends.Add(SendInOrderAsync(assetId, Merge(messages)));
+                sends.Add(SendInOrderAsync(assetId, Merge(messages), traces.GetValueOrDefault(assetId)));
             }
 
             await Task.WhenAll(sends).ConfigureAwait(false);
             Interlocked.Add(ref _queued, -drained);
+            foreach (var done in delivered)
+            {
+                done();
+            }
+
+            delivered.Clear();
             sends.Clear();
             byAsset.Clear();
+            traces.Clear();
         }
     }
 
@@ -130,8 +153,12 @@ public sealed class GrainDispatcher : BackgroundService
         return merged;
     }
 
-    private async Task SendInOrderAsync(string assetId, List<object> messages)
+    private async Task SendInOrderAsync(string assetId, List<object> messages, ActivityContext trace)
     {
+        // A child of the MQTT receive span; Orleans' activity propagation carries it into the grain and beyond.
+        using var activity = trace == default ? null
+            : IngestionMetrics.ActivitySource.StartActivity("dispatch to grain", ActivityKind.Internal, trace);
+        activity?.SetTag("rm.asset_id", assetId);
         var grain = _grains.GetGrain<IAssetGrain>(assetId);
         foreach (var message in messages)
         {
@@ -152,7 +179,9 @@ public sealed class GrainDispatcher : BackgroundService
                 catch (Exception ex) when (attempt < _attempts)
                 {
                     IngestionLog.DispatchRetry(_logger, ex, assetId, attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), _time).ConfigureAwait(false);
+                    // 0.1 s doubling to at most 5 s: a few quick retries for a busy grain, and with more attempts
+                    // (cluster mode) enough patience for membership to declare a dead silo and move its grains.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * (1 << Math.Min(attempt - 1, 6)), 5000)), _time).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {

@@ -4,13 +4,11 @@ using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Server.Health;
 
-/// <summary>Ready means devices can publish: the broker listens.</summary>
-internal sealed class MqttBrokerHealthCheck(EmbeddedMqttBroker broker) : IHealthCheck
+/// <summary>Ready means devices' messages reach this node: the embedded broker listens, or the external one is connected.</summary>
+internal sealed class MqttBrokerHealthCheck(IMqttIngress ingress) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(broker.IsListening
-            ? HealthCheckResult.Healthy("MQTT broker listening")
-            : HealthCheckResult.Unhealthy("MQTT broker not listening"));
+        Task.FromResult(ingress.IsReady ? HealthCheckResult.Healthy(ingress.Describe()) : HealthCheckResult.Unhealthy(ingress.Describe()));
 }
 
 /// <summary>

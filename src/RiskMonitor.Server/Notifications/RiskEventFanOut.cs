@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using RiskMonitor.Contracts.Alerts;
@@ -7,6 +8,7 @@ using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Silences;
+using RiskMonitor.Server.Observability;
 
 namespace RiskMonitor.Server.Notifications;
 
@@ -16,21 +18,23 @@ namespace RiskMonitor.Server.Notifications;
 /// (the newest wins) and sent a few times a second, so an alert storm cannot flood a wall display.
 /// </summary>
 public sealed class RiskEventFanOut(
-    IHubContext<RiskHub> hub, AlertBoard board, TimeProvider time, ILogger<RiskEventFanOut> logger, SilenceBoard? silences = null)
+    IHubContext<RiskHub> hub, AlertBoard board, ServerMetrics metrics, TimeProvider time, ILogger<RiskEventFanOut> logger, SilenceBoard? silences = null)
     : BackgroundService, IRiskEventSink
 {
     private static readonly TimeSpan AssetCoalescing = TimeSpan.FromMilliseconds(250);
 
     // Unbounded on purpose: alert changes are few next to readings, and every one of them must reach the clients.
-    private readonly Channel<(AlertChangeKind Kind, AlertView Alert)> _alerts =
-        Channel.CreateUnbounded<(AlertChangeKind, AlertView)>(new UnboundedChannelOptions { SingleReader = true });
+    // Each change carries the grain call's trace context, so the SignalR send is a child span of it.
+    private readonly Channel<(AlertChangeKind Kind, AlertView Alert, ActivityContext Trace)> _alerts =
+        Channel.CreateUnbounded<(AlertChangeKind, AlertView, ActivityContext)>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly ConcurrentDictionary<string, AssetView> _pendingAssets = new(StringComparer.Ordinal);
 
     public void AlertChanged(AlertChangeKind kind, AlertView alert)
     {
         board.Apply(alert);
-        _alerts.Writer.TryWrite((kind, alert));
+        metrics.AlertChanged(kind, alert);
+        _alerts.Writer.TryWrite((kind, alert, Activity.Current?.Context ?? default));
     }
 
     public void AssetChanged(AssetView asset)
@@ -47,7 +51,7 @@ public sealed class RiskEventFanOut(
     {
         try
         {
-            await foreach (var (kind, alert) in _alerts.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var (kind, alert, trace) in _alerts.Reader.ReadAllAsync(stoppingToken))
             {
                 var method = kind switch
                 {
@@ -55,6 +59,8 @@ public sealed class RiskEventFanOut(
                     AlertChangeKind.Cleared => RiskHubMethods.AlertCleared,
                     _ => RiskHubMethods.AlertUpdated,
                 };
+                using var activity = trace == default ? null
+                    : ServerMetrics.ActivitySource.StartActivity("signalr " + method, ActivityKind.Producer, trace);
                 try
                 {
                     // Whether a silence covers it is decided as it goes out, from the silences in force now.

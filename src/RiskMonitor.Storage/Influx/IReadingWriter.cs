@@ -19,6 +19,14 @@ public interface IReadingWriter
     /// </summary>
     ValueTask WriteAsync(ReadingPoint point, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// With <c>Influx:AwaitStored</c> on: completes once every point this caller handed in before the call is out of
+    /// memory (confirmed by InfluxDB, spooled to disk, or counted as dropped), so a crash of this process after it can
+    /// no longer lose them. Off (the default): completes at once. Cluster mode turns it on, because a reading is
+    /// acknowledged to the broker only after its grain call returns (docs/decisions/0021-cluster-mode.md).
+    /// </summary>
+    ValueTask WhenStoredAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
     /// <summary>True when InfluxDB answered its ping just now.</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken = default);
 

@@ -57,6 +57,12 @@ public sealed class InfluxOptions : IValidatableObject
     /// <summary>Where batches wait while InfluxDB is down. A relative path is resolved against the content root.</summary>
     [Required] public string SpoolDirectory { get; set; } = ".run/spool";
 
+    /// <summary>
+    /// Makes <see cref="IReadingWriter.WhenStoredAsync"/> wait until earlier points are out of memory (posted or
+    /// spooled); grain calls then take up to <see cref="FlushInterval"/> longer. On in cluster mode.
+    /// </summary>
+    public bool AwaitStored { get; set; }
+
     /// <summary>Bytes (gzip) the spool may hold; beyond this, new readings are dropped and counted.</summary>
     [Range(typeof(long), "0", "9223372036854775807")]
     public long MaxSpoolBytes { get; set; } = 1L << 30;

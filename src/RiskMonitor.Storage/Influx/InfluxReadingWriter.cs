@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -47,6 +49,13 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
 
     private long _accepted;
     private long _written;
+    private long _barrierSequence;
+
+    // Store barriers (WhenStoredAsync): a marker line, never valid line protocol (it starts with NUL), queued behind the
+    // caller's points; the drain completes it once the batch holding everything before it has been dispatched.
+    private const char BarrierMark = '\0';
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _barriers = new(StringComparer.Ordinal);
+    private readonly List<TaskCompletionSource> _reachedBarriers = [];
     private long _batchesPosted;
     private long _failedAttempts;
     private long _replayed;
@@ -107,6 +116,26 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         }
         Interlocked.Decrement(ref _accepted);
         return WriteWhenRoomAsync(line, cancellationToken);
+    }
+
+    public ValueTask WhenStoredAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_options.AwaitStored)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var marker = BarrierMark + Interlocked.Increment(ref _barrierSequence).ToString(CultureInfo.InvariantCulture);
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _barriers[marker] = reached;
+        if (!_buffer.Writer.TryWrite(marker))
+        {
+            // Full (the caller's own points are behind it anyway) or stopped: nothing more to wait for in memory.
+            _barriers.TryRemove(marker, out _);
+            return ValueTask.CompletedTask;
+        }
+
+        return new ValueTask(reached.Task.WaitAsync(cancellationToken));
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
@@ -235,6 +264,15 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         await _replayStop.CancelAsync();
         using var deadline = cancellationToken.Register(() => _flushDeadline.Cancel());
         await Task.WhenAll(_loops);
+        foreach (var marker in _barriers.Keys)
+        {
+            // Never reached the drain (it stopped first): release the waiters, there is nothing left to wait for.
+            if (_barriers.TryRemove(marker, out var barrier))
+            {
+                barrier.TrySetResult();
+            }
+        }
+
         if (_spool is not null)
         {
             InfluxLog.Stopped(_logger, Interlocked.Read(ref _written), _spool.Totals.Points, Interlocked.Read(ref _dropped));
@@ -274,6 +312,12 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
                 InfluxLog.LoopFailed(_logger, exception);
             }
             lines.Clear();
+            foreach (var barrier in _reachedBarriers)
+            {
+                barrier.TrySetResult(); // everything queued before it is posted, spooled or counted as dropped
+            }
+
+            _reachedBarriers.Clear();
         }
     }
 
@@ -285,6 +329,16 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         {
             while (lines.Count < _options.BatchSize && reader.TryRead(out var line))
             {
+                if (line.Length > 0 && line[0] == BarrierMark)
+                {
+                    if (_barriers.TryRemove(line, out var barrier))
+                    {
+                        _reachedBarriers.Add(barrier);
+                    }
+
+                    continue;
+                }
+
                 lines.Add(line);
             }
             if (lines.Count >= _options.BatchSize || flushTimer.IsCancellationRequested)

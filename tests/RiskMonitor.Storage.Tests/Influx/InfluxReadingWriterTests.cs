@@ -264,6 +264,49 @@ public sealed class InfluxReadingWriterTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), delay);
     }
 
+    [Fact]
+    public async Task With_await_stored_a_caller_waits_until_its_points_are_posted_and_the_marker_is_never_sent()
+    {
+        var time = new FakeTimeProvider(Readings.T0);
+        await using var writer = Start(o => (o.BatchSize, o.FlushInterval, o.AwaitStored) = (1000, TimeSpan.FromSeconds(1), true), time);
+
+        await WriteNumbered(writer, 0, 3);
+        var stored = writer.WhenStoredAsync(TestContext.Current.CancellationToken).AsTask();
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        var waitedBeforeTheFlush = !stored.IsCompleted;
+        await Readings.Until(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            return stored.IsCompleted;
+        }, "the barrier after the interval flush");
+
+        Assert.True(waitedBeforeTheFlush);
+        Assert.Equal(Enumerable.Range(0, 3), _influx.AcceptedLines.Select(Readings.ValueOf));
+        Assert.Equal(3, writer.GetStats().Written);
+    }
+
+    [Fact]
+    public async Task With_await_stored_a_caller_whose_points_went_to_the_spool_is_released_too()
+    {
+        _influx.Answer = _ => HttpStatusCode.ServiceUnavailable;
+        await using var writer = Start(o => o.AwaitStored = true);
+
+        await WriteNumbered(writer, 0, 5);
+        await writer.WhenStoredAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(5, writer.GetStats().SpooledPoints);
+    }
+
+    [Fact]
+    public async Task Without_await_stored_the_barrier_does_not_wait()
+    {
+        await using var writer = Start(o => o.FlushInterval = TimeSpan.FromMinutes(1));
+
+        await WriteNumbered(writer, 0, 3);
+
+        Assert.True(writer.WhenStoredAsync(TestContext.Current.CancellationToken).IsCompleted);
+    }
+
     private InfluxReadingWriter Start(Action<InfluxOptions>? configure = null, TimeProvider? time = null)
     {
         var options = new InfluxOptions

@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace RiskMonitor.Ingestion.Broker;
+
+/// <summary>
+/// External broker mode (DESIGN.md §1): this silo is an MQTT 5 client of a clustered broker, subscribed to
+/// <c>$share/{group}/rm/v1/+/+</c> with QoS 1, so the broker gives each message to one silo of the group. The session
+/// is persistent (clean start off, a session expiry, a stable client id), so what is published while the silo
+/// restarts waits for it at the broker. A message is acknowledged only once its grain has it (or it was refused and
+/// dead-lettered): a silo that dies before that leaves it unacknowledged, and the broker delivers it again.
+/// </summary>
+public sealed class SharedSubscriptionClient(
+    IngestionPipeline pipeline,
+    IOptions<MqttIngestionOptions> options,
+    TimeProvider time,
+    ILogger<SharedSubscriptionClient> logger) : BackgroundService, IMqttIngress
+{
+    private readonly MqttClientFactory _factory = new();
+    private IMqttClient? _client;
+
+    public string ClientId { get; } = options.Value.ClientId ?? SanitisedMachineName();
+
+    public string TopicFilter { get; } = $"$share/{options.Value.SharedGroup}/rm/v1/+/+";
+
+    public bool IsReady => _client?.IsConnected == true;
+
+    public string Describe()
+    {
+        var broker = options.Value.Broker;
+        return IsReady
+            ? $"connected to {broker.Host}:{broker.Port} as {ClientId}, subscribed to {TopicFilter}"
+            : $"not connected to {broker.Host}:{broker.Port}";
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var client = _factory.CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            // Acknowledged by the dispatcher once the grain has the message, not when this handler returns.
+            e.AutoAcknowledge = false;
+            return pipeline.AcceptAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, e.ClientId,
+                () => _ = AcknowledgeAsync(e), stoppingToken).AsTask();
+        };
+        _client = client;
+
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!client.IsConnected)
+            {
+                try
+                {
+                    await ConnectAsync(client, stoppingToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromSeconds(1);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    IngestionLog.BrokerConnectFailed(logger, ex, options.Value.Broker.Host, options.Value.Broker.Port, delay);
+                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.Broker.MaxReconnectDelay.Ticks));
+                    continue;
+                }
+            }
+
+            // A cheap watch: the client raises no reconnect itself (MQTTnet 5 has no managed client), so poll.
+            await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_client is { IsConnected: true } client)
+        {
+            // A normal disconnect keeps the session (its expiry was set at connect), so messages queue for our return.
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
+            IngestionLog.BrokerStopped(logger);
+        }
+
+        _client?.Dispose();
+        _client = null;
+    }
+
+    private async Task ConnectAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(settings.Broker.Host, settings.Broker.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(ClientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)settings.Broker.SessionExpiry.TotalSeconds)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
+        if (!string.IsNullOrEmpty(settings.Broker.Username))
+        {
+            builder.WithCredentials(settings.Broker.Username, settings.Broker.Password);
+        }
+
+        if (settings.Broker.UseTls)
+        {
+            builder.WithTlsOptions(o => o.UseTls());
+        }
+
+        var result = await client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        // Subscribing again on a resumed session is harmless and covers a broker that lost it.
+        await client.SubscribeAsync(
+            _factory.CreateSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f.WithTopic(TopicFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .Build(),
+            cancellationToken).ConfigureAwait(false);
+        IngestionLog.BrokerConnected(logger, settings.Broker.Host, settings.Broker.Port, ClientId, TopicFilter, result.IsSessionPresent);
+    }
+
+    private async Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        try
+        {
+            await e.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The connection dropped first: the broker redelivers on the next session, the grain sees it twice
+            // (InfluxDB overwrites the same point; an alert is raised once per asset and rule).
+            IngestionLog.AcknowledgeFailed(logger, ex, e.ApplicationMessage.Topic);
+        }
+    }
+
+    private static string SanitisedMachineName()
+    {
+        var name = new string([.. Environment.MachineName.Where(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')]);
+        return name.Length is > 0 and <= 64 ? name : "riskmonitor-" + Environment.ProcessId;
+    }
+}

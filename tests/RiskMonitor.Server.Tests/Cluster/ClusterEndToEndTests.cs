@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Npgsql;
+using RiskMonitor.TestSupport;
+
+namespace RiskMonitor.Server.Tests.Cluster;
+
+/// <summary>
+/// Cluster mode on real processes on loopback: two silos (Orleans membership in PostgreSQL), an external Mosquitto
+/// the silos share through <c>$share/riskmonitor/rm/v1/+/+</c>, a Redis SignalR backplane, one InfluxDB.
+/// </summary>
+public sealed class ClusterEndToEndTests
+{
+    private const int Assets = 1000;
+    private const int ReadingsPerAsset = 10;
+
+    [Fact]
+    public async Task Two_silos_split_ten_thousand_readings_exactly_once_and_a_client_on_one_sees_alerts_raised_on_the_other()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var postgres = new PostgresProcess();
+        await using var influx = new InfluxDbProcess();
+        await using var mosquitto = ServiceProcess.Mosquitto();
+        await using var redis = ServiceProcess.Redis();
+        await Task.WhenAll(postgres.StartAsync(ct), influx.StartAsync(ct), mosquitto.StartAsync(ct), redis.StartAsync(ct));
+        await postgres.CreateDatabaseAsync(ServerFixture.Database, ct);
+        await influx.CreateDatabaseAsync(ServerFixture.Database, ct);
+        var registry = TestCity.GeoJson(Assets);
+        var assetIds = Enumerable.Range(1, Assets).Select(i => $"gp-t-{i:000}").ToArray();
+        // Every tenth asset goes red on its last reading: red is raised at once (no confirm time), one alert each.
+        var redAssets = assetIds.Where((_, i) => i % 10 == 0).ToHashSet();
+
+        await using var siloA = await OwnServer.StartSiloAsync(influx, postgres, SiloSettings("silo-a", mosquitto, redis), registry, ct);
+        await using var siloB = await OwnServer.StartSiloAsync(influx, postgres, SiloSettings("silo-b", mosquitto, redis), registry, ct);
+        var members = await ServerFixture.EventuallyAsync(() => ActiveSilosAsync(postgres, ct), n => n == 2, TimeSpan.FromSeconds(60), ct);
+        Assert.Equal(2, members);
+        foreach (var silo in new[] { siloA, siloB })
+        {
+            var ready = await ServerFixture.EventuallyAsync(() => silo.Http.GetAsync("health/ready", ct), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), ct);
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        var raisedOnA = new ConcurrentQueue<JsonElement>();
+        await using var hub = await siloA.ConnectHubAsync(ct);
+        hub.On<JsonElement>("alertRaised", alert => raisedOnA.Enqueue(alert));
+
+        var publishers = await Task.WhenAll(Enumerable.Range(0, 4).Select(async p =>
+        {
+            var client = new MqttClientFactory().CreateMqttClient();
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).WithClientId($"gateway-{p}").Build(), ct);
+            return client;
+        }));
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-2);
+        await Task.WhenAll(publishers.Select((client, p) => Task.Run(async () =>
+        {
+            for (var i = p; i < assetIds.Length; i += publishers.Length)
+            {
+                var asset = assetIds[i];
+                for (var r = 0; r < ReadingsPerAsset; r++)
+                {
+                    var lel = r == ReadingsPerAsset - 1 && redAssets.Contains(asset) ? 60 : 1;
+                    var payload = ServerFixture.Reading(t0.AddSeconds(r).ToUnixTimeMilliseconds(), ("ch4_lel", lel));
+                    await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"rm/v1/{asset}/telemetry")
+                        .WithPayload(Encoding.UTF8.GetBytes(payload)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+                }
+            }
+        }, ct)));
+
+        // Every point once in InfluxDB: ten per asset, none missing, none extra.
+        var counts = await ServerFixture.EventuallyAsync(
+            () => PointsPerAssetAsync(influx, ct), c => c.Values.Sum() >= Assets * ReadingsPerAsset, TimeSpan.FromMinutes(4), ct);
+        Assert.Equal(Assets, counts.Count);
+        Assert.All(assetIds, id => Assert.Equal(ReadingsPerAsset, counts.GetValueOrDefault(id)));
+
+        // Exactly once across the two: the silos' accepted readings and confirmed points add up to 10,000 (a duplicate
+        // would overwrite its InfluxDB point but still be counted here), and the shared subscription gave both a share.
+        var statsA = await siloA.GetJsonAsync("api/ingest/stats", ct);
+        var statsB = await siloB.GetJsonAsync("api/ingest/stats", ct);
+        long Accepted(JsonElement s) => s.GetProperty("ingestion").GetProperty("readingsAccepted").GetInt64();
+        long Written(JsonElement s) => s.GetProperty("influx").GetProperty("written").GetInt64();
+        TestContext.Current.SendDiagnosticMessage($"readings: silo A {Accepted(statsA)}, silo B {Accepted(statsB)}");
+        Assert.Equal(Assets * ReadingsPerAsset, Accepted(statsA) + Accepted(statsB));
+        Assert.Equal(Assets * ReadingsPerAsset, Written(statsA) + Written(statsB));
+        Assert.True(Accepted(statsA) > 0 && Accepted(statsB) > 0, "the shared subscription splits the stream");
+        Assert.Equal(0, statsA.GetProperty("ingestion").GetProperty("rejectedTotal").GetInt64() + statsB.GetProperty("ingestion").GetProperty("rejectedTotal").GetInt64());
+
+        // Each expected alert once, in the system of record.
+        var alerts = await ServerFixture.EventuallyAsync(() => RedAlertsAsync(postgres, ct), a => a.Count >= redAssets.Count, TimeSpan.FromSeconds(60), ct);
+        Assert.Equal(redAssets.Order(StringComparer.Ordinal), alerts.Order(StringComparer.Ordinal));
+
+        // The client on silo A saw every one of them once, also those raised by grains living on silo B.
+        var seen = await ServerFixture.EventuallyAsync(
+            () => Task.FromResult(raisedOnA.Where(a => a.GetProperty("ruleId").GetString() == "ch4_lel.high").Select(a => a.GetProperty("assetId").GetString()!).ToList()),
+            s => s.Count >= redAssets.Count, TimeSpan.FromSeconds(30), ct);
+        Assert.Equal(redAssets.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+        var raisedOnB = await RaisedRedAsync(siloB, ct);
+        TestContext.Current.SendDiagnosticMessage($"red alerts raised by grains on silo B: {raisedOnB}");
+        Assert.True(raisedOnB > 0, "some alerts were raised on silo B, so silo A's client got them through Redis");
+
+        foreach (var client in publishers)
+        {
+            client.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_silo_killed_hard_while_readings_flow_loses_no_reading_and_no_alert_once_it_is_back()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var postgres = new PostgresProcess();
+        await using var influx = new InfluxDbProcess();
+        await using var mosquitto = ServiceProcess.Mosquitto();
+        await using var redis = ServiceProcess.Redis();
+        await Task.WhenAll(postgres.StartAsync(ct), influx.StartAsync(ct), mosquitto.StartAsync(ct), redis.StartAsync(ct));
+        await postgres.CreateDatabaseAsync(ServerFixture.Database, ct);
+        await influx.CreateDatabaseAsync(ServerFixture.Database, ct);
+        var registry = TestCity.GeoJson(Assets);
+        var assetIds = Enumerable.Range(1, Assets).Select(i => $"gp-t-{i:000}").ToArray();
+        var redAssets = assetIds.Where((_, i) => i % 10 == 0).ToHashSet();
+        var root = Directory.CreateTempSubdirectory("riskmonitor-kill-").FullName;
+        var registryPath = Path.Combine(root, "assets.geojson");
+        await File.WriteAllTextAsync(registryPath, registry, ct);
+
+        await using var siloA = await OwnServer.StartSiloAsync(influx, postgres, SiloSettings("silo-a", mosquitto, redis), registry, ct);
+        var settingsB = new Dictionary<string, string?>(SiloSettings("silo-b", mosquitto, redis))
+        {
+            ["ConnectionStrings:RiskMonitor"] = postgres.ConnectionString(ServerFixture.Database),
+            ["Influx:Url"] = influx.Url.ToString(),
+            ["Influx:Database"] = ServerFixture.Database,
+            ["Influx:SpoolDirectory"] = Path.Combine(root, "spool"),
+            ["Influx:FlushInterval"] = "00:00:00.100",
+            ["Registry:AssetsPath"] = registryPath,
+            ["Orleans:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        };
+        await using var siloB = new ServerProcess(settingsB);
+        await siloB.StartAsync(ct);
+        Assert.Equal(2, await ServerFixture.EventuallyAsync(() => ActiveSilosAsync(postgres, ct), n => n == 2, TimeSpan.FromSeconds(60), ct));
+        var raisedOnA = new ConcurrentQueue<JsonElement>();
+        await using var hub = await siloA.ConnectHubAsync(ct);
+        hub.On<JsonElement>("alertRaised", alert => raisedOnA.Enqueue(alert));
+
+        // Readings flow; silo B dies (SIGKILL) after about a third of them, and comes back with its client id later.
+        using var publisher = new MqttClientFactory().CreateMqttClient();
+        await publisher.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).WithClientId("gateway").Build(), ct);
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var published = 0;
+        for (var r = 0; r < ReadingsPerAsset; r++)
+        {
+            foreach (var asset in assetIds)
+            {
+                var lel = r == ReadingsPerAsset - 1 && redAssets.Contains(asset) ? 60 : 1;
+                await publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"rm/v1/{asset}/telemetry")
+                    .WithPayload(Encoding.UTF8.GetBytes(ServerFixture.Reading(t0.AddSeconds(r).ToUnixTimeMilliseconds(), ("ch4_lel", lel))))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+                if (++published == Assets * ReadingsPerAsset / 3)
+                {
+                    await siloB.KillAsync();
+                }
+            }
+        }
+
+        await siloB.StartAsync(ct);
+
+        var counts = await ServerFixture.EventuallyAsync(
+            () => PointsPerAssetAsync(influx, ct), c => c.Values.Sum() >= Assets * ReadingsPerAsset, TimeSpan.FromMinutes(4), ct);
+        Assert.Equal(Assets, counts.Count);
+        Assert.All(assetIds, id => Assert.Equal(ReadingsPerAsset, counts.GetValueOrDefault(id)));
+        var alerts = await ServerFixture.EventuallyAsync(() => RedAlertsAsync(postgres, ct), a => a.Count >= redAssets.Count, TimeSpan.FromSeconds(60), ct);
+        Assert.Equal(redAssets.Order(StringComparer.Ordinal), alerts.Order(StringComparer.Ordinal));
+        var seen = await ServerFixture.EventuallyAsync(
+            () => Task.FromResult(raisedOnA.Where(a => a.GetProperty("ruleId").GetString() == "ch4_lel.high").Select(a => a.GetProperty("assetId").GetString()!).ToList()),
+            s => s.Count >= redAssets.Count, TimeSpan.FromSeconds(60), ct);
+        Assert.Equal(redAssets.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+        var statsA = await siloA.GetJsonAsync("api/ingest/stats", ct);
+        Assert.Equal(0, statsA.GetProperty("ingestion").GetProperty("rejectedTotal").GetInt64());
+
+        // Silo B came back after the last publish, so whatever it took was kept for it by the broker in its session:
+        // the messages it had not acknowledged when it died, and those the group routed to it while it was away.
+        var statsB = JsonDocument.Parse(await siloB.Http.GetStringAsync("api/ingest/stats", ct)).RootElement;
+        Assert.True(statsB.GetProperty("ingestion").GetProperty("readingsAccepted").GetInt64() > 0, "the resumed session delivered what waited for silo B");
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // the spool may still be held: the OS cleans its temp folder
+        }
+    }
+
+    private static Dictionary<string, string?> SiloSettings(string clientId, ServiceProcess mosquitto, ServiceProcess redis) => new()
+    {
+        ["Orleans:Membership"] = "AdoNet",
+        ["Orleans:Persistence"] = "AdoNet",
+        ["Orleans:ClusterId"] = "cluster-test",
+        ["Mqtt:Mode"] = "External",
+        ["Mqtt:Broker:Host"] = "127.0.0.1",
+        ["Mqtt:Broker:Port"] = mosquitto.Port.ToString(CultureInfo.InvariantCulture),
+        ["Mqtt:ClientId"] = clientId,
+        ["Redis:Configuration"] = $"127.0.0.1:{redis.Port.ToString(CultureInfo.InvariantCulture)}",
+        ["Influx:BatchSize"] = "1000",
+        ["Influx:AwaitStored"] = "true",
+        // Patience while membership declares a killed silo dead and its grains move (docs/decisions/0021-cluster-mode.md).
+        ["Mqtt:DispatchAttempts"] = "12",
+    };
+
+    private static async Task<int> ActiveSilosAsync(PostgresProcess postgres, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString(ServerFixture.Database));
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = 'cluster-test' AND status = 3", connection);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<string>> RedAlertsAsync(PostgresProcess postgres, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString(ServerFixture.Database));
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT asset_id FROM alerts WHERE rule_id = 'ch4_lel.high'", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var assets = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            assets.Add(reader.GetString(0));
+        }
+
+        return assets;
+    }
+
+    private static async Task<Dictionary<string, long>> PointsPerAssetAsync(InfluxDbProcess influx, CancellationToken ct)
+    {
+        var series = await influx.QueryAsync(ServerFixture.Database, "SELECT count(ch4_lel) FROM telemetry GROUP BY asset", ct);
+        return series.ToDictionary(s => s.Tags["asset"], s => s.Column("count")[0].GetInt64());
+    }
+
+    private static async Task<double> RaisedRedAsync(OwnServer silo, CancellationToken ct)
+    {
+        var text = await silo.Http.GetStringAsync("metrics", ct);
+        return text.Split('\n').Where(l => l.StartsWith("rm_alerts_raised_total{", StringComparison.Ordinal) && l.Contains("severity=\"red\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+}

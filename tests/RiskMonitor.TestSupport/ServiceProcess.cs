@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace RiskMonitor.TestSupport;
+
+/// <summary>
+/// A private Mosquitto or Redis for one test: the program itself in the foreground on a free loopback port, with its
+/// files in a temporary directory, killed on dispose (and when the test host exits).
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly string _program;
+    private readonly Func<ServiceProcess, string[]> _arguments;
+    private Process? _process;
+
+    private ServiceProcess(string program, Func<ServiceProcess, string[]> arguments)
+    {
+        _program = program;
+        _arguments = arguments;
+        Port = FreePort.Next();
+        RootDirectory = Directory.CreateTempSubdirectory("riskmonitor-svc-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
+    }
+
+    public int Port { get; }
+
+    public string RootDirectory { get; }
+
+    /// <summary>The last lines the program printed, for failure messages.</summary>
+    public string RecentOutput => string.Join(Environment.NewLine, _output);
+
+    /// <summary>
+    /// Mosquitto 2 (Debian <c>mosquitto</c>) with MQTT 5 shared subscriptions. Sessions live in memory; queues are not
+    /// capped (the default of 1000 queued messages per client would drop QoS 1 messages a busy silo has not taken yet).
+    /// </summary>
+    public static ServiceProcess Mosquitto() => new("/usr/sbin/mosquitto", p =>
+    {
+        var config = Path.Combine(p.RootDirectory, "mosquitto.conf");
+        File.WriteAllText(config, $"""
+            listener {p.Port} 127.0.0.1
+            allow_anonymous true
+            persistence false
+            max_queued_messages 0
+            max_inflight_messages 100
+            log_dest stderr
+            log_type error
+            log_type warning
+            user root
+            """);
+        return ["-c", config];
+    });
+
+    /// <summary>Redis 7 (Debian <c>redis-server</c>) without persistence.</summary>
+    public static ServiceProcess Redis() => new("/usr/bin/redis-server", p =>
+        ["--port", p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", p.RootDirectory]);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(_program))
+        {
+            throw new InvalidOperationException($"{_program} is missing: run ./test.sh, which installs mosquitto and redis-server.");
+        }
+
+        var start = new ProcessStartInfo(_program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RootDirectory };
+        foreach (var argument in _arguments(this))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"{_program} did not start");
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync("127.0.0.1", Port, cancellationToken);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+            catch (SocketException ex)
+            {
+                throw new InvalidOperationException($"{_program} is not listening on {Port}: {RecentOutput}", ex);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        if (_process is { } process)
+        {
+            await process.WaitForExitAsync(CancellationToken.None);
+            process.Dispose();
+            _process = null;
+        }
+
+        try
+        {
+            Directory.Delete(RootDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // still held open: the OS cleans its temp folder
+        }
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (_process is { HasExited: false } process)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 50 && _output.TryDequeue(out _))
+        {
+        }
+    }
+}
