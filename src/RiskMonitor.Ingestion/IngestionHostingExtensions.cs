@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using RiskMonitor.Ingestion.Broker;
 using RiskMonitor.Ingestion.Dispatch;
 using RiskMonitor.Ingestion.Parsing;
+using RiskMonitor.Ingestion.Security;
 
 namespace RiskMonitor.Ingestion;
 
@@ -21,6 +22,8 @@ public static class IngestionHostingExtensions
         builder.Services.AddSingleton<TelemetryParser>();
         builder.Services.AddSingleton<GrainDispatcher>();
         builder.Services.AddSingleton<IngestionPipeline>();
+        builder.Services.AddSingleton<MqttAccessControl>();
+        builder.Services.AddSingleton<DeviceProvisioning>();
         builder.Services.AddSingleton<EmbeddedMqttBroker>();
         // The dispatcher starts before the broker and, hosted services stopping in reverse, stops after it.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GrainDispatcher>());

@@ -9,6 +9,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Grains;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Server.Alerts;
+using RiskMonitor.Server.Devices;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
@@ -55,6 +56,7 @@ public static class RiskMonitorApp
 
         builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();
+        builder.AddDeviceProvisioning();
 
         builder.Services.AddSingleton<AlertBoard>();
         builder.Services.AddSingleton<RiskEventFanOut>();
@@ -84,6 +86,7 @@ public static class RiskMonitorApp
         app.MapIngestEndpoints();
         app.MapRiskMapEndpoints();
         app.MapFeedEndpoints();
+        app.MapDeviceEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

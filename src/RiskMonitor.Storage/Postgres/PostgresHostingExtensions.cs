@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using RiskMonitor.Contracts.Devices;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Devices;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
@@ -40,6 +42,7 @@ public static class PostgresHostingExtensions
             services.TryAddSingleton<IAlertStore, InMemoryAlertStore>();
             services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
             services.TryAddSingleton<IHazardStore, InMemoryHazardStore>();
+            services.TryAddSingleton<IDeviceCredentialStore, InMemoryDeviceCredentialStore>();
             return false;
         }
 
@@ -52,6 +55,7 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<IFeedStore, PostgresFeedStore>();
         services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
         services.TryAddSingleton<IHazardStore, PostgresHazardStore>();
+        services.TryAddSingleton<IDeviceCredentialStore, PostgresDeviceCredentialStore>();
         return true;
     }
 }
