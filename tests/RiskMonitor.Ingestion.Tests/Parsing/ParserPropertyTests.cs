@@ -129,10 +129,11 @@ public sealed class ParserPropertyTests
 
         var child = AnyJson(depth - 1);
         var key = Gen.OneOf(Gen.OneOf("ts", "values", "code", "active", "detail", "ch4_lel"), MetricName, Gen.String[0, 8]);
-        var member = Gen.Select(key, child, (k, v) => System.Text.Json.JsonSerializer.Serialize(k) + ":" + v);
+        var members = Gen.Select(key, child).Array[0, 5].Select(m =>
+            string.Join(',', m.DistinctBy(p => p.Item1).Select(p => System.Text.Json.JsonSerializer.Serialize(p.Item1) + ":" + p.Item2)));
         return Gen.Frequency(
             (3, scalar),
-            (2, member.Array[0, 5].Select(m => "{" + string.Join(',', m) + "}")),
+            (2, members.Select(m => "{" + m + "}")),
             (1, child.Array[0, 5].Select(items => "[" + string.Join(',', items) + "]")));
     }
 
