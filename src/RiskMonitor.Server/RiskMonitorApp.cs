@@ -11,6 +11,7 @@ using RiskMonitor.Ingestion;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Devices;
 using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Hardening;
 using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Notifications;
@@ -57,6 +58,7 @@ public static class RiskMonitorApp
         builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();
         builder.AddDeviceProvisioning();
+        builder.AddRequestHardening();
 
         builder.Services.AddSingleton<AlertBoard>();
         builder.Services.AddSingleton<RiskEventFanOut>();
@@ -74,6 +76,7 @@ public static class RiskMonitorApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestHardening();
 
         app.UseStaticFiles();
         app.MapUiEndpoints();
