@@ -2,7 +2,7 @@ namespace RiskMonitor.Server.Devices;
 
 /// <summary>
 /// Provisioning of MQTT device credentials (<c>Devices</c> section). Until issue 11's JWT part lands, the
-/// <c>/api/devices</c> endpoints are guarded by one shared admin key (docs/decisions/0024-device-provisioning-admin-key.md).
+/// <c>/api/devices</c> endpoints are guarded by one shared admin key (docs/decisions/0024-admin-key-and-request-limits.md).
 /// </summary>
 public sealed class DeviceAdminOptions
 {
