@@ -53,8 +53,10 @@ public sealed class ApiBodyPropertyTests(ServerFixture server) : IClassFixture<S
 
         using var ready = await server.Http.GetAsync("health/ready", ct);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        using var good = await server.Http.PostAsync("api/hazards/tip-line",
-            new StringContent("""{"description":"井盖下有燃气味","location":"东港路 12 号"}""", Encoding.UTF8, "application/json"), ct);
+        // The tip line itself may be past its per-client rate limit by now (429 is a right answer above), so the good
+        // body goes to the inspection report, which is not limited.
+        using var good = await server.Http.PostAsync("api/hazards",
+            new StringContent("""{"description":"井盖下有燃气味","location":"东港路 12 号","level":"general","source":"inspection","actor":"li.wei"}""", Encoding.UTF8, "application/json"), ct);
         Assert.True(good.IsSuccessStatusCode, $"{(int)good.StatusCode}");
     }
 }
