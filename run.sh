@@ -49,10 +49,21 @@ start_postgres "$RUN_DIR/postgres" "$PG_PORT" "$RUN_DIR/logs/postgres.log" ||
 say "building (Release)"
 dotnet build RiskMonitor.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
+# MQTT devices log in (docs/decisions/0023-mqtt-device-credentials.md). The admin key that provisions them is made once
+# per run folder and kept there, readable only by this user; RM_ADMIN_KEY overrides it.
+if [ -z "${RM_ADMIN_KEY:-}" ]; then
+  if [ ! -s "$RUN_DIR/admin-key" ]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '/+=\n' >"$RUN_DIR/admin-key")
+  fi
+  RM_ADMIN_KEY=$(cat "$RUN_DIR/admin-key")
+fi
+export RM_ADMIN_KEY
+
 say "starting the server (HTTP 127.0.0.1:$HTTP_PORT, MQTT 127.0.0.1:$MQTT_PORT)"
 export Urls="http://127.0.0.1:$HTTP_PORT" Mqtt__Port="$MQTT_PORT" Influx__Url="http://127.0.0.1:$INFLUX_PORT" \
   Influx__SpoolDirectory="$RUN_DIR/spool" Registry__AssetsPath="$PWD/data/demo-city/assets.geojson" Registry__RegionsPath="$PWD/data/demo-city/regions.geojson" \
-  ConnectionStrings__RiskMonitor="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=riskmonitor"
+  ConnectionStrings__RiskMonitor="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=riskmonitor" \
+  Mqtt__Authentication=Required Devices__AdminKey="$RM_ADMIN_KEY"
 dotnet src/RiskMonitor.Server/bin/Release/net10.0/RiskMonitor.Server.dll >"$RUN_DIR/logs/server.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$HTTP_PORT/health/ready" 90 || die "the server did not become ready; see $RUN_DIR/logs/server.log"
@@ -60,6 +71,7 @@ wait_http "http://127.0.0.1:$HTTP_PORT/health/ready" 90 || die "the server did n
 say "starting the demo city simulator ($SIM_RATE readings/s, scenarios on 127.0.0.1:$SIM_HTTP_PORT)"
 dotnet simulators/RiskMonitor.Simulator/bin/Release/net10.0/RiskMonitor.Simulator.dll run \
   --assets data/demo-city/assets.geojson --host 127.0.0.1 --port "$MQTT_PORT" --rate "$SIM_RATE" --http-port "$SIM_HTTP_PORT" \
+  --provision "http://127.0.0.1:$HTTP_PORT/" \
   >"$RUN_DIR/logs/simulator.log" 2>&1 &
 pids+=($!)
 
@@ -72,7 +84,8 @@ cat <<INFO
     Current alerts     http://127.0.0.1:$HTTP_PORT/api/alerts
     Ingestion stats    http://127.0.0.1:$HTTP_PORT/api/ingest/stats
     SignalR hub        http://127.0.0.1:$HTTP_PORT/hubs/risk
-    MQTT broker        127.0.0.1:$MQTT_PORT   (topics rm/v1/{assetId}/telemetry|event|status)
+    MQTT broker        127.0.0.1:$MQTT_PORT   (topics rm/v1/{assetId}/telemetry|event|status; devices log in)
+    Device credentials http://127.0.0.1:$HTTP_PORT/api/devices  (header X-Admin-Key: see $RUN_DIR/admin-key)
     InfluxDB           http://127.0.0.1:$INFLUX_PORT  (database riskmonitor, measurement telemetry)
     PostgreSQL         127.0.0.1:$PG_PORT  (database riskmonitor: alerts, ledgers, Orleans state; psql -h 127.0.0.1 -p $PG_PORT -U postgres riskmonitor)
     Simulator          http://127.0.0.1:$SIM_HTTP_PORT/scenarios  (POST /scenarios/gas-leak?asset=gp-0001)

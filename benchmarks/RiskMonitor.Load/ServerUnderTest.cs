@@ -78,6 +78,9 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                 ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
                 ["Urls"] = BaseUrl.ToString().TrimEnd('/'),
                 ["Mqtt:Port"] = MqttPort.ToString(CultureInfo.InvariantCulture),
+                // The harness measures the pipeline: anonymous clients, no per-client rate limit (docs/decisions/0023).
+                ["Mqtt:Authentication"] = "None",
+                ["Mqtt:MaxMessagesPerSecondPerClient"] = "0",
                 ["Influx:Url"] = InfluxUrl.ToString(),
                 ["Influx:Database"] = Database,
                 ["Influx:SpoolDirectory"] = Path.Combine(_root, "spool"),

@@ -5,6 +5,7 @@ using RiskMonitor.Ingestion.Broker;
 using RiskMonitor.Ingestion.Diagnostics;
 using RiskMonitor.Ingestion.Dispatch;
 using RiskMonitor.Ingestion.Parsing;
+using RiskMonitor.Ingestion.Security;
 
 namespace RiskMonitor.Ingestion;
 
@@ -24,6 +25,8 @@ public static class IngestionHostingExtensions
         builder.Services.AddSingleton<GrainDispatcher>();
         builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<IngestionPipeline>();
+        builder.Services.AddSingleton<MqttAccessControl>();
+        builder.Services.AddSingleton<DeviceProvisioning>();
         // The dispatcher starts before the broker and, hosted services stopping in reverse, stops after it.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GrainDispatcher>());
         var mode = builder.Configuration.GetSection(MqttIngestionOptions.SectionName).GetValue(nameof(MqttIngestionOptions.Mode), MqttMode.Embedded);

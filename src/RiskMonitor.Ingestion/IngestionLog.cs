@@ -22,6 +22,35 @@ internal static partial class IngestionLog
     [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "MQTT broker stopped")]
     public static partial void BrokerStopped(ILogger logger);
 
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "MQTT connection refused ({Reason}) for client {ClientId}, user {UserName}, from {Endpoint}")]
+    public static partial void ConnectionRefused(ILogger logger, RejectReason reason, string? clientId, string? userName, string? endpoint);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "MQTT publish refused ({Reason}) on {Topic} from client {ClientId}")]
+    public static partial void PublishRefused(ILogger logger, RejectReason reason, string topic, string? clientId);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "MQTT subscription refused ({Reason}) to {TopicFilter} from client {ClientId}")]
+    public static partial void SubscriptionRefused(ILogger logger, RejectReason reason, string topicFilter, string? clientId);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "MQTT client {ClientId} is over its rate limit of {RatePerSecond}/s; its messages are refused until it slows down")]
+    public static partial void RateLimitStarted(ILogger logger, string? clientId, double ratePerSecond);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "MQTT client {ClientId} connected as device {DeviceId} ({AssetCount} assets)")]
+    public static partial void DeviceConnected(ILogger logger, string? clientId, string deviceId, int assetCount);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Device {DeviceId} revoked by {Actor}; {Sessions} live session(s) disconnected")]
+    public static partial void DeviceRevoked(ILogger logger, string deviceId, string actor, int sessions);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "Device {DeviceId} provisioned by {Actor} for {AssetCount} assets")]
+    public static partial void DeviceProvisioned(ILogger logger, string deviceId, string actor, int assetCount);
+
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Information, Message = "MQTT TLS listener on {Address}:{Port}")]
+    public static partial void TlsListening(ILogger logger, string address, int port);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Warning, Message = "MQTT authentication is off (Mqtt:Authentication = None): any client may publish for any asset")]
+    public static partial void AuthenticationOff(ILogger logger);
+
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "Device {DeviceId} secret rotated by {Actor}; {Sessions} live session(s) disconnected")]
+    public static partial void DeviceRotated(ILogger logger, string deviceId, string actor, int sessions);
     [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Connected to MQTT broker {Host}:{Port} as {ClientId}, subscribed to {TopicFilter} (session resumed: {SessionPresent})")]
     public static partial void BrokerConnected(ILogger logger, string host, int port, string clientId, string topicFilter, bool sessionPresent);
 

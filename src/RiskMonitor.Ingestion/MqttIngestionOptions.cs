@@ -52,6 +52,29 @@ public sealed class MqttIngestionOptions
     /// dead silo dead, so that its grains' messages wait for their reactivation instead of being dead-lettered.
     /// </summary>
     [Range(1, 50)] public int DispatchAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// <c>Required</c>: every client logs in with a provisioned device credential and is held to its topic ACL.
+    /// <c>None</c>: anonymous clients may publish anything (tests of the data path, a lab). docs/decisions/0023.
+    /// </summary>
+    public MqttAuthentication Authentication { get; set; } = MqttAuthentication.Required;
+
+    /// <summary>Sustained messages per second one connection may publish; 0 turns the limit off. A gateway speaks for many devices.</summary>
+    [Range(0, 1_000_000)] public double MaxMessagesPerSecondPerClient { get; set; } = 500;
+
+    /// <summary>Messages a connection may send at once (the bucket size), e.g. a backlog after a reconnect.</summary>
+    [Range(1, 10_000_000)] public double MessageBurstPerClient { get; set; } = 2000;
+
+    /// <summary>Port of the TLS listener; off unless <see cref="TlsCertificatePath"/> is set.</summary>
+    [Range(1, 65535)] public int TlsPort { get; set; } = 8883;
+
+    /// <summary>A PKCS#12 (.pfx) file with the server certificate and key; set it to open the TLS listener.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>With TLS on, whether the plain listener on <see cref="Port"/> stays open (off closes it).</summary>
+    public bool PlainListener { get; set; } = true;
 }
 
 public enum MqttMode
@@ -78,4 +101,10 @@ public sealed class MqttBrokerOptions
 
     /// <summary>The longest wait between reconnect attempts (the first retry is after one second, doubling).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")] public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public enum MqttAuthentication
+{
+    None,
+    Required,
 }

@@ -56,4 +56,28 @@ public enum RejectReason
 
     /// <summary>The asset's grain could not take the message after every retry.</summary>
     DispatchFailed,
+
+    // Refusals at the broker (issue 11). Connection refusals are counted here too, one per refused connection, so every
+    // refusal shows in the same counters; none of these ever reaches the parser or a grain.
+
+    /// <summary>A connection without a user name, or naming a device that was never provisioned.</summary>
+    UnknownDevice,
+
+    /// <summary>A connection whose password does not match the device's.</summary>
+    BadPassword,
+
+    /// <summary>A connection by a revoked device (right password, but revoked).</summary>
+    RevokedDevice,
+
+    /// <summary>A connection whose MQTT client id is not its device id (it could take over another device's session).</summary>
+    ClientIdMismatch,
+
+    /// <summary>A publish outside <c>rm/v1/{assetId}/</c> of the assets the device may speak for (topic ACL).</summary>
+    TopicNotAllowed,
+
+    /// <summary>A subscription to anything the device does not own (wildcards across assets, other assets, <c>$share</c>).</summary>
+    SubscriptionNotAllowed,
+
+    /// <summary>A publish over the client's message-rate limit (token bucket).</summary>
+    RateLimited,
 }

@@ -11,7 +11,9 @@ using RiskMonitor.Grains.Assets;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Cluster;
+using RiskMonitor.Server.Devices;
 using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Hardening;
 using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Integration;
@@ -66,6 +68,8 @@ public static class RiskMonitorApp
         builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();
         builder.AddObservability();
+        builder.AddDeviceProvisioning();
+        builder.AddRequestHardening();
 
         builder.Services.AddSingleton<AlertBoard>();
         builder.Services.AddSingleton<RiskEventFanOut>();
@@ -84,6 +88,7 @@ public static class RiskMonitorApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestHardening();
 
         app.UseStaticFiles();
         app.MapUiEndpoints();
@@ -101,6 +106,7 @@ public static class RiskMonitorApp
         app.MapReportEndpoints();
         app.MapSiteBoardEndpoints();
         app.MapObservabilityEndpoints();
+        app.MapDeviceEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -111,6 +111,8 @@ internal sealed class OwnServer : IAsyncDisposable
             ["Logging:LogLevel:RiskMonitor"] = "Warning",
             ["Urls"] = BaseUrl.ToString().TrimEnd('/'),
             ["Mqtt:Port"] = _mqttPort.ToString(CultureInfo.InvariantCulture),
+            // The data-path tests publish anonymously; the security tests set Required (docs/decisions/0023).
+            ["Mqtt:Authentication"] = "None",
             ["Influx:Url"] = Influx.Url.ToString(),
             ["Influx:Database"] = ServerFixture.Database,
             ["Influx:SpoolDirectory"] = SpoolDirectory,

@@ -51,6 +51,8 @@ internal static class CommandLine
           --silent-status, --status silent assets also publish retained 'offline', then 'online' when done
           --no-offline-on-exit      on Ctrl-C keep the retained statuses as they are (default: publish 'offline')
           --client-id-prefix P      MQTT client id prefix (default rm-sim-<pid>); ids are P-gw01, P-gw02, ...
+          --provision URL           provision each gateway's MQTT credential on the server at URL (needs the admin key)
+          --admin-key KEY           the server's Devices:AdminKey (default: environment variable RM_ADMIN_KEY)
           --stats-seconds S         interval of the progress line (default 10)
           --verbose                 debug logging
 
@@ -157,6 +159,14 @@ internal static class CommandLine
                 case "--client-id-prefix":
                     options.ClientIdPrefix = Required(name, value);
                     break;
+                case "--provision":
+                    options.ProvisionUrl = Uri.TryCreate(Required(name, value), UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+                        ? url
+                        : throw new UsageException("--provision wants the server's base URL, e.g. http://127.0.0.1:8080/");
+                    break;
+                case "--admin-key":
+                    options.AdminKey = Required(name, value);
+                    break;
                 case "--stats-seconds":
                     options.StatsInterval = TimeSpan.FromSeconds(Double(name, value, 1, 3600));
                     break;
@@ -199,7 +209,7 @@ internal static class CommandLine
     private static readonly string[] RunValueOptions =
     [
         "--assets", "--host", "--port", "--clients", "--rate", "--batch", "--qos", "--assets-limit", "--seed", "--http-port", "--scenario",
-        "--entrapment-seconds", "--silent-seconds", "--client-id-prefix", "--stats-seconds",
+        "--entrapment-seconds", "--silent-seconds", "--client-id-prefix", "--stats-seconds", "--provision", "--admin-key",
     ];
 
     /// <summary>Splits the arguments into (name, value) pairs; flags get a null value.</summary>

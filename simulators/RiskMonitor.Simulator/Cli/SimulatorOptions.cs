@@ -45,7 +45,19 @@ internal sealed class SimulatorOptions
 
     public int Seed { get; set; } = 42;
 
-    public string ClientIdPrefix { get; set; } = $"rm-sim-{Environment.ProcessId}";
+    /// <summary>Null picks <c>rm-sim-&lt;pid&gt;</c>, or the stable <c>rm-sim</c> when provisioning (device ids must persist).</summary>
+    public string? ClientIdPrefix { get; set; }
+
+    public string EffectiveClientIdPrefix => ClientIdPrefix ?? (ProvisionUrl is null ? $"rm-sim-{Environment.ProcessId}" : "rm-sim");
+
+    /// <summary>
+    /// The server's base URL: each gateway provisions its MQTT credential there (POST /api/devices, or rotates an existing
+    /// one) and logs in with it, as a broker with <c>Mqtt:Authentication = Required</c> demands. Null connects anonymously.
+    /// </summary>
+    public Uri? ProvisionUrl { get; set; }
+
+    /// <summary>The server's <c>Devices:AdminKey</c>; from <c>--admin-key</c> or the <c>RM_ADMIN_KEY</c> environment variable.</summary>
+    public string? AdminKey { get; set; } = Environment.GetEnvironmentVariable("RM_ADMIN_KEY");
 
     public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -42,4 +42,10 @@ internal static partial class SimulatorLog
 
     [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "HTTP control on http://127.0.0.1:{Port}/ (GET /scenarios, POST /scenarios/NAME?asset=ID)")]
     public static partial void HttpControl(ILogger logger, int port);
+
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Gateway {ClientId} provisioned as an MQTT device for {AssetCount} assets")]
+    public static partial void GatewayProvisioned(ILogger logger, string clientId, int assetCount);
+
+    [LoggerMessage(EventId = 5021, Level = LogLevel.Warning, Message = "Provisioning gateway {ClientId} at {Url} failed ({Reason}); retrying")]
+    public static partial void ProvisioningRetry(ILogger logger, string clientId, string url, string reason);
 }

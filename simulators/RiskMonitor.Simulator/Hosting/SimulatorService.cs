@@ -72,6 +72,7 @@ internal sealed class SimulatorService : BackgroundService
             _options.Batch, _options.Qos);
         try
         {
+            await _gateways.ProvisionAsync(stoppingToken);
             await _gateways.ConnectAllAsync(stoppingToken);
             // Command-line scenarios count their delay from the moment the gateways are up, not from process start.
             foreach (var request in _options.Scenarios)

@@ -42,7 +42,7 @@ internal sealed class GatewayPool : IAsyncDisposable
         _gateways = new Gateway[count];
         for (var k = 0; k < count; k++)
         {
-            var clientId = $"{options.ClientIdPrefix}-gw{k + 1:00}";
+            var clientId = $"{options.EffectiveClientIdPrefix}-gw{k + 1:00}";
             var mqttOptions = factory.CreateClientOptionsBuilder()
                 .WithTcpServer(options.Host, options.Port)
                 .WithClientId(clientId)
@@ -68,6 +68,54 @@ internal sealed class GatewayPool : IAsyncDisposable
     }
 
     public int Count => _gateways.Length;
+
+    /// <summary>
+    /// With <see cref="SimulatorOptions.ProvisionUrl"/>: provisions each gateway as a device for its assets (client id =
+    /// device id, as the broker demands) and logs in with the secret. The gateway will is dropped: its topic is outside
+    /// rm/v1 and so outside any device's topic ACL. Retries until the server answers.
+    /// </summary>
+    public async Task ProvisionAsync(CancellationToken cancellationToken)
+    {
+        if (_options.ProvisionUrl is not { } url)
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(_options.AdminKey))
+        {
+            throw new InvalidOperationException("--provision needs the server's admin key: --admin-key KEY or RM_ADMIN_KEY.");
+        }
+
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        var provisioner = new DeviceProvisioner(http, _options.AdminKey);
+        var factory = new MqttClientFactory();
+        foreach (var gateway in _gateways)
+        {
+            while (true)
+            {
+                try
+                {
+                    var secret = await provisioner.SecretForAsync(gateway.ClientId, gateway.Assets, cancellationToken);
+                    gateway.Options = factory.CreateClientOptionsBuilder()
+                        .WithTcpServer(_options.Host, _options.Port)
+                        .WithClientId(gateway.ClientId)
+                        .WithCredentials(gateway.ClientId, secret)
+                        .WithProtocolVersion(MqttProtocolVersion.V311)
+                        .WithCleanSession()
+                        .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+                        .WithTimeout(TimeSpan.FromSeconds(5))
+                        .Build();
+                    SimulatorLog.GatewayProvisioned(_logger, gateway.ClientId, gateway.Assets.Count);
+                    break;
+                }
+                catch (HttpRequestException ex)
+                {
+                    SimulatorLog.ProvisioningRetry(_logger, gateway.ClientId, url.ToString(), ex.Message);
+                    await Task.Delay(RetryInterval, cancellationToken);
+                }
+            }
+        }
+    }
 
     public int ConnectedCount => _gateways.Count(g => g.Client.IsConnected);
 
@@ -182,7 +230,12 @@ internal sealed class GatewayPool : IAsyncDisposable
         {
             if (!gateway.Client.IsConnected)
             {
-                await gateway.Client.ConnectAsync(gateway.Options, cancellationToken);
+                var result = await gateway.Client.ConnectAsync(gateway.Options, cancellationToken);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                {
+                    // MQTTnet 5 reports a refused login in the result rather than throwing.
+                    throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode}");
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -243,7 +296,7 @@ internal sealed class GatewayPool : IAsyncDisposable
 
         public IMqttClient Client { get; } = client;
 
-        public MqttClientOptions Options { get; } = options;
+        public MqttClientOptions Options { get; set; } = options;
 
         public List<string> Assets { get; } = [];
 

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RiskMonitor.Contracts.Devices;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Devices;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
@@ -54,6 +56,7 @@ public static class PostgresHostingExtensions
             services.TryAddSingleton<IFeedAppender>(sp => sp.GetRequiredService<InMemoryFeedLog>());
             services.TryAddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
             services.TryAddSingleton<IWebhookStore, InMemoryWebhookStore>();
+            services.TryAddSingleton<IDeviceCredentialStore, InMemoryDeviceCredentialStore>();
             return false;
         }
 
@@ -75,6 +78,7 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<PostgresAssetLevelHistory>();
         services.TryAddSingleton<IAssetLevelHistory>(sp => sp.GetRequiredService<PostgresAssetLevelHistory>());
         services.AddHostedService(sp => sp.GetRequiredService<PostgresAssetLevelHistory>());
+        services.TryAddSingleton<IDeviceCredentialStore, PostgresDeviceCredentialStore>();
         return true;
     }
 }

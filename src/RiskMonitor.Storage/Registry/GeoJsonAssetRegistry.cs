@@ -97,7 +97,17 @@ public sealed partial class GeoJsonAssetRegistry : IAssetRegistry
             var index = 0;
             foreach (var feature in features.EnumerateArray())
             {
-                var asset = ParseFeature(feature, index, geometryOptions, problems);
+                AssetDefinition? asset;
+                try
+                {
+                    asset = ParseFeature(feature, index, geometryOptions, problems);
+                }
+                catch (Exception ex) when (GeoJsonProblems.IsMalformedFeature(ex))
+                {
+                    problems.Add($"feature {index}: {ex.Message}");
+                    asset = null;
+                }
+
                 if (asset is not null && !byId.TryAdd(asset.Id, asset))
                 {
                     problems.Add($"feature {index}: duplicate id '{asset.Id}'");
@@ -204,3 +214,15 @@ public sealed partial class GeoJsonAssetRegistry : IAssetRegistry
 
 /// <summary>A registry or rule file that cannot be used; the message says what and where.</summary>
 public sealed class RegistryException(string message) : Exception(message);
+
+internal static class GeoJsonProblems
+{
+    /// <summary>
+    /// What a feature of the wrong shape throws on its way through <see cref="JsonElement"/> and NetTopologySuite: a
+    /// number where an object belongs (InvalidOperationException), a ring that is not closed (ArgumentException), and the
+    /// like. Each becomes one problem of the file, so that one run names them all and none escapes as a crash.
+    /// </summary>
+    public static bool IsMalformedFeature(Exception ex) =>
+        ex is InvalidOperationException or ArgumentException or FormatException or KeyNotFoundException or JsonException or OverflowException
+            or IndexOutOfRangeException or NetTopologySuite.Geometries.TopologyException;
+}

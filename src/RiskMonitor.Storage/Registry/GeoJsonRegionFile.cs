@@ -51,10 +51,19 @@ public static class GeoJsonRegionFile
             var index = 0;
             foreach (var feature in features.EnumerateArray())
             {
-                if (ParseFeature(feature, index++, geometryOptions, problems) is { } region)
+                try
                 {
-                    regions.Add(region);
+                    if (ParseFeature(feature, index, geometryOptions, problems) is { } region)
+                    {
+                        regions.Add(region);
+                    }
                 }
+                catch (Exception ex) when (GeoJsonProblems.IsMalformedFeature(ex))
+                {
+                    problems.Add($"feature {index}: {ex.Message}");
+                }
+
+                index++;
             }
 
             if (problems.Count == 0)

@@ -105,16 +105,33 @@ public sealed class JsonRuleCatalog : IRuleCatalog
             }
 
             byKind.TryAdd(FallbackKind, BuildKind(FallbackKind, new KindRules(), offline));
+
+            // Per-asset overrides are built when a grain asks for them, so they are checked here as well: a mistake in
+            // the file must stop the start, not throw later inside an asset's activation.
+            foreach (var (assetId, overrides) in file.Assets ?? [])
+            {
+                _ = (overrides ?? throw new ArgumentException($"assets.{assetId} is null.")).Thresholds?.Select(t => BuildThreshold(t, $"assets.{assetId}")).ToList();
+                _ = overrides.Events?.Select(e => BuildEvent(e.Key, e.Value)).ToList();
+            }
+
             return new JsonRuleCatalog(byKind, file.Assets ?? [], offline);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or OverflowException or InvalidOperationException)
         {
             throw new RegistryException($"Rule file '{sourceName}': {ex.Message}");
         }
     }
 
-    private static RuleSet BuildKind(string kind, KindRules rules, OfflineDefaults offline)
+    private static RuleSet BuildKind(string kind, KindRules? rules, OfflineDefaults offline)
     {
+        ArgumentNullException.ThrowIfNull(rules, $"kinds.{kind}");
+        // Rule ids identify alerts (one open alert per asset and rule), so two rules of a kind may not share one.
+        var duplicate = (rules.Thresholds ?? []).OfType<ThresholdRuleFile>().GroupBy(RuleIdOf, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"kinds.{kind}: rule id '{duplicate.Key}' is used twice.");
+        }
+
         var interval = TimeSpan.FromSeconds(rules.ReportingIntervalSeconds ?? offline.DefaultReportingIntervalSeconds);
         return new RuleSet(
             kind,
@@ -123,8 +140,13 @@ public sealed class JsonRuleCatalog : IRuleCatalog
             new OfflineRuleDefinition(interval, rules.OfflineAfterIntervals ?? offline.Intervals, offline.Level));
     }
 
-    private static ThresholdRuleDefinition BuildThreshold(ThresholdRuleFile rule, string where)
+    private static ThresholdRuleDefinition BuildThreshold(ThresholdRuleFile? rule, string where)
     {
+        if (rule is null)
+        {
+            throw new ArgumentException($"{where}: a threshold rule is null.");
+        }
+
         if (string.IsNullOrWhiteSpace(rule.Metric))
         {
             throw new ArgumentException($"{where}: a threshold rule needs a metric.");
@@ -135,7 +157,7 @@ public sealed class JsonRuleCatalog : IRuleCatalog
             throw new ArgumentException($"{where}.{rule.Metric}: a threshold rule needs levels.");
         }
 
-        var ruleId = rule.RuleId ?? $"{rule.Metric}.{(rule.Direction == ThresholdDirection.Above ? "high" : "low")}";
+        var ruleId = RuleIdOf(rule);
         var confirm = (rule.ConfirmSeconds ?? []).ToDictionary(c => c.Key, c => TimeSpan.FromSeconds(c.Value));
         foreach (var level in rule.Levels.Keys)
         {
@@ -147,8 +169,11 @@ public sealed class JsonRuleCatalog : IRuleCatalog
         return new ThresholdRuleDefinition(ruleId, rule.Metric, ladder, rule.Description);
     }
 
-    private static EventMapping BuildEvent(string code, EventRuleFile mapping) =>
-        mapping.Level == WarningLevel.None
+    private static string RuleIdOf(ThresholdRuleFile rule) =>
+        rule.RuleId ?? $"{rule.Metric}.{(rule.Direction == ThresholdDirection.Above ? "high" : "low")}";
+
+    private static EventMapping BuildEvent(string code, EventRuleFile? mapping) =>
+        mapping is null || mapping.Level == WarningLevel.None
             ? throw new ArgumentException($"event '{code}' needs a level (blue|yellow|orange|red).")
             : new EventMapping(
                 code,

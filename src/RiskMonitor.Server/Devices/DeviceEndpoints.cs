@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts.Devices;
+using RiskMonitor.Ingestion.Security;
+using RiskMonitor.Server.Endpoints;
+
+namespace RiskMonitor.Server.Devices;
+
+/// <summary>
+/// <c>/api/devices</c>: provision MQTT device and gateway credentials (the secret is returned once), list them, rotate
+/// a secret, revoke a device at run time. Every call needs the admin key in <c>X-Admin-Key</c>.
+/// </summary>
+public static class DeviceEndpoints
+{
+    public const string AdminKeyHeader = "X-Admin-Key";
+
+    public static WebApplicationBuilder AddDeviceProvisioning(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<DeviceAdminOptions>().BindConfiguration(DeviceAdminOptions.SectionName)
+            .Validate(o => o.AdminKey is null || o.AdminKey.Length >= DeviceAdminOptions.MinimumKeyLength,
+                $"Devices:AdminKey must be at least {DeviceAdminOptions.MinimumKeyLength} characters.")
+            .ValidateOnStart();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapDeviceEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var devices = routes.MapGroup("/api/devices").WithTags("Devices").AddEndpointFilter(RequireAdminKey);
+        devices.MapGet("/", List).WithName("ListDevices").WithSummary("Provisioned MQTT credentials (never their secrets).");
+        devices.MapGet("/{deviceId}", Get).WithName("GetDevice");
+        devices.MapPost("/", Create).WithName("ProvisionDevice")
+            .WithSummary("Creates a device or gateway credential for the listed assets; the response carries the secret, once.");
+        devices.MapPost("/{deviceId}/rotate", Rotate).WithName("RotateDeviceSecret")
+            .WithSummary("Issues a new secret (returned once) and disconnects the device's live sessions.");
+        devices.MapPost("/{deviceId}/revoke", Revoke).WithName("RevokeDevice")
+            .WithSummary("Revokes the device: new connections are refused and live sessions are disconnected now.");
+        return devices;
+    }
+
+    private static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var configured = context.HttpContext.RequestServices.GetRequiredService<IOptions<DeviceAdminOptions>>().Value.AdminKey;
+        if (string.IsNullOrEmpty(configured))
+        {
+            return TypedResults.Problem("Device provisioning is off: set Devices:AdminKey.", statusCode: StatusCodes.Status403Forbidden,
+                title: "Provisioning disabled");
+        }
+
+        var presented = context.HttpContext.Request.Headers[AdminKeyHeader].ToString();
+        // Compare hashes in constant time, so that neither the content nor the length of the key shows in the timing.
+        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(configured))))
+        {
+            return TypedResults.Problem($"Send the admin key in the {AdminKeyHeader} header.", statusCode: StatusCodes.Status401Unauthorized,
+                title: "Admin key required");
+        }
+
+        return await next(context);
+    }
+
+    private static async Task<Ok<IReadOnlyList<DeviceView>>> List(DeviceProvisioning provisioning, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<DeviceView>>([.. (await provisioning.ListAsync(cancellationToken)).Select(DeviceView.Of)]);
+
+    private static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> Get(string deviceId, DeviceProvisioning provisioning, CancellationToken cancellationToken) =>
+        await provisioning.FindAsync(deviceId, cancellationToken) is { } credential
+            ? TypedResults.Ok(DeviceView.Of(credential))
+            : Problems.NotFound("Unknown device", $"No device '{deviceId}'.");
+
+    private static async Task<Results<Created<ProvisionedDevice>, ValidationProblem, ProblemHttpResult>> Create(
+        ProvisionDeviceRequest request, DeviceProvisioning provisioning, CancellationToken cancellationToken)
+    {
+        var result = await provisioning.CreateAsync(request.DeviceId, request.Assets, request.Description, Actor(request.Actor), cancellationToken);
+        return result.Outcome switch
+        {
+            ProvisioningOutcome.Done => TypedResults.Created($"/api/devices/{result.Credential!.DeviceId}", ProvisionedDevice.Of(result)),
+            ProvisioningOutcome.Exists => Problems.Conflict("Device exists", result.Problem!),
+            _ => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["request"] = [result.Problem!] }),
+        };
+    }
+
+    private static async Task<Results<Ok<ProvisionedDevice>, ProblemHttpResult>> Rotate(
+        string deviceId, DeviceProvisioning provisioning, CancellationToken cancellationToken, string? actor = null)
+    {
+        var result = await provisioning.RotateAsync(deviceId, Actor(actor), cancellationToken);
+        return result.Outcome switch
+        {
+            ProvisioningOutcome.Done => TypedResults.Ok(ProvisionedDevice.Of(result)),
+            ProvisioningOutcome.Revoked => Problems.Conflict("Device revoked", result.Problem!),
+            _ => Problems.NotFound("Unknown device", result.Problem!),
+        };
+    }
+
+    private static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> Revoke(
+        string deviceId, DeviceProvisioning provisioning, CancellationToken cancellationToken, string? actor = null)
+    {
+        var result = await provisioning.RevokeAsync(deviceId, Actor(actor), cancellationToken);
+        return result.Outcome == ProvisioningOutcome.Done
+            ? TypedResults.Ok(DeviceView.Of(result.Credential!))
+            : Problems.NotFound("Unknown device", result.Problem!);
+    }
+
+    // Until the API has user identities (issue 11, JWT), the actor is what the admin names, marked as such.
+    private static string Actor(string? named) => string.IsNullOrWhiteSpace(named) ? "admin-key" : $"admin-key:{named.Trim()[..Math.Min(named.Trim().Length, 100)]}";
+}
+
+/// <summary>A request to provision a device (or a gateway, with every asset it forwards for).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record ProvisionDeviceRequest(string? DeviceId, IReadOnlyList<string>? Assets, string? Description = null, string? Actor = null);
+
+/// <summary>A credential as the API shows it: everything but the hash.</summary>
+public sealed record DeviceView(
+    string DeviceId, IReadOnlyList<string> Assets, string? Description, DateTimeOffset CreatedAt, string CreatedBy,
+    DateTimeOffset? RotatedAt, bool Revoked, DateTimeOffset? RevokedAt, string? RevokedBy)
+{
+    public static DeviceView Of(DeviceCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return new(credential.DeviceId, credential.Assets, credential.Description, credential.CreatedAt, credential.CreatedBy,
+            credential.RotatedAt, credential.IsRevoked, credential.RevokedAt, credential.RevokedBy);
+    }
+}
+
+/// <summary>
+/// The answer to a create or rotate: MQTT user name is the device id, and so is the client id; the password is
+/// <see cref="Secret"/>, which the server does not keep and cannot show again.
+/// </summary>
+public sealed record ProvisionedDevice(DeviceView Device, string Username, string ClientId, string Secret)
+{
+    public static ProvisionedDevice Of(ProvisioningResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var view = DeviceView.Of(result.Credential!);
+        return new(view, view.DeviceId, view.DeviceId, result.Secret!);
+    }
+}
