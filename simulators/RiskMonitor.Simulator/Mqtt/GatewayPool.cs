@@ -7,6 +7,7 @@ using RiskMonitor.Simulator.Cli;
 using RiskMonitor.Simulator.Hosting;
 using RiskMonitor.Simulator.Scenarios;
 using RiskMonitor.Simulator.Telemetry;
+using RiskMonitor.Simulator.Vehicles;
 
 namespace RiskMonitor.Simulator.Mqtt;
 
@@ -30,7 +31,8 @@ internal sealed class GatewayPool : IAsyncDisposable
     private readonly SimulatorStats _stats;
     private readonly ILogger<GatewayPool> _logger;
 
-    public GatewayPool(SimulatorOptions options, SimulatedAssets simulated, ScenarioEngine scenarios, SimulatorStats stats, ILogger<GatewayPool> logger)
+    public GatewayPool(
+        SimulatorOptions options, SimulatedAssets simulated, SimulatedVehicles vehicles, ScenarioEngine scenarios, SimulatorStats stats, ILogger<GatewayPool> logger)
     {
         _options = options;
         _scenarios = scenarios;
@@ -59,11 +61,13 @@ internal sealed class GatewayPool : IAsyncDisposable
             _gateways[k] = new Gateway(clientId, factory.CreateMqttClient(), mqttOptions);
         }
 
+        // Vehicles publish through the gateways too, so they are in a gateway's list: its topic ACL covers only those.
+        var ids = assets.Select(a => a.Id).Concat(vehicles.All.Select(v => v.Id)).ToList();
         _gatewayOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var k = 0; k < assets.Count; k++)
+        for (var k = 0; k < ids.Count; k++)
         {
-            _gatewayOf[assets[k].Id] = k % count;
-            _gateways[k % count].Assets.Add(assets[k].Id);
+            _gatewayOf[ids[k]] = k % count;
+            _gateways[k % count].Assets.Add(ids[k]);
         }
     }
 
