@@ -7,8 +7,8 @@ using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Hubs;
-using RiskMonitor.Server.Silences;
 using RiskMonitor.Server.Observability;
+using RiskMonitor.Server.Silences;
 
 namespace RiskMonitor.Server.Notifications;
 

@@ -11,10 +11,10 @@ using RiskMonitor.Storage.Devices;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Storage.History;
+using RiskMonitor.Storage.Integration;
 using RiskMonitor.Storage.Notifications;
 using RiskMonitor.Storage.Silences;
-using RiskMonitor.Storage.Integration;
-using RiskMonitor.Storage.History;
 
 namespace RiskMonitor.Storage.Postgres;
 
