@@ -1,13 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using MQTTnet;
-using MQTTnet.Protocol;
-using MQTTnet.Server;
 using RiskMonitor.Load;
-using RiskMonitor.TestSupport;
 
 // dotnet run -c Release --project benchmarks/RiskMonitor.Load -- --assets 1000 --rate 5000 --seconds 20
 // Prints progress on stderr and ONE JSON line per run on stdout (docs/benchmarks.md, docs/decisions/0008-load-harness.md).

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Unicode;
 using RiskMonitor.Contracts.Telemetry;
 
 namespace RiskMonitor.Ingestion.Parsing;
@@ -16,23 +15,8 @@ public static class EventParser
         out DeviceEvent? deviceEvent, out ParseProblem problem)
     {
         deviceEvent = null;
-        problem = default;
-        // JSON text is UTF-8 (RFC 8259). JsonDocument does not check bytes it never decodes, but GetString and
-        // GetRawText throw on them later, so such a payload is refused here as invalid JSON.
-        if (!Utf8.IsValid(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()))
+        if (!SmallJsonDocument.TryParse(payload, out var document, out problem))
         {
-            problem = new ParseProblem(RejectReason.InvalidJson, "payload is not valid UTF-8");
-            return false;
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException ex)
-        {
-            problem = new ParseProblem(RejectReason.InvalidJson, ex.Message);
             return false;
         }
 

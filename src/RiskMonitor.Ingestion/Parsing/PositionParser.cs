@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Unicode;
 using RiskMonitor.Contracts.Telemetry;
 
 namespace RiskMonitor.Ingestion.Parsing;
@@ -16,21 +15,8 @@ public static class PositionParser
         out VehiclePosition? position, out ParseProblem problem)
     {
         position = null;
-        problem = default;
-        if (!Utf8.IsValid(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()))
+        if (!SmallJsonDocument.TryParse(payload, out var document, out problem))
         {
-            problem = new ParseProblem(RejectReason.InvalidJson, "payload is not valid UTF-8");
-            return false;
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException ex)
-        {
-            problem = new ParseProblem(RejectReason.InvalidJson, ex.Message);
             return false;
         }
 
