@@ -63,7 +63,7 @@ say "starting the server (HTTP 127.0.0.1:$HTTP_PORT, MQTT 127.0.0.1:$MQTT_PORT)"
 export Urls="http://127.0.0.1:$HTTP_PORT" Mqtt__Port="$MQTT_PORT" Influx__Url="http://127.0.0.1:$INFLUX_PORT" \
   Influx__SpoolDirectory="$RUN_DIR/spool" Registry__AssetsPath="$PWD/data/demo-city/assets.geojson" Registry__RegionsPath="$PWD/data/demo-city/regions.geojson" \
   ConnectionStrings__RiskMonitor="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=riskmonitor" \
-  Mqtt__Authentication=Required Devices__AdminKey="$RM_ADMIN_KEY"
+  Mqtt__Authentication=Required Devices__AdminKey="$RM_ADMIN_KEY" Integration__AdminKey="$RM_ADMIN_KEY"
 dotnet src/RiskMonitor.Server/bin/Release/net10.0/RiskMonitor.Server.dll >"$RUN_DIR/logs/server.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$HTTP_PORT/health/ready" 90 || die "the server did not become ready; see $RUN_DIR/logs/server.log"
@@ -86,6 +86,9 @@ cat <<INFO
     SignalR hub        http://127.0.0.1:$HTTP_PORT/hubs/risk
     MQTT broker        127.0.0.1:$MQTT_PORT   (topics rm/v1/{assetId}/telemetry|event|status; devices log in)
     Device credentials http://127.0.0.1:$HTTP_PORT/api/devices  (header X-Admin-Key: see $RUN_DIR/admin-key)
+    Integration feed   http://127.0.0.1:$HTTP_PORT/api/feed  (an integrator's key: POST /api/integrators/keys
+                       {"integrator":"city","scopes":["feed:read"]} with header X-Api-Key: the admin key)
+    Metrics            http://127.0.0.1:$HTTP_PORT/metrics
     InfluxDB           http://127.0.0.1:$INFLUX_PORT  (database riskmonitor, measurement telemetry)
     PostgreSQL         127.0.0.1:$PG_PORT  (database riskmonitor: alerts, ledgers, Orleans state; psql -h 127.0.0.1 -p $PG_PORT -U postgres riskmonitor)
     Simulator          http://127.0.0.1:$SIM_HTTP_PORT/scenarios  (POST /scenarios/gas-leak?asset=gp-0001)
