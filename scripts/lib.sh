@@ -44,6 +44,9 @@ bind-address = "127.0.0.1:${rpc_port}"
   dir = "${dir}/data"
   wal-dir = "${dir}/wal"
   query-log-enabled = false
+  # One series per asset: the 1.x defaults (100,000 values per tag, 1,000,000 series) refuse a big city's writes.
+  max-values-per-tag = 0
+  max-series-per-database = 0
 [http]
   enabled = true
   bind-address = "127.0.0.1:${http_port}"

@@ -303,6 +303,9 @@ public sealed class InfluxDbProcess : IAsyncDisposable
               wal-dir = "{Dir("wal")}"
               wal-fsync-delay = "0s"
               query-log-enabled = false
+              # One series per asset: the 1.x defaults (100,000 values per tag) refuse a load run of 1,000,000 assets.
+              max-values-per-tag = 0
+              max-series-per-database = 0
 
             [monitor]
               store-enabled = false
