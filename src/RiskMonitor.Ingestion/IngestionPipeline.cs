@@ -111,7 +111,8 @@ public sealed class IngestionPipeline(
                     else if (PositionParser.TryParse(payload, receivedAt, _options.MaxFutureSkew, out var position, out var positionProblem))
                     {
                         stats.PositionAccepted();
-                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, position!), cancellationToken).ConfigureAwait(false);
+                        handedOn = true; // acknowledged once its grain has it, like telemetry (cluster mode)
+                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, position!, activity?.Context ?? default, delivered), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {

@@ -154,6 +154,7 @@ internal sealed class AssetGrain(
         }
 
         await PublishAsync(before);
+        await readings.WhenStoredAsync(); // as for telemetry: the broker's ack then means stored
     }
 
     public ValueTask<AssetView> GetView() => ValueTask.FromResult(View());

@@ -83,7 +83,7 @@ public sealed partial class SilenceWatch : IDisposable
                 }
 
                 _chunks[index >> ChunkBits] ??= new Slot[ChunkSize];
-                _used++;
+                Volatile.Write(ref _used, _used + 1); // after the chunk: the scan reads _used without the lock
             }
 
             ref var slot = ref SlotAt(index);
@@ -153,6 +153,11 @@ public sealed partial class SilenceWatch : IDisposable
                 _ = CheckAsync(index, assetId);
             }
         }
+        catch (Exception ex)
+        {
+            // A timer callback that throws takes the process down; a missed scan only delays detection by a second.
+            ScanFailed(_logger, ex);
+        }
         finally
         {
             Volatile.Write(ref _scanning, 0);
@@ -184,6 +189,9 @@ public sealed partial class SilenceWatch : IDisposable
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Silence check of asset {AssetId} failed")]
     private static partial void SilenceCheckFailed(ILogger logger, Exception exception, string assetId);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Silence scan failed; the next one runs in a second")]
+    private static partial void ScanFailed(ILogger logger, Exception exception);
 
     private struct Slot
     {

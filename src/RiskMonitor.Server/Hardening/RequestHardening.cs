@@ -47,14 +47,15 @@ public static class RequestHardening
         var endpoints = options.PublicWriteEndpoints
             .Select(e => e.Split(' ', 2, StringSplitOptions.TrimEntries))
             .Where(p => p.Length == 2)
-            .Select(p => (Method: p[0].ToUpperInvariant(), Path: p[1].TrimEnd('/')))
+            // Routing ignores case, so the limit must too: /API/hazards/tip-line is the same endpoint.
+            .Select(p => (Method: p[0].ToUpperInvariant(), Path: p[1].TrimEnd('/').ToLowerInvariant()))
             .ToHashSet();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                var key = (context.Request.Method, context.Request.Path.Value?.TrimEnd('/') ?? string.Empty);
+                var key = (context.Request.Method.ToUpperInvariant(), context.Request.Path.Value?.TrimEnd('/').ToLowerInvariant() ?? string.Empty);
                 if (!endpoints.Contains(key))
                 {
                     return RateLimitPartition.GetNoLimiter(string.Empty);
@@ -105,6 +106,6 @@ public static class RequestHardening
 
 internal static partial class HardeningLog
 {
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Warning, Message = "Rate limit: refused {Method} {Path} from {Client}")]
+    [LoggerMessage(EventId = 4320, Level = LogLevel.Warning, Message = "Rate limit: refused {Method} {Path} from {Client}")]
     public static partial void RateLimited(ILogger logger, string method, string path, string? client);
 }

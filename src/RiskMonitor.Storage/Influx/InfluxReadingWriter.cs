@@ -128,14 +128,27 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         var marker = BarrierMark + Interlocked.Increment(ref _barrierSequence).ToString(CultureInfo.InvariantCulture);
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _barriers[marker] = reached;
-        if (!_buffer.Writer.TryWrite(marker))
+        return _buffer.Writer.TryWrite(marker)
+            ? new ValueTask(reached.Task.WaitAsync(cancellationToken))
+            : WaitForRoomThenStoredAsync(marker, reached, cancellationToken);
+    }
+
+    // A full buffer is exactly when the caller's points are still in memory (a burst): wait for room for the marker
+    // rather than answering "stored" early, which would let the broker forget a message whose points a crash loses.
+    private async ValueTask WaitForRoomThenStoredAsync(string marker, TaskCompletionSource reached, CancellationToken cancellationToken)
+    {
+        try
         {
-            // Full (the caller's own points are behind it anyway) or stopped: nothing more to wait for in memory.
+            await _buffer.Writer.WriteAsync(marker, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            // Stopped: the drain has flushed or spooled everything written before the close.
             _barriers.TryRemove(marker, out _);
-            return ValueTask.CompletedTask;
+            return;
         }
 
-        return new ValueTask(reached.Task.WaitAsync(cancellationToken));
+        await reached.Task.WaitAsync(cancellationToken);
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken = default)

@@ -44,6 +44,11 @@ public sealed class RequestHardeningTests : IAsyncLifetime
 
         Assert.All(codes.Take(Permits), c => Assert.True((int)c is >= 200 and < 300, c.ToString()));
         Assert.All(codes.Skip(Permits), c => Assert.Equal(HttpStatusCode.TooManyRequests, c));
+        using (var shouted = await _server.Http.PostAsync("API/Hazards/Tip-Line", Json("""{"description":"燃气味","location":"东港路"}"""), ct))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, shouted.StatusCode); // routing ignores case, so must the limit
+        }
+
         using (refused)
         {
             Assert.Equal("application/problem+json", refused!.Content.Headers.ContentType?.MediaType);
