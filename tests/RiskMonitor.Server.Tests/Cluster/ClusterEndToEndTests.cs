@@ -20,21 +20,19 @@ public sealed class ClusterEndToEndTests
     private const int Assets = 1000;
     private const int ReadingsPerAsset = 10;
 
+    private static readonly string[] AssetIds = [.. Enumerable.Range(1, Assets).Select(i => $"gp-t-{i:000}")];
+
+    // Every tenth asset goes red on its last reading: red is raised at once (no confirm time), one alert each.
+    private static readonly HashSet<string> RedAssets = [.. AssetIds.Where((_, i) => i % 10 == 0)];
+
     [Fact]
     public async Task Two_silos_split_ten_thousand_readings_exactly_once_and_a_client_on_one_sees_alerts_raised_on_the_other()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var postgres = new PostgresProcess();
-        await using var influx = new InfluxDbProcess();
-        await using var mosquitto = ServiceProcess.Mosquitto();
-        await using var redis = ServiceProcess.Redis();
-        await Task.WhenAll(postgres.StartAsync(ct), influx.StartAsync(ct), mosquitto.StartAsync(ct), redis.StartAsync(ct));
-        await postgres.CreateDatabaseAsync(ServerFixture.Database, ct);
-        await influx.CreateDatabaseAsync(ServerFixture.Database, ct);
+        await using var backends = await Backends.StartAsync(ct);
+        var (postgres, influx, mosquitto, redis) = (backends.Postgres, backends.Influx, backends.Mosquitto, backends.Redis);
         var registry = TestCity.GeoJson(Assets);
-        var assetIds = Enumerable.Range(1, Assets).Select(i => $"gp-t-{i:000}").ToArray();
-        // Every tenth asset goes red on its last reading: red is raised at once (no confirm time), one alert each.
-        var redAssets = assetIds.Where((_, i) => i % 10 == 0).ToHashSet();
+        var (assetIds, redAssets) = (AssetIds, RedAssets);
 
         await using var siloA = await OwnServer.StartSiloAsync(influx, postgres, SiloSettings("silo-a", mosquitto, redis), registry, ct);
         await using var siloB = await OwnServer.StartSiloAsync(influx, postgres, SiloSettings("silo-b", mosquitto, redis), registry, ct);
@@ -113,16 +111,10 @@ public sealed class ClusterEndToEndTests
     public async Task A_silo_killed_hard_while_readings_flow_loses_no_reading_and_no_alert_once_it_is_back()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var postgres = new PostgresProcess();
-        await using var influx = new InfluxDbProcess();
-        await using var mosquitto = ServiceProcess.Mosquitto();
-        await using var redis = ServiceProcess.Redis();
-        await Task.WhenAll(postgres.StartAsync(ct), influx.StartAsync(ct), mosquitto.StartAsync(ct), redis.StartAsync(ct));
-        await postgres.CreateDatabaseAsync(ServerFixture.Database, ct);
-        await influx.CreateDatabaseAsync(ServerFixture.Database, ct);
+        await using var backends = await Backends.StartAsync(ct);
+        var (postgres, influx, mosquitto, redis) = (backends.Postgres, backends.Influx, backends.Mosquitto, backends.Redis);
         var registry = TestCity.GeoJson(Assets);
-        var assetIds = Enumerable.Range(1, Assets).Select(i => $"gp-t-{i:000}").ToArray();
-        var redAssets = assetIds.Where((_, i) => i % 10 == 0).ToHashSet();
+        var (assetIds, redAssets) = (AssetIds, RedAssets);
         var root = Directory.CreateTempSubdirectory("riskmonitor-kill-").FullName;
         var registryPath = Path.Combine(root, "assets.geojson");
         await File.WriteAllTextAsync(registryPath, registry, ct);
@@ -245,5 +237,42 @@ public sealed class ClusterEndToEndTests
         var text = await silo.Http.GetStringAsync("metrics", ct);
         return text.Split('\n').Where(l => l.StartsWith("rm_alerts_raised_total{", StringComparison.Ordinal) && l.Contains("severity=\"red\"", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>What a cluster stands on, as real processes: PostgreSQL, InfluxDB, Mosquitto and Redis, started together.</summary>
+    private sealed class Backends : IAsyncDisposable
+    {
+        public PostgresProcess Postgres { get; } = new();
+
+        public InfluxDbProcess Influx { get; } = new();
+
+        public ServiceProcess Mosquitto { get; } = ServiceProcess.Mosquitto();
+
+        public ServiceProcess Redis { get; } = ServiceProcess.Redis();
+
+        public static async Task<Backends> StartAsync(CancellationToken ct)
+        {
+            var backends = new Backends();
+            try
+            {
+                await Task.WhenAll(backends.Postgres.StartAsync(ct), backends.Influx.StartAsync(ct), backends.Mosquitto.StartAsync(ct), backends.Redis.StartAsync(ct));
+                await backends.Postgres.CreateDatabaseAsync(ServerFixture.Database, ct);
+                await backends.Influx.CreateDatabaseAsync(ServerFixture.Database, ct);
+                return backends;
+            }
+            catch
+            {
+                await backends.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Redis.DisposeAsync();
+            await Mosquitto.DisposeAsync();
+            await Influx.DisposeAsync();
+            await Postgres.DisposeAsync();
+        }
     }
 }
