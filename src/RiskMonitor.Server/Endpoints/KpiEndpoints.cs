@@ -4,6 +4,7 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Server.Security;
 
 namespace RiskMonitor.Server.Endpoints;
 
@@ -17,7 +18,7 @@ public static class KpiEndpoints
 
     public static RouteGroupBuilder MapKpiEndpoints(this IEndpointRouteBuilder routes)
     {
-        var kpis = routes.MapGroup("/api/kpis").WithTags("KPIs");
+        var kpis = routes.MapGroup("/api/kpis").WithTags("KPIs").RequireAuthorization(Policies.CityWide);
         kpis.MapGet("/", Get).WithName("GetKpis")
             .WithSummary("Alerts per local day by severity, share closed as false alarm, median/p90 time to acknowledge and to close, escalations fired (all of the alerts raised in [from, to); default the last 7 local days), and hazards overdue now.");
         return kpis;

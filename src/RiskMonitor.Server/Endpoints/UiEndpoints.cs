@@ -7,11 +7,11 @@ public static class UiEndpoints
 {
     public static IEndpointRouteBuilder MapUiEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/wall", () => Page("wall.html")).ExcludeFromDescription();
-        routes.MapGet("/oncall", () => Page("oncall.html")).ExcludeFromDescription();
+        routes.MapGet("/wall", () => Page("wall.html")).ExcludeFromDescription().AllowAnonymous();
+        routes.MapGet("/oncall", () => Page("oncall.html")).ExcludeFromDescription().AllowAnonymous();
         routes.MapGet("/api/ui/config", (IConfiguration configuration) =>
                 TypedResults.Ok(new UiConfig(configuration["Ui:TileUrl"])))
-            .WithTags("UI").WithName("GetUiConfig")
+            .WithTags("UI").WithName("GetUiConfig").AllowAnonymous()
             .WithSummary("Settings for the pages: an optional map tile URL (none by default, so the city works offline).");
         return routes;
     }
