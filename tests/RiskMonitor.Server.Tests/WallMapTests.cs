@@ -18,6 +18,7 @@ public sealed class WallMapTests(RiskMapServerFixture server, BrowserFixture bro
             ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
             BaseURL = server.BaseUrl.ToString(),
         });
+        await BrowserFixture.SignInAsync(context, "wall.viewer", ["viewer"]);
         var page = await context.NewPageAsync();
         var errors = new ConcurrentQueue<string>();
         page.PageError += (_, error) => errors.Enqueue(error);

@@ -48,7 +48,9 @@ public static class SecurityHosting
             .AddPolicy(Policies.Operate, Role(AccessRole.Operator))
             .AddPolicy(Policies.Supervise, Role(AccessRole.Supervisor))
             .AddPolicy(Policies.Administer, Role(AccessRole.Admin))
-            .AddPolicy(Policies.CityWide, policy => policy.RequireAuthenticatedUser().AddRequirements(new CityWideRequirement()))
+            // A viewer (at least) whose account is not scoped to regions: naming a policy replaces the fallback, so
+            // this one repeats the viewer requirement.
+            .AddPolicy(Policies.CityWide, policy => Role(AccessRole.Viewer)(policy.AddRequirements(new CityWideRequirement())))
             // An endpoint without a policy needs a viewer; the anonymous ones say AllowAnonymous where they are mapped.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
                 .RequireAssertion(c => AccessControl.Has(c.User, AccessRole.Viewer)).Build());

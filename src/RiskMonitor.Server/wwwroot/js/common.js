@@ -9,27 +9,170 @@ export const STATE_LABEL = {
 // Minutes an alert may stay unacknowledged before it escalates (DESIGN.md §6 defaults).
 export const ACK_TIMEOUT_MIN = { red: 5, orange: 15, yellow: 60, blue: 240 };
 
-export async function getJson(path) {
-  const response = await fetch(path, { headers: { Accept: 'application/json' } });
-  if (!response.ok) {
-    throw new Error(`${path}: ${response.status} ${response.statusText}`);
+// ---- Sign-in (issue 11): the API and the hub want a bearer token; the pages themselves are anonymous. ----
+// The token endpoint's answer is kept as it came, under one key, and counts as absent once `expiresAt` has passed.
+const AUTH_KEY = 'rm.auth';
+
+/** The stored sign-in ({accessToken, tokenType, expiresAt, name, displayName, roles, regions}), or null. */
+export function currentAuth() {
+  try {
+    const auth = JSON.parse(localStorage.getItem(AUTH_KEY) ?? 'null');
+    return auth?.accessToken && new Date(auth.expiresAt).getTime() > Date.now() ? auth : null;
+  } catch {
+    return null;
   }
-  return response.json();
 }
 
-export async function postJson(path, body) {
-  const response = await fetch(path, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(body),
+/** The signed-in person's name: what the server records as the actor of every step. */
+export const signedInName = () => currentAuth()?.name ?? null;
+
+function clearAuth() {
+  localStorage.removeItem(AUTH_KEY);
+}
+
+let overlay = null; // the sign-in form while it is shown
+let started = false; // the page has loaded its data: a later sign-in reloads it rather than resuming
+const waiting = []; // resolvers of requireSignIn()
+
+/**
+ * Resolves once a valid token is stored, showing the sign-in form until then; a page awaits it before loading any
+ * data. Also puts "signed in as NAME · sign out" into the page's header.
+ */
+export function requireSignIn() {
+  const auth = currentAuth();
+  if (auth) {
+    started = true;
+    showIdentity(auth);
+    return Promise.resolve(auth);
+  }
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    showSignIn();
   });
-  const payload = response.headers.get('content-type')?.includes('json') ? await response.json() : null;
+}
+
+/** Shows the sign-in form over the page (once, however many requests were refused). */
+export function showSignIn(reason = '') {
+  const who = document.getElementById('who');
+  if (who) { who.replaceChildren(); delete who.dataset.name; }
+  if (overlay) return;
+  const user = el('input', { id: 'sign-in-user', name: 'username', autocomplete: 'username', required: '', maxlength: '100' });
+  const password = el('input', { id: 'sign-in-password', name: 'password', type: 'password', autocomplete: 'current-password', required: '', maxlength: '1000' });
+  const submit = el('button', { type: 'submit' }, '登录 sign in');
+  const error = el('p', { id: 'sign-in-error', class: 'sign-in-error', role: 'alert' });
+  const form = el('form', { id: 'sign-in', class: 'sign-in', onsubmit: (event) => { event.preventDefault(); signIn(); } },
+    el('h2', { id: 'sign-in-title' }, '登录 sign in'),
+    reason ? el('p', { class: 'sign-in-reason' }, reason) : null,
+    el('label', {}, '用户名 user name', user),
+    el('label', {}, '密码 password', password),
+    submit,
+    error);
+  overlay = el('div', { class: 'sign-in-overlay', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'sign-in-title' }, form);
+  document.body.append(overlay);
+  user.focus();
+
+  async function signIn() {
+    submit.disabled = true;
+    error.textContent = '';
+    try {
+      const response = await fetch('/api/auth/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ username: user.value.trim(), password: password.value }),
+      });
+      const payload = await readJson(response);
+      if (!response.ok || !payload?.accessToken) {
+        error.textContent = problemText(payload) || `sign-in failed (${response.status})`;
+        password.value = '';
+        password.focus();
+        return;
+      }
+      localStorage.setItem(AUTH_KEY, JSON.stringify(payload));
+      signedIn(payload);
+    } catch {
+      error.textContent = 'The server cannot be reached; try again.';
+    } finally {
+      submit.disabled = false;
+    }
+  }
+}
+
+function signedIn(auth) {
+  overlay?.remove();
+  overlay = null;
+  if (started) {
+    // Signed out under a running page (token expired or revoked): reload so every view is fetched with the new token.
+    location.reload();
+    return;
+  }
+  started = true;
+  showIdentity(auth);
+  for (const resolve of waiting.splice(0)) resolve(auth);
+}
+
+/** "signed in as NAME · sign out" in the page's header (element #who, created when the page has none). */
+function showIdentity(auth) {
+  let who = document.getElementById('who');
+  if (!who) {
+    who = el('span', { id: 'who', class: 'who' });
+    (document.querySelector('header') ?? document.body).append(who);
+  }
+  who.dataset.name = auth.name;
+  who.replaceChildren(el('span', { class: 'who-label' }, '已登录 signed in as '),
+    el('b', { class: 'who-name', title: (auth.roles ?? []).join(', ') }, auth.displayName ? `${auth.displayName} (${auth.name})` : auth.name),
+    ' · ',
+    el('button', { type: 'button', class: 'sign-out', onclick: signOut }, '退出 sign out'));
+}
+
+/** Forgets the token; the reloaded page shows the sign-in form before it loads anything. */
+export function signOut() {
+  clearAuth();
+  window.riskHub?.stop();
+  location.reload();
+}
+
+// A token that expires while the page is open: ask for a new sign-in even if nothing was fetched meanwhile.
+setInterval(() => { if (started && !overlay && !currentAuth()) showSignIn('会话已过期 your session has ended: sign in again.'); }, 15_000);
+
+async function readJson(response) {
+  if (!response.headers.get('content-type')?.includes('json')) return null;
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+function problemText(payload) {
+  return payload?.detail || Object.values(payload?.errors ?? {}).flat().join(' ') || payload?.title || '';
+}
+
+/** fetch with the bearer token; a 401 drops the token and asks for a sign-in, anything else not ok throws its detail. */
+async function request(path, init = {}) {
+  const auth = currentAuth();
+  const headers = { Accept: 'application/json', ...init.headers };
+  if (auth) headers.Authorization = `Bearer ${auth.accessToken}`;
+  const response = await fetch(path, { ...init, headers });
+  const payload = await readJson(response);
+  if (response.status === 401) {
+    clearAuth();
+    showSignIn(auth ? '会话已过期 your session has ended: sign in again.' : '');
+    throw new Error('not signed in');
+  }
   if (!response.ok) {
-    const detail = payload?.detail ?? Object.values(payload?.errors ?? {}).flat().join(' ') ?? response.statusText;
-    throw new Error(detail || `${response.status}`);
+    // 403: the role or region is not enough; the server says which in `detail`.
+    throw new Error(problemText(payload) || `${path}: ${response.status} ${response.statusText}`);
   }
   return payload;
 }
+
+export const getJson = (path) => request(path);
+
+export const postJson = (path, body) => request(path, {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -69,8 +212,14 @@ export function overdue(alert, now = Date.now()) {
  */
 export function connectHub(handlers, onSync, onStatus) {
   const connection = new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/risk')
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => Math.min(10_000, 500 * 2 ** ctx.previousRetryCount) })
+    // The token rides in the access_token query string for WebSockets; read afresh for every (re)connect.
+    .withUrl('/hubs/risk', { accessTokenFactory: () => currentAuth()?.accessToken ?? '' })
+    .withAutomaticReconnect({
+      nextRetryDelayInMilliseconds: (ctx) => {
+        if (!currentAuth() || unauthorized(ctx.retryReason)) return null; // no use retrying: sign in first (onclose)
+        return Math.min(10_000, 500 * 2 ** ctx.previousRetryCount);
+      },
+    })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   for (const [method, handler] of Object.entries(handlers)) {
@@ -82,18 +231,34 @@ export function connectHub(handlers, onSync, onStatus) {
   connection.onclose(() => { onStatus('offline'); setTimeout(start, 2000); });
 
   async function start() {
+    if (!currentAuth()) {
+      // Signed out or expired: the hub would refuse us. The page reloads after the next sign-in.
+      onStatus('offline');
+      showSignIn('会话已过期 your session has ended: sign in again.');
+      return;
+    }
     try {
       onStatus('connecting');
       await connection.start();
       onStatus('live');
       await onSync();
-    } catch {
+    } catch (error) {
       onStatus('offline');
+      if (unauthorized(error)) {
+        clearAuth();
+        showSignIn('会话已过期 your session has ended: sign in again.');
+        return;
+      }
       setTimeout(start, 2000);
     }
   }
   start();
   return connection;
+}
+
+/** Whether a SignalR error is the server refusing the token (negotiation answered 401). */
+function unauthorized(error) {
+  return error?.statusCode === 401 || /\b401\b/.test(String(error?.message ?? error ?? ''));
 }
 
 /** Runs `render` at most once per `ms`, however many updates arrive: an alert storm cannot freeze the page. */

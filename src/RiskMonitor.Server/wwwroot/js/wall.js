@@ -1,8 +1,10 @@
 // The command-centre wall display: four-colour map, counts, KPIs and the live alert stream.
 // State lives in plain maps; SignalR messages update them and a coalesced render draws at most 4 frames a second.
 import {
-  COLOURS, LEVEL_LABEL, LEVEL_RANK, beep, coalesce, compareAlerts, connectHub, el, getJson, overdue, time, ago,
+  COLOURS, LEVEL_LABEL, LEVEL_RANK, beep, coalesce, compareAlerts, connectHub, el, getJson, overdue, requireSignIn, time, ago,
 } from './common.js';
+
+const auth = await requireSignIn(); // the API and the hub want a token: nothing loads before someone signs in
 
 const state = {
   alerts: new Map(), // alertId -> alert (not closed)
@@ -138,8 +140,10 @@ async function loadAlerts() {
 
 // A fresh snapshot after every (re)connect: whatever changed while the link was down is on screen again.
 async function sync() {
-  // Region changes go only to the groups that asked (groups do not survive a reconnect): the wall shows every region.
-  await window.riskHub.invoke('JoinRegion', '*');
+  // Region changes go only to the groups that asked (groups do not survive a reconnect): the wall shows every region
+  // its viewer may see (city-wide, or the regions the account is scoped to).
+  const scope = auth.regions?.length ? auth.regions : ['*'];
+  await Promise.all(scope.map((regionId) => window.riskHub.invoke('JoinRegion', regionId)));
   await Promise.all([loadAlerts(), loadSummaries(), loadLedgers()]);
   await loadMap();
   state.lastSync = new Date().toISOString();
