@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Domain.Escalation;
-using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.Alerts;
 
 namespace RiskMonitor.Server.Endpoints;
 

@@ -7,9 +7,9 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Storage.Alerts;
-using RiskMonitor.Server.Security;
 
 namespace RiskMonitor.Server.Endpoints;
 

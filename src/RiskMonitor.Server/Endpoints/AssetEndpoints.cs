@@ -4,8 +4,8 @@ using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Server.Notifications;
-using RiskMonitor.Storage.Influx;
 using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Server.Endpoints;
 

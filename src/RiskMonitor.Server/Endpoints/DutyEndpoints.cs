@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Escalation;
-using RiskMonitor.Storage.Duty;
 using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.Duty;
 
 namespace RiskMonitor.Server.Endpoints;
 

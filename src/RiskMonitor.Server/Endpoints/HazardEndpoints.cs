@@ -2,8 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Hazards;
-using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
 
 namespace RiskMonitor.Server.Endpoints;

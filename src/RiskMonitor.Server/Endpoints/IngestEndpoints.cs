@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Ingestion.Dispatch;
-using RiskMonitor.Storage.Influx;
 using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Server.Endpoints;
 

@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using System.Buffers;
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Server.Endpoints;
-using RiskMonitor.Storage.Notifications;
 using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.Notifications;
 
 namespace RiskMonitor.Server.Escalation;
 

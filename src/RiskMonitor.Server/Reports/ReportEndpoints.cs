@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Regions;
-using RiskMonitor.Storage.History;
 using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.History;
 
 namespace RiskMonitor.Server.Reports;
 
