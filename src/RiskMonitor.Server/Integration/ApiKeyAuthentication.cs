@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Access;
 using RiskMonitor.Server.Devices;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Integration;
 
 namespace RiskMonitor.Server.Integration;
@@ -57,7 +58,7 @@ public sealed class IntegrationOptions
 
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IApiKeyStore keys, IOptions<IntegrationOptions> integration, IOptions<DeviceAdminOptions> devices, IProblemDetailsService problems)
+    IApiKeyStore keys, IOptions<IntegrationOptions> integration, IOptions<DeviceAdminOptions> devices)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string AuthorizationPrefix = ApiKeyDefaults.Scheme + " ";
@@ -126,13 +127,5 @@ internal sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, ApiKeyDefaults.Scheme));
     }
 
-    private async Task WriteProblemAsync(int status, string title, string detail)
-    {
-        Response.StatusCode = status;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
-    }
+    private Task WriteProblemAsync(int status, string title, string detail) => SecurityHosting.WriteProblemAsync(Context, status, title, detail);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Access;
 using RiskMonitor.Domain.Access;
 using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Integration;
 
 namespace RiskMonitor.Server.Security;
 
@@ -19,6 +20,8 @@ public static class AuthEndpoints
         var auth = routes.MapGroup("/api/auth").WithTags("Access");
         auth.MapPost("/token", Token).AllowAnonymous().WithName("SignIn")
             .WithSummary("Signs in with name and password; the bearer token carries roles and region scope (built-in issuer only).");
+        auth.MapPost("/refresh", Refresh).RequireAuthorization(policy => policy.RequireAuthenticatedUser()).WithName("RefreshToken")
+            .WithSummary("A new token for the signed-in account while it is still enabled: a wall display that refreshes stays signed in.");
         auth.MapGet("/me", (ClaimsPrincipal user, AccessControl access) => TypedResults.Ok(new SignedInUser(
                 user.Identity?.Name ?? "", [.. AccessControl.RoleNames(user).Distinct()], access.ScopeOf(user).Regions, user.Identity?.AuthenticationType)))
             .RequireAuthorization(policy => policy.RequireAuthenticatedUser()).WithName("WhoAmI")
@@ -72,6 +75,21 @@ public static class AuthEndpoints
 
         SecurityLog.SignedIn(logger, account.Name, string.Join(',', account.Roles), client);
         return TypedResults.Ok(issuer.Issue(account));
+    }
+
+    private static async Task<Results<Ok<IssuedToken>, ProblemHttpResult>> Refresh(
+        ClaimsPrincipal user, IUserStore users, TokenIssuer issuer, IOptions<AuthOptions> options, CancellationToken cancellationToken)
+    {
+        if (options.Value.Authority is not null || user.Identity?.AuthenticationType == ApiKeyDefaults.Scheme)
+        {
+            return TypedResults.Problem("Only tokens of the built-in issuer are refreshed here.", statusCode: StatusCodes.Status404NotFound,
+                title: "Built-in issuer off");
+        }
+
+        // The account is read again, so a disabled account or a changed role or region takes effect at the next refresh.
+        return user.Identity?.Name is { } name && await users.FindAsync(name, cancellationToken) is { Disabled: false } account
+            ? TypedResults.Ok(issuer.Issue(account))
+            : TypedResults.Problem("The account is disabled or gone; sign in again.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required");
     }
 
     private static readonly Lazy<string> DummyHash = new(() => UserPasswords.Hash(Guid.NewGuid().ToString()));

@@ -77,11 +77,11 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, SigningKeyProvide
             Claims = claims,
             SigningCredentials = new SigningCredentials(key.Key, SecurityAlgorithms.HmacSha256),
         });
-        return new IssuedToken(token, "Bearer", expires, account.Name, account.DisplayName, account.Roles, account.Regions);
+        return new IssuedToken(token, "Bearer", now, expires, account.Name, account.DisplayName, account.Roles, account.Regions);
     }
 }
 
 /// <summary>The token endpoint's answer: the token and what it grants, so a page can show who is signed in.</summary>
 public sealed record IssuedToken(
-    string AccessToken, string TokenType, DateTimeOffset ExpiresAt, string Name, string? DisplayName,
+    string AccessToken, string TokenType, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string Name, string? DisplayName,
     IReadOnlyList<string> Roles, IReadOnlyList<string> Regions);

@@ -168,7 +168,11 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
         using var badRole = await admin.PutAsJsonAsync("api/users/odd", new { roles = new[] { "root" }, password = "patrol-password-1" }, ct);
         using var notAdmin = await supervisor.PutAsJsonAsync("api/users/sneaky", new { roles = new[] { "admin" }, password = "patrol-password-1" }, ct);
         using var signIn = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "李巡查", password = "patrol-password-1" }, ct);
+        using var patrol = new HttpClient { BaseAddress = server.BaseUrl };
+        patrol.DefaultRequestHeaders.Authorization = new("Bearer", (await signIn.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString());
+        using var refreshed = await patrol.PostAsync("api/auth/refresh", null, ct);
         using var disabled = await admin.PutAsJsonAsync("api/users/李巡查", new { roles = new[] { "viewer" }, disabled = true }, ct);
+        using var refreshDisabled = await patrol.PostAsync("api/auth/refresh", null, ct);
         using var signInDisabled = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "李巡查", password = "patrol-password-1" }, ct);
         var list = await admin.GetStringAsync("api/users", ct);
 
@@ -177,7 +181,9 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
         await AssertProblemAsync(badRole, HttpStatusCode.BadRequest);
         await AssertProblemAsync(notAdmin, HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        await AssertProblemAsync(refreshDisabled, HttpStatusCode.Unauthorized); // a running page loses access at its next refresh
         await AssertProblemAsync(signInDisabled, HttpStatusCode.Unauthorized);
         Assert.Contains("李巡查", list, StringComparison.Ordinal);
         Assert.DoesNotContain("pbkdf2", list, StringComparison.Ordinal);

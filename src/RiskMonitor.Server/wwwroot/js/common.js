@@ -13,7 +13,7 @@ export const ACK_TIMEOUT_MIN = { red: 5, orange: 15, yellow: 60, blue: 240 };
 // The token endpoint's answer is kept as it came, under one key, and counts as absent once `expiresAt` has passed.
 const AUTH_KEY = 'rm.auth';
 
-/** The stored sign-in ({accessToken, tokenType, expiresAt, name, displayName, roles, regions}), or null. */
+/** The stored sign-in ({accessToken, tokenType, issuedAt, expiresAt, name, displayName, roles, regions}), or null. */
 export function currentAuth() {
   try {
     const auth = JSON.parse(localStorage.getItem(AUTH_KEY) ?? 'null');
@@ -131,8 +131,29 @@ export function signOut() {
   location.reload();
 }
 
-// A token that expires while the page is open: ask for a new sign-in even if nothing was fetched meanwhile.
-setInterval(() => { if (started && !overlay && !currentAuth()) showSignIn('会话已过期 your session has ended: sign in again.'); }, 15_000);
+// Past half its lifetime a token is exchanged for a new one, so a wall display left running stays signed in for as
+// long as its account is enabled. A token that still expires (server away, account disabled) asks for a new sign-in.
+let refreshing = false;
+setInterval(async () => {
+  const auth = currentAuth();
+  if (started && !overlay && !auth) {
+    showSignIn('会话已过期 your session has ended: sign in again.');
+    return;
+  }
+  if (!auth || refreshing || !auth.issuedAt) return;
+  const issued = new Date(auth.issuedAt).getTime();
+  if (Date.now() - issued < (new Date(auth.expiresAt).getTime() - issued) / 2) return;
+  refreshing = true;
+  try {
+    const response = await fetch('/api/auth/refresh', { method: 'POST', headers: { Accept: 'application/json', Authorization: `Bearer ${auth.accessToken}` } });
+    const payload = await readJson(response);
+    if (response.ok && payload?.accessToken) localStorage.setItem(AUTH_KEY, JSON.stringify(payload));
+  } catch {
+    // the server is away: try again at the next tick, and the old token holds until it expires
+  } finally {
+    refreshing = false;
+  }
+}, 15_000);
 
 async function readJson(response) {
   if (!response.headers.get('content-type')?.includes('json')) return null;
