@@ -97,8 +97,8 @@ cat <<INFO
     On-call page       http://127.0.0.1:$HTTP_PORT/oncall
     Sign in as         wall (viewer), duty (supervisor), xihu.officer (operator, 西湖区 only) or admin,
                        password $RM_DEMO_PASSWORD  (kept in $RUN_DIR/demo-password)
-    API token          curl -d '{"username":"duty","password":"..."}' -H 'Content-Type: application/json' \
-                         http://127.0.0.1:$HTTP_PORT/api/auth/token   then  -H 'Authorization: Bearer <accessToken>'
+    API token          POST http://127.0.0.1:$HTTP_PORT/api/auth/token {"username":"duty","password":"..."}
+                       then send its accessToken as the header  Authorization: Bearer <accessToken>
     API reference      http://127.0.0.1:$HTTP_PORT/api/reference
     Current alerts     http://127.0.0.1:$HTTP_PORT/api/alerts        (these two with the bearer token)
     Ingestion stats    http://127.0.0.1:$HTTP_PORT/api/ingest/stats

@@ -40,7 +40,7 @@ public sealed class AuditTrailWriter(IAuditTrail trail, TimeProvider time, ILogg
     private void Record(HttpContext context, int status)
     {
         var user = context.User;
-        var actor = user.Identity?.IsAuthenticated == true ? user.Identity.Name ?? "unnamed" : AnonymousActor(context);
+        var actor = user.Identity?.IsAuthenticated == true ? user.Identity.Name ?? "unnamed" : AnonymousActor(context, status);
         var record = new AuditRecord(
             time.GetUtcNow(), Truncate(actor, 200), string.Join(',', AccessControl.RoleNames(user).Distinct()), context.Request.Method,
             Truncate(context.Request.Path.Value ?? "/", 500), status, context.Connection.RemoteIpAddress?.ToString(), user.Identity?.AuthenticationType);
@@ -50,9 +50,14 @@ public sealed class AuditTrailWriter(IAuditTrail trail, TimeProvider time, ILogg
         }
     }
 
-    /// <summary>A refused sign-in names who tried (the token endpoint puts the attempted name here); else anonymous.</summary>
-    private static string AnonymousActor(HttpContext context) =>
-        context.Items.TryGetValue(AttemptedNameKey, out var name) && name is string attempted ? "anonymous:" + attempted : "anonymous";
+    /// <summary>
+    /// A sign-in names the account (the token endpoint leaves it here): as the actor when it succeeded, as an unproven
+    /// <c>anonymous:{name}</c> when it was refused. Anything else without a token is <c>anonymous</c>.
+    /// </summary>
+    private static string AnonymousActor(HttpContext context, int status) =>
+        context.Items.TryGetValue(AttemptedNameKey, out var name) && name is string attempted
+            ? (status < 400 ? attempted : "anonymous:" + attempted)
+            : "anonymous";
 
     /// <summary>The <see cref="HttpContext.Items"/> key under which the token endpoint leaves the name it was asked for.</summary>
     public const string AttemptedNameKey = "rm.audit.attempted-name";

@@ -98,6 +98,7 @@ public static class SecurityHosting
         {
             ValidateAudience = true,
             ValidAudience = auth.Audience,
+            AuthenticationType = JwtBearerDefaults.AuthenticationScheme, // what /api/auth/me and the audit trail call it
             NameClaimType = auth.NameClaim,
             RoleClaimType = auth.RoleClaim,
             ClockSkew = TimeSpan.FromSeconds(30),

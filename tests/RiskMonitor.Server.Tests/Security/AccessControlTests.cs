@@ -51,6 +51,7 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
         Assert.Equal("网格员.西", me.GetProperty("name").GetString());
         Assert.Equal(["operator"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(["d-west"], me.GetProperty("regions").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("Bearer", me.GetProperty("scheme").GetString());
         await AssertProblemAsync(wrong, HttpStatusCode.Unauthorized);
         await AssertProblemAsync(unknown, HttpStatusCode.Unauthorized);
         // The same answer whether the name exists or not.
@@ -201,14 +202,23 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
 
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"api/alerts/{alertId}/comment", new { note = "checked the valve" }, ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync($"api/alerts/{alertId}/acknowledge", new { note = "x" }, ct)).StatusCode);
+        using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("api/auth/token", new { username = "zhang.min", password = "guessing-1234" }, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsJsonAsync("api/auth/token", new { username = "zhang.min", password = SecurityFixture.SupervisorPassword }, ct)).StatusCode);
         var trail = await ServerFixture.EventuallyAsync(
             () => admin.GetFromJsonAsync<JsonElement>($"api/audit?path=/api/alerts/{Uri.EscapeDataString(alertId)}", ct),
             t => t.GetArrayLength() >= 2, TimeSpan.FromSeconds(10), ct);
+        var signIns = await ServerFixture.EventuallyAsync(
+            () => admin.GetFromJsonAsync<JsonElement>("api/audit?path=/api/auth/token&limit=1000", ct),
+            t => t.EnumerateArray().Any(r => r.GetProperty("actor").GetString() == "zhang.min"), TimeSpan.FromSeconds(10), ct);
         using var notAdmin = await officer.GetAsync("api/audit", ct);
 
         var rows = trail.EnumerateArray().Select(r => (Actor: r.GetProperty("actor").GetString(), Path: r.GetProperty("path").GetString(), Status: r.GetProperty("status").GetInt32())).ToList();
         Assert.Contains(("网格员.西", $"/api/alerts/{alertId}/comment", 200), rows);
         Assert.Contains(("wall", $"/api/alerts/{alertId}/acknowledge", 403), rows);
+        var signInRows = signIns.EnumerateArray().Select(r => (r.GetProperty("actor").GetString(), r.GetProperty("status").GetInt32())).ToList();
+        Assert.Contains(("anonymous:zhang.min", 401), signInRows); // a refused sign-in names whom it tried, unproven
+        Assert.Contains(("zhang.min", 200), signInRows);
         await AssertProblemAsync(notAdmin, HttpStatusCode.Forbidden);
     }
 
