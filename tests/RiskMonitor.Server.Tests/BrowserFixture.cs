@@ -24,18 +24,18 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// in localStorage <c>rm.auth</c>, shaped as the sign-in form stores the token endpoint's answer. Call it before
     /// the first navigation.
     /// </summary>
-    public static Task SignInAsync(IBrowserContext context, string name, string[] roles)
+    public static Task SignInAsync(IBrowserContext context, string name, string[] roles, string[]? regions = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var auth = JsonSerializer.Serialize(new
         {
-            accessToken = TestIdentity.Token(name, roles),
+            accessToken = TestIdentity.Token(name, roles, regions),
             tokenType = "Bearer",
             expiresAt = DateTimeOffset.UtcNow.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             name,
             displayName = (string?)null,
             roles,
-            regions = Array.Empty<string>(),
+            regions = regions ?? [],
         });
         // A JSON string is a JavaScript string literal; about:blank has no localStorage, hence the try.
         return context.AddInitScriptAsync($"try {{ localStorage.setItem('rm.auth', {JsonSerializer.Serialize(auth)}); }} catch {{ }}");
