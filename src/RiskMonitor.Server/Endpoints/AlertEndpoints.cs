@@ -61,12 +61,10 @@ public static class AlertEndpoints
         }
 
         // A caller scoped to regions sees the alerts of their regions only; the filter applies before paging.
-        var visible = access.ScopeOf(user).IsCityWide ? AllVisible : a => access.CanSeeAsset(user, a.AssetId);
+        Func<AlertView, bool>? visible = access.ScopeOf(user).IsCityWide ? null : a => access.CanSeeAsset(user, a.AssetId);
         var page = await ListCoreAsync(board, store, severityFilter, stateFilter, active, assetId, regionId, limit, offset, visible, cancellationToken);
         return TypedResults.Ok(page with { Items = [.. page.Items.Select(silences.Decorate)] });
     }
-
-    private static readonly Func<AlertView, bool> AllVisible = _ => true;
 
     private static TEnum? ParseEnum<TEnum>(string? text, string name, Dictionary<string, string[]> errors)
         where TEnum : struct, Enum
@@ -88,18 +86,17 @@ public static class AlertEndpoints
 
     private static async Task<AlertPage> ListCoreAsync(
         AlertBoard board, IAlertStore store, WarningLevel? minSeverity, AlertState? state, bool? active,
-        string? assetId, string? regionId, int limit, int offset, Func<AlertView, bool> visible, CancellationToken cancellationToken)
+        string? assetId, string? regionId, int limit, int offset, Func<AlertView, bool>? visible, CancellationToken cancellationToken)
     {
         if (state == AlertState.Closed)
         {
             // Closed alerts are not on the board; the alert store is their record. For a scoped caller the newest
             // 10,000 are read and filtered here, so paging counts only what they may see.
-            var all = ReferenceEquals(visible, AllVisible);
             var closed = await store.QueryAsync(
                 new AlertQuery(AlertState.Closed, assetId, regionId, minSeverity,
-                    Offset: all ? Math.Max(0, offset) : 0, Limit: all ? Math.Clamp(limit, 1, 10_000) : 10_000),
+                    Offset: visible is null ? Math.Max(0, offset) : 0, Limit: visible is null ? Math.Clamp(limit, 1, 10_000) : 10_000),
                 cancellationToken);
-            if (all)
+            if (visible is null)
             {
                 return new AlertPage(closed.Total, closed.Items);
             }
@@ -109,7 +106,7 @@ public static class AlertEndpoints
         }
 
         var matches = board.Alerts
-            .Where(a => visible(a) && (minSeverity is null || a.Severity >= minSeverity) && (state is null || a.State == state) &&
+            .Where(a => (visible is null || visible(a)) && (minSeverity is null || a.Severity >= minSeverity) && (state is null || a.State == state) &&
                         (active is null || a.ConditionActive == active) && (assetId is null || a.AssetId == assetId) &&
                         (regionId is null || a.RegionId == regionId))
             .OrderByDescending(a => a.ConditionActive).ThenByDescending(a => a.Severity).ThenByDescending(a => a.RaisedAt)

@@ -12,9 +12,9 @@ using RiskMonitor.Storage.Integration;
 namespace RiskMonitor.Server.Integration;
 
 /// <summary>
-/// The integrators' authentication scheme: a key in <c>X-Api-Key</c> (or <c>Authorization: ApiKey {key}</c>). It is an
-/// ordinary ASP.NET Core scheme and the policies name it, so the JWT scheme of issue 11 can be added beside it and to
-/// the same policies without touching the endpoints (docs/decisions/0015-webhooks-and-api-keys.md).
+/// The API key scheme: an integrator's key in <c>X-Api-Key</c> (or <c>Authorization: ApiKey {key}</c>), or a bootstrap
+/// admin key (also in <c>X-Admin-Key</c>). The default scheme forwards here when a key is presented and to JWT bearer
+/// otherwise (docs/decisions/0015-webhooks-and-api-keys.md, 0025-api-authentication-and-scope.md).
 /// </summary>
 public static class ApiKeyDefaults
 {
@@ -41,8 +41,9 @@ public sealed class IntegrationOptions
     public const string SectionName = "Integration";
 
     /// <summary>
-    /// The bootstrap admin key: the only credential that may issue and revoke integrators' keys until issue 11 brings
-    /// roles. Unset = no one can issue keys. Give it at least 32 random characters (e.g. <c>openssl rand -base64 32</c>).
+    /// A bootstrap admin key: it acts as the admin role (issue integrators' keys, create the first accounts) before
+    /// anyone can sign in. Unset = only signed-in admins. Give it at least 32 random characters (e.g.
+    /// <c>openssl rand -base64 32</c>).
     /// </summary>
     [System.ComponentModel.DataAnnotations.MinLength(32)]
     public string? AdminKey { get; set; }

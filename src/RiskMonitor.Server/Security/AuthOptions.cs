@@ -39,6 +39,21 @@ public sealed class AuthOptions
     /// <summary>The claim holding the region ids a person is scoped to; none = city-wide.</summary>
     [Required] public string RegionClaim { get; set; } = "region";
 
+    /// <summary>
+    /// The pages' client id at <see cref="Authority"/>: the browser signs in there with the authorization code flow
+    /// and PKCE as a public client (a page cannot keep a client secret, so none is configured). Register it at the
+    /// authority with the pages' addresses (<c>https://host/wall</c>, <c>/oncall</c>, <c>/sites/*/board</c>) as
+    /// redirect URIs and the server's <see cref="Audience"/> in its access tokens. Unused with the built-in issuer.
+    /// </summary>
+    public string? ClientId { get; set; } = "riskmonitor-web";
+
+    /// <summary>
+    /// The scopes the pages ask the authority for. <c>openid profile</c> is what a provider needs to put the person's
+    /// name into the token; add the scope that maps roles and regions (or <c>offline_access</c> for a refresh token)
+    /// where the provider wants one asked for explicitly.
+    /// </summary>
+    public string Scope { get; set; } = "openid profile";
+
     /// <summary>Fetch the authority's metadata over HTTPS only; turn off for a lab authority on plain HTTP.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
@@ -49,9 +64,10 @@ public sealed class AuthOptions
 /// <summary>An account from configuration; see <see cref="AuthOptions.Users"/>.</summary>
 public sealed class SeedUser
 {
-    [Required] public string Name { get; set; } = "";
+    public string Name { get; set; } = "";
 
-    [Required, MinLength(12)] public string Password { get; set; } = "";
+    /// <summary>At least 12 characters (checked at start with the rest of the section).</summary>
+    public string Password { get; set; } = "";
 
     public List<string> Roles { get; set; } = [];
 

@@ -26,8 +26,11 @@ public static class SecurityHosting
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => SigningKeyProvider.IsValid(o.SigningKey), "Auth:SigningKey must be base64 of at least 32 bytes.")
-            .Validate(o => o.Users.All(u => u.Roles.All(r => AccessRoles.TryParse(r, out _))),
-                $"Auth:Users roles must be among: {string.Join(", ", AccessRoles.Names)}.")
+            .Validate(o => o.Users.All(u => u.Roles.Count > 0 && u.Roles.All(r => AccessRoles.TryParse(r, out _))),
+                $"Each of Auth:Users needs roles among: {string.Join(", ", AccessRoles.Names)}.")
+            // Data annotations are not checked inside list items, so the seed accounts are checked here.
+            .Validate(o => o.Users.All(u => !string.IsNullOrWhiteSpace(u.Name) && u.Name.Trim().Length <= 100 && u.Password.Length >= UserPasswords.MinimumLength),
+                $"Each of Auth:Users needs a name (1-100 characters) and a password of at least {UserPasswords.MinimumLength} characters.")
             .ValidateOnStart();
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<TokenIssuer>();

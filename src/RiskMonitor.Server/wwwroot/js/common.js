@@ -13,7 +13,10 @@ export const ACK_TIMEOUT_MIN = { red: 5, orange: 15, yellow: 60, blue: 240 };
 // The token endpoint's answer is kept as it came, under one key, and counts as absent once `expiresAt` has passed.
 const AUTH_KEY = 'rm.auth';
 
-/** The stored sign-in ({accessToken, tokenType, issuedAt, expiresAt, name, displayName, roles, regions}), or null. */
+/**
+ * The stored sign-in ({accessToken, tokenType, issuedAt, expiresAt, name, displayName, roles, regions}), or null. A
+ * sign-in at the identity provider (OIDC mode) adds {source: 'oidc', refreshToken, tokenEndpoint, clientId}.
+ */
 export function currentAuth() {
   try {
     const auth = JSON.parse(localStorage.getItem(AUTH_KEY) ?? 'null');
@@ -36,10 +39,12 @@ const waiting = []; // resolvers of requireSignIn()
 
 /**
  * Resolves once a valid token is stored, showing the sign-in form until then; a page awaits it before loading any
- * data. Also puts "signed in as NAME · sign out" into the page's header.
+ * data. Also puts "signed in as NAME · sign out" into the page's header. A page the identity provider sent back to
+ * (`?code=…&state=…`, OIDC mode) first exchanges the code for a token.
  */
 export function requireSignIn() {
-  const auth = currentAuth();
+  const callback = oidcCallback();
+  const auth = callback ? null : currentAuth();
   if (auth) {
     started = true;
     showIdentity(auth);
@@ -47,29 +52,49 @@ export function requireSignIn() {
   }
   return new Promise((resolve) => {
     waiting.push(resolve);
-    showSignIn();
+    if (callback) completeOidcSignIn(callback);
+    else showSignIn();
   });
 }
 
 /** Shows the sign-in form over the page (once, however many requests were refused). */
 export function showSignIn(reason = '') {
+  openSignIn(reason);
+}
+
+/**
+ * The overlay with its title, reason and error line at once; its body once /api/ui/config has said how this server
+ * signs people in: the name and password form (built-in issuer) or the identity provider's button (OIDC).
+ */
+function openSignIn(reason = '', errorText = '') {
   const who = document.getElementById('who');
   if (who) { who.replaceChildren(); delete who.dataset.name; }
-  if (overlay) return;
+  if (overlay) {
+    if (errorText) overlay.querySelector('#sign-in-error').textContent = errorText;
+    return;
+  }
+  const error = el('p', { id: 'sign-in-error', class: 'sign-in-error', role: 'alert' }, errorText);
+  const shown = el('div', { class: 'sign-in-overlay', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'sign-in-title' });
+  overlay = shown;
+  oidcSettings().then((oidc) => {
+    if (overlay !== shown) return; // signed in meanwhile
+    shown.append(oidc ? oidcForm(oidc, reason, error) : passwordForm(reason, error));
+    document.body.append(shown);
+    shown.querySelector('input, button')?.focus();
+  });
+}
+
+function passwordForm(reason, error) {
   const user = el('input', { id: 'sign-in-user', name: 'username', autocomplete: 'username', required: '', maxlength: '100' });
   const password = el('input', { id: 'sign-in-password', name: 'password', type: 'password', autocomplete: 'current-password', required: '', maxlength: '1000' });
   const submit = el('button', { type: 'submit' }, '登录 sign in');
-  const error = el('p', { id: 'sign-in-error', class: 'sign-in-error', role: 'alert' });
-  const form = el('form', { id: 'sign-in', class: 'sign-in', onsubmit: (event) => { event.preventDefault(); signIn(); } },
+  return el('form', { id: 'sign-in', class: 'sign-in', onsubmit: (event) => { event.preventDefault(); signIn(); } },
     el('h2', { id: 'sign-in-title' }, '登录 sign in'),
     reason ? el('p', { class: 'sign-in-reason' }, reason) : null,
     el('label', {}, '用户名 user name', user),
     el('label', {}, '密码 password', password),
     submit,
     error);
-  overlay = el('div', { class: 'sign-in-overlay', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'sign-in-title' }, form);
-  document.body.append(overlay);
-  user.focus();
 
   async function signIn() {
     submit.disabled = true;
@@ -95,6 +120,205 @@ export function showSignIn(reason = '') {
       submit.disabled = false;
     }
   }
+}
+
+/** OIDC mode: one button that sends the browser to the identity provider (the code flow with PKCE). */
+function oidcForm(oidc, reason, error) {
+  const submit = el('button', { type: 'submit', id: 'sign-in-oidc' }, '通过统一身份认证登录 sign in with the city\'s identity provider');
+  return el('form', { id: 'sign-in', class: 'sign-in', onsubmit: (event) => { event.preventDefault(); go(); } },
+    el('h2', { id: 'sign-in-title' }, '登录 sign in'),
+    reason ? el('p', { class: 'sign-in-reason' }, reason) : null,
+    submit,
+    error);
+
+  async function go() {
+    submit.disabled = true;
+    error.textContent = '';
+    try {
+      await beginOidcSignIn(oidc);
+      // the browser is on its way to the identity provider; the button stays disabled
+    } catch (e) {
+      error.textContent = e?.message || 'The identity provider cannot be reached; try again.';
+      submit.disabled = false;
+    }
+  }
+}
+
+// ---- OpenID Connect (Auth:Authority set): authorization code flow with PKCE, as a public client (no secret). ----
+// The pages' own address (without query) is the redirect URI; the state, the PKCE verifier and where to return to
+// wait in sessionStorage (this tab only) while the browser is at the identity provider.
+const OIDC_PENDING_KEY = 'rm.oidc';
+let uiConfigPromise = null;
+
+/** /api/ui/config, fetched once (anonymously: it is what the pages need before anyone signs in). */
+function uiConfig() {
+  uiConfigPromise ??= fetch('/api/ui/config', { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(10_000) })
+    .then((response) => (response.ok ? readJson(response) : null))
+    .catch(() => null);
+  return uiConfigPromise;
+}
+
+/** {authority, clientId, scope} in OIDC mode; null with the built-in issuer (or when the server cannot say). */
+async function oidcSettings() {
+  const auth = (await uiConfig())?.auth;
+  return auth?.mode === 'oidc' && auth.authority ? auth : null;
+}
+
+async function discover(authority) {
+  let response;
+  try {
+    response = await fetch(`${authority.replace(/\/+$/, '')}/.well-known/openid-configuration`, { headers: { Accept: 'application/json' } });
+  } catch {
+    throw new Error('The identity provider cannot be reached; try again.');
+  }
+  const metadata = await readJson(response);
+  if (!response.ok || !metadata?.authorization_endpoint || !metadata?.token_endpoint) {
+    throw new Error(`The identity provider's discovery document is not usable (${response.status}).`);
+  }
+  return metadata;
+}
+
+function base64Url(bytes) {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+const randomToken = (bytes = 32) => base64Url(crypto.getRandomValues(new Uint8Array(bytes)));
+
+async function pkceChallenge(verifier) {
+  return base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+}
+
+async function beginOidcSignIn(oidc) {
+  if (!crypto?.subtle) throw new Error('Signing in with the identity provider needs HTTPS (the browser offers no crypto.subtle here).');
+  const metadata = await discover(oidc.authority);
+  const state = randomToken(32);
+  const verifier = randomToken(48); // 64 characters (RFC 7636: 43-128)
+  const redirectUri = location.origin + location.pathname;
+  sessionStorage.setItem(OIDC_PENDING_KEY, JSON.stringify({
+    state,
+    verifier,
+    redirectUri,
+    returnTo: location.pathname + location.search + location.hash,
+    tokenEndpoint: metadata.token_endpoint,
+    clientId: oidc.clientId,
+  }));
+  const url = new URL(metadata.authorization_endpoint);
+  for (const [key, value] of Object.entries({
+    response_type: 'code',
+    client_id: oidc.clientId,
+    redirect_uri: redirectUri,
+    scope: oidc.scope || 'openid',
+    state,
+    code_challenge: await pkceChallenge(verifier),
+    code_challenge_method: 'S256',
+  })) url.searchParams.set(key, value);
+  location.assign(url.toString());
+}
+
+/** The identity provider's answer in this page's URL, when it belongs to a sign-in this tab started; else null. */
+function oidcCallback() {
+  const params = new URLSearchParams(location.search);
+  if (!params.has('state') || !(params.has('code') || params.has('error'))) return null;
+  let pending = null;
+  try {
+    pending = JSON.parse(sessionStorage.getItem(OIDC_PENDING_KEY) ?? 'null');
+  } catch {
+    // unreadable: not ours
+  }
+  if (!pending?.state || pending.state !== params.get('state')) return null;
+  return { params, pending };
+}
+
+async function completeOidcSignIn({ params, pending }) {
+  sessionStorage.removeItem(OIDC_PENDING_KEY); // a code is good once, and so is a state
+  // The code and state leave the address bar (and the history) whatever happens next.
+  history.replaceState(history.state, '', pending.returnTo || location.pathname);
+  if (params.has('error')) {
+    const description = params.get('error_description');
+    openSignIn('', `Sign-in refused by the identity provider: ${description ? `${description} (${params.get('error')})` : params.get('error')}`);
+    return;
+  }
+  try {
+    const token = await tokenRequest(pending.tokenEndpoint, {
+      grant_type: 'authorization_code',
+      code: params.get('code'),
+      redirect_uri: pending.redirectUri,
+      client_id: pending.clientId,
+      code_verifier: pending.verifier,
+    });
+    const auth = await oidcAuth(token, pending.tokenEndpoint, pending.clientId);
+    localStorage.setItem(AUTH_KEY, JSON.stringify(auth));
+    signedIn(auth);
+  } catch (e) {
+    openSignIn('', e?.message || 'Sign-in failed; try again.');
+  }
+}
+
+/** POSTs a form to the identity provider's token endpoint; its JSON answer, or an Error with its error text. */
+async function tokenRequest(tokenEndpoint, fields) {
+  let response;
+  try {
+    response = await fetch(tokenEndpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams(fields),
+    });
+  } catch {
+    throw new Error('The identity provider cannot be reached; try again.');
+  }
+  const payload = await readJson(response);
+  if (!response.ok || !payload?.access_token) {
+    const error = new Error(`The identity provider refused the sign-in: ${payload?.error_description || payload?.error || response.status}`);
+    error.status = response.status;
+    throw error;
+  }
+  return payload;
+}
+
+/**
+ * The stored sign-in for the identity provider's token: the same shape as the built-in issuer's answer (the name,
+ * roles and regions as this server reads them, from /api/auth/me), plus what a refresh needs.
+ */
+async function oidcAuth(token, tokenEndpoint, clientId, previous = null) {
+  const now = Date.now();
+  const lifetime = Number(token.expires_in) > 0 ? Number(token.expires_in) * 1000 : jwtLifetime(token.access_token, now);
+  const fresh = {
+    accessToken: token.access_token,
+    tokenType: token.token_type || 'Bearer',
+    issuedAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + lifetime).toISOString(),
+  };
+  const response = await fetch('/api/auth/me', { headers: { Accept: 'application/json', Authorization: `Bearer ${token.access_token}` } });
+  const me = await readJson(response);
+  if (!response.ok || !me?.name) {
+    // A refresh keeps who we knew (the server is away, say); the next API call tells whether the token is good.
+    if (previous) return { ...previous, ...fresh, refreshToken: token.refresh_token ?? previous.refreshToken };
+    throw new Error(problemText(me) || `This server does not accept the identity provider's token (${response.status}).`);
+  }
+  return {
+    ...fresh,
+    name: me.name,
+    displayName: null,
+    roles: me.roles ?? [],
+    regions: me.regions ?? [],
+    source: 'oidc',
+    refreshToken: token.refresh_token ?? previous?.refreshToken ?? null,
+    tokenEndpoint,
+    clientId,
+  };
+}
+
+/** A JWT's remaining life from its `exp` (for an answer without expires_in); five minutes if it cannot be read. */
+function jwtLifetime(jwt, now) {
+  try {
+    const payload = JSON.parse(atob(jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    if (payload.exp * 1000 > now) return payload.exp * 1000 - now;
+  } catch {
+    // not a JWT the browser can read
+  }
+  return 5 * 60_000;
 }
 
 function signedIn(auth) {
@@ -143,8 +367,13 @@ setInterval(async () => {
   if (!auth || refreshing || !auth.issuedAt) return;
   const issued = new Date(auth.issuedAt).getTime();
   if (Date.now() - issued < (new Date(auth.expiresAt).getTime() - issued) / 2) return;
+  if (auth.source === 'oidc' && !auth.refreshToken) return; // no refresh token: the session ends at expiry
   refreshing = true;
   try {
+    if (auth.source === 'oidc') {
+      await refreshAtIdentityProvider(auth);
+      return;
+    }
     const response = await fetch('/api/auth/refresh', { method: 'POST', headers: { Accept: 'application/json', Authorization: `Bearer ${auth.accessToken}` } });
     const payload = await readJson(response);
     if (response.ok && payload?.accessToken) localStorage.setItem(AUTH_KEY, JSON.stringify(payload));
@@ -154,6 +383,19 @@ setInterval(async () => {
     refreshing = false;
   }
 }, 15_000);
+
+/** OIDC mode: the refresh token grant at the identity provider; a refused refresh token is dropped (no retries). */
+async function refreshAtIdentityProvider(auth) {
+  try {
+    const token = await tokenRequest(auth.tokenEndpoint, { grant_type: 'refresh_token', refresh_token: auth.refreshToken, client_id: auth.clientId });
+    localStorage.setItem(AUTH_KEY, JSON.stringify(await oidcAuth(token, auth.tokenEndpoint, auth.clientId, auth)));
+  } catch (e) {
+    if (e?.status >= 400 && e.status < 500 && currentAuth()?.accessToken === auth.accessToken) {
+      localStorage.setItem(AUTH_KEY, JSON.stringify({ ...auth, refreshToken: null }));
+    }
+    // otherwise the identity provider is away: try again at the next tick
+  }
+}
 
 async function readJson(response) {
   if (!response.headers.get('content-type')?.includes('json')) return null;
