@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -115,6 +116,9 @@ public sealed class OidcBrowserSignInTests(BrowserFixture browser) : IClassFixtu
         var page = await context.NewPageAsync();
         var errors = new ConcurrentQueue<string>();
         page.PageError += (_, error) => errors.Enqueue(error);
+        var console = new ConcurrentQueue<string>();
+        page.Console += (_, message) => console.Enqueue($"{message.Type}: {message.Text}");
+        page.RequestFailed += (_, request) => console.Enqueue($"request failed: {request.Url} {request.Failure}");
 
         await page.GotoAsync("/oncall");
 
@@ -126,13 +130,13 @@ public sealed class OidcBrowserSignInTests(BrowserFixture browser) : IClassFixtu
 
         // Refused at the authority: the page says so and offers the button again.
         await idpButton.ClickAsync();
-        await page.WaitForURLAsync(Issuer + "/authorize**");
+        await ToAuthorityAsync(page, console);
         await page.ClickAsync("#idp-refuse");
         await Assertions.Expect(page.Locator("#sign-in-error")).ToContainTextAsync("access_denied", new LocatorAssertionsToContainTextOptions { Timeout = 10_000 });
         await Assertions.Expect(page).ToHaveURLAsync(RedirectUri);
 
         await idpButton.ClickAsync();
-        await page.WaitForURLAsync(Issuer + "/authorize**");
+        await ToAuthorityAsync(page, console);
         await page.ClickAsync("#idp-sign-in");
 
         // Back on the page, which takes code and state out of its address (history.replaceState: polled, no navigation).
@@ -157,6 +161,25 @@ public sealed class OidcBrowserSignInTests(BrowserFixture browser) : IClassFixtu
         Assert.True(stored.GetProperty("expiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(50));
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('rm.oidc')")); // the verifier is used up
         Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// Waits for the authority's page by polling the address: WaitForURL also waits for a load event it can miss when a
+    /// script navigates (seen on a busy machine: the page was there and the wait timed out). On a timeout the failure
+    /// says what the page showed and logged.
+    /// </summary>
+    private async Task ToAuthorityAsync(IPage page, ConcurrentQueue<string> console)
+    {
+        try
+        {
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(Issuer) + "/authorize\\?"),
+                new PageAssertionsToHaveURLOptions { Timeout = 20_000 });
+        }
+        catch (PlaywrightException)
+        {
+            var shown = await page.EvaluateAsync<string>("() => location.href + ' | ' + (document.body?.innerText ?? '').slice(0, 300)");
+            Assert.Fail($"not sent to the authority; page shows '{shown}', console: {string.Join(" | ", console)}");
+        }
     }
 
     [Fact]
