@@ -59,6 +59,21 @@ if [ -z "${RM_ADMIN_KEY:-}" ]; then
 fi
 export RM_ADMIN_KEY
 
+# People sign in to the pages and the API (docs/decisions/0025-api-authentication-and-scope.md). The token signing key
+# and the demo accounts' password are made once per run folder, like the admin key; accounts are created at the first
+# start only (later changes go through /api/users). RM_DEMO_PASSWORD overrides the password.
+[ -s "$RUN_DIR/jwt-key" ] || (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$RUN_DIR/jwt-key")
+if [ -z "${RM_DEMO_PASSWORD:-}" ]; then
+  [ -s "$RUN_DIR/demo-password" ] || (umask 077 && head -c 12 /dev/urandom | base64 | tr -d '/+=\n' >"$RUN_DIR/demo-password")
+  RM_DEMO_PASSWORD=$(cat "$RUN_DIR/demo-password")
+fi
+export Auth__SigningKey="$(cat "$RUN_DIR/jwt-key")" \
+  Auth__Users__0__Name=admin Auth__Users__0__Roles__0=admin Auth__Users__0__Password="$RM_DEMO_PASSWORD" \
+  Auth__Users__1__Name=duty Auth__Users__1__DisplayName=值班长 Auth__Users__1__Roles__0=supervisor Auth__Users__1__Password="$RM_DEMO_PASSWORD" \
+  Auth__Users__2__Name=wall Auth__Users__2__DisplayName=指挥大屏 Auth__Users__2__Roles__0=viewer Auth__Users__2__Password="$RM_DEMO_PASSWORD" \
+  Auth__Users__3__Name=xihu.officer Auth__Users__3__DisplayName=西湖区网格员 Auth__Users__3__Roles__0=operator \
+  Auth__Users__3__Regions__0=d-xihu Auth__Users__3__Password="$RM_DEMO_PASSWORD"
+
 say "starting the server (HTTP 127.0.0.1:$HTTP_PORT, MQTT 127.0.0.1:$MQTT_PORT)"
 export Urls="http://127.0.0.1:$HTTP_PORT" Mqtt__Port="$MQTT_PORT" Influx__Url="http://127.0.0.1:$INFLUX_PORT" \
   Influx__SpoolDirectory="$RUN_DIR/spool" Registry__AssetsPath="$PWD/data/demo-city/assets.geojson" Registry__RegionsPath="$PWD/data/demo-city/regions.geojson" \
@@ -80,8 +95,12 @@ cat <<INFO
   RiskMonitor is running.
     Wall display       http://127.0.0.1:$HTTP_PORT/wall
     On-call page       http://127.0.0.1:$HTTP_PORT/oncall
+    Sign in as         wall (viewer), duty (supervisor), xihu.officer (operator, 西湖区 only) or admin,
+                       password $RM_DEMO_PASSWORD  (kept in $RUN_DIR/demo-password)
+    API token          POST http://127.0.0.1:$HTTP_PORT/api/auth/token {"username":"duty","password":"..."}
+                       then send its accessToken as the header  Authorization: Bearer <accessToken>
     API reference      http://127.0.0.1:$HTTP_PORT/api/reference
-    Current alerts     http://127.0.0.1:$HTTP_PORT/api/alerts
+    Current alerts     http://127.0.0.1:$HTTP_PORT/api/alerts        (these two with the bearer token)
     Ingestion stats    http://127.0.0.1:$HTTP_PORT/api/ingest/stats
     SignalR hub        http://127.0.0.1:$HTTP_PORT/hubs/risk
     MQTT broker        127.0.0.1:$MQTT_PORT   (topics rm/v1/{assetId}/telemetry|event|status; devices log in)

@@ -23,10 +23,11 @@ internal sealed class AlertObserver : IAsyncDisposable
     private long _otherUpdates;
     private long _unexpected;
 
-    public AlertObserver(Uri baseUrl, TelemetryGenerator generator)
+    public AlertObserver(Uri baseUrl, string adminKey, TelemetryGenerator generator)
     {
         _generator = generator;
-        _connection = new HubConnectionBuilder().WithUrl(new Uri(baseUrl, "hubs/risk")).Build();
+        // The hub needs a viewer; the run's admin key is one (a .NET client can send headers on the WebSocket too).
+        _connection = new HubConnectionBuilder().WithUrl(new Uri(baseUrl, "hubs/risk"), o => o.Headers["X-Admin-Key"] = adminKey).Build();
         _connection.On<ObservedAlert>("alertRaised", alert => OnActivated(alert, raised: true));
         _connection.On<ObservedAlert>("alertUpdated", alert =>
         {

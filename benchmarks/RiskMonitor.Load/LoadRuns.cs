@@ -25,7 +25,7 @@ public static class LoadRuns
         await using var server = new ServerUnderTest();
         await server.StartAsync(options, ct);
         var generator = new TelemetryGenerator(options);
-        await using var observer = new AlertObserver(server.BaseUrl, generator);
+        await using var observer = new AlertObserver(server.BaseUrl, server.AdminKey, generator);
         await observer.StartAsync(ct);
         var clients = await TelemetryGenerator.ConnectAsync(server.MqttPort, options.Connections, ct);
         var heapBefore = HeapSample.Take();

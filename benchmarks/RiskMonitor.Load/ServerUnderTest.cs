@@ -29,6 +29,9 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     public int HttpPort { get; } = FreePort.Next();
 
+    /// <summary>A per-run admin key (<c>Devices:AdminKey</c>): the alert observer's credential on the hub.</summary>
+    public string AdminKey { get; } = "load-" + Guid.NewGuid().ToString("N");
+
     public int MqttPort { get; } = FreePort.Next();
 
     public Uri BaseUrl => new($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/");
@@ -80,6 +83,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                 ["Mqtt:Port"] = MqttPort.ToString(CultureInfo.InvariantCulture),
                 // The harness measures the pipeline: anonymous clients, no per-client rate limit (docs/decisions/0023).
                 ["Mqtt:Authentication"] = "None",
+                ["Devices:AdminKey"] = AdminKey,
                 ["Mqtt:MaxMessagesPerSecondPerClient"] = "0",
                 ["Influx:Url"] = InfluxUrl.ToString(),
                 ["Influx:Database"] = Database,

@@ -21,6 +21,7 @@ using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Observability;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Reports;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Server.Sites;
 using RiskMonitor.Storage;
@@ -70,6 +71,7 @@ public static class RiskMonitorApp
         builder.AddObservability();
         builder.AddDeviceProvisioning();
         builder.AddRequestHardening();
+        builder.AddRiskMonitorSecurity();
 
         builder.Services.AddSingleton<AlertBoard>();
         builder.Services.AddSingleton<RiskEventFanOut>();
@@ -90,30 +92,36 @@ public static class RiskMonitorApp
         app.UseStatusCodePages();
         app.UseRequestHardening();
 
+        // The pages and their scripts are public; what they show comes from the API, which needs a token.
         app.UseStaticFiles();
+        app.UseRiskMonitorSecurity();
         app.MapUiEndpoints();
-        app.MapOpenApi();
-        app.MapScalarApiReference("/api/reference", o => o.WithTitle("RiskMonitor API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
-        app.MapAssetEndpoints();
-        app.MapAlertEndpoints();
-        app.MapAlertLifecycleEndpoints();
-        app.MapIngestEndpoints();
-        app.MapRiskMapEndpoints();
-        app.MapFeedEndpoints();
-        app.MapSilenceNoticeAndKpiEndpoints();
-        app.MapIntegrationEndpoints();
-        app.MapReportEndpoints();
-        app.MapSiteBoardEndpoints();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("RiskMonitor API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .AllowAnonymous();
+        app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription().AllowAnonymous();
+        var api = app.MapSecuredApi();
+        api.MapAuthEndpoints();
+        api.MapAssetEndpoints();
+        api.MapAlertEndpoints();
+        api.MapAlertLifecycleEndpoints();
+        api.MapIngestEndpoints();
+        api.MapRiskMapEndpoints();
+        api.MapFeedEndpoints();
+        api.MapSilenceNoticeAndKpiEndpoints();
+        api.MapIntegrationEndpoints();
+        api.MapReportEndpoints();
+        api.MapSiteBoardEndpoints();
+        api.MapDeviceEndpoints();
+        // Prometheus scrapes without a token; bind the server to loopback or put the scrape behind the ingress.
         app.MapObservabilityEndpoints();
-        app.MapDeviceEndpoints();
-        app.MapHub<RiskHub>(RiskHub.Path);
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHub<RiskHub>(RiskHub.Path).RequireAuthorization(Policies.View);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = WriteHealthAsync,
-        });
+        }).AllowAnonymous();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -20,7 +20,7 @@ public sealed class AlertRestartTests : IAsyncLifetime
     public async Task An_acknowledged_alert_and_its_ledger_survive_a_restart_and_the_same_leak_raises_no_second_alert()
     {
         var ct = TestContext.Current.CancellationToken;
-        var http = _server.Http;
+        using var http = _server.As("li.wei", ["supervisor"]);
         const string asset = "gp-t-001";
         var t0 = DateTimeOffset.UtcNow.AddMinutes(-2);
         using (var mqtt = await _server.ConnectMqttAsync("restart-1", ct))

@@ -107,7 +107,8 @@ public sealed class FeedReplayTests(IntegrationServerFixture fixture) : IClassFi
         Assert.Empty(CapSchema.Validate(current));
         Assert.Equal("Update", current.Element(cap + "msgType")!.Value);
         Assert.Equal(HttpStatusCode.NotFound, (await Server.Http.GetAsync("api/alerts/gp-t-005~nope~1/cap", ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.Http.GetAsync("api/feed/cap", ct)).StatusCode);
+        using var anonymous = new HttpClient { BaseAddress = Server.BaseUrl };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/feed/cap", ct)).StatusCode);
     }
 
     /// <summary>Every way the mirror differs from the server, as text (empty when it is exact).</summary>

@@ -37,6 +37,7 @@ internal sealed class OwnServer : IAsyncDisposable
         Influx = sharedInflux ?? new();
         Postgres = sharedPostgres ?? new();
         Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestIdentity.DefaultToken());
     }
 
     public InfluxDbProcess Influx { get; }
@@ -128,6 +129,7 @@ internal sealed class OwnServer : IAsyncDisposable
             // switch it on, the others keep their ledgers exact.
             ["Incidents:Link"] = "false",
             ["Integration:AdminKey"] = AdminKey,
+            ["Auth:SigningKey"] = TestIdentity.SigningKey,
         };
         if (_hasRegions)
         {
@@ -150,9 +152,15 @@ internal sealed class OwnServer : IAsyncDisposable
         return client;
     }
 
-    public async Task<HubConnection> ConnectHubAsync(CancellationToken ct)
+    /// <summary>A client signed in as the given person (the ledgers record them as the actor).</summary>
+    public HttpClient As(string name, string[]? roles = null, string[]? regions = null) =>
+        TestIdentity.Client(BaseUrl, name, roles ?? ["admin"], regions);
+
+    public Task<HubConnection> ConnectHubAsync(CancellationToken ct) => ConnectHubAsync(TestIdentity.DefaultToken(), ct);
+
+    public async Task<HubConnection> ConnectHubAsync(string token, CancellationToken ct)
     {
-        var connection = new HubConnectionBuilder().WithUrl(new Uri(BaseUrl, "hubs/risk")).Build();
+        var connection = new HubConnectionBuilder().WithUrl(new Uri(BaseUrl, "hubs/risk"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token)).Build();
         await connection.StartAsync(ct);
         return connection;
     }

@@ -50,6 +50,11 @@ public class ServerFixture : IAsyncLifetime
 
     public Task<HubConnection> ConnectHubAsync(CancellationToken cancellationToken) => _server.ConnectHubAsync(cancellationToken);
 
+    public Task<HubConnection> ConnectHubAsync(string token, CancellationToken cancellationToken) => _server.ConnectHubAsync(token, cancellationToken);
+
+    /// <summary>A client signed in as the given person (default roles: admin, city-wide).</summary>
+    public HttpClient As(string name, string[]? roles = null, string[]? regions = null) => _server.As(name, roles, regions);
+
     public Task<JsonElement> GetJsonAsync(string path, CancellationToken cancellationToken) => _server.GetJsonAsync(path, cancellationToken);
 
     protected virtual string AssetsGeoJson() => TestCity.GeoJson(PipelineCount);

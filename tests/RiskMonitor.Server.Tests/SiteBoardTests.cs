@@ -94,6 +94,7 @@ public sealed class SiteBoardTests(DemoCityServerFixture server, BrowserFixture 
             ViewportSize = new ViewportSize { Width = 1100, Height = 1400 },
             BaseURL = server.BaseUrl.ToString(),
         });
+        await BrowserFixture.SignInAsync(context, "wall.viewer", ["viewer"]);
         var page = await context.NewPageAsync();
         var errors = new ConcurrentQueue<string>();
         page.Console += (_, message) =>
@@ -112,7 +113,8 @@ public sealed class SiteBoardTests(DemoCityServerFixture server, BrowserFixture 
             }
         };
 
-        await page.GotoAsync("/sites/gs-0001/board");
+        var response = await page.GotoAsync("/sites/gs-0001/board");
+        Assert.True(response?.Ok, $"the page itself is anonymous, the API behind it is not: {response?.Status}");
         await page.WaitForSelectorAsync("#board[data-status='ready']", new PageWaitForSelectorOptions { Timeout = 15_000 });
 
         await Assertions.Expect(page.Locator("#title")).ToContainTextAsync("一图一牌三清单");

@@ -18,6 +18,7 @@ public sealed class WallMapTests(RiskMapServerFixture server, BrowserFixture bro
             ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
             BaseURL = server.BaseUrl.ToString(),
         });
+        await BrowserFixture.SignInAsync(context, "wall.viewer", ["viewer"]);
         var page = await context.NewPageAsync();
         var errors = new ConcurrentQueue<string>();
         page.PageError += (_, error) => errors.Enqueue(error);
@@ -43,6 +44,40 @@ public sealed class WallMapTests(RiskMapServerFixture server, BrowserFixture bro
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "wall-grids-red.png") });
         Assert.NotEqual(Red, before);
         Assert.NotEqual(Red, await page.EvaluateAsync<string>("() => window.riskWall.regionLayers.get('t-g4').options.fillColor"));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task An_account_scoped_to_a_district_sees_its_grids_and_figures_and_none_of_another_districts_alerts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
+            BaseURL = server.BaseUrl.ToString(),
+        });
+        await BrowserFixture.SignInAsync(context, "网格员.东", ["operator"], ["t-d2"]);
+        var page = await context.NewPageAsync();
+        var errors = new ConcurrentQueue<string>();
+        page.PageError += (_, error) => errors.Enqueue(error);
+        await page.GotoAsync("/wall");
+        await page.WaitForSelectorAsync("#connection[data-status='live']", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        await page.WaitForFunctionAsync("() => window.riskWall.regionLayers.has('t-g4')");
+        await page.WaitForSelectorAsync("#districts tbody tr");
+        using var mqtt = await server.ConnectMqttAsync("wall-scoped", ct);
+
+        // gp-m-001 lies in t-g1 and t-g2, under t-d1: outside this account's district.
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-m-001/telemetry",
+            ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ("ch4_lel", 95)), ct);
+        await ServerFixture.EventuallyAsync(() => server.GetJsonAsync("api/alerts?assetId=gp-m-001", ct),
+            a => a.GetProperty("total").GetInt32() > 0, TimeSpan.FromSeconds(10), ct);
+        await Task.Delay(1_000, ct); // the push would have arrived by now
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "wall-scoped-district.png") });
+        Assert.False(await page.EvaluateAsync<bool>("() => window.riskWall.regionLayers.has('t-g1')"));
+        Assert.Equal(["t-d2"], await page.EvalOnSelectorAllAsync<string[]>("#districts tbody tr", "rows => rows.map(r => r.dataset.key)"));
+        Assert.Equal(0, await page.Locator("#ticker li").CountAsync());
+        Assert.Equal("—", await page.TextContentAsync("#kpi-hazards-open"));
         Assert.Empty(errors);
     }
 }

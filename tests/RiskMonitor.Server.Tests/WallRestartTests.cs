@@ -25,6 +25,7 @@ public sealed class WallRestartTests(BrowserFixture browser) : IClassFixture<Bro
             ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
             BaseURL = _server.BaseUrl.ToString(),
         });
+        await BrowserFixture.SignInAsync(context, "wall.viewer", ["viewer"]);
         var page = await context.NewPageAsync();
         var pageErrors = new ConcurrentQueue<string>();
         page.PageError += (_, error) => pageErrors.Enqueue(error);

@@ -6,13 +6,18 @@ namespace RiskMonitor.Server.Tests;
 /// <summary>The wall display and the on-call page in a real browser against the real server, fed over MQTT.</summary>
 public sealed class WebPageTests(ServerFixture server, BrowserFixture browser) : IClassFixture<ServerFixture>, IClassFixture<BrowserFixture>
 {
-    private async Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenAsync(string path, int width = 1920, int height = 1080)
+    /// <summary>The wall's account: a viewer, city-wide, which is all a wall display needs.</summary>
+    private const string WallViewer = "wall.viewer";
+
+    private async Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenAsync(
+        string path, int width = 1920, int height = 1080, string name = WallViewer, string role = "viewer")
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
             BaseURL = server.BaseUrl.ToString(),
         });
+        await BrowserFixture.SignInAsync(context, name, [role]);
         var page = await context.NewPageAsync();
         var errors = new ConcurrentQueue<string>();
         page.Console += (_, message) =>
@@ -47,8 +52,8 @@ public sealed class WebPageTests(ServerFixture server, BrowserFixture browser) :
         await ScreenshotAsync(wall, "wall-red-alert");
         var alertId = await item.GetAttributeAsync("data-alert-id");
 
-        var (onCall, onCallErrors) = await OpenAsync("/oncall", 412, 915);
-        await onCall.FillAsync("#actor", "li.wei");
+        var (onCall, onCallErrors) = await OpenAsync("/oncall", 412, 915, "li.wei", "operator");
+        await Assertions.Expect(onCall.Locator("#who")).ToContainTextAsync("li.wei");
         await onCall.Locator($"#alerts li[data-alert-id='{alertId}']").ClickAsync();
         await onCall.Locator("button[data-action='acknowledge']").ClickAsync();
         await Assertions.Expect(onCall.Locator("#action-result")).ToContainTextAsync("acknowledged");

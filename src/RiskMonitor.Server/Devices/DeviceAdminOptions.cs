@@ -1,8 +1,9 @@
 namespace RiskMonitor.Server.Devices;
 
 /// <summary>
-/// Provisioning of MQTT device credentials (<c>Devices</c> section). Until issue 11's JWT part lands, the
-/// <c>/api/devices</c> endpoints are guarded by one shared admin key (docs/decisions/0024-admin-key-and-request-limits.md).
+/// Provisioning of MQTT device credentials (<c>Devices</c> section). <c>/api/devices</c> needs the admin role; this key
+/// (<c>X-Admin-Key</c>) acts as that role, so a new install can provision before anyone can sign in
+/// (docs/decisions/0024-admin-key-and-request-limits.md, 0025-api-authentication-and-scope.md).
 /// </summary>
 public sealed class DeviceAdminOptions
 {

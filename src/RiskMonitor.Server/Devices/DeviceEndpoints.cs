@@ -1,11 +1,11 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Devices;
 using RiskMonitor.Ingestion.Security;
 using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Integration;
+using RiskMonitor.Server.Security;
 
 namespace RiskMonitor.Server.Devices;
 
@@ -29,7 +29,7 @@ public static class DeviceEndpoints
 
     public static RouteGroupBuilder MapDeviceEndpoints(this IEndpointRouteBuilder routes)
     {
-        var devices = routes.MapGroup("/api/devices").WithTags("Devices").AddEndpointFilter(RequireAdminKey);
+        var devices = routes.MapGroup("/api/devices").WithTags("Devices").RequireAuthorization(Policies.Administer);
         devices.MapGet("/", List).WithName("ListDevices").WithSummary("Provisioned MQTT credentials (never their secrets).");
         devices.MapGet("/{deviceId}", Get).WithName("GetDevice");
         devices.MapPost("/", Create).WithName("ProvisionDevice")
@@ -41,26 +41,6 @@ public static class DeviceEndpoints
         return devices;
     }
 
-    private static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var configured = context.HttpContext.RequestServices.GetRequiredService<IOptions<DeviceAdminOptions>>().Value.AdminKey;
-        if (string.IsNullOrEmpty(configured))
-        {
-            return TypedResults.Problem("Device provisioning is off: set Devices:AdminKey.", statusCode: StatusCodes.Status403Forbidden,
-                title: "Provisioning disabled");
-        }
-
-        var presented = context.HttpContext.Request.Headers[AdminKeyHeader].ToString();
-        // Compare hashes in constant time, so that neither the content nor the length of the key shows in the timing.
-        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(configured))))
-        {
-            return TypedResults.Problem($"Send the admin key in the {AdminKeyHeader} header.", statusCode: StatusCodes.Status401Unauthorized,
-                title: "Admin key required");
-        }
-
-        return await next(context);
-    }
-
     private static async Task<Ok<IReadOnlyList<DeviceView>>> List(DeviceProvisioning provisioning, CancellationToken cancellationToken) =>
         TypedResults.Ok<IReadOnlyList<DeviceView>>([.. (await provisioning.ListAsync(cancellationToken)).Select(DeviceView.Of)]);
 
@@ -70,9 +50,9 @@ public static class DeviceEndpoints
             : Problems.NotFound("Unknown device", $"No device '{deviceId}'.");
 
     private static async Task<Results<Created<ProvisionedDevice>, ValidationProblem, ProblemHttpResult>> Create(
-        ProvisionDeviceRequest request, DeviceProvisioning provisioning, CancellationToken cancellationToken)
+        ProvisionDeviceRequest request, DeviceProvisioning provisioning, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var result = await provisioning.CreateAsync(request.DeviceId, request.Assets, request.Description, Actor(request.Actor), cancellationToken);
+        var result = await provisioning.CreateAsync(request.DeviceId, request.Assets, request.Description, Actor(user, request.Actor), cancellationToken);
         return result.Outcome switch
         {
             ProvisioningOutcome.Done => TypedResults.Created($"/api/devices/{result.Credential!.DeviceId}", ProvisionedDevice.Of(result)),
@@ -82,9 +62,9 @@ public static class DeviceEndpoints
     }
 
     private static async Task<Results<Ok<ProvisionedDevice>, ProblemHttpResult>> Rotate(
-        string deviceId, DeviceProvisioning provisioning, CancellationToken cancellationToken, string? actor = null)
+        string deviceId, DeviceProvisioning provisioning, ClaimsPrincipal user, CancellationToken cancellationToken, string? actor = null)
     {
-        var result = await provisioning.RotateAsync(deviceId, Actor(actor), cancellationToken);
+        var result = await provisioning.RotateAsync(deviceId, Actor(user, actor), cancellationToken);
         return result.Outcome switch
         {
             ProvisioningOutcome.Done => TypedResults.Ok(ProvisionedDevice.Of(result)),
@@ -94,16 +74,19 @@ public static class DeviceEndpoints
     }
 
     private static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> Revoke(
-        string deviceId, DeviceProvisioning provisioning, CancellationToken cancellationToken, string? actor = null)
+        string deviceId, DeviceProvisioning provisioning, ClaimsPrincipal user, CancellationToken cancellationToken, string? actor = null)
     {
-        var result = await provisioning.RevokeAsync(deviceId, Actor(actor), cancellationToken);
+        var result = await provisioning.RevokeAsync(deviceId, Actor(user, actor), cancellationToken);
         return result.Outcome == ProvisioningOutcome.Done
             ? TypedResults.Ok(DeviceView.Of(result.Credential!))
             : Problems.NotFound("Unknown device", result.Problem!);
     }
 
-    // Until the API has user identities (issue 11, JWT), the actor is what the admin names, marked as such.
-    private static string Actor(string? named) => string.IsNullOrWhiteSpace(named) ? "admin-key" : $"admin-key:{named.Trim()[..Math.Min(named.Trim().Length, 100)]}";
+    // A signed-in admin is the actor; the bootstrap admin key has no person behind it, so it is marked as such with the
+    // name the caller gives.
+    private static string Actor(ClaimsPrincipal user, string? named) =>
+        user.Identity?.AuthenticationType != ApiKeyDefaults.Scheme && user.Identity?.Name is { Length: > 0 } name ? name
+        : string.IsNullOrWhiteSpace(named) ? "admin-key" : $"admin-key:{named.Trim()[..Math.Min(named.Trim().Length, 100)]}";
 }
 
 /// <summary>A request to provision a device (or a gateway, with every asset it forwards for).</summary>

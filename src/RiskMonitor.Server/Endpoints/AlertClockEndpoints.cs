@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Domain.Escalation;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts;
 
 namespace RiskMonitor.Server.Endpoints;
@@ -20,7 +21,7 @@ public static class AlertClockEndpoints
         var alerts = routes.MapGroup("/api/alerts").WithTags("Alerts");
         alerts.MapGet("/{alertId}/clocks", Clocks).WithName("GetAlertClocks")
             .WithSummary("Reporting deadlines: to the authority within 1 h of confirmation, each level up within 2 h; due, met or overdue.");
-        alerts.MapPost("/{alertId}/report", Report).WithName("ReportAlert")
+        alerts.MapPost("/{alertId}/report", Report).WithName("ReportAlert").RequireAuthorization(Policies.Operate)
             .WithSummary("Records that the incident was reported to the authority or a level up the grid (to: authority | level_1 | level_2 ...).");
         return alerts;
     }
@@ -77,7 +78,10 @@ public static class AlertClockEndpoints
     }
 }
 
-public sealed record ReportRequest(string? Actor, string? To, string? Note);
+public sealed record ReportRequest(string? Actor, string? To, string? Note) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
 
 /// <param name="ConfirmedAt">The first acknowledgement; null while nobody has confirmed the alert (no clocks run yet).</param>
 public sealed record AlertClocks(string AlertId, DateTimeOffset? ConfirmedAt, IReadOnlyList<RegulatoryClock> Clocks);

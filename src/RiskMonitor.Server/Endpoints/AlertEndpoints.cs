@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Assets;
@@ -6,6 +7,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Storage.Alerts;
 
@@ -25,27 +27,27 @@ public static class AlertEndpoints
             TypedResults.Ok(await grains.GetGrain<IAlertEscalationGrain>(alertId).GetStatus())).WithName("GetAlertEscalation")
             .WithSummary("The escalation clock: steps fired so far and when the next one is due (while unacknowledged).");
         alerts.MapPost("/{alertId}/assign", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
-            Handle(alertId, AlertActionKind.Assign, request, grains)).WithName("AssignAlert")
+            Handle(alertId, AlertActionKind.Assign, request, grains)).WithName("AssignAlert").RequireAuthorization(Policies.Operate)
             .WithSummary("Names the person handling the alert (assignee required).");
         alerts.MapPost("/{alertId}/comment", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
-            Handle(alertId, AlertActionKind.Comment, request, grains)).WithName("CommentOnAlert")
+            Handle(alertId, AlertActionKind.Comment, request, grains)).WithName("CommentOnAlert").RequireAuthorization(Policies.Operate)
             .WithSummary("Adds a note to the ledger; allowed until the alert is closed.");
         alerts.MapPost("/{alertId}/acknowledge", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
-            Handle(alertId, AlertActionKind.Acknowledge, request, grains)).WithName("AcknowledgeAlert");
+            Handle(alertId, AlertActionKind.Acknowledge, request, grains)).WithName("AcknowledgeAlert").RequireAuthorization(Policies.Operate);
         alerts.MapPost("/{alertId}/start", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
-            Handle(alertId, AlertActionKind.StartWork, request, grains)).WithName("StartWorkOnAlert")
+            Handle(alertId, AlertActionKind.StartWork, request, grains)).WithName("StartWorkOnAlert").RequireAuthorization(Policies.Operate)
             .WithSummary("Dispatched / on site: the alert moves to in_progress.");
         alerts.MapPost("/{alertId}/resolve", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
-            Handle(alertId, AlertActionKind.Resolve, request, grains)).WithName("ResolveAlert")
+            Handle(alertId, AlertActionKind.Resolve, request, grains)).WithName("ResolveAlert").RequireAuthorization(Policies.Operate)
             .WithSummary("The condition is gone and the handler says why (note required).");
         alerts.MapPost("/{alertId}/close", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
-            Handle(alertId, AlertActionKind.Close, request, grains)).WithName("CloseAlert")
+            Handle(alertId, AlertActionKind.Close, request, grains)).WithName("CloseAlert").RequireAuthorization(Policies.Supervise)
             .WithSummary("Verified and signed off (销号); the alert leaves the current list.");
         return alerts;
     }
 
     private static async Task<Results<Ok<AlertPage>, ValidationProblem>> List(
-        AlertBoard board, IAlertStore store, SilenceBoard silences, CancellationToken cancellationToken,
+        AlertBoard board, IAlertStore store, SilenceBoard silences, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken,
         string? minSeverity = null, string? state = null, bool? active = null,
         string? assetId = null, string? regionId = null, int limit = 1000, int offset = 0)
     {
@@ -58,7 +60,9 @@ public static class AlertEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var page = await ListCoreAsync(board, store, severityFilter, stateFilter, active, assetId, regionId, limit, offset, cancellationToken);
+        // A caller scoped to regions sees the alerts of their regions only; the filter applies before paging.
+        Func<AlertView, bool>? visible = access.ScopeOf(user).IsCityWide ? null : a => access.CanSeeAsset(user, a.AssetId);
+        var page = await ListCoreAsync(board, store, severityFilter, stateFilter, active, assetId, regionId, limit, offset, visible, cancellationToken);
         return TypedResults.Ok(page with { Items = [.. page.Items.Select(silences.Decorate)] });
     }
 
@@ -82,19 +86,27 @@ public static class AlertEndpoints
 
     private static async Task<AlertPage> ListCoreAsync(
         AlertBoard board, IAlertStore store, WarningLevel? minSeverity, AlertState? state, bool? active,
-        string? assetId, string? regionId, int limit, int offset, CancellationToken cancellationToken)
+        string? assetId, string? regionId, int limit, int offset, Func<AlertView, bool>? visible, CancellationToken cancellationToken)
     {
         if (state == AlertState.Closed)
         {
-            // Closed alerts are not on the board; the alert store is their record.
+            // Closed alerts are not on the board; the alert store is their record. For a scoped caller the newest
+            // 10,000 are read and filtered here, so paging counts only what they may see.
             var closed = await store.QueryAsync(
-                new AlertQuery(AlertState.Closed, assetId, regionId, minSeverity, Offset: Math.Max(0, offset), Limit: Math.Clamp(limit, 1, 10_000)),
+                new AlertQuery(AlertState.Closed, assetId, regionId, minSeverity,
+                    Offset: visible is null ? Math.Max(0, offset) : 0, Limit: visible is null ? Math.Clamp(limit, 1, 10_000) : 10_000),
                 cancellationToken);
-            return new AlertPage(closed.Total, closed.Items);
+            if (visible is null)
+            {
+                return new AlertPage(closed.Total, closed.Items);
+            }
+
+            var mine = closed.Items.Where(visible).ToList();
+            return new AlertPage(mine.Count, [.. mine.Skip(Math.Max(0, offset)).Take(Math.Clamp(limit, 1, 10_000))]);
         }
 
         var matches = board.Alerts
-            .Where(a => (minSeverity is null || a.Severity >= minSeverity) && (state is null || a.State == state) &&
+            .Where(a => (visible is null || visible(a)) && (minSeverity is null || a.Severity >= minSeverity) && (state is null || a.State == state) &&
                         (active is null || a.ConditionActive == active) && (assetId is null || a.AssetId == assetId) &&
                         (regionId is null || a.RegionId == regionId))
             .OrderByDescending(a => a.ConditionActive).ThenByDescending(a => a.Severity).ThenByDescending(a => a.RaisedAt)
@@ -192,6 +204,9 @@ public static class AlertEndpoints
 /// A handler's step on an alert: who takes it and, for resolve, close and comment, why. <paramref name="Assignee"/> is
 /// for assign, <paramref name="Cause"/> for resolve (e.g. <c>false_alarm</c>, <c>leak_repaired</c>).
 /// </summary>
-public sealed record AlertActionRequest(string? Actor, string? Note, string? Assignee = null, string? Cause = null);
+public sealed record AlertActionRequest(string? Actor, string? Note, string? Assignee = null, string? Cause = null) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
 
 public sealed record AlertPage(int Total, IReadOnlyList<AlertView> Items);

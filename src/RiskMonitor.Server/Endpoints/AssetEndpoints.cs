@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Server.Endpoints;
@@ -69,7 +71,7 @@ public static class AssetEndpoints
     }
 
     private static Results<Ok<AssetPage>, ValidationProblem> List(
-        IAssetRegistry registry, AlertBoard board,
+        IAssetRegistry registry, AlertBoard board, ClaimsPrincipal user, AccessControl access,
         string? kind = null, string? regionId = null, string? industry = null, RiskColour? minColour = null,
         int offset = 0, int limit = 500)
     {
@@ -81,8 +83,9 @@ public static class AssetEndpoints
             });
         }
 
+        var cityWide = access.ScopeOf(user).IsCityWide;
         var matches = registry.All
-            .Where(a => (kind is null || a.Kind == kind) && (regionId is null || a.RegionId == regionId) && (industry is null || a.Industry == industry))
+            .Where(a => (cityWide || access.CanSeeAsset(user, a.Id)) && (kind is null || a.Kind == kind) && (regionId is null || a.RegionId == regionId) && (industry is null || a.Industry == industry))
             .Select(a =>
             {
                 var live = board.Asset(a.Id);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Escalation;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Duty;
 
 namespace RiskMonitor.Server.Endpoints;
@@ -12,8 +13,8 @@ public static class DutyEndpoints
         var duty = routes.MapGroup("/api/duty").WithTags("Duty roster");
         duty.MapGet("/now", Now).WithName("OnDutyNow").WithSummary("The shift on duty now: officer and leader, whom escalations reach.");
         duty.MapGet("/shifts", List).WithName("ListShifts").WithSummary("Shifts overlapping [from, to) (default: yesterday to a week ahead).");
-        duty.MapPost("/shifts", Add).WithName("AddShift").WithSummary("Puts a shift (at most 24 h, no overlap) on the roster.");
-        duty.MapPost("/shifts/{shiftId:long}/cancel", Cancel).WithName("CancelShift")
+        duty.MapPost("/shifts", Add).WithName("AddShift").RequireAuthorization(Policies.Supervise, Policies.CityWide).WithSummary("Puts a shift (at most 24 h, no overlap) on the roster.");
+        duty.MapPost("/shifts/{shiftId:long}/cancel", Cancel).WithName("CancelShift").RequireAuthorization(Policies.Supervise, Policies.CityWide)
             .WithSummary("Takes a shift off the roster; it stays recorded as cancelled, with who and when.");
         return duty;
     }
@@ -70,6 +71,12 @@ public static class DutyEndpoints
 }
 
 public sealed record ShiftRequest(
-    DateTimeOffset StartsAt, DateTimeOffset EndsAt, string? Officer, string? OfficerPhone, string? Leader, string? LeaderPhone, string? Actor);
+    DateTimeOffset StartsAt, DateTimeOffset EndsAt, string? Officer, string? OfficerPhone, string? Leader, string? LeaderPhone, string? Actor) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
 
-public sealed record CancelShiftRequest(string? Actor);
+public sealed record CancelShiftRequest(string? Actor) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}

@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Hazards;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
 
@@ -19,12 +21,12 @@ public static class HazardEndpoints
     {
         var hazards = routes.MapGroup("/api/hazards").WithTags("Hazards");
         hazards.MapGet("/", List).WithName("ListHazards").WithSummary("Hazards, newest first; filter by status, level, region, industry, overdue.");
-        hazards.MapGet("/stats", Stats).WithName("HazardStats").WithSummary("Counts by status, level, region and industry; overdue and under listed supervision.");
+        hazards.MapGet("/stats", Stats).WithName("HazardStats").RequireAuthorization(Policies.CityWide).WithSummary("Counts by status, level, region and industry; overdue and under listed supervision.");
         hazards.MapGet("/{hazardId}", Get).WithName("GetHazard");
         hazards.MapGet("/{hazardId}/history", History).WithName("GetHazardHistory");
-        hazards.MapPost("/", Report).WithName("ReportHazard").WithSummary("Reports a hazard found by inspection (or another source).");
-        hazards.MapPost("/tip-line", TipLine).WithName("TipLineIntake").WithSummary("12350 tip line intake: a general hazard from the public.");
-        routes.MapPost("/api/alerts/{alertId}/hazard", FromAlert).WithTags("Hazards").WithName("ConvertAlertToHazard")
+        hazards.MapPost("/", Report).WithName("ReportHazard").RequireAuthorization(Policies.Operate).WithSummary("Reports a hazard found by inspection (or another source).");
+        hazards.MapPost("/tip-line", TipLine).WithName("TipLineIntake").AllowAnonymous().WithSummary("12350 tip line intake: a general hazard from the public.");
+        routes.MapPost("/api/alerts/{alertId}/hazard", FromAlert).WithTags("Hazards").WithName("ConvertAlertToHazard").RequireAuthorization(Policies.Operate)
             .WithSummary("Opens a hazard from an alert (the alert's asset, region and industry carry over).");
         foreach (var (path, step) in new[]
         {
@@ -33,14 +35,16 @@ public static class HazardEndpoints
         })
         {
             hazards.MapPost($"/{{hazardId}}/{path}", (string hazardId, HazardStepRequest request, IHazardStore store, TimeProvider time, CancellationToken ct) =>
-                Step(hazardId, step, request, store, time, ct)).WithName($"Hazard{step}");
+                Step(hazardId, step, request, store, time, ct)).WithName($"Hazard{step}")
+                // Verifying a rectification, or refusing it, is the sign-off (销号): a supervisor's act.
+                .RequireAuthorization(step is HazardStep.Verify or HazardStep.RejectRectification ? Policies.Supervise : Policies.Operate);
         }
 
         return hazards;
     }
 
     private static async Task<Results<Ok<IReadOnlyList<HazardView>>, ValidationProblem>> List(
-        IHazardStore store, TimeProvider time, CancellationToken cancellationToken,
+        IHazardStore store, TimeProvider time, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken,
         string? status = null, string? level = null, string? regionId = null, string? industry = null, bool overdue = false,
         int offset = 0, int limit = 1000)
     {
@@ -54,7 +58,11 @@ public static class HazardEndpoints
 
         var now = time.GetUtcNow();
         var hazards = await store.QueryAsync(new HazardQuery(statusFilter, levelFilter, regionId, industry, overdue ? now : null, offset, limit), cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<HazardView>>([.. hazards.Select(h => HazardView.Of(h, now))]);
+        // A caller scoped to regions sees the hazards of their assets and regions (filtered after paging: a page may
+        // come back short, never with someone else's hazard).
+        return TypedResults.Ok<IReadOnlyList<HazardView>>([.. hazards
+            .Where(h => access.CanSeeRecord(user, h.AssetId, h.RegionId))
+            .Select(h => HazardView.Of(h, now))]);
     }
 
     private static async Task<Ok<HazardStats>> Stats(IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
@@ -212,12 +220,18 @@ public static class HazardEndpoints
 public sealed record HazardReportRequest(
     string? Actor, string? Description, HazardLevel? Level = null, HazardSource? Source = null, string? AssetId = null, string? RegionId = null,
     string? Industry = null, string? Location = null, string? ResponsibleUnit = null, string? SupervisingDepartment = null,
-    DateTimeOffset? Deadline = null, string? Note = null);
+    DateTimeOffset? Deadline = null, string? Note = null) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
 
 public sealed record TipLineRequest(string? Description, string? Location = null, string? Contact = null, string? RegionId = null, string? Industry = null);
 
 public sealed record HazardStepRequest(
-    string? Actor, string? Note = null, string? ResponsibleUnit = null, DateTimeOffset? Deadline = null, string? SupervisingDepartment = null);
+    string? Actor, string? Note = null, string? ResponsibleUnit = null, DateTimeOffset? Deadline = null, string? SupervisingDepartment = null) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
 
 /// <summary>A hazard as the API shows it, with its overdue flag at the time of the request.</summary>
 public sealed record HazardView(Hazard Hazard, bool Overdue, bool ListedSupervision)

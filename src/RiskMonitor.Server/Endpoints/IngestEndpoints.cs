@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Ingestion.Dispatch;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Server.Endpoints;
@@ -9,10 +10,12 @@ public static class IngestEndpoints
 {
     public static RouteGroupBuilder MapIngestEndpoints(this IEndpointRouteBuilder routes)
     {
-        var ingest = routes.MapGroup("/api/ingest").WithTags("Ingestion");
+        var ingest = routes.MapGroup("/api/ingest").WithTags("Ingestion").RequireAuthorization(Policies.CityWide);
         ingest.MapGet("/stats", Stats).WithName("GetIngestStats")
             .WithSummary("Accepted readings and rejections per reason since start, queue depth and the InfluxDB writer's state.");
         ingest.MapGet("/dead-letters", DeadLetters).WithName("ListDeadLetters")
+            // Raw payloads may carry anything a device (or an attacker) sent: for supervisors, not for every viewer.
+            .RequireAuthorization(Policies.Supervise)
             .WithSummary("The newest refused messages with their raw payload (bounded; oldest evicted first).");
         return ingest;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
 
@@ -17,7 +18,7 @@ public static class KpiEndpoints
 
     public static RouteGroupBuilder MapKpiEndpoints(this IEndpointRouteBuilder routes)
     {
-        var kpis = routes.MapGroup("/api/kpis").WithTags("KPIs");
+        var kpis = routes.MapGroup("/api/kpis").WithTags("KPIs").RequireAuthorization(Policies.CityWide);
         kpis.MapGet("/", Get).WithName("GetKpis")
             .WithSummary("Alerts per local day by severity, share closed as false alarm, median/p90 time to acknowledge and to close, escalations fired (all of the alerts raised in [from, to); default the last 7 local days), and hazards overdue now.");
         return kpis;

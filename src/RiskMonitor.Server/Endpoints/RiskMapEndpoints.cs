@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;
@@ -9,6 +10,7 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Regions;
+using RiskMonitor.Server.Security;
 
 namespace RiskMonitor.Server.Endpoints;
 
@@ -28,7 +30,7 @@ public static class RiskMapEndpoints
         map.MapGet("/assets", Assets).WithName("GetAssetMap")
             .WithSummary("Assets as a GeoJSON FeatureCollection with their colour, filterable by region (any level), kind and industry.")
             .Produces(StatusCodes.Status200OK, contentType: GeoJsonContentType);
-        map.MapGet("/unassigned", Unassigned).WithName("ListUnassignedAssets")
+        map.MapGet("/unassigned", Unassigned).WithName("ListUnassignedAssets").RequireAuthorization(Policies.CityWide)
             .WithSummary("Assets outside every grid (kept in region 'unassigned') and assets outside the region the registry names.");
 
         routes.MapGet("/api/incidents", Incidents).WithTags("Risk map").WithName("ListIncidents")
@@ -41,7 +43,8 @@ public static class RiskMapEndpoints
     }
 
     private static Results<FileContentHttpResult, ValidationProblem> Regions(
-        RegionMap map, RegionBoard board, IAssetRegistry registry, string? level = null, string? industry = null, string? layer = null)
+        RegionMap map, RegionBoard board, IAssetRegistry registry, ClaimsPrincipal user, AccessControl access,
+        string? level = null, string? industry = null, string? layer = null)
     {
         var errors = new Dictionary<string, string[]>();
         var regionLevel = ParseLevel(level ?? "district", errors);
@@ -56,7 +59,10 @@ public static class RiskMapEndpoints
         using (var w = new Utf8JsonWriter(output))
         {
             StartCollection(w);
-            foreach (var region in map.Index.Regions.Where(r => r.Level == regionLevel && r.Geometry is not null).OrderBy(r => r.Id, StringComparer.Ordinal))
+            // A caller scoped to regions gets the polygons of their regions and below: a parent's colour sums up
+            // assets they may not see.
+            foreach (var region in map.Index.Regions.Where(r => r.Level == regionLevel && r.Geometry is not null && access.CanSeeRegion(user, r.Id))
+                         .OrderBy(r => r.Id, StringComparer.Ordinal))
             {
                 var tally = board.TallyOf(region.Id);
                 var shown = tally.Layer(riskLayer);
@@ -95,7 +101,7 @@ public static class RiskMapEndpoints
     }
 
     private static Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult> Assets(
-        RegionMap map, IAssetRegistry registry, AlertBoard alerts, RiskMapData data,
+        RegionMap map, IAssetRegistry registry, AlertBoard alerts, RiskMapData data, ClaimsPrincipal user, AccessControl access,
         string? regionId = null, string? kind = null, string? industry = null, string? layer = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -118,7 +124,7 @@ public static class RiskMapEndpoints
             foreach (var asset in registry.All.OrderBy(a => a.Id, StringComparer.Ordinal))
             {
                 if ((kind is not null && asset.Kind != kind) || (industry is not null && asset.Industry != industry)
-                    || (regionId is not null && !map.IsAssetWithin(asset.Id, regionId)))
+                    || (regionId is not null && !map.IsAssetWithin(asset.Id, regionId)) || !access.CanSeeAsset(user, asset.Id))
                 {
                     continue;
                 }
@@ -184,7 +190,7 @@ public static class RiskMapEndpoints
         [.. map.Placements.Where(p => p.Source == PlacementSource.GeometryOutsideStatedRegion).Select(p => new PlacementJson(p.AssetId, p.StatedRegionId, p.Grids))]));
 
     private static Results<Ok<IReadOnlyList<IncidentJson>>, ValidationProblem> Incidents(
-        AlertBoard alerts, IAssetRegistry registry, double distanceM = 200, double windowMinutes = 10, bool? active = true, int minAlerts = 1)
+        AlertBoard alerts, IAssetRegistry registry, ClaimsPrincipal user, AccessControl access, double distanceM = 200, double windowMinutes = 10, bool? active = true, int minAlerts = 1)
     {
         if (distanceM is < 0 or > 10_000 || windowMinutes is < 0 or > 1440 || minAlerts < 1)
         {
@@ -197,7 +203,7 @@ public static class RiskMapEndpoints
         // Computed from the current alerts on each call: cheap for the hundreds an operator can act on, and always
         // consistent with the alert list. Not durable: an incident's id is its first alert's id.
         var candidates = alerts.Alerts
-            .Where(a => active is null || a.ConditionActive == active)
+            .Where(a => (active is null || a.ConditionActive == active) && access.CanSeeAsset(user, a.AssetId))
             .Select(a => registry.TryGet(a.AssetId, out var asset) ? new IncidentAlert(a.AlertId, a.AssetId, asset.Geometry, a.RaisedAt, a.Severity) : null)
             .OfType<IncidentAlert>()
             .ToList();

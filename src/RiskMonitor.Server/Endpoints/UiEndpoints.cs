@@ -1,4 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using RiskMonitor.Server.Security;
 
 namespace RiskMonitor.Server.Endpoints;
 
@@ -7,12 +8,12 @@ public static class UiEndpoints
 {
     public static IEndpointRouteBuilder MapUiEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/wall", () => Page("wall.html")).ExcludeFromDescription();
-        routes.MapGet("/oncall", () => Page("oncall.html")).ExcludeFromDescription();
-        routes.MapGet("/api/ui/config", (IConfiguration configuration) =>
-                TypedResults.Ok(new UiConfig(configuration["Ui:TileUrl"])))
-            .WithTags("UI").WithName("GetUiConfig")
-            .WithSummary("Settings for the pages: an optional map tile URL (none by default, so the city works offline).");
+        routes.MapGet("/wall", () => Page("wall.html")).ExcludeFromDescription().AllowAnonymous();
+        routes.MapGet("/oncall", () => Page("oncall.html")).ExcludeFromDescription().AllowAnonymous();
+        routes.MapGet("/api/ui/config", (IConfiguration configuration, IOptions<AuthOptions> auth) =>
+                TypedResults.Ok(new UiConfig(configuration["Ui:TileUrl"], UiAuthConfig.Of(auth.Value))))
+            .WithTags("UI").WithName("GetUiConfig").AllowAnonymous()
+            .WithSummary("Settings for the pages: an optional map tile URL (none by default, so the city works offline) and how they sign in.");
         return routes;
     }
 
@@ -20,4 +21,25 @@ public static class UiEndpoints
         Results.File(Path.Combine(AppContext.BaseDirectory, "wwwroot", file), "text/html; charset=utf-8");
 }
 
-public sealed record UiConfig(string? TileUrl);
+/// <param name="TileUrl">A map tile URL template; none by default, so the city works offline.</param>
+/// <param name="Auth">How the pages sign in.</param>
+public sealed record UiConfig(string? TileUrl, UiAuthConfig Auth);
+
+/// <summary>
+/// How the pages sign in: <c>builtin</c> = name and password at <c>POST /api/auth/token</c>; <c>oidc</c> = the
+/// authorization code flow with PKCE at <see cref="Authority"/> as the public client <see cref="ClientId"/>.
+/// Nothing here is secret: a public client has none.
+/// </summary>
+public sealed record UiAuthConfig(string Mode, string? Authority, string? ClientId, string? Scope)
+{
+    public const string BuiltIn = "builtin";
+    public const string Oidc = "oidc";
+
+    public static UiAuthConfig Of(AuthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Authority is { } authority
+            ? new UiAuthConfig(Oidc, authority, options.ClientId, options.Scope)
+            : new UiAuthConfig(BuiltIn, null, null, null);
+    }
+}

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Notifications;
 
 namespace RiskMonitor.Server.Escalation;
@@ -9,7 +10,7 @@ public static class NotificationEndpoints
 {
     public static RouteGroupBuilder MapNotificationEndpoints(this IEndpointRouteBuilder routes)
     {
-        var notices = routes.MapGroup("/api/notifications").WithTags("Notifications");
+        var notices = routes.MapGroup("/api/notifications").WithTags("Notifications").RequireAuthorization(Policies.CityWide);
         notices.MapGet("/", List).WithName("ListNotifications")
             .WithSummary("Escalation notices in the durable outbox, newest first, with attempts, the channels that took them and the last error; filter by alertId and status (pending, delivered, failed).");
         return notices;

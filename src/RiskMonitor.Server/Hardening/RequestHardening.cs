@@ -22,9 +22,10 @@ public sealed class RequestHardeningOptions
 
     /// <summary>
     /// Endpoints (method and path) that anyone may call and that write, so they are rate-limited per client address:
-    /// the 12350 tip line, and device provisioning (whose admin key must not be guessed at speed).
+    /// the 12350 tip line, device provisioning (whose admin key must not be guessed at speed) and sign-in (whose
+    /// passwords must not be either).
     /// </summary>
-    public List<string> PublicWriteEndpoints { get; set; } = ["POST /api/hazards/tip-line", "POST /api/devices"];
+    public List<string> PublicWriteEndpoints { get; set; } = ["POST /api/hazards/tip-line", "POST /api/devices", "POST /api/auth/token"];
 }
 
 public static class RequestHardening

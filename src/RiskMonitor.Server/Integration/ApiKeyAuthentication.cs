@@ -4,14 +4,17 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using RiskMonitor.Domain.Access;
+using RiskMonitor.Server.Devices;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Integration;
 
 namespace RiskMonitor.Server.Integration;
 
 /// <summary>
-/// The integrators' authentication scheme: a key in <c>X-Api-Key</c> (or <c>Authorization: ApiKey {key}</c>). It is an
-/// ordinary ASP.NET Core scheme and the policies name it, so the JWT scheme of issue 11 can be added beside it and to
-/// the same policies without touching the endpoints (docs/decisions/0015-webhooks-and-api-keys.md).
+/// The API key scheme: an integrator's key in <c>X-Api-Key</c> (or <c>Authorization: ApiKey {key}</c>), or a bootstrap
+/// admin key (also in <c>X-Admin-Key</c>). The default scheme forwards here when a key is presented and to JWT bearer
+/// otherwise (docs/decisions/0015-webhooks-and-api-keys.md, 0025-api-authentication-and-scope.md).
 /// </summary>
 public static class ApiKeyDefaults
 {
@@ -38,8 +41,9 @@ public sealed class IntegrationOptions
     public const string SectionName = "Integration";
 
     /// <summary>
-    /// The bootstrap admin key: the only credential that may issue and revoke integrators' keys until issue 11 brings
-    /// roles. Unset = no one can issue keys. Give it at least 32 random characters (e.g. <c>openssl rand -base64 32</c>).
+    /// A bootstrap admin key: it acts as the admin role (issue integrators' keys, create the first accounts) before
+    /// anyone can sign in. Unset = only signed-in admins. Give it at least 32 random characters (e.g.
+    /// <c>openssl rand -base64 32</c>).
     /// </summary>
     [System.ComponentModel.DataAnnotations.MinLength(32)]
     public string? AdminKey { get; set; }
@@ -55,7 +59,7 @@ public sealed class IntegrationOptions
 
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IApiKeyStore keys, IOptions<IntegrationOptions> integration, IProblemDetailsService problems)
+    IApiKeyStore keys, IOptions<IntegrationOptions> integration, IOptions<DeviceAdminOptions> devices)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string AuthorizationPrefix = ApiKeyDefaults.Scheme + " ";
@@ -63,6 +67,11 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = Request.Headers[ApiKeyDefaults.Header].ToString();
+        if (presented.Length == 0)
+        {
+            presented = Request.Headers[DeviceEndpoints.AdminKeyHeader].ToString();
+        }
+
         if (presented.Length == 0 && Request.Headers.Authorization.ToString() is { } authorization &&
             authorization.StartsWith(AuthorizationPrefix, StringComparison.OrdinalIgnoreCase))
         {
@@ -80,9 +89,14 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = ApiKeyMaterial.Hash(presented);
-        if (integration.Value.AdminKey is { Length: > 0 } admin && CryptographicOperations.FixedTimeEquals(hash, ApiKeyMaterial.Hash(admin)))
+        // The bootstrap admin keys (integration and device provisioning; run.sh sets one key for both) act as the admin
+        // role, so that a new install can create its first accounts and devices before anyone can sign in.
+        foreach (var admin in new[] { integration.Value.AdminKey, devices.Value.AdminKey })
         {
-            return Success(ApiKeyDefaults.AdminName, ApiKeyDefaults.AdminName, [ApiScopes.KeysManage]);
+            if (admin is { Length: > 0 } && CryptographicOperations.FixedTimeEquals(hash, ApiKeyMaterial.Hash(admin)))
+            {
+                return Success(ApiKeyDefaults.AdminName, ApiKeyDefaults.AdminName, [ApiScopes.KeysManage], AccessRoles.Name(AccessRole.Admin));
+            }
         }
 
         var key = await keys.FindActiveAsync(hash, Context.RequestAborted);
@@ -95,27 +109,24 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         Response.Headers.WWWAuthenticate = ApiKeyDefaults.Scheme;
         return WriteProblemAsync(StatusCodes.Status401Unauthorized, "API key required",
-            $"Send an integrator's API key in the {ApiKeyDefaults.Header} header; a missing, unknown or revoked key is refused.");
+            $"Send an integrator's API key in the {ApiKeyDefaults.Header} header (or the admin key in {DeviceEndpoints.AdminKeyHeader}); a missing, unknown or revoked key is refused.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "Scope missing", "This API key does not carry the scope this endpoint needs.");
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "Scope missing", "This API key does not carry the scope or role this endpoint needs.");
 
-    private AuthenticateResult Success(string integrator, string keyId, IEnumerable<string> scopes)
+    private AuthenticateResult Success(string integrator, string keyId, IEnumerable<string> scopes, string? role = null)
     {
         var claims = new List<Claim> { new(ClaimTypes.Name, integrator), new(ApiKeyDefaults.KeyIdClaim, keyId) };
         claims.AddRange(scopes.Select(s => new Claim(ApiKeyDefaults.ScopeClaim, s)));
+        if (role is not null)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, role));
+        }
+
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, ApiKeyDefaults.Scheme));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, ApiKeyDefaults.Scheme));
     }
 
-    private async Task WriteProblemAsync(int status, string title, string detail)
-    {
-        Response.StatusCode = status;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
-    }
+    private Task WriteProblemAsync(int status, string title, string detail) => SecurityHosting.WriteProblemAsync(Context, status, title, detail);
 }

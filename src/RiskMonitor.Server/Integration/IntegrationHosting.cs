@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Regions;
+using RiskMonitor.Domain.Access;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Security;
 
 namespace RiskMonitor.Server.Integration;
 
@@ -16,12 +18,13 @@ public static class IntegrationHosting
         services.AddOptions<IntegrationOptions>().BindConfiguration(IntegrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        // No default scheme: endpoints outside the integration stay as they are; each policy names its scheme.
+        // The default scheme (SecurityHosting) forwards requests that present a key here; a bearer token with the
+        // integrator role (or admin) is as good as a key with the scope.
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(IntegrationPolicies.FeedRead, Scope(IntegrationPolicies.FeedRead))
-            .AddPolicy(IntegrationPolicies.WebhooksManage, Scope(IntegrationPolicies.WebhooksManage))
-            .AddPolicy(IntegrationPolicies.KeysManage, Scope(IntegrationPolicies.KeysManage));
+            .AddPolicy(IntegrationPolicies.FeedRead, Scope(IntegrationPolicies.FeedRead, AccessRole.Integrator))
+            .AddPolicy(IntegrationPolicies.WebhooksManage, Scope(IntegrationPolicies.WebhooksManage, AccessRole.Integrator))
+            .AddPolicy(IntegrationPolicies.KeysManage, Scope(IntegrationPolicies.KeysManage, AccessRole.Admin));
 
         services.AddHttpClient(WebhookDeliveryService.HttpClientName, (sp, client) =>
                 client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.RequestTimeout)
@@ -45,8 +48,7 @@ public static class IntegrationHosting
         return routes;
     }
 
-    private static Action<Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder> Scope(string scope) => policy => policy
-        .AddAuthenticationSchemes(ApiKeyDefaults.Scheme)
+    private static Action<Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder> Scope(string scope, AccessRole role) => policy => policy
         .RequireAuthenticatedUser()
-        .RequireClaim(ApiKeyDefaults.ScopeClaim, scope);
+        .RequireAssertion(c => c.User.HasClaim(ApiKeyDefaults.ScopeClaim, scope) || AccessControl.Has(c.User, role));
 }

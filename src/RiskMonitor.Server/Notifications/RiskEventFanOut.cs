@@ -8,6 +8,7 @@ using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Observability;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
 
 namespace RiskMonitor.Server.Notifications;
@@ -18,7 +19,8 @@ namespace RiskMonitor.Server.Notifications;
 /// (the newest wins) and sent a few times a second, so an alert storm cannot flood a wall display.
 /// </summary>
 public sealed class RiskEventFanOut(
-    IHubContext<RiskHub> hub, AlertBoard board, ServerMetrics metrics, TimeProvider time, ILogger<RiskEventFanOut> logger, SilenceBoard? silences = null)
+    IHubContext<RiskHub> hub, AlertBoard board, ServerMetrics metrics, TimeProvider time, ILogger<RiskEventFanOut> logger, AccessControl access,
+    SilenceBoard? silences = null)
     : BackgroundService, IRiskEventSink
 {
     private static readonly TimeSpan AssetCoalescing = TimeSpan.FromMilliseconds(250);
@@ -29,6 +31,12 @@ public sealed class RiskEventFanOut(
         Channel.CreateUnbounded<(AlertChangeKind, AlertView, ActivityContext)>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly ConcurrentDictionary<string, AssetView> _pendingAssets = new(StringComparer.Ordinal);
+
+    // The scope groups that may see an asset: city-wide connections and those scoped to any region above its grids.
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _scopeGroups = new(StringComparer.Ordinal);
+
+    private IReadOnlyList<string> ScopeGroupsOf(string assetId) => _scopeGroups.GetOrAdd(assetId, id =>
+        [RiskHub.CityScopeGroup, .. access.RegionsAbove(id).Select(RiskHub.ScopeGroup)]);
 
     public void AlertChanged(AlertChangeKind kind, AlertView alert)
     {
@@ -64,7 +72,7 @@ public sealed class RiskEventFanOut(
                 try
                 {
                     // Whether a silence covers it is decided as it goes out, from the silences in force now.
-                    await hub.Clients.All.SendAsync(method, silences?.Decorate(alert) ?? alert, stoppingToken);
+                    await hub.Clients.Groups(ScopeGroupsOf(alert.AssetId)).SendAsync(method, silences?.Decorate(alert) ?? alert, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -91,7 +99,7 @@ public sealed class RiskEventFanOut(
                     {
                         try
                         {
-                            await hub.Clients.All.SendAsync(RiskHubMethods.AssetChanged, asset, stoppingToken);
+                            await hub.Clients.Groups(ScopeGroupsOf(asset.AssetId)).SendAsync(RiskHubMethods.AssetChanged, asset, stoppingToken);
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException)
                         {

@@ -64,7 +64,7 @@ public static class ObservabilityHosting
     public static IEndpointRouteBuilder MapObservabilityEndpoints(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        routes.MapPrometheusScrapingEndpoint(MetricsPath);
+        routes.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
         return routes;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Regions;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.History;
 
 namespace RiskMonitor.Server.Reports;
@@ -10,7 +11,7 @@ public static class ReportEndpoints
 {
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder routes)
     {
-        var reports = routes.MapGroup("/api/reports").WithTags("Reports");
+        var reports = routes.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization(Policies.CityWide);
         reports.MapGet("/risk-snapshot", RiskSnapshot).WithName("GetRiskSnapshot")
             .WithSummary("Counts per colour by district and by industry, both layers, now or at a past time (at=RFC 3339 or Unix ms); format=json|csv.")
             .Produces<RiskSnapshotJson>()

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Contracts.Notifications;
@@ -5,6 +6,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Silences;
 
 namespace RiskMonitor.Server.Silences;
@@ -18,9 +20,9 @@ public static class SilenceEndpoints
         silences.MapGet("/", List).WithName("ListSilences")
             .WithSummary("Silences in force or starting later, newest first; all=true includes the ones that are over.");
         silences.MapGet("/{silenceId}", Get).WithName("GetSilence");
-        silences.MapPost("/", Create).WithName("CreateSilence")
+        silences.MapPost("/", Create).WithName("CreateSilence").RequireAuthorization(Policies.Supervise)
             .WithSummary("Mutes paging and escalation for an asset, a region (with its sub-regions) or a kind, from startsAt (default now) to endsAt; alerts are still raised, stored and shown.");
-        silences.MapPost("/{silenceId}/expire", Expire).WithName("ExpireSilence")
+        silences.MapPost("/{silenceId}/expire", Expire).WithName("ExpireSilence").RequireAuthorization(Policies.Supervise)
             .WithSummary("Ends a silence now; alerts it held escalate from now if their condition is still on.");
         return silences;
     }
@@ -38,9 +40,10 @@ public static class SilenceEndpoints
             ? TypedResults.Ok(SilenceView.From(silence, time.GetUtcNow()))
             : Problems.NotFound("Unknown silence", $"No silence '{silenceId}'.");
 
-    private static async Task<Results<Created<SilenceView>, ValidationProblem>> Create(
+    private static async Task<Results<Created<SilenceView>, ValidationProblem, ProblemHttpResult>> Create(
         SilenceRequest request, ISilenceStore store, SilenceBoard board, AlertBoard alerts, IRiskEventSink events, IGrainFactory grains,
-        IAssetRegistry registry, TimeProvider time, ILogger<SilenceBoard> logger, CancellationToken cancellationToken)
+        IAssetRegistry registry, ClaimsPrincipal user, AccessControl access, TimeProvider time, ILogger<SilenceBoard> logger,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -76,6 +79,20 @@ public static class SilenceEndpoints
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        // A supervisor scoped to regions may silence only what lies in them; a kind spans the city.
+        var target = request.Target!.Trim();
+        var inScope = scope switch
+        {
+            SilenceScope.Asset => access.CanSeeAsset(user, target),
+            SilenceScope.Region => access.CanSeeRegion(user, target),
+            _ => access.ScopeOf(user).IsCityWide,
+        };
+        if (!inScope)
+        {
+            return TypedResults.Problem($"A silence of {scope} '{target}' reaches outside your regions ({access.ScopeOf(user)}).",
+                statusCode: StatusCodes.Status403Forbidden, title: "Outside your regions");
         }
 
         var silence = new Silence($"sil-{Guid.CreateVersion7():N}", scope, request.Target!.Trim(), startsAt.ToUniversalTime(), endsAt.ToUniversalTime(),
@@ -139,9 +156,15 @@ public static class SilenceEndpoints
 /// <param name="StartsAt">Default: now.</param>
 /// <param name="EndsAt">Or <paramref name="DurationMinutes"/>; at most 7 days after the start.</param>
 public sealed record SilenceRequest(
-    string? Scope, string? Target, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? DurationMinutes, string? Author, string? Reason);
+    string? Scope, string? Target, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? DurationMinutes, string? Author, string? Reason) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Author = actor };
+}
 
-public sealed record ExpireSilenceRequest(string? Actor, string? Note);
+public sealed record ExpireSilenceRequest(string? Actor, string? Note) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
 
 /// <summary>A silence as the API shows it, with whether it is in force now.</summary>
 public sealed record SilenceView(

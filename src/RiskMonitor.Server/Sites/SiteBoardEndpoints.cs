@@ -36,7 +36,8 @@ public static class SiteBoardEndpoints
         routes.MapGet("/api/sites/{assetId}/board", Board).WithTags("Sites").WithName("GetSiteBoard")
             .WithSummary("一图一牌三清单 of a hazard source or enterprise site: map extract, risk notice board, responsibility / control-measures / emergency-response lists, with live colours.");
         routes.MapGet("/sites/{assetId}/board", () =>
-            Results.File(Path.Combine(AppContext.BaseDirectory, "wwwroot", "site-board.html"), "text/html; charset=utf-8")).ExcludeFromDescription();
+            Results.File(Path.Combine(AppContext.BaseDirectory, "wwwroot", "site-board.html"), "text/html; charset=utf-8")).ExcludeFromDescription()
+            .AllowAnonymous(); // the page is public; the board it shows comes from the API with the reader's token
         return routes;
     }
 

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RiskMonitor.Contracts.Access;
 using RiskMonitor.Contracts.Devices;
+using RiskMonitor.Storage.Access;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Devices;
 using RiskMonitor.Storage.Duty;
@@ -57,6 +59,8 @@ public static class PostgresHostingExtensions
             services.TryAddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
             services.TryAddSingleton<IWebhookStore, InMemoryWebhookStore>();
             services.TryAddSingleton<IDeviceCredentialStore, InMemoryDeviceCredentialStore>();
+            services.TryAddSingleton<IUserStore, InMemoryUserStore>();
+            services.TryAddSingleton<IAuditTrail>(_ => new InMemoryAuditTrail());
             return false;
         }
 
@@ -79,6 +83,8 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<IAssetLevelHistory>(sp => sp.GetRequiredService<PostgresAssetLevelHistory>());
         services.AddHostedService(sp => sp.GetRequiredService<PostgresAssetLevelHistory>());
         services.TryAddSingleton<IDeviceCredentialStore, PostgresDeviceCredentialStore>();
+        services.TryAddSingleton<IUserStore, PostgresUserStore>();
+        services.TryAddSingleton<IAuditTrail, PostgresAuditTrail>();
         return true;
     }
 }

@@ -3,6 +3,7 @@ using System.Reflection;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Server.Cluster;
 using RiskMonitor.Server.Escalation;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Influx;
 using YamlDotNet.RepresentationModel;
 
@@ -29,6 +30,7 @@ public sealed class HelmChartTests
         "--set", "influxdb.bucket=telemetry",
         "--set", "metrics.serviceMonitor.enabled=true",
         "--set", "extraEnv.Escalation__WebhookUrl=https://city.example/hook",
+        "--set", "auth.authority=https://sso.city.example/realms/safety",
     ];
 
     [Fact]
@@ -61,6 +63,7 @@ public sealed class HelmChartTests
         var secretEnv = Env(container).Where(e => e.FromSecret is not null).ToDictionary(e => e.Name, e => e.FromSecret);
         Assert.Equal("riskmonitor-postgresql/connection-string", secretEnv["ConnectionStrings__RiskMonitor"]);
         Assert.Equal("riskmonitor-redis/configuration", secretEnv["Redis__Configuration"]);
+        Assert.Equal("riskmonitor-auth/signing-key", secretEnv["Auth__SigningKey"]); // one key for every pod
         var config = ConfigData(manifests);
         Assert.Equal("AdoNet", config["Orleans__Membership"]);
         Assert.Equal("External", config["Mqtt__Mode"]);
@@ -118,6 +121,7 @@ public sealed class HelmChartTests
             [RegistryOptions.SectionName] = typeof(RegistryOptions),
             [EscalationOptions.SectionName] = typeof(EscalationOptions),
             [RedisOptions.SectionName] = typeof(RedisOptions),
+            [AuthOptions.SectionName] = typeof(AuthOptions),
         };
         if (parts.Length < 2 || !sections.TryGetValue(parts[0], out var type))
         {

@@ -18,6 +18,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         _settings = settings;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/"), Timeout = TimeSpan.FromSeconds(10) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestIdentity.DefaultToken());
     }
 
     public int HttpPort { get; } = TestSupport.FreePort.Next();
@@ -33,6 +34,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(dll);
         start.Environment["Urls"] = $"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Auth__SigningKey"] = TestIdentity.SigningKey;
         foreach (var (key, value) in _settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -1,8 +1,10 @@
 // The on-call page: my open alerts (worst and newest first), one alert's detail with its recent series, and the
-// handling steps. Works on a phone; the acting person's name is remembered on the device.
+// handling steps. Works on a phone; every step is recorded as the signed-in person.
 import {
-  ACK_TIMEOUT_MIN, LEVEL_LABEL, beep, coalesce, compareAlerts, connectHub, el, getJson, postJson, time, ago,
+  ACK_TIMEOUT_MIN, LEVEL_LABEL, beep, coalesce, compareAlerts, connectHub, el, getJson, postJson, requireSignIn, signedInName, time, ago,
 } from './common.js';
+
+await requireSignIn(); // the API and the hub want a token: nothing loads before someone signs in
 
 const alerts = new Map();
 let selectedId = null;
@@ -10,9 +12,9 @@ let plot = null;
 const newRed = new Set();
 window.riskOnCall = { alerts };
 
-const actor = document.getElementById('actor');
-actor.value = localStorage.getItem('rm.actor') ?? '';
-actor.addEventListener('change', () => localStorage.setItem('rm.actor', actor.value.trim()));
+// The actor of every step is whoever signed in (the server records the token's name whatever the body says).
+document.getElementById('actor').textContent = signedInName();
+localStorage.removeItem('rm.actor'); // the free-text name of earlier versions
 const onlyActive = document.getElementById('only-active');
 const regionFilter = document.getElementById('region');
 
@@ -135,13 +137,10 @@ document.getElementById('back').addEventListener('click', () => {
 for (const button of document.querySelectorAll('.actions button')) {
   button.addEventListener('click', async () => {
     const result = document.getElementById('action-result');
-    const name = actor.value.trim();
-    if (!name) { result.className = 'error'; result.textContent = 'Enter your name first: every step is recorded with who took it.'; actor.focus(); return; }
-    localStorage.setItem('rm.actor', name);
     try {
       const note = document.getElementById('note').value.trim() || null;
       const assignee = document.getElementById('assignee').value.trim() || null;
-      const updated = await postJson(`/api/alerts/${encodeURIComponent(selectedId)}/${button.dataset.action}`, { actor: name, note, assignee });
+      const updated = await postJson(`/api/alerts/${encodeURIComponent(selectedId)}/${button.dataset.action}`, { actor: signedInName(), note, assignee });
       alerts.set(updated.alertId, updated);
       if (updated.state === 'closed') alerts.delete(updated.alertId);
       result.className = '';

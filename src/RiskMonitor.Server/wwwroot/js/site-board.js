@@ -1,5 +1,5 @@
 // 一图一牌三清单 of one site: fetched once from /api/sites/{id}/board and laid out for reading and printing.
-import { getJson, el, LEVEL_LABEL } from './common.js';
+import { getJson, el, requireSignIn, LEVEL_LABEL } from './common.js';
 
 const COLOUR_LABEL = { red: '红', orange: '橙', yellow: '黄', blue: '蓝' };
 const SVG = 'http://www.w3.org/2000/svg';
@@ -110,4 +110,5 @@ async function load() {
 }
 
 document.getElementById('print').addEventListener('click', () => window.print());
+await requireSignIn(); // the board comes from the API, which wants a token
 load();

@@ -1,8 +1,10 @@
 // The command-centre wall display: four-colour map, counts, KPIs and the live alert stream.
 // State lives in plain maps; SignalR messages update them and a coalesced render draws at most 4 frames a second.
 import {
-  COLOURS, LEVEL_LABEL, LEVEL_RANK, beep, coalesce, compareAlerts, connectHub, el, getJson, overdue, time, ago,
+  COLOURS, LEVEL_LABEL, LEVEL_RANK, beep, coalesce, compareAlerts, connectHub, el, getJson, overdue, requireSignIn, time, ago,
 } from './common.js';
+
+const auth = await requireSignIn(); // the API and the hub want a token: nothing loads before someone signs in
 
 const state = {
   alerts: new Map(), // alertId -> alert (not closed)
@@ -98,19 +100,28 @@ async function loadMap() {
   }
 }
 
-// The city's summary with its districts (both layers, per industry) feeds the two tables.
+// The city's summary with its districts (both layers, per industry) feeds the two tables. An account scoped to regions
+// gets its own regions instead: the city's figures sum up assets it may not see, and the server refuses them.
+const scopedRegions = auth.regions?.length ? auth.regions : null;
+
 async function loadSummaries() {
-  const city = await getJson('/api/map/regions?level=city').catch(() => null);
-  state.cityId = city?.features?.[0]?.properties?.regionId ?? null;
-  if (!state.cityId) return;
-  const summary = await getJson(`/api/regions/${encodeURIComponent(state.cityId)}`);
-  for (const region of [summary, ...(summary.children ?? [])]) {
-    const { children, ...rest } = region;
-    state.regions.set(region.regionId, rest);
+  let roots = scopedRegions;
+  if (!roots) {
+    const city = await getJson('/api/map/regions?level=city').catch(() => null);
+    state.cityId = city?.features?.[0]?.properties?.regionId ?? null;
+    if (!state.cityId) return;
+    roots = [state.cityId];
   }
+  const summaries = await Promise.all(roots.map((id) => getJson(`/api/regions/${encodeURIComponent(id)}`).catch(() => null)));
   const known = new Set([...selects.industry.options].map((o) => o.value));
-  for (const name of Object.keys(summary.dynamic?.byIndustry ?? {})) {
-    if (!known.has(name)) selects.industry.append(el('option', { value: name }, name));
+  for (const summary of summaries.filter(Boolean)) {
+    for (const region of [summary, ...(summary.children ?? [])]) {
+      const { children, ...rest } = region;
+      state.regions.set(region.regionId, rest);
+    }
+    for (const name of Object.keys(summary.dynamic?.byIndustry ?? {})) {
+      if (!known.has(name)) { selects.industry.append(el('option', { value: name }, name)); known.add(name); }
+    }
   }
 }
 
@@ -127,6 +138,10 @@ async function loadLedgers() {
     document.getElementById('kpi-hazards-overdue').textContent = stats.overdue;
     const closed = (stats.byStatus?.verified ?? 0);
     document.getElementById('kpi-hazards-open').textContent = stats.total - closed;
+  } else {
+    // City-wide figures a scoped account may not read: say so rather than show a zero.
+    document.getElementById('kpi-hazards-overdue').textContent = '—';
+    document.getElementById('kpi-hazards-open').textContent = '—';
   }
   document.getElementById('kpi-duty').textContent = duty ? `${duty.officer} / ${duty.leader}` : '—';
 }
@@ -138,8 +153,10 @@ async function loadAlerts() {
 
 // A fresh snapshot after every (re)connect: whatever changed while the link was down is on screen again.
 async function sync() {
-  // Region changes go only to the groups that asked (groups do not survive a reconnect): the wall shows every region.
-  await window.riskHub.invoke('JoinRegion', '*');
+  // Region changes go only to the groups that asked (groups do not survive a reconnect): the wall shows every region
+  // its viewer may see (city-wide, or the regions the account is scoped to).
+  const scope = auth.regions?.length ? auth.regions : ['*'];
+  await Promise.all(scope.map((regionId) => window.riskHub.invoke('JoinRegion', regionId)));
   await Promise.all([loadAlerts(), loadSummaries(), loadLedgers()]);
   await loadMap();
   state.lastSync = new Date().toISOString();
@@ -162,12 +179,14 @@ function countsRow(label, counts, key, colour) {
 
 function renderTables() {
   const layer = layerName();
-  const districts = [...state.regions.values()].filter((r) => r.level === 'district')
+  const districts = (scopedRegions ? scopedRegions.map((id) => state.regions.get(id)).filter(Boolean)
+    : [...state.regions.values()].filter((r) => r.level === 'district'))
     .sort((a, b) => (LEVEL_RANK[b[layer]?.highest ?? 'none'] - LEVEL_RANK[a[layer]?.highest ?? 'none']) || a.name.localeCompare(b.name));
   // The district's highest colour marks its row, so the worst districts read first and at a glance.
   document.querySelector('#districts tbody').replaceChildren(
     ...districts.map((d) => countsRow(d.name, d[layer]?.counts, d.regionId, d[layer]?.highest)));
-  const city = state.regions.get(state.cityId);
+  // A scoped account's industries are those of its first region (one region is the usual case: a grid officer's).
+  const city = state.regions.get(state.cityId ?? scopedRegions?.[0]);
   const industries = Object.entries(city?.[layer]?.byIndustry ?? {});
   document.querySelector('#industries tbody').replaceChildren(
     ...industries.map(([name, tally]) => countsRow(name, tally.counts, name, tally.highest)));

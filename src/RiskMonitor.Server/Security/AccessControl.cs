@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using RiskMonitor.Domain.Access;
+using RiskMonitor.Domain.Regions;
+
+namespace RiskMonitor.Server.Security;
+
+/// <summary>The authorization policies by name; see <see cref="SecurityHosting"/> for what each demands.</summary>
+public static class Policies
+{
+    /// <summary>Viewer or above; the fallback for every endpoint that names no policy.</summary>
+    public const string View = "rm:view";
+
+    /// <summary>Operator or above: handles alerts and hazards.</summary>
+    public const string Operate = "rm:operate";
+
+    /// <summary>Supervisor or above: signs off, silences, edits the roster.</summary>
+    public const string Supervise = "rm:supervise";
+
+    /// <summary>Admin: accounts, devices, integrators' keys, the audit trail.</summary>
+    public const string Administer = "rm:admin";
+
+    /// <summary>Not scoped to regions: views that cover the whole city (KPIs, snapshots, ingestion).</summary>
+    public const string CityWide = "rm:city-wide";
+}
+
+/// <summary>
+/// Roles and region scope of the caller, read from the claims the configured names point at. The region checks use
+/// the loaded <see cref="RegionMap"/>, so a scope written as a street covers every grid and asset below it.
+/// </summary>
+public sealed class AccessControl(IOptions<AuthOptions> options, RegionMap map)
+{
+    private readonly string _regionClaim = options.Value.RegionClaim;
+
+    public RegionScope ScopeOf(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return RegionScope.Of(user.FindAll(_regionClaim).Select(c => c.Value));
+    }
+
+    public static bool Has(ClaimsPrincipal user, AccessRole role)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.Identity?.IsAuthenticated == true && AccessRoles.AnyGrants(RoleNames(user), role);
+    }
+
+    /// <summary>Role claims of every identity, each by its own role claim type (JWT and API key identities differ).</summary>
+    public static IEnumerable<string> RoleNames(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.Identities.SelectMany(i => i.FindAll(i.RoleClaimType).Select(c => c.Value));
+    }
+
+    public bool CanSeeAsset(ClaimsPrincipal user, string assetId) => ScopeOf(user).CoversAsset(map, assetId);
+
+    public bool CanSeeRegion(ClaimsPrincipal user, string regionId) => ScopeOf(user).CoversRegion(map.Index, regionId);
+
+    /// <summary>A record tied to an asset, or failing that to a region (a hazard from inspection); neither = city-wide only.</summary>
+    public bool CanSeeRecord(ClaimsPrincipal user, string? assetId, string? regionId)
+    {
+        var scope = ScopeOf(user);
+        return scope.IsCityWide || (assetId is not null ? scope.CoversAsset(map, assetId) : regionId is not null && scope.CoversRegion(map.Index, regionId));
+    }
+
+    /// <summary>The region ids whose scope group receives events of the asset: every grid it lies in and their ancestors.</summary>
+    public IReadOnlyList<string> RegionsAbove(string assetId)
+    {
+        if (!map.TryGetPlacement(assetId, out var placement))
+        {
+            return [];
+        }
+
+        return [.. placement.Grids.SelectMany(g => map.Index.AncestorsOf(g).Select(a => a.Id).Prepend(g)).Distinct(StringComparer.Ordinal)];
+    }
+}

@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace RiskMonitor.Server.Tests.Security;
+
+/// <summary>
+/// A server with the built-in issuer and two real accounts; the test city's odd pipelines lie in region d-west, the
+/// even ones and nothing else in d-east.
+/// </summary>
+public sealed class SecurityFixture : ServerFixture
+{
+    public const string OfficerPassword = "grid-officer-pass-1";
+    public const string SupervisorPassword = "supervisor-pass-123";
+
+    protected override Dictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Auth:Users:0:Name"] = "网格员.西";
+        settings["Auth:Users:0:Password"] = OfficerPassword;
+        settings["Auth:Users:0:Roles:0"] = "operator";
+        settings["Auth:Users:0:Regions:0"] = "d-west";
+        settings["Auth:Users:1:Name"] = "zhang.min";
+        settings["Auth:Users:1:Password"] = SupervisorPassword;
+        settings["Auth:Users:1:Roles:0"] = "supervisor";
+        return settings;
+    }
+}
+
+public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<SecurityFixture>
+{
+    [Fact]
+    public async Task A_seeded_account_signs_in_and_its_token_carries_name_roles_and_regions()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
+
+        using var ok = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "网格员.西", password = SecurityFixture.OfficerPassword }, ct);
+        using var wrong = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "网格员.西", password = "not-the-password" }, ct);
+        using var unknown = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "nobody", password = "not-the-password" }, ct);
+        var token = (await ok.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()!;
+        using var officer = new HttpClient { BaseAddress = server.BaseUrl };
+        officer.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        var me = await officer.GetFromJsonAsync<JsonElement>("api/auth/me", ct);
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("网格员.西", me.GetProperty("name").GetString());
+        Assert.Equal(["operator"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["d-west"], me.GetProperty("regions").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("Bearer", me.GetProperty("scheme").GetString());
+        await AssertProblemAsync(wrong, HttpStatusCode.Unauthorized);
+        await AssertProblemAsync(unknown, HttpStatusCode.Unauthorized);
+        // The same answer whether the name exists or not.
+        Assert.Equal(
+            (await wrong.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("detail").GetString(),
+            (await unknown.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Tokens_that_are_missing_expired_or_signed_with_another_key_get_401_problems_without_details_of_the_server()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var none = new HttpClient { BaseAddress = server.BaseUrl };
+        using var expired = new HttpClient { BaseAddress = server.BaseUrl };
+        expired.DefaultRequestHeaders.Authorization = new("Bearer", TestIdentity.Token("li.wei", ["admin"], lifetime: TimeSpan.FromMinutes(-5)));
+        using var forged = new HttpClient { BaseAddress = server.BaseUrl };
+        forged.DefaultRequestHeaders.Authorization = new("Bearer", TestIdentity.Token("li.wei", ["admin"],
+            signingKey: Convert.ToBase64String(Encoding.UTF8.GetBytes("another-key-another-key-another!"))));
+        using var garbage = new HttpClient { BaseAddress = server.BaseUrl };
+        garbage.DefaultRequestHeaders.Authorization = new("Bearer", "not.a.token");
+
+        foreach (var client in new[] { none, expired, forged, garbage })
+        {
+            using var response = await client.GetAsync("api/alerts", ct);
+            var body = await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+            Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+            Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_grid_officer_sees_and_handles_only_the_alerts_of_their_region()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var officerToken = TestIdentity.Token("网格员.西", ["operator"], ["d-west"]);
+        using var officer = TestIdentity.Client(server.BaseUrl, "网格员.西", ["operator"], ["d-west"]);
+        var live = new ConcurrentQueue<string>();
+        await using var hub = await server.ConnectHubAsync(officerToken, ct);
+        hub.On<JsonElement>("alertRaised", a => live.Enqueue(a.GetProperty("assetId").GetString()!));
+        var west = await RaiseRedAsync("gp-t-013", ct); // odd: d-west
+        var east = await RaiseRedAsync("gp-t-014", ct); // even: d-east
+
+        var list = await officer.GetFromJsonAsync<JsonElement>("api/alerts?minSeverity=red", ct);
+        var listedAssets = list.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("assetId").GetString()).ToList();
+        using var readEast = await officer.GetAsync($"api/alerts/{east}", ct);
+        using var historyEast = await officer.GetAsync($"api/alerts/{east}/history", ct);
+        using var ackEast = await officer.PostAsJsonAsync($"api/alerts/{east}/acknowledge", new { note = "mine now?" }, ct);
+        using var ackWest = await officer.PostAsJsonAsync($"api/alerts/{west}/acknowledge", new { actor = "someone.else", note = "on my way" }, ct);
+        using var closeWest = await officer.PostAsJsonAsync($"api/alerts/{west}/close", new { note = "an operator cannot sign off" }, ct);
+        var eastAfter = await server.GetJsonAsync($"api/alerts/{east}", ct);
+        var westHistory = await server.GetJsonAsync($"api/alerts/{west}/history", ct);
+        var assets = await officer.GetFromJsonAsync<JsonElement>("api/assets?limit=1000", ct);
+        using var eastAsset = await officer.GetAsync("api/assets/gp-t-014", ct);
+        using var kpis = await officer.GetAsync("api/kpis", ct);
+        await ServerFixture.EventuallyAsync(() => Task.FromResult(live.Count), n => n >= 1, TimeSpan.FromSeconds(5), ct);
+        await Task.Delay(500, ct); // the east alert went out at the same time; give it the chance to arrive wrongly
+
+        Assert.Contains("gp-t-013", listedAssets);
+        Assert.DoesNotContain("gp-t-014", listedAssets);
+        await AssertProblemAsync(readEast, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(historyEast, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(ackEast, HttpStatusCode.Forbidden);
+        Assert.Equal("open", eastAfter.GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.OK, ackWest.StatusCode);
+        Assert.Equal("网格员.西", westHistory.EnumerateArray().Single(e => e.GetProperty("action").GetString() == "acknowledged").GetProperty("actor").GetString());
+        await AssertProblemAsync(closeWest, HttpStatusCode.Forbidden);
+        Assert.All(assets.GetProperty("items").EnumerateArray(), a => Assert.Equal("d-west", a.GetProperty("regionId").GetString()));
+        await AssertProblemAsync(eastAsset, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(kpis, HttpStatusCode.Forbidden); // city-wide figures are not for a scoped account
+        Assert.Contains("gp-t-013", live);
+        Assert.DoesNotContain("gp-t-014", live);
+    }
+
+    [Fact]
+    public async Task Hub_groups_obey_roles_and_regions()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var viewer = await server.ConnectHubAsync(TestIdentity.Token("wall", ["viewer"]), ct);
+        await using var officer = await server.ConnectHubAsync(TestIdentity.Token("网格员.西", ["operator"], ["d-west"]), ct);
+        await using var supervisor = await server.ConnectHubAsync(TestIdentity.Token("zhang.min", ["supervisor"]), ct);
+        var anonymous = new HubConnectionBuilder().WithUrl(new Uri(server.BaseUrl, "hubs/risk")).Build();
+        await using var integrator = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseUrl, "hubs/risk"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestIdentity.Token("city", ["integrator"])))
+            .Build();
+
+        var noToken = await Record.ExceptionAsync(() => anonymous.StartAsync(ct));
+        var integratorRefused = await Record.ExceptionAsync(() => integrator.StartAsync(ct));
+        await viewer.InvokeAsync("JoinRegion", "*", ct);
+        await viewer.InvokeAsync("JoinRegion", "d-east", ct);
+        await officer.InvokeAsync("JoinRegion", "d-west", ct);
+        await officer.InvokeAsync("JoinRole", "duty_officer", ct);
+        await officer.InvokeAsync("JoinUser", "网格员.西", ct);
+        await supervisor.InvokeAsync("JoinUser", "网格员.西", ct);
+
+        Assert.Contains("401", noToken?.Message ?? "", StringComparison.Ordinal);
+        Assert.Contains("403", integratorRefused?.Message ?? "", StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HubException>(() => viewer.InvokeAsync("JoinRole", "duty_officer", ct));
+        await Assert.ThrowsAsync<HubException>(() => viewer.InvokeAsync("JoinUser", "zhang.min", ct));
+        await Assert.ThrowsAsync<HubException>(() => officer.InvokeAsync("JoinRegion", "d-east", ct));
+        await Assert.ThrowsAsync<HubException>(() => officer.InvokeAsync("JoinRegion", "*", ct));
+        await Assert.ThrowsAsync<HubException>(() => officer.InvokeAsync("JoinUser", "zhang.min", ct));
+        await anonymous.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_manages_accounts_and_a_disabled_account_cannot_sign_in()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = server.As("admin.li", ["admin"]);
+        using var supervisor = server.As("zhang.min", ["supervisor"]);
+        using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
+
+        using var created = await admin.PutAsJsonAsync("api/users/李巡查", new { roles = new[] { "viewer" }, regions = new[] { "d-east" }, password = "patrol-password-1" }, ct);
+        using var weak = await admin.PutAsJsonAsync("api/users/weak", new { roles = new[] { "viewer" }, password = "short" }, ct);
+        using var badRole = await admin.PutAsJsonAsync("api/users/odd", new { roles = new[] { "root" }, password = "patrol-password-1" }, ct);
+        using var notAdmin = await supervisor.PutAsJsonAsync("api/users/sneaky", new { roles = new[] { "admin" }, password = "patrol-password-1" }, ct);
+        using var signIn = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "李巡查", password = "patrol-password-1" }, ct);
+        using var patrol = new HttpClient { BaseAddress = server.BaseUrl };
+        patrol.DefaultRequestHeaders.Authorization = new("Bearer", (await signIn.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString());
+        using var refreshed = await patrol.PostAsync("api/auth/refresh", null, ct);
+        using var disabled = await admin.PutAsJsonAsync("api/users/李巡查", new { roles = new[] { "viewer" }, disabled = true }, ct);
+        using var refreshDisabled = await patrol.PostAsync("api/auth/refresh", null, ct);
+        using var signInDisabled = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "李巡查", password = "patrol-password-1" }, ct);
+        var list = await admin.GetStringAsync("api/users", ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await AssertProblemAsync(weak, HttpStatusCode.BadRequest);
+        await AssertProblemAsync(badRole, HttpStatusCode.BadRequest);
+        await AssertProblemAsync(notAdmin, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        await AssertProblemAsync(refreshDisabled, HttpStatusCode.Unauthorized); // a running page loses access at its next refresh
+        await AssertProblemAsync(signInDisabled, HttpStatusCode.Unauthorized);
+        Assert.Contains("李巡查", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("pbkdf2", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("patrol-password", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Writes_and_refusals_land_in_the_audit_trail_with_the_actor()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var alertId = await RaiseRedAsync("gp-t-015", ct);
+        using var officer = TestIdentity.Client(server.BaseUrl, "网格员.西", ["operator"], ["d-west"]);
+        using var viewer = TestIdentity.Client(server.BaseUrl, "wall", ["viewer"]);
+        using var admin = server.As("admin.li", ["admin"]);
+
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"api/alerts/{alertId}/comment", new { note = "checked the valve" }, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync($"api/alerts/{alertId}/acknowledge", new { note = "x" }, ct)).StatusCode);
+        using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("api/auth/token", new { username = "zhang.min", password = "guessing-1234" }, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsJsonAsync("api/auth/token", new { username = "zhang.min", password = SecurityFixture.SupervisorPassword }, ct)).StatusCode);
+        var trail = await ServerFixture.EventuallyAsync(
+            () => admin.GetFromJsonAsync<JsonElement>($"api/audit?path=/api/alerts/{Uri.EscapeDataString(alertId)}", ct),
+            t => t.GetArrayLength() >= 2, TimeSpan.FromSeconds(10), ct);
+        var signIns = await ServerFixture.EventuallyAsync(
+            () => admin.GetFromJsonAsync<JsonElement>("api/audit?path=/api/auth/token&limit=1000", ct),
+            t => t.EnumerateArray().Any(r => r.GetProperty("actor").GetString() == "zhang.min"), TimeSpan.FromSeconds(10), ct);
+        using var notAdmin = await officer.GetAsync("api/audit", ct);
+
+        var rows = trail.EnumerateArray().Select(r => (Actor: r.GetProperty("actor").GetString(), Path: r.GetProperty("path").GetString(), Status: r.GetProperty("status").GetInt32())).ToList();
+        Assert.Contains(("网格员.西", $"/api/alerts/{alertId}/comment", 200), rows);
+        Assert.Contains(("wall", $"/api/alerts/{alertId}/acknowledge", 403), rows);
+        var signInRows = signIns.EnumerateArray().Select(r => (r.GetProperty("actor").GetString(), r.GetProperty("status").GetInt32())).ToList();
+        Assert.Contains(("anonymous:zhang.min", 401), signInRows); // a refused sign-in names whom it tried, unproven
+        Assert.Contains(("zhang.min", 200), signInRows);
+        await AssertProblemAsync(notAdmin, HttpStatusCode.Forbidden);
+    }
+
+    private async Task<string> RaiseRedAsync(string assetId, CancellationToken ct)
+    {
+        using (var mqtt = await server.ConnectMqttAsync("sec-" + assetId, ct))
+        {
+            await ServerFixture.PublishAsync(mqtt, $"rm/v1/{assetId}/telemetry", ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ("ch4_lel", 80)), ct);
+        }
+
+        var alerts = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync($"api/alerts?assetId={assetId}", ct),
+            a => a.GetProperty("total").GetInt32() > 0, TimeSpan.FromSeconds(15), ct);
+        return alerts.GetProperty("items")[0].GetProperty("alertId").GetString()!;
+    }
+
+    internal static async Task<string> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+    }
+}
