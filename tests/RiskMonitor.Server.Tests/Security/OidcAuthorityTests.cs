@@ -1,63 +1,30 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
-using RiskMonitor.TestSupport;
 
 namespace RiskMonitor.Server.Tests.Security;
 
 /// <summary>
 /// With <c>Auth:Authority</c> set, the server takes its signing keys from the authority's discovery document over
-/// HTTP, as it would from Keycloak or the city's identity platform. The authority here is a small web app serving
-/// the two documents that part of OIDC consists of, and signing tokens with its own RSA key.
+/// HTTP (<see cref="TestAuthority"/>) and accepts that authority's tokens only.
 /// </summary>
 public sealed class OidcAuthorityTests : IAsyncLifetime
 {
-    private readonly RSA _idpKey = RSA.Create(2048);
-    private readonly int _idpPort = FreePort.Next();
-    private WebApplication _idp = null!;
+    private TestAuthority _authority = null!;
     private OwnServer _server = null!;
-
-    private string Issuer => $"http://127.0.0.1:{_idpPort.ToString(CultureInfo.InvariantCulture)}";
 
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(Issuer);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        _idp = builder.Build();
-        var parameters = _idpKey.ExportParameters(false);
-        _idp.MapGet("/.well-known/openid-configuration", () => Results.Json(new { issuer = Issuer, jwks_uri = Issuer + "/jwks" }));
-        _idp.MapGet("/jwks", () => Results.Json(new
-        {
-            keys = new[]
-            {
-                new { kty = "RSA", use = "sig", alg = "RS256", kid = "idp-1", n = Base64UrlEncoder.Encode(parameters.Modulus), e = Base64UrlEncoder.Encode(parameters.Exponent) },
-            },
-        }));
-        await _idp.StartAsync(ct);
-        _server = await OwnServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["Auth:Authority"] = Issuer,
-            ["Auth:RequireHttpsMetadata"] = "false",
-            ["Auth:NameClaim"] = "preferred_username",
-            ["Auth:RoleClaim"] = "roles",
-        }, ct);
+        _authority = await TestAuthority.StartAsync(null, ct);
+        _server = await OwnServer.StartAsync(_authority.ServerSettings, ct);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
-        await _idp.DisposeAsync();
-        _idpKey.Dispose();
+        await _authority.DisposeAsync();
     }
 
     [Fact]
@@ -66,9 +33,9 @@ public sealed class OidcAuthorityTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         using var other = RSA.Create(2048);
 
-        using var oidcUser = Client(Sign(_idpKey, Issuer, "chen.jing", ["supervisor"]));
-        using var wrongKey = Client(Sign(other, Issuer, "chen.jing", ["supervisor"]));
-        using var wrongIssuer = Client(Sign(_idpKey, "http://elsewhere.example", "chen.jing", ["supervisor"]));
+        using var oidcUser = Client(_authority.Sign("chen.jing", ["supervisor"]));
+        using var wrongKey = Client(_authority.Sign("chen.jing", ["supervisor"], key: other));
+        using var wrongIssuer = Client(_authority.Sign("chen.jing", ["supervisor"], issuer: "http://elsewhere.example"));
         using var builtIn = Client(TestIdentity.DefaultToken());
         using var anonymous = new HttpClient { BaseAddress = _server.BaseUrl };
 
@@ -95,13 +62,4 @@ public sealed class OidcAuthorityTests : IAsyncLifetime
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;
     }
-
-    private static string Sign(RSA key, string issuer, string user, string[] roles) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = issuer,
-        Audience = "riskmonitor",
-        Expires = DateTime.UtcNow.AddMinutes(30),
-        Claims = new Dictionary<string, object> { ["sub"] = "4711", ["preferred_username"] = user, ["roles"] = roles },
-        SigningCredentials = new SigningCredentials(new RsaSecurityKey(key) { KeyId = "idp-1" }, SecurityAlgorithms.RsaSha256),
-    });
 }

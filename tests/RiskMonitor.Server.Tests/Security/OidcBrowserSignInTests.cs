@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -7,14 +6,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.Playwright;
-using RiskMonitor.TestSupport;
 
 namespace RiskMonitor.Server.Tests.Security;
 
@@ -28,73 +23,39 @@ public sealed class OidcBrowserSignInTests(BrowserFixture browser) : IClassFixtu
     private const string ClientId = "riskmonitor-web";
     private const string IdpUser = "chen.jing";
 
-    private readonly RSA _idpKey = RSA.Create(2048);
-    private readonly int _idpPort = FreePort.Next();
     private readonly ConcurrentDictionary<string, IssuedCode> _codes = new();
     private readonly ConcurrentQueue<string> _authorizeRequests = new();
-    private WebApplication _idp = null!;
+    private TestAuthority _authority = null!;
     private OwnServer _server = null!;
 
-    private string Issuer => $"http://127.0.0.1:{_idpPort.ToString(CultureInfo.InvariantCulture)}";
+    private string Issuer => _authority.Issuer;
 
     private string RedirectUri => new Uri(_server.BaseUrl, "oncall").ToString();
 
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(Issuer);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        _idp = builder.Build();
-        var parameters = _idpKey.ExportParameters(false);
-
-        _idp.MapGet("/.well-known/openid-configuration", (HttpContext context) =>
+        _authority = await TestAuthority.StartAsync(idp =>
         {
-            AllowAnyOrigin(context);
-            return Results.Json(new
+            idp.MapGet("/authorize", Authorize);
+            idp.MapPost("/authorize", (Func<HttpContext, Task<IResult>>)IssueCodeAsync);
+            idp.MapPost("/token", (Func<HttpContext, Task<IResult>>)TokenAsync);
+            idp.MapMethods("/{**path}", [HttpMethods.Options], (HttpContext context) =>
             {
-                issuer = Issuer,
-                authorization_endpoint = Issuer + "/authorize",
-                token_endpoint = Issuer + "/token",
-                jwks_uri = Issuer + "/jwks",
-                response_types_supported = new[] { "code" },
-                code_challenge_methods_supported = new[] { "S256" },
+                // The CORS preflight, should the browser send one.
+                TestAuthority.AllowAnyOrigin(context);
+                context.Response.Headers.AccessControlAllowMethods = "GET, POST";
+                context.Response.Headers.AccessControlAllowHeaders = "Content-Type, Accept";
+                return Results.NoContent();
             });
-        });
-        _idp.MapGet("/jwks", () => Results.Json(new
-        {
-            keys = new[]
-            {
-                new { kty = "RSA", use = "sig", alg = "RS256", kid = "idp-1", n = Base64UrlEncoder.Encode(parameters.Modulus), e = Base64UrlEncoder.Encode(parameters.Exponent) },
-            },
-        }));
-        _idp.MapGet("/authorize", Authorize);
-        _idp.MapPost("/authorize", (Func<HttpContext, Task<IResult>>)IssueCodeAsync);
-        _idp.MapPost("/token", (Func<HttpContext, Task<IResult>>)TokenAsync);
-        _idp.MapMethods("/{**path}", [HttpMethods.Options], (HttpContext context) =>
-        {
-            // The CORS preflight, should the browser send one.
-            AllowAnyOrigin(context);
-            context.Response.Headers.AccessControlAllowMethods = "GET, POST";
-            context.Response.Headers.AccessControlAllowHeaders = "Content-Type, Accept";
-            return Results.NoContent();
-        });
-        await _idp.StartAsync(ct);
-
-        _server = await OwnServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["Auth:Authority"] = Issuer,
-            ["Auth:RequireHttpsMetadata"] = "false",
-            ["Auth:NameClaim"] = "preferred_username",
-            ["Auth:RoleClaim"] = "roles",
         }, ct);
+        _server = await OwnServer.StartAsync(_authority.ServerSettings, ct);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
-        await _idp.DisposeAsync();
-        _idpKey.Dispose();
+        await _authority.DisposeAsync();
     }
 
     [Fact]
@@ -104,7 +65,7 @@ public sealed class OidcBrowserSignInTests(BrowserFixture browser) : IClassFixtu
         using var mqtt = await _server.ConnectMqttAsync("browser-oidc-sign-in", ct);
         await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-003/telemetry",
             ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ("ch4_lel", 70)), ct);
-        using var admin = Client(Sign(IdpUser, ["admin"]));
+        using var admin = Client(_authority.Sign(IdpUser, ["admin"]));
         await ServerFixture.EventuallyAsync(() => admin.GetFromJsonAsync<JsonElement>("api/alerts?assetId=gp-t-003", ct),
             a => a.GetProperty("total").GetInt32() == 1, TimeSpan.FromSeconds(10), ct);
 
@@ -275,7 +236,7 @@ public sealed class OidcBrowserSignInTests(BrowserFixture browser) : IClassFixtu
 
     private async Task<IResult> TokenAsync(HttpContext context)
     {
-        AllowAnyOrigin(context);
+        TestAuthority.AllowAnyOrigin(context);
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         // One use per code, whatever the outcome.
         if (form["grant_type"] != "authorization_code" || !_codes.TryRemove(form["code"].ToString(), out var issued) ||
@@ -285,10 +246,8 @@ public sealed class OidcBrowserSignInTests(BrowserFixture browser) : IClassFixtu
             return Results.Json(new { error = "invalid_grant" }, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        return Results.Json(new { access_token = Sign(issued.User, ["operator"]), token_type = "Bearer", expires_in = 3600 });
+        return Results.Json(new { access_token = _authority.Sign(issued.User, ["operator"]), token_type = "Bearer", expires_in = 3600 });
     }
-
-    private static void AllowAnyOrigin(HttpContext context) => context.Response.Headers.AccessControlAllowOrigin = "*";
 
     private static string Challenge(string verifier) => Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
 
@@ -298,15 +257,6 @@ public sealed class OidcBrowserSignInTests(BrowserFixture browser) : IClassFixtu
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;
     }
-
-    private string Sign(string user, string[] roles) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = Issuer,
-        Audience = "riskmonitor",
-        Expires = DateTime.UtcNow.AddHours(1),
-        Claims = new Dictionary<string, object> { ["sub"] = "4711", ["preferred_username"] = user, ["roles"] = roles },
-        SigningCredentials = new SigningCredentials(new RsaSecurityKey(_idpKey) { KeyId = "idp-1" }, SecurityAlgorithms.RsaSha256),
-    });
 
     private sealed record IssuedCode(string ClientId, string RedirectUri, string Challenge, string User);
 }
