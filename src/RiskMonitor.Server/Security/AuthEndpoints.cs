@@ -95,7 +95,8 @@ public static class AuthEndpoints
     private static readonly Lazy<string> DummyHash = new(() => UserPasswords.Hash(Guid.NewGuid().ToString()));
 
     private static async Task<Results<Ok<UserView>, Created<UserView>, ValidationProblem>> Save(
-        string name, SaveUserRequest request, ClaimsPrincipal admin, IUserStore users, TimeProvider time, CancellationToken cancellationToken)
+        string name, SaveUserRequest request, ClaimsPrincipal admin, IUserStore users, AccountStatus status, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100 || name.Trim() != name)
@@ -135,6 +136,7 @@ public static class AuthEndpoints
             request.DisplayName ?? existing?.DisplayName,
             existing?.CreatedAt ?? now, existing?.CreatedBy ?? actor, now, actor, request.Disabled ?? false);
         await users.SaveAsync(account, cancellationToken);
+        status.Forget(name); // a disabled account is refused from the next request on
         var view = UserView.Of(await users.FindAsync(name, cancellationToken) ?? account);
         return existing is null ? TypedResults.Created($"/api/users/{Uri.EscapeDataString(name)}", view) : TypedResults.Ok(view);
     }

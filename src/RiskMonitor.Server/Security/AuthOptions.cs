@@ -30,6 +30,13 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// How long "this account is enabled" is believed before the account store is asked again (built-in tokens only): a
+    /// disabled account loses access within this time on every node, and at once on the node that disabled it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan AccountRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The claim that names the person (the actor recorded in every ledger); an OIDC authority may need <c>preferred_username</c>.</summary>
     [Required] public string NameClaim { get; set; } = "name";
 

@@ -34,6 +34,7 @@ public static class SecurityHosting
             .ValidateOnStart();
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<AccountStatus>();
         services.AddSingleton<AccessControl>();
         services.AddSingleton<AuditTrailWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditTrailWriter>());
@@ -129,6 +130,15 @@ public static class SecurityHosting
                 }
 
                 return Task.CompletedTask;
+            },
+            // A built-in token is only as good as its account: a disabled one is refused before its token expires.
+            OnTokenValidated = async context =>
+            {
+                if (auth.Authority is null && context.Principal?.Identity?.Name is { } name &&
+                    !await context.HttpContext.RequestServices.GetRequiredService<AccountStatus>().IsEnabledAsync(name, context.HttpContext.RequestAborted))
+                {
+                    context.Fail("The account is disabled.");
+                }
             },
             OnChallenge = async context =>
             {

@@ -174,6 +174,7 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
         using var refreshed = await patrol.PostAsync("api/auth/refresh", null, ct);
         using var disabled = await admin.PutAsJsonAsync("api/users/李巡查", new { roles = new[] { "viewer" }, disabled = true }, ct);
         using var refreshDisabled = await patrol.PostAsync("api/auth/refresh", null, ct);
+        using var readDisabled = await patrol.GetAsync("api/alerts", ct);
         using var signInDisabled = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "李巡查", password = "patrol-password-1" }, ct);
         var list = await admin.GetStringAsync("api/users", ct);
 
@@ -184,7 +185,8 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
-        await AssertProblemAsync(refreshDisabled, HttpStatusCode.Unauthorized); // a running page loses access at its next refresh
+        await AssertProblemAsync(refreshDisabled, HttpStatusCode.Unauthorized);
+        await AssertProblemAsync(readDisabled, HttpStatusCode.Unauthorized); // the token it holds stops working at once
         await AssertProblemAsync(signInDisabled, HttpStatusCode.Unauthorized);
         Assert.Contains("李巡查", list, StringComparison.Ordinal);
         Assert.DoesNotContain("pbkdf2", list, StringComparison.Ordinal);
