@@ -90,8 +90,9 @@ public static class HazardEndpoints
         return entries.Count == 0 ? Problems.NotFound("Unknown hazard", $"No hazard '{hazardId}'.") : TypedResults.Ok(entries);
     }
 
-    private static async Task<Results<Created<HazardView>, ValidationProblem>> Report(
-        HazardReportRequest request, IHazardStore store, IAssetRegistry registry, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> Report(
+        HazardReportRequest request, IHazardStore store, IAssetRegistry registry, ClaimsPrincipal user, AccessControl access, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         Require(errors, nameof(request.Actor), request.Actor, 100);
@@ -107,6 +108,13 @@ public static class HazardEndpoints
         }
 
         registry.TryGet(request.AssetId ?? "", out var asset);
+        // A scoped officer reports in their own regions: a hazard they could not see afterwards is one nobody follows up.
+        if (!access.CanSeeRecord(user, asset?.Id, request.RegionId ?? asset?.RegionId))
+        {
+            return TypedResults.Problem($"The hazard's asset or region lies outside your regions ({access.ScopeOf(user)}).",
+                statusCode: StatusCodes.Status403Forbidden, title: "Outside your regions");
+        }
+
         var now = time.GetUtcNow();
         var hazard = new Hazard(
             NewId(now), request.Level ?? HazardLevel.General, request.Source ?? HazardSource.Inspection, HazardStatus.Reported,

@@ -126,6 +126,31 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_grid_officer_reports_and_sees_only_the_hazards_of_their_region()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var officer = TestIdentity.Client(server.BaseUrl, "网格员.西", ["operator"], ["d-west"]);
+
+        using var own = await officer.PostAsJsonAsync("api/hazards", new { description = "阀井盖破损", assetId = "gp-t-017" }, ct);
+        using var foreign = await officer.PostAsJsonAsync("api/hazards", new { description = "not mine", assetId = "gp-t-018" }, ct);
+        using var eastByAdmin = await server.Http.PostAsJsonAsync("api/hazards", new { description = "东区隐患", assetId = "gp-t-018" }, ct);
+        var ownId = (await own.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("hazard").GetProperty("hazardId").GetString();
+        var eastId = (await eastByAdmin.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("hazard").GetProperty("hazardId").GetString();
+        var listed = (await officer.GetFromJsonAsync<JsonElement>("api/hazards", ct)).EnumerateArray()
+            .Select(h => h.GetProperty("hazard").GetProperty("hazardId").GetString()).ToList();
+        using var readEast = await officer.GetAsync($"api/hazards/{eastId}", ct);
+        using var stepEast = await officer.PostAsJsonAsync($"api/hazards/{eastId}/assign", new { responsibleUnit = "x" }, ct);
+
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        await AssertProblemAsync(foreign, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.Created, eastByAdmin.StatusCode);
+        Assert.Contains(ownId, listed);
+        Assert.DoesNotContain(eastId, listed);
+        await AssertProblemAsync(readEast, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(stepEast, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Hub_groups_obey_roles_and_regions()
     {
         var ct = TestContext.Current.CancellationToken;
