@@ -47,8 +47,11 @@ public static class SecurityHosting
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, SigningKeyProvider>(ConfigureBearer);
 
+        var view = new AuthorizationPolicyBuilder();
+        Role(AccessRole.Viewer)(view);
+        var viewPolicy = view.Build();
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.View, Role(AccessRole.Viewer))
+            .AddPolicy(Policies.View, viewPolicy)
             .AddPolicy(Policies.Operate, Role(AccessRole.Operator))
             .AddPolicy(Policies.Supervise, Role(AccessRole.Supervisor))
             .AddPolicy(Policies.Administer, Role(AccessRole.Admin))
@@ -56,8 +59,7 @@ public static class SecurityHosting
             // this one repeats the viewer requirement.
             .AddPolicy(Policies.CityWide, policy => Role(AccessRole.Viewer)(policy.AddRequirements(new CityWideRequirement())))
             // An endpoint without a policy needs a viewer; the anonymous ones say AllowAnonymous where they are mapped.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
-                .RequireAssertion(c => AccessControl.Has(c.User, AccessRole.Viewer)).Build());
+            .SetFallbackPolicy(viewPolicy);
         services.AddSingleton<IAuthorizationHandler, CityWideHandler>();
         return builder;
     }
