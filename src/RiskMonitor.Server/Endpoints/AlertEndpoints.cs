@@ -61,7 +61,8 @@ public static class AlertEndpoints
         }
 
         // A caller scoped to regions sees the alerts of their regions only; the filter applies before paging.
-        Func<AlertView, bool>? visible = access.ScopeOf(user).IsCityWide ? null : a => access.CanSeeAsset(user, a.AssetId);
+        var scope = access.ScopeOf(user);
+        Func<AlertView, bool>? visible = scope.IsCityWide ? null : a => access.CanSeeAsset(scope, a.AssetId);
         var page = await ListCoreAsync(board, store, severityFilter, stateFilter, active, assetId, regionId, limit, offset, visible, cancellationToken);
         return TypedResults.Ok(page with { Items = [.. page.Items.Select(silences.Decorate)] });
     }

@@ -83,9 +83,9 @@ public static class AssetEndpoints
             });
         }
 
-        var cityWide = access.ScopeOf(user).IsCityWide;
+        var scope = access.ScopeOf(user);
         var matches = registry.All
-            .Where(a => (cityWide || access.CanSeeAsset(user, a.Id)) && (kind is null || a.Kind == kind) && (regionId is null || a.RegionId == regionId) && (industry is null || a.Industry == industry))
+            .Where(a => access.CanSeeAsset(scope, a.Id) && (kind is null || a.Kind == kind) && (regionId is null || a.RegionId == regionId) && (industry is null || a.Industry == industry))
             .Select(a =>
             {
                 var live = board.Asset(a.Id);

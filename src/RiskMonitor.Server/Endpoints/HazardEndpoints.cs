@@ -60,8 +60,9 @@ public static class HazardEndpoints
         var hazards = await store.QueryAsync(new HazardQuery(statusFilter, levelFilter, regionId, industry, overdue ? now : null, offset, limit), cancellationToken);
         // A caller scoped to regions sees the hazards of their assets and regions (filtered after paging: a page may
         // come back short, never with someone else's hazard).
+        var scope = access.ScopeOf(user);
         return TypedResults.Ok<IReadOnlyList<HazardView>>([.. hazards
-            .Where(h => access.CanSeeRecord(user, h.AssetId, h.RegionId))
+            .Where(h => access.CanSeeRecord(scope, h.AssetId, h.RegionId))
             .Select(h => HazardView.Of(h, now))]);
     }
 
@@ -109,10 +110,10 @@ public static class HazardEndpoints
 
         registry.TryGet(request.AssetId ?? "", out var asset);
         // A scoped officer reports in their own regions: a hazard they could not see afterwards is one nobody follows up.
-        if (!access.CanSeeRecord(user, asset?.Id, request.RegionId ?? asset?.RegionId))
+        var scope = access.ScopeOf(user);
+        if (!access.CanSeeRecord(scope, asset?.Id, request.RegionId ?? asset?.RegionId))
         {
-            return TypedResults.Problem($"The hazard's asset or region lies outside your regions ({access.ScopeOf(user)}).",
-                statusCode: StatusCodes.Status403Forbidden, title: "Outside your regions");
+            return Problems.OutsideRegions("The hazard's asset or region lies", scope);
         }
 
         var now = time.GetUtcNow();

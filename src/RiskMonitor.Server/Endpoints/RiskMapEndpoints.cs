@@ -61,7 +61,8 @@ public static class RiskMapEndpoints
             StartCollection(w);
             // A caller scoped to regions gets the polygons of their regions and below: a parent's colour sums up
             // assets they may not see.
-            foreach (var region in map.Index.Regions.Where(r => r.Level == regionLevel && r.Geometry is not null && access.CanSeeRegion(user, r.Id))
+            var scope = access.ScopeOf(user);
+            foreach (var region in map.Index.Regions.Where(r => r.Level == regionLevel && r.Geometry is not null && access.CanSeeRegion(scope, r.Id))
                          .OrderBy(r => r.Id, StringComparer.Ordinal))
             {
                 var tally = board.TallyOf(region.Id);
@@ -121,10 +122,11 @@ public static class RiskMapEndpoints
         using (var w = new Utf8JsonWriter(output))
         {
             StartCollection(w);
+            var scope = access.ScopeOf(user);
             foreach (var asset in registry.All.OrderBy(a => a.Id, StringComparer.Ordinal))
             {
                 if ((kind is not null && asset.Kind != kind) || (industry is not null && asset.Industry != industry)
-                    || (regionId is not null && !map.IsAssetWithin(asset.Id, regionId)) || !access.CanSeeAsset(user, asset.Id))
+                    || (regionId is not null && !map.IsAssetWithin(asset.Id, regionId)) || !access.CanSeeAsset(scope, asset.Id))
                 {
                     continue;
                 }
@@ -202,8 +204,9 @@ public static class RiskMapEndpoints
 
         // Computed from the current alerts on each call: cheap for the hundreds an operator can act on, and always
         // consistent with the alert list. Not durable: an incident's id is its first alert's id.
+        var scope = access.ScopeOf(user);
         var candidates = alerts.Alerts
-            .Where(a => (active is null || a.ConditionActive == active) && access.CanSeeAsset(user, a.AssetId))
+            .Where(a => (active is null || a.ConditionActive == active) && access.CanSeeAsset(scope, a.AssetId))
             .Select(a => registry.TryGet(a.AssetId, out var asset) ? new IncidentAlert(a.AlertId, a.AssetId, asset.Geometry, a.RaisedAt, a.Severity) : null)
             .OfType<IncidentAlert>()
             .ToList();

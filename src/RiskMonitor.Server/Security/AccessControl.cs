@@ -51,14 +51,21 @@ public sealed class AccessControl(IOptions<AuthOptions> options, RegionMap map)
         return user.Identities.SelectMany(i => i.FindAll(i.RoleClaimType).Select(c => c.Value));
     }
 
-    public bool CanSeeAsset(ClaimsPrincipal user, string assetId) => ScopeOf(user).CoversAsset(map, assetId);
+    public bool CanSeeAsset(ClaimsPrincipal user, string assetId) => CanSeeAsset(ScopeOf(user), assetId);
 
-    public bool CanSeeRegion(ClaimsPrincipal user, string regionId) => ScopeOf(user).CoversRegion(map.Index, regionId);
+    public bool CanSeeRegion(ClaimsPrincipal user, string regionId) => CanSeeRegion(ScopeOf(user), regionId);
+
+    public bool CanSeeRecord(ClaimsPrincipal user, string? assetId, string? regionId) => CanSeeRecord(ScopeOf(user), assetId, regionId);
+
+    // The scope overloads are for lists: read the caller's claims once, not once per item.
+    public bool CanSeeAsset(RegionScope scope, string assetId) => scope.CoversAsset(map, assetId);
+
+    public bool CanSeeRegion(RegionScope scope, string regionId) => scope.CoversRegion(map.Index, regionId);
 
     /// <summary>A record tied to an asset, or failing that to a region (a hazard from inspection); neither = city-wide only.</summary>
-    public bool CanSeeRecord(ClaimsPrincipal user, string? assetId, string? regionId)
+    public bool CanSeeRecord(RegionScope scope, string? assetId, string? regionId)
     {
-        var scope = ScopeOf(user);
+        ArgumentNullException.ThrowIfNull(scope);
         return scope.IsCityWide || (assetId is not null ? scope.CoversAsset(map, assetId) : regionId is not null && scope.CoversRegion(map.Index, regionId));
     }
 

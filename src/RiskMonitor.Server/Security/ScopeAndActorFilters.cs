@@ -1,4 +1,5 @@
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Storage.Hazards;
 
 namespace RiskMonitor.Server.Security;
@@ -14,7 +15,8 @@ internal sealed class RegionScopeFilter(AccessControl access, IHazardStore hazar
     {
         var http = context.HttpContext;
         var user = http.User;
-        if (user.Identity?.IsAuthenticated != true || access.ScopeOf(user).IsCityWide)
+        var scope = access.ScopeOf(user);
+        if (user.Identity?.IsAuthenticated != true || scope.IsCityWide)
         {
             return await next(context);
         }
@@ -23,23 +25,23 @@ internal sealed class RegionScopeFilter(AccessControl access, IHazardStore hazar
         var allowed = true;
         if (values.TryGetValue("alertId", out var alertId) && alertId is string alert && AlertBook.AssetIdOf(alert) is { } alertAsset)
         {
-            allowed &= access.CanSeeAsset(user, alertAsset);
+            allowed &= access.CanSeeAsset(scope, alertAsset);
         }
 
         if (values.TryGetValue("assetId", out var assetId) && assetId is string asset)
         {
-            allowed &= access.CanSeeAsset(user, asset);
+            allowed &= access.CanSeeAsset(scope, asset);
         }
 
         if (values.TryGetValue("regionId", out var regionId) && regionId is string region)
         {
-            allowed &= access.CanSeeRegion(user, region);
+            allowed &= access.CanSeeRegion(scope, region);
         }
 
         if (allowed && values.TryGetValue("hazardId", out var hazardId) && hazardId is string hazard &&
             await hazards.FindAsync(hazard, http.RequestAborted) is { } found)
         {
-            allowed = access.CanSeeRecord(user, found.AssetId, found.RegionId);
+            allowed = access.CanSeeRecord(scope, found.AssetId, found.RegionId);
         }
 
         if (allowed)
@@ -49,8 +51,7 @@ internal sealed class RegionScopeFilter(AccessControl access, IHazardStore hazar
 
         SecurityLog.Refused(http.RequestServices.GetRequiredService<ILogger<RegionScopeFilter>>(), http.Request.Method,
             http.Request.Path.Value ?? "", user.Identity.Name ?? "", "outside the caller's regions");
-        return TypedResults.Problem(
-            $"This lies outside your regions ({access.ScopeOf(user)}).", statusCode: StatusCodes.Status403Forbidden, title: "Outside your regions");
+        return Problems.OutsideRegions("This lies", scope);
     }
 }
 

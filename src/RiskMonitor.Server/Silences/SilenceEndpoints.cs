@@ -83,16 +83,16 @@ public static class SilenceEndpoints
 
         // A supervisor scoped to regions may silence only what lies in them; a kind spans the city.
         var target = request.Target!.Trim();
+        var callerScope = access.ScopeOf(user);
         var inScope = scope switch
         {
-            SilenceScope.Asset => access.CanSeeAsset(user, target),
-            SilenceScope.Region => access.CanSeeRegion(user, target),
-            _ => access.ScopeOf(user).IsCityWide,
+            SilenceScope.Asset => access.CanSeeAsset(callerScope, target),
+            SilenceScope.Region => access.CanSeeRegion(callerScope, target),
+            _ => callerScope.IsCityWide,
         };
         if (!inScope)
         {
-            return TypedResults.Problem($"A silence of {scope} '{target}' reaches outside your regions ({access.ScopeOf(user)}).",
-                statusCode: StatusCodes.Status403Forbidden, title: "Outside your regions");
+            return Problems.OutsideRegions($"A silence of {scope} '{target}' reaches", callerScope);
         }
 
         var silence = new Silence($"sil-{Guid.CreateVersion7():N}", scope, request.Target!.Trim(), startsAt.ToUniversalTime(), endsAt.ToUniversalTime(),
