@@ -82,10 +82,12 @@ public static class RiskMonitorApp
         builder.Services.AddSignalR().AddJsonProtocol(o => RiskMonitorJson.Configure(o.PayloadSerializerOptions))
             .AddRiskMonitorBackplane(builder.Configuration);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks()
             .AddCheck<MqttBrokerHealthCheck>("mqtt", tags: ["ready"])
-            .AddCheck<InfluxHealthCheck>("influxdb", tags: ["ready"]);
+            .AddCheck<InfluxHealthCheck>("influxdb", tags: ["ready"])
+            .AddCheck<AlertJournalHealthCheck>("postgresql", tags: ["ready"]);
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -178,6 +178,36 @@ public sealed class PostgresProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes PostgreSQL (<c>SIGSTOP</c> to the postmaster and every backend): connections stay open but nothing
+    /// answers, as on a hung disk or a paused VM. <see cref="ThawAsync"/> resumes it.
+    /// </summary>
+    public Task FreezeAsync(CancellationToken cancellationToken = default) => SignalAllAsync("STOP", cancellationToken);
+
+    public Task ThawAsync(CancellationToken cancellationToken = default) => SignalAllAsync("CONT", cancellationToken);
+
+    private async Task SignalAllAsync(string signal, CancellationToken cancellationToken)
+    {
+        int pid;
+        lock (_gate)
+        {
+            pid = _postmasterPid;
+        }
+
+        if (pid == 0)
+        {
+            throw new InvalidOperationException("PostgreSQL is not running.");
+        }
+
+        // The postmaster first on STOP (no new backends are forked meanwhile), last on CONT.
+        var children = File.Exists($"/proc/{pid}/task/{pid}/children")
+            ? (await File.ReadAllTextAsync($"/proc/{pid}/task/{pid}/children", cancellationToken))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList()
+            : [];
+        List<int> order = signal == "STOP" ? [pid, .. children] : [.. children, pid];
+        await RunAsync("kill", [$"-{signal}", .. order.Select(p => p.ToString(CultureInfo.InvariantCulture))], asPostgres: false, cancellationToken);
+    }
+
     public async Task CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
     {
         await using var connection = new NpgsqlConnection(ConnectionString());

@@ -8,7 +8,14 @@ namespace RiskMonitor.Grains.Alerts;
 /// <summary>What follows once an alert change is in the system of record: the escalation clock of an open alert.</summary>
 internal static class AlertHooks
 {
-    public static Func<AlertView, AlertView?, Task> AfterRecordAsync(IGrainFactory grains, ILogger logger) => async (after, before) =>
+    /// <summary>
+    /// Starts, moves or stops the alert's escalation clock without waiting for it: the clock's grain writes its state
+    /// and reminder to PostgreSQL, and the push of the alert to the wall must not wait for that (issue 17). Calls from
+    /// one activation to one grain arrive in order; a lost one is mended by the sweep and by the clock's own re-read.
+    /// </summary>
+    public static Action<AlertView, AlertView?> AfterRecord(IGrainFactory grains, ILogger logger) => (after, before) => _ = TrackAsync(grains, logger, after, before);
+
+    private static async Task TrackAsync(IGrainFactory grains, ILogger logger, AlertView after, AlertView? before)
     {
         if (after.State != AlertState.Open && before?.State != AlertState.Open)
         {
@@ -33,5 +40,5 @@ internal static class AlertHooks
             // up every open alert that is not tracked within minutes.
             EscalationLog.TrackFailed(logger, ex, after.AlertId);
         }
-    };
+    }
 }

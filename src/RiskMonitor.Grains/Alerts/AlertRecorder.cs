@@ -7,11 +7,11 @@ namespace RiskMonitor.Grains.Alerts;
 
 /// <summary>
 /// An asset grain's link to the alert system of record. Every alert change is written to <see cref="IAlertStore"/>
-/// (state and ledger line in one transaction) before the grain persists its own state or tells anyone, and the
+/// (as deployed: the node's alert journal, durable on disk) before the grain tells anyone or writes its own state, and the
 /// alerts an activation starts from are read back from the store, not from grain state: a crash between the two
 /// writes can never make the grain forget an alert the store knows.
 /// </summary>
-internal sealed class AlertRecorder(IAlertStore store, AssetIdentity identity, Func<AlertView, AlertView?, Task> afterRecord, Action onStoreFailure)
+internal sealed class AlertRecorder(IAlertStore store, AssetIdentity identity, Action<AlertView, AlertView?> afterRecord, Action onStoreFailure)
 {
     private readonly Dictionary<string, AlertView> _last = new(StringComparer.Ordinal);
 
@@ -97,6 +97,6 @@ internal sealed class AlertRecorder(IAlertStore store, AssetIdentity identity, F
             _last[after.AlertId] = after;
         }
 
-        await afterRecord(after, record.Before);
+        afterRecord(after, record.Before);
     }
 }

@@ -43,6 +43,7 @@ internal sealed class AssetGrain(
     private AssetIdentity _identity = null!; // idem
     private AssetEvaluator _evaluator = null!; // idem
     private AlertRecorder _alertRecorder = null!; // idem
+    private StateWriteBehind _stateWriter = null!; // idem
     private int _silenceSlot = -1;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -57,7 +58,8 @@ internal sealed class AssetGrain(
         _asset = asset;
         _identity = new AssetIdentity(asset.Name, asset.Kind, asset.Industry, asset.RegionId);
         // Alerts come back from the alert store, the system of record; grain state holds the rules' memory.
-        _alertRecorder = new AlertRecorder(alertStore, _identity, AlertHooks.AfterRecordAsync(GrainFactory, logger), () => this.DeactivateOnIdle());
+        _alertRecorder = new AlertRecorder(alertStore, _identity, AlertHooks.AfterRecord(GrainFactory, logger), () => this.DeactivateOnIdle());
+        _stateWriter = new StateWriteBehind(WriteStateAsync, () => state.ReadStateAsync(), time, logger, id);
         var snapshot = await _alertRecorder.RestoreAsync(id, state.State.ToSnapshot(), time.GetUtcNow(), cancellationToken);
         _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow(), flapPolicy);
 
@@ -78,7 +80,7 @@ internal sealed class AssetGrain(
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_silenceSlot >= 0)
         {
@@ -86,7 +88,8 @@ internal sealed class AssetGrain(
             _silenceSlot = -1;
         }
 
-        return Task.CompletedTask;
+        // Best effort: the rules' memory is worth keeping, but a deactivation must not hang on a store that is down.
+        await (_stateWriter?.FlushAsync(TimeSpan.FromSeconds(5)) ?? Task.CompletedTask);
     }
 
     public async ValueTask Ingest(TelemetryBatch batch)
@@ -189,8 +192,8 @@ internal sealed class AssetGrain(
 
         AssetLog.AlertHandled(logger, action.AlertId, action.Kind, action.Actor, alert.State);
         view = await _alertRecorder.RecordActionAsync(action, alert, now);
-        await PersistAsync();
         events.AlertChanged(AlertChangeKind.Updated, view);
+        _stateWriter.Request();
         return new AlertActionResult(AlertActionStatus.Done, view);
     }
 
@@ -223,10 +226,10 @@ internal sealed class AssetGrain(
             return; // most batches change nothing, so skip the write and the fan-out
         }
 
-        // Persist first: a change clients have seen must survive a restart of this activation. The alert store is
-        // the system of record, so it goes first of all.
+        // Record first: a change clients have seen must survive a restart. The alert store (the journal, durable on
+        // local disk) is the system of record, so clients are told as soon as it has the change; the grain's own state
+        // (the rules' memory) is written behind, and PostgreSQL gets the change from the journal's writer.
         await _alertRecorder.RecordConditionChangesAsync(_changes, time.GetUtcNow());
-        await PersistAsync();
         foreach (var change in _changes)
         {
             AssetLog.AlertChanged(logger, _asset.Id, change.Alert.RuleId, change.Kind, change.Alert.Level);
@@ -234,6 +237,7 @@ internal sealed class AssetGrain(
         }
 
         _changes.Clear();
+        _stateWriter.Request();
         if (Summary() != before)
         {
             events.AssetChanged(View());
@@ -247,7 +251,8 @@ internal sealed class AssetGrain(
         }
     }
 
-    private Task PersistAsync()
+    // Runs from the write-behind loop: the state is taken as it is when the write starts.
+    private Task WriteStateAsync()
     {
         state.State = AssetGrainState.From(_evaluator.Snapshot(), _identity);
         return state.WriteStateAsync();

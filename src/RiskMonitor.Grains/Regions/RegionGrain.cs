@@ -32,10 +32,12 @@ internal sealed class RegionGrain(
     private DateTimeOffset _updatedAt;
     private bool _dirty;
     private bool _pushing;
+    private StateWriteBehind _stateWriter = null!; // set in OnActivateAsync
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
+        _stateWriter = new StateWriteBehind(() => state.WriteStateAsync(), () => state.ReadStateAsync(), time, logger, _id);
         map.Index.TryGet(_id, out _definition);
         foreach (var member in map.MembersOf(_id))
         {
@@ -91,15 +93,21 @@ internal sealed class RegionGrain(
 
     public ValueTask<RegionSummary> GetSummary() => ValueTask.FromResult(Summary());
 
-    private async Task ChangedAsync()
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _stateWriter?.FlushAsync(TimeSpan.FromSeconds(5)) ?? Task.CompletedTask;
+
+    // Written behind (StateWriteBehind): the map must move while PostgreSQL is slow or down. Summaries are absolute and
+    // an asset grain reports its level again on activation, so a state a crash did not write is mended.
+    private Task ChangedAsync()
     {
         _version++;
         _updatedAt = time.GetUtcNow();
-        await state.WriteStateAsync();
+        _stateWriter.Request();
         var summary = Summary();
         RegionLog.Changed(logger, _id, summary.Tally.Dynamic.Highest, summary.Tally.Dynamic.Counts.Total);
         events.RegionChanged(summary);
         SchedulePush();
+        return Task.CompletedTask;
     }
 
     private void SchedulePush()

@@ -98,7 +98,9 @@ public static class AlertLifecycleHosting
             return silo.AddMemoryGrainStorage(GrainStorage.Name).UseInMemoryReminderService();
         }
 
-        var connectionString = configuration.RiskMonitorConnectionString() ??
+        var connectionString = configuration.RiskMonitorConnectionString() is { } configured
+            ? PostgresPoolOptions.ForOrleans(configuration, configured)
+            :
             throw new InvalidOperationException("Orleans:Persistence is AdoNet, but ConnectionStrings:RiskMonitor is not set.");
         return silo
             .AddAdoNetGrainStorage(GrainStorage.Name, options =>

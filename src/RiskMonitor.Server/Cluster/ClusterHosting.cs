@@ -26,7 +26,9 @@ public static class ClusterHosting
             return silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
         }
 
-        var connectionString = configuration.RiskMonitorConnectionString() ??
+        var connectionString = configuration.RiskMonitorConnectionString() is { } configured
+            ? PostgresPoolOptions.ForOrleans(configuration, configured)
+            :
             throw new InvalidOperationException("Orleans:Membership is AdoNet, but ConnectionStrings:RiskMonitor is not set.");
         if (AlertLifecycleHosting.PersistenceMode(configuration) != OrleansPersistence.AdoNet)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using RiskMonitor.Ingestion.Diagnostics;
+using RiskMonitor.Storage.Alerts.Journal;
 
 namespace RiskMonitor.Server.Observability;
 
@@ -31,7 +32,7 @@ public static class ObservabilityHosting
         builder.Services.AddSingleton<ServerMetrics>();
         var otel = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
-                .AddMeter(IngestionMetrics.MeterName, ServerMetrics.MeterName)
+                .AddMeter(IngestionMetrics.MeterName, ServerMetrics.MeterName, AlertJournalMetrics.MeterName)
                 .AddMeter(PlatformMeters)
                 .AddOwnInstrumentsOnly()
                 .AddPrometheusExporter());

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Access;
+using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Server.Security;
 
@@ -24,7 +25,19 @@ public sealed class AccountStatus(IUserStore users, IOptions<AuthOptions> option
 
         // Only a disabled account is refused. Accounts are never deleted, and only the holder of the signing key can
         // mint a token for a name the store does not know (the test suites do, to sign in as anyone).
-        var enabled = await users.FindAsync(name, cancellationToken) is not { Disabled: true };
+        bool enabled;
+        try
+        {
+            enabled = await users.FindAsync(name, cancellationToken) is not { Disabled: true };
+        }
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex) && known != default)
+        {
+            // PostgreSQL is down: the last answer stands until it is back (an outage must not sign the duty room out);
+            // a name never checked on this node gets the 503 problem instead.
+            return known.Enabled;
+        }
+
+
         // Bounded by the number of names that ever came with a valid signature, which only this issuer can make.
         _checked[name] = (enabled, now);
         return enabled;

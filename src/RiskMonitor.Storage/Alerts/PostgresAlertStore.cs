@@ -5,15 +5,16 @@ using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Storage.Alerts.Journal;
 using RiskMonitor.Storage.Feed;
-using RiskMonitor.Storage.Notifications;
 using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Storage.Alerts;
 
 /// <summary>
 /// The alert store on PostgreSQL (tables <c>alerts</c> and <c>alert_ledger</c>, migration 0005). Each change also
-/// appends its <c>alert.*</c> event to <c>feed_events</c> in the same transaction (migration 0008).
+/// appends its <c>alert.*</c> event to <c>feed_events</c> in the same transaction (migration 0008). As deployed it sits
+/// behind <see cref="JournalledAlertStore"/>, which hands it changes in batches (<see cref="WriteBatchAsync"/>).
 /// </summary>
 internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal? feedSignal = null) : IAlertStore
 {
@@ -22,97 +23,45 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
     public async Task<int> RecordAsync(AlertRecord change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var after = change.After;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        // The row's version is bumped under its row lock, so concurrent writers of one alert get distinct sequence
-        // numbers; the unique (alert_id, seq) catches anything that slips past.
-        int sequence;
-        await using (var upsert = new NpgsqlCommand("""
-            INSERT INTO alerts (alert_id, asset_id, rule_id, region_id, kind, industry, severity, severity_rank, state,
-                                condition_active, assignee, cause, raised_at, updated_at, closed_at, version, alert)
-            VALUES (@alert_id, @asset_id, @rule_id, @region_id, @kind, @industry, @severity, @severity_rank, @state,
-                    @condition_active, @assignee, @cause, @raised_at, @updated_at, @closed_at, 1, @alert)
-            ON CONFLICT (alert_id) DO UPDATE SET
-                severity = excluded.severity, severity_rank = excluded.severity_rank, state = excluded.state,
-                condition_active = excluded.condition_active, assignee = excluded.assignee, cause = excluded.cause,
-                updated_at = excluded.updated_at, closed_at = excluded.closed_at, alert = excluded.alert,
-                version = alerts.version + 1
-            RETURNING version
-            """, connection, transaction))
-        {
-            var p = upsert.Parameters;
-            p.AddWithValue("alert_id", after.AlertId);
-            p.AddWithValue("asset_id", after.AssetId);
-            p.AddWithValue("rule_id", after.RuleId);
-            p.AddWithValue("region_id", after.RegionId);
-            p.AddWithValue("kind", after.Kind);
-            p.AddWithValue("industry", after.Industry);
-            p.AddWithValue("severity", StorageJson.Name(after.Severity));
-            p.AddWithValue("severity_rank", (short)after.Severity);
-            p.AddWithValue("state", StorageJson.Name(after.State));
-            p.AddWithValue("condition_active", after.ConditionActive);
-            p.AddWithValue("assignee", (object?)after.Assignee ?? DBNull.Value);
-            p.AddWithValue("cause", (object?)after.Cause ?? DBNull.Value);
-            p.AddWithValue("raised_at", after.RaisedAt.ToUniversalTime());
-            p.AddWithValue("updated_at", after.UpdatedAt.ToUniversalTime());
-            p.AddWithValue("closed_at", after.State == AlertState.Closed ? change.At.ToUniversalTime() : DBNull.Value);
-            p.Add(new NpgsqlParameter("alert", NpgsqlDbType.Jsonb) { Value = Json(after) });
-            sequence = (int)(await upsert.ExecuteScalarAsync(cancellationToken))!;
-        }
-
-        await InsertLedgerAsync(connection, transaction, after.AlertId, sequence, change.At, change.Action, change.Actor, change.Note,
-            change.Before, after, cancellationToken);
-        await AppendFeedAsync(connection, transaction, change.Action, change.Actor, change.Note, change.At, after, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        feedSignal?.Pulse();
-        return sequence;
+        return await WriteOneAsync(AlertJournalEntry.ForRecord(change), cancellationToken) ?? throw new InvalidOperationException("An alert record wrote no ledger line.");
     }
 
-    public Task<bool> AppendAsync(
+    public async Task<bool> AppendAsync(
         string alertId, string action, string actor, string? note, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        AppendCoreAsync(alertId, action, actor, note, at, null, cancellationToken);
+        await WriteOneAsync(AlertJournalEntry.ForAppend(alertId, action, actor, note, at), cancellationToken) is not null;
 
-    public Task<bool> AppendEscalationAsync(
+    public async Task<bool> AppendEscalationAsync(
         string alertId, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        return AppendCoreAsync(alertId, AlertLedgerActions.Escalated, AlertLedgerActions.SystemActor, note, at, notice, cancellationToken);
+        return await WriteOneAsync(AlertJournalEntry.ForEscalation(alertId, note, notice, at), cancellationToken) is not null;
     }
 
-    private async Task<bool> AppendCoreAsync(
-        string alertId, string action, string actor, string? note, DateTimeOffset at, EscalationNotice? notice, CancellationToken cancellationToken)
+    /// <summary>Writes a batch of journalled changes and the journal's checkpoint in one transaction (the group commit).</summary>
+    internal async Task<int?[]> WriteBatchAsync(IReadOnlyList<AlertJournalEntry> entries, (string NodeId, long Position)? checkpoint, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        int sequence;
-        AlertView alert;
-        await using (var bump = new NpgsqlCommand(
-            "UPDATE alerts SET version = version + 1 WHERE alert_id = @alert_id RETURNING version, alert::text", connection, transaction))
+        int?[] sequences;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            bump.Parameters.AddWithValue("alert_id", alertId);
-            await using var reader = await bump.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return false;
-            }
-
-            sequence = reader.GetInt32(0);
-            alert = Parse(reader.GetString(1));
+            sequences = await AlertChangeBatch.WriteAsync(connection, transaction, entries, checkpoint, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        await InsertLedgerAsync(connection, transaction, alertId, sequence, at, action, actor, note, alert, alert, cancellationToken);
-        if (notice is not null)
-        {
-            await PostgresNotificationOutbox.AddAsync(connection, transaction, notice, at, cancellationToken);
-        }
-
-        await AppendFeedAsync(connection, transaction, action, actor, note, at, alert, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         feedSignal?.Pulse();
-        return true;
+        return sequences;
     }
+
+    /// <summary>The position this node's journal was written up to, 0 for a new node.</summary>
+    internal async Task<long> ReadCheckpointAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT position FROM alert_journal_checkpoints WHERE node_id = @node_id");
+        command.Parameters.AddWithValue("node_id", nodeId);
+        return await command.ExecuteScalarAsync(cancellationToken) is long position ? position : 0;
+    }
+
+    private async Task<int?> WriteOneAsync(AlertJournalEntry entry, CancellationToken cancellationToken) =>
+        (await WriteBatchAsync([entry], null, cancellationToken))[0];
 
     public async Task<IReadOnlyList<AlertView>> LoadNotClosedAsync(string? assetId, CancellationToken cancellationToken = default)
     {
@@ -221,35 +170,6 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
         return new AlertQueryResult(total, items);
     }
 
-    /// <summary>The change's feed event: the last statement before the commit, since it holds the feed's append lock until then.</summary>
-    private static Task<long> AppendFeedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string action, string actor, string? note, DateTimeOffset at,
-        AlertView alert, CancellationToken cancellationToken) =>
-        PostgresFeedStore.AppendAsync(connection, transaction, FeedEventTypes.ForAlertAction(action), FeedEventTypes.AlertSchemaVersion, at,
-            alert.AssetId, alert.RegionId, new AlertFeedPayload(action, actor, note, alert).ToJson(), cancellationToken);
-
-    private static async Task InsertLedgerAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string alertId, int sequence, DateTimeOffset at, string action,
-        string actor, string? note, AlertView? before, AlertView after, CancellationToken cancellationToken)
-    {
-        await using var insert = new NpgsqlCommand("""
-            INSERT INTO alert_ledger (alert_id, seq, at, action, actor, note, state_before, state_after, alert_before, alert_after)
-            VALUES (@alert_id, @seq, @at, @action, @actor, @note, @state_before, @state_after, @alert_before, @alert_after)
-            """, connection, transaction);
-        var p = insert.Parameters;
-        p.AddWithValue("alert_id", alertId);
-        p.AddWithValue("seq", sequence);
-        p.AddWithValue("at", at.ToUniversalTime());
-        p.AddWithValue("action", action);
-        p.AddWithValue("actor", actor);
-        p.Add(new NpgsqlParameter("note", NpgsqlDbType.Text) { Value = (object?)note ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("state_before", NpgsqlDbType.Text) { Value = before is null ? DBNull.Value : StorageJson.Name(before.State) });
-        p.AddWithValue("state_after", StorageJson.Name(after.State));
-        p.Add(new NpgsqlParameter("alert_before", NpgsqlDbType.Jsonb) { Value = before is null ? DBNull.Value : Json(before) });
-        p.Add(new NpgsqlParameter("alert_after", NpgsqlDbType.Jsonb) { Value = Json(after) });
-        await insert.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     private static async Task<IReadOnlyList<AlertView>> ReadAlertsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var alerts = new List<AlertView>();
@@ -261,8 +181,6 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
 
         return alerts;
     }
-
-    private static string Json(AlertView alert) => JsonSerializer.Serialize(alert, StorageJson.Options);
 
     private static AlertView Parse(string json) =>
         JsonSerializer.Deserialize<AlertView>(json, StorageJson.Options) ?? throw new InvalidDataException("An alert row holds JSON null.");

@@ -9,6 +9,7 @@ using RiskMonitor.Contracts.Access;
 using RiskMonitor.Contracts.Devices;
 using RiskMonitor.Storage.Access;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Alerts.Journal;
 using RiskMonitor.Storage.Devices;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Feed;
@@ -64,12 +65,14 @@ public static class PostgresHostingExtensions
             return false;
         }
 
-        services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
+        var pools = PostgresPoolOptions.From(builder.Configuration);
+        services.AddOptions<PostgresPoolOptions>().BindConfiguration(PostgresPoolOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(PostgresPoolOptions.WithPoolSize(connectionString, pools.MaxPoolSize))
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService<SchemaMigrationService>();
-        services.TryAddSingleton<IAlertStore, PostgresAlertStore>();
+        AddAlertJournal(builder);
         services.TryAddSingleton<PostgresFeedStore>();
         services.TryAddSingleton<IFeedStore>(sp => sp.GetRequiredService<PostgresFeedStore>());
         services.TryAddSingleton<IFeedAppender>(sp => sp.GetRequiredService<PostgresFeedStore>());
@@ -86,5 +89,39 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<IUserStore, PostgresUserStore>();
         services.TryAddSingleton<IAuditTrail, PostgresAuditTrail>();
         return true;
+    }
+
+    /// <summary>
+    /// Alert changes go through the node's journal and one group-commit writer (decision 0026). Registered right after
+    /// the migration service: hosted services start in registration order, so the journal is open before the silo.
+    /// </summary>
+    private static void AddAlertJournal(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AlertJournalOptions>().BindConfiguration(AlertJournalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var contentRoot = builder.Environment.ContentRootPath;
+        var spool = builder.Configuration["Influx:SpoolDirectory"] is { Length: > 0 } configured ? configured : ".run/spool";
+        services.PostConfigure<AlertJournalOptions>(options => options.Directory = string.IsNullOrWhiteSpace(options.Directory)
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(spool, contentRoot).TrimEnd(Path.DirectorySeparatorChar))!, "alert-journal")
+            : Path.GetFullPath(options.Directory, contentRoot));
+        services.TryAddSingleton<PostgresAlertStore>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AlertJournalOptions>>().Value;
+            return new AlertJournal(options, options.Directory!, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AlertJournal>>());
+        });
+        services.TryAddSingleton<AlertJournalMetrics>();
+        services.TryAddSingleton<IAlertStore>(sp => new JournalledAlertStore(sp.GetRequiredService<PostgresAlertStore>(), sp.GetRequiredService<AlertJournal>()));
+        services.AddHostedService<AlertJournalService>();
+        services.TryAddSingleton(sp => new GroupCommitAlertWriter(
+            sp.GetRequiredService<AlertJournal>(),
+            sp.GetRequiredService<PostgresAlertStore>(),
+            sp.GetRequiredService<IOptions<AlertJournalOptions>>().Value,
+            sp.GetRequiredService<AlertJournalMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<GroupCommitAlertWriter>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommitAlertWriter>());
+        services.TryAddSingleton(sp => new AlertJournalState(
+            sp.GetRequiredService<AlertJournal>(), sp.GetRequiredService<GroupCommitAlertWriter>(), sp.GetRequiredService<IOptions<AlertJournalOptions>>().Value));
     }
 }

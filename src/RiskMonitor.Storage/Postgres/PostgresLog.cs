@@ -15,4 +15,7 @@ internal static partial class PostgresLog
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Schema migration {Version:0000} {Name} was changed after it was applied (checksum {Stored} now {Current}); add a new migration instead")]
     public static partial void ChecksumMismatch(ILogger logger, int version, string name, string stored, string current);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "This node may open {Own} PostgreSQL connections and other clients hold {Others}, more than the server's {Available}; with several nodes, keep nodes x pools within max_connections")]
+    public static partial void PoolBudgetTight(ILogger logger, int own, int others, int available);
 }

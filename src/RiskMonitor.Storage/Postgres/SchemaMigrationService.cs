@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace RiskMonitor.Storage.Postgres;
@@ -10,7 +11,8 @@ namespace RiskMonitor.Storage.Postgres;
 /// service's StartAsync: the Orleans silo (whose storage and reminder tables these migrations create) and the
 /// services that read alerts never see an old schema. PostgreSQL that is still starting is waited for, up to a limit.
 /// </summary>
-internal sealed class SchemaMigrationService(SchemaMigrator migrator, TimeProvider time, ILogger<SchemaMigrationService> logger)
+internal sealed class SchemaMigrationService(
+    SchemaMigrator migrator, NpgsqlDataSource dataSource, IOptions<PostgresPoolOptions> pools, TimeProvider time, ILogger<SchemaMigrationService> logger)
     : IHostedLifecycleService
 {
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
@@ -23,6 +25,7 @@ internal sealed class SchemaMigrationService(SchemaMigrator migrator, TimeProvid
             try
             {
                 await migrator.MigrateAsync(cancellationToken);
+                await CheckConnectionBudgetAsync(cancellationToken);
                 return;
             }
             catch (Exception ex) when (IsUnreachable(ex) && time.GetUtcNow() < deadline)
@@ -35,6 +38,36 @@ internal sealed class SchemaMigrationService(SchemaMigrator migrator, TimeProvid
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// This node's pools must fit in what the server allows, or a storm opens connections until PostgreSQL refuses
+    /// everyone ("too many clients", issue 17). Refused when they cannot fit; a warning when they fit only without the
+    /// connections other clients (another node, psql) hold now.
+    /// </summary>
+    private async Task CheckConnectionBudgetAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int,
+                   (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend')
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (max, reserved, inUse) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+        var own = pools.Value.MaxPoolSize + pools.Value.OrleansMaxPoolSize;
+        var available = max - reserved;
+        if (own > available)
+        {
+            throw new InvalidOperationException(
+                $"This node may open {own} PostgreSQL connections (Postgres:MaxPoolSize {pools.Value.MaxPoolSize} + Postgres:OrleansMaxPoolSize " +
+                $"{pools.Value.OrleansMaxPoolSize}), but the server allows {available} (max_connections {max} - superuser_reserved_connections " +
+                $"{reserved}). Lower the pool sizes or raise max_connections.");
+        }
+
+        if (own + inUse - 1 > available) // - 1: this check's own connection
+        {
+            PostgresLog.PoolBudgetTight(logger, own, inUse - 1, available);
+        }
+    }
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

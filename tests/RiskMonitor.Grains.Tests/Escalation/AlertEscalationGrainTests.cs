@@ -29,7 +29,13 @@ public sealed class AlertEscalationGrainTests(ClusterFixture fixture)
     private async Task<string> RaiseAsync(string assetId, double lel)
     {
         await Asset(assetId).Ingest(Methane(lel));
-        return (await Asset(assetId).GetView()).Alerts.Single(a => a.RuleId == "ch4_lel.high").AlertId;
+        var alertId = (await Asset(assetId).GetView()).Alerts.Single(a => a.RuleId == "ch4_lel.high").AlertId;
+        if (lel >= 10)
+        {
+            await EscalationClock.WaitForAsync(Escalation(alertId), tracking: true); // yellow and above have a clock
+        }
+
+        return alertId;
     }
 
     private async Task<EscalationStatus> AdvanceAndCheckAsync(string alertId, TimeSpan by)
@@ -45,13 +51,13 @@ public sealed class AlertEscalationGrainTests(ClusterFixture fixture)
         await fixture.Roster.AddAsync(new DutyShift(0, now.AddHours(-1), now.AddHours(23), "张值班", "13900000001", "赵领导", null), "test", TestContext.Current.CancellationToken);
         var alertId = await RaiseAsync("gp-011", 70);
 
-        var tracking = await Escalation(alertId).GetStatus();
+        var tracking = await EscalationClock.WaitForAsync(Escalation(alertId), tracking: true);
         var early = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(4));
         var first = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(1));
         var between = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(2));
         var second = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(3));
         var ack = await Asset("gp-011").HandleAlert(new AlertAction(alertId, AlertActionKind.Acknowledge, "张值班", null));
-        var atAck = await Escalation(alertId).GetStatus();
+        var atAck = await EscalationClock.WaitForAsync(Escalation(alertId), tracking: false);
         var stopped = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(5));
         await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(30));
 

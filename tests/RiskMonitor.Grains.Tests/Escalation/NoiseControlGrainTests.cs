@@ -21,7 +21,9 @@ public sealed class NoiseControlGrainTests(ClusterFixture fixture)
     private async Task<string> RaiseRedAsync(string assetId)
     {
         await Asset(assetId).Ingest(Methane(70));
-        return (await Asset(assetId).GetView()).Alerts.Single(a => a.RuleId == "ch4_lel.high").AlertId;
+        var alertId = (await Asset(assetId).GetView()).Alerts.Single(a => a.RuleId == "ch4_lel.high").AlertId;
+        await EscalationClock.WaitForAsync(Escalation(alertId), tracking: true);
+        return alertId;
     }
 
     /// <summary>Moves the clock to <paramref name="minutes"/> after <paramref name="start"/> and runs the escalation check.</summary>
@@ -122,7 +124,7 @@ public sealed class NoiseControlGrainTests(ClusterFixture fixture)
         fixture.Time.Advance(TimeSpan.FromSeconds(20));
         await Asset("gp-017").Ingest(Methane(70)); // returns while flapping: stays resolved, no clock
         var returned = (await Asset("gp-017").GetView()).Alerts.Single(a => a.RuleId == "ch4_lel.high");
-        var clockWhileFlapping = await Escalation(alertId).GetStatus();
+        var clockWhileFlapping = await EscalationClock.WaitForAsync(Escalation(alertId), tracking: false);
 
         Assert.Equal(alertId, afterCycles.AlertId);
         Assert.True(afterCycles.Flapping);
@@ -140,7 +142,7 @@ public sealed class NoiseControlGrainTests(ClusterFixture fixture)
         }
 
         Assert.Equal((AlertState.Open, false), (reopened!.State, reopened.Flapping));
-        Assert.True((await Escalation(alertId).GetStatus()).Tracking);
+        Assert.True((await EscalationClock.WaitForAsync(Escalation(alertId), tracking: true)).Tracking);
         var ledger = (await fixture.Alerts.HistoryAsync(alertId, ct)).Select(e => e.Action).ToList();
         Assert.Single(ledger, a => a == "flapping_started");
         Assert.Equal("flapping_ended", ledger[^1]);

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+
+namespace RiskMonitor.Grains;
+
+/// <summary>
+/// Writes a grain's persisted state behind its work: <see cref="Request"/> never waits for the storage, at most one
+/// write is in flight, and changes made meanwhile are folded into the next write (the newest state wins). A failed
+/// write (PostgreSQL down or frozen) is retried with a growing pause, so an outage costs freshness of the stored
+/// state, never the grain's speed. Alerts do not depend on it: their system of record is the alert journal.
+/// </summary>
+/// <remarks>
+/// Start it from grain code only: its loop then runs on the activation's scheduler, never in parallel with a call, and
+/// <paramref name="write"/> takes the grain's state as it is when the write starts; <paramref name="reread"/> refreshes
+/// the ETag after a conflict.
+/// </remarks>
+internal sealed class StateWriteBehind(Func<Task> write, Func<Task> reread, TimeProvider time, ILogger logger, string grainId)
+{
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    private bool _dirty;
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>True while a write is due or in flight.</summary>
+    public bool Busy => !_loop.IsCompleted;
+
+    /// <summary>Asks for the current state to be written; returns at once.</summary>
+    public void Request()
+    {
+        _dirty = true;
+        if (_loop.IsCompleted)
+        {
+            _loop = LoopAsync();
+        }
+    }
+
+    /// <summary>Waits for the writes asked for so far, up to <paramref name="timeout"/> (deactivation: best effort).</summary>
+    public async Task FlushAsync(TimeSpan timeout)
+    {
+        if (!_loop.IsCompleted)
+        {
+            await Task.WhenAny(_loop, Task.Delay(timeout, time));
+        }
+    }
+
+    private static async Task TryAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception)
+        {
+            // The next write attempt reports what is wrong.
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        var delay = FirstRetryDelay;
+        while (_dirty)
+        {
+            _dirty = false;
+            try
+            {
+                await write();
+                delay = FirstRetryDelay;
+            }
+            catch (InconsistentStateException)
+            {
+                // A write that timed out may still have landed, leaving our ETag behind: take the stored one and write
+                // our (newer) state over it.
+                _dirty = true;
+                await TryAsync(reread);
+            }
+            catch (Exception ex)
+            {
+                _dirty = true;
+                StateLog.WriteFailed(logger, ex, grainId, delay);
+                await Task.Delay(delay, time);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            }
+        }
+    }
+}
+
+internal static partial class StateLog
+{
+    [LoggerMessage(EventId = 2701, Level = LogLevel.Warning, Message = "Grain {GrainId} could not write its state ({Reason}); retrying in {Delay}")]
+    private static partial void WriteFailed(ILogger logger, string grainId, string reason, TimeSpan delay);
+
+    // The message only: during an outage this repeats per grain, and the stack says nothing new.
+    public static void WriteFailed(ILogger logger, Exception exception, string grainId, TimeSpan delay) =>
+        WriteFailed(logger, grainId, exception.GetBaseException().Message, delay);
+}

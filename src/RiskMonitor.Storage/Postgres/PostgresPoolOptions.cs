@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace RiskMonitor.Storage.Postgres;
+
+/// <summary>
+/// How many PostgreSQL connections one node may hold (section <c>Postgres</c>): the stores' pool and the Orleans
+/// ADO.NET pool (grain state, reminders, membership share one). Checked at start against the server's
+/// <c>max_connections</c> (decision 0026): a node that could exhaust the server is refused with a clear message.
+/// </summary>
+public sealed class PostgresPoolOptions
+{
+    public const string SectionName = "Postgres";
+
+    /// <summary>
+    /// The stores' pool: the alert journal's writer needs one connection whatever the load, the rest serve the API,
+    /// the feed and the outbox. A connection string that names its own pool size wins.
+    /// </summary>
+    [Range(2, 1000)] public int MaxPoolSize { get; set; } = 16;
+
+    /// <summary>The Orleans ADO.NET pool (grain state written behind, escalation reminders, cluster membership).</summary>
+    [Range(2, 1000)] public int OrleansMaxPoolSize { get; set; } = 24;
+
+    public static PostgresPoolOptions From(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<PostgresPoolOptions>() ?? new PostgresPoolOptions();
+
+    /// <summary>The connection string with <paramref name="poolSize"/> as its pool size, unless it names one itself.</summary>
+    public static string WithPoolSize(string connectionString, int poolSize)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = poolSize;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>The connection string the Orleans ADO.NET providers use: its own pool, sized by <see cref="OrleansMaxPoolSize"/>.</summary>
+    public static string ForOrleans(IConfiguration configuration, string connectionString) =>
+        WithPoolSize(connectionString, From(configuration).OrleansMaxPoolSize);
+}
