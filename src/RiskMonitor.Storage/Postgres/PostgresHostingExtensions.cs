@@ -92,7 +92,7 @@ public static class PostgresHostingExtensions
     }
 
     /// <summary>
-    /// Alert changes go through the node's journal and one group-commit writer (decision 0026). Registered right after
+    /// Alert changes go through the node's journal and one group-commit writer (decision 0028). Registered right after
     /// the migration service: hosted services start in registration order, so the journal is open before the silo.
     /// </summary>
     private static void AddAlertJournal(IHostApplicationBuilder builder)

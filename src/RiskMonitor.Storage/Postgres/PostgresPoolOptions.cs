@@ -7,7 +7,7 @@ namespace RiskMonitor.Storage.Postgres;
 /// <summary>
 /// How many PostgreSQL connections one node may hold (section <c>Postgres</c>): the stores' pool and the Orleans
 /// ADO.NET pool (grain state, reminders, membership share one). Checked at start against the server's
-/// <c>max_connections</c> (decision 0026): a node that could exhaust the server is refused with a clear message.
+/// <c>max_connections</c> (decision 0028): a node that could exhaust the server is refused with a clear message.
 /// </summary>
 public sealed class PostgresPoolOptions
 {

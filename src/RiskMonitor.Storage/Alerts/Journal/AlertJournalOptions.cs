@@ -4,7 +4,7 @@ namespace RiskMonitor.Storage.Alerts.Journal;
 
 /// <summary>
 /// The alert journal (configuration section <c>AlertJournal</c>): every alert change is made durable on local disk
-/// first and written to PostgreSQL by one group-commit writer per node (docs/decisions/0026-alert-journal-and-group-commit.md).
+/// first and written to PostgreSQL by one group-commit writer per node (docs/decisions/0028-alert-journal-and-group-commit.md).
 /// </summary>
 public sealed class AlertJournalOptions
 {
