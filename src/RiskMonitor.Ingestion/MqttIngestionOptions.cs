@@ -47,11 +47,18 @@ public sealed class MqttIngestionOptions
     [Range(1, 1_000_000)] public int LaneCapacity { get; set; } = 2048;
 
     /// <summary>
-    /// Attempts to hand a message to its grain before it is dead-lettered as dispatch_failed; waits between them
-    /// double from 0.1 s to 5 s. In a cluster use about 12 (about 40 s), longer than membership takes to declare a
-    /// dead silo dead, so that its grains' messages wait for their reactivation instead of being dead-lettered.
+    /// Attempts to hand a message to its grain when the grain itself refuses it (an error in the grain's code) before
+    /// it is dead-lettered as dispatch_failed; waits between them double from 0.1 s to 5 s.
     /// </summary>
     [Range(1, 50)] public int DispatchAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// How long a message is retried when the failure is the platform's, not the grain's: a silo that died and is not
+    /// yet declared dead, an activation that needs PostgreSQL while it is down, a timeout. The lane waits meanwhile
+    /// (order per asset kept; the broker slows the publisher), and only after this is the message dead-lettered.
+    /// Longer than membership takes to declare a dead silo dead and than a typical database restart.
+    /// </summary>
+    public TimeSpan DispatchRetryWindow { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>
     /// <c>Required</c>: every client logs in with a provisioned device credential and is held to its topic ACL.

@@ -33,6 +33,7 @@ public sealed class GrainDispatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<GrainDispatcher> _logger;
     private readonly int _attempts;
+    private readonly TimeSpan _retryWindow;
     private long _queued;
 
     public GrainDispatcher(
@@ -46,6 +47,7 @@ public sealed class GrainDispatcher : BackgroundService
         _time = time;
         _logger = logger;
         _attempts = options.Value.DispatchAttempts;
+        _retryWindow = options.Value.DispatchRetryWindow;
         _lanes = new Channel<DispatchItem>[options.Value.DispatchLanes];
         for (var i = 0; i < _lanes.Length; i++)
         {
@@ -153,6 +155,25 @@ public sealed class GrainDispatcher : BackgroundService
         return merged;
     }
 
+    /// <summary>
+    /// The platform's failures, worth waiting out: Orleans runtime errors (a dead silo, a rejected or timed-out
+    /// message, a failed activation) and a store or network that does not answer. An error thrown by the grain's own
+    /// code is not: retrying it for minutes would only hold up the other assets of the lane.
+    /// </summary>
+    internal static bool IsTransient(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Orleans.Runtime.OrleansException or TimeoutException or System.Net.Sockets.SocketException or IOException ||
+                ex.GetType().FullName?.StartsWith("Npgsql.", StringComparison.Ordinal) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private async Task SendInOrderAsync(string assetId, List<object> messages, ActivityContext trace)
     {
         // A child of the MQTT receive span; Orleans' activity propagation carries it into the grain and beyond.
@@ -162,6 +183,7 @@ public sealed class GrainDispatcher : BackgroundService
         var grain = _grains.GetGrain<IAssetGrain>(assetId);
         foreach (var message in messages)
         {
+            var giveUpAt = _time.GetUtcNow() + _retryWindow;
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -176,7 +198,7 @@ public sealed class GrainDispatcher : BackgroundService
                     }).ConfigureAwait(false);
                     break;
                 }
-                catch (Exception ex) when (attempt < _attempts)
+                catch (Exception ex) when (attempt < _attempts || (IsTransient(ex) && _time.GetUtcNow() < giveUpAt))
                 {
                     IngestionLog.DispatchRetry(_logger, ex, assetId, attempt);
                     // 0.1 s doubling to at most 5 s: a few quick retries for a busy grain, and with more attempts

@@ -200,7 +200,7 @@ public sealed class ClusterEndToEndTests
         ["Influx:BatchSize"] = "1000",
         ["Influx:AwaitStored"] = "true",
         // Patience while membership declares a killed silo dead and its grains move (docs/decisions/0021-cluster-mode.md).
-        ["Mqtt:DispatchAttempts"] = "12",
+        ["Mqtt:DispatchRetryWindow"] = "00:03:00",
     };
 
     private static async Task<int> ActiveSilosAsync(PostgresProcess postgres, CancellationToken ct)
