@@ -154,15 +154,20 @@ internal static class DeployedRun
             var clearFrom = summary.StormClearTicks;
             ChangeVerdict.Match(published, hubChanges, c => c.Asset < stormAssets && c.Kind == ChangeKind.Raise && c.PublishedAtTicks >= raiseFrom && c.PublishedAtTicks < clearFrom, out var stormRaises);
             ChangeVerdict.Match(published, hubChanges, c => c.Asset < stormAssets && c.Kind == ChangeKind.Clear && c.PublishedAtTicks >= clearFrom, out var stormClears);
-            // "Every alert on the hub within 5 s" of the storm's first publish, not of its own.
-            var lastRaiseOnHub = hubChanges.Where(h => h.Asset < stormAssets && h.Kind == ChangeKind.Raise && h.ObservedAtTicks >= raiseFrom && h.ObservedAtTicks < clearFrom)
-                .Select(h => h.ObservedAtTicks).DefaultIfEmpty(raiseFrom).Max();
+            // "Every alert on the hub within 5 s" of the storm's first publish, not of its own: the first sighting of each storm raise.
+            var stormRaiseKeys = published.Where(c => c.Asset < stormAssets && c.Kind == ChangeKind.Raise && c.PublishedAtTicks >= raiseFrom && c.PublishedAtTicks < clearFrom)
+                .Select(c => (c.Asset, c.ReadingTs)).ToHashSet();
+            var firstSightings = hubChanges.Where(h => h.Kind == ChangeKind.Raise && stormRaiseKeys.Contains((h.Asset, h.ReadingTs)))
+                .GroupBy(h => (h.Asset, h.ReadingTs)).Select(g => g.Min(h => h.ObservedAtTicks)).ToList();
+            var lastRaiseOnHub = firstSightings.DefaultIfEmpty(raiseFrom).Max();
+            var within5s = firstSightings.Count(t => t - raiseFrom <= TimeSpan.FromSeconds(5).Ticks);
             stormReport = new
             {
                 assets = stormAssets,
                 raisePublishSeconds = summary.StormRaisePublishSeconds,
                 clearPublishSeconds = summary.StormClearPublishSeconds,
                 raisesOnHub = stormRaises.Count,
+                raisesOnHubWithin5sOfStormStart = within5s,
                 clearsOnHub = stormClears.Count,
                 secondsFromFirstRaisePublishToLastRaiseOnHub = Math.Round(TimeSpan.FromTicks(lastRaiseOnHub - raiseFrom).TotalSeconds, 2),
                 raiseLatency = LatencySummary.Of(stormRaises),
