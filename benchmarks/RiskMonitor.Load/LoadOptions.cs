@@ -1,4 +1,5 @@
 using System.Globalization;
+using RiskMonitor.Load.Deployed;
 
 namespace RiskMonitor.Load;
 
@@ -6,10 +7,44 @@ namespace RiskMonitor.Load;
 public sealed record LoadOptions
 {
     /// <summary>
-    /// <c>run</c> (throughput, loss, latency), <c>memory</c> (heap per active asset), <c>broker</c> (MQTT alone) or
-    /// <c>sweep</c> (runs at rising rates to the highest sustained one, plus the broker baseline, table and plot).
+    /// <c>deployed</c> (the default: PostgreSQL, InfluxDB, the server and the publisher as separate processes, as
+    /// run.sh starts them; docs/decisions/0027), or the in-process modes <c>run</c> (throughput, loss, latency),
+    /// <c>memory</c> (heap per active asset), <c>broker</c> (MQTT alone) and <c>sweep</c> (runs at rising rates to the
+    /// highest sustained one, plus the broker baseline, table and plot).
     /// </summary>
-    public string Mode { get; init; } = "run";
+    public string Mode { get; init; } = "deployed";
+
+    /// <summary><c>publisher</c>: this process is the deployed mode's publisher, started by the harness.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>Fraction of readings that flip ch4_lel between 1 and 60 (raise or clear a red alert); deployed mode.</summary>
+    public double FlipRatio { get; init; } = 0.002;
+
+    /// <summary>Aligned storm: this many assets go red in the same second (0 = none); deployed mode.</summary>
+    public int StormAssets { get; init; }
+
+    public int StormAtSeconds { get; init; } = 10;
+
+    public int StormClearAfterSeconds { get; init; } = 30;
+
+    /// <summary>Fault injection, seconds after publishing starts (-1 = none) and for how long.</summary>
+    public FaultPlan Faults { get; init; } = new();
+
+    /// <summary>Unpaced broker baseline after a deployed run, same publisher process and flags (0 = skip).</summary>
+    public int BaselineSeconds { get; init; } = 10;
+
+    /// <summary>The server to run; default: src/RiskMonitor.Server/bin/Release/net10.0/RiskMonitor.Server.dll of this checkout.</summary>
+    public string? ServerDll { get; init; }
+
+    /// <summary>Where the server, PostgreSQL, InfluxDB and publisher logs of a deployed run are kept.</summary>
+    public string? LogDir { get; init; }
+
+    /// <summary>Publisher role: broker port, credentials file (JSON) and where to write the changes it published.</summary>
+    public int Port { get; init; }
+
+    public string? CredentialsFile { get; init; }
+
+    public string? ChangesFile { get; init; }
 
     public int Assets { get; init; } = 1000;
 
@@ -71,11 +106,15 @@ public sealed record LoadOptions
     public static LoadOptions Parse(string[] args)
     {
         var options = new LoadOptions();
+        var connectionsGiven = false;
+        var qosGiven = false;
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
             int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
+            connectionsGiven |= name == "--connections";
+            qosGiven |= name == "--qos";
             options = name switch
             {
                 "--mode" => options with { Mode = Value() },
@@ -101,12 +140,40 @@ public sealed record LoadOptions
                 "--set" => options with { Settings = Set(options.Settings, Value()) },
                 // The system of record once the alert ledger lands (issue 7): ConnectionStrings:RiskMonitor.
                 "--postgres" => options with { Settings = Set(options.Settings, "ConnectionStrings:RiskMonitor=" + Value()) },
+                "--role" => options with { Role = Value() },
+                "--flip-ratio" => options with { FlipRatio = Ratio(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--storm" => options with { StormAssets = Int() },
+                "--storm-at" => options with { StormAtSeconds = Int() },
+                "--storm-clear-after" => options with { StormClearAfterSeconds = Int() },
+                "--stop-postgres-at" => options with { Faults = options.Faults with { StopPostgresAt = Int() } },
+                "--stop-postgres-for" => options with { Faults = options.Faults with { StopPostgresFor = Int() } },
+                "--freeze-postgres-at" => options with { Faults = options.Faults with { FreezePostgresAt = Int() } },
+                "--freeze-postgres-for" => options with { Faults = options.Faults with { FreezePostgresFor = Int() } },
+                "--stop-influx-at" => options with { Faults = options.Faults with { StopInfluxAt = Int() } },
+                "--stop-influx-for" => options with { Faults = options.Faults with { StopInfluxFor = Int() } },
+                "--freeze-influx-at" => options with { Faults = options.Faults with { FreezeInfluxAt = Int() } },
+                "--freeze-influx-for" => options with { Faults = options.Faults with { FreezeInfluxFor = Int() } },
+                "--baseline-seconds" => options with { BaselineSeconds = Int() },
+                "--server-dll" => options with { ServerDll = Value() },
+                "--log-dir" => options with { LogDir = Value() },
+                "--port" => options with { Port = Int() },
+                "--credentials" => options with { CredentialsFile = Value() },
+                "--changes-file" => options with { ChangesFile = Value() },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }
 
+        // The deployed mode defaults to what issue 17 saw people run: one gateway connection, QoS 0.
+        if (options.Mode == "deployed" && options.Role is null)
+        {
+            options = options with { Connections = connectionsGiven ? options.Connections : 1, Qos = qosGiven ? options.Qos : 0 };
+        }
+
         return options;
     }
+
+    private static double Ratio(double value) =>
+        value is >= 0 and <= 1 ? value : throw new ArgumentException("--flip-ratio is between 0 and 1");
 
     private static Dictionary<string, string?> Set(IReadOnlyDictionary<string, string?> settings, string assignment)
     {
@@ -120,11 +187,16 @@ public sealed record LoadOptions
     }
 
     public const string Usage = """
-        RiskMonitor.Load [--mode run|memory|broker|sweep] [--assets N] [--rate R (0 = as fast as possible)] [--seconds S]
+        RiskMonitor.Load [--mode deployed|run|memory|broker|sweep] [--assets N] [--rate R (0 = as fast as possible)] [--seconds S]
                          [--qos 0|1] [--batch B] [--connections C] [--window W] [--alert-rate A]
                          [--influx-url http://127.0.0.1:8086/] [--warmup-seconds W] [--drain-seconds D] [--reporting-interval S]
                          memory: [--hold-seconds S (time to take a dotnet-gcdump)]
                          [--out results.jsonl] [--label text] [--set Section:Key=value]... [--postgres connection-string]
                          sweep: [--rates r1,r2,...] [--max-rate R] [--bisections N] [--results-dir benchmarks/results]
+                         deployed (default; connections 1, QoS 0 unless given): [--flip-ratio 0.002]
+                           [--storm N [--storm-at 10] [--storm-clear-after 30]]
+                           [--stop-postgres-at S --stop-postgres-for N] [--freeze-postgres-at S --freeze-postgres-for N]
+                           [--stop-influx-at S --stop-influx-for N] [--freeze-influx-at S --freeze-influx-for N]
+                           [--baseline-seconds 10 (0 = none)] [--server-dll path] [--log-dir dir]
         """;
 }

@@ -87,6 +87,8 @@ public static class LoadRuns
         return new
         {
             mode = "run",
+            // Server, generator and hub client in one process, in-memory stores unless --postgres: not what run.sh starts (issue 17).
+            deployment = "in-process",
             label = options.Label,
             at = DateTimeOffset.UtcNow,
             machine = Machine(),
@@ -188,6 +190,8 @@ public static class LoadRuns
         return new
         {
             mode = "memory",
+            // Server, generator and hub client in one process, in-memory stores unless --postgres: not what run.sh starts (issue 17).
+            deployment = "in-process",
             label = options.Label,
             at = DateTimeOffset.UtcNow,
             machine = Machine(),
@@ -269,6 +273,8 @@ public static class LoadRuns
         return new
         {
             mode = "broker",
+            // Server, generator and hub client in one process, in-memory stores unless --postgres: not what run.sh starts (issue 17).
+            deployment = "in-process",
             label = options.Label,
             at = DateTimeOffset.UtcNow,
             machine = Machine(),

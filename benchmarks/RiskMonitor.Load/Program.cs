@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RiskMonitor.Load;
+using RiskMonitor.Load.Deployed;
 
 // dotnet run -c Release --project benchmarks/RiskMonitor.Load -- --assets 1000 --rate 5000 --seconds 20
 // Prints progress on stderr and ONE JSON line per run on stdout (docs/benchmarks.md, docs/decisions/0008-load-harness.md).
@@ -23,10 +24,18 @@ Console.CancelKeyPress += (_, e) =>
 };
 // A run never outlives its budget, whatever hangs: the machine is shared.
 // A sweep is at most a dozen runs.
-cts.CancelAfter(TimeSpan.FromSeconds((options.Seconds + options.DrainSeconds + 300) * (options.Mode == "sweep" ? 12 : 1)));
+cts.CancelAfter(TimeSpan.FromSeconds((options.Seconds + options.DrainSeconds + options.Faults.End.TotalSeconds + options.StormAtSeconds
+    + options.StormClearAfterSeconds + options.BaselineSeconds + 300) * (options.Mode == "sweep" ? 12 : 1)));
+
+// The deployed mode's publisher: this same program in its own process (docs/decisions/0027).
+if (options.Role == "publisher")
+{
+    return await Publisher.RunAsync(options, cts.Token);
+}
 
 var report = options.Mode switch
 {
+    "deployed" => await DeployedRun.RunAsync(options, cts.Token),
     "run" => await LoadRuns.ThroughputAsync(options, cts.Token),
     "memory" => await LoadRuns.MemoryAsync(options, cts.Token),
     "broker" => await LoadRuns.BrokerBaselineAsync(options, cts.Token),

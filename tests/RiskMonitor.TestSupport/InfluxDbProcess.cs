@@ -68,6 +68,45 @@ public sealed class InfluxDbProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The influxd process itself (the child of the watchdog shell), or null when it is not running: the load harness
+    /// freezes it with SIGSTOP and reads its CPU time.
+    /// </summary>
+    public int? InfluxdPid
+    {
+        get
+        {
+            int shell;
+            lock (_gate)
+            {
+                if (_process is not { HasExited: false } process)
+                {
+                    return null;
+                }
+
+                shell = process.Id;
+            }
+
+            try
+            {
+                // The shell's other children are its short sleeps, so pick influxd by name.
+                foreach (var child in File.ReadAllText($"/proc/{shell}/task/{shell}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (File.Exists($"/proc/{child}/comm") && File.ReadAllText($"/proc/{child}/comm").Trim() == "influxd")
+                    {
+                        return int.Parse(child, CultureInfo.InvariantCulture);
+                    }
+                }
+
+                return null;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>The last lines influxd wrote, for failure messages.</summary>
     public string RecentLog => string.Join(Environment.NewLine, _recentLog);
 

@@ -38,7 +38,17 @@ public sealed class PostgresProcess : IAsyncDisposable
     private bool _disposed;
 
     public PostgresProcess()
+        : this(durable: false)
     {
+    }
+
+    /// <summary>
+    /// <paramref name="durable"/>: PostgreSQL as run.sh runs it (fsync and full-page writes on, the default 100
+    /// connections), for the load harness, which measures what a deployment pays for commits; tests leave it off.
+    /// </summary>
+    public PostgresProcess(bool durable)
+    {
+        Durable = durable;
         Port = FreePort.Next();
         RootDirectory = Directory.CreateTempSubdirectory("riskmonitor-pg-").FullName;
         DataDirectory = Path.Combine(RootDirectory, "data");
@@ -48,6 +58,21 @@ public sealed class PostgresProcess : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>fsync, synchronous commit and full-page writes on, default max_connections (see the constructor).</summary>
+    public bool Durable { get; }
+
+    /// <summary>The postmaster's process id while it runs (0 when stopped): the load harness freezes and meters it.</summary>
+    public int PostmasterPid
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _postmasterPid;
+            }
+        }
+    }
 
     /// <summary>The temporary directory holding the data directory, socket directory and log; deleted on dispose.</summary>
     public string RootDirectory { get; }
@@ -129,9 +154,10 @@ public sealed class PostgresProcess : IAsyncDisposable
         }
 
         // Durability settings are off: a test cluster trades crash safety for speed, the server under test does not.
+        // A durable cluster keeps PostgreSQL's defaults, as run.sh does.
+        string[] settings = Durable ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200"];
         var options = string.Join(' ',
-            $"-p {Port.ToString(CultureInfo.InvariantCulture)}", "-c listen_addresses=127.0.0.1", $"-k {SocketDirectory}",
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200");
+            [$"-p {Port.ToString(CultureInfo.InvariantCulture)}", "-c listen_addresses=127.0.0.1", $"-k {SocketDirectory}", .. settings]);
         try
         {
             await RunAsync(Path.Combine(BinDirectory, "pg_ctl"),
@@ -152,7 +178,15 @@ public sealed class PostgresProcess : IAsyncDisposable
     }
 
     /// <summary>A clean, fast shutdown (<c>pg_ctl stop -m fast</c>); <see cref="StartAsync"/> brings it back on the same data.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken = default) => StopAsync("fast", cancellationToken);
+
+    /// <summary>
+    /// An outage (<c>pg_ctl stop -m immediate</c>: no checkpoint, clients cut off, crash recovery at the next start);
+    /// <see cref="StartAsync"/> brings it back on the same data.
+    /// </summary>
+    public Task StopImmediatelyAsync(CancellationToken cancellationToken = default) => StopAsync("immediate", cancellationToken);
+
+    private async Task StopAsync(string mode, CancellationToken cancellationToken)
     {
         Process? watchdog;
         lock (_gate)
@@ -169,7 +203,7 @@ public sealed class PostgresProcess : IAsyncDisposable
 
         try
         {
-            await RunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "-t", "30", "stop"],
+            await RunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", mode, "-w", "-t", "30", "stop"],
                 asPostgres: true, cancellationToken);
         }
         finally
