@@ -33,11 +33,15 @@ internal sealed class RegionGrain(
     private bool _dirty;
     private bool _pushing;
     private StateWriteBehind _stateWriter = null!; // set in OnActivateAsync
+    private Dictionary<string, RegionAssetReport> _assets = null!; // idem: the live copy; the stored one is written behind
+    private Dictionary<string, StoredTally> _children = null!; // idem
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
-        _stateWriter = new StateWriteBehind(() => state.WriteStateAsync(), () => state.ReadStateAsync(), time, logger, _id);
+        _stateWriter = new StateWriteBehind(WriteStateAsync, () => state.ReadStateAsync(), time, logger, _id);
+        _assets = new Dictionary<string, RegionAssetReport>(state.State.Assets, StringComparer.Ordinal);
+        _children = new Dictionary<string, StoredTally>(state.State.Children, StringComparer.Ordinal);
         map.Index.TryGet(_id, out _definition);
         foreach (var member in map.MembersOf(_id))
         {
@@ -46,10 +50,10 @@ internal sealed class RegionGrain(
 
         foreach (var child in map.Index.ChildrenOf(_id))
         {
-            _rollup.ReportChild(child, state.State.Children.GetValueOrDefault(child)?.ToDomain() ?? map.InitialTallyOf(child));
+            _rollup.ReportChild(child, _children.GetValueOrDefault(child)?.ToDomain() ?? map.InitialTallyOf(child));
         }
 
-        foreach (var report in state.State.Assets.Values)
+        foreach (var report in _assets.Values)
         {
             _rollup.ReportAsset(report.ToMember(), report.Level);
         }
@@ -71,11 +75,11 @@ internal sealed class RegionGrain(
         if (!_rollup.ReportAsset(report.ToMember(), report.Level))
         {
             // The colour did not move (a yellow warning on a red hazard source), but the level is remembered.
-            state.State.Assets[report.AssetId] = report;
+            _assets[report.AssetId] = report;
             return;
         }
 
-        state.State.Assets[report.AssetId] = report;
+        _assets[report.AssetId] = report;
         await ChangedAsync();
     }
 
@@ -87,7 +91,7 @@ internal sealed class RegionGrain(
             return;
         }
 
-        state.State.Children[childId] = StoredTally.From(tally);
+        _children[childId] = StoredTally.From(tally);
         await ChangedAsync();
     }
 
@@ -95,6 +99,18 @@ internal sealed class RegionGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         _stateWriter?.FlushAsync(TimeSpan.FromSeconds(5)) ?? Task.CompletedTask;
+
+    // The storage serialises the state after its own awaits, while later calls may already change the live
+    // dictionaries: it gets copies (the values are immutable, so shallow copies suffice).
+    private Task WriteStateAsync()
+    {
+        state.State = new RegionGrainState
+        {
+            Assets = new Dictionary<string, RegionAssetReport>(_assets, StringComparer.Ordinal),
+            Children = new Dictionary<string, StoredTally>(_children, StringComparer.Ordinal),
+        };
+        return state.WriteStateAsync();
+    }
 
     // Written behind (StateWriteBehind): the map must move while PostgreSQL is slow or down. Summaries are absolute and
     // an asset grain reports its level again on activation, so a state a crash did not write is mended.
