@@ -10,17 +10,18 @@ namespace RiskMonitor.Grains;
 /// state, never the grain's speed. Alerts do not depend on it: their system of record is the alert journal.
 /// </summary>
 /// <remarks>
-/// Start it from grain code only: its loop then runs on the activation's scheduler, never in parallel with a call, and
+/// Writes are at least <paramref name="minInterval"/> apart. Start it from grain code only: its loop then runs on the activation's scheduler, never in parallel with a call, and
 /// <paramref name="write"/> takes the grain's state as it is when the write starts; <paramref name="reread"/> refreshes
 /// the ETag after a conflict.
 /// </remarks>
-internal sealed class StateWriteBehind(Func<Task> write, Func<Task> reread, TimeProvider time, ILogger logger, string grainId)
+internal sealed class StateWriteBehind(Func<Task> write, Func<Task> reread, TimeProvider time, ILogger logger, string grainId, TimeSpan minInterval)
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
 
     private bool _dirty;
     private Task _loop = Task.CompletedTask;
+    private CancellationTokenSource? _pause;
 
     /// <summary>True while a write is due or in flight.</summary>
     public bool Busy => !_loop.IsCompleted;
@@ -40,7 +41,9 @@ internal sealed class StateWriteBehind(Func<Task> write, Func<Task> reread, Time
     {
         if (!_loop.IsCompleted)
         {
-            await Task.WhenAny(_loop, Task.Delay(timeout, time));
+            _pause?.Cancel(); // write what is due now rather than after the pause
+            // A bound on how long a deactivation waits, not domain time: real time, also under a test's fake clock.
+            await Task.WhenAny(_loop, Task.Delay(timeout, TimeProvider.System));
         }
     }
 
@@ -66,6 +69,22 @@ internal sealed class StateWriteBehind(Func<Task> write, Func<Task> reread, Time
             {
                 await write();
                 delay = FirstRetryDelay;
+                if (minInterval > TimeSpan.Zero)
+                {
+                    // Changes meanwhile are folded into one write after the pause: an alert storm or a flapping sensor
+                    // costs PostgreSQL one write per grain per interval, not one per change.
+                    using var pause = _pause = new CancellationTokenSource();
+                    try
+                    {
+                        await Task.Delay(minInterval, time, pause.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // flushed: write now
+                    }
+
+                    _pause = null;
+                }
             }
             catch (InconsistentStateException)
             {

@@ -38,6 +38,12 @@ internal sealed class AssetGrain(
     IAssetLevelHistory levelHistory,
     HazmatFleet fleet) : Grain, IAssetGrain
 {
+    /// <summary>
+    /// At most one grain state write per asset per second: the state is the rules' memory (alerts have their own
+    /// journal), so a crash loses at most a second of it, and a flapping sensor cannot flood PostgreSQL.
+    /// </summary>
+    private static readonly TimeSpan StateWriteInterval = TimeSpan.FromSeconds(1);
+
     private readonly List<AlertChange> _changes = [];
     private AssetDefinition _asset = null!; // set in OnActivateAsync, before any call is delivered
     private AssetIdentity _identity = null!; // idem
@@ -45,6 +51,8 @@ internal sealed class AssetGrain(
     private AlertRecorder _alertRecorder = null!; // idem
     private StateWriteBehind _stateWriter = null!; // idem
     private int _silenceSlot = -1;
+    private WarningLevel? _regionReportDue;
+    private Task _regionReporting = Task.CompletedTask;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -59,7 +67,7 @@ internal sealed class AssetGrain(
         _identity = new AssetIdentity(asset.Name, asset.Kind, asset.Industry, asset.RegionId);
         // Alerts come back from the alert store, the system of record; grain state holds the rules' memory.
         _alertRecorder = new AlertRecorder(alertStore, _identity, AlertHooks.AfterRecord(GrainFactory, logger), () => this.DeactivateOnIdle());
-        _stateWriter = new StateWriteBehind(WriteStateAsync, () => state.ReadStateAsync(), time, logger, id);
+        _stateWriter = new StateWriteBehind(WriteStateAsync, () => state.ReadStateAsync(), time, logger, id, StateWriteInterval);
         var snapshot = await _alertRecorder.RestoreAsync(id, state.State.ToSnapshot(), time.GetUtcNow(), cancellationToken);
         _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow(), flapPolicy);
 
@@ -76,7 +84,7 @@ internal sealed class AssetGrain(
         // Grids start every asset at its inherent colour; one restored above none says so again (idempotent).
         if (_evaluator.Level != WarningLevel.None)
         {
-            await RegionReporter.ReportAsync(GrainFactory, _asset, _evaluator.Level, logger);
+            ReportLevelToRegions();
         }
     }
 
@@ -247,7 +255,30 @@ internal sealed class AssetGrain(
         {
             // For the risk snapshot at a past time; queued, never awaited: the map and alerts must not wait for it.
             levelHistory.Record(new AssetLevelChange(_asset.Id, _evaluator.Level, RiskLevels.ColourOf(_asset.InherentLevel, _evaluator.Level), time.GetUtcNow()));
-            await RegionReporter.ReportAsync(GrainFactory, _asset, _evaluator.Level, logger);
+            ReportLevelToRegions();
+        }
+    }
+
+    /// <summary>
+    /// Tells the grids the asset's level without holding up the reading: a region grain that is activating reads its
+    /// state from PostgreSQL, which may be slow or frozen (issue 17), and the dispatcher lane must not wait for that.
+    /// One report in flight at a time, the newest level next, so the grids see this asset's levels in order.
+    /// </summary>
+    private void ReportLevelToRegions()
+    {
+        _regionReportDue = _evaluator.Level;
+        if (_regionReporting.IsCompleted)
+        {
+            _regionReporting = ReportLevelLoopAsync();
+        }
+    }
+
+    private async Task ReportLevelLoopAsync()
+    {
+        while (_regionReportDue is { } level)
+        {
+            _regionReportDue = null;
+            await RegionReporter.ReportAsync(GrainFactory, _asset, level, logger);
         }
     }
 

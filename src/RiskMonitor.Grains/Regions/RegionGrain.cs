@@ -25,6 +25,9 @@ internal sealed class RegionGrain(
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>A city or district grain changes with every asset below it; one write a second is plenty for a roll-up.</summary>
+    private static readonly TimeSpan StateWriteInterval = TimeSpan.FromSeconds(1);
+
     private readonly RegionRollup _rollup = new();
     private string _id = null!; // set in OnActivateAsync, before any call is delivered
     private RegionDefinition? _definition;
@@ -39,7 +42,7 @@ internal sealed class RegionGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
-        _stateWriter = new StateWriteBehind(WriteStateAsync, () => state.ReadStateAsync(), time, logger, _id);
+        _stateWriter = new StateWriteBehind(WriteStateAsync, () => state.ReadStateAsync(), time, logger, _id, StateWriteInterval);
         _assets = new Dictionary<string, RegionAssetReport>(state.State.Assets, StringComparer.Ordinal);
         _children = new Dictionary<string, StoredTally>(state.State.Children, StringComparer.Ordinal);
         map.Index.TryGet(_id, out _definition);

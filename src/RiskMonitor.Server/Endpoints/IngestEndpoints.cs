@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Ingestion.Dispatch;
 using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.Alerts.Journal;
 using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Server.Endpoints;
@@ -20,8 +21,15 @@ public static class IngestEndpoints
         return ingest;
     }
 
-    private static Ok<IngestStatsResponse> Stats(IngestionStats stats, DeadLetterStore deadLetters, GrainDispatcher dispatcher, IReadingWriter writer) =>
-        TypedResults.Ok(new IngestStatsResponse(stats.Snapshot(), dispatcher.Queued, deadLetters.Count, deadLetters.Evicted, writer.GetStats()));
+    private static Ok<IngestStatsResponse> Stats(
+        IngestionStats stats, DeadLetterStore deadLetters, GrainDispatcher dispatcher, IReadingWriter writer, TimeProvider time, IServiceProvider services)
+    {
+        // Null without PostgreSQL (in-memory stores have no journal).
+        var journal = services.GetService<AlertJournalState>() is { } state
+            ? new AlertJournalStats(state.Pending, state.FailingSince, state.Describe(time.GetUtcNow()).Description)
+            : null;
+        return TypedResults.Ok(new IngestStatsResponse(stats.Snapshot(), dispatcher.Queued, deadLetters.Count, deadLetters.Evicted, writer.GetStats(), journal));
+    }
 
     private static Results<Ok<IReadOnlyList<DeadLetterView>>, ValidationProblem> DeadLetters(DeadLetterStore deadLetters, string? reason = null, int limit = 100)
     {
@@ -46,7 +54,10 @@ public static class IngestEndpoints
 }
 
 public sealed record IngestStatsResponse(
-    IngestionStatsSnapshot Ingestion, long DispatchQueued, int DeadLetters, long DeadLettersEvicted, InfluxWriterStats Influx);
+    IngestionStatsSnapshot Ingestion, long DispatchQueued, int DeadLetters, long DeadLettersEvicted, InfluxWriterStats Influx, AlertJournalStats? AlertJournal);
+
+/// <summary>Alert changes on this node's disk that PostgreSQL does not have yet (decision 0028).</summary>
+public sealed record AlertJournalStats(int Pending, DateTimeOffset? PostgresFailingSince, string Description);
 
 /// <summary>A dead letter; <c>payloadText</c> when the payload is UTF-8, else <c>payloadBase64</c>.</summary>
 public sealed record DeadLetterView(

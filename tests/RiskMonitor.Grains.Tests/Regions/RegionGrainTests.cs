@@ -77,7 +77,8 @@ public sealed class RegionGrainTests(ClusterFixture fixture)
 
         await Asset("rgp-001").Ingest(Methane(80));
 
-        var grids = await Task.WhenAll(new[] { "rg-1", "rg-2", "rg-3" }.Select(id => Region(id).GetSummary().AsTask()));
+        // The asset reports to its grids behind the reading (they may be activating from storage), so wait for them.
+        var grids = await Task.WhenAll(new[] { "rg-1", "rg-2", "rg-3" }.Select(id => EventuallyAsync(id, g => g.Tally.Dynamic.Highest == RiskColour.Red)));
         Assert.All(grids, g => Assert.Equal(RiskColour.Red, g.Tally.Dynamic.Highest));
         Assert.Equal(1, grids[1].Tally.Dynamic.ByIndustry["gas"].Counted.Red); // rg-2 holds the pipeline's midpoint: it counts it
         Assert.Equal(crossedBefore.Tally.Dynamic.Counts, grids[0].Tally.Dynamic.Counts); // rg-1 only sees it pass through
@@ -100,8 +101,10 @@ public sealed class RegionGrainTests(ClusterFixture fixture)
         var before = await SettledStreetAAsync();
 
         await Asset("rgp-002").Ingest(Methane(80));
+        await EventuallyAsync("rs-a", s => s.Tally.Dynamic.Counts.Red == before.Tally.Dynamic.Counts.Red + 1);
         var red = await SettledStreetAAsync();
         await Asset("rgp-002").Ingest(Methane(0.5));
+        await EventuallyAsync("rs-a", s => s.Tally.Dynamic.Counts == before.Tally.Dynamic.Counts);
         var after = await SettledStreetAAsync();
 
         Assert.Equal(RiskColour.Red, red.Tally.Dynamic.HighestOf("gas"));
@@ -125,7 +128,7 @@ public sealed class RegionGrainTests(ClusterFixture fixture)
 
         await Asset("rel-001").IngestEvent(new DeviceEvent(at, "entrapment", true, null, at));
 
-        var grid = await Region("rg-4").GetSummary();
+        var grid = await EventuallyAsync("rg-4", g => g.Tally.Dynamic.HighestOf("special_equipment") == RiskColour.Red);
         Assert.Equal(RiskColour.Red, grid.Tally.Dynamic.HighestOf("special_equipment"));
         Assert.Equal(RiskColour.Blue, grid.Tally.Dynamic.HighestOf("gas"));
         Assert.Equal(RiskColour.Yellow, grid.Tally.Inherent.HighestOf("special_equipment"));
@@ -159,8 +162,10 @@ public sealed class RegionGrainTests(ClusterFixture fixture)
             await Task.WhenAll(pipes.Select(p => Asset(p).Ingest(Methane(round % 2 == 0 ? 80 : 0.5)).AsTask()));
         }
 
-        var grid = await Region("rg-1").GetSummary();
-        Assert.True(grid.Version >= 50, $"rg-1 changed {grid.Version} times");
+        // Each asset reports its newest level when the previous report is through, so the grid may see fewer than the
+        // 100 changes, but it ends clear.
+        var grid = await EventuallyAsync("rg-1", g => g.Tally.Dynamic.Counts.Red == 0 && g.Tally.Dynamic.Crossing.Red == 0);
+        Assert.True(grid.Version >= 2, $"rg-1 changed {grid.Version} times");
         Assert.Equal(0, grid.Tally.Dynamic.Counts.Red);
 
         // However the pushes were coalesced, the city settles on the sum of its grids.

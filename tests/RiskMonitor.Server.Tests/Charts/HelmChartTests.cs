@@ -4,7 +4,9 @@ using RiskMonitor.Ingestion;
 using RiskMonitor.Server.Cluster;
 using RiskMonitor.Server.Escalation;
 using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.Alerts.Journal;
 using RiskMonitor.Storage.Influx;
+using RiskMonitor.Storage.Postgres;
 using YamlDotNet.RepresentationModel;
 
 namespace RiskMonitor.Server.Tests.Charts;
@@ -122,6 +124,8 @@ public sealed class HelmChartTests
             [EscalationOptions.SectionName] = typeof(EscalationOptions),
             [RedisOptions.SectionName] = typeof(RedisOptions),
             [AuthOptions.SectionName] = typeof(AuthOptions),
+            [AlertJournalOptions.SectionName] = typeof(AlertJournalOptions),
+            [PostgresPoolOptions.SectionName] = typeof(PostgresPoolOptions),
         };
         if (parts.Length < 2 || !sections.TryGetValue(parts[0], out var type))
         {

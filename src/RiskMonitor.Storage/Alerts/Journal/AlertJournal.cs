@@ -45,6 +45,7 @@ public sealed class AlertJournal : IAsyncDisposable
     private Task _flushLoop = Task.CompletedTask;
     private long _appended;
     private long _written;
+    private Action<int, TimeSpan>? _flushed;
 
     public AlertJournal(AlertJournalOptions options, string directory, TimeProvider time, ILogger<AlertJournal> logger)
     {
@@ -90,6 +91,9 @@ public sealed class AlertJournal : IAsyncDisposable
     }
 
     public long AppendedTotal => Interlocked.Read(ref _appended);
+
+    /// <summary>Called after each group of appends is on disk, with its size and the time its write and fsync took.</summary>
+    public void OnFlushed(Action<int, TimeSpan> flushed) => _flushed = flushed;
 
     public long WrittenTotal => Interlocked.Read(ref _written);
 
@@ -354,6 +358,7 @@ public sealed class AlertJournal : IAsyncDisposable
 
             var segment = _segment!;
             var lengthBefore = segment.Length;
+            var writeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 segment.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
@@ -400,6 +405,7 @@ public sealed class AlertJournal : IAsyncDisposable
             }
 
             Interlocked.Add(ref _appended, group.Count);
+            _flushed?.Invoke(group.Count, System.Diagnostics.Stopwatch.GetElapsedTime(writeStarted));
             SignalPending();
             foreach (var append in group)
             {

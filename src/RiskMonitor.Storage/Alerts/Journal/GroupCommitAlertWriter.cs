@@ -149,6 +149,9 @@ public sealed class AlertJournalMetrics
         _failures = meter.CreateCounter<long>("rm_alert_journal_write_failures", "{attempt}", "Batches PostgreSQL did not take (retried)");
         _quarantined = meter.CreateCounter<long>("rm_alert_journal_quarantined", "{change}", "Changes PostgreSQL refused as data, kept in quarantine.jsonl");
         _batchSeconds = meter.CreateHistogram<double>("rm_alert_journal_commit_seconds", "s", "Time to write and commit one batch");
+        var appendSeconds = meter.CreateHistogram<double>("rm_alert_journal_append_seconds", "s",
+            "Time to write and fsync one group of appends: what an alert change waits before it is pushed");
+        journal.OnFlushed((_, elapsed) => appendSeconds.Record(elapsed.TotalSeconds));
         meter.CreateObservableGauge("rm_alert_journal_pending", () => journal.PendingCount, "{change}", "Alert changes on disk that PostgreSQL does not have yet");
         meter.CreateObservableGauge("rm_alert_journal_lag_seconds",
             () => journal.OldestPendingAt is { } oldest ? (time.GetUtcNow() - oldest).TotalSeconds : 0, "s", "Age of the oldest change waiting for PostgreSQL");
