@@ -19,6 +19,7 @@ using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Integration;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Observability;
+using RiskMonitor.Server.Outbound;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Reports;
 using RiskMonitor.Server.Security;
@@ -56,6 +57,7 @@ public static class RiskMonitorApp
             RegistryOptions.Resolve(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.RulesPath, builder.Environment.ContentRootPath)));
 
         // PostgreSQL (the system of record) before Orleans: migrations and the alert board run before the silo starts.
+        builder.AddOutboundRequests();
         builder.AddAlertLifecycle();
         builder.AddNoiseControl();
         builder.AddIntegration();
