@@ -81,6 +81,9 @@ public static class RiskMonitorApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RiskEventFanOut>());
 
         builder.Services.ConfigureHttpJsonOptions(o => RiskMonitorJson.Configure(o.SerializerOptions));
+        builder.Services.AddSingleton<HubConnectionRegistry>();
+        builder.Services.AddSingleton<HubAccountRecheck>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HubAccountRecheck>());
         builder.Services.AddSignalR().AddJsonProtocol(o => RiskMonitorJson.Configure(o.PayloadSerializerOptions))
             .AddRiskMonitorBackplane(builder.Configuration);
         builder.Services.AddProblemDetails();

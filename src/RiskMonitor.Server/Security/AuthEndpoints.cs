@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Access;
 using RiskMonitor.Domain.Access;
 using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Integration;
 
 namespace RiskMonitor.Server.Security;
@@ -95,8 +96,8 @@ public static class AuthEndpoints
     private static readonly Lazy<string> DummyHash = new(() => UserPasswords.Hash(Guid.NewGuid().ToString()));
 
     private static async Task<Results<Ok<UserView>, Created<UserView>, ValidationProblem>> Save(
-        string name, SaveUserRequest request, ClaimsPrincipal admin, IUserStore users, AccountStatus status, TimeProvider time,
-        CancellationToken cancellationToken)
+        string name, SaveUserRequest request, ClaimsPrincipal admin, IUserStore users, AccountStatus status, HubAccountRecheck hubs,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100 || name.Trim() != name)
@@ -137,6 +138,7 @@ public static class AuthEndpoints
             existing?.CreatedAt ?? now, existing?.CreatedBy ?? actor, now, actor, request.Disabled ?? false);
         await users.SaveAsync(account, cancellationToken);
         status.Forget(name); // a disabled account is refused from the next request on
+        await hubs.RecheckAsync(name, cancellationToken); // and its open hub connections on this node closed or regrouped now
         var view = UserView.Of(await users.FindAsync(name, cancellationToken) ?? account);
         return existing is null ? TypedResults.Created($"/api/users/{Uri.EscapeDataString(name)}", view) : TypedResults.Ok(view);
     }

@@ -167,7 +167,6 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
         await viewer.InvokeAsync("JoinRegion", "*", ct);
         await viewer.InvokeAsync("JoinRegion", "d-east", ct);
         await officer.InvokeAsync("JoinRegion", "d-west", ct);
-        await officer.InvokeAsync("JoinRole", "duty_officer", ct);
         await officer.InvokeAsync("JoinUser", "网格员.西", ct);
         await supervisor.InvokeAsync("JoinUser", "网格员.西", ct);
 
@@ -178,7 +177,43 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
         await Assert.ThrowsAsync<HubException>(() => officer.InvokeAsync("JoinRegion", "d-east", ct));
         await Assert.ThrowsAsync<HubException>(() => officer.InvokeAsync("JoinRegion", "*", ct));
         await Assert.ThrowsAsync<HubException>(() => officer.InvokeAsync("JoinUser", "zhang.min", ct));
+        // Issue 24 row 2: a region-scoped operator's duty-role group would carry the whole city's escalations.
+        await Assert.ThrowsAsync<HubException>(() => officer.InvokeAsync("JoinRole", "duty_officer", ct));
         await anonymous.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_changed_account_is_regrouped_and_a_disabled_one_disconnected_on_its_open_hub_connection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = server.As("admin.li", ["admin"]);
+        using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
+        using var created = await admin.PutAsJsonAsync("api/users/hub.leader", new { roles = new[] { "supervisor" }, password = "hub-leader-password" }, ct);
+        using var signIn = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "hub.leader", password = "hub-leader-password" }, ct);
+        var token = (await signIn.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()!;
+        await using var hub = await server.ConnectHubAsync(token, ct);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await hub.InvokeAsync("JoinRole", "duty_leader", ct);
+        await hub.InvokeAsync("JoinUser", "网格员.西", ct);
+
+        using var scoped = await admin.PutAsJsonAsync("api/users/hub.leader", new { roles = new[] { "supervisor" }, regions = new[] { "d-west" } }, ct);
+        var leaderAfter = await Record.ExceptionAsync(() => hub.InvokeAsync("JoinRole", "duty_leader", ct));
+        var eastAfter = await Record.ExceptionAsync(() => hub.InvokeAsync("JoinRegion", "d-east", ct));
+        await hub.InvokeAsync("JoinRegion", "d-west", ct);
+        using var disabled = await admin.PutAsJsonAsync("api/users/hub.leader", new { roles = new[] { "supervisor" }, regions = new[] { "d-west" }, disabled = true }, ct);
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, scoped.StatusCode);
+        Assert.IsType<HubException>(leaderAfter);
+        Assert.IsType<HubException>(eastAfter);
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        Assert.Equal(HubConnectionState.Disconnected, hub.State);
     }
 
     [Fact]
