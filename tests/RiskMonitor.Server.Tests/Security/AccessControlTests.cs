@@ -217,6 +217,43 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_scoped_supervisor_sees_and_ends_only_the_silences_of_their_regions()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var city = server.As("city.supervisor", ["supervisor"]);
+        using var west = server.As("xihu.supervisor", ["supervisor"], ["d-west"]);
+        var eastId = await CreateSilenceAsync(city, "asset", "gp-t-020", ct); // even: d-east
+        var kindId = await CreateSilenceAsync(city, "kind", "elevator", ct);
+        var westId = await CreateSilenceAsync(west, "asset", "gp-t-019", ct); // odd: d-west
+
+        var listed = (await west.GetFromJsonAsync<JsonElement>("api/silences", ct)).EnumerateArray().Select(x => x.GetProperty("silenceId").GetString()).ToList();
+        using var readEast = await west.GetAsync($"api/silences/{eastId}", ct);
+        using var expireEast = await west.PostAsJsonAsync($"api/silences/{eastId}/expire", new { note = "not mine" }, ct);
+        using var expireKind = await west.PostAsJsonAsync($"api/silences/{kindId}/expire", new { note = "not mine either" }, ct);
+        using var expireWest = await west.PostAsJsonAsync($"api/silences/{westId}/expire", new { note = "valve done" }, ct);
+        var eastAfter = await city.GetFromJsonAsync<JsonElement>($"api/silences/{eastId}", ct);
+        // Leave no silence behind for the other tests of this server.
+        (await city.PostAsJsonAsync($"api/silences/{eastId}/expire", new { note = "test over" }, ct)).Dispose();
+        (await city.PostAsJsonAsync($"api/silences/{kindId}/expire", new { note = "test over" }, ct)).Dispose();
+
+        Assert.Contains(westId, listed);
+        Assert.DoesNotContain(eastId, listed);
+        Assert.DoesNotContain(kindId, listed);
+        await AssertProblemAsync(readEast, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(expireEast, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(expireKind, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, expireWest.StatusCode);
+        Assert.Equal(JsonValueKind.Null, eastAfter.TryGetProperty("expiredAt", out var expiredAt) ? expiredAt.ValueKind : JsonValueKind.Null);
+    }
+
+    private static async Task<string> CreateSilenceAsync(HttpClient client, string scope, string target, CancellationToken ct)
+    {
+        using var created = await client.PostAsJsonAsync("api/silences", new { scope, target, durationMinutes = 60, reason = "issue 24 row 3" }, ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("silenceId").GetString()!;
+    }
+
+    [Fact]
     public async Task An_admin_manages_accounts_and_a_disabled_account_cannot_sign_in()
     {
         var ct = TestContext.Current.CancellationToken;
