@@ -133,9 +133,11 @@ public static class AuthEndpoints
             name,
             request.Password is { } newPassword ? UserPasswords.Hash(newPassword) : existing!.PasswordHash,
             [.. roles.Select(r => r.Trim().ToLowerInvariant()).Distinct()],
-            [.. (request.Regions ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct()],
+            // A field left out keeps its value (issue 24 row 7): leaving out regions made a scoped account city-wide, and
+            // leaving out disabled re-enabled a disabled one. "regions": [] is how an account is made city-wide.
+            request.Regions is null ? existing?.Regions ?? [] : [.. request.Regions.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct()],
             request.DisplayName ?? existing?.DisplayName,
-            existing?.CreatedAt ?? now, existing?.CreatedBy ?? actor, now, actor, request.Disabled ?? false);
+            existing?.CreatedAt ?? now, existing?.CreatedBy ?? actor, now, actor, request.Disabled ?? existing?.Disabled ?? false);
         await users.SaveAsync(account, cancellationToken);
         status.Forget(name); // a disabled account is refused from the next request on
         await hubs.RecheckAsync(name, cancellationToken); // and its open hub connections on this node closed or regrouped now

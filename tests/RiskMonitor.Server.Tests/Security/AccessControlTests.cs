@@ -254,6 +254,53 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_demoted_accounts_token_acts_with_its_new_roles_and_regions_at_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = server.As("admin.li", ["admin"]);
+        using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
+        using var created = await admin.PutAsJsonAsync("api/users/demoted.admin", new { roles = new[] { "admin" }, password = "demoted-admin-password" }, ct);
+        using var signIn = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "demoted.admin", password = "demoted-admin-password" }, ct);
+        using var old = new HttpClient { BaseAddress = server.BaseUrl };
+        old.DefaultRequestHeaders.Authorization = new("Bearer", (await signIn.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString());
+        using var before = await old.GetAsync("api/users", ct);
+
+        using var demoted = await admin.PutAsJsonAsync("api/users/demoted.admin", new { roles = new[] { "viewer" }, regions = new[] { "d-west" } }, ct);
+        using var users = await old.GetAsync("api/users", ct);
+        using var kpis = await old.GetAsync("api/kpis", ct);
+        var me = await old.GetFromJsonAsync<JsonElement>("api/auth/me", ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, demoted.StatusCode);
+        await AssertProblemAsync(users, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(kpis, HttpStatusCode.Forbidden);
+        Assert.Equal(["viewer"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["d-west"], me.GetProperty("regions").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task Changing_an_account_without_naming_regions_or_disabled_keeps_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = server.As("admin.li", ["admin"]);
+        using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
+        using var created = await admin.PutAsJsonAsync("api/users/east.patrol",
+            new { roles = new[] { "viewer" }, regions = new[] { "d-east" }, password = "east-patrol-password", disabled = true }, ct);
+
+        using var renamed = await admin.PutAsJsonAsync("api/users/east.patrol", new { roles = new[] { "operator" }, displayName = "东区巡查" }, ct);
+        var view = await renamed.Content.ReadFromJsonAsync<JsonElement>(ct);
+        using var signIn = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "east.patrol", password = "east-patrol-password" }, ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.True(view.GetProperty("disabled").GetBoolean());
+        Assert.Equal(["d-east"], view.GetProperty("regions").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["operator"], view.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        await AssertProblemAsync(signIn, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task An_admin_manages_accounts_and_a_disabled_account_cannot_sign_in()
     {
         var ct = TestContext.Current.CancellationToken;
