@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using RiskMonitor.Domain.Access;
 using RiskMonitor.Server.Devices;
+using RiskMonitor.Server.Hardening;
 using RiskMonitor.Server.Integration;
 
 namespace RiskMonitor.Server.Security;
@@ -83,6 +84,8 @@ public static class SecurityHosting
     public static RouteGroupBuilder MapSecuredApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("");
+        // Hygiene first: a NUL or NaN never reaches a store or a sum, whoever sends it (issue 24 row 4).
+        api.AddEndpointFilter<InputHygieneFilter>();
         api.AddEndpointFilter<RegionScopeFilter>();
         api.AddEndpointFilter<ActorFilter>();
         return api;
