@@ -93,6 +93,7 @@ public static class RiskMonitorApp
             .AddCheck<InfluxHealthCheck>("influxdb", tags: ["ready"]);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestHardening();
