@@ -19,6 +19,7 @@ using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Integration;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Observability;
+using RiskMonitor.Server.Outbound;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Reports;
 using RiskMonitor.Server.Security;
@@ -56,6 +57,7 @@ public static class RiskMonitorApp
             RegistryOptions.Resolve(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.RulesPath, builder.Environment.ContentRootPath)));
 
         // PostgreSQL (the system of record) before Orleans: migrations and the alert board run before the silo starts.
+        builder.AddOutboundRequests();
         builder.AddAlertLifecycle();
         builder.AddNoiseControl();
         builder.AddIntegration();
@@ -79,6 +81,9 @@ public static class RiskMonitorApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RiskEventFanOut>());
 
         builder.Services.ConfigureHttpJsonOptions(o => RiskMonitorJson.Configure(o.SerializerOptions));
+        builder.Services.AddSingleton<HubConnectionRegistry>();
+        builder.Services.AddSingleton<HubAccountRecheck>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HubAccountRecheck>());
         builder.Services.AddSignalR().AddJsonProtocol(o => RiskMonitorJson.Configure(o.PayloadSerializerOptions))
             .AddRiskMonitorBackplane(builder.Configuration);
         builder.Services.AddProblemDetails();
@@ -90,6 +95,7 @@ public static class RiskMonitorApp
             .AddCheck<AlertJournalHealthCheck>("postgresql", tags: ["ready"]);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestHardening();

@@ -34,6 +34,8 @@ public sealed class EscalationEndToEndTests : IAsyncLifetime
             ["Escalation:AcknowledgeTimeouts:red"] = "00:00:03",
             ["Escalation:RegionParents:d-west"] = "city",
             ["Escalation:WebhookUrl"] = $"http://127.0.0.1:{_webhookPort.ToString(CultureInfo.InvariantCulture)}/hook",
+            // The receiver is on loopback, which the outbound policy refuses unless named (decision 0026).
+            ["Outbound:AllowedNetworks:0"] = "127.0.0.0/8",
             ["Escalation:WebhookSecret"] = Secret,
         }, TestContext.Current.CancellationToken);
     }

@@ -21,6 +21,8 @@ public sealed class IntegrationServerFixture : IAsyncLifetime
                 ["Webhooks:FailingAfter"] = "00:00:01.500",
                 ["Webhooks:RequestTimeout"] = "00:00:02",
                 ["Webhooks:RefreshInterval"] = "00:00:01",
+                // The test receivers listen on loopback, which the outbound policy refuses unless named (decision 0026).
+                ["Outbound:AllowedNetworks:0"] = "127.0.0.0/8",
             },
             TestContext.Current.CancellationToken,
             TestCity.GeoJson(8));

@@ -30,6 +30,8 @@ public sealed class NotificationOutboxEndToEndTests : IAsyncLifetime
         {
             ["Escalation:AcknowledgeTimeouts:red"] = "00:00:03",
             ["Escalation:WebhookUrl"] = $"http://127.0.0.1:{_webhookPort.ToString(CultureInfo.InvariantCulture)}/hook",
+            // The receiver is on loopback, which the outbound policy refuses unless named (decision 0026).
+            ["Outbound:AllowedNetworks:0"] = "127.0.0.0/8",
         }, TestContext.Current.CancellationToken);
     }
 

@@ -8,6 +8,7 @@ using RiskMonitor.Grains.Escalation;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Escalation;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Outbound;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Postgres;
 
@@ -44,13 +45,15 @@ public static class AlertLifecycleHosting
         services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<EscalationOptions>>().Value.ToPolicy());
         services.AddSingleton<IRegionChain, ConfiguredRegionChain>();
-        services.AddHttpClient(WebhookChannel.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<INotificationChannel>(sp =>
         {
             var json = new JsonSerializerOptions();
             RiskMonitorJson.Configure(json);
+            // The escalation webhook (and the SMS or voice gateway behind it) goes through the outbound policy (decision 0026).
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(OutboundHttp.ClientName);
+            http.Timeout = TimeSpan.FromSeconds(10);
             return new WebhookChannel(
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(WebhookChannel.HttpClientName),
+                http,
                 sp.GetRequiredService<IOptions<EscalationOptions>>(), json, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<NotificationDispatcher>();

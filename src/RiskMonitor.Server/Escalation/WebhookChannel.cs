@@ -14,7 +14,6 @@ namespace RiskMonitor.Server.Escalation;
 internal sealed class WebhookChannel(HttpClient http, IOptions<EscalationOptions> options, JsonSerializerOptions json, TimeProvider time)
     : INotificationChannel
 {
-    public const string HttpClientName = "escalation-webhook";
     public const string SignatureHeader = "X-RiskMonitor-Signature";
     public const string TimestampHeader = "X-RiskMonitor-Timestamp";
     private const int Attempts = 3;

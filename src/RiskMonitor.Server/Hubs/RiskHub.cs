@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
-using RiskMonitor.Domain.Access;
+using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Security;
 
 namespace RiskMonitor.Server.Hubs;
@@ -8,9 +8,10 @@ namespace RiskMonitor.Server.Hubs;
 /// <c>/hubs/risk</c> (DESIGN.md §7). Server-to-client: alertRaised, alertUpdated, alertCleared, assetChanged,
 /// regionChanged, alertEscalated. A connection needs a viewer's token. On connecting it joins its scope group: the
 /// city-wide one, or one per region it is scoped to, and the alert and asset stream reaches it only through those, so a
-/// grid officer's wall shows only their grids. Region, role and user groups narrow further and obey the same scope.
+/// grid officer's wall shows only their grids. Which region, role and user groups it may join is decided by
+/// <see cref="HubGroupPolicy"/> alone; <see cref="HubAccountRecheck"/> regroups or closes it when its account changes.
 /// </summary>
-public sealed class RiskHub(AccessControl access) : Hub
+public sealed class RiskHub(AccessControl access, RegionMap map, HubConnectionRegistry connections) : Hub
 {
     public const string Path = "/hubs/risk";
 
@@ -29,46 +30,64 @@ public sealed class RiskHub(AccessControl access) : Hub
 
     public override async Task OnConnectedAsync()
     {
-        var scope = access.ScopeOf(Context.User!);
-        foreach (var group in scope.IsCityWide ? [CityScopeGroup] : scope.Regions.Select(ScopeGroup))
+        var user = Context.User!;
+        var caller = HubCaller.Of(user.Identity?.Name, AccessControl.RoleNames(user), access.ScopeOf(user));
+        var entry = connections.Add(Context, caller);
+        var scopeGroups = HubGroupPolicy.ScopeGroups(caller);
+        foreach (var group in scopeGroups)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, group);
         }
 
+        entry.InScopeGroups(scopeGroups);
         await base.OnConnectedAsync();
     }
 
-    /// <summary>Region events of one region (<c>*</c>: every region, city-wide callers only).</summary>
-    public Task JoinRegion(string regionId)
+    public override Task OnDisconnectedAsync(Exception? exception)
     {
-        Require(regionId);
-        var allowed = regionId == "*" ? access.ScopeOf(Context.User!).IsCityWide : access.CanSeeRegion(Context.User!, regionId);
-        return allowed
-            ? Groups.AddToGroupAsync(Context.ConnectionId, RegionGroup(regionId))
-            : throw new HubException($"Region '{regionId}' lies outside your regions.");
+        connections.Remove(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 
-    public Task LeaveRegion(string regionId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, RegionGroup(Require(regionId)));
+    /// <summary>Region events of one region (<c>*</c>: every region, city-wide callers only).</summary>
+    public Task JoinRegion(string regionId) => JoinAsync(HubGroupKind.Region, regionId);
 
-    /// <summary>The duty roles' escalations (duty_officer, duty_leader): for people who handle alerts.</summary>
-    public Task JoinRole(string role) => AccessControl.Has(Context.User!, AccessRole.Operator)
-        ? Groups.AddToGroupAsync(Context.ConnectionId, RoleGroup(Require(role)))
-        : throw new HubException("Joining a duty role needs the operator role.");
+    public Task LeaveRegion(string regionId) => LeaveAsync(HubGroupKind.Region, regionId);
 
-    public Task LeaveRole(string role) => Groups.RemoveFromGroupAsync(Context.ConnectionId, RoleGroup(Require(role)));
+    /// <summary>The duty roles' escalations (duty_officer, duty_leader): city-wide accounts holding the matching role.</summary>
+    public Task JoinRole(string role) => JoinAsync(HubGroupKind.Role, role);
 
-    /// <summary>Escalations addressed to a person: one's own, or anyone's for a supervisor watching the desk.</summary>
-    public Task JoinUser(string user) =>
-        string.Equals(Require(user), Context.User!.Identity?.Name, StringComparison.Ordinal) || AccessControl.Has(Context.User!, AccessRole.Supervisor)
-            ? Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(user))
-            : throw new HubException("You may join only your own user group.");
+    public Task LeaveRole(string role) => LeaveAsync(HubGroupKind.Role, role);
 
-    public Task LeaveUser(string user) => Groups.RemoveFromGroupAsync(Context.ConnectionId, UserGroup(Require(user)));
+    /// <summary>Escalations addressed to a person: one's own, or anyone's for a city-wide supervisor watching the desk.</summary>
+    public Task JoinUser(string user) => JoinAsync(HubGroupKind.User, user);
 
-    private static string Require(string value) =>
-        string.IsNullOrWhiteSpace(value) || value.Length > 128
-            ? throw new HubException("A group name is 1-128 characters.")
-            : value;
+    public Task LeaveUser(string user) => LeaveAsync(HubGroupKind.User, user);
+
+    private async Task JoinAsync(HubGroupKind kind, string name)
+    {
+        // The registry's caller, not the token's claims: after an account change the recheck has replaced it.
+        var entry = connections.Find(Context.ConnectionId) ?? throw new HubException("The connection is closing.");
+        var decision = HubGroupPolicy.Decide(entry.Caller, kind, name, map.Index);
+        if (!decision.Allowed)
+        {
+            throw new HubException(decision.Refusal);
+        }
+
+        entry.Join(kind, name);
+        await Groups.AddToGroupAsync(Context.ConnectionId, decision.Group);
+    }
+
+    private async Task LeaveAsync(HubGroupKind kind, string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 128)
+        {
+            throw new HubException("A group name is 1-128 characters.");
+        }
+
+        connections.Find(Context.ConnectionId)?.Left(kind, name);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, HubGroupPolicy.GroupOf(kind, name));
+    }
 }
 
 /// <summary>The client method names, in one place so that server and tests agree.</summary>

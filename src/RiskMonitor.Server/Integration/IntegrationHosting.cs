@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Domain.Access;
 using RiskMonitor.Server.Notifications;
@@ -26,10 +25,6 @@ public static class IntegrationHosting
             .AddPolicy(IntegrationPolicies.WebhooksManage, Scope(IntegrationPolicies.WebhooksManage, AccessRole.Integrator))
             .AddPolicy(IntegrationPolicies.KeysManage, Scope(IntegrationPolicies.KeysManage, AccessRole.Admin));
 
-        services.AddHttpClient(WebhookDeliveryService.HttpClientName, (sp, client) =>
-                client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.RequestTimeout)
-            // A signed delivery goes where the subscriber said, not where a redirect points.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
         // Region colour changes into the feed: the region grains' sink becomes both the SignalR fan-out and the recorder.
         services.AddSingleton<RegionFeedRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<RegionFeedRecorder>());

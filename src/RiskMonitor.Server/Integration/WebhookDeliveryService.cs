@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Integration;
+using RiskMonitor.Server.Outbound;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Integration;
 
@@ -20,7 +21,6 @@ internal sealed class WebhookDeliveryService(
     IWebhookStore store, IFeedStore feed, IHttpClientFactory httpClients, IOptions<WebhookOptions> options,
     IOptions<JsonOptions> json, TimeProvider time, ILogger<WebhookDeliveryService> logger) : BackgroundService
 {
-    public const string HttpClientName = "feed-webhooks";
     public const string EventIdHeader = "X-RiskMonitor-Event-Id";
     public const string EventTypeHeader = "X-RiskMonitor-Event-Type";
     public const string SubscriptionHeader = "X-RiskMonitor-Subscription";
@@ -98,7 +98,9 @@ internal sealed class WebhookDeliveryService(
     {
         var o = options.Value;
         var schedule = new RetrySchedule(o.InitialRetryDelay, o.MaxRetryDelay);
-        var http = httpClients.CreateClient(HttpClientName);
+        // The outbound client refuses loopback, private and metadata addresses at connect time (decision 0026).
+        var http = httpClients.CreateClient(OutboundHttp.ClientName);
+        http.Timeout = o.RequestTimeout;
         var cursor = subscription.Cursor;
         var health = subscription.Health;
         var attempt = 0;
@@ -198,6 +200,11 @@ internal sealed class WebhookDeliveryService(
         {
             using var response = await http.SendAsync(request, cancellationToken);
             return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (HttpRequestException e) when (OutboundRefusedException.Find(e) is { } refused)
+        {
+            // Said the same way whether or not anything listens there, so the status cannot be used to scan ports.
+            return "refused by the outbound policy: " + refused.Message;
         }
         catch (HttpRequestException e)
         {

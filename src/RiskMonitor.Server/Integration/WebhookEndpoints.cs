@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Integration;
 using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Outbound;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Integration;
 
@@ -28,14 +29,19 @@ public static partial class WebhookEndpoints
     }
 
     private static async Task<Results<Created<CreatedWebhook>, ValidationProblem>> Create(
-        CreateWebhookRequest request, IWebhookStore store, IFeedStore feed, WebhookDeliveryService deliveries, TimeProvider time,
-        ClaimsPrincipal user, CancellationToken cancellationToken)
+        CreateWebhookRequest request, IWebhookStore store, IFeedStore feed, WebhookDeliveryService deliveries, OutboundPolicy outbound,
+        TimeProvider time, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp) ||
             request.Url!.Length > 2000)
         {
             errors["url"] = ["An absolute http or https URL, at most 2000 characters."];
+        }
+        else if (await outbound.CheckUrlAsync(url, cancellationToken) is { } refusal)
+        {
+            // Said at registration so the integrator learns why; delivery checks again at every connection (decision 0026).
+            errors["url"] = [refusal];
         }
 
         var types = request.Types is { Count: > 0 } t ? t.Distinct(StringComparer.Ordinal).ToArray() : null;
@@ -56,7 +62,9 @@ public static partial class WebhookEndpoints
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors, errors.ContainsKey("url")
+                ? "Webhooks are delivered only to public http(s) addresses unless the operator's outbound allow-list names the target."
+                : null);
         }
 
         var secret = "whsec_" + ApiKeyMaterial.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

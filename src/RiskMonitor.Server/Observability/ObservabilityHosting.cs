@@ -56,10 +56,37 @@ public static class ObservabilityHosting
         {
             var own = services.GetRequiredService<IMeterFactory>();
             provider.AddView(instrument => instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, own)
-                ? null
+                ? PublicView(instrument)
                 : MetricStreamConfiguration.Drop);
         });
         return metrics;
+    }
+
+    // The platform's instruments that carry an error.type tag, with every other tag they have: error.type is the
+    // exception's type name on an unhandled error, which /metrics (public by default) must not publish (issue 24 row 4).
+    private static readonly Dictionary<string, string[]> TagsWithoutErrorType = new(StringComparer.Ordinal)
+    {
+        ["http.server.request.duration"] = ["http.request.method", "http.response.status_code", "http.route", "network.protocol.version", "url.scheme"],
+        ["kestrel.connection.duration"] =
+            ["network.protocol.name", "network.protocol.version", "network.transport", "network.type", "server.address", "server.port", "tls.protocol.version"],
+        ["kestrel.tls_handshake.duration"] = ["network.transport", "network.type", "server.address", "server.port", "tls.protocol.version"],
+        ["signalr.server.connection.duration"] = ["signalr.connection.status", "signalr.transport"],
+    };
+
+    /// <summary>
+    /// How one of this host's instruments is exported: exception counts by type (<c>aspnetcore.diagnostics.exceptions</c>)
+    /// not at all, the instruments with an <c>error.type</c> tag without it, the rest as they are (null).
+    /// </summary>
+    internal static MetricStreamConfiguration? PublicView(Instrument instrument)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        if (instrument.Name == "aspnetcore.diagnostics.exceptions")
+        {
+            return MetricStreamConfiguration.Drop;
+        }
+
+        // A plain stream configuration keeps the instrument's own (advised) histogram buckets; only the tags narrow.
+        return TagsWithoutErrorType.TryGetValue(instrument.Name, out var tags) ? new MetricStreamConfiguration { TagKeys = tags } : null;
     }
 
     public static IEndpointRouteBuilder MapObservabilityEndpoints(this IEndpointRouteBuilder routes)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Access;
 using RiskMonitor.Domain.Access;
 using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Integration;
 
 namespace RiskMonitor.Server.Security;
@@ -95,8 +96,8 @@ public static class AuthEndpoints
     private static readonly Lazy<string> DummyHash = new(() => UserPasswords.Hash(Guid.NewGuid().ToString()));
 
     private static async Task<Results<Ok<UserView>, Created<UserView>, ValidationProblem>> Save(
-        string name, SaveUserRequest request, ClaimsPrincipal admin, IUserStore users, AccountStatus status, TimeProvider time,
-        CancellationToken cancellationToken)
+        string name, SaveUserRequest request, ClaimsPrincipal admin, IUserStore users, AccountStatus status, HubAccountRecheck hubs,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100 || name.Trim() != name)
@@ -132,11 +133,14 @@ public static class AuthEndpoints
             name,
             request.Password is { } newPassword ? UserPasswords.Hash(newPassword) : existing!.PasswordHash,
             [.. roles.Select(r => r.Trim().ToLowerInvariant()).Distinct()],
-            [.. (request.Regions ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct()],
+            // A field left out keeps its value (issue 24 row 7): leaving out regions made a scoped account city-wide, and
+            // leaving out disabled re-enabled a disabled one. "regions": [] is how an account is made city-wide.
+            request.Regions is null ? existing?.Regions ?? [] : [.. request.Regions.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct()],
             request.DisplayName ?? existing?.DisplayName,
-            existing?.CreatedAt ?? now, existing?.CreatedBy ?? actor, now, actor, request.Disabled ?? false);
+            existing?.CreatedAt ?? now, existing?.CreatedBy ?? actor, now, actor, request.Disabled ?? existing?.Disabled ?? false);
         await users.SaveAsync(account, cancellationToken);
         status.Forget(name); // a disabled account is refused from the next request on
+        await hubs.RecheckAsync(name, cancellationToken); // and its open hub connections on this node closed or regrouped now
         var view = UserView.Of(await users.FindAsync(name, cancellationToken) ?? account);
         return existing is null ? TypedResults.Created($"/api/users/{Uri.EscapeDataString(name)}", view) : TypedResults.Ok(view);
     }

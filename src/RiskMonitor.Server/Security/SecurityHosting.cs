@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using RiskMonitor.Domain.Access;
 using RiskMonitor.Server.Devices;
+using RiskMonitor.Server.Hardening;
 using RiskMonitor.Server.Integration;
 
 namespace RiskMonitor.Server.Security;
@@ -82,6 +84,8 @@ public static class SecurityHosting
     public static RouteGroupBuilder MapSecuredApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("");
+        // Hygiene first: a NUL or NaN never reaches a store or a sum, whoever sends it (issue 24 row 4).
+        api.AddEndpointFilter<InputHygieneFilter>();
         api.AddEndpointFilter<RegionScopeFilter>();
         api.AddEndpointFilter<ActorFilter>();
         return api;
@@ -133,13 +137,23 @@ public static class SecurityHosting
 
                 return Task.CompletedTask;
             },
-            // A built-in token is only as good as its account: a disabled one is refused before its token expires.
+            // A built-in token is only as good as its account: a disabled one is refused before its token expires, and a
+            // changed one acts with the account's roles and regions now, not those written into the token at sign-in.
             OnTokenValidated = async context =>
             {
-                if (auth.Authority is null && context.Principal?.Identity?.Name is { } name &&
-                    !await context.HttpContext.RequestServices.GetRequiredService<AccountStatus>().IsEnabledAsync(name, context.HttpContext.RequestAborted))
+                if (auth.Authority is not null || context.Principal?.Identity is not ClaimsIdentity { Name: { } name } identity)
+                {
+                    return;
+                }
+
+                var rights = await context.HttpContext.RequestServices.GetRequiredService<AccountStatus>().RightsAsync(name, context.HttpContext.RequestAborted);
+                if (rights is { Disabled: true })
                 {
                     context.Fail("The account is disabled.");
+                }
+                else if (rights is not null)
+                {
+                    context.Principal = new ClaimsPrincipal(WithRights(identity, rights, auth.RegionClaim));
                 }
             },
             OnChallenge = async context =>
@@ -155,6 +169,15 @@ public static class SecurityHosting
             OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed",
                 "Your roles do not allow this; ask an administrator if your duties need it."),
         };
+    }
+
+    /// <summary>The token's identity with its role and region claims replaced by the account's current ones.</summary>
+    private static ClaimsIdentity WithRights(ClaimsIdentity token, AccountRights rights, string regionClaim)
+    {
+        var kept = token.Claims.Where(c => c.Type != token.RoleClaimType && c.Type != regionClaim).Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer));
+        return new ClaimsIdentity(
+            kept.Concat(rights.Roles.Select(r => new Claim(token.RoleClaimType, r))).Concat(rights.Regions.Select(r => new Claim(regionClaim, r))),
+            token.AuthenticationType, token.NameClaimType, token.RoleClaimType);
     }
 
     internal static async Task WriteProblemAsync(HttpContext context, int status, string title, string detail)

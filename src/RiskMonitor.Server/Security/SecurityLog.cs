@@ -23,4 +23,13 @@ internal static partial class SecurityLog
 
     [LoggerMessage(EventId = 4407, Level = LogLevel.Error, Message = "Audit queue full: dropped an audit record of {Method} {Path} by {Actor}")]
     public static partial void AuditDropped(ILogger logger, string method, string path, string actor);
+
+    [LoggerMessage(EventId = 4408, Level = LogLevel.Information, Message = "Closed hub connection {ConnectionId} of {Name}: the account is disabled")]
+    public static partial void HubConnectionClosed(ILogger logger, string connectionId, string name);
+
+    [LoggerMessage(EventId = 4409, Level = LogLevel.Information, Message = "Regrouped hub connection {ConnectionId} of {Name} after an account change: left {Left}")]
+    public static partial void HubConnectionRegrouped(ILogger logger, string connectionId, string name, string left);
+
+    [LoggerMessage(EventId = 4410, Level = LogLevel.Error, Message = "Rechecking the hub connections' accounts failed; trying again next interval")]
+    public static partial void HubRecheckFailed(ILogger logger, Exception exception);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Domain.Access;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Notifications;
@@ -28,17 +29,39 @@ public static class SilenceEndpoints
     }
 
     private static async Task<Ok<IReadOnlyList<SilenceView>>> List(
-        ISilenceStore store, TimeProvider time, CancellationToken cancellationToken, bool all = false)
+        ISilenceStore store, ClaimsPrincipal user, AccessControl access, TimeProvider time, CancellationToken cancellationToken, bool all = false)
     {
         var now = time.GetUtcNow();
-        return TypedResults.Ok<IReadOnlyList<SilenceView>>([.. (await store.ListAsync(now, all, cancellationToken)).Select(s => SilenceView.From(s, now))]);
+        var callerScope = access.ScopeOf(user);
+        return TypedResults.Ok<IReadOnlyList<SilenceView>>([.. (await store.ListAsync(now, all, cancellationToken))
+            .Where(s => Covers(access, callerScope, s.Scope, s.Target)).Select(s => SilenceView.From(s, now))]);
     }
 
     private static async Task<Results<Ok<SilenceView>, ProblemHttpResult>> Get(
-        string silenceId, ISilenceStore store, TimeProvider time, CancellationToken cancellationToken) =>
-        await store.FindAsync(silenceId, cancellationToken) is { } silence
+        string silenceId, ISilenceStore store, ClaimsPrincipal user, AccessControl access, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(silenceId, cancellationToken) is not { } silence)
+        {
+            return Problems.NotFound("Unknown silence", $"No silence '{silenceId}'.");
+        }
+
+        var callerScope = access.ScopeOf(user);
+        return Covers(access, callerScope, silence.Scope, silence.Target)
             ? TypedResults.Ok(SilenceView.From(silence, time.GetUtcNow()))
-            : Problems.NotFound("Unknown silence", $"No silence '{silenceId}'.");
+            : Problems.OutsideRegions($"Silence '{silenceId}' of {silence.Scope} '{silence.Target}' reaches", callerScope);
+    }
+
+    /// <summary>
+    /// Whether a silence lies within the caller's regions (issue 24 row 3): an asset's or a region's silence when the
+    /// asset or region is in scope; a kind spans the city, so only city-wide accounts see, create or end one.
+    /// </summary>
+    private static bool Covers(AccessControl access, RegionScope callerScope, SilenceScope scope, string target) => scope switch
+    {
+        _ when callerScope.IsCityWide => true,
+        SilenceScope.Asset => access.CanSeeAsset(callerScope, target),
+        SilenceScope.Region => access.CanSeeRegion(callerScope, target),
+        _ => false,
+    };
 
     private static async Task<Results<Created<SilenceView>, ValidationProblem, ProblemHttpResult>> Create(
         SilenceRequest request, ISilenceStore store, SilenceBoard board, AlertBoard alerts, IRiskEventSink events, IGrainFactory grains,
@@ -84,13 +107,7 @@ public static class SilenceEndpoints
         // A supervisor scoped to regions may silence only what lies in them; a kind spans the city.
         var target = request.Target!.Trim();
         var callerScope = access.ScopeOf(user);
-        var inScope = scope switch
-        {
-            SilenceScope.Asset => access.CanSeeAsset(callerScope, target),
-            SilenceScope.Region => access.CanSeeRegion(callerScope, target),
-            _ => callerScope.IsCityWide,
-        };
-        if (!inScope)
+        if (!Covers(access, callerScope, scope, target))
         {
             return Problems.OutsideRegions($"A silence of {scope} '{target}' reaches", callerScope);
         }
@@ -105,11 +122,20 @@ public static class SilenceEndpoints
 
     private static async Task<Results<Ok<SilenceView>, ValidationProblem, ProblemHttpResult>> Expire(
         string silenceId, ExpireSilenceRequest request, ISilenceStore store, SilenceBoard board, AlertBoard alerts, IRiskEventSink events,
-        IGrainFactory grains, TimeProvider time, ILogger<SilenceBoard> logger, CancellationToken cancellationToken)
+        IGrainFactory grains, ClaimsPrincipal user, AccessControl access, TimeProvider time, ILogger<SilenceBoard> logger,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Actor) || request.Actor.Length > 100)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["actor"] = ["Name the person ending the silence (1-100 characters)."] });
+        }
+
+        // Ending a silence releases its alerts' escalation, so it is as much the region's business as starting one.
+        var callerScope = access.ScopeOf(user);
+        if (!callerScope.IsCityWide && await store.FindAsync(silenceId, cancellationToken) is { } existing &&
+            !Covers(access, callerScope, existing.Scope, existing.Target))
+        {
+            return Problems.OutsideRegions($"Silence '{silenceId}' of {existing.Scope} '{existing.Target}' reaches", callerScope);
         }
 
         var now = time.GetUtcNow();

@@ -167,7 +167,6 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
         await viewer.InvokeAsync("JoinRegion", "*", ct);
         await viewer.InvokeAsync("JoinRegion", "d-east", ct);
         await officer.InvokeAsync("JoinRegion", "d-west", ct);
-        await officer.InvokeAsync("JoinRole", "duty_officer", ct);
         await officer.InvokeAsync("JoinUser", "网格员.西", ct);
         await supervisor.InvokeAsync("JoinUser", "网格员.西", ct);
 
@@ -178,7 +177,127 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
         await Assert.ThrowsAsync<HubException>(() => officer.InvokeAsync("JoinRegion", "d-east", ct));
         await Assert.ThrowsAsync<HubException>(() => officer.InvokeAsync("JoinRegion", "*", ct));
         await Assert.ThrowsAsync<HubException>(() => officer.InvokeAsync("JoinUser", "zhang.min", ct));
+        // Issue 24 row 2: a region-scoped operator's duty-role group would carry the whole city's escalations.
+        await Assert.ThrowsAsync<HubException>(() => officer.InvokeAsync("JoinRole", "duty_officer", ct));
         await anonymous.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_changed_account_is_regrouped_and_a_disabled_one_disconnected_on_its_open_hub_connection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = server.As("admin.li", ["admin"]);
+        using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
+        using var created = await admin.PutAsJsonAsync("api/users/hub.leader", new { roles = new[] { "supervisor" }, password = "hub-leader-password" }, ct);
+        using var signIn = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "hub.leader", password = "hub-leader-password" }, ct);
+        var token = (await signIn.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()!;
+        await using var hub = await server.ConnectHubAsync(token, ct);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await hub.InvokeAsync("JoinRole", "duty_leader", ct);
+        await hub.InvokeAsync("JoinUser", "网格员.西", ct);
+
+        using var scoped = await admin.PutAsJsonAsync("api/users/hub.leader", new { roles = new[] { "supervisor" }, regions = new[] { "d-west" } }, ct);
+        var leaderAfter = await Record.ExceptionAsync(() => hub.InvokeAsync("JoinRole", "duty_leader", ct));
+        var eastAfter = await Record.ExceptionAsync(() => hub.InvokeAsync("JoinRegion", "d-east", ct));
+        await hub.InvokeAsync("JoinRegion", "d-west", ct);
+        using var disabled = await admin.PutAsJsonAsync("api/users/hub.leader", new { roles = new[] { "supervisor" }, regions = new[] { "d-west" }, disabled = true }, ct);
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, scoped.StatusCode);
+        Assert.IsType<HubException>(leaderAfter);
+        Assert.IsType<HubException>(eastAfter);
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        Assert.Equal(HubConnectionState.Disconnected, hub.State);
+    }
+
+    [Fact]
+    public async Task A_scoped_supervisor_sees_and_ends_only_the_silences_of_their_regions()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var city = server.As("city.supervisor", ["supervisor"]);
+        using var west = server.As("xihu.supervisor", ["supervisor"], ["d-west"]);
+        var eastId = await CreateSilenceAsync(city, "asset", "gp-t-020", ct); // even: d-east
+        var kindId = await CreateSilenceAsync(city, "kind", "elevator", ct);
+        var westId = await CreateSilenceAsync(west, "asset", "gp-t-019", ct); // odd: d-west
+
+        var listed = (await west.GetFromJsonAsync<JsonElement>("api/silences", ct)).EnumerateArray().Select(x => x.GetProperty("silenceId").GetString()).ToList();
+        using var readEast = await west.GetAsync($"api/silences/{eastId}", ct);
+        using var expireEast = await west.PostAsJsonAsync($"api/silences/{eastId}/expire", new { note = "not mine" }, ct);
+        using var expireKind = await west.PostAsJsonAsync($"api/silences/{kindId}/expire", new { note = "not mine either" }, ct);
+        using var expireWest = await west.PostAsJsonAsync($"api/silences/{westId}/expire", new { note = "valve done" }, ct);
+        var eastAfter = await city.GetFromJsonAsync<JsonElement>($"api/silences/{eastId}", ct);
+        // Leave no silence behind for the other tests of this server.
+        (await city.PostAsJsonAsync($"api/silences/{eastId}/expire", new { note = "test over" }, ct)).Dispose();
+        (await city.PostAsJsonAsync($"api/silences/{kindId}/expire", new { note = "test over" }, ct)).Dispose();
+
+        Assert.Contains(westId, listed);
+        Assert.DoesNotContain(eastId, listed);
+        Assert.DoesNotContain(kindId, listed);
+        await AssertProblemAsync(readEast, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(expireEast, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(expireKind, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, expireWest.StatusCode);
+        Assert.Equal(JsonValueKind.Null, eastAfter.TryGetProperty("expiredAt", out var expiredAt) ? expiredAt.ValueKind : JsonValueKind.Null);
+    }
+
+    private static async Task<string> CreateSilenceAsync(HttpClient client, string scope, string target, CancellationToken ct)
+    {
+        using var created = await client.PostAsJsonAsync("api/silences", new { scope, target, durationMinutes = 60, reason = "issue 24 row 3" }, ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("silenceId").GetString()!;
+    }
+
+    [Fact]
+    public async Task A_demoted_accounts_token_acts_with_its_new_roles_and_regions_at_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = server.As("admin.li", ["admin"]);
+        using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
+        using var created = await admin.PutAsJsonAsync("api/users/demoted.admin", new { roles = new[] { "admin" }, password = "demoted-admin-password" }, ct);
+        using var signIn = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "demoted.admin", password = "demoted-admin-password" }, ct);
+        using var old = new HttpClient { BaseAddress = server.BaseUrl };
+        old.DefaultRequestHeaders.Authorization = new("Bearer", (await signIn.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString());
+        using var before = await old.GetAsync("api/users", ct);
+
+        using var demoted = await admin.PutAsJsonAsync("api/users/demoted.admin", new { roles = new[] { "viewer" }, regions = new[] { "d-west" } }, ct);
+        using var users = await old.GetAsync("api/users", ct);
+        using var kpis = await old.GetAsync("api/kpis", ct);
+        var me = await old.GetFromJsonAsync<JsonElement>("api/auth/me", ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, demoted.StatusCode);
+        await AssertProblemAsync(users, HttpStatusCode.Forbidden);
+        await AssertProblemAsync(kpis, HttpStatusCode.Forbidden);
+        Assert.Equal(["viewer"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["d-west"], me.GetProperty("regions").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task Changing_an_account_without_naming_regions_or_disabled_keeps_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = server.As("admin.li", ["admin"]);
+        using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
+        using var created = await admin.PutAsJsonAsync("api/users/east.patrol",
+            new { roles = new[] { "viewer" }, regions = new[] { "d-east" }, password = "east-patrol-password", disabled = true }, ct);
+
+        using var renamed = await admin.PutAsJsonAsync("api/users/east.patrol", new { roles = new[] { "operator" }, displayName = "东区巡查" }, ct);
+        var view = await renamed.Content.ReadFromJsonAsync<JsonElement>(ct);
+        using var signIn = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "east.patrol", password = "east-patrol-password" }, ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.True(view.GetProperty("disabled").GetBoolean());
+        Assert.Equal(["d-east"], view.GetProperty("regions").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["operator"], view.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        await AssertProblemAsync(signIn, HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace RiskMonitor.Server.Tests.Security;
 
@@ -180,6 +181,50 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
                 if (actual != expected || !refusalIsProblem)
                 {
                     wrong.Add($"{name} {endpoint}: expected {expected}, got {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+    }
+
+    /// <summary>
+    /// The hub's side of the matrix (issue 24 row 2): which groups each caller may join on <c>/hubs/risk</c>, over a
+    /// real connection. The rules are <c>HubGroupPolicy</c>'s; <see cref="HubGroupPolicyTests"/> checks them in full.
+    /// </summary>
+    private static readonly (string Name, string[] Roles, string[] Regions, string Allowed)[] HubMatrix =
+    [
+        ("wall", ["viewer"], [], "JoinRegion:d-west JoinRegion:d-east JoinRegion:* JoinUser:self"),
+        ("li.wei", ["operator"], [], "JoinRegion:d-west JoinRegion:d-east JoinRegion:* JoinRole:duty_officer JoinUser:self"),
+        ("xihu.officer", ["operator"], ["d-west"], "JoinRegion:d-west JoinUser:self"),
+        ("xihu.supervisor", ["supervisor"], ["d-west"], "JoinRegion:d-west JoinUser:self"),
+        ("zhang.min", ["supervisor"], [], "JoinRegion:d-west JoinRegion:d-east JoinRegion:* JoinRole:duty_officer JoinRole:duty_leader JoinUser:self JoinUser:other"),
+        ("admin.li", ["admin"], [], "JoinRegion:d-west JoinRegion:d-east JoinRegion:* JoinRole:duty_officer JoinRole:duty_leader JoinUser:self JoinUser:other"),
+    ];
+
+    private static readonly string[] HubCalls =
+    [
+        "JoinRegion:d-west", "JoinRegion:d-east", "JoinRegion:*", "JoinRole:duty_officer", "JoinRole:duty_leader", "JoinRole:viewer",
+        "JoinUser:self", "JoinUser:other",
+    ];
+
+    [Fact]
+    public async Task Every_hub_group_answers_each_role_and_scope_as_the_matrix_says()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var wrong = new List<string>();
+        foreach (var (name, roles, regions, allowed) in HubMatrix)
+        {
+            await using var hub = await server.ConnectHubAsync(TestIdentity.Token(name, roles, regions.Length == 0 ? null : regions), ct);
+            foreach (var call in HubCalls)
+            {
+                var (method, argument) = (call.Split(':')[0], call.Split(':')[1]);
+                var value = argument switch { "self" => name, "other" => "张值班", _ => argument };
+                var refused = await Record.ExceptionAsync(() => hub.InvokeAsync(method, value, ct));
+                var expected = allowed.Split(' ').Contains(call);
+                if (expected != refused is null)
+                {
+                    wrong.Add($"{name} {call}: expected {(expected ? "allowed" : "refused")}, got {refused?.Message ?? "allowed"}");
                 }
             }
         }
