@@ -33,7 +33,9 @@ public static class RiskMonitorJson
         ArgumentNullException.ThrowIfNull(options);
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DictionaryKeyPolicy = null; // metric names and reason names are data, not members: keep them as sent
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        // Names only: an integer would bind to any value of the enum's type, even one that names nothing ("level": 7
+        // was stored and counted; issue 24 row 8).
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.Converters.Add(new UtcMillisecondsConverter());
     }
 }

@@ -130,6 +130,11 @@ public static class HazardEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         Require(errors, nameof(request.Description), request.Description, 4000);
+        // The tip line is public: every field it stores has a bound (issue 24 row 8).
+        Limit(errors, nameof(request.Location), request.Location, 500);
+        Limit(errors, nameof(request.Contact), request.Contact, 200);
+        Limit(errors, nameof(request.RegionId), request.RegionId, 100);
+        Limit(errors, nameof(request.Industry), request.Industry, 100);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -214,6 +219,14 @@ public static class HazardEndpoints
         if (string.IsNullOrWhiteSpace(value) || value.Length > maxLength)
         {
             errors[name] = [$"{name} is required (1-{maxLength} characters)."];
+        }
+    }
+
+    private static void Limit(Dictionary<string, string[]> errors, string name, string? value, int maxLength)
+    {
+        if (value is { Length: var length } && length > maxLength)
+        {
+            errors[name] = [$"{name} is at most {maxLength} characters."];
         }
     }
 
