@@ -68,6 +68,7 @@ public static class RiskMonitorApp
 
         builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();
+        builder.AddBrokerSessionFailover(orleans);
         builder.AddObservability();
         builder.AddDeviceProvisioning();
         builder.AddRequestHardening();
