@@ -69,6 +69,7 @@ public static class RiskMonitorApp
         builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();
         builder.AddBrokerSessionFailover(orleans);
+        builder.AddClusterWideAlertBoard(orleans);
         builder.AddObservability();
         builder.AddDeviceProvisioning();
         builder.AddRequestHardening();

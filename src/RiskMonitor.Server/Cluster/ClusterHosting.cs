@@ -80,6 +80,25 @@ public static class ClusterHosting
         return builder;
     }
 
+    /// <summary>
+    /// In a cluster the current-alert board also follows the PostgreSQL feed, so <c>GET /api/alerts</c> (and what is
+    /// computed from the board, e.g. incidents) is the same on every node. Call after AddAlertLifecycle: the follower
+    /// starts after the board is seeded.
+    /// </summary>
+    public static IHostApplicationBuilder AddClusterWideAlertBoard(this IHostApplicationBuilder builder, OrleansHostOptions orleans)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(orleans);
+        builder.Services.AddOptions<AlertBoardFeedOptions>().BindConfiguration(AlertBoardFeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var configured = builder.Configuration.GetSection(AlertBoardFeedOptions.SectionName).Get<AlertBoardFeedOptions>();
+        if (configured?.FollowFeed ?? orleans.Membership == OrleansClustering.AdoNet)
+        {
+            builder.Services.AddHostedService<AlertBoardFeedFollower>();
+        }
+
+        return builder;
+    }
+
     /// <summary>With <c>Redis:Configuration</c> set, hub messages go through Redis, so every node's clients get every message.</summary>
     public static ISignalRServerBuilder AddRiskMonitorBackplane(this ISignalRServerBuilder signalR, IConfiguration configuration)
     {

@@ -89,4 +89,7 @@ internal static partial class ClusterLog
 {
     [LoggerMessage(EventId = 4501, Level = LogLevel.Warning, Message = "Taking over the broker session {ClientId} failed (attempt {Attempt})")]
     public static partial void TakeoverFailed(ILogger logger, Exception exception, string clientId, int attempt);
+
+    [LoggerMessage(EventId = 4502, Level = LogLevel.Warning, Message = "The alert board cannot read the feed after cursor {Cursor}; other nodes' alerts are listed late until it can")]
+    public static partial void BoardFeedFailed(ILogger logger, Exception exception, long cursor);
 }
