@@ -122,6 +122,7 @@ public sealed class HelmChartTests
             [EscalationOptions.SectionName] = typeof(EscalationOptions),
             [RedisOptions.SectionName] = typeof(RedisOptions),
             [AuthOptions.SectionName] = typeof(AuthOptions),
+            [RiskMonitor.Storage.Alerts.Journal.AlertJournalOptions.SectionName] = typeof(RiskMonitor.Storage.Alerts.Journal.AlertJournalOptions),
         };
         if (parts.Length < 2 || !sections.TryGetValue(parts[0], out var type))
         {
