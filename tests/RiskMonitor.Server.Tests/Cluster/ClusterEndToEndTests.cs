@@ -209,6 +209,7 @@ public sealed class ClusterEndToEndTests
         var (postgres, influx, mosquitto, redis) = (backends.Postgres, backends.Influx, backends.Mosquitto, backends.Redis);
         var assetIds = AssetIds[..assets];
         var redAssets = assetIds.Where((_, i) => i % 10 == 0).ToHashSet();
+        var redBefore = assetIds.Where((_, i) => i % 10 == 5).ToHashSet(); // raised before the kill, on either silo
         var root = Directory.CreateTempSubdirectory("riskmonitor-dead-").FullName;
         var registryPath = Path.Combine(root, "assets.geojson");
         await File.WriteAllTextAsync(registryPath, TestCity.GeoJson(assets), ct);
@@ -232,8 +233,8 @@ public sealed class ClusterEndToEndTests
         await using var hub = await siloA.ConnectHubAsync(ct);
         hub.On<JsonElement>("alertRaised", alert => raisedOnA.Enqueue(alert));
 
-        // A first reading per asset, so grains live on both silos; silo B dies (SIGKILL) as soon as they are published,
-        // with some still unacknowledged in its session, and never comes back.
+        // A first reading per asset, so grains live on both silos, a few of them red; once those alerts are in
+        // PostgreSQL, silo B dies (SIGKILL) and never comes back.
         using var publisher = new MqttClientFactory().CreateMqttClient();
         await publisher.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).WithClientId("gateway").Build(), ct);
         var t0 = DateTimeOffset.UtcNow.AddMinutes(-2);
@@ -243,16 +244,17 @@ public sealed class ClusterEndToEndTests
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
         foreach (var asset in assetIds)
         {
-            await PublishAsync(asset, 0, 1);
+            await PublishAsync(asset, 0, redBefore.Contains(asset) ? 60 : 1);
         }
 
+        await ServerFixture.EventuallyAsync(() => RedAlertsAsync(postgres, ct), a => a.Count >= redBefore.Count, TimeSpan.FromSeconds(60), ct);
         await siloB.KillAsync();
 
         // Then every asset reports again, every tenth one red. Mosquitto routes about half of these into silo B's
         // session (an offline member of the shared group still gets its turn) until silo A takes the session over.
         foreach (var asset in assetIds)
         {
-            await PublishAsync(asset, 1, redAssets.Contains(asset) ? 60 : 1);
+            await PublishAsync(asset, 1, redAssets.Contains(asset) || redBefore.Contains(asset) ? 60 : 1);
         }
 
         var killedAt = DateTimeOffset.UtcNow;
@@ -262,11 +264,13 @@ public sealed class ClusterEndToEndTests
         TestContext.Current.SendDiagnosticMessage($"every red alert on the survivor's hub {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0.0} s after the last publish");
         Assert.Superset(redAssets, seen);
 
-        // Listed by the survivor's REST API too (their grains now live there), each once.
+        // Listed by the survivor's REST API, each once, with those raised before the kill (also those silo B raised:
+        // the survivor's board follows the feed).
+        var allRed = redAssets.Union(redBefore).Order(StringComparer.Ordinal).ToList();
         var listed = await ServerFixture.EventuallyAsync(
             () => ListedRedAsync(siloA, ct),
-            l => l.Count >= redAssets.Count, TimeSpan.FromSeconds(10), ct);
-        Assert.Equal(redAssets.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+            l => l.Count >= allRed.Count, TimeSpan.FromSeconds(10), ct);
+        Assert.Equal(allRed, listed.Order(StringComparer.Ordinal));
 
         // Every reading was evaluated and stored, including those that waited in the dead silo's session, and none
         // was dead-lettered on the survivor; the survivor drained that session and ended it.
@@ -281,7 +285,7 @@ public sealed class ClusterEndToEndTests
         Assert.Equal(0, stats.GetProperty("rejectedTotal").GetInt64());
         Assert.Equal(1, stats.GetProperty("sessionsTakenOver").GetInt64());
         Assert.True(stats.GetProperty("messagesTakenOver").GetInt64() > 0, "silo B's session held messages that silo A processed");
-        Assert.Equal(redAssets.Order(StringComparer.Ordinal), (await RedAlertsAsync(postgres, ct)).Order(StringComparer.Ordinal));
+        Assert.Equal(allRed, (await RedAlertsAsync(postgres, ct)).Order(StringComparer.Ordinal));
 
         // The session is gone: a client connecting with silo B's id finds none (a returning pod starts fresh).
         using var probe = new MqttClientFactory().CreateMqttClient();
