@@ -33,6 +33,7 @@ public static class IngestionHostingExtensions
         if (mode == MqttMode.External)
         {
             builder.Services.AddSingleton<SharedSubscriptionClient>();
+            builder.Services.AddSingleton<OrphanedSessionDrain>();
             builder.Services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<SharedSubscriptionClient>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SharedSubscriptionClient>());
         }

@@ -59,4 +59,16 @@ internal static partial class IngestionLog
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Could not acknowledge a message on {Topic}; the broker will deliver it again")]
     public static partial void AcknowledgeFailed(ILogger logger, Exception exception, string topic);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Taking over the broker session of dead silo {ClientId} (session present: {SessionPresent})")]
+    public static partial void SessionTakeoverStarted(ILogger logger, string clientId, bool sessionPresent);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "Broker session of dead silo {ClientId} drained ({Received} messages) and ended")]
+    public static partial void SessionTakeoverDone(ILogger logger, string clientId, int received);
+
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Warning, Message = "Taking over the broker session of {ClientId} was interrupted after {Received} messages: the client id is connected elsewhere")]
+    public static partial void SessionTakeoverInterrupted(ILogger logger, string clientId, int received);
+
+    [LoggerMessage(EventId = 1023, Level = LogLevel.Error, Message = "Broker session of dead silo {ClientId} not drained within {Limit} ({Received} messages taken); left in place")]
+    public static partial void SessionTakeoverGaveUp(ILogger logger, string clientId, int received, TimeSpan limit);
 }

@@ -13,6 +13,8 @@ public sealed class IngestionStats
     private long _events;
     private long _statuses;
     private long _positions;
+    private long _sessionsTakenOver;
+    private long _messagesTakenOver;
 
     public void MessageReceived() => Interlocked.Increment(ref _messages);
 
@@ -23,6 +25,16 @@ public sealed class IngestionStats
     public void StatusAccepted() => Interlocked.Increment(ref _statuses);
 
     public void PositionAccepted() => Interlocked.Increment(ref _positions);
+
+    /// <summary>A dead silo's broker session was taken over: <paramref name="messages"/> came through it; <paramref name="ended"/> when it was ended.</summary>
+    public void SessionTakenOver(int messages, bool ended)
+    {
+        Interlocked.Add(ref _messagesTakenOver, messages);
+        if (ended)
+        {
+            Interlocked.Increment(ref _sessionsTakenOver);
+        }
+    }
 
     public void Rejected(RejectReason reason, int count = 1) => Interlocked.Add(ref _rejected[(int)reason], count);
 
@@ -41,7 +53,8 @@ public sealed class IngestionStats
 
         return new IngestionStatsSnapshot(
             Interlocked.Read(ref _messages), Interlocked.Read(ref _readings), Interlocked.Read(ref _events),
-            Interlocked.Read(ref _statuses), total, rejected.ToFrozenDictionary(), Interlocked.Read(ref _positions));
+            Interlocked.Read(ref _statuses), total, rejected.ToFrozenDictionary(), Interlocked.Read(ref _positions),
+            Interlocked.Read(ref _sessionsTakenOver), Interlocked.Read(ref _messagesTakenOver));
     }
 
     public static string ReasonName(RejectReason reason) => JsonNamingPolicy.SnakeCaseLower.ConvertName(reason.ToString());
@@ -49,7 +62,8 @@ public sealed class IngestionStats
 
 /// <summary>
 /// Totals since start. A reading is one timestamped sample (one InfluxDB point); a rejection is one refused unit
-/// (a whole message, or one sample or one value inside an otherwise good message).
+/// (a whole message, or one sample or one value inside an otherwise good message). Sessions and messages taken over
+/// are those of dead silos' broker sessions this node drained (docs/decisions/0029); those messages count as received too.
 /// </summary>
 public sealed record IngestionStatsSnapshot(
     long MessagesReceived,
@@ -58,4 +72,6 @@ public sealed record IngestionStatsSnapshot(
     long StatusesAccepted,
     long RejectedTotal,
     IReadOnlyDictionary<string, long> RejectedByReason,
-    long PositionsAccepted = 0);
+    long PositionsAccepted = 0,
+    long SessionsTakenOver = 0,
+    long MessagesTakenOver = 0);

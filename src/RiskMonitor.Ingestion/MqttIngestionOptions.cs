@@ -108,6 +108,18 @@ public sealed class MqttBrokerOptions
 
     /// <summary>The longest wait between reconnect attempts (the first retry is after one second, doubling).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")] public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether a survivor takes over the session of a silo that membership declared dead, so the messages the broker
+    /// queued for it are processed now instead of when (if) that silo returns. docs/decisions/0029.
+    /// </summary>
+    public bool TakeOverDeadSessions { get; set; } = true;
+
+    /// <summary>A taken-over session counts as drained once nothing arrived and everything was acknowledged for this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")] public TimeSpan TakeoverQuietPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest a takeover may take; past it the session is left with what remains (never deleted unprocessed).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")] public TimeSpan TakeoverMaxDrainTime { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 public enum MqttAuthentication

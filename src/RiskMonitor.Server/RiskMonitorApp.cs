@@ -70,6 +70,8 @@ public static class RiskMonitorApp
 
         builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();
+        builder.AddBrokerSessionFailover(orleans);
+        builder.AddClusterWideAlertBoard(orleans);
         builder.AddObservability();
         builder.AddDeviceProvisioning();
         builder.AddRequestHardening();

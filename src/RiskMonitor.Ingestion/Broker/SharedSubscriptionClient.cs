@@ -23,7 +23,7 @@ public sealed class SharedSubscriptionClient(
     private readonly MqttClientFactory _factory = new();
     private IMqttClient? _client;
 
-    public string ClientId { get; } = options.Value.ClientId ?? SanitisedMachineName();
+    public string ClientId { get; } = ResolveClientId(options.Value);
 
     public string TopicFilter { get; } = $"$share/{options.Value.SharedGroup}/rm/v1/+/+";
 
@@ -129,6 +129,13 @@ public sealed class SharedSubscriptionClient(
             // (InfluxDB overwrites the same point; an alert is raised once per asset and rule).
             IngestionLog.AcknowledgeFailed(logger, ex, e.ApplicationMessage.Topic);
         }
+    }
+
+    /// <summary>This silo's client id at the broker; the silo's Orleans name too, so survivors can find its session.</summary>
+    public static string ResolveClientId(MqttIngestionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.ClientId ?? SanitisedMachineName();
     }
 
     private static string SanitisedMachineName()

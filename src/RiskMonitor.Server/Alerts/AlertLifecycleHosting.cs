@@ -10,6 +10,7 @@ using RiskMonitor.Server.Escalation;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Outbound;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Server.Alerts;
@@ -125,10 +126,12 @@ public static class AlertLifecycleHosting
 /// Fills the in-memory alert board from the alert store at start, before the silo runs, so that the current-alert list
 /// survives a restart. Changes that arrive later are newer and win on the board.
 /// </summary>
-internal sealed class AlertBoardSeeder(IAlertStore store, AlertBoard board, ILogger<AlertBoardSeeder> logger) : IHostedService
+internal sealed class AlertBoardSeeder(IAlertStore store, IFeedStore feed, AlertBoard board, ILogger<AlertBoardSeeder> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Before the load: a change committed in between is then read again from the feed (newest wins), never missed.
+        board.SeededAtCursor = await feed.LatestCursorAsync(cancellationToken);
         var alerts = await store.LoadNotClosedAsync(null, cancellationToken);
         foreach (var alert in alerts)
         {

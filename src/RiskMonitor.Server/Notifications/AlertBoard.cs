@@ -7,8 +7,8 @@ namespace RiskMonitor.Server.Notifications;
 
 /// <summary>
 /// The current (not closed) alerts and the latest summary of every asset that has reported, kept from the same
-/// change stream that feeds SignalR, so listing them never fans out to every grain. One node only: in cluster mode
-/// this moves to PostgreSQL with the alert ledger (issue 7).
+/// change stream that feeds SignalR, so listing them never fans out to every grain. In a cluster the alerts also
+/// follow the PostgreSQL feed, so every node lists the alerts raised on every node (docs/decisions/0029).
 /// </summary>
 public sealed class AlertBoard
 {
@@ -16,6 +16,12 @@ public sealed class AlertBoard
     private readonly ConcurrentDictionary<string, AssetView> _assets = new(StringComparer.Ordinal);
 
     public IEnumerable<AlertView> Alerts => _alerts.Values;
+
+    /// <summary>
+    /// The feed's newest cursor taken just before the board was seeded from the store: in a cluster the board follows
+    /// the feed from there (AlertBoardFeedFollower), so nothing committed between the two is missed.
+    /// </summary>
+    public long SeededAtCursor { get; set; }
 
     public void Apply(AlertView alert)
     {

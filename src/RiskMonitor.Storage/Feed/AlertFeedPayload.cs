@@ -9,4 +9,13 @@ public sealed record AlertFeedPayload(string Action, string Actor, string? Note,
     internal string ToJson() => JsonSerializer.Serialize(this, FeedJson.Options);
 
     internal JsonElement ToElement() => JsonSerializer.SerializeToElement(this, FeedJson.Options);
+
+    /// <summary>The payload of an <c>alert.*</c> event (schema version 1); null for any other event.</summary>
+    public static AlertFeedPayload? From(FeedEvent feedEvent)
+    {
+        ArgumentNullException.ThrowIfNull(feedEvent);
+        return feedEvent.Type.StartsWith("alert.", StringComparison.Ordinal) && feedEvent.SchemaVersion == FeedEventTypes.AlertSchemaVersion
+            ? feedEvent.Payload.Deserialize<AlertFeedPayload>(FeedJson.Options)
+            : null;
+    }
 }
