@@ -187,10 +187,10 @@ public sealed partial class SilenceWatch : IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Silence check of asset {AssetId} failed")]
+    [LoggerMessage(EventId = 2605, Level = LogLevel.Warning, Message = "Silence check of asset {AssetId} failed")]
     private static partial void SilenceCheckFailed(ILogger logger, Exception exception, string assetId);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Silence scan failed; the next one runs in a second")]
+    [LoggerMessage(EventId = 2606, Level = LogLevel.Error, Message = "Silence scan failed; the next one runs in a second")]
     private static partial void ScanFailed(ILogger logger, Exception exception);
 
     private struct Slot

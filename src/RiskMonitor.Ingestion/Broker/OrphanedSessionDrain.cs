@@ -70,24 +70,8 @@ public sealed class OrphanedSessionDrain(
             }
         }
 
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(settings.Broker.Host, settings.Broker.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(clientId)
-            .WithCleanStart(false)
-            // The session keeps its expiry while we drain: if this node dies too, the next survivor finds it intact.
-            .WithSessionExpiryInterval((uint)settings.Broker.SessionExpiry.TotalSeconds)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
-        if (!string.IsNullOrEmpty(settings.Broker.Username))
-        {
-            builder.WithCredentials(settings.Broker.Username, settings.Broker.Password);
-        }
-
-        if (settings.Broker.UseTls)
-        {
-            builder.WithTlsOptions(o => o.UseTls());
-        }
-
+        // The session keeps its expiry while we drain: if this node dies too, the next survivor finds it intact.
+        var builder = BrokerClientOptions.PersistentSession(settings.Broker, clientId);
         var connected = await client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
         IngestionLog.SessionTakeoverStarted(logger, clientId, connected.IsSessionPresent);
         if (connected.IsSessionPresent)

@@ -90,23 +90,7 @@ public sealed class SharedSubscriptionClient(
     private async Task ConnectAsync(IMqttClient client, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(settings.Broker.Host, settings.Broker.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(ClientId)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)settings.Broker.SessionExpiry.TotalSeconds)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
-        if (!string.IsNullOrEmpty(settings.Broker.Username))
-        {
-            builder.WithCredentials(settings.Broker.Username, settings.Broker.Password);
-        }
-
-        if (settings.Broker.UseTls)
-        {
-            builder.WithTlsOptions(o => o.UseTls());
-        }
-
+        var builder = BrokerClientOptions.PersistentSession(settings.Broker, ClientId);
         var result = await client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
         // Subscribing again on a resumed session is harmless and covers a broker that lost it.
         await client.SubscribeAsync(
