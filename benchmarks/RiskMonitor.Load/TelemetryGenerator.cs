@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MQTTnet;
@@ -237,13 +236,7 @@ internal sealed class TelemetryGenerator
                 buffer[at++] = (byte)',';
             }
 
-            at += Write(buffer.AsSpan(at), "{\"ts\":"u8);
-            Utf8Formatter.TryFormat(ts, buffer.AsSpan(at), out var n);
-            at += n;
-            at += Write(buffer.AsSpan(at), ",\"values\":{\"ch4_lel\":"u8);
-            Utf8Formatter.TryFormat(lel, buffer.AsSpan(at), out n);
-            at += n;
-            at += Write(buffer.AsSpan(at), ",\"pressure_kpa\":310}}"u8);
+            at += ReadingJson.WriteSample(buffer.AsSpan(at), ts, lel);
         }
 
         if (batch > 1)
@@ -252,11 +245,5 @@ internal sealed class TelemetryGenerator
         }
 
         return (buffer.AsSpan(0, at).ToArray(), raiseTs, isFirstRaise, clears);
-    }
-
-    private static int Write(Span<byte> destination, ReadOnlySpan<byte> text)
-    {
-        text.CopyTo(destination);
-        return text.Length;
     }
 }
