@@ -4,7 +4,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MQTTnet;
-using MQTTnet.Protocol;
 using MQTTnet.Server;
 using RiskMonitor.TestSupport;
 
@@ -238,16 +237,7 @@ public static class LoadRuns
             return Task.CompletedTask;
         };
         await broker.StartAsync();
-        long received = 0;
-        using var subscriber = new MqttClientFactory().CreateMqttClient();
-        subscriber.ApplicationMessageReceivedAsync += _ =>
-        {
-            Interlocked.Increment(ref received);
-            return Task.CompletedTask;
-        };
-        await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("baseline-sub").Build(), ct);
-        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("rm/v1/+/telemetry",
-            options.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce).Build(), ct);
+        using var subscriber = await BaselineSubscriber.ConnectAsync(port, options.Qos, ct);
 
         var generator = new TelemetryGenerator(options);
         var clients = await TelemetryGenerator.ConnectAsync(port, options.Connections, ct);
@@ -256,7 +246,7 @@ public static class LoadRuns
         var clock = Stopwatch.StartNew();
         await generator.RunAsync(clients, TimeSpan.FromSeconds(options.Seconds), onePass: false, ct);
         var publishSeconds = clock.Elapsed.TotalSeconds;
-        while (Interlocked.Read(ref received) < generator.MessagesPublished && clock.Elapsed.TotalSeconds < publishSeconds + options.DrainSeconds)
+        while (subscriber.Received < generator.MessagesPublished && clock.Elapsed.TotalSeconds < publishSeconds + options.DrainSeconds)
         {
             await Task.Delay(20, ct);
         }
@@ -282,9 +272,9 @@ public static class LoadRuns
             messagesPublished = generator.MessagesPublished,
             readingsPublished = generator.ReadingsPublished,
             brokerIngress = Interlocked.Read(ref ingress),
-            messagesReceived = Interlocked.Read(ref received),
+            messagesReceived = subscriber.Received,
             achievedRate = Stats.Round(generator.ReadingsPublished / publishSeconds),
-            deliveredRate = Stats.Round(Interlocked.Read(ref received) * options.Batch / deliveredSeconds),
+            deliveredRate = Stats.Round(subscriber.Received * options.Batch / deliveredSeconds),
             cpuSecondsPer1000Readings = Stats.Round(cpu / Math.Max(1, generator.ReadingsPublished / 1000.0), 4),
             machineBusyPercent = MachineCpu.BusyPercent(machine0, machineEnd),
         };

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using MQTTnet;
-using MQTTnet.Protocol;
 using MQTTnet.Server;
 using RiskMonitor.TestSupport;
 
@@ -339,22 +338,13 @@ internal static class DeployedRun
             .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback).WithDefaultEndpointBoundIPV6Address(IPAddress.IPv6Loopback)
             .WithMaxPendingMessagesPerClient(10_000_000).Build());
         await broker.StartAsync();
-        long received = 0;
-        using var subscriber = new MqttClientFactory().CreateMqttClient();
-        subscriber.ApplicationMessageReceivedAsync += _ =>
-        {
-            Interlocked.Increment(ref received);
-            return Task.CompletedTask;
-        };
-        await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("baseline-sub").Build(), ct);
-        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("rm/v1/+/telemetry",
-            options.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce).Build(), ct);
+        using var subscriber = await BaselineSubscriber.ConnectAsync(port, options.Qos, ct);
         var baselineOptions = options with { Rate = 0, Seconds = options.BaselineSeconds, FlipRatio = 0, StormAssets = 0 };
         await using var publisher = PublisherProcess.Start(baselineOptions, port, credentials: null, Path.Combine(work, "baseline-changes.csv"), Path.Combine(logDir, "baseline-publisher.log"));
         await publisher.WaitReadyAsync(ct);
         var clock = Stopwatch.StartNew();
         var summary = await publisher.WaitSummaryAsync(ct);
-        while (Interlocked.Read(ref received) < summary.MessagesPublished && clock.Elapsed.TotalSeconds < summary.PublishSeconds + 30)
+        while (subscriber.Received < summary.MessagesPublished && clock.Elapsed.TotalSeconds < summary.PublishSeconds + 30)
         {
             await Task.Delay(20, ct);
         }
@@ -367,9 +357,9 @@ internal static class DeployedRun
             options = new { baselineOptions.Seconds, baselineOptions.Qos, baselineOptions.Batch, baselineOptions.Connections, baselineOptions.Window },
             messagesPublished = summary.MessagesPublished,
             readingsPublished = summary.ReadingsPublished,
-            messagesReceived = Interlocked.Read(ref received),
+            messagesReceived = subscriber.Received,
             achievedRate = Stats.Round(summary.ReadingsPublished / Math.Max(0.001, summary.PublishSeconds)),
-            deliveredRate = Stats.Round(Interlocked.Read(ref received) * options.Batch / deliveredSeconds),
+            deliveredRate = Stats.Round(subscriber.Received * options.Batch / deliveredSeconds),
         };
     }
 }
