@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RiskMonitor.Storage.Alerts.Journal;
 using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Server.Health;
@@ -32,27 +30,5 @@ internal sealed class StoreUnavailableHandler(IProblemDetailsService problems) :
                     "and pushed, alert steps are journalled, and the ledger catches up when PostgreSQL is back.",
             },
         });
-    }
-}
-
-/// <summary>
-/// Ready reports the system of record truthfully: Degraded (still 200, since this node keeps evaluating and pushing
-/// alerts and must stay in service) while alert changes wait in the journal because PostgreSQL does not take them.
-/// </summary>
-internal sealed class AlertJournalHealthCheck(IServiceProvider services, TimeProvider time) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(
-        HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var state = services.GetService<AlertJournalState>();
-        if (state is null)
-        {
-            return Task.FromResult(HealthCheckResult.Healthy("no PostgreSQL configured (in-memory stores)"));
-        }
-
-        var (degraded, description) = state.Describe(time.GetUtcNow());
-        return Task.FromResult(degraded
-            ? HealthCheckResult.Degraded(description)
-            : HealthCheckResult.Healthy(description));
     }
 }
