@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +14,8 @@ namespace RiskMonitor.Storage.Influx;
 /// the drain loop cuts batches and either posts one (only while the spool is empty) or appends it to the spool;
 /// the replay loop posts spool files, oldest first, with backoff. Only one post is ever in flight, and a batch is
 /// posted directly only when nothing older is waiting on disk, so InfluxDB receives batches in the order they were cut.
+/// Talking to InfluxDB is <see cref="InfluxHttpApi"/>'s job, the files on disk <see cref="InfluxSpool"/>'s, the figures
+/// <see cref="InfluxWriterCounters"/>'; this class is the buffer, the batching and the order.
 /// </remarks>
 internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
 {
@@ -28,7 +26,8 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
     private static readonly TimeSpan SpoolFullLogInterval = TimeSpan.FromSeconds(30);
 
     private readonly InfluxOptions _options;
-    private readonly HttpClient _http;
+    private readonly InfluxHttpApi _api;
+    private readonly InfluxWriterCounters _counters;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<string> _buffer;
@@ -37,18 +36,12 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _replayStop = new();
     private readonly CancellationTokenSource _flushDeadline = new();
-    private readonly Uri _writeUri;
-    private readonly Uri _queryUri;
-    private readonly Uri _pingUri;
-    private readonly AuthenticationHeaderValue? _authorization;
     private readonly Lock _lifecycle = new();
 
     private InfluxSpool? _spool;
     private Task[] _loops = [];
     private Task? _stopping;
 
-    private long _accepted;
-    private long _written;
     private long _barrierSequence;
 
     // Store barriers (WhenStoredAsync): a marker line, never valid line protocol (it starts with NUL), queued behind the
@@ -56,16 +49,6 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
     private const char BarrierMark = '\0';
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _barriers = new(StringComparer.Ordinal);
     private readonly List<TaskCompletionSource> _reachedBarriers = [];
-    private long _batchesPosted;
-    private long _failedAttempts;
-    private long _replayed;
-    private long _dropped;
-    private long _rejected;
-    private long _skipped;
-    private long _lastSuccessUtcTicks;
-    private volatile string? _lastError;
-    private int _consecutiveFailures;
-    private long _retryDelayTicks;
 
     // Touched by the drain loop only.
     private bool _spoolFull;
@@ -74,7 +57,8 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
     public InfluxReadingWriter(InfluxOptions options, HttpClient http, TimeProvider time, ILogger<InfluxReadingWriter> logger)
     {
         _options = options;
-        _http = http;
+        _api = new InfluxHttpApi(options, http, time);
+        _counters = new InfluxWriterCounters(options, time);
         _time = time;
         _logger = logger;
         _buffer = Channel.CreateBounded<string>(new BoundedChannelOptions(options.BufferCapacity)
@@ -82,20 +66,6 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
-
-        var root = options.Url.AbsoluteUri.EndsWith('/') ? options.Url : new Uri(options.Url.AbsoluteUri + "/");
-        _writeUri = options.ApiVersion == InfluxApiVersion.V2
-            ? new Uri(root, $"api/v2/write?org={Uri.EscapeDataString(options.Org ?? "")}"
-                + $"&bucket={Uri.EscapeDataString(options.Bucket ?? "")}&precision=ms")
-            : new Uri(root, $"write?db={Uri.EscapeDataString(options.Database)}&precision=ms");
-        _queryUri = new Uri(root, "query");
-        _pingUri = new Uri(root, "ping");
-        _authorization = !string.IsNullOrEmpty(options.Token)
-            ? new AuthenticationHeaderValue("Token", options.Token)
-            : !string.IsNullOrEmpty(options.Username)
-                ? new AuthenticationHeaderValue("Basic",
-                    Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}")))
-                : null;
     }
 
     public ValueTask WriteAsync(ReadingPoint point, CancellationToken cancellationToken = default)
@@ -103,18 +73,17 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         var line = LineProtocol.Encode(point, _options.Measurement);
         if (line is null)
         {
-            Interlocked.Increment(ref _skipped);
+            _counters.Skip();
             InfluxLog.Skipped(_logger, point.AssetId);
             return ValueTask.CompletedTask;
         }
 
-        // Counted before the write so that Written can never run ahead of Accepted in a snapshot.
-        Interlocked.Increment(ref _accepted);
+        _counters.Accept();
         if (_buffer.Writer.TryWrite(line))
         {
             return ValueTask.CompletedTask;
         }
-        Interlocked.Decrement(ref _accepted);
+        _counters.Unaccept();
         return WriteWhenRoomAsync(line, cancellationToken);
     }
 
@@ -151,46 +120,9 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         await reached.Task.WaitAsync(cancellationToken);
     }
 
-    public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
-    {
-        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            using var response = await _http.GetAsync(_pingUri, linked.Token);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
+    public Task<bool> PingAsync(CancellationToken cancellationToken = default) => _api.PingAsync(cancellationToken);
 
-    public InfluxWriterStats GetStats()
-    {
-        var (files, bytes, points) = _spool?.Totals ?? default;
-        var lastSuccess = Interlocked.Read(ref _lastSuccessUtcTicks);
-        return new InfluxWriterStats(
-            Accepted: Interlocked.Read(ref _accepted),
-            Written: Interlocked.Read(ref _written),
-            BatchesPosted: Interlocked.Read(ref _batchesPosted),
-            FailedAttempts: Interlocked.Read(ref _failedAttempts),
-            SpooledPoints: points,
-            SpooledBytes: bytes,
-            SpooledFiles: files,
-            Replayed: Interlocked.Read(ref _replayed),
-            Dropped: Interlocked.Read(ref _dropped),
-            Rejected: Interlocked.Read(ref _rejected),
-            Skipped: Interlocked.Read(ref _skipped),
-            Buffered: _buffer.Reader.Count,
-            LastSuccessAt: lastSuccess == 0 ? null : new DateTimeOffset(lastSuccess, TimeSpan.Zero),
-            LastError: _lastError,
-            Spooling: files > 0);
-    }
+    public InfluxWriterStats GetStats() => _counters.Snapshot(_spool?.Totals ?? default, _buffer.Reader.Count);
 
     /// <summary>
     /// Opens the spool (picking up batches an earlier run left) and starts the loops. Does not wait for InfluxDB:
@@ -241,35 +173,6 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         _flushDeadline.Dispose();
     }
 
-    internal enum PostResult
-    {
-        Success,
-        Transient,
-        Invalid,
-    }
-
-    internal static PostResult Classify(HttpStatusCode status) => (int)status switch
-    {
-        >= 200 and < 300 => PostResult.Success,
-        // Timeouts and throttling pass.
-        408 or 429 => PostResult.Transient,
-        // Wrong credentials or a missing database/bucket are the operator's to fix, not the batch's fault: refusing
-        // every batch as invalid would throw hours of good readings into rejected/.
-        401 or 403 or 404 => PostResult.Transient,
-        // A batch InfluxDB cannot take (unparsable line, field type conflict, too large) fails the same way every
-        // time; retrying it would block everything queued behind it.
-        >= 400 and < 500 => PostResult.Invalid,
-        _ => PostResult.Transient,
-    };
-
-    /// <summary>Exponential backoff with "equal jitter": at least half the step, so retries really back off; the
-    /// random other half, so several silos that lost InfluxDB together do not come back in lock-step.</summary>
-    internal static TimeSpan Backoff(int failures, TimeSpan baseDelay, TimeSpan maxDelay, double random01)
-    {
-        var step = Math.Min(maxDelay.Ticks, baseDelay.Ticks * Math.Pow(2, Math.Clamp(failures - 1, 0, 40)));
-        return TimeSpan.FromTicks((long)(step / 2 + random01 * step / 2));
-    }
-
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         _buffer.Writer.TryComplete();
@@ -288,7 +191,7 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
 
         if (_spool is not null)
         {
-            InfluxLog.Stopped(_logger, Interlocked.Read(ref _written), _spool.Totals.Points, Interlocked.Read(ref _dropped));
+            InfluxLog.Stopped(_logger, _counters.Written, _spool.Totals.Points, _counters.Dropped);
         }
     }
 
@@ -296,15 +199,15 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
     {
         while (await _buffer.Writer.WaitToWriteAsync(cancellationToken))
         {
-            Interlocked.Increment(ref _accepted);
+            _counters.Accept();
             if (_buffer.Writer.TryWrite(line))
             {
                 return;
             }
-            Interlocked.Decrement(ref _accepted);
+            _counters.Unaccept();
         }
         // Readings still arriving during shutdown: the caller's job (alerting) is done, only the copy in InfluxDB is lost.
-        InfluxLog.WriteAfterStop(_logger, Interlocked.Increment(ref _dropped));
+        InfluxLog.WriteAfterStop(_logger, _counters.Drop(1));
     }
 
     private async Task DrainAsync(InfluxSpool spool)
@@ -321,7 +224,7 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
             }
             catch (Exception exception)
             {
-                Interlocked.Add(ref _dropped, lines.Count);
+                _counters.Drop(lines.Count);
                 InfluxLog.LoopFailed(_logger, exception);
             }
             lines.Clear();
@@ -391,7 +294,7 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         PostOutcome outcome;
         try
         {
-            outcome = await PostAsync(gzipped ?? body, gzipped is not null, _flushDeadline.Token);
+            outcome = await _api.PostAsync(gzipped ?? body, gzipped is not null, _flushDeadline.Token);
         }
         catch (OperationCanceledException) when (_flushDeadline.IsCancellationRequested)
         {
@@ -403,13 +306,13 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         switch (outcome.Result)
         {
             case PostResult.Success:
-                RecordSuccess(points, replayed: false);
+                _counters.Success(points, replayed: false);
                 break;
             case PostResult.Invalid:
                 RecordRejected(points, outcome, () => spool.KeepRejected(gzipped ?? LineProtocol.Gzip(body), points, outcome.Reason));
                 break;
             default:
-                RecordFailure(outcome);
+                _counters.Failure(outcome);
                 InfluxLog.SpoolingStarted(_logger, outcome.Reason);
                 AppendToSpool(spool, gzipped ?? LineProtocol.Gzip(body), points);
                 break;
@@ -425,7 +328,7 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            Interlocked.Add(ref _dropped, points);
+            _counters.Drop(points);
             InfluxLog.SpoolWriteFailed(_logger, points, exception);
             return;
         }
@@ -436,14 +339,14 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
             if (_spoolFull)
             {
                 _spoolFull = false;
-                InfluxLog.SpoolHasRoom(_logger, Interlocked.Read(ref _dropped));
+                InfluxLog.SpoolHasRoom(_logger, _counters.Dropped);
             }
             return;
         }
 
         // Alerting must keep flowing even when storage has been gone for hours, so the buffer never waits for disk
         // space: the newest readings are dropped, counted, and shouted about.
-        var dropped = Interlocked.Add(ref _dropped, points);
+        var dropped = _counters.Drop(points);
         var now = _time.GetUtcNow();
         if (!_spoolFull || now - _spoolFullLoggedAt >= SpoolFullLogInterval)
         {
@@ -488,9 +391,9 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
             await _replaySignal.Reader.ReadAsync(stopping);
             return;
         }
-        if (Volatile.Read(ref _consecutiveFailures) > 0)
+        if (_counters.ConsecutiveFailures > 0)
         {
-            await Task.Delay(TimeSpan.FromTicks(Interlocked.Read(ref _retryDelayTicks)), _time, stopping);
+            await Task.Delay(_counters.RetryDelay, _time, stopping);
         }
 
         byte[] body;
@@ -502,29 +405,29 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             InfluxLog.SpoolFileUnreadable(_logger, entry.Path, exception);
-            Interlocked.Add(ref _rejected, entry.Points);
+            _counters.Unreadable(entry.Points);
             spool.RejectOldest(entry, $"unreadable spool file: {exception.Message}");
             return;
         }
 
-        var outcome = await PostAsync(body, _options.Gzip, stopping);
+        var outcome = await _api.PostAsync(body, _options.Gzip, stopping);
         switch (outcome.Result)
         {
             case PostResult.Success:
                 spool.RemoveOldest(entry);
-                RecordSuccess(entry.Points, replayed: true);
+                _counters.Success(entry.Points, replayed: true);
                 if (spool.IsEmpty)
                 {
-                    InfluxLog.SpoolDrained(_logger, Interlocked.Read(ref _replayed));
+                    InfluxLog.SpoolDrained(_logger, _counters.Replayed);
                 }
                 break;
             case PostResult.Invalid:
                 RecordRejected(entry.Points, outcome, () => spool.RejectOldest(entry, outcome.Reason));
                 break;
             default:
-                var failures = RecordFailure(outcome);
+                var failures = _counters.Failure(outcome);
                 InfluxLog.ReplayFailed(_logger, entry.Sequence, failures, spool.Totals.Files,
-                    TimeSpan.FromTicks(Interlocked.Read(ref _retryDelayTicks)), outcome.Reason);
+                    _counters.RetryDelay, outcome.Reason);
                 break;
         }
     }
@@ -537,7 +440,7 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         {
             while (true)
             {
-                var (failure, retry) = await TryCreateDatabaseAsync(stopping);
+                var (failure, retry) = await _api.TryCreateDatabaseAsync(stopping);
                 if (failure is null)
                 {
                     InfluxLog.DatabaseReady(_logger, _options.Database);
@@ -548,7 +451,7 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
                     InfluxLog.CreateDatabaseRefused(_logger, _options.Database, failure);
                     return;
                 }
-                var delay = Backoff(++attempt, _options.RetryBaseDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
+                var delay = InfluxBackoff.Delay(++attempt, _options.RetryBaseDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
                 InfluxLog.CreateDatabaseFailed(_logger, _options.Database, failure, delay);
                 await Task.Delay(delay, _time, stopping);
             }
@@ -559,163 +462,10 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
         }
     }
 
-    /// <returns>Null on success, else why not, and whether trying again later can help.</returns>
-    private async Task<(string? Failure, bool Retry)> TryCreateDatabaseAsync(CancellationToken stopping)
-    {
-        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _queryUri)
-        {
-            // The name is restricted to [A-Za-z0-9._-] by InfluxOptions, so quoting it is enough.
-            Content = new FormUrlEncodedContent([new("q", $"CREATE DATABASE \"{_options.Database}\"")]),
-        };
-        request.Headers.Authorization = _authorization;
-        try
-        {
-            using var response = await _http.SendAsync(request, linked.Token);
-            var text = await response.Content.ReadAsStringAsync(linked.Token);
-            if (!response.IsSuccessStatusCode)
-            {
-                // InfluxDB answered and said no (no permission, or a 2.x/3.x without CREATE DATABASE): asking again
-                // will not change that. Writes then show whether the database is there.
-                var status = (int)response.StatusCode;
-                return ($"HTTP {status}: {ErrorText(text)}", status is >= 500 or 408 or 429);
-            }
-            // InfluxQL reports a failed statement inside a 200 answer.
-            return text.Contains("\"error\"", StringComparison.Ordinal) ? (ErrorText(text), false) : (null, false);
-        }
-        catch (HttpRequestException exception)
-        {
-            return (exception.Message, true);
-        }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-        {
-            return ($"no answer within {_options.RequestTimeout}", true);
-        }
-    }
-
-    private async Task<PostOutcome> PostAsync(byte[] body, bool gzipped, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-        if (gzipped)
-        {
-            content.Headers.ContentEncoding.Add("gzip");
-        }
-        using var request = new HttpRequestMessage(HttpMethod.Post, _writeUri) { Content = content };
-        request.Headers.Authorization = _authorization;
-        try
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            if (response.IsSuccessStatusCode)
-            {
-                return new PostOutcome(PostResult.Success, (int)response.StatusCode, "", null);
-            }
-            var text = await response.Content.ReadAsStringAsync(linked.Token);
-            var status = (int)response.StatusCode;
-            return new PostOutcome(Classify(response.StatusCode), status, $"HTTP {status}: {ErrorText(text)}", RetryAfter(response));
-        }
-        catch (HttpRequestException exception)
-        {
-            return new PostOutcome(PostResult.Transient, 0, exception.Message, null);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new PostOutcome(PostResult.Transient, 0, $"no answer within {_options.RequestTimeout}", null);
-        }
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - _time.GetUtcNow(),
-        _ => null,
-    };
-
-    /// <summary>InfluxDB answers errors as <c>{"error":"..."}</c>; the message alone reads better in a log line.</summary>
-    private static string ErrorText(string body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            if (FindError(json.RootElement) is { } error)
-            {
-                return error;
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        var trimmed = body.Trim();
-        return trimmed.Length <= 500 ? trimmed : trimmed[..500] + "…";
-    }
-
-    private static string? FindError(JsonElement element)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in element.EnumerateObject())
-            {
-                if (property.NameEquals("error") && property.Value.ValueKind == JsonValueKind.String)
-                {
-                    return property.Value.GetString();
-                }
-                if (FindError(property.Value) is { } nested)
-                {
-                    return nested;
-                }
-            }
-        }
-        else if (element.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in element.EnumerateArray())
-            {
-                if (FindError(item) is { } nested)
-                {
-                    return nested;
-                }
-            }
-        }
-        return null;
-    }
-
-    private void RecordSuccess(int points, bool replayed)
-    {
-        Interlocked.Add(ref _written, points);
-        Interlocked.Increment(ref _batchesPosted);
-        if (replayed)
-        {
-            Interlocked.Add(ref _replayed, points);
-        }
-        Interlocked.Exchange(ref _lastSuccessUtcTicks, _time.GetUtcNow().UtcTicks);
-        Interlocked.Exchange(ref _consecutiveFailures, 0);
-    }
-
-    /// <returns>Consecutive failures so far.</returns>
-    private int RecordFailure(PostOutcome outcome)
-    {
-        Interlocked.Increment(ref _failedAttempts);
-        _lastError = outcome.Reason;
-        var failures = Interlocked.Increment(ref _consecutiveFailures);
-        var delay = Backoff(failures, _options.RetryBaseDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
-        if (outcome.RetryAfter is { } asked && asked > delay)
-        {
-            delay = asked < _options.MaxRetryDelay ? asked : _options.MaxRetryDelay;
-        }
-        Interlocked.Exchange(ref _retryDelayTicks, delay.Ticks);
-        return failures;
-    }
-
     /// <param name="keep">Moves the batch into rejected/; returns where, or null when that folder is full.</param>
     private void RecordRejected(int points, PostOutcome outcome, Func<string?> keep)
     {
-        Interlocked.Increment(ref _failedAttempts);
-        Interlocked.Add(ref _rejected, points);
-        _lastError = outcome.Reason;
-        // The batch, not InfluxDB, was the problem: what comes next is sent without waiting.
-        Interlocked.Exchange(ref _consecutiveFailures, 0);
+        _counters.Rejected(points, outcome);
         string? keptAt;
         try
         {
@@ -736,6 +486,4 @@ internal sealed class InfluxReadingWriter : IReadingWriter, IAsyncDisposable
             InfluxLog.BatchRejected(_logger, points, outcome.StatusCode, outcome.Reason, keptAt);
         }
     }
-
-    private readonly record struct PostOutcome(PostResult Result, int StatusCode, string Reason, TimeSpan? RetryAfter);
 }

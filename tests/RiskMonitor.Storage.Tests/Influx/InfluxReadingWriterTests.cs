@@ -244,7 +244,7 @@ public sealed class InfluxReadingWriterTests : IDisposable
     [InlineData(503, "Transient")]
     public void Only_a_4xx_that_blames_the_batch_counts_as_invalid(int status, string expected)
     {
-        var result = InfluxReadingWriter.Classify((HttpStatusCode)status);
+        var result = InfluxHttpApi.Classify((HttpStatusCode)status);
 
         Assert.Equal(expected, result.ToString());
     }
@@ -259,7 +259,7 @@ public sealed class InfluxReadingWriterTests : IDisposable
     public void The_retry_delay_doubles_per_failure_up_to_the_maximum_with_up_to_half_of_it_random(
         int failures, double random, int expectedMs)
     {
-        var delay = InfluxReadingWriter.Backoff(failures, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(30), random);
+        var delay = InfluxBackoff.Delay(failures, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(30), random);
 
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), delay);
     }
