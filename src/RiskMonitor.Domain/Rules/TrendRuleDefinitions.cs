@@ -7,8 +7,8 @@ namespace RiskMonitor.Domain.Rules;
 /// </summary>
 public sealed record RateOfChangeRuleDefinition(string RuleId, string Metric, int WindowSamples, ThresholdLadder Ladder, string? Description = null)
 {
-    /// <summary>A rate needs half its window: fewer samples say more about noise than about a trend.</summary>
-    public int MinSamples => Math.Max(4, WindowSamples / 2);
+    /// <summary>A rate is judged on a full window only (decision 0033): fewer samples say more about noise than about a trend.</summary>
+    public int MinSamples => WindowSamples;
 }
 
 /// <summary>
@@ -32,7 +32,8 @@ public sealed record ForecastRuleDefinition(
     /// <summary>Once raised, the warning holds until the forecast is beyond this many lead times (hysteresis).</summary>
     public const double ClearLeadFactor = 1.5;
 
-    public int MinSamples => Math.Max(4, WindowSamples / 2);
+    /// <summary>A forecast is made from a full window only, so its sign test always has <see cref="WindowSamples"/>/2 pairs.</summary>
+    public int MinSamples => WindowSamples;
 }
 
 public enum CompoundOperator

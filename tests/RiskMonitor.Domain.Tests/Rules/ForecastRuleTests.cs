@@ -64,9 +64,9 @@ public sealed class ForecastRuleTests
     [Fact]
     public void For_a_clean_ramp_the_forecast_is_the_gap_over_the_slope()
     {
-        Gen.Select(Gen.Double[0.001, 2], Gen.Double[0, 49], Gen.Int[30, 60]).Sample((slope, start, n) =>
+        Gen.Select(Gen.Double[0.001, 2], Gen.Double[0, 49], Gen.Int[4, 120]).Sample((slope, start, n) =>
         {
-            var (rule, window) = Fresh(window: 60, leadSeconds: 1e9);
+            var (rule, window) = Fresh(window: n, leadSeconds: 1e9);
             for (var i = 0; i < n; i++)
             {
                 Feed(rule, window, i * 5, start + (slope * i * 5));

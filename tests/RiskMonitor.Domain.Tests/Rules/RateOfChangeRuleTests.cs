@@ -32,9 +32,9 @@ public sealed class RateOfChangeRuleTests
             levels.Add((s, Feed(rule, window, s, 310 - (s / 3.0))));
         }
 
-        // Half the window (6 samples) arrives at 25 s; yellow then holds its 10 s confirm time.
-        Assert.All(levels.Where(l => l.Second < 35), l => Assert.Equal(WarningLevel.None, l.Level));
-        Assert.All(levels.Where(l => l.Second >= 35), l => Assert.Equal(WarningLevel.Yellow, l.Level));
+        // The window (12 samples) is full at 55 s; yellow then holds its 10 s confirm time.
+        Assert.All(levels.Where(l => l.Second < 65), l => Assert.Equal(WarningLevel.None, l.Level));
+        Assert.All(levels.Where(l => l.Second >= 65), l => Assert.Equal(WarningLevel.Yellow, l.Level));
         Assert.Equal(-20, rule.RatePerMinute, 6);
     }
 
