@@ -30,8 +30,6 @@ public sealed class ForecastRule
     /// <summary>Seconds from the newest sample until the trend reaches the threshold: 0 when already there, null when it is not heading there.</summary>
     public double? SecondsToThreshold { get; private set; }
 
-    public DateTimeOffset? LastSampleAt { get; private set; }
-
     public WarningLevel Evaluate(DateTimeOffset sampledAt)
     {
         if (!_window.TryFit(Definition.WindowSamples, Definition.MinSamples, out var fit))
@@ -40,7 +38,6 @@ public sealed class ForecastRule
         }
 
         LastFit = fit;
-        LastSampleAt = sampledAt;
         SecondsToThreshold = Forecast(Definition, fit);
         var lead = Definition.Lead.TotalSeconds;
         var limit = Level == WarningLevel.None ? lead : lead * ForecastRuleDefinition.ClearLeadFactor;

@@ -12,10 +12,10 @@ public sealed class SensorHealthRule
     private const int MedianSpan = 5;
 
     private RecentValues _recent;
-    private int _recentCount;
-    private int _recentNext;
+    private byte _recentCount;
+    private byte _recentNext;
     private ulong _spikeBits;
-    private int _spikeSamples;
+    private byte _spikeSamples;
     private double _stuckValue;
     private long _stuckSince;
     private long _lastTicks;
@@ -183,11 +183,11 @@ public sealed class SensorHealthRule
             spike = Math.Abs(value - Trends.RobustTrend.Median(recent)) > delta;
         }
 
-        _recent[_recentNext] = value;
-        _recentNext = (_recentNext + 1) % MedianSpan;
-        _recentCount = Math.Min(_recentCount + 1, MedianSpan);
+        _recent[_recentNext] = (float)value;
+        _recentNext = (byte)((_recentNext + 1) % MedianSpan);
+        _recentCount = (byte)Math.Min(_recentCount + 1, MedianSpan);
         _spikeBits = (_spikeBits << 1) | (spike ? 1UL : 0UL);
-        _spikeSamples = Math.Min(_spikeSamples + 1, SensorHealthRuleDefinition.MaxSpikeWindowSamples);
+        _spikeSamples = (byte)Math.Min(_spikeSamples + 1, SensorHealthRuleDefinition.MaxSpikeWindowSamples);
 
         // Judged faulty at SpikeCount spikes in the window; judged sound again only after a whole window without one,
         // so a sensor that spikes every few samples does not flap between the two.
@@ -195,9 +195,10 @@ public sealed class SensorHealthRule
         Spiking = Spiking ? spikes > 0 : spikes >= Definition.SpikeCount;
     }
 
+    // Floats, as in the sample windows: 7 digits are more than a sensor resolves, and this lives per sensor per asset.
     [InlineArray(MedianSpan)]
     private struct RecentValues
     {
-        private double _value;
+        private float _value;
     }
 }

@@ -13,6 +13,7 @@ public sealed class SampleWindow
 {
     private readonly Entry[] _entries;
     private long _baseTicks;
+    private long _newestTicks; // kept apart from the entries so the order check needs no index arithmetic
     private int _next;
 
     public SampleWindow(string metric, int capacity)
@@ -30,7 +31,7 @@ public sealed class SampleWindow
     public int Count { get; private set; }
 
     /// <summary>Device time of the newest sample, or null while empty.</summary>
-    public DateTimeOffset? NewestAt { get; private set; }
+    public DateTimeOffset? NewestAt => Count == 0 ? null : new DateTimeOffset(_newestTicks, TimeSpan.Zero);
 
     /// <summary>
     /// Adds a sample. A sample not newer than the newest is ignored: a late reading says nothing about the trend now,
@@ -38,7 +39,7 @@ public sealed class SampleWindow
     /// </summary>
     public bool Add(DateTimeOffset sampledAt, double value)
     {
-        if (!double.IsFinite(value) || (NewestAt is { } newest && sampledAt <= newest))
+        if (!double.IsFinite(value) || (Count > 0 && sampledAt.UtcTicks <= _newestTicks))
         {
             return false;
         }
@@ -58,7 +59,7 @@ public sealed class SampleWindow
         _entries[_next] = new Entry((int)offset, (float)value);
         _next = (_next + 1) % _entries.Length;
         Count = Math.Min(Count + 1, _entries.Length);
-        NewestAt = sampledAt;
+        _newestTicks = ticks;
         return true;
     }
 
@@ -118,7 +119,6 @@ public sealed class SampleWindow
     {
         Count = 0;
         _next = 0;
-        NewestAt = null;
     }
 
     // After 24 days of samples the offsets outgrow an int: move the base up to the oldest sample kept. A gap that large
