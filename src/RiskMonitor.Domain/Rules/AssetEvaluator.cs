@@ -34,7 +34,7 @@ public sealed class AssetEvaluator
         _windows = [.. rules.RatesOfChange.Select(r => (r.Metric, r.WindowSamples))
             .Concat(rules.Forecasts.Select(f => (f.Metric, f.WindowSamples)))
             .GroupBy(w => w.Metric, StringComparer.Ordinal)
-            .Select(g => new SampleWindow(g.Key, g.Max(w => w.WindowSamples)))];
+            .Select(g => new SampleWindow(g.Key, g.Max(w => new PairSlopes(w.WindowSamples).WindowCapacity)))];
         _rates = [.. rules.RatesOfChange.Select(r => new RateOfChangeRule(r, WindowOf(r.Metric)))];
         _forecasts = [.. rules.Forecasts.Select(f => new ForecastRule(f, WindowOf(f.Metric)))];
         _compounds = [.. rules.Compounds.Select(c => new CompoundRule(c))];
@@ -495,7 +495,7 @@ public sealed class AssetEvaluator
         var perMinute = rate.RatePerMinute.ToString("+0.###;-0.###;0", CultureInfo.InvariantCulture);
         return level == WarningLevel.None
             ? $"{d.Metric} rate of change back to normal ({perMinute} per min)"
-            : $"{d.Metric} changing {perMinute} per min over {rate.LastFit.Samples} samples ({rate.LastFit.SpanSeconds:0} s): {level} rate threshold {Number(d.Ladder.ThresholdOf(level) ?? 0)}";
+            : $"{d.Metric} changing {perMinute} per min over {rate.Window.Samples} samples ({rate.Window.Seconds:0} s): {level} rate threshold {Number(d.Ladder.ThresholdOf(level) ?? 0)}";
     }
 
     private static string ForecastMessage(ForecastRule forecast, WarningLevel level, DateTimeOffset sampledAt)

@@ -3,21 +3,23 @@ using RiskMonitor.Domain.Rules.Trends;
 namespace RiskMonitor.Domain.Rules;
 
 /// <summary>
-/// The live state of one rate-of-change rule: the robust slope of its metric's window (<see cref="RobustTrend"/>), per
+/// The live state of one rate-of-change rule: the robust slope of its metric's window (<see cref="PairSlopes"/>), per
 /// minute, fed to a <see cref="ThresholdRule"/> so a rate has the same dead-band and confirm times as a level.
 /// </summary>
 public sealed class RateOfChangeRule
 {
     private readonly SampleWindow _window;
+    private readonly PairSlopes _slopes;
     private readonly ThresholdRule _rate;
 
     public RateOfChangeRule(RateOfChangeRuleDefinition definition, SampleWindow window)
     {
         Definition = definition ?? throw new ArgumentNullException(nameof(definition));
         _window = window ?? throw new ArgumentNullException(nameof(window));
-        if (window.Capacity < definition.WindowSamples)
+        _slopes = new PairSlopes(definition.WindowSamples);
+        if (window.Capacity < _slopes.WindowCapacity)
         {
-            throw new ArgumentException($"The window of {window.Capacity} samples is shorter than the rule's {definition.WindowSamples}.", nameof(window));
+            throw new ArgumentException($"The window of {window.Capacity} samples is too short for the rule's {definition.WindowSamples}.", nameof(window));
         }
 
         _rate = new ThresholdRule(new ThresholdRuleDefinition(definition.RuleId, definition.Metric, definition.Ladder, definition.Description));
@@ -27,20 +29,18 @@ public sealed class RateOfChangeRule
 
     public WarningLevel Confirmed => _rate.Confirmed;
 
-    /// <summary>The fit behind the newest rate, for the alert's details.</summary>
-    public TrendFit LastFit { get; private set; }
-
-    public double RatePerMinute => LastFit.SlopePerSecond * 60;
+    public double RatePerMinute { get; private set; }
 
     /// <summary>Judges the window after its newest sample (taken at <paramref name="sampledAt"/>) was added.</summary>
     public WarningLevel Evaluate(DateTimeOffset sampledAt)
     {
-        if (!_window.TryFit(Definition.WindowSamples, Definition.MinSamples, out var fit))
+        _slopes.Update(_window);
+        if (!_slopes.Full)
         {
-            return _rate.Confirmed; // too few samples to say anything yet: keep what was judged before
+            return _rate.Confirmed; // a rate is judged on a full window only: keep what was judged before
         }
 
-        LastFit = fit;
+        RatePerMinute = _slopes.Median * 60;
         return _rate.Evaluate(RatePerMinute, sampledAt);
     }
 
@@ -51,8 +51,11 @@ public sealed class RateOfChangeRule
     public Dictionary<string, double> Details() => new(StringComparer.Ordinal)
     {
         ["ratePerMinute"] = RatePerMinute,
-        ["windowSamples"] = LastFit.Samples,
-        ["windowSeconds"] = LastFit.SpanSeconds,
-        ["agreement"] = LastFit.Agreement,
+        ["windowSamples"] = _slopes.Span,
+        ["windowSeconds"] = _window.SpanSeconds(_slopes.Span),
+        ["agreement"] = _slopes.Agreement,
     };
+
+    /// <summary>For the alert message: samples and seconds the rate was measured over.</summary>
+    public (int Samples, double Seconds) Window => (_slopes.Span, _window.SpanSeconds(_slopes.Span));
 }

@@ -19,7 +19,7 @@ public sealed class SampleWindow
     public SampleWindow(string metric, int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 2);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, RobustTrend.MaxSamples);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, RobustTrend.MaxSamples + 1); // a window and the pair leaving it
         Metric = metric;
         _entries = new Entry[capacity];
     }
@@ -29,6 +29,12 @@ public sealed class SampleWindow
     public int Capacity => _entries.Length;
 
     public int Count { get; private set; }
+
+    /// <summary>Samples added since the window was last emptied; sample k (from 0) is the k-th of them.</summary>
+    public long Added { get; private set; }
+
+    /// <summary>Goes up each time the window is emptied, so a rule that follows it incrementally knows to start over.</summary>
+    public int Generation { get; private set; }
 
     /// <summary>Device time of the newest sample, or null while empty.</summary>
     public DateTimeOffset? NewestAt => Count == 0 ? null : new DateTimeOffset(_newestTicks, TimeSpan.Zero);
@@ -57,10 +63,23 @@ public sealed class SampleWindow
         }
 
         _entries[_next] = new Entry((int)offset, (float)value);
-        _next = (_next + 1) % _entries.Length;
+        _next = _next + 1 == _entries.Length ? 0 : _next + 1;
         Count = Math.Min(Count + 1, _entries.Length);
+        Added++;
         _newestTicks = ticks;
         return true;
+    }
+
+    /// <summary>
+    /// The slope between samples <paramref name="older"/> and <paramref name="newer"/> (indexes as in <see cref="Added"/>),
+    /// per second, from the stored values: the same pair always gives the same number, so a rule can add it to a sorted
+    /// set and later find it there to take it out. Both must still be held.
+    /// </summary>
+    public double SlopeBetween(long older, long newer)
+    {
+        var a = At(older);
+        var b = At(newer);
+        return ((double)b.Value - a.Value) * 1000.0 / (b.OffsetMs - a.OffsetMs);
     }
 
     /// <summary>
@@ -75,34 +94,52 @@ public sealed class SampleWindow
             return 0;
         }
 
-        var newestIndex = (_next - 1 + _entries.Length) % _entries.Length;
-        var newestMs = _entries[newestIndex].OffsetMs;
-        var start = (_next - n + _entries.Length) % _entries.Length;
+        var newestMs = At(Added - 1).OffsetMs;
+        var slot = _next - n;
+        if (slot < 0)
+        {
+            slot += _entries.Length;
+        }
+
         for (var i = 0; i < n; i++)
         {
-            var e = _entries[(start + i) % _entries.Length];
+            var e = _entries[slot];
             seconds[i] = (e.OffsetMs - newestMs) / 1000.0;
             values[i] = e.Value;
+            slot = slot + 1 == _entries.Length ? 0 : slot + 1;
         }
 
         return n;
     }
 
-    /// <summary>Fits the newest <paramref name="samples"/> samples; false while fewer than <paramref name="minSamples"/> are held.</summary>
-    public bool TryFit(int samples, int minSamples, out TrendFit fit)
+    /// <summary>Seconds from the oldest to the newest of the newest <paramref name="samples"/> samples held.</summary>
+    public double SpanSeconds(int samples)
     {
         var n = Math.Min(samples, Count);
-        if (n < Math.Max(2, minSamples))
+        return n < 2 ? 0 : (At(Added - 1).OffsetMs - At(Added - n).OffsetMs) / 1000.0;
+    }
+
+    /// <summary>
+    /// The fitted value at the newest sample for a line of <paramref name="slopePerSecond"/> through the newest
+    /// <paramref name="samples"/> samples: the median of the samples projected to the newest time along it.
+    /// </summary>
+    public double LevelAt(int samples, double slopePerSecond)
+    {
+        var n = Math.Min(samples, Count);
+        if (n == 0)
         {
-            fit = default;
-            return false;
+            return double.NaN;
         }
 
         Span<double> seconds = stackalloc double[n];
         Span<double> values = stackalloc double[n];
         CopyNewest(seconds, values);
-        fit = RobustTrend.Fit(seconds, values);
-        return true;
+        for (var i = 0; i < n; i++)
+        {
+            values[i] -= slopePerSecond * seconds[i]; // seconds are <= 0: relative to the newest
+        }
+
+        return RobustTrend.Median(values);
     }
 
     /// <summary>The median absolute residual of the newest <paramref name="samples"/> about <paramref name="fit"/>; for alert details.</summary>
@@ -118,6 +155,8 @@ public sealed class SampleWindow
     public void Clear()
     {
         Count = 0;
+        Added = 0;
+        Generation++;
         _next = 0;
     }
 
@@ -142,6 +181,18 @@ public sealed class SampleWindow
 
         _baseTicks += shiftMs * TimeSpan.TicksPerMillisecond;
         return offset;
+    }
+
+    private Entry At(long index)
+    {
+        var back = Added - index; // 1 for the newest
+        if (back < 1 || back > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Sample {index} is no longer (or not yet) in the window.");
+        }
+
+        var slot = _next - (int)back;
+        return _entries[slot < 0 ? slot + _entries.Length : slot];
     }
 
     private readonly record struct Entry(int OffsetMs, float Value);
