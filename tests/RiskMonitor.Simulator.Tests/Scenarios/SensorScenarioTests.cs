@@ -58,6 +58,8 @@ public sealed class SensorScenarioTests
 
         var forecast = changes.First(c => c.Alert.RuleId == "ch4_lel.forecast").Alert;
         var red = changes.First(c => c.Alert.RuleId == "ch4_lel.high" && c.Alert.Level == WarningLevel.Red).Alert;
+        TestContext.Current.SendDiagnosticMessage(
+            $"seed {seed}: forecast {(forecast.ReadingTime - leakStarts).TotalSeconds} s into the leak, red {(red.ReadingTime - leakStarts).TotalSeconds} s");
         Assert.True(forecast.ReadingTime > leakStarts, "no forecast before the leak");
         Assert.True(red.ReadingTime - forecast.ReadingTime >= TimeSpan.FromMinutes(2),
             $"forecast {(forecast.ReadingTime - leakStarts).TotalSeconds} s into the leak, red {(red.ReadingTime - leakStarts).TotalSeconds} s");
