@@ -127,10 +127,11 @@ internal sealed class TestRegistry : IAssetRegistry, IRuleCatalog
         }
         : asset.Kind == "elevator" ? Elevator() : Pipeline();
 
-    private static RuleSet Elevator() => new("elevator", [], new Dictionary<string, EventMapping>
-        {
-            ["entrapment"] = new("entrapment", WarningLevel.Red, TimeSpan.FromMinutes(30)),
-        }, new OfflineRuleDefinition(TimeSpan.FromSeconds(10), 3, WarningLevel.Blue));
+    private static RuleSet Elevator() => new(
+        "elevator",
+        [],
+        new Dictionary<string, EventMapping> { ["entrapment"] = new("entrapment", WarningLevel.Red, TimeSpan.FromMinutes(30)) },
+        new OfflineRuleDefinition(TimeSpan.FromSeconds(10), 3, WarningLevel.Blue));
 
     private static RuleSet Pipeline() => new("gas_pipeline", [new ThresholdRuleDefinition("ch4_lel.high", "ch4_lel", new ThresholdLadder(
                 ThresholdDirection.Above,
