@@ -65,7 +65,7 @@ public sealed class TrendRuleFileTests
     [Fact]
     public void The_shipped_rule_file_gives_pipelines_every_issue_22_rule_type()
     {
-        var shipped = JsonRuleCatalog.Load(ShippedRules()).For(Asset("gp-1"));
+        var shipped = JsonRuleCatalog.Load(ShippedRuleFile.Path).For(Asset("gp-1"));
 
         Assert.Contains(shipped.Forecasts, f => f.RuleId == "ch4_lel.forecast" && f.WindowSamples == 60);
         Assert.NotEmpty(shipped.RatesOfChange);
@@ -129,19 +129,5 @@ public sealed class TrendRuleFileTests
         var error = Assert.Throws<RegistryException>(() => JsonRuleCatalog.Parse(json, "rules"));
 
         Assert.Contains("assets.gp-9.forecasts[ch4_lel]: windowSamples must be between 4 and 256, not -1", error.Message, StringComparison.Ordinal);
-    }
-
-    private static string ShippedRules()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "RiskMonitor.Server", "config", "rules.json");
-            if (System.IO.File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("src/RiskMonitor.Server/config/rules.json not found above " + AppContext.BaseDirectory);
     }
 }
