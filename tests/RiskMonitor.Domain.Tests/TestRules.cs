@@ -43,6 +43,43 @@ internal static class TestRules
         new Dictionary<string, EventMapping>(),
         new OfflineRuleDefinition(interval ?? TimeSpan.FromSeconds(5), 3, WarningLevel.Blue));
 
+    /// <summary>Methane forecast to reach red (50 % LEL) within 5 min, over 60 samples (decision 0033).</summary>
+    public static ForecastRuleDefinition MethaneForecast(int window = 60, double leadSeconds = 300) =>
+        new("ch4_lel.forecast", "ch4_lel", ThresholdDirection.Above, 50, window, TimeSpan.FromSeconds(leadSeconds), WarningLevel.Yellow);
+
+    /// <summary>Pressure falling faster than 10 kPa/min (yellow) or 30 kPa/min (red) over 12 samples.</summary>
+    public static RateOfChangeRuleDefinition PressureFalling() => new(
+        "pressure_kpa.falling",
+        "pressure_kpa",
+        12,
+        new ThresholdLadder(
+            ThresholdDirection.Below,
+            new Dictionary<WarningLevel, double> { [WarningLevel.Yellow] = -10, [WarningLevel.Red] = -30 },
+            clearRatio: 0.8,
+            new Dictionary<WarningLevel, TimeSpan> { [WarningLevel.Yellow] = TimeSpan.FromSeconds(10) }));
+
+    public static SensorHealthRuleDefinition PressureSensor(bool holdBack = true) => new(
+        "sensor.pressure_kpa", "pressure_kpa", WarningLevel.Yellow, Min: 0, Max: 1600, StuckAfter: TimeSpan.FromMinutes(5),
+        StuckTolerance: 0.05, SpikeDelta: 30, HoldBackProcessAlarms: holdBack);
+
+    /// <summary>The pipeline's thresholds with every issue 22 rule type on top.</summary>
+    public static RuleSet PipelineWithTrends(bool holdBack = true) => Pipeline() with
+    {
+        RatesOfChange = [PressureFalling()],
+        Forecasts = [MethaneForecast()],
+        Compounds =
+        [
+            new CompoundRuleDefinition("leak.confirmed", CompoundOperator.And,
+                [
+                    new CompoundCondition("ch4_lel", ThresholdDirection.Above, 10, TimeSpan.FromSeconds(10), 0.9),
+                    new CompoundCondition("pressure_kpa", ThresholdDirection.Below, 250, TimeSpan.FromSeconds(30), 0.9),
+                ],
+                WarningLevel.Red,
+                "Methane with a pressure loss"),
+        ],
+        SensorHealth = [PressureSensor(holdBack)],
+    };
+
     public static RuleSet Elevator() => new(
         "elevator",
         [],

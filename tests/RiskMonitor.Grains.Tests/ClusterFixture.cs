@@ -106,6 +106,7 @@ internal sealed class TestRegistry : IAssetRegistry, IRuleCatalog
             assets.Add(Asset($"el-{i:000}", "elevator", "special_equipment"));
         }
 
+        assets.Add(Asset(TrendAssetId, "gas_pipeline", "gas"));
         assets.AddRange(TestRegionCity.Assets);
         _assets = assets.ToDictionary(a => a.Id);
     }
@@ -118,12 +119,23 @@ internal sealed class TestRegistry : IAssetRegistry, IRuleCatalog
 
     public bool TryGet(ReadOnlySpan<char> assetId, [NotNullWhen(true)] out AssetDefinition? asset) => _assets.TryGetValue(assetId.ToString(), out asset);
 
-    public RuleSet For(AssetDefinition asset) => asset.Kind == "elevator"
-        ? new RuleSet("elevator", [], new Dictionary<string, EventMapping>
+    /// <summary>A pipeline that also has the issue 22 methane forecast: red (50 % LEL) within 5 min over 60 samples.</summary>
+    public const string TrendAssetId = "gp-trend-1";
+
+    public RuleSet For(AssetDefinition asset) => asset.Id == TrendAssetId
+        ? Pipeline() with
         {
-            ["entrapment"] = new("entrapment", WarningLevel.Red, TimeSpan.FromMinutes(30)),
-        }, new OfflineRuleDefinition(TimeSpan.FromSeconds(10), 3, WarningLevel.Blue))
-        : new RuleSet("gas_pipeline", [new ThresholdRuleDefinition("ch4_lel.high", "ch4_lel", new ThresholdLadder(
+            Forecasts = [new ForecastRuleDefinition("ch4_lel.forecast", "ch4_lel", ThresholdDirection.Above, 50, 60, TimeSpan.FromMinutes(5), WarningLevel.Yellow)],
+        }
+        : asset.Kind == "elevator" ? Elevator() : Pipeline();
+
+    private static RuleSet Elevator() => new(
+        "elevator",
+        [],
+        new Dictionary<string, EventMapping> { ["entrapment"] = new("entrapment", WarningLevel.Red, TimeSpan.FromMinutes(30)) },
+        new OfflineRuleDefinition(TimeSpan.FromSeconds(10), 3, WarningLevel.Blue));
+
+    private static RuleSet Pipeline() => new("gas_pipeline", [new ThresholdRuleDefinition("ch4_lel.high", "ch4_lel", new ThresholdLadder(
                 ThresholdDirection.Above,
                 new Dictionary<WarningLevel, double> { [WarningLevel.Blue] = 5, [WarningLevel.Yellow] = 10, [WarningLevel.Orange] = 25, [WarningLevel.Red] = 50 },
                 0.9,

@@ -12,6 +12,12 @@ internal sealed record RampProfile(double Baseline, double Peak, TimeSpan Rise, 
     /// <summary>Vessel pressure, kPa: up to 800 (every level from 600 to 750 crossed), then back to normal.</summary>
     public static RampProfile OverPressure { get; } = new(250, 800, TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30));
 
+    /// <summary>
+    /// Methane, % LEL, slowly (issue 22): 1 to 60 over 10 min (5.9 % LEL a minute, red at about 8.3 min), 1 min at 60,
+    /// back over 1 min. Slow enough for the methane forecast (60 samples, 5 min lead) to warn minutes before red.
+    /// </summary>
+    public static RampProfile SlowLeak { get; } = new(1, 60, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+
     public TimeSpan Duration => Rise + Hold + Fall;
 
     public double ValueAt(TimeSpan elapsed)

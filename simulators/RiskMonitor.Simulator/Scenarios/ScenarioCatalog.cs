@@ -37,6 +37,7 @@ internal static class ScenarioCatalog
             [AssetKinds.HazmatVehicle], "asset (a vehicle id from vehicles.geojson), durationSeconds"),
         new(VehicleIntoZone, "A hazmat vehicle drives into the restricted zone (school, hospital) nearest its route for the duration (default 60 s), then back.",
             [AssetKinds.HazmatVehicle], "asset (a vehicle id from vehicles.geojson), durationSeconds"),
+        .. SensorScenarios.Definitions,
     ];
 
     public static ScenarioDefinition? Find(string name) =>

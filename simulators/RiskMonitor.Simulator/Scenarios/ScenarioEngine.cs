@@ -128,6 +128,9 @@ internal sealed class ScenarioEngine
                     case ScenarioCatalog.Silent:
                         publish = false;
                         break;
+                    case var sensor when SensorScenarios.Handles(sensor):
+                        run.Effect!.Apply(at - run.StartsAt, values, Gaussian);
+                        break;
                 }
             }
 
@@ -320,6 +323,11 @@ internal sealed class ScenarioEngine
                 what = (definition.Name == ScenarioCatalog.VehicleOffRoute ? "800 m off its approved route" : "inside the nearest restricted zone")
                     + $" for {detour.TotalSeconds:0} s";
                 break;
+            case var sensor when SensorScenarios.Handles(sensor):
+                var effect = SensorScenarios.Create(sensor, request.Duration);
+                run = new Run(id, definition.Name, asset.Id, startsAt, startsAt + effect.Duration) { Effect = effect };
+                what = effect.Description;
+                break;
             default:
                 run = new Run(id, definition.Name, asset.Id, startsAt, startsAt);
                 what = "one of each bad payload (12 messages)";
@@ -440,6 +448,8 @@ internal sealed class ScenarioEngine
         public bool PublishStatus { get; init; }
 
         public string? GroupId { get; init; }
+
+        public SensorEffect? Effect { get; init; }
 
         public ScenarioRunView View(string state) => new(RunId, Scenario, AssetId, state, StartsAt, EndsAt, GroupId);
     }

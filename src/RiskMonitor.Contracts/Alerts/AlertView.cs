@@ -52,6 +52,13 @@ public sealed record AlertView(
     /// <summary>The incident this alert is linked into (its first alert's id), or null; the ledger records the link.</summary>
     [Id(25)] public string? IncidentId { get; init; }
 
+    /// <summary>
+    /// The numbers behind the rule's verdict at its last change (issue 22): a forecast's prediction, window and fit, a
+    /// rate, a compound rule's values, a sensor fault's evidence and the alarms it held back; null for thresholds and
+    /// events. Keys are listed in docs/rules.md.
+    /// </summary>
+    [Id(26)] public IReadOnlyDictionary<string, double>? Details { get; init; }
+
     public static AlertView From(Alert alert, AssetIdentity asset)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -65,6 +72,7 @@ public sealed record AlertView(
             Flapping = alert.Flapping,
             FlappingSince = alert.FlappingSince,
             IncidentId = alert.IncidentId,
+            Details = alert.Details,
             ConditionChanges = alert.ConditionChanges.Count == 0 ? null : [.. alert.ConditionChanges],
         };
     }
@@ -77,6 +85,7 @@ public sealed record AlertView(
         Flapping = Flapping,
         FlappingSince = FlappingSince,
         IncidentId = IncidentId,
+        Details = Details,
         ConditionChanges = ConditionChanges ?? [],
     };
 }

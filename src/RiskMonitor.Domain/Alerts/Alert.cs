@@ -57,6 +57,12 @@ public sealed record Alert(
 
     /// <summary>Server times of the recent condition changes (raise, clear, return) that the flap policy counts.</summary>
     public IReadOnlyList<DateTimeOffset> ConditionChanges { get; init; } = [];
+
+    /// <summary>
+    /// The numbers behind the rule's verdict at its last change, or null (threshold and event alerts): a forecast's
+    /// slope, window and fit, a rate, a compound rule's values, a sensor fault's evidence (docs/rules.md lists the keys).
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Details { get; init; }
 }
 
 /// <summary>What happened to an alert, which decides the SignalR message (<c>alertRaised</c>, <c>alertUpdated</c>, <c>alertCleared</c>).</summary>

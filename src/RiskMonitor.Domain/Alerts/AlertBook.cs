@@ -39,6 +39,10 @@ public sealed class AlertBook
 
     public bool IsActive(string ruleId) => _byRule.TryGetValue(ruleId, out var alert) && alert.ConditionActive;
 
+    /// <summary>The rule's live level as its alert shows it: <see cref="WarningLevel.None"/> without an active alert.</summary>
+    public WarningLevel LevelOf(string ruleId) =>
+        _byRule.TryGetValue(ruleId, out var alert) && alert.ConditionActive ? alert.Level : WarningLevel.None;
+
     /// <summary>Alert ids name their asset so that a handler's request finds the asset's grain without a lookup.</summary>
     public static string NewAlertId(string assetId, string ruleId, DateTimeOffset raisedAt) =>
         $"{assetId}~{ruleId}~{raisedAt.ToUnixTimeMilliseconds()}";
@@ -100,11 +104,23 @@ public sealed class AlertBook
                 observation.Message)
             {
                 ConditionChanges = [observation.Now],
+                Details = observation.Details,
             });
         }
 
         if (existing.ConditionActive && existing.Level == observation.Level)
         {
+            if (observation.Refresh && existing.Message != observation.Message)
+            {
+                // Same level, new evidence (a sensor alert naming another alarm it holds back): an update, no new alert.
+                return Store(AlertChangeKind.Updated, existing with
+                {
+                    Message = observation.Message,
+                    Details = observation.Details ?? existing.Details,
+                    UpdatedAt = observation.Now,
+                });
+            }
+
             return null; // same level, same alert: the common case for a steady condition
         }
 
@@ -122,6 +138,7 @@ public sealed class AlertBook
             ClearedAt = null,
             UpdatedAt = observation.Now,
             Message = observation.Message,
+            Details = observation.Details ?? existing.Details,
         };
         if (returned)
         {
@@ -215,4 +232,11 @@ public sealed record RuleObservation(
     DateTimeOffset ReadingTime,
     DateTimeOffset Now,
     TimeSpan? ResponseDeadline,
-    string Message);
+    string Message)
+{
+    /// <summary>The numbers behind the verdict (<see cref="Alert.Details"/>); null keeps the alert's own.</summary>
+    public IReadOnlyDictionary<string, double>? Details { get; init; }
+
+    /// <summary>Update the alert's message and details even when its level is unchanged (a change of evidence, not of condition).</summary>
+    public bool Refresh { get; init; }
+}

@@ -1,5 +1,7 @@
+using System.Globalization;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
+using RiskMonitor.Domain.Rules.Trends;
 
 namespace RiskMonitor.Domain.Rules;
 
@@ -12,6 +14,11 @@ public sealed class AssetEvaluator
     // A plain array scanned by metric: an asset has a handful of rules, and a per-asset dictionary of lists cost
     // more heap than everything else the evaluator holds (issue 5: heap per active asset).
     private readonly ThresholdRule[] _rules;
+    private readonly SampleWindow[] _windows; // one per metric that a rate or forecast reads, sized by the largest
+    private readonly RateOfChangeRule[] _rates;
+    private readonly ForecastRule[] _forecasts;
+    private readonly CompoundRule[] _compounds;
+    private readonly SensorHealthRule[] _sensors;
     private readonly Dictionary<string, LatestValue> _latest = new(StringComparer.Ordinal);
     private readonly AlertBook _alerts;
 
@@ -24,6 +31,14 @@ public sealed class AssetEvaluator
         // Silence is measured from when we started listening, so an asset that never reports goes offline too.
         LastSeen = activatedAt;
         _rules = [.. rules.Thresholds.Select(definition => new ThresholdRule(definition))];
+        _windows = [.. rules.RatesOfChange.Select(r => (r.Metric, r.WindowSamples))
+            .Concat(rules.Forecasts.Select(f => (f.Metric, f.WindowSamples)))
+            .GroupBy(w => w.Metric, StringComparer.Ordinal)
+            .Select(g => new SampleWindow(g.Key, g.Max(w => new PairSlopes(w.WindowSamples).WindowCapacity)))];
+        _rates = [.. rules.RatesOfChange.Select(r => new RateOfChangeRule(r, WindowOf(r.Metric)))];
+        _forecasts = [.. rules.Forecasts.Select(f => new ForecastRule(f, WindowOf(f.Metric)))];
+        _compounds = [.. rules.Compounds.Select(c => new CompoundRule(c))];
+        _sensors = [.. rules.SensorHealth.Select(h => new SensorHealthRule(h))];
     }
 
     public string AssetId { get; }
@@ -72,6 +87,13 @@ public sealed class AssetEvaluator
                 _latest[metric] = new LatestValue(value, sampledAt);
             }
 
+            var sensor = SensorOf(metric);
+            var wasHolding = sensor?.HoldingBack ?? false;
+            if (sensor is not null)
+            {
+                JudgeSensor(sensor, value, sampledAt, now, changes);
+            }
+
             foreach (var rule in _rules)
             {
                 if (!string.Equals(rule.Definition.Metric, metric, StringComparison.Ordinal))
@@ -83,10 +105,38 @@ public sealed class AssetEvaluator
                 var after = rule.Evaluate(value, sampledAt);
                 if (after != before)
                 {
-                    Observe(new RuleObservation(
+                    ReportProcess(new RuleObservation(
                         rule.Definition.RuleId, after, metric, value, sampledAt, now, null,
-                        ThresholdMessage(rule.Definition, after, value)), changes);
+                        ThresholdMessage(rule.Definition, after, value)), sensor, changes);
                 }
+            }
+
+            // An impossible value is not a measurement: it must not bend a trend.
+            if (sensor is not { LastWasImpossible: true } && AddToWindow(metric, sampledAt, value))
+            {
+                EvaluateTrends(metric, value, sampledAt, now, sensor, changes);
+            }
+
+            foreach (var compound in _compounds)
+            {
+                if (!compound.Reads(metric))
+                {
+                    continue;
+                }
+
+                var before = compound.Level;
+                var after = compound.Evaluate(metric, value, sampledAt);
+                if (after != before)
+                {
+                    ReportProcess(new RuleObservation(
+                        compound.Definition.RuleId, after, metric, value, sampledAt, now, null, CompoundMessage(compound, after))
+                    { Details = compound.Details() }, HolderOf(compound), changes);
+                }
+            }
+
+            if (wasHolding && sensor is { HoldingBack: false })
+            {
+                ReleaseHeldBack(sensor, sampledAt, now, changes);
             }
         }
     }
@@ -185,6 +235,34 @@ public sealed class AssetEvaluator
         }
 
         evaluator._alerts.Restore(snapshot.Alerts);
+
+        // Windows and clocks are not persisted (they refill within a window of samples); each rule takes back the level
+        // its alert shows, so a restart neither repeats nor silently drops a warning.
+        var book = evaluator._alerts;
+        foreach (var rate in evaluator._rates)
+        {
+            rate.Restore(book.LevelOf(rate.Definition.RuleId));
+        }
+
+        foreach (var forecast in evaluator._forecasts)
+        {
+            forecast.Restore(book.LevelOf(forecast.Definition.RuleId));
+        }
+
+        foreach (var compound in evaluator._compounds)
+        {
+            compound.Restore(book.LevelOf(compound.Definition.RuleId));
+        }
+
+        foreach (var sensor in evaluator._sensors)
+        {
+            var d = sensor.Definition;
+            sensor.Restore(
+                book.IsActive(d.FaultRuleId(SensorFault.Impossible)),
+                book.IsActive(d.FaultRuleId(SensorFault.Stuck)),
+                book.IsActive(d.FaultRuleId(SensorFault.Spike)));
+        }
+
         return evaluator;
     }
 
@@ -215,6 +293,254 @@ public sealed class AssetEvaluator
         {
             changes.Add(change);
         }
+    }
+
+    private SampleWindow WindowOf(string metric)
+    {
+        foreach (var window in _windows)
+        {
+            if (string.Equals(window.Metric, metric, StringComparison.Ordinal))
+            {
+                return window;
+            }
+        }
+
+        throw new InvalidOperationException($"No window for '{metric}'."); // the constructor made one per metric
+    }
+
+    private SensorHealthRule? SensorOf(string metric)
+    {
+        foreach (var sensor in _sensors)
+        {
+            if (string.Equals(sensor.Definition.Metric, metric, StringComparison.Ordinal))
+            {
+                return sensor;
+            }
+        }
+
+        return null;
+    }
+
+    private bool AddToWindow(string metric, DateTimeOffset sampledAt, double value)
+    {
+        foreach (var window in _windows)
+        {
+            if (string.Equals(window.Metric, metric, StringComparison.Ordinal))
+            {
+                return window.Add(sampledAt, value);
+            }
+        }
+
+        return false;
+    }
+
+    private void EvaluateTrends(string metric, double value, DateTimeOffset sampledAt, DateTimeOffset now, SensorHealthRule? sensor, List<AlertChange> changes)
+    {
+        foreach (var rate in _rates)
+        {
+            if (!string.Equals(rate.Definition.Metric, metric, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var before = rate.Confirmed;
+            var after = rate.Evaluate(sampledAt);
+            if (after != before)
+            {
+                ReportProcess(new RuleObservation(
+                    rate.Definition.RuleId, after, metric, value, sampledAt, now, null, RateMessage(rate, after))
+                { Details = rate.Details() }, sensor, changes);
+            }
+        }
+
+        foreach (var forecast in _forecasts)
+        {
+            if (!string.Equals(forecast.Definition.Metric, metric, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var before = forecast.Level;
+            var after = forecast.Evaluate(sampledAt);
+            if (after != before)
+            {
+                ReportProcess(new RuleObservation(
+                    forecast.Definition.RuleId, after, metric, value, sampledAt, now, null, ForecastMessage(forecast, after, sampledAt))
+                { Details = forecast.Details() }, sensor, changes);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Raises, upgrades or clears a process alarm, unless the sensor behind it is judged faulty and holds its alarms
+    /// back: then a raise or an upgrade is recorded on the sensor's alert instead. A fall or a clear always passes.
+    /// </summary>
+    private void ReportProcess(RuleObservation observation, SensorHealthRule? sensor, List<AlertChange> changes)
+    {
+        if (sensor is not { HoldingBack: true } || observation.Level <= _alerts.LevelOf(observation.RuleId))
+        {
+            Observe(observation, changes);
+            return;
+        }
+
+        if (sensor.HoldBack(observation.RuleId, observation.Level))
+        {
+            RefreshSensorAlerts(sensor, observation.ReadingTime, observation.Now, changes);
+        }
+    }
+
+    private SensorHealthRule? HolderOf(CompoundRule compound)
+    {
+        foreach (var sensor in _sensors)
+        {
+            if (sensor.HoldingBack && compound.Reads(sensor.Definition.Metric))
+            {
+                return sensor;
+            }
+        }
+
+        return null;
+    }
+
+    private void JudgeSensor(SensorHealthRule sensor, double value, DateTimeOffset sampledAt, DateTimeOffset now, List<AlertChange> changes)
+    {
+        var impossible = sensor.Impossible;
+        var stuck = sensor.Stuck;
+        var spiking = sensor.Spiking;
+        sensor.Evaluate(value, sampledAt);
+        ObserveFault(sensor, SensorFault.Impossible, impossible, sampledAt, now, changes);
+        ObserveFault(sensor, SensorFault.Stuck, stuck, sampledAt, now, changes);
+        ObserveFault(sensor, SensorFault.Spike, spiking, sampledAt, now, changes);
+    }
+
+    private void ObserveFault(SensorHealthRule sensor, SensorFault fault, bool before, DateTimeOffset sampledAt, DateTimeOffset now, List<AlertChange> changes)
+    {
+        var after = sensor.Has(fault);
+        if (after == before)
+        {
+            return;
+        }
+
+        var d = sensor.Definition;
+        Observe(new RuleObservation(
+            d.FaultRuleId(fault), after ? d.Level : WarningLevel.None, d.Metric, sensor.LastValue, sampledAt, now, null,
+            SensorMessage(sensor, fault, after, sampledAt))
+        { Details = sensor.Details(fault, sampledAt) }, changes);
+    }
+
+    private void RefreshSensorAlerts(SensorHealthRule sensor, DateTimeOffset sampledAt, DateTimeOffset now, List<AlertChange> changes)
+    {
+        foreach (var fault in Faults)
+        {
+            if (sensor.Has(fault))
+            {
+                var d = sensor.Definition;
+                Observe(new RuleObservation(
+                    d.FaultRuleId(fault), d.Level, d.Metric, sensor.LastValue, sampledAt, now, null, SensorMessage(sensor, fault, true, sampledAt))
+                { Details = sensor.Details(fault, sampledAt), Refresh = true }, changes);
+            }
+        }
+    }
+
+    /// <summary>The sensor is sound again: every process alarm on its metric takes the level its rule holds now.</summary>
+    private void ReleaseHeldBack(SensorHealthRule sensor, DateTimeOffset sampledAt, DateTimeOffset now, List<AlertChange> changes)
+    {
+        sensor.ReleaseHeldBack();
+        var metric = sensor.Definition.Metric;
+        var value = sensor.LastValue;
+        foreach (var rule in _rules)
+        {
+            if (string.Equals(rule.Definition.Metric, metric, StringComparison.Ordinal))
+            {
+                Observe(new RuleObservation(rule.Definition.RuleId, rule.Confirmed, metric, rule.LastValue ?? value, sampledAt, now, null,
+                    ThresholdMessage(rule.Definition, rule.Confirmed, rule.LastValue ?? value)), changes);
+            }
+        }
+
+        foreach (var rate in _rates)
+        {
+            if (string.Equals(rate.Definition.Metric, metric, StringComparison.Ordinal))
+            {
+                Observe(new RuleObservation(rate.Definition.RuleId, rate.Confirmed, metric, value, sampledAt, now, null, RateMessage(rate, rate.Confirmed))
+                { Details = rate.Details() }, changes);
+            }
+        }
+
+        foreach (var forecast in _forecasts)
+        {
+            if (string.Equals(forecast.Definition.Metric, metric, StringComparison.Ordinal))
+            {
+                Observe(new RuleObservation(forecast.Definition.RuleId, forecast.Level, metric, value, sampledAt, now, null, ForecastMessage(forecast, forecast.Level, sampledAt))
+                { Details = forecast.Details() }, changes);
+            }
+        }
+
+        foreach (var compound in _compounds)
+        {
+            if (compound.Reads(metric) && HolderOf(compound) is null)
+            {
+                Observe(new RuleObservation(compound.Definition.RuleId, compound.Level, metric, value, sampledAt, now, null, CompoundMessage(compound, compound.Level))
+                { Details = compound.Details() }, changes);
+            }
+        }
+    }
+
+    private static readonly SensorFault[] Faults = [SensorFault.Impossible, SensorFault.Stuck, SensorFault.Spike];
+
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string RateMessage(RateOfChangeRule rate, WarningLevel level)
+    {
+        var d = rate.Definition;
+        var perMinute = rate.RatePerMinute.ToString("+0.###;-0.###;0", CultureInfo.InvariantCulture);
+        return level == WarningLevel.None
+            ? $"{d.Metric} rate of change back to normal ({perMinute} per min)"
+            : $"{d.Metric} changing {perMinute} per min over {rate.Window.Samples} samples ({rate.Window.Seconds:0} s): {level} rate threshold {Number(d.Ladder.ThresholdOf(level) ?? 0)}";
+    }
+
+    private static string ForecastMessage(ForecastRule forecast, WarningLevel level, DateTimeOffset sampledAt)
+    {
+        var d = forecast.Definition;
+        var fit = forecast.LastFit;
+        var trend = $"trend {(fit.SlopePerSecond * 60).ToString("+0.###;-0.###;0", CultureInfo.InvariantCulture)} per min over {fit.Samples} samples ({fit.SpanSeconds:0} s), {fit.Agreement:P0} of pairs agree";
+        if (level == WarningLevel.None)
+        {
+            return $"{d.Metric} no longer forecast to reach {Number(d.Threshold)} within {d.Lead.TotalSeconds:0} s ({trend})";
+        }
+
+        var seconds = forecast.SecondsToThreshold ?? 0;
+        var at = (sampledAt + TimeSpan.FromSeconds(seconds)).UtcDateTime.ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return $"{d.Metric} forecast to reach {Number(d.Threshold)} in {seconds:0} s (about {at}; now {Number(fit.LevelNow)}, {trend})";
+    }
+
+    private static string CompoundMessage(CompoundRule compound, WarningLevel level)
+    {
+        var d = compound.Definition;
+        var conditions = string.Join(d.Operator == CompoundOperator.And ? " and " : " or ", d.Conditions.Select(c =>
+            $"{c.Metric} {(c.Direction == ThresholdDirection.Above ? ">=" : "<=")} {Number(c.Threshold)} for {c.Hold.TotalSeconds:0} s"));
+        return level == WarningLevel.None
+            ? $"{d.Description ?? d.RuleId} no longer met ({conditions})"
+            : $"{d.Description ?? d.RuleId}: {conditions}";
+    }
+
+    private static string SensorMessage(SensorHealthRule sensor, SensorFault fault, bool active, DateTimeOffset at)
+    {
+        var d = sensor.Definition;
+        if (!active)
+        {
+            return $"{d.Metric} sensor no longer {(fault == SensorFault.Impossible ? "reading impossible values" : fault == SensorFault.Stuck ? "stuck" : "spiking")}";
+        }
+
+        var what = fault switch
+        {
+            SensorFault.Impossible => $"reads {Number(sensor.LastValue)}, outside its physical range [{(d.Min is { } min ? Number(min) : "-inf")}, {(d.Max is { } max ? Number(max) : "inf")}]",
+            SensorFault.Stuck => $"stuck at {Number(sensor.LastValue)} for {sensor.StuckFor(at).TotalSeconds:0} s",
+            _ => $"spiking: {sensor.SpikesInWindow} jumps of more than {Number(d.SpikeDelta ?? 0)} in the last {d.SpikeWindowSamples} samples",
+        };
+        var held = sensor.HeldBack.Count == 0
+            ? d.HoldBackProcessAlarms ? "; its process alarms are held back" : string.Empty
+            : "; holding back " + string.Join(", ", sensor.HeldBack.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key} ({h.Value})"));
+        return $"{d.Metric} sensor {what}{held}";
     }
 
     private static string ThresholdMessage(ThresholdRuleDefinition rule, WarningLevel level, double value) =>

@@ -26,4 +26,17 @@ public sealed record RuleSet(
     string Kind,
     IReadOnlyList<ThresholdRuleDefinition> Thresholds,
     IReadOnlyDictionary<string, EventMapping> Events,
-    OfflineRuleDefinition Offline);
+    OfflineRuleDefinition Offline)
+{
+    /// <summary>Rate-of-change rules (issue 22): a ladder on the metric's robust slope over a window.</summary>
+    public IReadOnlyList<RateOfChangeRuleDefinition> RatesOfChange { get; init; } = [];
+
+    /// <summary>Predictive rules (issue 22): a warning when a threshold is forecast within a lead time.</summary>
+    public IReadOnlyList<ForecastRuleDefinition> Forecasts { get; init; } = [];
+
+    /// <summary>Compound rules (issue 22): AND / OR of conditions on several metrics of the asset.</summary>
+    public IReadOnlyList<CompoundRuleDefinition> Compounds { get; init; } = [];
+
+    /// <summary>Sensor health per metric (issue 22): stuck, impossible and spiking sensors.</summary>
+    public IReadOnlyList<SensorHealthRuleDefinition> SensorHealth { get; init; } = [];
+}

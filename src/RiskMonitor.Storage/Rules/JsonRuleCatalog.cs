@@ -28,12 +28,14 @@ public sealed class JsonRuleCatalog : IRuleCatalog
     private readonly Dictionary<string, RuleSet> _byKind;
     private readonly Dictionary<string, AssetRules> _assetOverrides;
     private readonly OfflineDefaults _offline;
+    private readonly HashSet<string> _allMetrics;
 
-    private JsonRuleCatalog(Dictionary<string, RuleSet> byKind, Dictionary<string, AssetRules> assetOverrides, OfflineDefaults offline)
+    private JsonRuleCatalog(Dictionary<string, RuleSet> byKind, Dictionary<string, AssetRules> assetOverrides, OfflineDefaults offline, HashSet<string> allMetrics)
     {
         _byKind = byKind;
         _assetOverrides = assetOverrides;
         _offline = offline;
+        _allMetrics = allMetrics;
     }
 
     public IEnumerable<string> Kinds => _byKind.Keys;
@@ -65,7 +67,18 @@ public sealed class JsonRuleCatalog : IRuleCatalog
             events[code] = BuildEvent(code, mapping);
         }
 
-        return kindRules with { Thresholds = [.. thresholds.Values], Events = events, Offline = offline };
+        // Metrics were checked against every kind's at load; the asset's kind is only known here.
+        var (rates, forecasts, compounds, sensors) = BuildTrends($"assets.{asset.Id}", overrides, _allMetrics);
+        return kindRules with
+        {
+            Thresholds = [.. thresholds.Values],
+            Events = events,
+            Offline = offline,
+            RatesOfChange = Override(kindRules.RatesOfChange, rates, r => r.RuleId),
+            Forecasts = Override(kindRules.Forecasts, forecasts, f => f.RuleId),
+            Compounds = Override(kindRules.Compounds, compounds, c => c.RuleId),
+            SensorHealth = Override(kindRules.SensorHealth, sensors, h => h.Metric),
+        };
     }
 
     public static JsonRuleCatalog Load(string path)
@@ -105,6 +118,7 @@ public sealed class JsonRuleCatalog : IRuleCatalog
             }
 
             byKind.TryAdd(FallbackKind, BuildKind(FallbackKind, new KindRules(), offline));
+            var allMetrics = file.Kinds.Values.SelectMany(k => KnownMetrics(k)).ToHashSet(StringComparer.Ordinal);
 
             // Per-asset overrides are built when a grain asks for them, so they are checked here as well: a mistake in
             // the file must stop the start, not throw later inside an asset's activation.
@@ -112,9 +126,23 @@ public sealed class JsonRuleCatalog : IRuleCatalog
             {
                 _ = (overrides ?? throw new ArgumentException($"assets.{assetId} is null.")).Thresholds?.Select(t => BuildThreshold(t, $"assets.{assetId}")).ToList();
                 _ = overrides.Events?.Select(e => BuildEvent(e.Key, e.Value)).ToList();
+                var overrideMetrics = allMetrics.Union(KnownMetrics(overrides)).ToHashSet(StringComparer.Ordinal);
+                _ = BuildTrends($"assets.{assetId}", overrides, overrideMetrics);
             }
 
-            return new JsonRuleCatalog(byKind, file.Assets ?? [], offline);
+            var catalog = new JsonRuleCatalog(byKind, file.Assets ?? [], offline, allMetrics);
+
+            // An override may reuse a kind's rule id only to replace a rule of the same type: refused at load, per kind.
+            foreach (var (assetId, overrides) in file.Assets ?? [])
+            {
+                foreach (var kind in byKind.Keys)
+                {
+                    var merged = catalog.For(new AssetDefinition(assetId, kind, assetId, "", NetTopologySuite.Geometries.Point.Empty, RiskColour.Blue, null, null, null, "", null));
+                    TrendRuleFiles.RefuseDuplicateIds(merged, $"assets.{assetId} (on kind {kind})");
+                }
+            }
+
+            return catalog;
         }
         catch (Exception ex) when (ex is ArgumentException or OverflowException or InvalidOperationException)
         {
@@ -133,11 +161,43 @@ public sealed class JsonRuleCatalog : IRuleCatalog
         }
 
         var interval = TimeSpan.FromSeconds(rules.ReportingIntervalSeconds ?? offline.DefaultReportingIntervalSeconds);
-        return new RuleSet(
+        var (rates, forecasts, compounds, sensors) = BuildTrends($"kinds.{kind}", rules, KnownMetrics(rules).ToHashSet(StringComparer.Ordinal));
+        var set = new RuleSet(
             kind,
             [.. (rules.Thresholds ?? []).Select(t => BuildThreshold(t, $"kinds.{kind}"))],
             (rules.Events ?? []).ToDictionary(e => e.Key, e => BuildEvent(e.Key, e.Value), StringComparer.Ordinal),
-            new OfflineRuleDefinition(interval, rules.OfflineAfterIntervals ?? offline.Intervals, offline.Level));
+            new OfflineRuleDefinition(interval, rules.OfflineAfterIntervals ?? offline.Intervals, offline.Level))
+        {
+            RatesOfChange = rates,
+            Forecasts = forecasts,
+            Compounds = compounds,
+            SensorHealth = sensors,
+        };
+        TrendRuleFiles.RefuseDuplicateIds(set, $"kinds.{kind}");
+        return set;
+    }
+
+    /// <summary>The metrics a kind (or an override) measures: those its thresholds watch and those it declares.</summary>
+    private static IEnumerable<string> KnownMetrics(IRuleParts? rules) =>
+        rules is null
+            ? []
+            : (rules.Thresholds ?? []).OfType<ThresholdRuleFile>().Select(t => t.Metric).OfType<string>()
+                .Concat((rules.Metrics ?? []).OfType<string>());
+
+    private static (List<RateOfChangeRuleDefinition>, List<ForecastRuleDefinition>, List<CompoundRuleDefinition>, List<SensorHealthRuleDefinition>) BuildTrends(
+        string where, IRuleParts rules, IReadOnlySet<string> knownMetrics) =>
+        TrendRuleFiles.Build(where, knownMetrics, rules.RatesOfChange, rules.Forecasts, rules.Compounds, rules.SensorHealth);
+
+    // An override replaces the kind's rule with the same key and adds the rest.
+    private static List<T> Override<T>(IReadOnlyList<T> kindRules, List<T> overrides, Func<T, string> key)
+    {
+        if (overrides.Count == 0)
+        {
+            return [.. kindRules];
+        }
+
+        var replaced = overrides.Select(key).ToHashSet(StringComparer.Ordinal);
+        return [.. kindRules.Where(r => !replaced.Contains(key(r))), .. overrides];
     }
 
     private static ThresholdRuleDefinition BuildThreshold(ThresholdRuleFile? rule, string where)
@@ -188,13 +248,41 @@ public sealed class JsonRuleCatalog : IRuleCatalog
 
     private sealed record OfflineDefaults(int Intervals = 3, WarningLevel Level = WarningLevel.Blue, double DefaultReportingIntervalSeconds = 60);
 
+    /// <summary>What a kind and an asset override both may hold.</summary>
+    private interface IRuleParts
+    {
+        List<ThresholdRuleFile>? Thresholds { get; }
+
+        List<string?>? Metrics { get; }
+
+        List<RateRuleFile?>? RatesOfChange { get; }
+
+        List<ForecastRuleFile?>? Forecasts { get; }
+
+        List<CompoundRuleFile?>? Compounds { get; }
+
+        List<SensorHealthRuleFile?>? SensorHealth { get; }
+    }
+
     private sealed record KindRules(
         double? ReportingIntervalSeconds = null,
         int? OfflineAfterIntervals = null,
         List<ThresholdRuleFile>? Thresholds = null,
-        Dictionary<string, EventRuleFile>? Events = null);
+        Dictionary<string, EventRuleFile>? Events = null,
+        List<string?>? Metrics = null,
+        List<RateRuleFile?>? RatesOfChange = null,
+        List<ForecastRuleFile?>? Forecasts = null,
+        List<CompoundRuleFile?>? Compounds = null,
+        List<SensorHealthRuleFile?>? SensorHealth = null) : IRuleParts;
 
-    private sealed record AssetRules(List<ThresholdRuleFile>? Thresholds, Dictionary<string, EventRuleFile>? Events);
+    private sealed record AssetRules(
+        List<ThresholdRuleFile>? Thresholds,
+        Dictionary<string, EventRuleFile>? Events,
+        List<string?>? Metrics = null,
+        List<RateRuleFile?>? RatesOfChange = null,
+        List<ForecastRuleFile?>? Forecasts = null,
+        List<CompoundRuleFile?>? Compounds = null,
+        List<SensorHealthRuleFile?>? SensorHealth = null) : IRuleParts;
 
     private sealed record ThresholdRuleFile(
         string? RuleId,

@@ -41,6 +41,34 @@ public sealed class AssetGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_methane_ramp_raises_the_predictive_warning_with_its_forecast_minutes_before_red()
+    {
+        var id = TestRegistry.TrendAssetId;
+        var asset = Asset(id);
+        var start = fixture.Time.GetUtcNow().AddMinutes(-10);
+
+        // 12 minutes at one reading per 5 s (device time): 1 % LEL for 2 min, then 6 % LEL a minute; red (50) after 490 s of ramp.
+        for (var i = 0; i < 144; i++)
+        {
+            var lel = 1 + (i < 24 ? 0 : (i - 24) * 0.5);
+            await asset.Ingest(Methane(lel, start.AddSeconds(i * 5)));
+        }
+
+        var alerts = fixture.Events.AlertsFor(id);
+        var forecast = alerts.First(a => a.Alert.RuleId == "ch4_lel.forecast").Alert;
+        var red = alerts.First(a => a.Alert.RuleId == "ch4_lel.high" && a.Alert.Level == WarningLevel.Red).Alert;
+        Assert.Equal(WarningLevel.Yellow, forecast.Level);
+        Assert.True(red.ReadingTime - forecast.ReadingTime >= TimeSpan.FromMinutes(2), $"forecast at {forecast.ReadingTime:O}, red at {red.ReadingTime:O}");
+        Assert.InRange(forecast.Details!["slopePerMinute"], 4, 6.01); // the window still holds some of the flat start
+        Assert.InRange(forecast.Details["secondsToThreshold"], 0, 300);
+        Assert.Equal(60, forecast.Details["windowSamples"]);
+
+        // The details cross the grain boundary with the alert (Orleans serialisation of the view).
+        var view = await asset.GetView();
+        Assert.Equal(forecast.Details["windowSeconds"], view.Alerts.Single(a => a.RuleId == "ch4_lel.forecast").Details!["windowSeconds"]);
+    }
+
+    [Fact]
     public async Task Each_level_change_is_recorded_for_the_risk_snapshot_and_a_steady_level_is_not()
     {
         var asset = Asset("gp-019");

@@ -13,7 +13,7 @@ namespace RiskMonitor.Storage.Tests.Rules;
 /// </summary>
 public sealed class HostileRuleFileTests
 {
-    private static readonly string RulesJson = File.ReadAllText(FindRules());
+    private static readonly string RulesJson = File.ReadAllText(ShippedRuleFile.Path);
 
     [Fact]
     public void The_shipped_rule_file_loads()
@@ -59,18 +59,4 @@ public sealed class HostileRuleFileTests
 
     private static AssetDefinition Asset(string id, string kind) => new(
         id, kind, id, "gas", new Point(120.1, 30.2), RiskColour.Blue, null, null, null, "r-1", TimeSpan.FromSeconds(30));
-
-    private static string FindRules()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "RiskMonitor.Server", "config", "rules.json");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("src/RiskMonitor.Server/config/rules.json not found above " + AppContext.BaseDirectory);
-    }
 }
