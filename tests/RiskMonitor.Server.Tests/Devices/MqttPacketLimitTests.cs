@@ -60,7 +60,7 @@ public sealed class MqttPacketLimitTests(SecureServerFixture server) : IClassFix
         await SendQuietlyAsync(socket, [0x30, 0xC0, 0x8D, 0xB7, 0x01], ct);
         for (var sent = 0; sent < 3_000_000 && socket.Connected; sent += 64 * 1024)
         {
-            await SendQuietlyAsync(socket, new byte[64 * 1024], ct);
+            await SendQuietlyAsync(socket, new byte[Math.Min(64 * 1024, 3_000_000 - sent)], ct);
         }
 
         Assert.True(await ClosedByServerAsync(socket, ct), "the broker kept the connection open");
