@@ -34,6 +34,9 @@ internal static partial class IngestionLog
     [LoggerMessage(EventId = 1026, Level = LogLevel.Debug, Message = "MQTT connection from {Endpoint} ended with {ErrorType}: {Message}")]
     public static partial void ConnectionFailed(ILogger logger, string? endpoint, string errorType, string message);
 
+    [LoggerMessage(EventId = 1028, Level = LogLevel.Error, Message = "MQTT connection from {Endpoint} ended with an unexpected error")]
+    public static partial void ConnectionCrashed(ILogger logger, Exception exception, string? endpoint);
+
     [LoggerMessage(EventId = 1027, Level = LogLevel.Warning, Message = "MQTT listener {Endpoint} could not accept a connection")]
     public static partial void AcceptFailed(ILogger logger, Exception exception, string endpoint);
 

@@ -116,7 +116,17 @@ internal sealed class GuardedTcpServerAdapter(MqttIngestionOptions settings, Ing
             }
             catch (SocketException e)
             {
+                // Out of file descriptors and the like: say so, and do not spin while it lasts.
                 IngestionLog.AcceptFailed(logger, e, local.ToString());
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
                 continue;
             }
 
@@ -175,6 +185,11 @@ internal sealed class GuardedTcpServerAdapter(MqttIngestionOptions settings, Ing
         catch (Exception e) when (e is IOException or SocketException or AuthenticationException or ObjectDisposedException)
         {
             IngestionLog.ConnectionFailed(logger, remote?.ToString(), e.GetType().Name, e.Message);
+        }
+        catch (Exception e)
+        {
+            // Whatever else ends one connection must not go unseen (this runs on its own task) nor touch the others.
+            IngestionLog.ConnectionCrashed(logger, e, remote?.ToString());
         }
         finally
         {

@@ -6,8 +6,8 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using RiskMonitor.Ingestion.Diagnostics;
 using RiskMonitor.Server.Security;
-using RiskMonitor.Storage.Integration;
 using RiskMonitor.Storage.Alerts.Journal;
+using RiskMonitor.Storage.Integration;
 
 namespace RiskMonitor.Server.Observability;
 
