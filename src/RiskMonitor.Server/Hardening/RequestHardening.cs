@@ -52,7 +52,7 @@ public static class RequestHardening
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             // Kestrel answers its own limits with a bare status and no body, before any middleware runs; so its limits sit
-            // above ours (RefuseOversizedRequests answers with problem details) and stay only as the hard ceiling.
+            // above ours (UseRequestSizeLimits answers with problem details) and stay only as the hard ceiling.
             kestrel.Limits.MaxRequestLineSize = options.MaxRequestTargetBytes * 4;
             kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersBytes * 4;
         });
