@@ -14,6 +14,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
+using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Domain.Rules;
 using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Grains;
@@ -76,7 +77,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IDutyRoster>(Roster);
             host.Services.AddSingleton<ISilenceStore>(Silences);
             host.Services.AddSingleton<IRegionChain>(new FixedRegionChain());
-            host.Services.AddAlertEscalationDefaults();
+            host.Services.AddSingleton(EscalationPolicy.Default);
+            host.Services.AddSingleton(FlapPolicy.Default);
             host.Services.AddSilenceWatch();
             host.Services.AddSingleton(TestRegionCity.Map);
             host.Services.AddSingleton<IRegionEventSink>(RegionEvents);

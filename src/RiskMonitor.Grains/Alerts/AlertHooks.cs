@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Escalation;
-using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Domain.Escalation;
 
 namespace RiskMonitor.Grains.Alerts;
 
@@ -9,30 +9,22 @@ namespace RiskMonitor.Grains.Alerts;
 internal static class AlertHooks
 {
     /// <summary>
-    /// Starts, moves or stops the alert's escalation clock without waiting for it: the clock's grain writes its state
-    /// and reminder to PostgreSQL, and the push of the alert to the wall must not wait for that (issue 17). Calls from
-    /// one activation to one grain arrive in order; a lost one is mended by the sweep and by the clock's own re-read.
+    /// Starts, moves or stops the alert's escalation clock without waiting for it: the push of the alert to the wall
+    /// must not wait for the clock's shard (issue 17). Calls from one activation to one grain arrive in order; a lost
+    /// one is mended by the escalation sweep, and the clock re-reads the alert before a step fires.
     /// </summary>
     public static Action<AlertView, AlertView?> AfterRecord(IGrainFactory grains, ILogger logger) => (after, before) => _ = TrackAsync(grains, logger, after, before);
 
     private static async Task TrackAsync(IGrainFactory grains, ILogger logger, AlertView after, AlertView? before)
     {
-        if (after.State != AlertState.Open && before?.State != AlertState.Open)
+        if (!EscalationClock.Moves(before?.State, before?.Severity, after.State, after.Severity, after.RaisedAt, after.UpdatedAt, out var openedAt))
         {
-            return; // handled earlier: no clock is running
-        }
-
-        // Leaving "open" (acknowledged or later) stops the clock now, so its status (and the on-call page) tells the
-        // truth at once; the grain also re-reads the store on every tick, so a lost call cannot make it fire.
-        DateTimeOffset? openedAt = before is null ? after.RaisedAt : before.State != AlertState.Open ? after.UpdatedAt : null;
-        if (after.State == AlertState.Open && openedAt is null && before!.Severity == after.Severity)
-        {
-            return; // nothing that moves the clock
+            return;
         }
 
         try
         {
-            await grains.GetGrain<IAlertEscalationGrain>(after.AlertId).Track(after, openedAt);
+            await grains.For(after.AlertId).Shard.Track(after, openedAt);
         }
         catch (Exception ex)
         {

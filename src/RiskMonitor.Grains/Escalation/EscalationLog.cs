@@ -17,6 +17,12 @@ internal static partial class EscalationLog
     [LoggerMessage(EventId = 2205, Level = LogLevel.Information, Message = "Alert {AlertId}: escalation step {Step} held by silence {SilenceId} until {Until}")]
     public static partial void Silenced(ILogger logger, string alertId, int step, string silenceId, DateTimeOffset until);
 
-    [LoggerMessage(EventId = 2204, Level = LogLevel.Information, Message = "Alert {AlertId}: {Steps} escalation steps found in the ledger, grain state had {Recorded}")]
+    [LoggerMessage(EventId = 2206, Level = LogLevel.Warning, Message = "Escalation check of alert {AlertId} failed; trying again in {Retry}")]
+    public static partial void CheckFailed(ILogger logger, Exception exception, string alertId, TimeSpan retry);
+
+    [LoggerMessage(EventId = 2207, Level = LogLevel.Warning, Message = "Escalation shard {Shard} could not register its reminder; its clocks run on the timer, trying again in {Retry}")]
+    public static partial void ReminderFailed(ILogger logger, Exception exception, int shard, TimeSpan retry);
+
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Information, Message = "Alert {AlertId}: {Steps} escalation steps found in the ledger, its clock had {Recorded}")]
     public static partial void Reconciled(ILogger logger, string alertId, int steps, int recorded);
 }

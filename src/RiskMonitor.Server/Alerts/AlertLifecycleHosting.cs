@@ -62,7 +62,6 @@ public static class AlertLifecycleHosting
         services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.AddSingleton<EscalationSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<EscalationSweeper>());
-        services.AddAlertEscalationDefaults();
         return builder;
     }
 

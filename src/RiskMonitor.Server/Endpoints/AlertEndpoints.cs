@@ -23,8 +23,7 @@ public static class AlertEndpoints
         alerts.MapGet("/{alertId}", Get).WithName("GetAlert");
         alerts.MapGet("/{alertId}/history", History).WithName("GetAlertHistory")
             .WithSummary("The alert's append-only ledger: every change with actor, time, note and the alert before and after.");
-        alerts.MapGet("/{alertId}/escalation", async (string alertId, IGrainFactory grains) =>
-            TypedResults.Ok(await grains.GetGrain<IAlertEscalationGrain>(alertId).GetStatus())).WithName("GetAlertEscalation")
+        alerts.MapGet("/{alertId}/escalation", EscalationStatusAsync).WithName("GetAlertEscalation")
             .WithSummary("The escalation clock: steps fired so far and when the next one is due (while unacknowledged).");
         alerts.MapPost("/{alertId}/assign", (string alertId, AlertActionRequest request, IGrainFactory grains) =>
             Handle(alertId, AlertActionKind.Assign, request, grains)).WithName("AssignAlert").RequireAuthorization(Policies.Operate)
@@ -142,6 +141,20 @@ public static class AlertEndpoints
         return entries.Count == 0
             ? Problems.NotFound("Unknown alert", $"No alert '{alertId}'.")
             : TypedResults.Ok(entries);
+    }
+
+    private static async Task<Ok<EscalationStatus>> EscalationStatusAsync(
+        string alertId, IGrainFactory grains, IAlertStore store, CancellationToken cancellationToken)
+    {
+        var status = await grains.For(alertId).GetStatus();
+        if (status.Tracking)
+        {
+            return TypedResults.Ok(status);
+        }
+
+        // A clock is dropped when it stops; the steps it fired are in the ledger.
+        var fired = (await store.HistoryAsync(alertId, cancellationToken)).Where(e => e.Action == AlertLedgerActions.Escalated).ToList();
+        return TypedResults.Ok(status with { StepsFired = fired.Count, LastFiredAt = fired.Count > 0 ? fired[^1].At : null });
     }
 
     private static async Task<Results<Ok<AlertView>, ValidationProblem, ProblemHttpResult>> Handle(

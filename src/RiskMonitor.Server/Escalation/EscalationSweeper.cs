@@ -46,9 +46,10 @@ internal sealed class EscalationSweeper(
         var open = (await store.LoadNotClosedAsync(null, cancellationToken))
             .Where(a => a.State == AlertState.Open && policy.TimeoutFor(a.Severity) is not null)
             .ToList();
-        foreach (var alert in open)
+        // One call per shard, not per alert: after a restart with thousands of open alerts the sweep is 32 calls.
+        foreach (var shard in open.GroupBy(a => EscalationClocks.ShardOf(a.AlertId)))
         {
-            await grains.GetGrain<IAlertEscalationGrain>(alert.AlertId).Track(alert, null);
+            await grains.GetGrain<IEscalationShardGrain>(shard.Key).TrackAll([.. shard]);
         }
 
         return open.Count;

@@ -16,7 +16,6 @@ public static class NoiseControlHosting
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<FlappingOptions>().BindConfiguration(FlappingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        // Registered after the grain defaults' FlapPolicy.Default, so this one is what the asset grains get.
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FlappingOptions>>().Value.ToPolicy());
         services.AddSingleton<SilenceBoard>();
         services.AddHostedService(sp => sp.GetRequiredService<SilenceBoard>());

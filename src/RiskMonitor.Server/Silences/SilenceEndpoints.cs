@@ -172,7 +172,7 @@ public static class SilenceEndpoints
             events.AlertChanged(AlertChangeKind.Updated, alert);
             if (alert.State == AlertState.Open && alert.SilencedBy is not null)
             {
-                await grains.GetGrain<IAlertEscalationGrain>(alert.AlertId).Check();
+                await grains.For(alert.AlertId).Check();
             }
         }
     }

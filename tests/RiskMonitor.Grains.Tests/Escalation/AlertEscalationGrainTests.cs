@@ -21,7 +21,7 @@ public sealed class AlertEscalationGrainTests(ClusterFixture fixture)
 {
     private IAssetGrain Asset(string id) => fixture.Cluster.Client.GetGrain<IAssetGrain>(id);
 
-    private IAlertEscalationGrain Escalation(string alertId) => fixture.Cluster.Client.GetGrain<IAlertEscalationGrain>(alertId);
+    private EscalationClockRef Escalation(string alertId) => fixture.Cluster.Client.For(alertId);
 
     private TelemetryBatch Methane(double lel) =>
         new([new TelemetrySample(fixture.Time.GetUtcNow(), [new MetricValue("ch4_lel", lel)])], fixture.Time.GetUtcNow());
@@ -32,7 +32,7 @@ public sealed class AlertEscalationGrainTests(ClusterFixture fixture)
         var alertId = (await Asset(assetId).GetView()).Alerts.Single(a => a.RuleId == "ch4_lel.high").AlertId;
         if (lel >= 10)
         {
-            await EscalationClock.WaitForAsync(Escalation(alertId), tracking: true); // yellow and above have a clock
+            await EscalationWait.ForAsync(Escalation(alertId), tracking: true); // yellow and above have a clock
         }
 
         return alertId;
@@ -51,13 +51,13 @@ public sealed class AlertEscalationGrainTests(ClusterFixture fixture)
         await fixture.Roster.AddAsync(new DutyShift(0, now.AddHours(-1), now.AddHours(23), "张值班", "13900000001", "赵领导", null), "test", TestContext.Current.CancellationToken);
         var alertId = await RaiseAsync("gp-011", 70);
 
-        var tracking = await EscalationClock.WaitForAsync(Escalation(alertId), tracking: true);
+        var tracking = await EscalationWait.ForAsync(Escalation(alertId), tracking: true);
         var early = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(4));
         var first = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(1));
         var between = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(2));
         var second = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(3));
         var ack = await Asset("gp-011").HandleAlert(new AlertAction(alertId, AlertActionKind.Acknowledge, "张值班", null));
-        var atAck = await EscalationClock.WaitForAsync(Escalation(alertId), tracking: false);
+        var atAck = await EscalationWait.ForAsync(Escalation(alertId), tracking: false);
         var stopped = await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(5));
         await AdvanceAndCheckAsync(alertId, TimeSpan.FromMinutes(30));
 

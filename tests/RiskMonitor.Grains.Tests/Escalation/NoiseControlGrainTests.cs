@@ -13,7 +13,7 @@ public sealed class NoiseControlGrainTests(ClusterFixture fixture)
 {
     private IAssetGrain Asset(string id) => fixture.Cluster.Client.GetGrain<IAssetGrain>(id);
 
-    private IAlertEscalationGrain Escalation(string alertId) => fixture.Cluster.Client.GetGrain<IAlertEscalationGrain>(alertId);
+    private EscalationClockRef Escalation(string alertId) => fixture.Cluster.Client.For(alertId);
 
     private TelemetryBatch Methane(double lel) =>
         new([new TelemetrySample(fixture.Time.GetUtcNow(), [new MetricValue("ch4_lel", lel)])], fixture.Time.GetUtcNow());
@@ -22,7 +22,7 @@ public sealed class NoiseControlGrainTests(ClusterFixture fixture)
     {
         await Asset(assetId).Ingest(Methane(70));
         var alertId = (await Asset(assetId).GetView()).Alerts.Single(a => a.RuleId == "ch4_lel.high").AlertId;
-        await EscalationClock.WaitForAsync(Escalation(alertId), tracking: true);
+        await EscalationWait.ForAsync(Escalation(alertId), tracking: true);
         return alertId;
     }
 
@@ -124,7 +124,7 @@ public sealed class NoiseControlGrainTests(ClusterFixture fixture)
         fixture.Time.Advance(TimeSpan.FromSeconds(20));
         await Asset("gp-017").Ingest(Methane(70)); // returns while flapping: stays resolved, no clock
         var returned = (await Asset("gp-017").GetView()).Alerts.Single(a => a.RuleId == "ch4_lel.high");
-        var clockWhileFlapping = await EscalationClock.WaitForAsync(Escalation(alertId), tracking: false);
+        var clockWhileFlapping = await EscalationWait.ForAsync(Escalation(alertId), tracking: false);
 
         Assert.Equal(alertId, afterCycles.AlertId);
         Assert.True(afterCycles.Flapping);
@@ -142,7 +142,7 @@ public sealed class NoiseControlGrainTests(ClusterFixture fixture)
         }
 
         Assert.Equal((AlertState.Open, false), (reopened!.State, reopened.Flapping));
-        Assert.True((await EscalationClock.WaitForAsync(Escalation(alertId), tracking: true)).Tracking);
+        Assert.True((await EscalationWait.ForAsync(Escalation(alertId), tracking: true)).Tracking);
         var ledger = (await fixture.Alerts.HistoryAsync(alertId, ct)).Select(e => e.Action).ToList();
         Assert.Single(ledger, a => a == "flapping_started");
         Assert.Equal("flapping_ended", ledger[^1]);

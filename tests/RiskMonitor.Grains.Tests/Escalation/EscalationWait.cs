@@ -4,11 +4,11 @@ namespace RiskMonitor.Grains.Tests.Escalation;
 
 /// <summary>
 /// An asset grain starts and stops an alert's escalation clock without waiting for it (the push to the wall must not
-/// wait for the clock's PostgreSQL writes), so a test reads the clock once it has moved, up to a generous limit.
+/// wait for the clock), so a test reads the clock once it has moved, up to a generous limit.
 /// </summary>
-internal static class EscalationClock
+internal static class EscalationWait
 {
-    public static async Task<EscalationStatus> WaitForAsync(IAlertEscalationGrain clock, bool tracking)
+    public static async Task<EscalationStatus> ForAsync(EscalationClockRef clock, bool tracking)
     {
         var status = await clock.GetStatus();
         for (var i = 0; i < 200 && status.Tracking != tracking; i++)
