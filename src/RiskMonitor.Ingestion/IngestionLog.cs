@@ -25,6 +25,21 @@ internal static partial class IngestionLog
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "MQTT connection refused ({Reason}) for client {ClientId}, user {UserName}, from {Endpoint}")]
     public static partial void ConnectionRefused(ILogger logger, RejectReason reason, string? clientId, string? userName, string? endpoint);
 
+    [LoggerMessage(EventId = 1024, Level = LogLevel.Warning, Message = "MQTT connection from {Endpoint} closed: a packet declared {Declared} bytes, over the limit of {Limit} (signed in: {SignedIn}); its body was not read")]
+    public static partial void PacketTooLarge(ILogger logger, string? endpoint, long declared, int limit, bool signedIn);
+
+    [LoggerMessage(EventId = 1025, Level = LogLevel.Warning, Message = "MQTT connection from {Endpoint} closed: no complete CONNECT within {Timeout}")]
+    public static partial void ConnectTimedOut(ILogger logger, string? endpoint, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 1026, Level = LogLevel.Debug, Message = "MQTT connection from {Endpoint} ended with {ErrorType}: {Message}")]
+    public static partial void ConnectionFailed(ILogger logger, string? endpoint, string errorType, string message);
+
+    [LoggerMessage(EventId = 1028, Level = LogLevel.Error, Message = "MQTT connection from {Endpoint} ended with an unexpected error")]
+    public static partial void ConnectionCrashed(ILogger logger, Exception exception, string? endpoint);
+
+    [LoggerMessage(EventId = 1027, Level = LogLevel.Warning, Message = "MQTT listener {Endpoint} could not accept a connection")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception, string endpoint);
+
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "MQTT publish refused ({Reason}) on {Topic} from client {ClientId}")]
     public static partial void PublishRefused(ILogger logger, RejectReason reason, string topic, string? clientId);
 

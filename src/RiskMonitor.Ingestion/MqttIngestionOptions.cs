@@ -32,6 +32,22 @@ public sealed class MqttIngestionOptions
     /// <summary>DESIGN.md §2: payloads over 64 KiB are rejected as oversized.</summary>
     [Range(1, 1_048_576)] public int MaxPayloadBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Largest MQTT packet (remaining length) a signed-in client may send; a larger one closes the connection before
+    /// its body is read (MQTTnet would allocate it whole). Above <see cref="MaxPayloadBytes"/> so that a payload a little
+    /// over its limit still gets the polite refusal (PUBACK, counted <c>oversized</c>, dead-lettered).
+    /// </summary>
+    [Range(1024, 268_435_455)] public int MaxPacketBytes { get; set; } = 128 * 1024;
+
+    /// <summary>Largest CONNECT packet, read before the client has signed in (client id, credentials, a small will).</summary>
+    [Range(64, 268_435_455)] public int MaxConnectPacketBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// Time from accepting a connection to a complete CONNECT (TLS handshake included); then the connection is closed.
+    /// HiveMQ's no-connect idle timeout is 10 s, EMQX's idle_timeout 15 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")] public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Readings more than this far in the future are rejected (device clock wrong).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")] public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
 

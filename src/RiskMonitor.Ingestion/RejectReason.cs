@@ -75,8 +75,17 @@ public enum RejectReason
     /// <summary>A publish outside <c>rm/v1/{assetId}/</c> of the assets the device may speak for (topic ACL).</summary>
     TopicNotAllowed,
 
-    /// <summary>A subscription to anything the device does not own (wildcards across assets, other assets, <c>$share</c>).</summary>
+    /// <summary>A device's subscription: devices subscribe to nothing, their own assets' topics included.</summary>
     SubscriptionNotAllowed,
+
+    /// <summary>
+    /// A packet that declared more than the broker reads (<c>Mqtt:MaxConnectPacketBytes</c> before sign-in,
+    /// <c>Mqtt:MaxPacketBytes</c> after): the connection is closed before the body is read.
+    /// </summary>
+    PacketTooLarge,
+
+    /// <summary>A connection that did not complete its TLS handshake and CONNECT within <c>Mqtt:ConnectTimeout</c>.</summary>
+    ConnectTimeout,
 
     /// <summary>A publish over the client's message-rate limit (token bucket).</summary>
     RateLimited,

@@ -98,6 +98,7 @@ public static class RiskMonitorApp
 
         var app = builder.Build();
         app.UseSecurityHeaders();
+        app.UseRequestSizeLimits();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestHardening();

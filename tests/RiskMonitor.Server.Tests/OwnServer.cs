@@ -28,6 +28,7 @@ internal sealed class OwnServer : IAsyncDisposable
     private readonly bool _hasRegions;
     private readonly bool _ownsServices;
     private WebApplication? _app;
+    private IReadOnlyList<int> _alsoListenOn = [];
 
     private OwnServer(IReadOnlyDictionary<string, string?> settings, bool hasRegions, InfluxDbProcess? sharedInflux = null, PostgresProcess? sharedPostgres = null)
     {
@@ -54,10 +55,12 @@ internal sealed class OwnServer : IAsyncDisposable
 
     /// <param name="assetsGeoJson">The registry; by default four test pipelines and an elevator (<see cref="TestCity"/>).</param>
     /// <param name="regionsGeoJson">A region file; none by default (roll-ups then follow the registry's regionIds).</param>
+    /// <param name="alsoListenOn">More loopback HTTP ports the server listens on besides its own (a metrics port).</param>
     public static async Task<OwnServer> StartAsync(
-        IReadOnlyDictionary<string, string?> settings, CancellationToken ct, string? assetsGeoJson = null, string? regionsGeoJson = null)
+        IReadOnlyDictionary<string, string?> settings, CancellationToken ct, string? assetsGeoJson = null, string? regionsGeoJson = null,
+        IReadOnlyList<int>? alsoListenOn = null)
     {
-        var server = new OwnServer(settings, regionsGeoJson is not null);
+        var server = new OwnServer(settings, regionsGeoJson is not null) { _alsoListenOn = alsoListenOn ?? [] };
         await server.Influx.StartAsync(ct);
         await server.Influx.CreateDatabaseAsync(ServerFixture.Database, ct);
         await server.Postgres.StartAsync(ct);
@@ -110,7 +113,7 @@ internal sealed class OwnServer : IAsyncDisposable
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:RiskMonitor"] = "Warning",
-            ["Urls"] = BaseUrl.ToString().TrimEnd('/'),
+            ["Urls"] = string.Join(';', [BaseUrl.ToString().TrimEnd('/'), .. _alsoListenOn.Select(p => $"http://127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)}")]),
             ["Mqtt:Port"] = _mqttPort.ToString(CultureInfo.InvariantCulture),
             // The data-path tests publish anonymously; the security tests set Required (docs/decisions/0023).
             ["Mqtt:Authentication"] = "None",

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 
@@ -73,6 +74,38 @@ public sealed class SiteBoardTests(DemoCityServerFixture server, BrowserFixture 
         Assert.All(nearby, a => Assert.InRange(a.GetProperty("distanceM").GetDouble(), 0, 500));
         Assert.Equal("Point", board.GetProperty("map").GetProperty("site").GetProperty("geometry").GetProperty("type").GetString());
     }
+
+    [Fact]
+    public async Task A_reader_scoped_to_the_sites_grid_sees_no_nearby_asset_outside_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cityWide = await server.GetJsonAsync("api/sites/hz-0001/board?radiusM=5000", ct);
+        var grid = cityWide.GetProperty("regionId").GetString()!;
+        using var scoped = TestIdentity.Client(server.BaseUrl, "grid.reader", ["viewer"], [grid]);
+
+        var board = await scoped.GetFromJsonAsync<JsonElement>("api/sites/hz-0001/board?radiusM=5000", ct);
+
+        // Which assets lie outside the grid is the server's own answer to the same reader, asked by id.
+        async Task<bool> InScope(string id) => (await scoped.GetAsync($"api/assets/{id}", ct)).StatusCode == HttpStatusCode.OK;
+        var everyNearby = Ids(cityWide, "map", "nearby").Concat(Ids(cityWide, "noticeBoard", "riskPoints")).Distinct().ToList();
+        var outside = new List<string>();
+        foreach (var id in everyNearby)
+        {
+            if (!await InScope(id))
+            {
+                outside.Add(id);
+            }
+        }
+
+        Assert.NotEmpty(outside); // 5 km around the site reaches other grids, so the test means something
+        var seen = Ids(board, "map", "nearby").Concat(Ids(board, "noticeBoard", "riskPoints")).ToList();
+        Assert.NotEmpty(seen);
+        Assert.Empty(seen.Intersect(outside));
+        Assert.Equal(everyNearby.Except(outside).Order(StringComparer.Ordinal), seen.Distinct().Order(StringComparer.Ordinal));
+    }
+
+    private static IEnumerable<string> Ids(JsonElement board, string section, string list) =>
+        board.GetProperty(section).GetProperty(list).EnumerateArray().Select(a => a.GetProperty("assetId").GetString()!);
 
     [Theory]
     [InlineData("api/sites/el-0001/board", HttpStatusCode.NotFound)]

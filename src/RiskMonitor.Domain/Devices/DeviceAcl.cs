@@ -10,13 +10,15 @@ public enum AclVerdict
     /// <summary>Not under <c>rm/v1/{assetId}/</c>, or an asset the device does not speak for.</summary>
     NotOwnAsset,
 
-    /// <summary>A subscription with a wildcard or shared-subscription prefix that could reach other assets' topics.</summary>
+    /// <summary>A wildcard in the asset segment of a topic, which would span other assets.</summary>
     WildcardNotAllowed,
 }
 
 /// <summary>
 /// The topic ACL of an authenticated device (issue 11): it may publish only under <c>rm/v1/{assetId}/...</c> for the
-/// assets it was provisioned for, and subscribe only to topics under those same assets. Pure string rules.
+/// assets it was provisioned for. It may subscribe to nothing (issue 24 row 8): the v1 contract has no topic the
+/// server sends to a device, and its assets' topics carry only what devices publish, possibly other gateways that
+/// speak for the same asset. Pure string rules.
 /// </summary>
 public static class DeviceAcl
 {
@@ -26,23 +28,10 @@ public static class DeviceAcl
     {
         ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(assets);
-        return OwnAsset(topic, assets, allowWildcards: false);
+        return OwnAsset(topic, assets);
     }
 
-    public static AclVerdict CanSubscribe(string topicFilter, FrozenSet<string> assets)
-    {
-        ArgumentNullException.ThrowIfNull(topicFilter);
-        ArgumentNullException.ThrowIfNull(assets);
-        // $share/group/filter would join a shared subscription; nothing a device needs, so refused outright.
-        if (topicFilter.StartsWith('$'))
-        {
-            return AclVerdict.WildcardNotAllowed;
-        }
-
-        return OwnAsset(topicFilter, assets, allowWildcards: true);
-    }
-
-    private static AclVerdict OwnAsset(string topic, FrozenSet<string> assets, bool allowWildcards)
+    private static AclVerdict OwnAsset(string topic, FrozenSet<string> assets)
     {
         if (!topic.StartsWith(Prefix, StringComparison.Ordinal))
         {
@@ -63,7 +52,7 @@ public static class DeviceAcl
         }
 
         var tail = rest[(slash + 1)..];
-        if (!allowWildcards && tail.ContainsAny('+', '#'))
+        if (tail.ContainsAny('+', '#'))
         {
             return AclVerdict.NotOwnAsset; // wildcards are not valid in a topic name; the broker would refuse it anyway
         }

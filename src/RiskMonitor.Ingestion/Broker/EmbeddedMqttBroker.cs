@@ -12,12 +12,16 @@ namespace RiskMonitor.Ingestion.Broker;
 /// <summary>
 /// The embedded MQTTnet broker (DESIGN.md §1, default mode). Every connection, publish and subscription passes the
 /// access control first (credentials, topic ACL, rate and size limits; issue 11); a publish it admits goes through the
-/// ingestion pipeline and is then delivered to subscribers as usual, so tools can still watch the raw stream.
+/// ingestion pipeline and is then delivered to subscribers as usual, so tools can still watch the raw stream. The
+/// listeners are our own (<see cref="GuardedTcpServerAdapter"/>): packet size limits and a connect timeout hold before
+/// a client has signed in (issue 24).
 /// </summary>
 public sealed class EmbeddedMqttBroker(
     IngestionPipeline pipeline,
     MqttAccessControl access,
+    IngestionStats stats,
     IOptions<MqttIngestionOptions> options,
+    TimeProvider time,
     ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable, IMqttIngress
 {
     private MqttServer? _server;
@@ -61,7 +65,7 @@ public sealed class EmbeddedMqttBroker(
                 .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
         }
 
-        var server = new MqttServerFactory().CreateMqttServer(builder.Build());
+        var server = new MqttServerFactory().CreateMqttServer(builder.Build(), [new GuardedTcpServerAdapter(settings, stats, time, logger)]);
         server.ValidatingConnectionAsync += access.ValidateConnectionAsync;
         server.InterceptingSubscriptionAsync += access.AuthorizeSubscriptionAsync;
         server.ClientDisconnectedAsync += access.ClientDisconnectedAsync;

@@ -120,16 +120,12 @@ public sealed class MqttAccessControl(
             return Task.CompletedTask; // anonymous mode: tools may watch the raw stream
         }
 
-        var session = Find(e.ClientId, e.SessionItems);
+        // A device subscribes to nothing, its own assets' topics included (README, decision 0023; issue 24 row 8).
         var filter = e.TopicFilter.Topic ?? string.Empty;
-        if (session?.Assets is not { } assets || session.Revoked || DeviceAcl.CanSubscribe(filter, assets) != AclVerdict.Allowed)
-        {
-            e.ProcessSubscription = false;
-            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
-            stats.Rejected(RejectReason.SubscriptionNotAllowed);
-            IngestionLog.SubscriptionRefused(logger, RejectReason.SubscriptionNotAllowed, filter, e.ClientId);
-        }
-
+        e.ProcessSubscription = false;
+        e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        stats.Rejected(RejectReason.SubscriptionNotAllowed);
+        IngestionLog.SubscriptionRefused(logger, RejectReason.SubscriptionNotAllowed, filter, e.ClientId);
         return Task.CompletedTask;
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace RiskMonitor.Server.Hardening;
@@ -16,6 +17,15 @@ public sealed class RequestHardeningOptions
 
     /// <summary>Largest request body Kestrel accepts (413 above). The API's bodies are small JSON documents.</summary>
     [Range(1024, 1L << 30)] public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Longest request target (path and query) answered; longer ones get 414 problem details (issue 24 row 9). Kestrel's
+    /// own limit is set to four times this, so that only absurd requests get Kestrel's bare answer.
+    /// </summary>
+    [Range(256, 1 << 20)] public int MaxRequestTargetBytes { get; set; } = 8 * 1024;
+
+    /// <summary>Largest total of request headers answered; more gets 431 problem details. Kestrel's limit is four times this.</summary>
+    [Range(1024, 1 << 22)] public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
 
     /// <summary>Requests per minute one client address may make to each public write endpoint.</summary>
     [Range(1, 1_000_000)] public int PublicWritePermitsPerMinute { get; set; } = 60;
@@ -38,7 +48,14 @@ public static class RequestHardening
         var options = builder.Configuration.GetSection(RequestHardeningOptions.SectionName).Get<RequestHardeningOptions>() ?? new RequestHardeningOptions();
         // Kestrel's default is 30 MB; nothing here needs more than a few KiB, and a big body costs memory before any
         // validation can refuse it.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            // Kestrel answers its own limits with a bare status and no body, before any middleware runs; so its limits sit
+            // above ours (UseRequestSizeLimits answers with problem details) and stay only as the hard ceiling.
+            kestrel.Limits.MaxRequestLineSize = options.MaxRequestTargetBytes * 4;
+            kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersBytes * 4;
+        });
 
         // Strict binding: a request body with a member the API does not know is refused (400) instead of silently
         // ignored, so that a misspelt "asignee" or an injected "role" cannot pass unnoticed. JsonElement bodies and
@@ -96,12 +113,63 @@ public static class RequestHardening
         return builder;
     }
 
+    /// <summary>
+    /// 414 and 431 with problem details (issue 24 row 9) for a request target or headers over the limits, before
+    /// anything else reads them. First in the pipeline after the security headers.
+    /// </summary>
+    public static WebApplication UseRequestSizeLimits(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RequestHardeningOptions>>().Value;
+        app.Use((context, next) =>
+        {
+            var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget?.Length ?? 0;
+            if (target > options.MaxRequestTargetBytes)
+            {
+                return RefuseAsync(context, StatusCodes.Status414UriTooLong, "Request target too long",
+                    $"The path and query may be at most {options.MaxRequestTargetBytes} bytes.");
+            }
+
+            return HeadersBytes(context.Request.Headers) > options.MaxRequestHeadersBytes
+                ? RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, "Request headers too large",
+                    $"The request headers may be at most {options.MaxRequestHeadersBytes} bytes in all.")
+                : next(context);
+        });
+        return app;
+    }
+
     /// <summary>After the exception handler and status code pages, so that a refusal is a problem document too.</summary>
     public static WebApplication UseRequestHardening(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseRateLimiter();
         return app;
+    }
+
+    // Name, ": ", value and CRLF of each header line, as they came over HTTP/1.1 (HTTP/2 and 3 compress, but the
+    // decoded size is what costs memory).
+    private static long HeadersBytes(IHeaderDictionary headers)
+    {
+        long total = 0;
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                total += name.Length + (value?.Length ?? 0) + 4;
+            }
+        }
+
+        return total;
+    }
+
+    private static async Task RefuseAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
     }
 }
 

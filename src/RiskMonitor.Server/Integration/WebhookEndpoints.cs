@@ -102,7 +102,18 @@ public static partial class WebhookEndpoints
 
     private static ProblemHttpResult Unknown(string id) => Problems.NotFound("Unknown webhook", $"No webhook subscription '{id}' of this integrator.");
 
-    private static string Owner(ClaimsPrincipal user) => user.Identity?.Name ?? throw new InvalidOperationException("Authorised request without a name.");
+    /// <summary>
+    /// Integrators' keys and signed-in accounts own webhooks in separate namespaces (issue 24 row 8): a key named like
+    /// an account must not list or delete that account's subscriptions, nor the other way round. A key keeps its bare
+    /// integrator name (the owner since decision 0015, so existing subscriptions stay with their keys; integrator names
+    /// cannot contain ':'), an account's name is prefixed with "user:".
+    /// </summary>
+    internal static string Owner(ClaimsPrincipal user) => user.Identity switch
+    {
+        { AuthenticationType: ApiKeyDefaults.Scheme, Name: { Length: > 0 } integrator } => integrator,
+        { Name: { Length: > 0 } account } => "user:" + account,
+        _ => throw new InvalidOperationException("Authorised request without a name."),
+    };
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$")]
     private static partial Regex TypeName();

@@ -1,8 +1,13 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using RiskMonitor.Ingestion.Diagnostics;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts.Journal;
+using RiskMonitor.Storage.Integration;
 
 namespace RiskMonitor.Server.Observability;
 
@@ -30,6 +35,7 @@ public static class ObservabilityHosting
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var otel = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddMeter(IngestionMetrics.MeterName, ServerMetrics.MeterName, AlertJournalMetrics.MeterName)
@@ -89,10 +95,38 @@ public static class ObservabilityHosting
         return TagsWithoutErrorType.TryGetValue(instrument.Name, out var tags) ? new MetricStreamConfiguration { TagKeys = tags } : null;
     }
 
+    /// <summary>
+    /// <c>/metrics</c>: on <see cref="MetricsOptions.Port"/> only when it is set, and behind
+    /// <see cref="MetricsOptions.Key"/> when that is set (issue 24 row 9, decision 0030).
+    /// </summary>
     public static IEndpointRouteBuilder MapObservabilityEndpoints(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        routes.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
+        var options = routes.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        var key = options.Key is { Length: > 0 } k ? ApiKeyMaterial.Hash(k) : null;
+        var endpoint = routes.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: branch =>
+        {
+            if (key is not null)
+            {
+                branch.Use((context, next) => PresentsKey(context.Request, key)
+                    ? next(context)
+                    : SecurityHosting.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Metrics key required",
+                        "Send the metrics key as Authorization: Bearer <key>."));
+            }
+        }, optionsName: null).AllowAnonymous();
+        if (options.Port is { } port)
+        {
+            endpoint.RequireHost($"*:{port.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         return routes;
+    }
+
+    private static bool PresentsKey(HttpRequest request, byte[] keyHash)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string Bearer = "Bearer ";
+        return header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) && header.Length - Bearer.Length <= 200 &&
+            CryptographicOperations.FixedTimeEquals(ApiKeyMaterial.Hash(header[Bearer.Length..].Trim()), keyHash);
     }
 }

@@ -37,6 +37,21 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan AccountRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Wrong passwords in a row on one account name before each further attempt must wait (issue 24 row 8; the
+    /// per-address limit is <c>Http:PublicWritePermitsPerMinute</c>). Then the wait doubles from 1 s to
+    /// <see cref="SignInMaxDelay"/> (<see cref="RiskMonitor.Domain.Access.SignInBackoff"/>).
+    /// </summary>
+    [Range(1, 1000)]
+    public int SignInFreeFailures { get; set; } = 5;
+
+    /// <summary>
+    /// The longest wait between attempts on one account: short, because anyone can make an account wait by failing
+    /// on purpose, and the owner must still get in after it; 1 min still holds guessing to 60 an hour per account.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SignInMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The claim that names the person (the actor recorded in every ledger); an OIDC authority may need <c>preferred_username</c>.</summary>
     [Required] public string NameClaim { get; set; } = "name";
 

@@ -36,6 +36,7 @@ public static class SecurityHosting
             .ValidateOnStart();
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<AccountStatus>();
         services.AddSingleton<AccessControl>();
         services.AddSingleton<AuditTrailWriter>();

@@ -32,4 +32,7 @@ internal static partial class SecurityLog
 
     [LoggerMessage(EventId = 4410, Level = LogLevel.Error, Message = "Rechecking the hub connections' accounts failed; trying again next interval")]
     public static partial void HubRecheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4411, Level = LogLevel.Warning, Message = "Sign-in for {Name} from {Client} refused unchecked after wrong passwords in a row; next attempt in {Wait}")]
+    public static partial void SignInThrottled(ILogger logger, string name, string? client, TimeSpan wait);
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
@@ -7,6 +8,7 @@ using RiskMonitor.Domain.Regions;
 using RiskMonitor.Domain.Sites;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Registry;
 
 namespace RiskMonitor.Server.Sites;
@@ -42,7 +44,8 @@ public static class SiteBoardEndpoints
     }
 
     private static Results<Ok<SiteBoardJson>, ValidationProblem, ProblemHttpResult> Board(
-        string assetId, IAssetRegistry registry, SiteProfiles profiles, AlertBoard alerts, RegionMap map, TimeProvider time, double? radiusM = null)
+        string assetId, IAssetRegistry registry, SiteProfiles profiles, AlertBoard alerts, RegionMap map, AccessControl access, ClaimsPrincipal user,
+        TimeProvider time, double? radiusM = null)
     {
         if (radiusM is < 10 or > 5_000)
         {
@@ -59,8 +62,12 @@ public static class SiteBoardEndpoints
             return Problems.NotFound("Not a site", $"'{assetId}' is a {site.Kind}; boards exist for hazard sources and gas stations.");
         }
 
+        // The site itself is in scope (RegionScopeFilter checks the route's asset id); what lies around it may not be: a
+        // scoped reader sees only nearby assets and risk points of its own regions (issue 24 row 8).
+        var scope = access.ScopeOf(user);
+        var visible = scope.IsCityWide ? registry.All : registry.All.Where(a => access.CanSeeAsset(scope, a.Id));
         var board = SiteBoard.Build(
-            site, registry.All, profiles.ById, id => alerts.Asset(id)?.Level ?? WarningLevel.None, map.Index, radiusM ?? DefaultRadiusMetres);
+            site, visible, profiles.ById, id => alerts.Asset(id)?.Level ?? WarningLevel.None, map.Index, radiusM ?? DefaultRadiusMetres);
         return TypedResults.Ok(SiteBoardJson.From(board, time.GetUtcNow()));
     }
 }

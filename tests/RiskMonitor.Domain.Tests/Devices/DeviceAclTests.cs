@@ -32,28 +32,6 @@ public sealed class DeviceAclTests
     }
 
     [Theory]
-    [InlineData("rm/v1/gp-0001/command")]
-    [InlineData("rm/v1/gp-0001/#")]
-    [InlineData("rm/v1/gp-0002/+")]
-    public void A_device_may_subscribe_under_its_own_assets(string filter)
-    {
-        Assert.Equal(AclVerdict.Allowed, DeviceAcl.CanSubscribe(filter, Own));
-    }
-
-    [Theory]
-    [InlineData("#", AclVerdict.NotOwnAsset)]
-    [InlineData("rm/v1/#", AclVerdict.NotOwnAsset)]
-    [InlineData("rm/v1/+/telemetry", AclVerdict.WildcardNotAllowed)]
-    [InlineData("rm/v1/gp-+/telemetry", AclVerdict.WildcardNotAllowed)]
-    [InlineData("$share/g/rm/v1/gp-0001/telemetry", AclVerdict.WildcardNotAllowed)]
-    [InlineData("$SYS/#", AclVerdict.WildcardNotAllowed)]
-    [InlineData("rm/v1/gp-0003/telemetry", AclVerdict.NotOwnAsset)]
-    public void Subscriptions_that_reach_beyond_its_assets_are_refused(string filter, AclVerdict expected)
-    {
-        Assert.Equal(expected, DeviceAcl.CanSubscribe(filter, Own));
-    }
-
-    [Theory]
     [InlineData("gw-01", true)]
     [InlineData("rm-sim.gw_01", true)]
     [InlineData("", false)]

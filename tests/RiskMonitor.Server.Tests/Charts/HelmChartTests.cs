@@ -3,6 +3,7 @@ using System.Reflection;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Server.Cluster;
 using RiskMonitor.Server.Escalation;
+using RiskMonitor.Server.Observability;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts.Journal;
 using RiskMonitor.Storage.Influx;
@@ -61,7 +62,7 @@ public sealed class HelmChartTests
         Assert.Equal("/health/live", Scalar(container, "startupProbe", "httpGet", "path"));
         Assert.NotNull(Node(container, "resources", "requests", "cpu"));
         var ports = ((YamlSequenceNode)Node(container, "ports")).Children.Select(p => Scalar(p, "name") + "=" + Scalar(p, "containerPort"));
-        Assert.Equal(["http=8080", "silo=11111", "gateway=30000"], ports);
+        Assert.Equal(["http=8080", "metrics=9464", "silo=11111", "gateway=30000"], ports);
         var secretEnv = Env(container).Where(e => e.FromSecret is not null).ToDictionary(e => e.Name, e => e.FromSecret);
         Assert.Equal("riskmonitor-postgresql/connection-string", secretEnv["ConnectionStrings__RiskMonitor"]);
         Assert.Equal("riskmonitor-redis/configuration", secretEnv["Redis__Configuration"]);
@@ -69,6 +70,7 @@ public sealed class HelmChartTests
         var config = ConfigData(manifests);
         Assert.Equal("AdoNet", config["Orleans__Membership"]);
         Assert.Equal("External", config["Mqtt__Mode"]);
+        Assert.Equal(("http://0.0.0.0:8080;http://0.0.0.0:9464", "9464"), (config["Urls"], config["Metrics__Port"])); // /metrics on its own port
         Assert.DoesNotContain(config.Keys, k => k.Contains("Password", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ConnectionStrings", StringComparison.Ordinal));
         Assert.Equal("1", Scalar(manifests.Single(m => m.Kind == "PodDisruptionBudget").Root, "spec", "maxUnavailable"));
         var silos = manifests.Single(m => m.Name == "rm-riskmonitor-silos").Root;
@@ -126,6 +128,7 @@ public sealed class HelmChartTests
             [AuthOptions.SectionName] = typeof(AuthOptions),
             [AlertJournalOptions.SectionName] = typeof(AlertJournalOptions),
             [PostgresPoolOptions.SectionName] = typeof(PostgresPoolOptions),
+            [MetricsOptions.SectionName] = typeof(MetricsOptions),
         };
         if (parts.Length < 2 || !sections.TryGetValue(parts[0], out var type))
         {

@@ -14,6 +14,8 @@ public sealed class SecureServerFixture : IAsyncLifetime
     public const string AdminKey = "test-admin-key-0123456789";
     public const int RatePerSecond = 20;
 
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
     private OwnServer _server = null!; // set in InitializeAsync, before any test runs
 
     internal OwnServer Server => _server;
@@ -31,6 +33,8 @@ public sealed class SecureServerFixture : IAsyncLifetime
                 ["Mqtt:MaxMessagesPerSecondPerClient"] = RatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Mqtt:MessageBurstPerClient"] = RatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Devices:AdminKey"] = AdminKey,
+                // Short enough for a test to wait for, long enough for any client that sends its CONNECT at once.
+                ["Mqtt:ConnectTimeout"] = ConnectTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             },
             TestContext.Current.CancellationToken, TestCity.GeoJson(20));
         _server.Http.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -97,6 +98,26 @@ public sealed class RequestHardeningTests : IAsyncLifetime
             Json("""{"startsAt":"2030-01-01T08:00:00Z","endsAt":"2030-01-02T08:00:00Z","officer":"a","leader":"b","actor":"c"}"""), ct);
 
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    [Fact]
+    public async Task A_too_long_request_target_and_too_large_headers_get_414_and_431_problem_details()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var longTarget = await _server.Http.GetAsync("api/alerts?q=" + new string('a', 9 * 1024), ct);
+        using var bigHeaders = new HttpRequestMessage(HttpMethod.Get, "api/alerts");
+        for (var i = 0; i < 5; i++)
+        {
+            bigHeaders.Headers.Add($"X-Filler-{i}", new string('b', 8 * 1024)); // 40 KiB in all, over 32 KiB
+        }
+
+        using var headers = await _server.Http.SendAsync(bigHeaders, ct);
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, longTarget.StatusCode);
+        Assert.Equal("application/problem+json", longTarget.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, headers.StatusCode);
+        Assert.Equal("application/problem+json", headers.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(431, (await headers.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("status").GetInt32());
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

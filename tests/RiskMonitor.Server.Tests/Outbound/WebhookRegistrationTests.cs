@@ -32,4 +32,45 @@ public sealed class WebhookRegistrationTests(SecurityFixture server) : IClassFix
         Assert.Contains(reason, problem.GetProperty("errors").GetProperty("url")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(0, listed.GetArrayLength());
     }
+
+    [Fact]
+    public async Task A_key_named_like_an_account_does_not_share_that_accounts_webhooks()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var account = TestIdentity.Client(server.BaseUrl, "shared.name", ["integrator"]);
+        using var key = await IntegratorAccess.ClientAsync(server.BaseUrl, "shared.name", ["webhooks:manage"], ct);
+
+        // A public address (registration only resolves it); both are deleted again below, so nothing keeps delivering.
+        using var byAccount = await account.PostAsJsonAsync("api/webhooks", new { url = "http://8.8.8.8/account-hook" }, ct);
+        using var byKey = await key.PostAsJsonAsync("api/webhooks", new { url = "http://8.8.8.8/key-hook" }, ct);
+        Assert.Equal(HttpStatusCode.Created, byAccount.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, byKey.StatusCode);
+        var accountHook = (await byAccount.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("subscription").GetProperty("subscriptionId").GetString();
+        var keyHook = (await byKey.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("subscription").GetProperty("subscriptionId").GetString();
+
+        async Task<List<string?>> Listed(HttpClient client) =>
+            [.. (await client.GetFromJsonAsync<JsonElement>("api/webhooks", ct)).EnumerateArray().Select(w => w.GetProperty("subscriptionId").GetString())];
+
+        Assert.Equal([accountHook], await Listed(account));
+        Assert.Equal([keyHook], await Listed(key));
+        using (var read = await key.GetAsync($"api/webhooks/{accountHook}", ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        }
+
+        using (var delete = await key.DeleteAsync($"api/webhooks/{accountHook}", ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
+        }
+
+        using (var delete = await account.DeleteAsync($"api/webhooks/{keyHook}", ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
+        }
+
+        using var ownAccount = await account.DeleteAsync($"api/webhooks/{accountHook}", ct);
+        using var ownKey = await key.DeleteAsync($"api/webhooks/{keyHook}", ct);
+        Assert.Equal(HttpStatusCode.NoContent, ownAccount.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, ownKey.StatusCode);
+    }
 }

@@ -61,6 +61,41 @@ public sealed class AccessControlTests(SecurityFixture server) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Wrong_passwords_on_one_name_make_its_next_attempts_wait_while_other_accounts_still_sign_in()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
+
+        // Five wrong passwords are free, then the wait doubles from 1 s; back to back, an attempt soon lands inside it.
+        HttpResponseMessage? throttled = null;
+        for (var i = 0; i < 20 && throttled is null; i++)
+        {
+            var response = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "backoff.probe", password = $"wrong-password-{i}" }, ct);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                throttled = response;
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+                response.Dispose();
+            }
+        }
+
+        Assert.NotNull(throttled);
+        using (throttled)
+        {
+            var problem = await throttled.Content.ReadFromJsonAsync<JsonElement>(ct);
+            Assert.Equal("Too many sign-in attempts", problem.GetProperty("title").GetString()); // the account's wait, not the address limit
+            Assert.InRange(int.Parse(throttled.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        }
+
+        // Per account: another account signs in from the same address at the same time.
+        using var other = await anonymous.PostAsJsonAsync("api/auth/token", new { username = "zhang.min", password = SecurityFixture.SupervisorPassword }, ct);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
     public async Task Tokens_that_are_missing_expired_or_signed_with_another_key_get_401_problems_without_details_of_the_server()
     {
         var ct = TestContext.Current.CancellationToken;
