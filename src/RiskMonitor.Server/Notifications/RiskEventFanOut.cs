@@ -48,7 +48,6 @@ public sealed class RiskEventFanOut(
     public void AssetChanged(AssetView asset)
     {
         ArgumentNullException.ThrowIfNull(asset);
-        board.Apply(asset);
         _pendingAssets[asset.AssetId] = asset;
     }
 

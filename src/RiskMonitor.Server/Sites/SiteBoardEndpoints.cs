@@ -60,7 +60,7 @@ public static class SiteBoardEndpoints
         }
 
         var board = SiteBoard.Build(
-            site, registry.All, profiles.ById, id => alerts.Asset(id)?.Level ?? WarningLevel.None, map.Index, radiusM ?? DefaultRadiusMetres);
+            site, registry.All, profiles.ById, alerts.LevelOf, map.Index, radiusM ?? DefaultRadiusMetres);
         return TypedResults.Ok(SiteBoardJson.From(board, time.GetUtcNow()));
     }
 }
