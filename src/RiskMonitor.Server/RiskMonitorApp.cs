@@ -62,6 +62,13 @@ public static class RiskMonitorApp
         builder.AddNoiseControl();
         builder.AddIntegration();
 
+        // Before Orleans, so that it stops after the silo: alerts that grains raise while the silo shuts down (a rolling
+        // restart) still reach the clients (issue 18).
+        builder.Services.AddSingleton<AlertBoard>();
+        builder.Services.AddSingleton<RiskEventFanOut>();
+        builder.Services.AddSingleton<IRiskEventSink>(sp => sp.GetRequiredService<RiskEventFanOut>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RiskEventFanOut>());
+
         var orleans = builder.Configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         builder.UseOrleans(silo => silo
             .UseRiskMonitorClustering(orleans, builder.Configuration)
@@ -76,11 +83,6 @@ public static class RiskMonitorApp
         builder.AddDeviceProvisioning();
         builder.AddRequestHardening();
         builder.AddRiskMonitorSecurity();
-
-        builder.Services.AddSingleton<AlertBoard>();
-        builder.Services.AddSingleton<RiskEventFanOut>();
-        builder.Services.AddSingleton<IRiskEventSink>(sp => sp.GetRequiredService<RiskEventFanOut>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RiskEventFanOut>());
 
         builder.Services.ConfigureHttpJsonOptions(o => RiskMonitorJson.Configure(o.SerializerOptions));
         builder.Services.AddSingleton<HubConnectionRegistry>();
