@@ -62,8 +62,10 @@ public static class RiskMonitorApp
         builder.AddNoiseControl();
         builder.AddIntegration();
 
-        // Before Orleans, so that it stops after the silo: alerts that grains raise while the silo shuts down (a rolling
-        // restart) still reach the clients (issue 18).
+        // Before Orleans, so that they stop after the silo (hosted services stop in reverse order): while a silo shuts
+        // down (a rolling restart), its grains still take readings from the other silos' dispatchers, and those readings
+        // must still reach InfluxDB and their alerts the clients (issue 18, docs/decisions/0031).
+        builder.AddInfluxReadingWriter();
         builder.Services.AddSingleton<AlertBoard>();
         builder.Services.AddSingleton<RiskEventFanOut>();
         builder.Services.AddSingleton<IRiskEventSink>(sp => sp.GetRequiredService<RiskEventFanOut>());
@@ -75,7 +77,6 @@ public static class RiskMonitorApp
             .AddRiskMonitorPersistence(builder.Configuration));
         builder.Services.AddSilenceWatch();
 
-        builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();
         builder.AddBrokerSessionFailover(orleans);
         builder.AddClusterWideAlertBoard(orleans);

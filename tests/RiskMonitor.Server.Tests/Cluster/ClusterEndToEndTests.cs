@@ -41,7 +41,7 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
 
         await using var siloA = await OwnServer.StartSiloAsync(influx, postgres, SiloSettings("silo-a", mosquitto, redis), registry, ct, TestCity.Regions());
         await using var siloB = await OwnServer.StartSiloAsync(influx, postgres, SiloSettings("silo-b", mosquitto, redis), registry, ct, TestCity.Regions());
-        var members = await ServerFixture.EventuallyAsync(() => ActiveSilosAsync(postgres, ct), n => n == 2, TimeSpan.FromSeconds(60), ct);
+        var members = await ServerFixture.EventuallyAsync(() => ActiveSilosAsync(postgres, ct), n => n == 2, TimeSpan.FromSeconds(90), ct);
         Assert.Equal(2, members);
         foreach (var silo in new[] { siloA, siloB })
         {
@@ -68,9 +68,7 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
                 for (var r = 0; r < ReadingsPerAsset; r++)
                 {
                     var lel = r == ReadingsPerAsset - 1 && redAssets.Contains(asset) ? 60 : 1;
-                    var payload = ServerFixture.Reading(t0.AddSeconds(r).ToUnixTimeMilliseconds(), ("ch4_lel", lel));
-                    await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"rm/v1/{asset}/telemetry")
-                        .WithPayload(Encoding.UTF8.GetBytes(payload)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+                    await PublishMethaneAsync(client, asset, t0.AddSeconds(r), lel, ct);
                 }
             }
         }, ct)));
@@ -127,7 +125,7 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
 
         await using var siloA = await OwnServer.StartSiloAsync(influx, postgres, SiloSettings("silo-a", mosquitto, redis), registry, ct, TestCity.Regions());
         await using var siloB = await StartKillableSiloAsync(backends, "silo-b", registry, ct);
-        Assert.Equal(2, await ServerFixture.EventuallyAsync(() => ActiveSilosAsync(postgres, ct), n => n == 2, TimeSpan.FromSeconds(60), ct));
+        Assert.Equal(2, await ServerFixture.EventuallyAsync(() => ActiveSilosAsync(postgres, ct), n => n == 2, TimeSpan.FromSeconds(90), ct));
         var raisedOnA = new ConcurrentQueue<JsonElement>();
         await using var hub = await siloA.ConnectHubAsync(ct);
         hub.On<JsonElement>("alertRaised", alert => raisedOnA.Enqueue(alert));
@@ -142,9 +140,7 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
             foreach (var asset in assetIds)
             {
                 var lel = r == ReadingsPerAsset - 1 && redAssets.Contains(asset) ? 60 : 1;
-                await publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"rm/v1/{asset}/telemetry")
-                    .WithPayload(Encoding.UTF8.GetBytes(ServerFixture.Reading(t0.AddSeconds(r).ToUnixTimeMilliseconds(), ("ch4_lel", lel))))
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+                await PublishMethaneAsync(publisher, asset, t0.AddSeconds(r), lel, ct);
                 if (++published == Assets * ReadingsPerAsset / 3)
                 {
                     await siloB.KillAsync();
@@ -191,7 +187,7 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
 
         await using var siloA = await OwnServer.StartSiloAsync(influx, postgres, SiloSettings("silo-a", mosquitto, redis), registry, ct, TestCity.Regions());
         await using var siloB = await StartKillableSiloAsync(backends, "silo-b", registry, ct);
-        Assert.Equal(2, await ServerFixture.EventuallyAsync(() => ActiveSilosAsync(postgres, ct), n => n == 2, TimeSpan.FromSeconds(60), ct));
+        Assert.Equal(2, await ServerFixture.EventuallyAsync(() => ActiveSilosAsync(postgres, ct), n => n == 2, TimeSpan.FromSeconds(90), ct));
         var raisedOnA = new ConcurrentQueue<JsonElement>();
         await using var hub = await siloA.ConnectHubAsync(ct);
         hub.On<JsonElement>("alertRaised", alert => raisedOnA.Enqueue(alert));
@@ -201,13 +197,9 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
         using var publisher = new MqttClientFactory().CreateMqttClient();
         await publisher.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).WithClientId("gateway").Build(), ct);
         var t0 = DateTimeOffset.UtcNow.AddMinutes(-2);
-        async Task PublishAsync(string asset, int second, double lel) =>
-            await publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"rm/v1/{asset}/telemetry")
-                .WithPayload(Encoding.UTF8.GetBytes(ServerFixture.Reading(t0.AddSeconds(second).ToUnixTimeMilliseconds(), ("ch4_lel", lel))))
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
         foreach (var asset in assetIds)
         {
-            await PublishAsync(asset, 0, redBefore.Contains(asset) ? 60 : 1);
+            await PublishMethaneAsync(publisher, asset, t0, redBefore.Contains(asset) ? 60 : 1, ct);
         }
 
         await ServerFixture.EventuallyAsync(() => RedAlertsAsync(postgres, ct), a => a.Count >= redBefore.Count, TimeSpan.FromSeconds(60), ct);
@@ -217,7 +209,7 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
         // session (an offline member of the shared group still gets its turn) until silo A takes the session over.
         foreach (var asset in assetIds)
         {
-            await PublishAsync(asset, 1, redAssets.Contains(asset) || redBefore.Contains(asset) ? 60 : 1);
+            await PublishMethaneAsync(publisher, asset, t0.AddSeconds(1), redAssets.Contains(asset) || redBefore.Contains(asset) ? 60 : 1, ct);
         }
 
         var killedAt = DateTimeOffset.UtcNow;
@@ -268,7 +260,7 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
         var registry = TestCity.GeoJson(assets);
         await using var siloA = await OwnServer.StartSiloAsync(influx, postgres, SiloSettings("silo-a", mosquitto, redis), registry, ct, TestCity.Regions());
         await using var siloB = await OwnServer.StartSiloAsync(influx, postgres, SiloSettings("silo-b", mosquitto, redis), registry, ct, TestCity.Regions());
-        Assert.Equal(2, await ServerFixture.EventuallyAsync(() => ActiveSilosAsync(postgres, ct), n => n == 2, TimeSpan.FromSeconds(60), ct));
+        Assert.Equal(2, await ServerFixture.EventuallyAsync(() => ActiveSilosAsync(postgres, ct), n => n == 2, TimeSpan.FromSeconds(90), ct));
 
         // A wall stays live by being connected to a node that is up: what each hub connection received, and when.
         var received = new ConcurrentQueue<(string Node, DateTimeOffset At, string AssetId)>();
@@ -295,9 +287,7 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
                 for (var i = 0; i < assetIds.Length; i++)
                 {
                     var lel = r < redRounds && i % redRounds == r ? 60 : 1;
-                    await publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"rm/v1/{assetIds[i]}/telemetry")
-                        .WithPayload(Encoding.UTF8.GetBytes(ServerFixture.Reading(t0.AddSeconds(r).ToUnixTimeMilliseconds(), ("ch4_lel", lel))))
-                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
+                    await PublishMethaneAsync(publisher, assetIds[i], t0.AddSeconds(r), lel, ct);
                 }
 
                 Volatile.Write(ref rounds, r + 1);
@@ -372,6 +362,12 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
         // Patience while membership declares a killed silo dead and its grains move (docs/decisions/0021-cluster-mode.md).
         ["Mqtt:DispatchRetryWindow"] = "00:03:00",
     };
+
+    /// <summary>A gateway's methane reading for one asset, QoS 1, as the field devices send it.</summary>
+    private static Task PublishMethaneAsync(IMqttClient client, string asset, DateTimeOffset at, double lel, CancellationToken ct) =>
+        client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"rm/v1/{asset}/telemetry")
+            .WithPayload(Encoding.UTF8.GetBytes(ServerFixture.Reading(at.ToUnixTimeMilliseconds(), ("ch4_lel", lel))))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
 
     private static async Task<int> ActiveSilosAsync(PostgresProcess postgres, CancellationToken ct)
     {

@@ -49,7 +49,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var deadline = DateTime.UtcNow.AddMinutes(3); // generous: a busy two-core machine starts slowly
         while (true)
         {
             try
