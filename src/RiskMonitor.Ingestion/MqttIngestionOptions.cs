@@ -131,6 +131,12 @@ public sealed class MqttBrokerOptions
     /// </summary>
     public bool TakeOverDeadSessions { get; set; } = true;
 
+    /// <summary>
+    /// A stopping silo's hand-off (it unsubscribed) is done once nothing arrived and everything it was given is
+    /// acknowledged for this long; short, as the broker sends what it queued for the session at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")] public TimeSpan HandOffQuietPeriod { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>A taken-over session counts as drained once nothing arrived and everything was acknowledged for this long.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")] public TimeSpan TakeoverQuietPeriod { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -62,13 +62,21 @@ public static class RiskMonitorApp
         builder.AddNoiseControl();
         builder.AddIntegration();
 
+        // Before Orleans, so that they stop after the silo (hosted services stop in reverse order): while a silo shuts
+        // down (a rolling restart), its grains still take readings from the other silos' dispatchers, and those readings
+        // must still reach InfluxDB and their alerts the clients (issue 18, docs/decisions/0031).
+        builder.AddInfluxReadingWriter();
+        builder.Services.AddSingleton<AlertBoard>();
+        builder.Services.AddSingleton<RiskEventFanOut>();
+        builder.Services.AddSingleton<IRiskEventSink>(sp => sp.GetRequiredService<RiskEventFanOut>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RiskEventFanOut>());
+
         var orleans = builder.Configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         builder.UseOrleans(silo => silo
             .UseRiskMonitorClustering(orleans, builder.Configuration)
             .AddRiskMonitorPersistence(builder.Configuration));
         builder.Services.AddSilenceWatch();
 
-        builder.AddInfluxReadingWriter();
         builder.AddMqttIngestion();
         builder.AddBrokerSessionFailover(orleans);
         builder.AddClusterWideAlertBoard(orleans);
@@ -76,11 +84,6 @@ public static class RiskMonitorApp
         builder.AddDeviceProvisioning();
         builder.AddRequestHardening();
         builder.AddRiskMonitorSecurity();
-
-        builder.Services.AddSingleton<AlertBoard>();
-        builder.Services.AddSingleton<RiskEventFanOut>();
-        builder.Services.AddSingleton<IRiskEventSink>(sp => sp.GetRequiredService<RiskEventFanOut>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RiskEventFanOut>());
 
         builder.Services.ConfigureHttpJsonOptions(o => RiskMonitorJson.Configure(o.SerializerOptions));
         builder.Services.AddSingleton<HubConnectionRegistry>();

@@ -80,10 +80,16 @@ internal sealed class OwnServer : IAsyncDisposable
     /// the caller) that other silos share, and does not stop them on dispose. Ports, spool and registry file are its own.
     /// </summary>
     public static async Task<OwnServer> StartSiloAsync(
-        InfluxDbProcess influx, PostgresProcess postgres, IReadOnlyDictionary<string, string?> settings, string assetsGeoJson, CancellationToken ct)
+        InfluxDbProcess influx, PostgresProcess postgres, IReadOnlyDictionary<string, string?> settings, string assetsGeoJson, CancellationToken ct,
+        string? regionsGeoJson = null)
     {
-        var server = new OwnServer(settings, hasRegions: false, influx, postgres);
+        var server = new OwnServer(settings, regionsGeoJson is not null, influx, postgres);
         await File.WriteAllTextAsync(Path.Combine(server._root, "assets.geojson"), assetsGeoJson, ct);
+        if (regionsGeoJson is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(server._root, "regions.geojson"), regionsGeoJson, ct);
+        }
+
         await server.StartAppAsync(ct);
         return server;
     }

@@ -124,4 +124,31 @@ internal static class TestCity
         });
         return JsonSerializer.Serialize(new { type = "FeatureCollection", features });
     }
+
+    /// <summary>
+    /// A region file over up to 1,000 test pipelines (and the elevator): city t-city, districts t-d1 and t-d2 split at
+    /// lon 120.6005, grids t-g1..t-g4 of 0.3 degrees straight under them; the edges miss the pipelines (every 0.001
+    /// degree from 120.101), so each lies in one grid.
+    /// </summary>
+    public static string Regions()
+    {
+        object Region(string id, string level, string? parentId, double west, double east) => new
+        {
+            type = "Feature",
+            geometry = new { type = "Polygon", coordinates = new[] { new[] { new[] { west, 30.1 }, new[] { east, 30.1 }, new[] { east, 30.3 }, new[] { west, 30.3 }, new[] { west, 30.1 } } } },
+            properties = new { id, name = "区域" + id, level, parentId, supervisor = new { name = "网格员" + id, phone = "0571-01234567" } },
+        };
+
+        var features = new List<object>
+        {
+            Region("t-city", "city", null, 120.0, 121.2),
+            Region("t-d1", "district", "t-city", 120.0, 120.6005),
+            Region("t-d2", "district", "t-city", 120.6005, 121.2),
+            Region("t-g1", "grid", "t-d1", 120.0, 120.3005),
+            Region("t-g2", "grid", "t-d1", 120.3005, 120.6005),
+            Region("t-g3", "grid", "t-d2", 120.6005, 120.9005),
+            Region("t-g4", "grid", "t-d2", 120.9005, 121.2),
+        };
+        return JsonSerializer.Serialize(new { type = "FeatureCollection", features });
+    }
 }

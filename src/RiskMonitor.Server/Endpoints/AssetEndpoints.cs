@@ -88,10 +88,9 @@ public static class AssetEndpoints
             .Where(a => access.CanSeeAsset(scope, a.Id) && (kind is null || a.Kind == kind) && (regionId is null || a.RegionId == regionId) && (industry is null || a.Industry == industry))
             .Select(a =>
             {
-                var live = board.Asset(a.Id);
-                var level = live?.Level ?? WarningLevel.None;
+                var level = board.LevelOf(a.Id);
                 return new AssetSummary(a.Id, a.Name, a.Kind, a.Industry, a.RegionId, a.InherentLevel, level,
-                    RiskLevels.ColourOf(a.InherentLevel, level), live?.Online, live?.LastSeen);
+                    RiskLevels.ColourOf(a.InherentLevel, level), board.IsOnline(a.Id));
             })
             .Where(a => minColour is null || a.Colour >= minColour)
             .OrderBy(a => a.AssetId, StringComparer.Ordinal)
@@ -110,10 +109,14 @@ public static class AssetEndpoints
     }
 }
 
-/// <summary>An asset in a list. <c>online</c> and <c>lastSeen</c> are null until the asset has been heard from since start.</summary>
+/// <summary>
+/// An asset in a list: its level and colour from its current alerts, <c>online</c> false while its offline alert is
+/// active; the same on every node of a cluster (docs/decisions/0031). The latest values and when it was last heard
+/// from are in <c>GET /api/assets/{id}</c>, read from the asset's grain.
+/// </summary>
 public sealed record AssetSummary(
     string AssetId, string Name, string Kind, string Industry, string RegionId, RiskColour InherentLevel,
-    WarningLevel Level, RiskColour Colour, bool? Online, DateTimeOffset? LastSeen);
+    WarningLevel Level, RiskColour Colour, bool Online);
 
 public sealed record SeriesResponse(string AssetId, string Metric, DateTimeOffset From, DateTimeOffset To, int StepSeconds, IReadOnlyList<SeriesPoint> Points);
 

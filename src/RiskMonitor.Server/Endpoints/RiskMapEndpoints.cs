@@ -131,7 +131,7 @@ public static class RiskMapEndpoints
                     continue;
                 }
 
-                var level = alerts.Asset(asset.Id)?.Level ?? WarningLevel.None;
+                var level = alerts.LevelOf(asset.Id);
                 var dynamic = RiskLevels.ColourOf(asset.InherentLevel, level);
                 w.WriteStartObject();
                 w.WriteString("type", "Feature");

@@ -10,9 +10,11 @@ namespace RiskMonitor.Server.Notifications;
 /// Takes region summaries from region grains without blocking them and pushes <c>regionChanged</c> to the clients
 /// that joined that region's group (<c>JoinRegion(id)</c>), and to those that joined <see cref="AllRegions"/>
 /// (<c>JoinRegion("*")</c>: a wall display showing every grid). Coalesced per region (the newest wins) and sent at most
-/// <see cref="RegionCoalescing"/>-often, so an alert storm costs each region a few messages per second at most.
+/// <see cref="RegionCoalescing"/>-often, so an alert storm costs each region a few messages per second at most. With the
+/// Redis backplane every node's clients get every region grain's changes; the map endpoints read the
+/// <see cref="RegionBoard"/> instead, which rolls up from the cluster-wide alerts (docs/decisions/0031).
 /// </summary>
-public sealed class RegionEventFanOut(IHubContext<RiskHub> hub, RegionBoard board, TimeProvider time, ILogger<RegionEventFanOut> logger)
+public sealed class RegionEventFanOut(IHubContext<RiskHub> hub, TimeProvider time, ILogger<RegionEventFanOut> logger)
     : BackgroundService, IRegionEventSink
 {
     public static readonly TimeSpan RegionCoalescing = TimeSpan.FromMilliseconds(250);
@@ -25,7 +27,6 @@ public sealed class RegionEventFanOut(IHubContext<RiskHub> hub, RegionBoard boar
     public void RegionChanged(RegionSummary region)
     {
         ArgumentNullException.ThrowIfNull(region);
-        board.Apply(region);
         _pending[region.RegionId] = region;
     }
 

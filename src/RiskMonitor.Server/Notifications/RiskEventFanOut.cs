@@ -25,6 +25,8 @@ public sealed class RiskEventFanOut(
 {
     private static readonly TimeSpan AssetCoalescing = TimeSpan.FromMilliseconds(250);
 
+    private static readonly TimeSpan ShutdownFlushTime = TimeSpan.FromSeconds(5);
+
     // Unbounded on purpose: alert changes are few next to readings, and every one of them must reach the clients.
     // Each change carries the grain call's trace context, so the SignalR send is a child span of it.
     private readonly Channel<(AlertChangeKind Kind, AlertView Alert, ActivityContext Trace)> _alerts =
@@ -48,7 +50,6 @@ public sealed class RiskEventFanOut(
     public void AssetChanged(AssetView asset)
     {
         ArgumentNullException.ThrowIfNull(asset);
-        board.Apply(asset);
         _pendingAssets[asset.AssetId] = asset;
     }
 
@@ -59,30 +60,49 @@ public sealed class RiskEventFanOut(
     {
         try
         {
-            await foreach (var (kind, alert, trace) in _alerts.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var change in _alerts.Reader.ReadAllAsync(stoppingToken))
             {
-                var method = kind switch
-                {
-                    AlertChangeKind.Raised => RiskHubMethods.AlertRaised,
-                    AlertChangeKind.Cleared => RiskHubMethods.AlertCleared,
-                    _ => RiskHubMethods.AlertUpdated,
-                };
-                using var activity = trace == default ? null
-                    : ServerMetrics.ActivitySource.StartActivity("signalr " + method, ActivityKind.Producer, trace);
-                try
-                {
-                    // Whether a silence covers it is decided as it goes out, from the silences in force now.
-                    await hub.Clients.Groups(ScopeGroupsOf(alert.AssetId)).SendAsync(method, silences?.Decorate(alert) ?? alert, stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    ServerLog.FanOutFailed(logger, ex, method);
-                }
+                await SendAlertAsync(change, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // shutting down
+            // Shutting down, after the silo (registered before it): what its grains raised last still goes out, through
+            // the backplane to the other nodes' clients, within a few seconds.
+            using var flush = new CancellationTokenSource(ShutdownFlushTime, time);
+            try
+            {
+                while (_alerts.Reader.TryRead(out var change))
+                {
+                    await SendAlertAsync(change, flush.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // out of time: the clients resync from the alert list when they reconnect
+            }
+        }
+    }
+
+    private async Task SendAlertAsync((AlertChangeKind Kind, AlertView Alert, ActivityContext Trace) change, CancellationToken cancellationToken)
+    {
+        var (kind, alert, trace) = change;
+        var method = kind switch
+        {
+            AlertChangeKind.Raised => RiskHubMethods.AlertRaised,
+            AlertChangeKind.Cleared => RiskHubMethods.AlertCleared,
+            _ => RiskHubMethods.AlertUpdated,
+        };
+        using var activity = trace == default ? null
+            : ServerMetrics.ActivitySource.StartActivity("signalr " + method, ActivityKind.Producer, trace);
+        try
+        {
+            // Whether a silence covers it is decided as it goes out, from the silences in force now.
+            await hub.Clients.Groups(ScopeGroupsOf(alert.AssetId)).SendAsync(method, silences?.Decorate(alert) ?? alert, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ServerLog.FanOutFailed(logger, ex, method);
         }
     }
 

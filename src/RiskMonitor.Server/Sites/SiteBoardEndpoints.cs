@@ -67,7 +67,7 @@ public static class SiteBoardEndpoints
         var scope = access.ScopeOf(user);
         var visible = scope.IsCityWide ? registry.All : registry.All.Where(a => access.CanSeeAsset(scope, a.Id));
         var board = SiteBoard.Build(
-            site, visible, profiles.ById, id => alerts.Asset(id)?.Level ?? WarningLevel.None, map.Index, radiusM ?? DefaultRadiusMetres);
+            site, visible, profiles.ById, alerts.LevelOf, map.Index, radiusM ?? DefaultRadiusMetres);
         return TypedResults.Ok(SiteBoardJson.From(board, time.GetUtcNow()));
     }
 }

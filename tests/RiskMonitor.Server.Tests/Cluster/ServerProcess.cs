@@ -12,11 +12,15 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _output = new();
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly string? _directory;
     private Process? _process;
 
-    public ServerProcess(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="settings">Configuration, passed as environment variables.</param>
+    /// <param name="directory">A folder of its own (files, spool, journal) that survives a kill and is deleted on dispose.</param>
+    public ServerProcess(IReadOnlyDictionary<string, string?> settings, string? directory = null)
     {
         _settings = settings;
+        _directory = directory;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/"), Timeout = TimeSpan.FromSeconds(10) };
         Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestIdentity.DefaultToken());
     }
@@ -45,7 +49,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var deadline = DateTime.UtcNow.AddMinutes(3); // generous: a busy two-core machine starts slowly
         while (true)
         {
             try
@@ -87,6 +91,19 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         await KillAsync();
         Http.Dispose();
+        if (_directory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // the spool may still be held: the OS cleans its temp folder
+        }
     }
 
     private static string ServerDll()
