@@ -85,7 +85,7 @@ public sealed class AssetEvaluator
                 {
                     Observe(new RuleObservation(
                         rule.Definition.RuleId, after, metric, value, sampledAt, now, null,
-                        ThresholdMessage(rule.Definition, after, value)), changes);
+                        ThresholdMessage(rule.Definition, after, value, _alerts.PeakOf(rule.Definition.RuleId))), changes);
                 }
             }
         }
@@ -217,10 +217,22 @@ public sealed class AssetEvaluator
         }
     }
 
-    private static string ThresholdMessage(ThresholdRuleDefinition rule, WarningLevel level, double value) =>
-        level == WarningLevel.None
-            ? $"{rule.Metric} back to normal at {value:0.###}"
-            : $"{rule.Metric} {value:0.###} {(rule.Ladder.Direction == ThresholdDirection.Above ? ">=" : "<=")} {level} threshold {rule.Ladder.ThresholdOf(level):0.###}";
+    /// <summary>
+    /// The alert's message states the level it is at now, and when that is below the highest it reached (the alert's
+    /// severity, which the pages' badge shows), says so: "43.4 >= Orange threshold 25" under a red badge read as a
+    /// contradiction (issue 23).
+    /// </summary>
+    internal static string ThresholdMessage(ThresholdRuleDefinition rule, WarningLevel level, double value, WarningLevel peak)
+    {
+        if (level == WarningLevel.None)
+        {
+            return $"{rule.Metric} back to normal at {value:0.###}";
+        }
+
+        var comparison = rule.Ladder.Direction == ThresholdDirection.Above ? ">=" : "<=";
+        var message = $"{rule.Metric} {value:0.###} {comparison} {level} threshold {rule.Ladder.ThresholdOf(level):0.###}";
+        return peak > level ? $"{message}, down from {peak}" : message;
+    }
 }
 
 /// <summary>The newest value of a metric and the device time it was sampled at.</summary>
