@@ -215,7 +215,7 @@ public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserF
             """);
         var frames = after.GetProperty("frames").GetInt32() - before.GetProperty("frames").GetInt32();
         var messages = after.GetProperty("messages").GetInt32() - before.GetProperty("messages").GetInt32();
-        TestContext.Current.SendDiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"storm of 1,000: {messages} hub messages drawn in {frames} frames; longest main-thread task {after.GetProperty("longestTask").GetDouble():F0} ms, longest render {after.GetProperty("longestFrame").GetDouble():F0} ms"));
         Assert.True(messages >= 1_000, $"only {messages} messages arrived: {after}");
         Assert.True(frames * 10 <= messages, $"{frames} frames for {messages} messages: not coalesced ({after})");

@@ -391,9 +391,17 @@ function pulsingSet() {
   return new Set(candidates.slice(0, MAX_PULSING).map((a) => a.alertId));
 }
 
+// Markers grow with the wall's type size (1.2 rem: 18 px on 1920x1080, 36 px on 3840x2160).
+const remPx = () => parseFloat(getComputedStyle(document.documentElement).fontSize) || 15;
+
 function alertIcon(level, pulse) {
-  return L.divIcon({ className: `alert-marker ${level}${pulse ? ' pulse' : ''}`, html: '<i></i><b></b>', iconSize: [18, 18] });
+  const size = Math.round(remPx() * 1.2);
+  return L.divIcon({ className: `alert-marker ${level}${pulse ? ' pulse' : ''}`, html: '<i></i><b></b>', iconSize: [size, size] });
 }
+
+// Markers added while the map flies (to a new red alert and back) would be placed against the view it is leaving;
+// they are added when it has arrived.
+let flying = false; // set by the map's move events (registered below, beside the render they trigger)
 
 function renderAlertMarkers() {
   const pulsing = pulsingSet();
@@ -408,7 +416,7 @@ function renderAlertMarkers() {
       marker.getElement()?.setAttribute('data-alert-id', alertId);
     }
   }
-  for (const a of state.alerts.values()) {
+  for (const a of flying ? [] : state.alerts.values()) {
     if (!a.conditionActive || state.alertMarkers.has(a.alertId)) continue;
     const at = placeOf(a.assetId) ?? state.vehicles.get(a.assetId)?.marker?.getLatLng();
     if (!at) continue;
@@ -439,7 +447,8 @@ function focusNewReds() {
   const at = alert && (placeOf(alert.assetId) ?? state.vehicles.get(alert.assetId)?.marker?.getLatLng());
   if (!at) return;
   state.focus = { alertId: alert.alertId, at: Date.now(), more: ids.length - 1, shows: (state.focus?.shows ?? 0) + 1 };
-  map.flyTo(at, Math.max(map.getZoom(), (cityBounds ? map.getBoundsZoom(cityBounds) : 13) + 2), { duration: 1.2 });
+  // One and a half zoom levels closer than the whole city: the street and its neighbours, still recognisable.
+  map.flyTo(at, Math.max(map.getZoom(), (cityBounds ? map.getBoundsZoom(cityBounds) : 13) + 1.5), { duration: 1.2 });
   renderFocusCard();
   clearTimeout(focusTimer);
   focusTimer = setTimeout(() => {
@@ -454,13 +463,14 @@ function renderFocusCard() {
   const a = state.focus && state.alerts.get(state.focus.alertId);
   if (!a) { card.hidden = true; return; }
   card.dataset.alertId = a.alertId;
-  card.replaceChildren(
+  card.replaceChildren(...[
     el('div', { class: 'focus-title' }, t('focus.title')),
     el('div', { class: 'focus-asset' }, el('span', { class: 'sev' }, badge(levelShown(a))), ` ${a.assetName}`),
     el('div', {}, `${kindName(a.kind)} · ${state.regionNames.get(districtOf(a.regionId)) ?? ''} ${state.regionNames.get(a.regionId) ?? ''}`),
     el('div', { class: 'focus-message' }, alertText(a)),
     el('div', { class: 'meta' }, new Date(a.raisedAt).toLocaleTimeString(currentLanguage() === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false })),
-    state.focus.more > 0 ? el('div', { class: 'focus-more' }, t('focus.more', { n: state.focus.more })) : null);
+    state.focus.more > 0 ? el('div', { class: 'focus-more' }, t('focus.more', { n: state.focus.more })) : null,
+  ].filter(Boolean));
   card.hidden = false;
 }
 
@@ -472,7 +482,8 @@ function vehicleState(fix) {
 }
 
 function vehicleIcon(fix) {
-  return L.divIcon({ className: `vehicle ${fix.level ?? 'none'} ${vehicleState(fix)}`, html: '<span>危</span>', iconSize: [22, 22] });
+  const size = Math.round(remPx() * 1.5);
+  return L.divIcon({ className: `vehicle ${fix.level ?? 'none'} ${vehicleState(fix)}`, html: '<span>危</span>', iconSize: [size, size] });
 }
 
 function renderVehicles() {
@@ -518,6 +529,8 @@ const schedule = coalesce(() => {
   renderKpis(); renderTables(); renderTicker(); renderMap(); renderVehicles(); renderPanels(); focusNewReds();
   state.longestFrameMs = Math.max(state.longestFrameMs ?? 0, performance.now() - started);
 });
+map.on('movestart', () => { flying = true; });
+map.on('moveend', () => { flying = false; schedule(); });
 
 function onAlert(alert) {
   state.messages++;
