@@ -123,7 +123,10 @@ public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserF
         {
             await ServerFixture.PublishAsync(mqtt, $"rm/v1/{vehicleId}/position", JsonSerializer.Serialize(new
             {
-                ts = ts + (k * 5_000), lon = vertex[0].GetDouble(), lat = vertex[1].GetDouble(), speed_kmh = 36,
+                ts = ts + (k * 5_000),
+                lon = vertex[0].GetDouble(),
+                lat = vertex[1].GetDouble(),
+                speed_kmh = 36,
             }), ct);
             await WaitAsync(hd, "([id, lon]) => Math.abs((window.riskWall.vehicles.get(id)?.marker?.getLatLng().lng ?? 0) - lon) < 1e-6",
                 new object[] { vehicleId, vertex[0].GetDouble() });
