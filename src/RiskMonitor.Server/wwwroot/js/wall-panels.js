@@ -46,7 +46,7 @@ export function renderPerHour(box, alerts, now) {
   box.dataset.total = String(total);
   box.replaceChildren(chart, el('div', { class: 'legend' },
     ...[...LEVELS].reverse().map((l) => el('span', { class: l }, `${levelName(l)} ${buckets.reduce((s, b) => s + b[l], 0)}`)),
-    el('span', { class: 'muted' }, `max ${max}/h · now ${LEVELS.reduce((s, l) => s + thisHour[l], 0)}`)));
+    el('span', { class: 'muted' }, t('perHour.legend', { max, now: LEVELS.reduce((s, l) => s + thisHour[l], 0) }))));
 }
 
 function duration(seconds) {
@@ -73,8 +73,8 @@ export function renderRoster(box, shifts, now) {
   const hhmm = (iso) => new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false });
   const shift = (title, s) => el('div', { class: 'shift' },
     el('div', { class: 'shift-title' }, `${title} ${hhmm(s.startsAt)}–${hhmm(s.endsAt)}`),
-    el('div', {}, el('span', { class: 'muted' }, `${t('roster.officer')} `), el('b', {}, s.officer ?? '—')),
-    el('div', {}, el('span', { class: 'muted' }, `${t('roster.leader')} `), el('b', {}, s.leader ?? '—')));
+    el('div', {}, el('span', { class: 'muted' }, `${t('roster.officer')} `), el('b', {}, s.officer ?? '—'), ` ${s.officerPhone ?? ''}`),
+    el('div', {}, el('span', { class: 'muted' }, `${t('roster.leader')} `), el('b', {}, s.leader ?? '—'), ` ${s.leaderPhone ?? ''}`));
   const parts = [current ? shift(t('roster.now'), current) : null, next ? shift(t('roster.next'), next) : null].filter(Boolean);
   box.replaceChildren(...(parts.length ? parts : [el('div', { class: 'muted' }, t('roster.empty'))]));
 }
