@@ -83,10 +83,10 @@ dotnet src/RiskMonitor.Server/bin/Release/net10.0/RiskMonitor.Server.dll >"$RUN_
 pids+=($!)
 wait_http "http://127.0.0.1:$HTTP_PORT/health/ready" 90 || die "the server did not become ready; see $RUN_DIR/logs/server.log"
 
-say "starting the demo city simulator ($SIM_RATE readings/s, scenarios on 127.0.0.1:$SIM_HTTP_PORT)"
+say "starting the demo city simulator ($SIM_RATE readings/s, demo mode: scenarios start on their own; more on 127.0.0.1:$SIM_HTTP_PORT)"
 dotnet simulators/RiskMonitor.Simulator/bin/Release/net10.0/RiskMonitor.Simulator.dll run \
   --assets data/demo-city/assets.geojson --host 127.0.0.1 --port "$MQTT_PORT" --rate "$SIM_RATE" --http-port "$SIM_HTTP_PORT" \
-  --provision "http://127.0.0.1:$HTTP_PORT/" \
+  --provision "http://127.0.0.1:$HTTP_PORT/" --demo \
   >"$RUN_DIR/logs/simulator.log" 2>&1 &
 pids+=($!)
 
@@ -110,7 +110,10 @@ cat <<INFO
     Metrics            http://127.0.0.1:$HTTP_PORT/metrics
     InfluxDB           http://127.0.0.1:$INFLUX_PORT  (database riskmonitor, measurement telemetry)
     PostgreSQL         127.0.0.1:$PG_PORT  (database riskmonitor: alerts, ledgers, Orleans state; psql -h 127.0.0.1 -p $PG_PORT -U postgres riskmonitor)
-    Simulator          http://127.0.0.1:$SIM_HTTP_PORT/scenarios  (POST /scenarios/gas-leak?asset=gp-0001)
+    Demo mode          the city has trouble on its own: a gas leak after 20 s (red about a minute later), then an
+                       entrapment, an over-pressure, a vehicle off route and a silent sensor within 3 minutes,
+                       then one scenario every ~75 s (decision 0032). Watch the wall.
+    Simulator          http://127.0.0.1:$SIM_HTTP_PORT/scenarios  (POST /scenarios/gas-leak?asset=gp-0001 for more)
   Logs in $RUN_DIR/logs. Ctrl-C stops everything.
 
 INFO

@@ -33,6 +33,12 @@ public sealed class RegistryOptions
     /// <summary>GeoJSON FeatureCollection of polygons hazmat vehicles must not enter. Optional.</summary>
     [Required] public string RestrictedZonesPath { get; set; } = "data/demo-city/restricted-zones.geojson";
 
+    /// <summary>
+    /// GeoJSON FeatureCollection the wall draws under the grid colours (streets, water, parks, landmarks, district
+    /// labels; <c>generate-regions</c> writes the demo city's). Optional: no file, no base map.
+    /// </summary>
+    [Required] public string BaseMapPath { get; set; } = "data/demo-city/basemap.geojson";
+
     /// <summary>The rule file (docs/rules.md).</summary>
     [Required] public string RulesPath { get; set; } = "config/rules.json";
 

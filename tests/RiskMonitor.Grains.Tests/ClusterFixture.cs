@@ -153,6 +153,7 @@ public sealed class RecordingSink : IRiskEventSink
 {
     private readonly ConcurrentQueue<(AlertChangeKind Kind, AlertView Alert)> _alerts = new();
     private readonly ConcurrentQueue<AssetView> _assets = new();
+    private readonly ConcurrentQueue<VehicleFix> _fixes = new();
 
     public IReadOnlyList<(AlertChangeKind Kind, AlertView Alert)> AlertsFor(string assetId) => [.. _alerts.Where(a => a.Alert.AssetId == assetId)];
 
@@ -161,6 +162,10 @@ public sealed class RecordingSink : IRiskEventSink
     public void AlertChanged(AlertChangeKind kind, AlertView alert) => _alerts.Enqueue((kind, alert));
 
     public void AssetChanged(AssetView asset) => _assets.Enqueue(asset);
+
+    public void VehicleMoved(VehicleFix fix) => _fixes.Enqueue(fix);
+
+    public IReadOnlyList<VehicleFix> FixesFor(string vehicleId) => [.. _fixes.Where(f => f.VehicleId == vehicleId)];
 }
 
 public sealed class RecordingWriter : IReadingWriter

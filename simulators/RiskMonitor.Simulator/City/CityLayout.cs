@@ -85,6 +85,10 @@ internal static class CityLayout
     public static GeoPosition ToGeo(double eastM, double northM) =>
         new(Math.Round(CentreLon + eastM / MetresPerDegreeLon, 6), Math.Round(CentreLat + northM / MetresPerDegreeLat, 6));
 
+    /// <summary>WGS84 back to local metres (the inverse of <see cref="ToGeo"/>, up to its rounding).</summary>
+    public static (double EastM, double NorthM) ToLocal(GeoPosition position) =>
+        ((position.Lon - CentreLon) * MetresPerDegreeLon, (position.Lat - CentreLat) * MetresPerDegreeLat);
+
     /// <summary>The city's corners in WGS84, for the README.</summary>
     public static (GeoPosition SouthWest, GeoPosition NorthEast) Bounds =>
         (ToGeo(CityMinEastM, CityMinNorthM), ToGeo(CityMaxEastM, CityMaxNorthM));

@@ -55,6 +55,8 @@ internal static class CommandLine
           --admin-key KEY           the server's Devices:AdminKey (default: environment variable RM_ADMIN_KEY)
           --stats-seconds S         interval of the progress line (default 10)
           --verbose                 debug logging
+          --demo                    demo mode: scenarios start on their own (a gas leak after 20 s, an entrapment,
+                                    an over-pressure, a vehicle off route, a silent sensor, then one every ~75 s)
 
         Scenarios: gas-leak (pipeline or gas station), entrapment (elevator), over-pressure (hazard source),
         silent (any), malformed (any; one of each bad payload), storm (N random pipelines leak at once).
@@ -173,6 +175,9 @@ internal static class CommandLine
                 case "--verbose":
                     options.Verbose = true;
                     break;
+                case "--demo":
+                    options.Demo = true;
+                    break;
                 default:
                     throw new UsageException($"Unknown option '{name}' for run. See --help.");
             }
@@ -204,7 +209,7 @@ internal static class CommandLine
         return new ParsedCommand(CommandKind.GenerateCity, GenerateCity: options);
     }
 
-    private static readonly string[] RunFlags = ["--help", "-h", "--silent-status", "--status", "--no-offline-on-exit", "--verbose"];
+    private static readonly string[] RunFlags = ["--help", "-h", "--silent-status", "--status", "--no-offline-on-exit", "--verbose", "--demo"];
 
     private static readonly string[] RunValueOptions =
     [

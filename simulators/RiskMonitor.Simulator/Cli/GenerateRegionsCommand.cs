@@ -5,7 +5,8 @@ namespace RiskMonitor.Simulator.Cli;
 /// <summary>
 /// <c>generate-regions</c>: writes the demo city's grid hierarchy (regions.geojson) and, beside it, its sensitive sites
 /// (sensitive-sites.geojson: schools, kindergartens, hospitals), the hazmat vehicles with their approved routes
-/// (vehicles.geojson) and the restricted zones (restricted-zones.geojson), and prints what is in them.
+/// (vehicles.geojson), the restricted zones (restricted-zones.geojson) and the wall's base map (basemap.geojson), and
+/// prints what is in them.
 /// </summary>
 internal static class GenerateRegionsCommand
 {
@@ -41,6 +42,11 @@ internal static class GenerateRegionsCommand
         var zones = VehicleGenerator.GenerateZones(sites);
         File.WriteAllBytes(Path.Combine(folder, "restricted-zones.geojson"), VehicleGenerator.ZonesToUtf8(zones));
         output.WriteLine($"Wrote {vehicles.Count} hazmat vehicles and {zones.Count} restricted zones beside it.");
+
+        // The wall's base map (streets, water, parks, landmarks, district names) from the same geography.
+        var baseMap = BaseMapGenerator.Generate(seed, CityGenerator.Generate(seed), sites);
+        File.WriteAllBytes(Path.Combine(folder, BaseMapGenerator.DefaultFileName), BaseMapGenerator.ToUtf8(baseMap));
+        output.WriteLine($"Wrote the base map ({string.Join(", ", baseMap.GroupBy(f => f.Layer).Select(g => $"{g.Key} {g.Count()}"))}) beside it.");
         return 0;
     }
 }

@@ -125,6 +125,7 @@ internal static class RunCommand
         services.AddSingleton<GatewayPool>();
         services.AddHostedService<SimulatorService>();
         services.AddHostedService<VehicleService>();
+        services.AddHostedService<DemoService>();
     }
 
     /// <summary>

@@ -63,6 +63,9 @@ internal sealed class SimulatorOptions
 
     public bool Verbose { get; set; }
 
+    /// <summary>Demo mode: start scenarios on their own at the <see cref="DemoPace.Default"/> pace (run.sh turns it on).</summary>
+    public bool Demo { get; set; }
+
     public ScenarioSettings ScenarioSettings => new(EntrapmentDuration, SilentDuration, SilentPublishesStatus);
 }
 

@@ -43,6 +43,10 @@ internal static partial class SimulatorLog
     [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "HTTP control on http://127.0.0.1:{Port}/ (GET /scenarios, POST /scenarios/NAME?asset=ID)")]
     public static partial void HttpControl(ILogger logger, int port);
 
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Information,
+        Message = "Demo mode: scenarios start on their own (gas leak, entrapment, over-pressure, vehicle off route, silent sensor), the first at {FirstAt:HH:mm:ss}")]
+    public static partial void DemoMode(ILogger logger, DateTimeOffset firstAt);
+
     [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Gateway {ClientId} provisioned as an MQTT device for {AssetCount} assets")]
     public static partial void GatewayProvisioned(ILogger logger, string clientId, int assetCount);
 

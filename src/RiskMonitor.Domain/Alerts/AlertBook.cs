@@ -37,6 +37,10 @@ public sealed class AlertBook
         }
     }
 
+    /// <summary>The highest level the rule's alert has reached while it is still open (its severity), or None.</summary>
+    public WarningLevel PeakOf(string ruleId) =>
+        _byRule.TryGetValue(ruleId, out var alert) && alert.State != AlertState.Closed ? alert.Severity : WarningLevel.None;
+
     public bool IsActive(string ruleId) => _byRule.TryGetValue(ruleId, out var alert) && alert.ConditionActive;
 
     /// <summary>The rule's live level as its alert shows it: <see cref="WarningLevel.None"/> without an active alert.</summary>

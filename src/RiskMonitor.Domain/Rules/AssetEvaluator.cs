@@ -107,7 +107,7 @@ public sealed class AssetEvaluator
                 {
                     ReportProcess(new RuleObservation(
                         rule.Definition.RuleId, after, metric, value, sampledAt, now, null,
-                        ThresholdMessage(rule.Definition, after, value)), sensor, changes);
+                        ThresholdMessage(rule.Definition, after, value, _alerts.PeakOf(rule.Definition.RuleId))), sensor, changes);
                 }
             }
 
@@ -453,7 +453,7 @@ public sealed class AssetEvaluator
             if (string.Equals(rule.Definition.Metric, metric, StringComparison.Ordinal))
             {
                 Observe(new RuleObservation(rule.Definition.RuleId, rule.Confirmed, metric, rule.LastValue ?? value, sampledAt, now, null,
-                    ThresholdMessage(rule.Definition, rule.Confirmed, rule.LastValue ?? value)), changes);
+                    ThresholdMessage(rule.Definition, rule.Confirmed, rule.LastValue ?? value, _alerts.PeakOf(rule.Definition.RuleId))), changes);
             }
         }
 
@@ -543,10 +543,22 @@ public sealed class AssetEvaluator
         return $"{d.Metric} sensor {what}{held}";
     }
 
-    private static string ThresholdMessage(ThresholdRuleDefinition rule, WarningLevel level, double value) =>
-        level == WarningLevel.None
-            ? $"{rule.Metric} back to normal at {value:0.###}"
-            : $"{rule.Metric} {value:0.###} {(rule.Ladder.Direction == ThresholdDirection.Above ? ">=" : "<=")} {level} threshold {rule.Ladder.ThresholdOf(level):0.###}";
+    /// <summary>
+    /// The alert's message states the level it is at now, and when that is below the highest it reached (the alert's
+    /// severity, which the pages' badge shows), says so: "43.4 >= Orange threshold 25" under a red badge read as a
+    /// contradiction (issue 23).
+    /// </summary>
+    internal static string ThresholdMessage(ThresholdRuleDefinition rule, WarningLevel level, double value, WarningLevel peak)
+    {
+        if (level == WarningLevel.None)
+        {
+            return $"{rule.Metric} back to normal at {value:0.###}";
+        }
+
+        var comparison = rule.Ladder.Direction == ThresholdDirection.Above ? ">=" : "<=";
+        var message = $"{rule.Metric} {value:0.###} {comparison} {level} threshold {rule.Ladder.ThresholdOf(level):0.###}";
+        return peak > level ? $"{message}, down from {peak}" : message;
+    }
 }
 
 /// <summary>The newest value of a metric and the device time it was sampled at.</summary>

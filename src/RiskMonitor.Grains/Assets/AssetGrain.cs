@@ -165,6 +165,12 @@ internal sealed class AssetGrain(
         }
 
         await PublishAsync(before);
+        if (!stale)
+        {
+            events.VehicleMoved(new VehicleFix(_asset.Id, position.Lon, position.Lat, position.SpeedKmh, position.Timestamp, _evaluator.Level,
+                [.. _evaluator.Alerts.Where(a => a.ConditionActive).Select(a => a.RuleId)]));
+        }
+
         await readings.WhenStoredAsync(); // as for telemetry: the broker's ack then means stored
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 using RiskMonitor.Contracts.Regions;
@@ -29,6 +30,9 @@ public static class RiskMapEndpoints
             .Produces(StatusCodes.Status200OK, contentType: GeoJsonContentType);
         map.MapGet("/assets", Assets).WithName("GetAssetMap")
             .WithSummary("Assets as a GeoJSON FeatureCollection with their colour, filterable by region (any level), kind and industry.")
+            .Produces(StatusCodes.Status200OK, contentType: GeoJsonContentType);
+        map.MapGet("/base", BaseMap).WithName("GetBaseMap")
+            .WithSummary("The base map under the grid colours (Registry:BaseMapPath): streets, water, parks, landmarks and district labels as GeoJSON; empty when none is configured.")
             .Produces(StatusCodes.Status200OK, contentType: GeoJsonContentType);
         map.MapGet("/unassigned", Unassigned).WithName("ListUnassignedAssets").RequireAuthorization(Policies.CityWide)
             .WithSummary("Assets outside every grid (kept in region 'unassigned') and assets outside the region the registry names.");
@@ -185,6 +189,17 @@ public static class RiskMapEndpoints
         }
 
         return TypedResults.File(output.WrittenSpan.ToArray(), GeoJsonContentType);
+    }
+
+    private static readonly byte[] EmptyFeatureCollection = """{"type":"FeatureCollection","features":[]}"""u8.ToArray();
+
+    private static async Task<FileContentHttpResult> BaseMap(
+        IOptions<RegistryOptions> registry, IWebHostEnvironment environment, CancellationToken cancellationToken)
+    {
+        // Read on each call: the wall asks once per page load, and an operator may replace the file without a restart.
+        // No file is a city without a base map, not an error: the wall then draws the grids on their own.
+        var path = RegistryOptions.Resolve(registry.Value.BaseMapPath, environment.ContentRootPath);
+        return TypedResults.File(File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : EmptyFeatureCollection, GeoJsonContentType);
     }
 
     private static Ok<UnassignedAssets> Unassigned(RegionMap map) => TypedResults.Ok(new UnassignedAssets(

@@ -98,6 +98,7 @@ public static class RiskHubMethods
     public const string AlertCleared = "alertCleared";
     public const string AssetChanged = "assetChanged";
     public const string RegionChanged = "regionChanged";
+    public const string VehicleMoved = "vehicleMoved";
 
     /// <summary>An escalation step, sent only to the groups it addresses (user, duty role, region).</summary>
     public const string AlertEscalated = "alertEscalated";

@@ -33,6 +33,7 @@ public sealed class RiskEventFanOut(
         Channel.CreateUnbounded<(AlertChangeKind, AlertView, ActivityContext)>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly ConcurrentDictionary<string, AssetView> _pendingAssets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, VehicleFix> _pendingFixes = new(StringComparer.Ordinal);
 
     // The scope groups that may see an asset: city-wide connections and those scoped to any region above its grids.
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _scopeGroups = new(StringComparer.Ordinal);
@@ -51,6 +52,12 @@ public sealed class RiskEventFanOut(
     {
         ArgumentNullException.ThrowIfNull(asset);
         _pendingAssets[asset.AssetId] = asset;
+    }
+
+    public void VehicleMoved(VehicleFix fix)
+    {
+        ArgumentNullException.ThrowIfNull(fix);
+        _pendingFixes[fix.VehicleId] = fix;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -113,25 +120,32 @@ public sealed class RiskEventFanOut(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                foreach (var assetId in _pendingAssets.Keys)
-                {
-                    if (_pendingAssets.TryRemove(assetId, out var asset))
-                    {
-                        try
-                        {
-                            await hub.Clients.Groups(ScopeGroupsOf(asset.AssetId)).SendAsync(RiskHubMethods.AssetChanged, asset, stoppingToken);
-                        }
-                        catch (Exception ex) when (ex is not OperationCanceledException)
-                        {
-                            ServerLog.FanOutFailed(logger, ex, RiskHubMethods.AssetChanged);
-                        }
-                    }
-                }
+                await SendNewestAsync(_pendingAssets, RiskHubMethods.AssetChanged, stoppingToken);
+                await SendNewestAsync(_pendingFixes, RiskHubMethods.VehicleMoved, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // shutting down
+        }
+    }
+
+    /// <summary>Sends what is pending per asset (the newest of each) to the groups that may see the asset.</summary>
+    private async Task SendNewestAsync<T>(ConcurrentDictionary<string, T> pending, string method, CancellationToken stoppingToken)
+    {
+        foreach (var assetId in pending.Keys)
+        {
+            if (pending.TryRemove(assetId, out var item))
+            {
+                try
+                {
+                    await hub.Clients.Groups(ScopeGroupsOf(assetId)).SendAsync(method, item, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    ServerLog.FanOutFailed(logger, ex, method);
+                }
+            }
         }
     }
 }

@@ -31,6 +31,22 @@ public sealed class AssetEvaluatorTests
     }
 
     [Fact]
+    public void A_message_states_the_level_now_and_the_peak_it_came_down_from()
+    {
+        var evaluator = new AssetEvaluator("gp-1", Pipeline(), T0);
+
+        Sample(evaluator, 60, 0); // red at once (no confirm time for red)
+        Sample(evaluator, 43.4, 2); // below red's clear point: down to orange, while the alert's severity stays red
+
+        var red = _changes[0].Alert;
+        Assert.Equal((WarningLevel.Red, WarningLevel.Red), (red.Level, red.Severity));
+        Assert.Equal("ch4_lel 60 >= Red threshold 50", red.Message);
+        var orange = _changes[^1].Alert;
+        Assert.Equal((WarningLevel.Orange, WarningLevel.Red), (orange.Level, orange.Severity));
+        Assert.Equal("ch4_lel 43.4 >= Orange threshold 25, down from Red", orange.Message);
+    }
+
+    [Fact]
     public void Latest_values_ignore_late_samples()
     {
         var evaluator = new AssetEvaluator("gp-1", Pipeline(), T0);

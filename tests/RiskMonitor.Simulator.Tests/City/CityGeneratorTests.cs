@@ -181,7 +181,7 @@ public sealed partial class CityGeneratorTests
     private static double MeasuredLengthM(IReadOnlyList<GeoPosition> line) =>
         line.Zip(line.Skip(1), DistanceM).Sum();
 
-    private static string? FindRepositoryFile(string relativePath)
+    internal static string? FindRepositoryFile(string relativePath)
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -16,6 +16,13 @@ public sealed class CommandLineTests
         Assert.Equal(8090, command.Run.HttpPort);
         Assert.Equal(0, command.Run.Qos);
         Assert.Equal(1, command.Run.Batch);
+        Assert.False(command.Run.Demo); // tests and scripts get a quiet city unless they ask
+    }
+
+    [Fact]
+    public void Demo_mode_is_a_flag()
+    {
+        Assert.True(CommandLine.Parse(["run", "--demo"]).Run!.Demo);
     }
 
     [Fact]

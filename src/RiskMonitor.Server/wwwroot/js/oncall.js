@@ -167,7 +167,11 @@ function onAlert(alert) {
   const isNew = !alerts.has(alert.alertId);
   if (alert.state === 'closed') alerts.delete(alert.alertId);
   else alerts.set(alert.alertId, alert);
-  if (isNew && alert.severity === 'red' && !alert.silencedBy) { newRed.add(alert.alertId); beep(); }
+  if (isNew && alert.severity === 'red' && !alert.silencedBy) {
+    newRed.add(alert.alertId);
+    beep();
+    navigator.vibrate?.([200, 100, 200]); // a phone in a pocket: where the browser allows it (not iOS Safari)
+  }
   schedule();
 }
 

@@ -17,7 +17,7 @@ public sealed class EscalationCollection : ICollectionFixture<ClusterFixture>
 
 // The clock is shared, so every test moves it forward only and measures from "now".
 [Collection(EscalationCollection.Name)]
-public sealed class AlertEscalationGrainTests(ClusterFixture fixture)
+public sealed class EscalationShardGrainTests(ClusterFixture fixture)
 {
     private IAssetGrain Asset(string id) => fixture.Cluster.Client.GetGrain<IAssetGrain>(id);
 
