@@ -87,10 +87,10 @@ internal static partial class IngestionLog
     [LoggerMessage(EventId = 1023, Level = LogLevel.Error, Message = "Broker session of dead silo {ClientId} not drained within {Limit} ({Received} messages taken); left in place")]
     public static partial void SessionTakeoverGaveUp(ILogger logger, string clientId, int received, TimeSpan limit);
 
-    [LoggerMessage(EventId = 1024, Level = LogLevel.Information, Message = "Stopping: {ClientId} left the shared subscription and processed everything it was given")]
+    [LoggerMessage(EventId = 1029, Level = LogLevel.Information, Message = "Stopping: {ClientId} left the shared subscription and processed everything it was given")]
     public static partial void SharedSubscriptionHandedOff(ILogger logger, string clientId);
 
-    [LoggerMessage(EventId = 1025, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Warning,
         Message = "Stopping: {ClientId} left the shared subscription, but {Unacknowledged} message(s) were not processed in time; the broker delivers them again on return")]
     public static partial void SharedSubscriptionHandOffIncomplete(ILogger logger, string clientId, int unacknowledged);
 }

@@ -28,7 +28,9 @@ public sealed class NotificationOutboxEndToEndTests : IAsyncLifetime
         _ = Task.Run(ReceiveAsync, CancellationToken.None);
         _server = await OwnServer.StartAsync(new Dictionary<string, string?>
         {
-            ["Escalation:AcknowledgeTimeouts:red"] = "00:00:03",
+            // Step 2 follows one timeout after step 1 (the shard's timer keeps the policy's pace), so the timeout leaves
+            // the test room to see the refused notice and acknowledge before a second step.
+            ["Escalation:AcknowledgeTimeouts:red"] = "00:00:08",
             ["Escalation:WebhookUrl"] = $"http://127.0.0.1:{_webhookPort.ToString(CultureInfo.InvariantCulture)}/hook",
             // The receiver is on loopback, which the outbound policy refuses unless named (decision 0026).
             ["Outbound:AllowedNetworks:0"] = "127.0.0.0/8",
@@ -54,7 +56,8 @@ public sealed class NotificationOutboxEndToEndTests : IAsyncLifetime
         var alertId = alerts.GetProperty("items")[0].GetProperty("alertId").GetString()!;
         var refused = await ServerFixture.EventuallyAsync(
             () => _server.GetJsonAsync($"api/notifications?alertId={alertId}", ct),
-            n => n.GetArrayLength() == 1 && n[0].GetProperty("attempts").GetInt32() >= 1, TimeSpan.FromSeconds(40), ct);
+            n => n.GetArrayLength() == 1 && n[0].GetProperty("attempts").GetInt32() >= 1 && n[0].GetProperty("lastError").ValueKind == JsonValueKind.String,
+            TimeSpan.FromSeconds(40), ct);
         // Acknowledged, so no further step can fire after the restart: what arrives then is the refused notice.
         var ack = await _server.Http.PostAsJsonAsync($"api/alerts/{alertId}/acknowledge", new { actor = "张值班" }, ct);
 

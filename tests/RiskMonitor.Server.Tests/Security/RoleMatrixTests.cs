@@ -50,6 +50,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/hazards/{hazardId}/history"] = Need.Viewer,
         ["GET /api/map/regions"] = Need.Viewer,
         ["GET /api/map/assets"] = Need.Viewer,
+        ["GET /api/map/base"] = Need.Viewer,
         ["GET /api/map/unassigned"] = Need.Viewer,
         ["GET /api/incidents"] = Need.Viewer,
         ["GET /api/regions/{regionId}"] = Need.Viewer,
