@@ -24,31 +24,27 @@ public sealed class CommandCentreFixture : ServerFixture
     }
 }
 
-/// <summary>
-/// The command-centre wall (issue 23) in Debian's chromium on the demo city, one page load per wall size: the map fills
-/// its panel over the base map at 1920x1080, 3840x2160 and 5760x1080; a red alert pulses and is brought into view with
-/// its card; a storm of 20 is one line; a vehicle moves; both languages; a storm of 1,000 alerts is drawn in coalesced
-/// frames; and the on-call page at 390x844. Screenshots go to RM_TEST_RESULTS/screenshots.
-/// </summary>
-public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserFixture browser)
-    : IClassFixture<CommandCentreFixture>, IClassFixture<BrowserFixture>
+/// <summary>What the wall and on-call page tests share: the demo city's assets, opening a page signed in, screenshots.</summary>
+public abstract class CommandCentrePages(CommandCentreFixture server, BrowserFixture browser)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    protected CommandCentreFixture Server => server;
 
-    private static readonly JsonElement[] Assets = LoadFeatures("data/demo-city/assets.geojson");
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private static JsonElement[] LoadFeatures(string path)
+    protected static readonly JsonElement[] Assets = LoadFeatures("data/demo-city/assets.geojson");
+
+    protected static JsonElement[] LoadFeatures(string path)
     {
         using var document = JsonDocument.Parse(File.ReadAllText(DemoCityServerFixture.RepositoryFile(path)));
         return [.. document.RootElement.GetProperty("features").EnumerateArray().Select(f => f.Clone())];
     }
 
-    private static IEnumerable<string> Ids(string kind, string? region = null) => Assets
+    protected static IEnumerable<string> Ids(string kind, string? region = null) => Assets
         .Where(f => f.GetProperty("properties").GetProperty("kind").GetString() == kind
             && (region is null || f.GetProperty("properties").GetProperty("regionId").GetString() == region))
         .Select(f => f.GetProperty("properties").GetProperty("id").GetString()!);
 
-    private async Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenAsync(string path, int width, int height, string role = "viewer")
+    protected async Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenAsync(string path, int width, int height, string role = "viewer")
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -71,14 +67,14 @@ public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserF
         return (page, errors);
     }
 
-    private static Task ScreenshotAsync(IPage page, string name) =>
+    protected static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png") });
 
-    private static Task WaitAsync(IPage page, string condition, object? arg = null) =>
+    protected static Task WaitAsync(IPage page, string condition, object? arg = null) =>
         page.WaitForFunctionAsync(condition, arg, new PageWaitForFunctionOptions { Timeout = (float)Patience.TotalMilliseconds });
 
     /// <summary>Opens the wall at one size and checks that the map fills its panel, the city fills the map, the base map is drawn.</summary>
-    private async Task<IPage> OpenWallAsync(int width, int height)
+    protected async Task<IPage> OpenWallAsync(int width, int height)
     {
         var (page, errors) = await OpenAsync("/wall", width, height);
         await WaitAsync(page, "() => window.riskWall.baseMap > 100 && window.riskWall.cityBounds && window.riskWall.regionLayers.size > 700");
@@ -102,14 +98,24 @@ public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserF
         return page;
     }
 
-    private static string Reading(params (string Metric, double Value)[] values) =>
+    protected static string Reading(params (string Metric, double Value)[] values) =>
         ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), values);
+}
 
+/// <summary>
+/// The command-centre wall (issue 23) in Debian's chromium on the demo city, one page load per wall size: the map fills
+/// its panel over the base map at 1920x1080, 3840x2160 and 5760x1080; a red alert pulses and is brought into view with
+/// its card; a storm of 20 is one line; a vehicle moves; both languages; a storm of 1,000 alerts is drawn in coalesced
+/// frames; Screenshots go to RM_TEST_RESULTS/screenshots.
+/// </summary>
+public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserFixture browser)
+    : CommandCentrePages(server, browser), IClassFixture<CommandCentreFixture>, IClassFixture<BrowserFixture>
+{
     [Fact]
     public async Task The_wall_fills_every_wall_size_brings_a_red_alert_into_view_groups_a_storm_moves_vehicles_and_speaks_both_languages()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var mqtt = await server.ConnectMqttAsync("wall-e2e", ct);
+        using var mqtt = await Server.ConnectMqttAsync("wall-e2e", ct);
 
         // 1920x1080: the map fills its panel over the base map; a hazmat vehicle moves; then the English switch.
         var hd = await OpenWallAsync(1920, 1080);
@@ -233,12 +239,20 @@ public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserF
         Assert.Equal(4, await hd.EvaluateAsync<int>("() => 2 + 2")); // still answering after the storm
         await ScreenshotAsync(hd, "wall-1920x1080-storm-of-1000");
     }
+}
 
+/// <summary>
+/// The on-call page at 390x844, on a server of its own: after the wall's storm of 1,000 alerts the page redraws a list of
+/// a thousand on every hub message, which is a known weakness of the page, not what this test measures.
+/// </summary>
+public sealed class OnCallPhoneTests(CommandCentreFixture server, BrowserFixture browser)
+    : CommandCentrePages(server, browser), IClassFixture<CommandCentreFixture>, IClassFixture<BrowserFixture>
+{
     [Fact]
     public async Task The_on_call_page_is_usable_on_a_phone()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var mqtt = await server.ConnectMqttAsync("phone-e2e", ct);
+        using var mqtt = await Server.ConnectMqttAsync("phone-e2e", ct);
         var asset = Assets.First(f => f.GetProperty("properties").GetProperty("kind").GetString() == "hazard_source").GetProperty("properties");
         await ServerFixture.PublishAsync(mqtt, $"rm/v1/{asset.GetProperty("id").GetString()}/telemetry", Reading(("pressure_kpa", 790)), ct);
         var (page, errors) = await OpenAsync("/oncall", 390, 844, role: "operator");
