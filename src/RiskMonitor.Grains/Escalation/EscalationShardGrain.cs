@@ -130,7 +130,7 @@ internal sealed class EscalationShardGrain(
             return EscalationStatus.NotTracking(alertId);
         }
 
-        if (!_countedFromLedger.Contains(alertId) && clock.OpenSince + (policy.TimeoutFor(clock.Severity) ?? TimeSpan.MaxValue / 2) <= time.GetUtcNow())
+        if (!_countedFromLedger.Contains(alertId) && policy.TimeoutFor(clock.Severity) is { } timeout && clock.OpenSince + timeout <= time.GetUtcNow())
         {
             clock = await CountFromLedgerAsync(alertId, clock); // old enough to have fired a step this activation does not know
         }
