@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -18,6 +19,34 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public static string ScreenshotDirectory { get; } =
         Path.Combine(Environment.GetEnvironmentVariable("RM_TEST_RESULTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults"), "screenshots");
+
+    /// <summary>
+    /// Opens a page of the server signed in as <paramref name="name"/> with <paramref name="role"/>, collects console
+    /// errors and page errors, and waits until its hub connection is live.
+    /// </summary>
+    public async Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenLivePageAsync(
+        Uri baseUrl, string path, int width, int height, string name, string role, TimeSpan liveWithin)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            BaseURL = baseUrl.ToString(),
+        });
+        await SignInAsync(context, name, [role]);
+        var page = await context.NewPageAsync();
+        var errors = new ConcurrentQueue<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Enqueue($"{message.Text} ({message.Location})");
+            }
+        };
+        page.PageError += (_, error) => errors.Enqueue(error);
+        await page.GotoAsync(path);
+        await page.WaitForSelectorAsync("#connection[data-status='live']", new PageWaitForSelectorOptions { Timeout = (float)liveWithin.TotalMilliseconds });
+        return (page, errors);
+    }
 
     /// <summary>
     /// Signs every page of <paramref name="context"/> in as the given person before the page's scripts run: a token

@@ -44,28 +44,8 @@ public abstract class CommandCentrePages(CommandCentreFixture server, BrowserFix
             && (region is null || f.GetProperty("properties").GetProperty("regionId").GetString() == region))
         .Select(f => f.GetProperty("properties").GetProperty("id").GetString()!);
 
-    protected async Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenAsync(string path, int width, int height, string role = "viewer")
-    {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            BaseURL = server.BaseUrl.ToString(),
-        });
-        await BrowserFixture.SignInAsync(context, "wall", [role]);
-        var page = await context.NewPageAsync();
-        var errors = new ConcurrentQueue<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                errors.Enqueue($"{message.Text} ({message.Location})");
-            }
-        };
-        page.PageError += (_, error) => errors.Enqueue(error);
-        await page.GotoAsync(path);
-        await page.WaitForSelectorAsync("#connection[data-status='live']", new PageWaitForSelectorOptions { Timeout = 30_000 });
-        return (page, errors);
-    }
+    protected Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenAsync(string path, int width, int height, string role = "viewer") =>
+        browser.OpenLivePageAsync(server.BaseUrl, path, width, height, "wall", role, TimeSpan.FromSeconds(30));
 
     protected static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png") });

@@ -9,29 +9,9 @@ public sealed class WebPageTests(ServerFixture server, BrowserFixture browser) :
     /// <summary>The wall's account: a viewer, city-wide, which is all a wall display needs.</summary>
     private const string WallViewer = "wall.viewer";
 
-    private async Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenAsync(
-        string path, int width = 1920, int height = 1080, string name = WallViewer, string role = "viewer")
-    {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            BaseURL = server.BaseUrl.ToString(),
-        });
-        await BrowserFixture.SignInAsync(context, name, [role]);
-        var page = await context.NewPageAsync();
-        var errors = new ConcurrentQueue<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                errors.Enqueue($"{message.Text} ({message.Location})");
-            }
-        };
-        page.PageError += (_, error) => errors.Enqueue(error);
-        await page.GotoAsync(path);
-        await page.WaitForSelectorAsync("#connection[data-status='live']", new PageWaitForSelectorOptions { Timeout = 15_000 });
-        return (page, errors);
-    }
+    private Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenAsync(
+        string path, int width = 1920, int height = 1080, string name = WallViewer, string role = "viewer") =>
+        browser.OpenLivePageAsync(server.BaseUrl, path, width, height, name, role, TimeSpan.FromSeconds(15));
 
     private static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png") });
