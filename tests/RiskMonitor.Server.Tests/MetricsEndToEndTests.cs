@@ -50,6 +50,7 @@ public sealed partial class MetricsEndToEndTests
         Assert.True(metrics.Value("signalr_server_active_connections") >= 1, "the hub connection is counted");
         Assert.True(metrics.Value("http_server_request_duration_seconds_count") >= 1, "earlier scrapes are HTTP requests too");
         Assert.True(metrics.Value("orleans_catalog_activations") >= 3, "asset grains are active");
+        Assert.DoesNotContain(metrics.Samples, s => s.Labels.ContainsKey("error_type")); // no exception type names (issue 24 row 4)
     }
 
     private static async Task<Scrape> ScrapeAsync(OwnServer server, CancellationToken ct)

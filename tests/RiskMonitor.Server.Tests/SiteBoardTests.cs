@@ -120,6 +120,29 @@ public sealed class SiteBoardTests(DemoCityServerFixture server, BrowserFixture 
     }
 
     [Fact]
+    public async Task The_asset_list_filtered_by_a_district_holds_the_assets_of_its_grids()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var district = await server.GetJsonAsync("api/assets?regionId=d-gongshu&limit=10000", ct);
+        var city = await server.GetJsonAsync("api/assets?limit=10000", ct);
+
+        // An asset is shown in its first grid; a pipeline crossing a district line is in the other district's list too.
+        var inGongshu = city.GetProperty("items").EnumerateArray()
+            .Where(a => a.GetProperty("regionId").GetString()!.StartsWith("g-gongshu-", StringComparison.Ordinal))
+            .Select(a => a.GetProperty("assetId").GetString()!).ToHashSet();
+        var listed = district.GetProperty("items").EnumerateArray().ToList();
+        Assert.NotEmpty(inGongshu);
+        Assert.Subset(listed.Select(a => a.GetProperty("assetId").GetString()!).ToHashSet(), inGongshu);
+        Assert.All(listed.Where(a => !inGongshu.Contains(a.GetProperty("assetId").GetString()!)),
+            a => Assert.Equal("gas_pipeline", a.GetProperty("kind").GetString()));
+        var grid = city.GetProperty("items")[0].GetProperty("regionId").GetString();
+        var byGrid = await server.GetJsonAsync($"api/assets?regionId={grid}&limit=10000", ct);
+        Assert.Contains(byGrid.GetProperty("items").EnumerateArray(), a => a.GetProperty("regionId").GetString() == grid);
+        Assert.All(byGrid.GetProperty("items").EnumerateArray().Where(a => a.GetProperty("regionId").GetString() != grid),
+            a => Assert.Equal("gas_pipeline", a.GetProperty("kind").GetString()));
+    }
+
+    [Fact]
     public async Task The_printable_page_shows_the_map_the_notice_board_and_the_three_lists_without_console_errors()
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions

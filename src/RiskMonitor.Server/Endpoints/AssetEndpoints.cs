@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
+using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Influx;
@@ -71,7 +72,7 @@ public static class AssetEndpoints
     }
 
     private static Results<Ok<AssetPage>, ValidationProblem> List(
-        IAssetRegistry registry, AlertBoard board, ClaimsPrincipal user, AccessControl access,
+        IAssetRegistry registry, RegionMap map, AlertBoard board, ClaimsPrincipal user, AccessControl access,
         string? kind = null, string? regionId = null, string? industry = null, RiskColour? minColour = null,
         int offset = 0, int limit = 500)
     {
@@ -85,7 +86,7 @@ public static class AssetEndpoints
 
         var scope = access.ScopeOf(user);
         var matches = registry.All
-            .Where(a => access.CanSeeAsset(scope, a.Id) && (kind is null || a.Kind == kind) && (regionId is null || a.RegionId == regionId) && (industry is null || a.Industry == industry))
+            .Where(a => access.CanSeeAsset(scope, a.Id) && (kind is null || a.Kind == kind) && (regionId is null || a.RegionId == regionId || map.IsAssetWithin(a.Id, regionId)) && (industry is null || a.Industry == industry))
             .Select(a =>
             {
                 var level = board.LevelOf(a.Id);

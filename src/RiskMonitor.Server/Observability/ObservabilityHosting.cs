@@ -77,6 +77,8 @@ public static class ObservabilityHosting
             ["network.protocol.name", "network.protocol.version", "network.transport", "network.type", "server.address", "server.port", "tls.protocol.version"],
         ["kestrel.tls_handshake.duration"] = ["network.transport", "network.type", "server.address", "server.port", "tls.protocol.version"],
         ["signalr.server.connection.duration"] = ["signalr.connection.status", "signalr.transport"],
+        // The runtime's own count of thrown exceptions (System.Runtime meter) is tagged with the type name: one total.
+        ["dotnet.exceptions"] = [],
     };
 
     /// <summary>

@@ -18,11 +18,14 @@ public sealed class PublicMetricViewTests
         var requests = ObservabilityHosting.PublicView(hosting.CreateHistogram<double>("http.server.request.duration"));
         var connections = ObservabilityHosting.PublicView(kestrel.CreateHistogram<double>("kestrel.connection.duration"));
         var active = ObservabilityHosting.PublicView(hosting.CreateUpDownCounter<long>("http.server.active_requests"));
+        using var runtime = new Meter("System.Runtime");
+        var thrown = ObservabilityHosting.PublicView(runtime.CreateCounter<long>("dotnet.exceptions"));
 
         Assert.Same(MetricStreamConfiguration.Drop, exceptions);
         Assert.DoesNotContain("error.type", requests!.TagKeys!);
         Assert.Contains("http.route", requests.TagKeys!);
         Assert.DoesNotContain("error.type", connections!.TagKeys!);
         Assert.Null(active);
+        Assert.Empty(thrown!.TagKeys!); // counted, but not by exception type
     }
 }

@@ -534,18 +534,28 @@ export function coalesce(render, ms = 250) {
   };
 }
 
-/** A short two-tone beep for a new red alert (no audio file to ship). */
-export function beep() {
+let audio = null;
+let lastBeep = -Infinity;
+
+/**
+ * A short two-tone beep for a new red alert (no audio file to ship). A storm of reds is one alarm, not a thousand: at
+ * most one beep every 2 s, all on one AudioContext (browsers cap how many a page may open, and each one that fails to
+ * reach an audio device is an error).
+ */
+export function beep(now = performance.now()) {
+  if (now - lastBeep < 2000) return;
+  lastBeep = now;
   try {
-    const ctx = new AudioContext();
+    audio ??= new AudioContext();
+    if (audio.state === 'suspended') audio.resume().catch(() => {}); // until the user has touched the page
     [880, 660].forEach((freq, i) => {
-      const osc = ctx.createOscillator();
-      const gain = ctx.createGain();
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
       osc.frequency.value = freq;
       gain.gain.value = 0.15;
-      osc.connect(gain).connect(ctx.destination);
-      osc.start(ctx.currentTime + i * 0.18);
-      osc.stop(ctx.currentTime + i * 0.18 + 0.15);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(audio.currentTime + i * 0.18);
+      osc.stop(audio.currentTime + i * 0.18 + 0.15);
     });
   } catch {
     // no audio device (a wall PC without speakers): the visual cue is enough

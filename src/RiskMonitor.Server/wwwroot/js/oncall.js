@@ -36,6 +36,28 @@ function noiseText(a) {
   return `${a.flapping ? ' · flapping' : ''}${a.silencedBy ? ' · silenced' : ''}${a.incidentId && a.incidentId !== a.alertId ? ' · in incident' : ''}`;
 }
 
+// One row per alert, kept across renders: a storm of a thousand alerts must not rebuild a thousand rows on every hub
+// message or every countdown tick (a tap landing on a row replaced under the finger is lost). A row is rebuilt only when
+// what it shows changes, moved only when the order changes, and the tick rewrites only the countdown texts.
+const rows = new Map(); // alertId -> { li, shown, clock }
+
+function rowShows(a) {
+  return [a.severity, a.state, a.conditionActive, a.message, a.assetName, a.regionId, a.raisedAt, a.flapping, a.silencedBy, a.incidentId].join('\u0001');
+}
+
+function buildRow(a) {
+  const clock = el('span', { class: 'clock' });
+  const li = el('li', {
+    dataset: { alertId: a.alertId, severity: a.severity, active: String(a.conditionActive), state: a.state },
+    class: newRed.has(a.alertId) ? 'new-red' : '',
+    onclick: () => select(a.alertId),
+  },
+  el('div', { class: 'row' }, el('span', { class: 'sev' }, `${LEVEL_LABEL[a.severity]} ${a.assetName}`), el('span', { class: 'state' }, a.state.replace('_', ' '))),
+  el('div', {}, a.message),
+  el('div', { class: 'row muted' }, `${a.regionId} · raised ${time(a.raisedAt)}${a.conditionActive ? '' : ' · condition cleared'}${noiseText(a)}`, clock));
+  return { li, shown: rowShows(a), clock };
+}
+
 function renderList() {
   const now = Date.now();
   const regions = new Set([...alerts.values()].map((a) => a.regionId));
@@ -45,18 +67,28 @@ function renderList() {
     .filter((a) => (!onlyActive.checked || a.conditionActive || a.state !== 'resolved') && (!regionFilter.value || a.regionId === regionFilter.value))
     .sort(compareAlerts);
   document.getElementById('count').textContent = `${items.length} alert(s)`;
-  document.getElementById('alerts').replaceChildren(...items.map((a) => {
-    const overdueNow = clockText(a, now).startsWith('overdue');
-    return el('li', {
-      dataset: { alertId: a.alertId, severity: a.severity, active: String(a.conditionActive), state: a.state },
-      class: newRed.has(a.alertId) ? 'new-red' : '',
-      onclick: () => select(a.alertId),
-    },
-    el('div', { class: 'row' }, el('span', { class: 'sev' }, `${LEVEL_LABEL[a.severity]} ${a.assetName}`), el('span', { class: 'state' }, a.state.replace('_', ' '))),
-    el('div', {}, a.message),
-    el('div', { class: 'row muted' }, `${a.regionId} · raised ${time(a.raisedAt)}${a.conditionActive ? '' : ' · condition cleared'}${noiseText(a)}`,
-      el('span', { class: `clock${overdueNow ? ' overdue' : ''}` }, clockText(a, now))));
-  }));
+  const list = document.getElementById('alerts');
+  const listed = new Set();
+  let previous = null;
+  for (const a of items) {
+    listed.add(a.alertId);
+    let row = rows.get(a.alertId);
+    if (!row || row.shown !== rowShows(a)) {
+      const fresh = buildRow(a);
+      row?.li.replaceWith(fresh.li);
+      rows.set(a.alertId, fresh);
+      row = fresh;
+    }
+    const expected = previous ? previous.nextSibling : list.firstChild;
+    if (expected !== row.li) list.insertBefore(row.li, expected);
+    previous = row.li;
+    const clock = clockText(a, now);
+    if (row.clock.textContent !== clock) row.clock.textContent = clock;
+    row.clock.classList.toggle('overdue', clock.startsWith('overdue'));
+  }
+  for (const [alertId, row] of rows) {
+    if (!listed.has(alertId)) { row.li.remove(); rows.delete(alertId); }
+  }
   newRed.clear();
   if (selectedId) renderDetail();
 }
