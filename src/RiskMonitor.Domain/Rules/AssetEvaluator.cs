@@ -555,8 +555,13 @@ public sealed class AssetEvaluator
             return $"{rule.Metric} back to normal at {value:0.###}";
         }
 
-        var comparison = rule.Ladder.Direction == ThresholdDirection.Above ? ">=" : "<=";
-        var message = $"{rule.Metric} {value:0.###} {comparison} {level} threshold {rule.Ladder.ThresholdOf(level):0.###}";
+        var ladder = rule.Ladder;
+        var above = ladder.Direction == ThresholdDirection.Above;
+        // Inside the dead-band the level holds although the value no longer meets its threshold: say so, and where it
+        // clears ("639.9 >= Yellow threshold 650" read as arithmetic that is wrong).
+        var message = ladder.MeetsThreshold(value, level)
+            ? $"{rule.Metric} {value:0.###} {(above ? ">=" : "<=")} {level} threshold {ladder.ThresholdOf(level):0.###}"
+            : $"{rule.Metric} {value:0.###}, {level} held until {(above ? "below" : "above")} {ladder.ClearPointOf(level):0.###} (threshold {ladder.ThresholdOf(level):0.###})";
         return peak > level ? $"{message}, down from {peak}" : message;
     }
 }

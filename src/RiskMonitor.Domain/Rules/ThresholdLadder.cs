@@ -81,6 +81,12 @@ public sealed class ThresholdLadder
 
     public double? ThresholdOf(WarningLevel level) => level == WarningLevel.None ? null : _raise[(int)level];
 
+    /// <summary>Where a confirmed level clears: past this point (below it for an upper limit) the level is gone.</summary>
+    public double? ClearPointOf(WarningLevel level) => level == WarningLevel.None ? null : _clear[(int)level];
+
+    /// <summary>True when the value meets the level's raise threshold itself, not only its dead-band.</summary>
+    public bool MeetsThreshold(double value, WarningLevel level) => _raise[(int)level] is { } t && Meets(value, t);
+
     public TimeSpan ConfirmTime(WarningLevel level) => level == WarningLevel.None ? TimeSpan.Zero : _confirm[(int)level];
 
     /// <summary>The highest level whose raise threshold the value meets, ignoring the dead-band.</summary>

@@ -47,6 +47,19 @@ public sealed class AssetEvaluatorTests
     }
 
     [Fact]
+    public void A_level_held_in_its_dead_band_says_where_it_clears_not_that_the_value_meets_its_threshold()
+    {
+        var evaluator = new AssetEvaluator("gp-1", Pipeline(), T0);
+
+        Sample(evaluator, 60, 0); // red
+        Sample(evaluator, 24, 2); // below orange's threshold 25 but above its clear point 22.5: orange holds
+
+        var held = _changes[^1].Alert;
+        Assert.Equal(WarningLevel.Orange, held.Level);
+        Assert.Equal("ch4_lel 24, Orange held until below 22.5 (threshold 25), down from Red", held.Message);
+    }
+
+    [Fact]
     public void Latest_values_ignore_late_samples()
     {
         var evaluator = new AssetEvaluator("gp-1", Pipeline(), T0);
