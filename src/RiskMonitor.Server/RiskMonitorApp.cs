@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Json;
 using RiskMonitor.Contracts.Notifications;
+using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Grains;
 using RiskMonitor.Grains.Assets;
@@ -35,7 +36,11 @@ namespace RiskMonitor.Server;
 /// <summary>The composition root: one process with the silo, the broker, the web API and the hubs.</summary>
 public static class RiskMonitorApp
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null) =>
+        Pipeline(CreateBuilder(args, configure).Build());
+
+    /// <summary>Every service of the server registered, nothing built yet: the composition root (and what its test checks).</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // The app folder is the content root wherever the process is started from, so appsettings.json and
         // config/rules.json are found when run.sh starts the server from the repository root.
@@ -61,6 +66,8 @@ public static class RiskMonitorApp
         builder.AddAlertLifecycle();
         builder.AddNoiseControl();
         builder.AddIntegration();
+        // Where the region grains' colour changes go: the live hub (risk map) and the integration feed.
+        builder.Services.AddSingleton<IRegionEventSink>(sp => new RegionSinks(sp.GetRequiredService<RegionEventFanOut>(), sp.GetRequiredService<RegionFeedRecorder>()));
 
         // Before Orleans, so that they stop after the silo (hosted services stop in reverse order): while a silo shuts
         // down (a rolling restart), its grains still take readings from the other silos' dispatchers, and those readings
@@ -98,8 +105,11 @@ public static class RiskMonitorApp
             .AddCheck<MqttBrokerHealthCheck>("mqtt", tags: ["ready"])
             .AddCheck<InfluxHealthCheck>("influxdb", tags: ["ready"])
             .AddCheck<AlertJournalHealthCheck>("postgresql", tags: ["ready"]);
+        return builder;
+    }
 
-        var app = builder.Build();
+    private static WebApplication Pipeline(WebApplication app)
+    {
         app.UseSecurityHeaders();
         app.UseRequestSizeLimits();
         app.UseExceptionHandler();

@@ -22,8 +22,6 @@ public enum AclVerdict
 /// </summary>
 public static class DeviceAcl
 {
-    private const string Prefix = "rm/v1/";
-
     public static AclVerdict CanPublish(string topic, FrozenSet<string> assets)
     {
         ArgumentNullException.ThrowIfNull(topic);
@@ -33,12 +31,12 @@ public static class DeviceAcl
 
     private static AclVerdict OwnAsset(string topic, FrozenSet<string> assets)
     {
-        if (!topic.StartsWith(Prefix, StringComparison.Ordinal))
+        if (!topic.StartsWith(Topics.Prefix, StringComparison.Ordinal))
         {
             return AclVerdict.NotOwnAsset;
         }
 
-        var rest = topic.AsSpan(Prefix.Length);
+        var rest = topic.AsSpan(Topics.Prefix.Length);
         var slash = rest.IndexOf('/');
         if (slash <= 0)
         {

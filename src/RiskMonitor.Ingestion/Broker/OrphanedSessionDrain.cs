@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RiskMonitor.Domain.Devices;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -32,7 +33,7 @@ public sealed class OrphanedSessionDrain(
     private readonly MqttClientFactory _factory = new();
 
     /// <summary>The same topic filter every silo subscribes with; unsubscribing it stops new messages for the dead session.</summary>
-    public string TopicFilter { get; } = $"$share/{options.Value.SharedGroup}/rm/v1/+/+";
+    public string TopicFilter { get; } = Topics.SharedFilter(options.Value.SharedGroup);
 
     public async Task<SessionDrainResult> DrainAsync(string clientId, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RiskMonitor.Domain.Devices;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -29,7 +30,7 @@ public sealed class SharedSubscriptionClient(
 
     public string ClientId { get; } = ResolveClientId(options.Value);
 
-    public string TopicFilter { get; } = $"$share/{options.Value.SharedGroup}/rm/v1/+/+";
+    public string TopicFilter { get; } = Topics.SharedFilter(options.Value.SharedGroup);
 
     public bool IsReady => _client?.IsConnected == true;
 

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RiskMonitor.Domain.Devices;
 using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Telemetry;
 using RiskMonitor.Ingestion.Diagnostics;

@@ -1,3 +1,4 @@
+using RiskMonitor.Domain.Devices;
 using RiskMonitor.Contracts.Telemetry;
 
 namespace RiskMonitor.Ingestion.Parsing;

@@ -25,10 +25,9 @@ public static class IntegrationHosting
             .AddPolicy(IntegrationPolicies.WebhooksManage, Scope(IntegrationPolicies.WebhooksManage, AccessRole.Integrator))
             .AddPolicy(IntegrationPolicies.KeysManage, Scope(IntegrationPolicies.KeysManage, AccessRole.Admin));
 
-        // Region colour changes into the feed: the region grains' sink becomes both the SignalR fan-out and the recorder.
+        // Region colour changes into the feed (the composition root makes it one of the region grains' sinks).
         services.AddSingleton<RegionFeedRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<RegionFeedRecorder>());
-        services.AddSingleton<IRegionEventSink>(sp => new RegionSinks(sp.GetRequiredService<RegionEventFanOut>(), sp.GetRequiredService<RegionFeedRecorder>()));
 
         services.AddSingleton<WebhookDeliveryService>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliveryService>());

@@ -36,7 +36,6 @@ public static class RiskMapHosting
         services.AddSingleton(sp => sp.GetRequiredService<RiskMapData>().Registry);
         services.AddSingleton<RegionBoard>();
         services.AddSingleton<RegionEventFanOut>();
-        services.AddSingleton<IRegionEventSink>(sp => sp.GetRequiredService<RegionEventFanOut>());
         services.AddHostedService(sp => sp.GetRequiredService<RegionEventFanOut>());
         return builder;
     }

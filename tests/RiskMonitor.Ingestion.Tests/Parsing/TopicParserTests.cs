@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using RiskMonitor.Domain.Devices;
 using RiskMonitor.Ingestion.Parsing;
 
 namespace RiskMonitor.Ingestion.Tests.Parsing;
@@ -17,6 +19,23 @@ public sealed class TopicParserTests
         Assert.True(ok);
         Assert.Equal(expectedAssetId, topic[assetId]);
         Assert.Equal(expectedChannel, channel);
+    }
+
+    [Theory]
+    [InlineData(Topics.Telemetry, Channel.Telemetry)]
+    [InlineData(Topics.Event, Channel.Event)]
+    [InlineData(Topics.Status, Channel.Status)]
+    [InlineData(Topics.Position, Channel.Position)]
+    public void The_topic_contract_the_parser_the_device_acl_and_the_shared_subscription_agree(string name, Channel expected)
+    {
+        var topic = Topics.For("gp-0001", name);
+
+        Assert.True(TopicParser.TryParse(topic, out var assetId, out var channel, out _));
+        Assert.Equal(("gp-0001", expected), (topic[assetId], channel));
+        Assert.Equal(AclVerdict.Allowed, DeviceAcl.CanPublish(topic, FrozenSet.Create(StringComparer.Ordinal, "gp-0001")));
+        Assert.Equal(AclVerdict.NotOwnAsset, DeviceAcl.CanPublish(topic, FrozenSet.Create(StringComparer.Ordinal, "gp-0002")));
+        Assert.Equal("$share/riskmonitor/" + Topics.AllFilter, Topics.SharedFilter("riskmonitor"));
+        Assert.StartsWith(Topics.Prefix, Topics.AllFilter, StringComparison.Ordinal);
     }
 
     [Fact]

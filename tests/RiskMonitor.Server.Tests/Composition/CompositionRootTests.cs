@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace RiskMonitor.Server.Tests.Composition;
+
+/// <summary>
+/// The composition root, checked without starting anything (issue 19): every service of our own is registered exactly
+/// once (a second registration silently wins), and the container resolves every constructor.
+/// </summary>
+public sealed class CompositionRootTests
+{
+    // Contracts that are meant to have several implementations, each resolved as IEnumerable<T>.
+    private static readonly HashSet<string> ManyByDesign = new(StringComparer.Ordinal);
+
+    private static IServiceCollection Services(params (string Key, string? Value)[] settings) =>
+        RiskMonitorApp.CreateBuilder([], builder =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                builder.Configuration[key] = value;
+            }
+        }).Services;
+
+    [Theory]
+    [InlineData("Localhost")]
+    [InlineData("AdoNet")]
+    public void Each_service_of_the_platform_is_registered_once(string membership)
+    {
+        var services = Services(("Orleans:Membership", membership), ("ConnectionStrings:RiskMonitor", "Host=127.0.0.1;Database=never-opened"));
+
+        var twice = services
+            .Where(d => d.ServiceType.Assembly.GetName().Name!.StartsWith("RiskMonitor.", StringComparison.Ordinal) && !d.IsKeyedService)
+            .GroupBy(d => d.ServiceType)
+            .Where(g => g.Count() > 1 && !ManyByDesign.Contains(g.Key.FullName!))
+            .Select(g => g.Key.FullName)
+            .ToList();
+
+        Assert.Empty(twice);
+    }
+
+    [Fact]
+    public void The_container_resolves_every_registered_constructor()
+    {
+        var services = Services(("ConnectionStrings:RiskMonitor", "Host=127.0.0.1;Database=never-opened"));
+
+        // Validation walks every constructor; factories and hosted services are not run, nothing connects.
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.NotNull(provider.GetService<TimeProvider>());
+    }
+}
