@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RiskMonitor.Domain.Devices;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using RiskMonitor.Domain.Devices;
 
 namespace RiskMonitor.Ingestion.Broker;
 

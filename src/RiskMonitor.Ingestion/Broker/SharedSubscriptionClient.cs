@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RiskMonitor.Domain.Devices;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using RiskMonitor.Domain.Devices;
 
 namespace RiskMonitor.Ingestion.Broker;
 

@@ -5,9 +5,9 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RiskMonitor.Domain.Devices;
 using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Telemetry;
+using RiskMonitor.Domain.Devices;
 using RiskMonitor.Ingestion.Diagnostics;
 
 namespace RiskMonitor.Ingestion.Dispatch;

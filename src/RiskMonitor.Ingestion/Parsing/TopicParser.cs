@@ -1,5 +1,5 @@
-using RiskMonitor.Domain.Devices;
 using RiskMonitor.Contracts.Telemetry;
+using RiskMonitor.Domain.Devices;
 
 namespace RiskMonitor.Ingestion.Parsing;
 
