@@ -15,6 +15,7 @@ using RiskMonitor.Server.Devices;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Hardening;
 using RiskMonitor.Server.Health;
+using RiskMonitor.Server.Hazards;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Integration;
 using RiskMonitor.Server.Notifications;
@@ -59,6 +60,7 @@ public static class RiskMonitorApp
         // PostgreSQL (the system of record) before Orleans: migrations and the alert board run before the silo starts.
         builder.AddOutboundRequests();
         builder.AddAlertLifecycle();
+        builder.AddHazardSupervision();
         builder.AddNoiseControl();
         builder.AddIntegration();
 
@@ -119,6 +121,7 @@ public static class RiskMonitorApp
         api.MapAssetEndpoints();
         api.MapAlertEndpoints();
         api.MapAlertLifecycleEndpoints();
+        api.MapHazardSupervisionEndpoints();
         api.MapIngestEndpoints();
         api.MapRiskMapEndpoints();
         api.MapFeedEndpoints();
