@@ -50,7 +50,9 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         var assign = await supervisor.PostAsJsonAsync($"api/hazards/{id}/assign",
             new { responsibleUnit = "某化工公司", deadline = DateTimeOffset.UtcNow.AddSeconds(2), supervisingDepartment = "市应急管理局" }, ct);
         // Nobody reads anything now: the pushes must come by themselves.
-        await ServerFixture.EventuallyAsync(() => Task.FromResult(pushes.Count), n => n >= 2, TimeSpan.FromSeconds(60), ct);
+        await ServerFixture.EventuallyAsync(
+            () => Task.FromResult(pushes.Count(p => p.GetProperty("hazardId").GetString() == id && p.GetProperty("step").GetInt32() == 2)), n => n >= 1,
+            TimeSpan.FromSeconds(60), ct);
         var history = await server.GetJsonAsync($"api/hazards/{id}/history", ct);
         var hazard = await server.GetJsonAsync($"api/hazards/{id}", ct);
         var feed = await server.GetJsonAsync("api/feed?after=0&limit=1000&types=hazard.overdue_escalated", ct);
@@ -58,9 +60,11 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
         Assert.Equal(HttpStatusCode.OK, regrade.StatusCode);
         Assert.Equal(HttpStatusCode.OK, assign.StatusCode);
-        var steps = pushes.Where(p => p.GetProperty("hazardId").GetString() == id).Select(p => p.GetProperty("step").GetInt32()).ToList();
+        // A connection in several of the addressed groups (the duty officer's role and the city's walls) hears a push
+        // once per group; a push is known by its hazard and step.
+        var steps = pushes.Where(p => p.GetProperty("hazardId").GetString() == id).Select(p => p.GetProperty("step").GetInt32()).Distinct().ToList();
         Assert.Equal([1, 2], steps.Take(2));
-        var second = pushes.First(p => p.GetProperty("step").GetInt32() == 2);
+        var second = pushes.First(p => p.GetProperty("hazardId").GetString() == id && p.GetProperty("step").GetInt32() == 2);
         Assert.Equal(["supervising_department", "duty_officer", "duty_leader"],
             second.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("kind").GetString()!));
         var actions = history.EnumerateArray().Select(e => e.GetProperty("action").GetString()!).ToList();
@@ -129,7 +133,7 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         Assert.Equal("coordinates", receipt.GetProperty("placement").GetString());
         Assert.Equal("市城市管理局（燃气）", receipt.GetProperty("department").GetString());
         Assert.All(bodies.Where(b => b.Path.EndsWith("/tip", StringComparison.Ordinal)), b => Assert.Equal(HttpStatusCode.Forbidden, b.Status));
-        Assert.All(bodies.Where(b => !b.Path.EndsWith("/tip", StringComparison.Ordinal)), b => Assert.True(b.Status == HttpStatusCode.OK, $"{b.Who} {b.Path}: {b.Status}"));
+        Assert.All(bodies.Where(b => b.Who != "caller" && !b.Path.EndsWith("/tip", StringComparison.Ordinal)), b => Assert.True(b.Status == HttpStatusCode.OK, $"{b.Who} {b.Path}: {b.Status}"));
         Assert.Contains(bodies, b => b.Path == "api/feed?after=0&limit=1000" && b.Body.Contains(id, StringComparison.Ordinal)); // the feed does carry the tip
         Assert.Contains(bodies, b => b.Path == "outcome" && b.Body.Contains("\"status\":\"reported\"", StringComparison.Ordinal));
         var leaks = bodies.Where(b => b.Body.Contains("13755550199", StringComparison.Ordinal) || b.Body.Contains("王先生", StringComparison.Ordinal))
@@ -193,6 +197,12 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
             $"() => ['{general}', '{overdue}', '{listed}'].every(id => document.querySelector(`.hazard[data-hazard-id='${{id}}']`))",
             null, new PageWaitForFunctionOptions { Timeout = 15_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "wall-hazard-layer.png") });
+        var box = await page.Locator($".hazard[data-hazard-id='{overdue}']").BoundingBoxAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "wall-hazard-layer-detail.png"),
+            Clip = new Clip { X = box!.X - 420, Y = box.Y - 60, Width = 560, Height = 120 },
+        });
         var classes = await page.EvalOnSelectorAllAsync<string[]>(".hazard", "els => els.map(e => `${e.dataset.hazardId} ${e.className}`)");
         string ClassOf(string id) => classes.Single(c => c.StartsWith(id + " ", StringComparison.Ordinal));
         var tooltip = await HoverAsync(page, overdue);

@@ -10,7 +10,7 @@ export function createHazardLayer(map, remPx) {
   const state = { hazards: [], unplaced: 0, loaded: 0 };
 
   function icon(p) {
-    const size = Math.round(remPx() * 1.4);
+    const size = Math.round(remPx() * 1.6);
     const classes = ['hazard', p.level, p.overdue ? 'overdue' : '', p.listedSupervision ? 'listed' : ''].filter(Boolean).join(' ');
     return L.divIcon({ className: classes, html: `<span>${p.overdue ? '!' : '隐'}</span>`, iconSize: [size, size] });
   }
