@@ -29,8 +29,9 @@ internal static class EvidenceEndpoints
                 TimeProvider time, ILoggerFactory loggers, CancellationToken ct) =>
                 Upload(http, hooks, fileName, store, options.Value, time, loggers.CreateLogger(typeof(EvidenceEndpoints).FullName!), ct))
             .WithName($"Attach{tag}Evidence").RequireAuthorization(policy)
-            .Accepts<byte[]>("image/jpeg", "image/png", "application/pdf", "application/octet-stream")
-            .WithSummary("Attaches a photo (JPEG, PNG) or a PDF as evidence: the raw file as the body, its name in ?fileName=.");
+            // No Accepts(...) metadata: routing would answer a wrong Content-Type with 415 before authorization, and the
+            // claimed type is not trusted anyway (the bytes decide).
+            .WithSummary("Attaches a photo (JPEG, PNG) or a PDF as evidence: the raw file as the body (any Content-Type), its name in ?fileName=.");
         records.MapGet($"/{id}/evidence", (HttpContext http, IEvidenceStore store, CancellationToken ct) => List(http, hooks, store, ct))
             .WithName($"List{tag}Evidence").WithSummary("The record's evidence files, oldest first.");
         records.MapGet($"/{id}/evidence/{{evidenceId}}", (HttpContext http, string evidenceId, IEvidenceStore store, CancellationToken ct) =>
