@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using Microsoft.Playwright;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Playwright;
 
 namespace RiskMonitor.Server.Tests.Hazards;
 
