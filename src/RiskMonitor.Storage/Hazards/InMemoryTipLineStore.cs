@@ -11,11 +11,13 @@ public sealed class InMemoryTipLineStore : ITipLineStore
         ArgumentNullException.ThrowIfNull(tip);
         lock (_gate)
         {
-            if (!_byReference.TryAdd(tip.Reference, tip) || _byReference.Values.Count(t => t.HazardId == tip.HazardId) > 1)
+            // One caller record per reference and per hazard, as the table's keys have it.
+            if (_byReference.ContainsKey(tip.Reference) || _byReference.Values.Any(t => t.HazardId == tip.HazardId))
             {
-                _byReference.Remove(tip.Reference);
                 throw new InvalidOperationException($"Tip '{tip.Reference}' or its hazard is recorded already.");
             }
+
+            _byReference.Add(tip.Reference, tip);
         }
 
         return Task.CompletedTask;
