@@ -98,7 +98,8 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         var reads = new[]
         {
             "api/hazards", $"api/hazards/{id}", $"api/hazards/{id}/history", "api/hazards/stats", "api/map/hazards", $"api/hazards/{id}/evidence",
-            $"api/hazards/{id}/tip", "api/hazards?overdue=true", "api/reports/risk-snapshot", "api/reports/risk-snapshot?format=csv", "api/kpis", "api/alerts", "api/incidents", "api/notifications",
+            $"api/hazards/{id}/tip", "api/hazards?overdue=true", "api/reports/risk-snapshot", "api/reports/risk-snapshot?format=csv", "api/kpis",
+            "api/alerts", "api/incidents", "api/notifications",
         };
         foreach (var (name, role) in new[] { ("wall", "viewer"), ("li.wei", "operator") })
         {

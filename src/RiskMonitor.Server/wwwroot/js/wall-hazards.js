@@ -9,10 +9,19 @@ export function createHazardLayer(map, remPx) {
   const group = L.layerGroup();
   const state = { hazards: [], unplaced: 0, loaded: 0 };
 
-  function icon(p) {
+  // Hazards placed only by their region share its inside point: the i-th of n is drawn on a small ring around it, in
+  // screen pixels (the icon's anchor), so they stay apart at every zoom.
+  function icon(p, i, n) {
     const size = Math.round(remPx() * 1.6);
+    const r = n > 1 ? size * 0.75 : 0;
+    const angle = (2 * Math.PI * i) / Math.max(n, 1) - Math.PI / 2;
     const classes = ['hazard', p.level, p.overdue ? 'overdue' : '', p.listedSupervision ? 'listed' : ''].filter(Boolean).join(' ');
-    return L.divIcon({ className: classes, html: `<span>${p.overdue ? '!' : '隐'}</span>`, iconSize: [size, size] });
+    return L.divIcon({
+      className: classes,
+      html: `<span>${p.overdue ? '!' : '隐'}</span>`,
+      iconSize: [size, size],
+      iconAnchor: [size / 2 - r * Math.cos(angle), size / 2 - r * Math.sin(angle)],
+    });
   }
 
   // Descriptions come from the public tip line: escaped, never markup.
@@ -32,9 +41,15 @@ export function createHazardLayer(map, remPx) {
 
   function render() {
     group.clearLayers();
+    const at = (f) => f.geometry.coordinates.join(',');
+    const sharing = new Map();
+    for (const f of state.hazards) sharing.set(at(f), (sharing.get(at(f)) ?? 0) + 1);
+    const drawn = new Map();
     for (const f of state.hazards) {
       const p = f.properties;
-      const marker = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], { pane: 'hazards', keyboard: false, icon: icon(p) })
+      const i = drawn.get(at(f)) ?? 0;
+      drawn.set(at(f), i + 1);
+      const marker = L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], { pane: 'hazards', keyboard: false, icon: icon(p, i, sharing.get(at(f))) })
         .bindTooltip(() => tooltip(p));
       group.addLayer(marker);
       const element = marker.getElement();
