@@ -76,8 +76,8 @@ public static class HazardEndpoints
             all.Count,
             all.Count(h => h.IsOverdue(now)),
             all.Count(h => h.ListedSupervision && h.Status != HazardStatus.Verified),
-            Count(all, h => Name(h.Status)),
-            Count(all, h => Name(h.Level)),
+            Count(all, h => HazardFields.Name(h.Status)),
+            Count(all, h => HazardFields.Name(h.Level)),
             Count(all, h => h.RegionId ?? "unknown"),
             Count(all, h => h.Industry ?? "unknown")));
     }
@@ -160,7 +160,7 @@ public static class HazardEndpoints
         var placed = TipPlacement.Place(map.Index, request.Longitude, request.Latitude, request.Location);
         var (regionId, placement) = placed.Source != TipPlacementSource.Coordinates && request.RegionId is { } given && map.IsKnown(given)
             ? (given, "given")
-            : (placed.RegionId, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(placed.Source.ToString()));
+            : (placed.RegionId, HazardFields.Name(placed.Source));
         var department = routing.DepartmentFor(category);
         var hazard = new Hazard(NewId(now), HazardLevel.General, HazardSource.TipLine, HazardStatus.Reported, request.Description!.Trim(),
             null, regionId, category, request.Location, null, null, null, null, "12350", now, now)
@@ -247,9 +247,6 @@ public static class HazardEndpoints
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static string NewId(DateTimeOffset now) => $"HZ-{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}";
-
-    private static string Name<TEnum>(TEnum value)
-        where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     private static Dictionary<string, int> Count(IEnumerable<Hazard> hazards, Func<Hazard, string> key) =>
         hazards.GroupBy(key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

@@ -1,6 +1,6 @@
 namespace RiskMonitor.Server.Hazards;
 
-/// <summary>The bounds every hazard request checks its text fields against (the tip line is public: every field is bounded).</summary>
+/// <summary>Field checks and names shared by the hazard endpoints (the tip line is public: every field it takes is bounded).</summary>
 internal static class HazardFields
 {
     public static void Require(Dictionary<string, string[]> errors, string name, string? value, int maxLength)
@@ -18,4 +18,8 @@ internal static class HazardFields
             errors[name] = [$"{name} is at most {maxLength} characters."];
         }
     }
+
+    /// <summary>An enum value as the API spells it (snake_case), for text built outside the JSON serializer.</summary>
+    public static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }

@@ -75,7 +75,7 @@ public static class HazardSupervisionEndpoints
                 : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["regrade"] = [refusal!] });
         }
 
-        var note = $"{Name(hazard.Level)} -> {Name(after.Level)}: {request.Reason!.Trim()}";
+        var note = $"{HazardFields.Name(hazard.Level)} -> {HazardFields.Name(after.Level)}: {request.Reason!.Trim()}";
         return await store.RecordAsync(hazard, after, "regraded", request.Actor!.Trim(), note, now, cancellationToken)
             ? TypedResults.Ok(HazardView.Of(after, now))
             : Changed(hazardId);
@@ -141,7 +141,7 @@ public static class HazardSupervisionEndpoints
             return Problems.NotFound("Unknown reference", "No tip has this reference; check it with the 12350 operator.");
         }
 
-        return TypedResults.Ok(new TipOutcome(tip.Reference, tip.ReceivedAt, Name(hazard.Status), tip.Department, hazard.UpdatedAt));
+        return TypedResults.Ok(new TipOutcome(tip.Reference, tip.ReceivedAt, HazardFields.Name(hazard.Status), tip.Department, hazard.UpdatedAt));
     }
 
     private static async Task<Ok<HazardLayer>> Layer(
@@ -166,8 +166,8 @@ public static class HazardSupervisionEndpoints
             }
 
             features.Add(new HazardFeature("Feature", new HazardPoint("Point", [Math.Round(point.X, 6), Math.Round(point.Y, 6)]), new HazardFeatureProperties(
-                hazard.HazardId, Name(hazard.Level), Name(hazard.Status), hazard.IsOverdue(now), hazard.ListedSupervision, hazard.Description,
-                hazard.RegionId, hazard.ResponsibleUnit, hazard.SupervisingDepartment, hazard.Deadline, hazard.OverdueEscalations)));
+                hazard.HazardId, HazardFields.Name(hazard.Level), HazardFields.Name(hazard.Status), hazard.IsOverdue(now), hazard.ListedSupervision,
+                hazard.Description, hazard.RegionId, hazard.ResponsibleUnit, hazard.SupervisingDepartment, hazard.Deadline, hazard.OverdueEscalations)));
         }
 
         return TypedResults.Ok(new HazardLayer("FeatureCollection", features, unplaced));
@@ -208,9 +208,6 @@ public static class HazardSupervisionEndpoints
 
     private static ProblemHttpResult Changed(string hazardId) =>
         Problems.Conflict("Changed meanwhile", $"Hazard '{hazardId}' was changed by someone else; reload it and try again.");
-
-    private static string Name<TEnum>(TEnum value)
-        where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }
 
 public sealed record HazardRegradeRequest(string? Actor, HazardLevel? Level, string? Reason, string? SupervisingDepartment = null) : IAttributedRequest
