@@ -15,6 +15,7 @@ using RiskMonitor.Server.Cluster;
 using RiskMonitor.Server.Devices;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Hardening;
+using RiskMonitor.Server.Hazards;
 using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Integration;
@@ -64,6 +65,7 @@ public static class RiskMonitorApp
         // PostgreSQL (the system of record) before Orleans: migrations and the alert board run before the silo starts.
         builder.AddOutboundRequests();
         builder.AddAlertLifecycle();
+        builder.AddHazardSupervision();
         builder.AddNoiseControl();
         builder.AddIntegration();
         // Where the region grains' colour changes go: the live hub (risk map) and the integration feed.
@@ -129,6 +131,7 @@ public static class RiskMonitorApp
         api.MapAssetEndpoints();
         api.MapAlertEndpoints();
         api.MapAlertLifecycleEndpoints();
+        api.MapHazardSupervisionEndpoints();
         api.MapIngestEndpoints();
         api.MapRiskMapEndpoints();
         api.MapFeedEndpoints();

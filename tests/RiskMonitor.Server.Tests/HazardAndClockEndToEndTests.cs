@@ -13,13 +13,16 @@ public sealed class HazardAndClockEndToEndTests(ServerFixture server) : IClassFi
         var ct = TestContext.Current.CancellationToken;
         var http = server.Http;
         var intake = await http.PostAsJsonAsync("api/hazards/tip-line", new { description = "小区燃气表箱锈蚀漏气", location = "幸福路 8 号", contact = "138****0000", regionId = "d-east", industry = "gas" }, ct);
-        var hazard = await intake.Content.ReadFromJsonAsync<JsonElement>(ct);
-        var id = hazard.GetProperty("hazard").GetProperty("hazardId").GetString()!;
+        var receipt = await intake.Content.ReadFromJsonAsync<JsonElement>(ct);
+        var id = receipt.GetProperty("hazardId").GetString()!;
+        var hazard = await server.GetJsonAsync($"api/hazards/{id}", ct);
 
         var tooEarly = await http.PostAsJsonAsync($"api/hazards/{id}/verify", new { actor = "zhang.min", note = "looks fine" }, ct);
         var noDeadline = await http.PostAsJsonAsync($"api/hazards/{id}/assign", new { actor = "zhang.min", responsibleUnit = "城东燃气公司" }, ct);
         var assign = await http.PostAsJsonAsync($"api/hazards/{id}/assign", new { actor = "zhang.min", responsibleUnit = "城东燃气公司", deadline = DateTimeOffset.UtcNow.AddDays(3) }, ct);
         var start = await http.PostAsJsonAsync($"api/hazards/{id}/start", new { actor = "城东燃气公司" }, ct);
+        var plan = await http.PostAsJsonAsync($"api/hazards/{id}/plan",
+            new { measures = "更换表箱", responsiblePerson = "城东燃气公司 王工", fundsYuan = 800, completeBy = DateTimeOffset.UtcNow.AddDays(2), contingencyPlan = "更换前关闭表前阀" }, ct);
         var rectified = await http.PostAsJsonAsync($"api/hazards/{id}/rectified", new { actor = "城东燃气公司", note = "表箱更换" }, ct);
         var verify = await http.PostAsJsonAsync($"api/hazards/{id}/verify", new { actor = "zhang.min", note = "现场复核无泄漏，销号" }, ct);
         var history = await server.GetJsonAsync($"api/hazards/{id}/history", ct);
@@ -30,8 +33,10 @@ public sealed class HazardAndClockEndToEndTests(ServerFixture server) : IClassFi
         Assert.Equal("tip_line", hazard.GetProperty("hazard").GetProperty("source").GetString());
         Assert.Equal(HttpStatusCode.Conflict, tooEarly.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, noDeadline.StatusCode);
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], new[] { assign.StatusCode, start.StatusCode, rectified.StatusCode, verify.StatusCode });
-        Assert.Equal(["reported", "assigned", "rectifying", "rectified", "verified"], history.EnumerateArray().Select(e => e.GetProperty("action").GetString()!));
+        Assert.Equal(
+            [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK],
+            new[] { assign.StatusCode, start.StatusCode, plan.StatusCode, rectified.StatusCode, verify.StatusCode });
+        Assert.Equal(["reported", "assigned", "rectifying", "plan_recorded", "rectified", "verified"], history.EnumerateArray().Select(e => e.GetProperty("action").GetString()!));
         Assert.Equal("12350", history[0].GetProperty("actor").GetString());
         Assert.Contains(verified.EnumerateArray(), h => h.GetProperty("hazard").GetProperty("hazardId").GetString() == id);
         Assert.True(stats.GetProperty("byStatus").GetProperty("verified").GetInt32() >= 1);

@@ -47,6 +47,25 @@ public sealed record Hazard(
     /// <summary>Major hazards are under listed supervision; the supervising authority is recorded with it.</summary>
     public bool ListedSupervision => Level == HazardLevel.Major;
 
+    /// <summary>The rectification plan (五到位: measures, responsibility, funds, time limit, contingency plan), or null.</summary>
+    public RectificationPlan? Plan { get; init; }
+
+    /// <summary>How many overdue escalations of a listed hazard have gone out (docs/decisions/0038).</summary>
+    public int OverdueEscalations { get; init; }
+
+    public DateTimeOffset? LastEscalatedAt { get; init; }
+
+    /// <summary>WGS84 longitude of where the hazard is, when known apart from its asset (a tip placed from coordinates).</summary>
+    public double? Longitude { get; init; }
+
+    public double? Latitude { get; init; }
+
+    /// <summary>The tip line's category (gas, special_equipment, ...), which sorted it to <see cref="Department"/>.</summary>
+    public string? Category { get; init; }
+
+    /// <summary>The department a tip was sorted to by its category (the responsible department, not the caller).</summary>
+    public string? Department { get; init; }
+
     /// <summary>Not yet verified and past its deadline.</summary>
     public bool IsOverdue(DateTimeOffset now) => Status != HazardStatus.Verified && Deadline is { } deadline && now > deadline;
 }

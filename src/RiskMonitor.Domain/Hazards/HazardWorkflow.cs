@@ -11,7 +11,7 @@ public enum HazardStep
 
 /// <summary>
 /// The hazard state machine. Assigning names the responsible unit and sets the deadline; a major hazard also needs its
-/// supervising department (挂牌督办). Verification (销号) only follows a reported rectification; a verifier who finds
+/// supervising department (挂牌督办). Verification (销号) only follows a reported rectification with a complete plan (五到位); a verifier who finds
 /// the work wanting sends it back to rectifying. A verified hazard is sealed.
 /// </summary>
 public static class HazardWorkflow
@@ -56,6 +56,13 @@ public static class HazardWorkflow
             case HazardStep.Rectified when hazard.Status == HazardStatus.Rectifying:
                 return (hazard with { Status = HazardStatus.Rectified, UpdatedAt = now }, null);
             case HazardStep.Verify when hazard.Status == HazardStatus.Rectified:
+                // 五到位: no sign-off on a rectification whose measures, responsibility, funds, time limit and
+                // contingency plan are not all on record.
+                if ((hazard.Plan?.Missing() ?? ["measures", "responsiblePerson", "fundsYuan", "completeBy", "contingencyPlan"]) is { Count: > 0 } missing)
+                {
+                    return (null, $"The rectification plan lacks {string.Join(", ", missing)} (五到位); record it before signing off.");
+                }
+
                 return (hazard with { Status = HazardStatus.Verified, UpdatedAt = now }, null);
             case HazardStep.RejectRectification when hazard.Status == HazardStatus.Rectified:
                 return (hazard with { Status = HazardStatus.Rectifying, UpdatedAt = now }, null);

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Hazards;
+using RiskMonitor.Domain.Regions;
+using RiskMonitor.Server.Hazards;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
@@ -74,8 +76,8 @@ public static class HazardEndpoints
             all.Count,
             all.Count(h => h.IsOverdue(now)),
             all.Count(h => h.ListedSupervision && h.Status != HazardStatus.Verified),
-            Count(all, h => Name(h.Status)),
-            Count(all, h => Name(h.Level)),
+            Count(all, h => HazardFields.Name(h.Status)),
+            Count(all, h => HazardFields.Name(h.Level)),
             Count(all, h => h.RegionId ?? "unknown"),
             Count(all, h => h.Industry ?? "unknown")));
     }
@@ -96,8 +98,8 @@ public static class HazardEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        Require(errors, nameof(request.Actor), request.Actor, 100);
-        Require(errors, nameof(request.Description), request.Description, 4000);
+        HazardFields.Require(errors, nameof(request.Actor), request.Actor, 100);
+        HazardFields.Require(errors, nameof(request.Description), request.Description, 4000);
         if (request.AssetId is { } assetId && !registry.TryGet(assetId, out _))
         {
             errors[nameof(request.AssetId)] = [$"No asset '{assetId}' in the registry."];
@@ -125,33 +127,61 @@ public static class HazardEndpoints
         return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
     }
 
-    private static async Task<Results<Created<HazardView>, ValidationProblem>> TipLine(
-        TipLineRequest request, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<TipReceipt>, ValidationProblem>> TipLine(
+        TipLineRequest request, IHazardStore store, ITipLineStore tips, TipRouting routing, RegionMap map, TimeProvider time,
+        ILogger<TipLineRequest> logger, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        Require(errors, nameof(request.Description), request.Description, 4000);
+        HazardFields.Require(errors, nameof(request.Description), request.Description, 4000);
         // The tip line is public: every field it stores has a bound (issue 24 row 8).
-        Limit(errors, nameof(request.Location), request.Location, 500);
-        Limit(errors, nameof(request.Contact), request.Contact, 200);
-        Limit(errors, nameof(request.RegionId), request.RegionId, 100);
-        Limit(errors, nameof(request.Industry), request.Industry, 100);
+        HazardFields.Limit(errors, nameof(request.Location), request.Location, 500);
+        HazardFields.Limit(errors, nameof(request.Contact), request.Contact, 200);
+        HazardFields.Limit(errors, nameof(request.RegionId), request.RegionId, 100);
+        HazardFields.Limit(errors, nameof(request.Industry), request.Industry, 100);
+        HazardFields.Limit(errors, nameof(request.Category), request.Category, 100);
+        if (request.Longitude is null != request.Latitude is null)
+        {
+            errors[nameof(request.Longitude)] = ["Give both longitude and latitude, or neither."];
+        }
+        else if (request.Longitude is { } lon && request.Latitude is { } lat && !(lon is >= -180 and <= 180 && lat is >= -90 and <= 90))
+        {
+            errors[nameof(request.Longitude)] = ["Longitude lies in -180..180 and latitude in -90..90 (WGS84 degrees)."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
+        // The caller's contact goes to the tip record alone (supervisors only): not into the hazard, its ledger note,
+        // the feed event or any answer (docs/decisions/0038). What the caller said about the place stays with the hazard.
         var now = time.GetUtcNow();
+        var category = string.IsNullOrWhiteSpace(request.Category) ? request.Industry?.Trim() : request.Category.Trim();
+        var placed = TipPlacement.Place(map.Index, request.Longitude, request.Latitude, request.Location);
+        var (regionId, placement) = placed.Source != TipPlacementSource.Coordinates && request.RegionId is { } given && map.IsKnown(given)
+            ? (given, "given")
+            : (placed.RegionId, HazardFields.Name(placed.Source));
+        var department = routing.DepartmentFor(category);
         var hazard = new Hazard(NewId(now), HazardLevel.General, HazardSource.TipLine, HazardStatus.Reported, request.Description!.Trim(),
-            null, request.RegionId, request.Industry, request.Location, null, null, null, null, "12350", now, now);
-        await store.RecordAsync(null, hazard, "reported", "12350", request.Contact is null ? null : $"caller: {request.Contact}", now, cancellationToken);
-        return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
+            null, regionId, category, request.Location, null, null, null, null, "12350", now, now)
+        {
+            Longitude = request.Longitude,
+            Latitude = request.Latitude,
+            Category = category,
+            Department = department,
+        };
+        await store.RecordAsync(null, hazard, "reported", "12350", $"tip sorted to {department}", now, cancellationToken);
+        var reference = TipReference.From(System.Security.Cryptography.RandomNumberGenerator.GetBytes(TipReference.Length));
+        await tips.AddAsync(new TipRecord(reference, hazard.HazardId, NullIfBlank(request.Contact), category, department, placement, now), cancellationToken);
+        HazardServerLog.TipReceived(logger, reference, hazard.HazardId, department, placement);
+        return TypedResults.Created($"/api/hazards/tip-line/{reference}", new TipReceipt(reference, hazard.HazardId, department, regionId, placement));
     }
 
     private static async Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> FromAlert(
         string alertId, HazardReportRequest request, IAlertStore alerts, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        Require(errors, nameof(request.Actor), request.Actor, 100);
+        HazardFields.Require(errors, nameof(request.Actor), request.Actor, 100);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -176,7 +206,7 @@ public static class HazardEndpoints
         string hazardId, HazardStep step, HazardStepRequest request, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        Require(errors, nameof(request.Actor), request.Actor, 100);
+        HazardFields.Require(errors, nameof(request.Actor), request.Actor, 100);
         if (step is HazardStep.Verify or HazardStep.RejectRectification or HazardStep.Rectified && string.IsNullOrWhiteSpace(request.Note))
         {
             errors[nameof(request.Note)] = ["Rectifying, verifying and rejecting need a note: what was done, what was checked."];
@@ -214,26 +244,9 @@ public static class HazardEndpoints
             : Problems.Conflict("Changed meanwhile", $"Hazard '{hazardId}' was changed by someone else; reload it and try again.");
     }
 
-    private static void Require(Dictionary<string, string[]> errors, string name, string? value, int maxLength)
-    {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > maxLength)
-        {
-            errors[name] = [$"{name} is required (1-{maxLength} characters)."];
-        }
-    }
-
-    private static void Limit(Dictionary<string, string[]> errors, string name, string? value, int maxLength)
-    {
-        if (value is { Length: var length } && length > maxLength)
-        {
-            errors[name] = [$"{name} is at most {maxLength} characters."];
-        }
-    }
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static string NewId(DateTimeOffset now) => $"HZ-{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}";
-
-    private static string Name<TEnum>(TEnum value)
-        where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     private static Dictionary<string, int> Count(IEnumerable<Hazard> hazards, Func<Hazard, string> key) =>
         hazards.GroupBy(key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -247,7 +260,15 @@ public sealed record HazardReportRequest(
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record TipLineRequest(string? Description, string? Location = null, string? Contact = null, string? RegionId = null, string? Industry = null);
+/// <param name="Location">The address as the caller gave it; placed in its grid by the region names it contains.</param>
+/// <param name="Contact">The caller's phone or name, if given: kept apart, readable by supervisors only.</param>
+/// <param name="Category">What the tip is about (an industry: gas, special_equipment, ...), which decides the responsible department; <paramref name="Industry"/> is its older name.</param>
+public sealed record TipLineRequest(
+    string? Description, string? Location = null, string? Contact = null, string? RegionId = null, string? Industry = null, string? Category = null,
+    double? Longitude = null, double? Latitude = null);
+
+/// <summary>What the tip line answers the caller: the reference to ask for the outcome, and where the tip went.</summary>
+public sealed record TipReceipt(string Reference, string HazardId, string Department, string? RegionId, string Placement);
 
 public sealed record HazardStepRequest(
     string? Actor, string? Note = null, string? ResponsibleUnit = null, DateTimeOffset? Deadline = null, string? SupervisingDepartment = null) : IAttributedRequest

@@ -15,6 +15,9 @@ public sealed class AuditTrailWriter(IAuditTrail trail, TimeProvider time, ILogg
     private readonly Channel<AuditRecord> _queue = Channel.CreateBounded<AuditRecord>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
+    /// <summary>An endpoint that sets this item has its reads kept too (who read a tip-line caller's contact).</summary>
+    public const string AuditedReadKey = "rm.audit.read";
+
     /// <summary>Middleware: after the response is decided, keep a record of writes and refusals under <c>/api</c>.</summary>
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -30,7 +33,8 @@ public sealed class AuditTrailWriter(IAuditTrail trail, TimeProvider time, ILogg
             var status = context.Response.StatusCode;
             var isWrite = !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method));
             var refused = status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden;
-            if (request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && (isWrite || refused))
+            var auditedRead = context.Items.ContainsKey(AuditedReadKey);
+            if (request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && (isWrite || refused || auditedRead))
             {
                 Record(context, status);
             }

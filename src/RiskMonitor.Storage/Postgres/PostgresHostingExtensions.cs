@@ -12,6 +12,7 @@ using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Alerts.Journal;
 using RiskMonitor.Storage.Devices;
 using RiskMonitor.Storage.Duty;
+using RiskMonitor.Storage.Evidence;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
 using RiskMonitor.Storage.History;
@@ -55,6 +56,8 @@ public static class PostgresHostingExtensions
             services.TryAddSingleton<IAlertStore, InMemoryAlertStore>();
             services.TryAddSingleton<IDutyRoster, InMemoryDutyRoster>();
             services.TryAddSingleton<IHazardStore, InMemoryHazardStore>();
+            services.TryAddSingleton<ITipLineStore, InMemoryTipLineStore>();
+            services.TryAddSingleton<IEvidenceStore, InMemoryEvidenceStore>();
             services.TryAddSingleton<ISilenceStore, InMemorySilenceStore>();
             services.TryAddSingleton<IFeedAppender>(sp => sp.GetRequiredService<InMemoryFeedLog>());
             services.TryAddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
@@ -78,6 +81,8 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<IFeedAppender>(sp => sp.GetRequiredService<PostgresFeedStore>());
         services.TryAddSingleton<IDutyRoster, PostgresDutyRoster>();
         services.TryAddSingleton<IHazardStore, PostgresHazardStore>();
+        services.TryAddSingleton<ITipLineStore, PostgresTipLineStore>();
+        services.TryAddSingleton<IEvidenceStore, PostgresEvidenceStore>();
         services.TryAddSingleton<ISilenceStore, PostgresSilenceStore>();
         services.TryAddSingleton<INotificationOutbox, PostgresNotificationOutbox>();
         services.TryAddSingleton<IApiKeyStore, PostgresApiKeyStore>();

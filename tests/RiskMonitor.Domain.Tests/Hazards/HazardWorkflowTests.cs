@@ -9,13 +9,15 @@ public sealed class HazardWorkflowTests
         "HZ-1", level, HazardSource.Inspection, HazardStatus.Reported, "阀门井燃气泄漏", "gp-1", "grid-1", "gas", null,
         null, null, null, null, "li.wei", T0, T0);
 
+    internal static readonly RectificationPlan CompletePlan = new("更换阀门并加装泄漏报警", "王工 (城东燃气公司)", 12_000m, T0.AddDays(5), "整改期间每日巡检，现场备灭火器");
+
     [Fact]
     public void A_hazard_runs_reported_assigned_rectifying_rectified_verified()
     {
         var (hazard, _) = HazardWorkflow.Apply(Reported(), HazardStep.Assign, T0.AddHours(1), "城东燃气公司", T0.AddDays(7));
         (hazard, _) = HazardWorkflow.Apply(hazard!, HazardStep.StartRectifying, T0.AddHours(2));
         (hazard, _) = HazardWorkflow.Apply(hazard!, HazardStep.Rectified, T0.AddDays(3));
-        var (verified, refusal) = HazardWorkflow.Apply(hazard!, HazardStep.Verify, T0.AddDays(4));
+        var (verified, refusal) = HazardWorkflow.Apply(hazard! with { Plan = CompletePlan }, HazardStep.Verify, T0.AddDays(4));
 
         Assert.Null(refusal);
         Assert.Equal(HazardStatus.Verified, verified!.Status);
@@ -49,7 +51,7 @@ public sealed class HazardWorkflowTests
     [MemberData(nameof(Transitions))]
     public void Each_step_is_allowed_only_from_its_states(HazardStatus from, HazardStep step, bool allowed)
     {
-        var hazard = Reported() with { Status = from, ResponsibleUnit = "unit", Deadline = T0.AddDays(7) };
+        var hazard = Reported() with { Status = from, ResponsibleUnit = "unit", Deadline = T0.AddDays(7), Plan = CompletePlan };
 
         var (after, refusal) = HazardWorkflow.Apply(hazard, step, T0.AddHours(1));
 
@@ -79,5 +81,20 @@ public sealed class HazardWorkflowTests
 
         Assert.False(assigned!.IsOverdue(T0.AddDays(7)));
         Assert.True(assigned.IsOverdue(T0.AddDays(7).AddSeconds(1)));
+    }
+
+    [Fact]
+    public void A_rectification_is_not_signed_off_until_all_five_elements_are_on_record()
+    {
+        var rectified = Reported() with { Status = HazardStatus.Rectified, ResponsibleUnit = "unit", Deadline = T0.AddDays(7) };
+
+        var (_, noPlan) = HazardWorkflow.Apply(rectified, HazardStep.Verify, T0.AddDays(1));
+        var (_, noFunds) = HazardWorkflow.Apply(rectified with { Plan = CompletePlan with { FundsYuan = null } }, HazardStep.Verify, T0.AddDays(1));
+        var (verified, _) = HazardWorkflow.Apply(rectified with { Plan = CompletePlan with { FundsYuan = 0m } }, HazardStep.Verify, T0.AddDays(1));
+
+        Assert.Contains("measures, responsiblePerson, fundsYuan, completeBy, contingencyPlan", noPlan, StringComparison.Ordinal);
+        Assert.Contains("fundsYuan", noFunds, StringComparison.Ordinal);
+        Assert.DoesNotContain("measures", noFunds, StringComparison.Ordinal);
+        Assert.Equal(HazardStatus.Verified, verified!.Status);
     }
 }

@@ -8,6 +8,7 @@ import {
   agoText, alertText, badge, currentLanguage, industryName, kindName, levelName, loadLanguage, stateName, t, translateDom,
 } from './i18n.js';
 import { groupAlerts, levelShown } from './wall-groups.js';
+import { createHazardLayer } from './wall-hazards.js';
 import { renderAck, renderPerHour, renderRoster } from './wall-panels.js';
 
 await loadLanguage();
@@ -63,7 +64,9 @@ const assetGroup = L.geoJSON(null, {
 const alertGroup = L.layerGroup().addTo(map);
 const vehicleGroup = L.layerGroup().addTo(map);
 state.map = map; // the browser tests measure where the city and the alerts are on screen
-const layers = { base: baseGroup, grid: regionGroup, assets: assetGroup, alerts: alertGroup, vehicles: vehicleGroup };
+const hazardLayer = createHazardLayer(map, () => remPx());
+state.hazardLayer = hazardLayer.state;
+const layers = { base: baseGroup, grid: regionGroup, assets: assetGroup, alerts: alertGroup, vehicles: vehicleGroup, hazards: hazardLayer.group };
 
 const config = await getJson('/api/ui/config').catch(() => ({}));
 if (config.tileUrl) {
@@ -275,7 +278,7 @@ async function sync() {
   // its viewer may see (city-wide, or the regions the account is scoped to).
   const scope = auth.regions?.length ? auth.regions : ['*'];
   await Promise.all(scope.map((regionId) => window.riskHub.invoke('JoinRegion', regionId)));
-  await Promise.all([loadAlerts(), loadSummaries(), loadLedgers()]);
+  await Promise.all([loadAlerts(), loadSummaries(), loadLedgers(), hazardLayer.load()]);
   await loadMap();
   state.lastSync = new Date().toISOString();
   schedule();
@@ -559,6 +562,7 @@ connectHub({
   alertCleared: onAlert,
   assetChanged: (asset) => { state.messages++; assetProps.set(asset.assetId, asset); changedAssets.add(asset.assetId); schedule(); },
   regionChanged: (region) => { state.messages++; state.regions.set(region.regionId, { ...state.regions.get(region.regionId), ...region }); schedule(); },
+  hazardOverdue: () => { state.messages++; hazardLayer.load(); loadLedgers(); },
   vehicleMoved: (fix) => {
     state.messages++;
     const entry = state.vehicles.get(fix.vehicleId) ?? {};
@@ -603,6 +607,7 @@ document.getElementById('language').addEventListener('click', async () => {
   document.getElementById('connection').textContent = t(`connection.${state.connection}`);
   translateDom();
   renderFocusCard();
+  hazardLayer.render();
   schedule();
 });
 
@@ -613,5 +618,6 @@ tick();
 setInterval(tick, 1000);
 setInterval(schedule, 15_000); // ages and overdue counts move with the clock
 setInterval(loadLedgers, 60_000);
+setInterval(hazardLayer.load, 60_000);
 await Promise.all([loadBaseMap(), loadHierarchy()]);
 schedule();
