@@ -15,6 +15,7 @@ using RiskMonitor.Server.Devices;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Hardening;
 using RiskMonitor.Server.Health;
+using RiskMonitor.Server.Incidents;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Integration;
 using RiskMonitor.Server.Notifications;
@@ -61,6 +62,7 @@ public static class RiskMonitorApp
         builder.AddAlertLifecycle();
         builder.AddNoiseControl();
         builder.AddIntegration();
+        builder.AddIncidents();
 
         // Before Orleans, so that they stop after the silo (hosted services stop in reverse order): while a silo shuts
         // down (a rolling restart), its grains still take readings from the other silos' dispatchers, and those readings
@@ -121,6 +123,7 @@ public static class RiskMonitorApp
         api.MapAlertLifecycleEndpoints();
         api.MapIngestEndpoints();
         api.MapRiskMapEndpoints();
+        api.MapIncidentEndpoints();
         api.MapFeedEndpoints();
         api.MapSilenceNoticeAndKpiEndpoints();
         api.MapIntegrationEndpoints();
