@@ -90,7 +90,14 @@ public static class ReportingLadder
         return new DateTimeOffset(china.Date.AddDays(1), TimeSpan.FromHours(8)).ToUniversalTime();
     }
 
-    public static string FirstKey(AdministrativeLevel level) => "first:" + level.ToString().ToLowerInvariant();
+    /// <summary><c>first:county</c>, <c>first:state_council</c>: the level as the API writes it.</summary>
+    public static string FirstKey(AdministrativeLevel level) => "first:" + level switch
+    {
+        AdministrativeLevel.County => "county",
+        AdministrativeLevel.City => "city",
+        AdministrativeLevel.Province => "province",
+        _ => "state_council",
+    };
 
     public static string FollowUpKey(int change) => "follow_up:" + change.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
