@@ -387,9 +387,13 @@ public sealed record CloseRequest(string? Actor, string? Note = null, string? Su
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-/// <summary>An incident as the API shows it: the record, its grade in Chinese, and every clock at the time of the request.</summary>
+/// <summary>
+/// An incident as the API shows it: the record, its grade in Chinese, and every clock at <see cref="At"/> (the server's
+/// time of the request, which a page counts down from rather than from its own clock).
+/// </summary>
 public sealed record IncidentView(
-    IncidentRecord Incident, string GradeLabel, IReadOnlyList<LadderClock> Clocks, bool Late, bool SupervisionMissing, bool ReviewOverdue, bool Exercise)
+    IncidentRecord Incident, string GradeLabel, IReadOnlyList<LadderClock> Clocks, bool Late, bool SupervisionMissing, bool ReviewOverdue, bool Exercise,
+    DateTimeOffset At)
 {
     public static IncidentView Of(IncidentRecord incident, DateTimeOffset now)
     {
@@ -400,6 +404,7 @@ public sealed record IncidentView(
             clocks.Any(c => c.Late) || incident.Marks.Any(m => m.Status == LadderClockStatus.Overdue),
             incident.ListedSupervision && incident.SupervisingBody is null,
             incident.Status == IncidentStatus.Closed && incident.ReviewDueAt < now,
-            incident.Exercise);
+            incident.Exercise,
+            now);
     }
 }

@@ -116,6 +116,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         // Pages and machine endpoints outside the OpenAPI document: public by design.
         ["GET /wall"] = Need.Anyone,
         ["GET /oncall"] = Need.Anyone,
+        ["GET /oncall/incidents"] = Need.Anyone,
         ["GET /sites/{assetId}/board"] = Need.Anyone,
         ["GET /health/live"] = Need.Anyone,
         ["GET /health/ready"] = Need.Anyone,
@@ -129,6 +130,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["{assetId}"] = "gp-t-001",
         ["{regionId}"] = "d-west",
         ["{hazardId}"] = "HZ-00000000-NONE",
+        ["{incidentId}"] = "inc-none",
         ["{silenceId}"] = "sil-none",
         ["{shiftId}"] = "999999",
         ["{name}"] = "nobody.here",
@@ -146,7 +148,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         var documented = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name}"))
             .ToHashSet(StringComparer.Ordinal);
-        var undocumented = new[] { "GET /wall", "GET /oncall", "GET /sites/{assetId}/board", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi/v1.json" };
+        var undocumented = new[] { "GET /wall", "GET /oncall", "GET /oncall/incidents", "GET /sites/{assetId}/board", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi/v1.json" };
 
         Assert.Empty(documented.Except(Matrix.Keys));
         Assert.Empty(Matrix.Keys.Except(documented).Except(undocumented));
