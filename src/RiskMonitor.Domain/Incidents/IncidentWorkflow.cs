@@ -163,7 +163,11 @@ public static class IncidentWorkflow
 
         return IncidentStepResult.Ok(incident with
         {
-            Status = IncidentStatus.Closed, SupervisingBody = body, ClosedAt = now, ReviewDueAt = now + ReviewWithin, UpdatedAt = now,
+            Status = IncidentStatus.Closed,
+            SupervisingBody = body,
+            ClosedAt = now,
+            ReviewDueAt = now + ReviewWithin,
+            UpdatedAt = now,
         }, "closed");
     }
 
