@@ -91,12 +91,23 @@ public static class ReportingLadder
     }
 
     /// <summary><c>first:county</c>, <c>first:state_council</c>: the level as the API writes it.</summary>
-    public static string FirstKey(AdministrativeLevel level) => "first:" + level switch
+    public static string FirstKey(AdministrativeLevel level) => "first:" + LevelKey(level);
+
+    /// <summary>The level as the API writes it: <c>county</c>, <c>city</c>, <c>province</c>, <c>state_council</c>.</summary>
+    public static string LevelKey(AdministrativeLevel level) => level switch
     {
         AdministrativeLevel.County => "county",
         AdministrativeLevel.City => "city",
         AdministrativeLevel.Province => "province",
         _ => "state_council",
+    };
+
+    /// <summary>The kind as the API writes it: <c>first</c>, <c>follow_up</c>, <c>final</c>.</summary>
+    public static string KindKey(ReportKind kind) => kind switch
+    {
+        ReportKind.First => "first",
+        ReportKind.FollowUp => "follow_up",
+        _ => "final",
     };
 
     public static string FollowUpKey(int change) => "follow_up:" + change.ToString(System.Globalization.CultureInfo.InvariantCulture);

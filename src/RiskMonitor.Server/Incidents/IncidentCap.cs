@@ -12,6 +12,14 @@ namespace RiskMonitor.Server.Incidents;
 /// </summary>
 internal static class IncidentCap
 {
+    /// <summary>
+    /// The incident events the CAP feed carries: the ones that change what a receiver acts on (a new incident, its
+    /// grade, its end). A drill never reaches the feed (decision 0037), so the feed carries no Exercise message.
+    /// </summary>
+    public static readonly IReadOnlyList<string> FeedEventTypes =
+        [.. new[] { "opened", "regraded", "reported_first_regraded", "reported_follow_up_regraded", "reported_final_regraded", "closed" }
+            .Select(Storage.Incidents.IncidentFeedPayload.TypeFor)];
+
     public static XElement ToXml(IncidentRecord incident, string sender)
     {
         ArgumentNullException.ThrowIfNull(incident);

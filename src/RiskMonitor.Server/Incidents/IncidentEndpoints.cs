@@ -32,6 +32,8 @@ public static class IncidentEndpoints
         incidents.MapGet("/", List).WithName("ListIncidentRecords").WithSummary("Incident records, newest first; open=true for the ones whose clocks run.");
         incidents.MapGet("/{incidentId}", Get).WithName("GetIncidentRecord").WithSummary("One incident with its grade, basis and reporting clocks.");
         incidents.MapGet("/{incidentId}/history", History).WithName("GetIncidentHistory");
+        incidents.MapGet("/{incidentId}/response", Response).WithName("GetIncidentResponse")
+            .WithSummary("The drill report (and a real incident's response): who acknowledged its alerts, arrived on site and reported, and how long each took.");
         incidents.MapGet("/{incidentId}/cap", Cap).WithName("GetIncidentCap").WithSummary("The incident as an OASIS CAP 1.2 message (status Exercise for a drill).");
         incidents.MapPost("/", Open).WithName("OpenIncident").RequireAuthorization(Policies.Operate)
             .WithSummary("Records an incident, from scratch, from alerts (alertIds) or from the current grouping (groupId).");
@@ -71,6 +73,28 @@ public static class IncidentEndpoints
     {
         var (_, problem) = await Visible(incidentId, store, user, access, cancellationToken);
         return problem is not null ? problem : TypedResults.Ok(await store.HistoryAsync(incidentId, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ResponseTimeline>, ProblemHttpResult>> Response(
+        string incidentId, IIncidentStore store, IAlertStore alerts, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken)
+    {
+        var (incident, problem) = await Visible(incidentId, store, user, access, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var acts = new List<ResponseTimeline.AlertActs>();
+        foreach (var alertId in incident!.AlertIds)
+        {
+            var ledger = await alerts.HistoryAsync(alertId, cancellationToken);
+            if (ledger.Count > 0)
+            {
+                acts.Add(new ResponseTimeline.AlertActs(alertId, ledger[0].At, [.. ledger.Select(l => (l.Action, l.Actor, l.At))]));
+            }
+        }
+
+        return TypedResults.Ok(ResponseTimeline.Of(incident, acts));
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Cap(

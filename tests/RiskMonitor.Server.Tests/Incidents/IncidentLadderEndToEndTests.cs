@@ -21,6 +21,16 @@ public sealed class IncidentServerFixture : IAsyncLifetime
 
     internal OwnServer Server { get; private set; } = null!;
 
+    /// <summary>Brings the fake clock up to the real now (a fake clock never goes back: after an earlier test moved it on, it stays ahead).</summary>
+    public void CatchUpWithRealTime()
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (now > Clock.GetUtcNow())
+        {
+            Clock.SetUtcNow(now);
+        }
+    }
+
     public async ValueTask InitializeAsync() =>
         Server = await OwnServer.StartAsync(new Dictionary<string, string?>(), TestContext.Current.CancellationToken,
             configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(IncidentHosting.TimeKey, Clock));
@@ -45,7 +55,7 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         var pushed = new ConcurrentQueue<JsonElement>();
         leader.On<JsonElement>(IncidentClockWatcher.HubMethod, pushed.Enqueue);
         await leader.InvokeAsync("JoinUser", Leader, ct);
-        fixture.Clock.SetUtcNow(DateTimeOffset.UtcNow);
+        fixture.CatchUpWithRealTime();
         var feedBefore = await LatestCursorAsync(ct);
 
         var opened = await http.PostAsJsonAsync("api/incidents/records", new { alertIds = new[] { alertId }, deaths = 3, type = "gas_leak", place = "幸福路 8 号", units = new[] { "城西燃气公司" } }, ct);
@@ -65,7 +75,9 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         fixture.Clock.Advance(knownAt.AddMinutes(61) - fixture.Clock.GetUtcNow());
         var history = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync($"api/incidents/records/{id}/history", ct),
             h => h.EnumerateArray().Any(e => e.GetProperty("action").GetString() == "clock_missed"), TimeSpan.FromSeconds(30), ct);
-        var notice = await ServerFixture.EventuallyAsync(() => Task.FromResult(pushed.ToArray()), p => p.Length > 0, TimeSpan.FromSeconds(10), ct);
+        // Other tests' open incidents may be pushed in the same pass: only this one's notices count here.
+        var notice = await ServerFixture.EventuallyAsync(
+            () => Task.FromResult(pushed.Where(n => n.GetProperty("incidentId").GetString() == id).ToArray()), p => p.Length > 0, TimeSpan.FromSeconds(10), ct);
         var overdue = await server.GetJsonAsync($"api/incidents/records/{id}", ct);
 
         Assert.Equal("first:county", notice[0].GetProperty("clock").GetString());
@@ -90,6 +102,9 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         Assert.Equal("major", major.GetProperty("incident").GetProperty("grade").GetString());
         Assert.Equal(["first:county", "first:city", "first:province", "first:state_council"], Clocks(major).Select(c => c.GetProperty("key").GetString()!));
         Assert.Equal("state_council", major.GetProperty("incident").GetProperty("requiredLevels")[3].GetProperty("level").GetString());
+        var cap = await http.GetStringAsync($"api/feed/cap?after={feedBefore}", ct);
+        Assert.Contains($"rm-incident-{id}", cap, StringComparison.Ordinal);
+        Assert.Contains("[重大]", cap, StringComparison.Ordinal);
         Assert.Equal(["incident.opened", "incident.clock_missed", "incident.reported_first", "incident.reported_follow_up_regraded"],
             feed.GetProperty("events").EnumerateArray()
                 .Where(e => e.GetProperty("payload").GetProperty("incident").GetProperty("incidentId").GetString() == id)
@@ -127,19 +142,30 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
     }
 
     [Fact]
-    public async Task An_exercise_incident_is_marked_everywhere_goes_out_as_cap_exercise_and_leaves_the_feed_unchanged()
+    public async Task An_exercise_incident_is_marked_everywhere_goes_out_as_cap_exercise_leaves_the_feed_unchanged_and_has_its_drill_report()
     {
         var ct = TestContext.Current.CancellationToken;
         var http = fixture.Server.Http;
+        var alertId = await RaiseGasLeakAsync("gp-t-002", ct);
         var feedBefore = await LatestCursorAsync(ct);
+        await fixture.Server.As("li.wei", ["operator"]).PostAsJsonAsync($"api/alerts/{alertId}/acknowledge", new { actor = "li.wei" }, ct);
+        await fixture.Server.As("wang.qiang", ["operator"]).PostAsJsonAsync($"api/alerts/{alertId}/start", new { actor = "wang.qiang" }, ct);
+        fixture.CatchUpWithRealTime();
 
-        var opened = await (await http.PostAsJsonAsync("api/incidents/records", new { title = "演练: 调压站泄漏", type = "gas_leak", deaths = 4, exercise = true }, ct))
+        var opened = await (await http.PostAsJsonAsync("api/incidents/records",
+                new { title = "演练: 调压站泄漏", type = "gas_leak", deaths = 4, exercise = true, alertIds = new[] { alertId } }, ct))
             .Content.ReadFromJsonAsync<JsonElement>(ct);
         var id = opened.GetProperty("incident").GetProperty("incidentId").GetString()!;
-        await http.PostAsJsonAsync($"api/incidents/records/{id}/reports", new { kind = "first", level = "county", to = "演练导调组", content = "首报(演练)" }, ct);
+        await fixture.Server.As("zhao.lin", ["operator"]).PostAsJsonAsync($"api/incidents/records/{id}/reports",
+            new { kind = "first", level = "county", to = "演练导调组", content = "首报(演练)" }, ct);
         var cap = await http.GetStringAsync($"api/incidents/records/{id}/cap", ct);
+        var report = await fixture.Server.GetJsonAsync($"api/incidents/records/{id}/response", ct);
 
         Assert.True(opened.GetProperty("exercise").GetBoolean());
+        Assert.True(report.GetProperty("exercise").GetBoolean());
+        Assert.Equal([("acknowledged", "li.wei"), ("on_site", "wang.qiang"), ("reported", "zhao.lin")],
+            report.GetProperty("steps").EnumerateArray().Select(s => (s.GetProperty("act").GetString()!, s.GetProperty("who").GetString()!)));
+        Assert.All(report.GetProperty("steps").EnumerateArray(), s => Assert.True(TimeSpan.Parse(s.GetProperty("after").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= TimeSpan.Zero));
         Assert.Contains("<status>Exercise</status>", cap, StringComparison.Ordinal);
         Assert.Contains("【演练】", cap, StringComparison.Ordinal);
         // Alerts of the other tests may still add alert events; no incident event of the drill may appear.

@@ -17,7 +17,7 @@ public sealed class IncidentPageTests(IncidentServerFixture fixture, BrowserFixt
         var shift = await fixture.Server.Http.PostAsJsonAsync("api/duty/shifts",
             new { startsAt = now.AddHours(-1), endsAt = now.AddHours(23), officer = "张值班", leader = Leader, actor = "admin" }, ct);
         Assert.Equal(HttpStatusCode.Created, shift.StatusCode);
-        fixture.Clock.SetUtcNow(now);
+        fixture.CatchUpWithRealTime();
         var (page, errors) = await browser.OpenLivePageAsync(fixture.Server.BaseUrl, "/oncall/incidents", 412, 1600, Leader, "supervisor", TimeSpan.FromSeconds(20));
 
         await page.Locator("#new").ClickAsync();

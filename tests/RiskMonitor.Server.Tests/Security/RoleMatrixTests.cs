@@ -49,6 +49,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/incidents/records/{incidentId}"] = Need.Viewer,
         ["GET /api/incidents/records/{incidentId}/history"] = Need.Viewer,
         ["GET /api/incidents/records/{incidentId}/cap"] = Need.Viewer,
+        ["GET /api/incidents/records/{incidentId}/response"] = Need.Viewer,
         ["GET /api/hazards/stats"] = Need.Viewer,
         ["GET /api/hazards/{hazardId}"] = Need.Viewer,
         ["GET /api/hazards/{hazardId}/history"] = Need.Viewer,
