@@ -122,12 +122,15 @@ public static class IncidentEndpoints
         Text(errors, nameof(request.Place), request.Place, 500, required: false);
         Text(errors, nameof(request.SupervisingBody), request.SupervisingBody, 200, required: false);
         Text(errors, nameof(request.Note), request.Note, 4000, required: false);
-        var figures = FiguresOf(errors, IncidentFigures.None, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
+        var figures = FiguresOf(IncidentFigures.None, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
+        var hazardIds = Ids(errors, nameof(request.HazardIds), request.HazardIds);
+        var units = Ids(errors, nameof(request.Units), request.Units);
         var alertIds = new List<string>(Ids(errors, nameof(request.AlertIds), request.AlertIds));
+        var scope = access.ScopeOf(user);
         if (request.GroupId is { } groupId)
         {
             // The current grouping is computed per call (GET /api/incidents); promoting it takes its alerts as they stand now.
-            var group = CurrentGrouping.Compute(board, registry, a => access.CanSeeAsset(access.ScopeOf(user), a.AssetId))
+            var group = CurrentGrouping.Compute(board, registry, a => access.CanSeeAsset(scope, a.AssetId))
                 .FirstOrDefault(g => g.IncidentId == groupId);
             if (group is null)
             {
@@ -164,8 +167,7 @@ public static class IncidentEndpoints
 
         var first = promoted.OrderBy(a => a.RaisedAt).FirstOrDefault();
         var regionId = request.RegionId ?? first?.RegionId;
-        var scope = access.ScopeOf(user);
-        if (!access.CanSeeRecord(scope, first?.AssetId, regionId))
+        if (!access.CanSeeRecord(scope, first?.AssetId, regionId) || !promoted.All(a => access.CanSeeAsset(scope, a.AssetId)))
         {
             return Problems.OutsideRegions("The incident's region lies", scope);
         }
@@ -175,9 +177,10 @@ public static class IncidentEndpoints
         // whenever the duty room got round to recording it.
         var occurredAt = request.OccurredAt ?? first?.RaisedAt ?? now;
         var draft = new IncidentDraft(
-            request.Title?.Trim() ?? $"{first!.AssetName}: {first.Message}", request.Type?.Trim() ?? first?.Industry ?? "other", request.Place?.Trim(),
-            regionId, [.. (request.Units ?? []).Select(u => u.Trim()).Where(u => u.Length > 0).Distinct()], occurredAt, request.KnownAt ?? occurredAt, figures,
-            [.. promoted.Select(a => a.AlertId)], Ids(errors, nameof(request.HazardIds), request.HazardIds), request.SupervisingBody?.Trim(), request.Exercise);
+            string.IsNullOrWhiteSpace(request.Title) ? $"{first!.AssetName}: {first.Message}" : request.Title.Trim(),
+            string.IsNullOrWhiteSpace(request.Type) ? first?.Industry ?? "other" : request.Type.Trim(), request.Place?.Trim(),
+            regionId, units, occurredAt, request.KnownAt ?? occurredAt, figures,
+            [.. promoted.Select(a => a.AlertId)], hazardIds, request.SupervisingBody?.Trim(), request.Exercise);
         var step = IncidentWorkflow.Open(NewId(now), draft, now);
         if (step.Refusal is not null)
         {
@@ -200,8 +203,8 @@ public static class IncidentEndpoints
         [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
         StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
         {
-            var figures = FiguresOf(errors, incident.Figures, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
-            return errors.Count > 0 ? null : IncidentWorkflow.UpdateFigures(incident, figures, request.Actor!.Trim(), now);
+            var figures = FiguresOf(incident.Figures, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
+            return IncidentWorkflow.UpdateFigures(incident, figures, request.Actor!.Trim(), now);
         });
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Report(
@@ -224,7 +227,7 @@ public static class IncidentEndpoints
             Text(errors, nameof(request.To), request.To, 200, required: true);
             Text(errors, nameof(request.Content), request.Content, 8000, required: true);
             var given = request.Deaths ?? request.SeriouslyInjured ?? request.Missing ?? request.DirectLossYuan;
-            var figures = given is null ? null : FiguresOf(errors, incident.Figures, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
+            var figures = given is null ? null : FiguresOf(incident.Figures, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
             return errors.Count > 0
                 ? null
                 : IncidentWorkflow.Report(incident, new ReportDraft(kind!.Value, level!.Value, request.Actor!.Trim(), request.To!.Trim(), request.At ?? now,
@@ -330,19 +333,9 @@ public static class IncidentEndpoints
     private static ValidationProblem Invalid(IncidentStepResult step) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [step.Field ?? "request"] = [step.Reason!] });
 
-    private static IncidentFigures FiguresOf(Dictionary<string, string[]> errors, IncidentFigures current, int? deaths, int? injured, int? missing, long? lossYuan)
-    {
-        var figures = new IncidentFigures(deaths ?? current.Deaths, injured ?? current.SeriouslyInjured, missing ?? current.Missing, lossYuan ?? current.DirectLossYuan);
-        foreach (var (name, value) in new[] { ("Deaths", (long)figures.Deaths), ("SeriouslyInjured", figures.SeriouslyInjured), ("Missing", figures.Missing), ("DirectLossYuan", figures.DirectLossYuan) })
-        {
-            if (value < 0)
-            {
-                errors[name] = [$"{name} cannot be negative."];
-            }
-        }
-
-        return figures;
-    }
+    /// <summary>The figures given over the current ones; the domain refuses negative ones (with the field named).</summary>
+    private static IncidentFigures FiguresOf(IncidentFigures current, int? deaths, int? injured, int? missing, long? lossYuan) =>
+        new(deaths ?? current.Deaths, injured ?? current.SeriouslyInjured, missing ?? current.Missing, lossYuan ?? current.DirectLossYuan);
 
     private static IReadOnlyList<string> Ids(Dictionary<string, string[]> errors, string name, IReadOnlyList<string>? ids)
     {
