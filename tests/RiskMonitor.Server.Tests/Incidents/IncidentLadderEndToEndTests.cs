@@ -173,6 +173,27 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         Assert.Equal(0, incidentEvents.GetProperty("events").GetArrayLength());
     }
 
+    [Fact]
+    public async Task The_current_grouping_of_two_neighbouring_leaks_is_promoted_into_one_incident_and_each_alert_ledger_says_so()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var first = await RaiseGasLeakAsync("gp-t-003", ct);
+        var second = await RaiseGasLeakAsync("gp-t-004", ct);
+        fixture.CatchUpWithRealTime();
+        var groups = await fixture.Server.GetJsonAsync("api/incidents?minAlerts=2", ct);
+        var group = groups.EnumerateArray().Single(g => g.GetProperty("alertIds").EnumerateArray().Any(a => a.GetString() == second));
+
+        var promoted = await fixture.Server.Http.PostAsJsonAsync("api/incidents/records", new { groupId = group.GetProperty("incidentId").GetString(), deaths = 0 }, ct);
+        var incident = (await promoted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("incident");
+        var ledger = await fixture.Server.GetJsonAsync($"api/alerts/{first}/history", ct);
+
+        Assert.Equal(HttpStatusCode.Created, promoted.StatusCode);
+        Assert.Subset(incident.GetProperty("alertIds").EnumerateArray().Select(a => a.GetString()!).ToHashSet(), new HashSet<string> { first, second });
+        Assert.Equal("general", incident.GetProperty("grade").GetString());
+        Assert.Contains(ledger.EnumerateArray(), e => e.GetProperty("action").GetString() == "incident_opened"
+            && e.GetProperty("note").GetString() == $"incident {incident.GetProperty("incidentId").GetString()}");
+    }
+
     private static JsonElement[] Clocks(JsonElement view) => [.. view.GetProperty("clocks").EnumerateArray().Where(c => c.GetProperty("kind").GetString() == "first")];
 
     private async Task<long> LatestCursorAsync(CancellationToken ct)
