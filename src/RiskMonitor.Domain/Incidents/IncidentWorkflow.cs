@@ -200,8 +200,8 @@ public static class IncidentWorkflow
     }
 
     /// <summary>
-    /// The clocks to push now: due soon (once) and missed (once, 迟报). An open incident only; what a closed one missed is
-    /// already marked. Returns the marks with the people told filled in by the caller.
+    /// The clocks to push now: due soon (once) and missed (once, 迟报), each not yet marked with that status. An open
+    /// incident only: a closed one's clocks have stopped. The caller marks them (<see cref="Mark"/>) with who it told.
     /// </summary>
     public static IReadOnlyList<LadderClock> ClocksToPush(IncidentRecord incident, DateTimeOffset now)
     {
