@@ -18,6 +18,7 @@ using RiskMonitor.Server.Hardening;
 using RiskMonitor.Server.Hazards;
 using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
+using RiskMonitor.Server.Incidents;
 using RiskMonitor.Server.Integration;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Observability;
@@ -70,6 +71,7 @@ public static class RiskMonitorApp
         builder.AddIntegration();
         // Where the region grains' colour changes go: the live hub (risk map) and the integration feed.
         builder.Services.AddSingleton<IRegionEventSink>(sp => new RegionSinks(sp.GetRequiredService<RegionEventFanOut>(), sp.GetRequiredService<RegionFeedRecorder>()));
+        builder.AddIncidents();
 
         // Before Orleans, so that they stop after the silo (hosted services stop in reverse order): while a silo shuts
         // down (a rolling restart), its grains still take readings from the other silos' dispatchers, and those readings
@@ -134,6 +136,7 @@ public static class RiskMonitorApp
         api.MapHazardSupervisionEndpoints();
         api.MapIngestEndpoints();
         api.MapRiskMapEndpoints();
+        api.MapIncidentEndpoints();
         api.MapFeedEndpoints();
         api.MapSilenceNoticeAndKpiEndpoints();
         api.MapIntegrationEndpoints();

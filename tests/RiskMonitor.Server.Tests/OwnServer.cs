@@ -29,6 +29,7 @@ internal sealed class OwnServer : IAsyncDisposable
     private readonly bool _ownsServices;
     private WebApplication? _app;
     private IReadOnlyList<int> _alsoListenOn = [];
+    private Action<WebApplicationBuilder>? _configure;
 
     private OwnServer(IReadOnlyDictionary<string, string?> settings, bool hasRegions, InfluxDbProcess? sharedInflux = null, PostgresProcess? sharedPostgres = null)
     {
@@ -56,11 +57,12 @@ internal sealed class OwnServer : IAsyncDisposable
     /// <param name="assetsGeoJson">The registry; by default four test pipelines and an elevator (<see cref="TestCity"/>).</param>
     /// <param name="regionsGeoJson">A region file; none by default (roll-ups then follow the registry's regionIds).</param>
     /// <param name="alsoListenOn">More loopback HTTP ports the server listens on besides its own (a metrics port).</param>
+    /// <param name="configure">Services of the test's own, registered before the server's (a fake clock under a key the server reads).</param>
     public static async Task<OwnServer> StartAsync(
         IReadOnlyDictionary<string, string?> settings, CancellationToken ct, string? assetsGeoJson = null, string? regionsGeoJson = null,
-        IReadOnlyList<int>? alsoListenOn = null)
+        IReadOnlyList<int>? alsoListenOn = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var server = new OwnServer(settings, regionsGeoJson is not null) { _alsoListenOn = alsoListenOn ?? [] };
+        var server = new OwnServer(settings, regionsGeoJson is not null) { _alsoListenOn = alsoListenOn ?? [], _configure = configure };
         await server.Influx.StartAsync(ct);
         await server.Influx.CreateDatabaseAsync(ServerFixture.Database, ct);
         await server.Postgres.StartAsync(ct);
@@ -150,7 +152,11 @@ internal sealed class OwnServer : IAsyncDisposable
             settings[key] = value;
         }
 
-        _app = RiskMonitorApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        _app = RiskMonitorApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            _configure?.Invoke(builder);
+        });
         await _app.StartAsync(ct);
     }
 

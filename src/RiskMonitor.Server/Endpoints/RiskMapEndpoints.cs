@@ -9,6 +9,7 @@ using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
+using RiskMonitor.Server.Incidents;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Security;
@@ -220,12 +221,8 @@ public static class RiskMapEndpoints
         // Computed from the current alerts on each call: cheap for the hundreds an operator can act on, and always
         // consistent with the alert list. Not durable: an incident's id is its first alert's id.
         var scope = access.ScopeOf(user);
-        var candidates = alerts.Alerts
-            .Where(a => (active is null || a.ConditionActive == active) && access.CanSeeAsset(scope, a.AssetId))
-            .Select(a => registry.TryGet(a.AssetId, out var asset) ? new IncidentAlert(a.AlertId, a.AssetId, asset.Geometry, a.RaisedAt, a.Severity) : null)
-            .OfType<IncidentAlert>()
-            .ToList();
-        IReadOnlyList<IncidentJson> incidents = [.. IncidentGrouper.Group(candidates, distanceM, TimeSpan.FromMinutes(windowMinutes))
+        IReadOnlyList<IncidentJson> incidents = [.. CurrentGrouping.Compute(
+                alerts, registry, a => (active is null || a.ConditionActive == active) && access.CanSeeAsset(scope, a.AssetId), distanceM, TimeSpan.FromMinutes(windowMinutes))
             .Where(i => i.Alerts.Length >= minAlerts)
             .Select(i => new IncidentJson(i.IncidentId, i.Severity, i.FirstRaisedAt, i.LastRaisedAt, i.Alerts.Length,
                 [.. i.Alerts.Select(a => a.AlertId)], [.. i.Alerts.Select(a => a.AssetId).Distinct()]))];

@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Domain.Incidents;
 using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Incidents;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Feed;
 
@@ -67,20 +69,21 @@ public static class CapEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var events = await feed.ReadAsync(new FeedQuery(cursor, size, CapEventTypes), cancellationToken);
+        var events = await feed.ReadAsync(new FeedQuery(cursor, size, [.. CapEventTypes, .. IncidentCap.FeedEventTypes]), cancellationToken);
         var next = events.Count > 0 ? events[^1].Cursor : cursor;
         var self = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.Path}";
         var document = new XElement(Atom + "feed",
             new XElement(Atom + "id", "urn:riskmonitor:feed:cap"),
-            new XElement(Atom + "title", "RiskMonitor alerts (CAP 1.2)"),
+            new XElement(Atom + "title", "RiskMonitor alerts and incidents (CAP 1.2)"),
             new XElement(Atom + "updated", XmlConvert.ToString(events.Count > 0 ? events[^1].OccurredAt : time.GetUtcNow(), "yyyy-MM-ddTHH:mm:ss.fffzzz")),
             new XElement(Atom + "author", new XElement(Atom + "name", options.Value.CapSender)),
             new XElement(Atom + "link", new XAttribute("rel", "self"), new XAttribute("href", $"{self}?after={cursor}")),
             new XElement(Atom + "link", new XAttribute("rel", "next"), new XAttribute("href", $"{self}?after={next}")));
         foreach (var e in events)
         {
-            var alert = e.Payload.GetProperty("alert").Deserialize<AlertView>(json.Value.SerializerOptions)!;
-            var cap = CapAlert.ToXml(alert, options.Value.CapSender);
+            var cap = e.Payload.TryGetProperty("incident", out var incident)
+                ? IncidentCap.ToXml(incident.Deserialize<IncidentRecord>(json.Value.SerializerOptions)!, options.Value.CapSender)
+                : CapAlert.ToXml(e.Payload.GetProperty("alert").Deserialize<AlertView>(json.Value.SerializerOptions)!, options.Value.CapSender);
             document.Add(new XElement(Atom + "entry",
                 new XElement(Atom + "id", $"urn:riskmonitor:feed:{e.Cursor.ToString(CultureInfo.InvariantCulture)}"),
                 new XElement(Atom + "title", cap.Element(CapAlert.Cap + "info")!.Element(CapAlert.Cap + "headline")!.Value),

@@ -46,6 +46,11 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/duty/now"] = Need.Viewer,
         ["GET /api/duty/shifts"] = Need.Viewer,
         ["GET /api/hazards"] = Need.Viewer,
+        ["GET /api/incidents/records"] = Need.Viewer,
+        ["GET /api/incidents/records/{incidentId}"] = Need.Viewer,
+        ["GET /api/incidents/records/{incidentId}/history"] = Need.Viewer,
+        ["GET /api/incidents/records/{incidentId}/cap"] = Need.Viewer,
+        ["GET /api/incidents/records/{incidentId}/response"] = Need.Viewer,
         ["GET /api/hazards/stats"] = Need.Viewer,
         ["GET /api/hazards/{hazardId}"] = Need.Viewer,
         ["GET /api/hazards/{hazardId}/history"] = Need.Viewer,
@@ -74,6 +79,10 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["POST /api/alerts/{alertId}/report"] = Need.Operator,
         ["POST /api/alerts/{alertId}/hazard"] = Need.Operator,
         ["POST /api/hazards"] = Need.Operator,
+        ["POST /api/incidents/records"] = Need.Operator,
+        ["POST /api/incidents/records/{incidentId}/figures"] = Need.Operator,
+        ["POST /api/incidents/records/{incidentId}/reports"] = Need.Operator,
+        ["POST /api/incidents/records/{incidentId}/links"] = Need.Operator,
         ["POST /api/hazards/{hazardId}/assign"] = Need.Operator,
         ["POST /api/hazards/{hazardId}/start"] = Need.Operator,
         ["POST /api/hazards/{hazardId}/rectified"] = Need.Operator,
@@ -82,6 +91,8 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
 
         ["POST /api/alerts/{alertId}/close"] = Need.Supervisor,
         ["POST /api/hazards/{hazardId}/verify"] = Need.Supervisor,
+        ["POST /api/incidents/records/{incidentId}/close"] = Need.Supervisor,
+        ["POST /api/incidents/records/{incidentId}/review"] = Need.Supervisor,
         ["POST /api/hazards/{hazardId}/reject"] = Need.Supervisor,
         ["POST /api/hazards/{hazardId}/regrade"] = Need.Supervisor,
         ["GET /api/hazards/{hazardId}/tip"] = Need.Supervisor,
@@ -114,6 +125,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         // Pages and machine endpoints outside the OpenAPI document: public by design.
         ["GET /wall"] = Need.Anyone,
         ["GET /oncall"] = Need.Anyone,
+        ["GET /oncall/incidents"] = Need.Anyone,
         ["GET /sites/{assetId}/board"] = Need.Anyone,
         ["GET /health/live"] = Need.Anyone,
         ["GET /health/ready"] = Need.Anyone,
@@ -129,6 +141,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["{hazardId}"] = "HZ-00000000-NONE",
         ["{reference}"] = "TIP-2222222222",
         ["{evidenceId}"] = "EV-NONE",
+        ["{incidentId}"] = "inc-none",
         ["{silenceId}"] = "sil-none",
         ["{shiftId}"] = "999999",
         ["{name}"] = "nobody.here",
@@ -146,7 +159,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         var documented = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name}"))
             .ToHashSet(StringComparer.Ordinal);
-        var undocumented = new[] { "GET /wall", "GET /oncall", "GET /sites/{assetId}/board", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi/v1.json" };
+        var undocumented = new[] { "GET /wall", "GET /oncall", "GET /oncall/incidents", "GET /sites/{assetId}/board", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi/v1.json" };
 
         Assert.Empty(documented.Except(Matrix.Keys));
         Assert.Empty(Matrix.Keys.Except(documented).Except(undocumented));

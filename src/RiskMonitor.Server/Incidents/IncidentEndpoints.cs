@@ -1,0 +1,427 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Domain.Incidents;
+using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Integration;
+using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Incidents;
+
+namespace RiskMonitor.Server.Incidents;
+
+/// <summary>
+/// Incidents (事故) as records: open one (or promote alerts, or the current grouping of <c>GET /api/incidents</c>), record
+/// new figures, report up the ladder (首报, 续报, 终报), link alerts, hazards and units, close (结案) and review. Every view
+/// carries its grade with the basis and every clock of the ladder at the time of the request.
+/// </summary>
+public static class IncidentEndpoints
+{
+    public const string Path = "/api/incidents/records";
+
+    /// <summary>The alert's ledger line when it is promoted into an incident.</summary>
+    private const string AlertPromotedAction = "incident_opened";
+
+    public static RouteGroupBuilder MapIncidentEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var incidents = routes.MapGroup(Path).WithTags("Incidents");
+        incidents.MapGet("/", List).WithName("ListIncidentRecords").WithSummary("Incident records, newest first; open=true for the ones whose clocks run.");
+        incidents.MapGet("/{incidentId}", Get).WithName("GetIncidentRecord").WithSummary("One incident with its grade, basis and reporting clocks.");
+        incidents.MapGet("/{incidentId}/history", History).WithName("GetIncidentHistory");
+        incidents.MapGet("/{incidentId}/response", Response).WithName("GetIncidentResponse")
+            .WithSummary("The drill report (and a real incident's response): who acknowledged its alerts, arrived on site and reported, and how long each took.");
+        incidents.MapGet("/{incidentId}/cap", Cap).WithName("GetIncidentCap").WithSummary("The incident as an OASIS CAP 1.2 message (status Exercise for a drill).");
+        incidents.MapPost("/", Open).WithName("OpenIncident").RequireAuthorization(Policies.Operate)
+            .WithSummary("Records an incident, from scratch, from alerts (alertIds) or from the current grouping (groupId).");
+        incidents.MapPost("/{incidentId}/figures", Figures).WithName("UpdateIncidentFigures").RequireAuthorization(Policies.Operate)
+            .WithSummary("New casualty and loss figures: re-grades, and owes a follow-up report within the 30-day window.");
+        incidents.MapPost("/{incidentId}/reports", Report).WithName("ReportIncident").RequireAuthorization(Policies.Operate)
+            .WithSummary("Records a report made up the ladder: kind first | follow_up | final, level county | city | province | state_council.");
+        incidents.MapPost("/{incidentId}/links", Link).WithName("LinkIncident").RequireAuthorization(Policies.Operate)
+            .WithSummary("Links alerts, hazards and units to the incident.");
+        incidents.MapPost("/{incidentId}/close", Close).WithName("CloseIncident").RequireAuthorization(Policies.Supervise)
+            .WithSummary("结案: after the final report; 较大 and above name their supervising body. The review falls due within a year.");
+        incidents.MapPost("/{incidentId}/review", Review).WithName("ReviewIncident").RequireAuthorization(Policies.Supervise)
+            .WithSummary("Records the post-closure review of how the lessons were put into practice.");
+        return incidents;
+    }
+
+    private static async Task<Ok<IReadOnlyList<IncidentView>>> List(
+        IIncidentStore store, ClaimsPrincipal user, AccessControl access, [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time,
+        CancellationToken cancellationToken, bool open = false, int limit = 200)
+    {
+        var now = time.GetUtcNow();
+        var scope = access.ScopeOf(user);
+        var incidents = await store.ListAsync(open, Math.Clamp(limit, 1, 1000), cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<IncidentView>>([.. incidents.Where(i => access.CanSeeRecord(scope, null, i.RegionId)).Select(i => IncidentView.Of(i, now))]);
+    }
+
+    private static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> Get(
+        string incidentId, IIncidentStore store, ClaimsPrincipal user, AccessControl access, [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var (incident, problem) = await Visible(incidentId, store, user, access, cancellationToken);
+        return problem is not null ? problem : TypedResults.Ok(IncidentView.Of(incident!, time.GetUtcNow()));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<IncidentLedgerEntry>>, ProblemHttpResult>> History(
+        string incidentId, IIncidentStore store, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken)
+    {
+        var (_, problem) = await Visible(incidentId, store, user, access, cancellationToken);
+        return problem is not null ? problem : TypedResults.Ok(await store.HistoryAsync(incidentId, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ResponseTimeline>, ProblemHttpResult>> Response(
+        string incidentId, IIncidentStore store, IAlertStore alerts, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken)
+    {
+        var (incident, problem) = await Visible(incidentId, store, user, access, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var acts = new List<ResponseTimeline.AlertActs>();
+        foreach (var alertId in incident!.AlertIds)
+        {
+            var ledger = await alerts.HistoryAsync(alertId, cancellationToken);
+            if (ledger.Count > 0)
+            {
+                acts.Add(new ResponseTimeline.AlertActs(alertId, ledger[0].At, [.. ledger.Select(l => (l.Action, l.Actor, l.At))]));
+            }
+        }
+
+        return TypedResults.Ok(ResponseTimeline.Of(incident, acts));
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Cap(
+        string incidentId, IIncidentStore store, ClaimsPrincipal user, AccessControl access, IOptions<IntegrationOptions> options, CancellationToken cancellationToken)
+    {
+        var (incident, problem) = await Visible(incidentId, store, user, access, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + IncidentCap.ToXml(incident!, options.Value.CapSender);
+        return TypedResults.Content(xml, CapAlert.MediaType, Encoding.UTF8);
+    }
+
+    private static async Task<Results<Created<IncidentView>, ValidationProblem, ProblemHttpResult>> Open(
+        OpenIncidentRequest request, IIncidentStore store, IAlertStore alerts, AlertBoard board, IAssetRegistry registry, ClaimsPrincipal user,
+        AccessControl access, [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Text(errors, nameof(request.Actor), request.Actor, 100, required: true);
+        Text(errors, nameof(request.Title), request.Title, 500, required: false);
+        Text(errors, nameof(request.Type), request.Type, 100, required: false);
+        Text(errors, nameof(request.Place), request.Place, 500, required: false);
+        Text(errors, nameof(request.SupervisingBody), request.SupervisingBody, 200, required: false);
+        Text(errors, nameof(request.Note), request.Note, 4000, required: false);
+        var figures = FiguresOf(IncidentFigures.None, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
+        var hazardIds = Ids(errors, nameof(request.HazardIds), request.HazardIds);
+        var units = Ids(errors, nameof(request.Units), request.Units);
+        var alertIds = new List<string>(Ids(errors, nameof(request.AlertIds), request.AlertIds));
+        var scope = access.ScopeOf(user);
+        if (request.GroupId is { } groupId)
+        {
+            // The current grouping is computed per call (GET /api/incidents); promoting it takes its alerts as they stand now.
+            var group = CurrentGrouping.Compute(board, registry, a => access.CanSeeAsset(scope, a.AssetId))
+                .FirstOrDefault(g => g.IncidentId == groupId);
+            if (group is null)
+            {
+                errors[nameof(request.GroupId)] = [$"No current grouping '{groupId}' (GET /api/incidents lists them)."];
+            }
+            else
+            {
+                alertIds.AddRange(group.Alerts.Select(a => a.AlertId).Where(id => !alertIds.Contains(id)));
+            }
+        }
+
+        var promoted = new List<Contracts.Alerts.AlertView>();
+        foreach (var alertId in alertIds)
+        {
+            if (await alerts.FindAsync(alertId, cancellationToken) is { } alert)
+            {
+                promoted.Add(alert);
+            }
+            else
+            {
+                errors[nameof(request.AlertIds)] = [$"No alert '{alertId}'."];
+            }
+        }
+
+        if (promoted.Count == 0 && string.IsNullOrWhiteSpace(request.Title))
+        {
+            errors[nameof(request.Title)] = ["Give the incident a title, or promote alerts into it."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var first = promoted.OrderBy(a => a.RaisedAt).FirstOrDefault();
+        var regionId = request.RegionId ?? first?.RegionId;
+        if (!access.CanSeeRecord(scope, first?.AssetId, regionId) || !promoted.All(a => access.CanSeeAsset(scope, a.AssetId)))
+        {
+            return Problems.OutsideRegions("The incident's region lies", scope);
+        }
+
+        var now = time.GetUtcNow();
+        // Without a time given, the unit knew when its first alert was raised: the 1 h clock runs from then, not from
+        // whenever the duty room got round to recording it.
+        var occurredAt = request.OccurredAt ?? first?.RaisedAt ?? now;
+        var draft = new IncidentDraft(
+            string.IsNullOrWhiteSpace(request.Title) ? $"{first!.AssetName}: {first.Message}" : request.Title.Trim(),
+            string.IsNullOrWhiteSpace(request.Type) ? first?.Industry ?? "other" : request.Type.Trim(), request.Place?.Trim(),
+            regionId, units, occurredAt, request.KnownAt ?? occurredAt, figures,
+            [.. promoted.Select(a => a.AlertId)], hazardIds, request.SupervisingBody?.Trim(), request.Exercise);
+        var step = IncidentWorkflow.Open(NewId(now), draft, now);
+        if (step.Refusal is not null)
+        {
+            return step.Refusal == IncidentRefusal.Conflict ? Problems.Conflict("Not now", step.Reason!) : Invalid(step);
+        }
+
+        var incident = step.After!;
+        await store.RecordAsync(null, incident, step.Action!, request.Actor!.Trim(), request.Note, now, cancellationToken);
+        foreach (var alert in promoted)
+        {
+            await alerts.AppendAsync(alert.AlertId, AlertPromotedAction, request.Actor.Trim(), $"incident {incident.IncidentId}", now, cancellationToken);
+        }
+
+        IncidentServerLog.Opened(logger, incident.IncidentId, incident.Grade, request.Actor.Trim());
+        return TypedResults.Created($"{Path}/{incident.IncidentId}", IncidentView.Of(incident, now));
+    }
+
+    private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Figures(
+        string incidentId, FiguresRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
+        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
+        StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
+        {
+            var figures = FiguresOf(incident.Figures, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
+            return IncidentWorkflow.UpdateFigures(incident, figures, request.Actor!.Trim(), now);
+        });
+
+    private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Report(
+        string incidentId, ReportRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
+        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
+        StepAsync(incidentId, request.Actor, null, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
+        {
+            var kind = EnumQuery.Parse<ReportKind>(request.Kind, nameof(request.Kind), errors);
+            var level = EnumQuery.Parse<AdministrativeLevel>(request.Level, nameof(request.Level), errors);
+            if (kind is null && !errors.ContainsKey(nameof(request.Kind)))
+            {
+                errors[nameof(request.Kind)] = ["Say which report this is: first, follow_up or final."];
+            }
+
+            if (level is null && !errors.ContainsKey(nameof(request.Level)))
+            {
+                errors[nameof(request.Level)] = ["Say which level was told: county, city, province or state_council."];
+            }
+
+            Text(errors, nameof(request.To), request.To, 200, required: true);
+            Text(errors, nameof(request.Content), request.Content, 8000, required: true);
+            var given = request.Deaths ?? request.SeriouslyInjured ?? request.Missing ?? request.DirectLossYuan;
+            var figures = given is null ? null : FiguresOf(incident.Figures, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
+            return errors.Count > 0
+                ? null
+                : IncidentWorkflow.Report(incident, new ReportDraft(kind!.Value, level!.Value, request.Actor!.Trim(), request.To!.Trim(), request.At ?? now,
+                    request.Content!.Trim(), figures), now);
+        });
+
+    private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Link(
+        string incidentId, LinkRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
+        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
+        StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
+        {
+            var alertIds = Ids(errors, nameof(request.AlertIds), request.AlertIds);
+            var hazardIds = Ids(errors, nameof(request.HazardIds), request.HazardIds);
+            var units = Ids(errors, nameof(request.Units), request.Units);
+            Text(errors, nameof(request.SupervisingBody), request.SupervisingBody, 200, required: false);
+            if (errors.Count > 0)
+            {
+                return null;
+            }
+
+            var linked = IncidentWorkflow.Link(incident, alertIds, hazardIds, units, now);
+            return request.SupervisingBody is { } body ? IncidentWorkflow.SetSupervisingBody(linked.After!, body, now) with { Action = "linked" } : linked;
+        });
+
+    private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Close(
+        string incidentId, CloseRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
+        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
+        StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
+        {
+            Text(errors, nameof(request.SupervisingBody), request.SupervisingBody, 200, required: false);
+            Text(errors, nameof(request.Note), request.Note, 4000, required: true);
+            return errors.Count > 0 ? null : IncidentWorkflow.Close(incident, request.SupervisingBody, now);
+        });
+
+    private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Review(
+        string incidentId, CloseRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
+        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
+        StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
+        {
+            Text(errors, nameof(request.Note), request.Note, 4000, required: true);
+            return errors.Count > 0 ? null : IncidentWorkflow.Review(incident, now);
+        });
+
+    /// <summary>
+    /// Load, decide (pure), write if nobody changed it meanwhile. <paramref name="decide"/> adds to the errors and returns
+    /// null for bad input, so a refused request stores nothing.
+    /// </summary>
+    private static async Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> StepAsync(
+        string incidentId, string? actor, string? note, IIncidentStore store, ClaimsPrincipal user, AccessControl access, TimeProvider time,
+        ILogger logger, CancellationToken cancellationToken, Func<IncidentRecord, Dictionary<string, string[]>, DateTimeOffset, IncidentStepResult?> decide)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Text(errors, "Actor", actor, 100, required: true);
+        Text(errors, "Note", note, 4000, required: false);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (incident, problem) = await Visible(incidentId, store, user, access, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var now = time.GetUtcNow();
+        var step = decide(incident!, errors, now);
+        if (step is null || errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (step.Refusal is not null)
+        {
+            return step.Refusal == IncidentRefusal.Conflict ? Problems.Conflict("Not now", step.Reason!) : Invalid(step);
+        }
+
+        if (!await store.RecordAsync(incident, step.After!, step.Action!, actor!.Trim(), note, now, cancellationToken))
+        {
+            return Problems.Conflict("Changed meanwhile", "Someone else changed this incident first; reload it and try again.");
+        }
+
+        if (step.After!.Grade != incident!.Grade)
+        {
+            IncidentServerLog.Regraded(logger, incidentId, incident.Grade, step.After.Grade);
+        }
+
+        return TypedResults.Ok(IncidentView.Of(step.After, now));
+    }
+
+    private static async Task<(IncidentRecord? Incident, ProblemHttpResult? Problem)> Visible(
+        string incidentId, IIncidentStore store, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(incidentId, cancellationToken) is not { } incident)
+        {
+            return (null, Problems.NotFound("Unknown incident", $"No incident '{incidentId}'."));
+        }
+
+        var scope = access.ScopeOf(user);
+        return access.CanSeeRecord(scope, null, incident.RegionId) ? (incident, null) : (null, Problems.OutsideRegions("This incident lies", scope));
+    }
+
+    private static ValidationProblem Invalid(IncidentStepResult step) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [step.Field ?? "request"] = [step.Reason!] });
+
+    /// <summary>The figures given over the current ones; the domain refuses negative ones (with the field named).</summary>
+    private static IncidentFigures FiguresOf(IncidentFigures current, int? deaths, int? injured, int? missing, long? lossYuan) =>
+        new(deaths ?? current.Deaths, injured ?? current.SeriouslyInjured, missing ?? current.Missing, lossYuan ?? current.DirectLossYuan);
+
+    private static IReadOnlyList<string> Ids(Dictionary<string, string[]> errors, string name, IReadOnlyList<string>? ids)
+    {
+        if (ids is null)
+        {
+            return [];
+        }
+
+        if (ids.Count > 100 || ids.Any(id => string.IsNullOrWhiteSpace(id) || id.Length > 200))
+        {
+            errors[name] = ["At most 100 ids, each 1-200 characters."];
+            return [];
+        }
+
+        return [.. ids.Select(id => id.Trim()).Distinct(StringComparer.Ordinal)];
+    }
+
+    private static void Text(Dictionary<string, string[]> errors, string name, string? value, int maxLength, bool required)
+    {
+        if (required && string.IsNullOrWhiteSpace(value))
+        {
+            errors[name] = [$"{name} is required."];
+        }
+        else if (value is not null && value.Length > maxLength)
+        {
+            errors[name] = [$"{name} is at most {maxLength.ToString(CultureInfo.InvariantCulture)} characters."];
+        }
+    }
+
+    private static string NewId(DateTimeOffset now) =>
+        $"inc-{now.UtcDateTime:yyyyMMddHHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
+}
+
+public sealed record OpenIncidentRequest(
+    string? Actor, string? Title = null, string? Type = null, string? Place = null, string? RegionId = null, IReadOnlyList<string>? Units = null,
+    DateTimeOffset? OccurredAt = null, DateTimeOffset? KnownAt = null, int? Deaths = null, int? SeriouslyInjured = null, int? Missing = null,
+    long? DirectLossYuan = null, IReadOnlyList<string>? AlertIds = null, string? GroupId = null, IReadOnlyList<string>? HazardIds = null,
+    string? SupervisingBody = null, bool Exercise = false, string? Note = null) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
+
+public sealed record FiguresRequest(
+    string? Actor, int? Deaths = null, int? SeriouslyInjured = null, int? Missing = null, long? DirectLossYuan = null, string? Note = null) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
+
+/// <param name="At">When the report was made; now when not given.</param>
+public sealed record ReportRequest(
+    string? Actor, string? Kind, string? Level, string? To, string? Content, DateTimeOffset? At = null,
+    int? Deaths = null, int? SeriouslyInjured = null, int? Missing = null, long? DirectLossYuan = null) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
+
+public sealed record LinkRequest(
+    string? Actor, IReadOnlyList<string>? AlertIds = null, IReadOnlyList<string>? HazardIds = null, IReadOnlyList<string>? Units = null,
+    string? SupervisingBody = null, string? Note = null) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
+
+public sealed record CloseRequest(string? Actor, string? Note = null, string? SupervisingBody = null) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
+
+/// <summary>
+/// An incident as the API shows it: the record, its grade in Chinese, and every clock at <see cref="At"/> (the server's
+/// time of the request, which a page counts down from rather than from its own clock).
+/// </summary>
+public sealed record IncidentView(
+    IncidentRecord Incident, string GradeLabel, IReadOnlyList<LadderClock> Clocks, bool Late, bool SupervisionMissing, bool ReviewOverdue, bool Exercise,
+    DateTimeOffset At)
+{
+    public static IncidentView Of(IncidentRecord incident, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        var clocks = ReportingLadder.Clocks(incident, now);
+        return new IncidentView(
+            incident, IncidentGrading.Label(incident.Grade), clocks,
+            clocks.Any(c => c.Late) || incident.Marks.Any(m => m.Status == LadderClockStatus.Overdue),
+            incident.ListedSupervision && incident.SupervisingBody is null,
+            incident.Status == IncidentStatus.Closed && incident.ReviewDueAt < now,
+            incident.Exercise,
+            now);
+    }
+}
