@@ -22,6 +22,7 @@ using RiskMonitor.Server.Observability;
 using RiskMonitor.Server.Outbound;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Reports;
+using RiskMonitor.Server.Responsibility;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Server.Sites;
@@ -61,6 +62,7 @@ public static class RiskMonitorApp
         builder.AddAlertLifecycle();
         builder.AddNoiseControl();
         builder.AddIntegration();
+        builder.AddResponsibility();
 
         // Before Orleans, so that they stop after the silo (hosted services stop in reverse order): while a silo shuts
         // down (a rolling restart), its grains still take readings from the other silos' dispatchers, and those readings
@@ -127,6 +129,7 @@ public static class RiskMonitorApp
         api.MapReportEndpoints();
         api.MapSiteBoardEndpoints();
         api.MapDeviceEndpoints();
+        api.MapResponsibilityEndpoints();
         // Prometheus scrapes without a token; bind the server to loopback or put the scrape behind the ingress.
         app.MapObservabilityEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path).RequireAuthorization(Policies.View);
