@@ -28,6 +28,13 @@ public sealed record Person(string Name, string Role, string? Phone, string? Ema
     public const string Principal = "principal";
     public const string Technical = "technical";
     public const string Operations = "operations";
+
+    /// <summary>Why this person cannot be saved, or null: a name and a role, and every field of a sane length.</summary>
+    public string? Problem() =>
+        string.IsNullOrWhiteSpace(Name) || string.IsNullOrWhiteSpace(Role) ? "Every person has a name and a role."
+        : Name.Length > 100 || Role.Length > 50 || Phone?.Length > 50 || Account?.Length > 100 ? "A person's name, role, phone or account is too long."
+        : Email is { } e && (e.Length > 254 || !e.Contains('@', StringComparison.Ordinal)) ? "An e-mail address has an '@' and at most 254 characters."
+        : null;
 }
 
 /// <summary>An organisation in the responsibility chain; a version per change, retired rather than deleted.</summary>
@@ -81,14 +88,14 @@ public sealed record Organisation(
             problems["industry"] = ["A regulator names the industry it regulates."];
         }
 
-        if (!People.IsDefault && People.Any(p => string.IsNullOrWhiteSpace(p.Name) || string.IsNullOrWhiteSpace(p.Role)))
+        if (Industry?.Length > 50 || (!People.IsDefault && People.Length > 50))
         {
-            problems["people"] = ["Every person has a name and a role."];
+            problems["industry"] = ["An industry name has at most 50 characters, an organisation at most 50 people."];
         }
 
-        if (!People.IsDefault && People.Any(p => p.Email is { } e && (e.Length > 254 || !e.Contains('@', StringComparison.Ordinal))))
+        if (!People.IsDefault && People.Select(p => p.Problem()).FirstOrDefault(p => p is not null) is { } person)
         {
-            problems["people"] = ["An e-mail address has an '@'."];
+            problems["people"] = [person];
         }
 
         return problems;
@@ -137,7 +144,11 @@ public sealed record AssetParties(
         Check("ownerUnitId", OwnerUnitId, OrganisationKind.OwnerUnit, required: true);
         Check("maintenanceUnitId", MaintenanceUnitId, OrganisationKind.MaintenanceUnit, required: false);
         Check("regulatorId", RegulatorId, OrganisationKind.Regulator, required: false);
-        if (assetKind == "hazard_source")
+        if (!Guarantors.IsDefault && Guarantors.Select(p => p.Problem()).FirstOrDefault(p => p is not null) is { } person)
+        {
+            problems["guarantors"] = [person];
+        }
+        else if (assetKind == "hazard_source")
         {
             var roles = Guarantors.IsDefault ? [] : Guarantors.Select(g => g.Role).ToHashSet(StringComparer.Ordinal);
             if (!roles.SetEquals([Person.Principal, Person.Technical, Person.Operations]))

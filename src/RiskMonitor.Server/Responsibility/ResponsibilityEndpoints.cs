@@ -124,12 +124,12 @@ public static class ResponsibilityEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ownerUnitId"] = ["An asset names its owner unit."] });
         }
 
-        var guarantors = request.Guarantors is { } list ? [.. list.Select(p => p.ToPerson())] : ImmutableArray<Person>.Empty;
-        if (guarantors.Any(g => string.IsNullOrWhiteSpace(g.Name) || string.IsNullOrWhiteSpace(g.Role)))
+        if (request.Guarantors?.Count > 10)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["guarantors"] = ["Every 包保 person has a name and a role."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["guarantors"] = ["At most 10 包保 persons."] });
         }
 
+        var guarantors = request.Guarantors is { } list ? [.. list.Select(p => p.ToPerson())] : ImmutableArray<Person>.Empty;
         var parties = new AssetParties(assetId, request.OwnerUnitId, Blank(request.MaintenanceUnitId), Blank(request.RegulatorId), guarantors);
         var written = await store.SavePartiesAsync(parties, asset.Kind, request.Version, Actor(user), time.GetUtcNow(), ct);
         return written.Outcome switch
@@ -144,9 +144,15 @@ public static class ResponsibilityEndpoints
     private static async Task<Results<Ok<PartyCase>, ProblemHttpResult>> GetCase(string alertId, IPartyCaseStore cases, CancellationToken ct) =>
         await cases.FindAsync(alertId, ct) is { } found ? TypedResults.Ok(found) : Problems.NotFound("Not routed", $"Alert '{alertId}' was routed to no party.");
 
-    private static async Task<Ok<RescueKpiReport>> RescueKpisAsync(DateTimeOffset? from, DateTimeOffset? to, IPartyCaseStore cases, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<RescueKpiReport>, ValidationProblem>> RescueKpisAsync(
+        DateTimeOffset? from, DateTimeOffset? to, IPartyCaseStore cases, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        if (from is { Year: < 2000 or > 2200 } || to is { Year: < 2000 or > 2200 } || from >= to)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["Give from before to, both between the years 2000 and 2200."] });
+        }
+
         var end = to ?? now;
         var start = from ?? end.AddDays(-30);
         var rescues = await cases.RescuesAsync(start, end, ct);
