@@ -50,6 +50,9 @@ public sealed record Organisation(
     int Version = 1,
     bool Retired = false)
 {
+    /// <summary>Never a default array: a record read from JSON without the member has nobody.</summary>
+    public ImmutableArray<Person> People { get; init; } = People.IsDefault ? [] : People;
+
     // GB 32100-2015: 18 characters from the digits and the capitals without I, O, Z, S, V; the 9th-17th are the
     // organisation code, the 18th a check character.
     private static readonly Regex CreditCodeShape = new("^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$", RegexOptions.CultureInvariant);
@@ -133,6 +136,9 @@ public sealed record AssetParties(
     ImmutableArray<Person> Guarantors,
     int Version = 1)
 {
+    /// <summary>Never a default array: parties read from JSON without the member have no 包保 persons.</summary>
+    public ImmutableArray<Person> Guarantors { get; init; } = Guarantors.IsDefault ? [] : Guarantors;
+
     /// <summary>
     /// What is wrong with these parties given the organisations known (field -> message): an unknown or retired
     /// organisation, one of the wrong kind, a hazard source without its three 包保 persons.

@@ -40,6 +40,8 @@ public sealed record Rescue(
 /// </summary>
 public sealed record PartyCase(string AlertId, string AssetId, DateTimeOffset OpenedAt, ImmutableArray<PartyDuty> Duties, Rescue? Rescue)
 {
+    public ImmutableArray<PartyDuty> Duties { get; init; } = Duties.IsDefault ? [] : Duties;
+
     public static PartyCase Open(RoutedAlert alert, ImmutableArray<PartyDuty> duties, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(alert);
