@@ -17,8 +17,10 @@ namespace RiskMonitor.Grains.Responsibility;
 /// and <see cref="PartyCase"/> decide; this grain reads the asset's parties from the registry when the alert opens (so
 /// a change made a moment before on any node counts), keeps the case in <see cref="IPartyCaseStore"/>, writes each
 /// notice to the alert's ledger and the notification outbox in one write, and wakes when a duty falls due: a grain
-/// timer on time, a reminder after a restart.
+/// timer on time, a reminder after a restart. Placed on the silo that asks first, which is the silo whose asset grain
+/// raised the alert: each node routes the alerts it raises.
 /// </summary>
+[Orleans.Placement.PreferLocalPlacement]
 internal sealed class PartyCaseGrain(
     IPartyCaseStore cases,
     IResponsibilityStore registry,

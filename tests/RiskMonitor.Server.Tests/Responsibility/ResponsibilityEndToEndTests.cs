@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Playwright;
 
 namespace RiskMonitor.Server.Tests.Responsibility;
 
@@ -54,7 +55,8 @@ public sealed class ResponsibilityFixture : ServerFixture
     };
 }
 
-public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server) : IClassFixture<ResponsibilityFixture>
+public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, BrowserFixture browser)
+    : IClassFixture<ResponsibilityFixture>, IClassFixture<BrowserFixture>
 {
     [Fact]
     public async Task An_entrapment_reaches_its_maintenance_unit_alone_escalates_when_nobody_arrives_and_its_rescue_counts_in_the_units_kpis()
@@ -92,8 +94,21 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server) : 
         Assert.Equal(["regulator", "duty_officer"], kinds);
         Assert.Equal("reg-se", overdue.GetProperty("recipients")[0].GetProperty("organisationId").GetString());
 
-        // Arrival and release, by the unit; the first record stands.
-        Assert.Equal(HttpStatusCode.NoContent, (await unitA.PostAsync($"api/unit/alerts/{alertId}/arrival", null, ct)).StatusCode);
+        // On mu-a's unit page (chromium), not on mu-b's; the rescuers' arrival is recorded there.
+        var (pageA, errorsA) = await browser.OpenLivePageAsync(server.BaseUrl, "/oncall/unit", 420, 860, "mu-a.duty", "unit", TimeSpan.FromSeconds(30));
+        var (pageB, errorsB) = await browser.OpenLivePageAsync(server.BaseUrl, "/oncall/unit", 420, 860, "mu-b.duty", "unit", TimeSpan.FromSeconds(30));
+        var item = pageA.Locator($"li[data-alert-id='{alertId}']");
+        await item.WaitForAsync(new() { Timeout = 30_000 });
+        Assert.Contains("escalated", await item.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await pageB.Locator("#alerts li").CountAsync());
+        await item.Locator("button[data-action='arrival']").ClickAsync();
+        await pageA.Locator("#action-result").Filter(new LocatorFilterOptions { HasText = "arrival: recorded" }).WaitForAsync(new() { Timeout = 30_000 });
+        Assert.Empty(errorsA);
+        Assert.Empty(errorsB);
+        await pageA.Context.CloseAsync();
+        await pageB.Context.CloseAsync();
+
+        // Release by the unit over the API; the first record stands.
         Assert.Equal(HttpStatusCode.NoContent, (await unitA.PostAsync($"api/unit/alerts/{alertId}/release", null, ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await unitA.PostAsync($"api/unit/alerts/{alertId}/release", null, ct)).StatusCode);
 
