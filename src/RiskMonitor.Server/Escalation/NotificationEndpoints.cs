@@ -47,6 +47,7 @@ public sealed record NoticeView(
     {
         ArgumentNullException.ThrowIfNull(notice);
         return new(notice.NoticeId, notice.AlertId, notice.Step, notice.Notice.Level, notice.CreatedAt, notice.Status, notice.Attempts,
-            notice.DeliveredChannels, notice.DeliveredAt, notice.FailedAt, notice.LastError, notice.Notice.Recipients) { Kind = notice.Notice.Kind };
+            notice.DeliveredChannels, notice.DeliveredAt, notice.FailedAt, notice.LastError, notice.Notice.Recipients)
+        { Kind = notice.Notice.Kind };
     }
 }

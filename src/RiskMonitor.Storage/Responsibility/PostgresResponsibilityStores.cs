@@ -271,7 +271,8 @@ internal sealed class PostgresResponsibilityStore(NpgsqlDataSource dataSource) :
 
     private static AssetParties ReadParties(NpgsqlDataReader reader) =>
         (JsonSerializer.Deserialize<AssetParties>(reader.GetString(0), StorageJson.Options)
-            ?? throw new InvalidDataException("An asset_parties row holds JSON null.")) with { Version = reader.GetInt32(1) };
+            ?? throw new InvalidDataException("An asset_parties row holds JSON null.")) with
+        { Version = reader.GetInt32(1) };
 }
 
 /// <summary>Party cases on PostgreSQL (table <c>party_cases</c>, migration 0020): one row per routed alert, rewritten on each act.</summary>

@@ -177,7 +177,10 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         var mu = await server.GetJsonAsync("api/organisations/mu-a", ct);
         await AssertProblemAsync(await http.PutAsJsonAsync("api/organisations/mu-a", new
         {
-            name = "安达电梯工程有限公司", kind = "maintenance_unit", retired = true, version = mu.GetProperty("version").GetInt32(),
+            name = "安达电梯工程有限公司",
+            kind = "maintenance_unit",
+            retired = true,
+            version = mu.GetProperty("version").GetInt32(),
         }, ct), HttpStatusCode.Conflict, ct);
         Assert.False((await server.GetJsonAsync("api/organisations/mu-a", ct)).GetProperty("retired").GetBoolean());
 
@@ -192,7 +195,10 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         var ct = TestContext.Current.CancellationToken;
         var created = await server.Http.PostAsJsonAsync("api/organisations", new
         {
-            id = "mu-c", name = "迅达安电梯技术有限公司", kind = "maintenance_unit", creditCode = "91330000142916567N",
+            id = "mu-c",
+            name = "迅达安电梯技术有限公司",
+            kind = "maintenance_unit",
+            creditCode = "91330000142916567N",
             people = new[] { new { name = "何文军", role = "on_call", phone = "0571-07120004", email = "rescue@mu-c.example", account = "mu-c.duty" } },
         }, ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -200,7 +206,10 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
 
         var renamed = await server.Http.PutAsJsonAsync("api/organisations/mu-c", new
         {
-            name = "迅达安电梯技术（演示市）有限公司", kind = "maintenance_unit", creditCode = "91330000142916567N", version = 1,
+            name = "迅达安电梯技术（演示市）有限公司",
+            kind = "maintenance_unit",
+            creditCode = "91330000142916567N",
+            version = 1,
             people = new[] { new { name = "何文军", role = "on_call", phone = "0571-07120004", email = "rescue@mu-c.example", account = "mu-c.duty" } },
         }, ct);
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
