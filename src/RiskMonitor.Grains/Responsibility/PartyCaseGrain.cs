@@ -66,12 +66,18 @@ internal sealed class PartyCaseGrain(
             return; // no parties on record, or a severity no party hears of
         }
 
-        _case = PartyCase.Open(routed, duties, now);
-        await cases.SaveAsync(_case, now);
+        // Kept in memory only once stored: a failed save leaves the alert unrouted, so a later Open may try again.
+        var opened = PartyCase.Open(routed, duties, now);
+        await cases.SaveAsync(opened, now);
+        _case = opened;
         var recipients = duties.Select(Recipient).ToList();
         var notice = new EscalationNotice(alert, 0, 0, recipients, now) { Kind = NoticeKind.PartiesTold };
         var note = string.Join("; ", duties.Select(Describe));
-        await alerts.AppendNoticeAsync(alert.AlertId, AlertLedgerActions.PartyNotified, note, notice, now);
+        if (!await alerts.AppendNoticeAsync(alert.AlertId, AlertLedgerActions.PartyNotified, note, notice, now))
+        {
+            ResponsibilityLog.AlertUnknown(logger, alert.AlertId);
+        }
+
         ResponsibilityLog.Routed(logger, alert.AlertId, note);
         notifier.Notify(notice);
         await ArmAndRemindAsync();
@@ -172,7 +178,11 @@ internal sealed class PartyCaseGrain(
         // The case first: were the notice written and the case not, the next look would tell them twice.
         await cases.SaveAsync(next, now);
         _case = next;
-        await alerts.AppendNoticeAsync(AlertId, AlertLedgerActions.PartyOverdue, note, notice, now);
+        if (!await alerts.AppendNoticeAsync(AlertId, AlertLedgerActions.PartyOverdue, note, notice, now))
+        {
+            ResponsibilityLog.AlertUnknown(logger, AlertId);
+        }
+
         ResponsibilityLog.Overdue(logger, AlertId, note);
         notifier.Notify(notice);
     }
@@ -285,4 +295,7 @@ internal static partial class ResponsibilityLog
 
     [LoggerMessage(EventId = 2725, Level = LogLevel.Error, Message = "Could not route alert {AlertId} to its parties")]
     public static partial void RouteFailed(ILogger logger, Exception exception, string alertId);
+
+    [LoggerMessage(EventId = 2726, Level = LogLevel.Error, Message = "Alert {AlertId} is not in the alert store: its parties' notice went to no ledger and no outbox")]
+    public static partial void AlertUnknown(ILogger logger, string alertId);
 }

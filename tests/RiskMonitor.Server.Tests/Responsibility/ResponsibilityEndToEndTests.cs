@@ -215,9 +215,20 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
         Assert.Equal(2, (await renamed.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("version").GetInt32());
 
+        // Two writers of the same version at once: one wins, the other is told to read again.
+        var racing = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => server.Http.PutAsJsonAsync("api/organisations/mu-c", new
+        {
+            name = $"迅达安电梯{i}",
+            kind = "maintenance_unit",
+            creditCode = "91330000142916567N",
+            version = 2,
+            people = new[] { new { name = "何文军", role = "on_call", phone = "0571-07120004", email = "rescue@mu-c.example", account = "mu-c.duty" } },
+        }, ct)));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], racing.Select(r => r.StatusCode).Order());
+
         using var unit = server.As("mu-c.duty", ["unit"]);
         Assert.Equal("mu-c", (await unit.GetFromJsonAsync<JsonElement>("api/unit/me", ct)).GetProperty("id").GetString());
-        Assert.Equal(2, await CountAsync("SELECT count(*) FROM registry_changes WHERE entity = 'organisation' AND entity_id = 'mu-c'", ct));
+        Assert.Equal(3, await CountAsync("SELECT count(*) FROM registry_changes WHERE entity = 'organisation' AND entity_id = 'mu-c'", ct));
     }
 
     private async Task<long> CountAsync(string sql, CancellationToken ct)
