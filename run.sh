@@ -72,11 +72,14 @@ export Auth__SigningKey="$(cat "$RUN_DIR/jwt-key")" \
   Auth__Users__1__Name=duty Auth__Users__1__DisplayName=值班长 Auth__Users__1__Roles__0=supervisor Auth__Users__1__Password="$RM_DEMO_PASSWORD" \
   Auth__Users__2__Name=wall Auth__Users__2__DisplayName=指挥大屏 Auth__Users__2__Roles__0=viewer Auth__Users__2__Password="$RM_DEMO_PASSWORD" \
   Auth__Users__3__Name=xihu.officer Auth__Users__3__DisplayName=西湖区网格员 Auth__Users__3__Roles__0=operator \
-  Auth__Users__3__Regions__0=d-xihu Auth__Users__3__Password="$RM_DEMO_PASSWORD"
+  Auth__Users__3__Regions__0=d-xihu Auth__Users__3__Password="$RM_DEMO_PASSWORD" \
+  Auth__Users__4__Name=mu-01.duty Auth__Users__4__DisplayName=安达电梯值守 Auth__Users__4__Roles__0=unit Auth__Users__4__Password="$RM_DEMO_PASSWORD" \
+  Auth__Users__5__Name=reg-se.duty Auth__Users__5__DisplayName=市场监管局特种设备处 Auth__Users__5__Roles__0=unit Auth__Users__5__Password="$RM_DEMO_PASSWORD"
 
 say "starting the server (HTTP 127.0.0.1:$HTTP_PORT, MQTT 127.0.0.1:$MQTT_PORT)"
 export Urls="http://127.0.0.1:$HTTP_PORT" Mqtt__Port="$MQTT_PORT" Influx__Url="http://127.0.0.1:$INFLUX_PORT" \
   Influx__SpoolDirectory="$RUN_DIR/spool" Registry__AssetsPath="$PWD/data/demo-city/assets.geojson" Registry__RegionsPath="$PWD/data/demo-city/regions.geojson" \
+  Responsibility__SeedPath="$PWD/data/demo-city/responsibility.json" \
   ConnectionStrings__RiskMonitor="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=riskmonitor" \
   Mqtt__Authentication=Required Devices__AdminKey="$RM_ADMIN_KEY" Integration__AdminKey="$RM_ADMIN_KEY"
 dotnet src/RiskMonitor.Server/bin/Release/net10.0/RiskMonitor.Server.dll >"$RUN_DIR/logs/server.log" 2>&1 &
@@ -95,7 +98,8 @@ cat <<INFO
   RiskMonitor is running.
     Wall display       http://127.0.0.1:$HTTP_PORT/wall
     On-call page       http://127.0.0.1:$HTTP_PORT/oncall
-    Sign in as         wall (viewer), duty (supervisor), xihu.officer (operator, 西湖区 only) or admin,
+    Unit page          http://127.0.0.1:$HTTP_PORT/oncall/unit  (maintenance unit mu-01.duty, regulator reg-se.duty)
+    Sign in as         wall (viewer), duty (supervisor), xihu.officer (operator, 西湖区 only), mu-01.duty, reg-se.duty (unit) or admin,
                        password $RM_DEMO_PASSWORD  (kept in $RUN_DIR/demo-password)
     API token          POST http://127.0.0.1:$HTTP_PORT/api/auth/token {"username":"duty","password":"..."}
                        then send its accessToken as the header  Authorization: Bearer <accessToken>

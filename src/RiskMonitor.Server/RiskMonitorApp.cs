@@ -25,6 +25,7 @@ using RiskMonitor.Server.Observability;
 using RiskMonitor.Server.Outbound;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Reports;
+using RiskMonitor.Server.Responsibility;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Server.Sites;
@@ -72,6 +73,7 @@ public static class RiskMonitorApp
         // Where the region grains' colour changes go: the live hub (risk map) and the integration feed.
         builder.Services.AddSingleton<IRegionEventSink>(sp => new RegionSinks(sp.GetRequiredService<RegionEventFanOut>(), sp.GetRequiredService<RegionFeedRecorder>()));
         builder.AddIncidents();
+        builder.AddResponsibility();
 
         // Before Orleans, so that they stop after the silo (hosted services stop in reverse order): while a silo shuts
         // down (a rolling restart), its grains still take readings from the other silos' dispatchers, and those readings
@@ -143,6 +145,7 @@ public static class RiskMonitorApp
         api.MapReportEndpoints();
         api.MapSiteBoardEndpoints();
         api.MapDeviceEndpoints();
+        api.MapResponsibilityEndpoints();
         // Prometheus scrapes without a token; bind the server to loopback or put the scrape behind the ingress.
         app.MapObservabilityEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path).RequireAuthorization(Policies.View);

@@ -133,6 +133,7 @@ internal sealed class OwnServer : IAsyncDisposable
             // No demo hazmat vehicles in a test's registry unless the test brings its own files.
             ["Registry:VehiclesPath"] = Path.Combine(_root, "vehicles.geojson"),
             ["Registry:RestrictedZonesPath"] = Path.Combine(_root, "restricted-zones.geojson"),
+            ["Responsibility:SeedPath"] = Path.Combine(_root, "responsibility.json"),
             ["ConnectionStrings:RiskMonitor"] = Postgres.ConnectionString(ServerFixture.Database),
             ["Orleans:SiloPort"] = _siloPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = _gatewayPort.ToString(CultureInfo.InvariantCulture),

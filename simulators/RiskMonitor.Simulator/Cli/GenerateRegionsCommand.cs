@@ -5,8 +5,8 @@ namespace RiskMonitor.Simulator.Cli;
 /// <summary>
 /// <c>generate-regions</c>: writes the demo city's grid hierarchy (regions.geojson) and, beside it, its sensitive sites
 /// (sensitive-sites.geojson: schools, kindergartens, hospitals), the hazmat vehicles with their approved routes
-/// (vehicles.geojson), the restricted zones (restricted-zones.geojson) and the wall's base map (basemap.geojson), and
-/// prints what is in them.
+/// (vehicles.geojson), the restricted zones (restricted-zones.geojson), the wall's base map (basemap.geojson) and the
+/// responsibility chain (responsibility.json: organisations, people, each asset's parties), and prints what is in them.
 /// </summary>
 internal static class GenerateRegionsCommand
 {
@@ -47,6 +47,10 @@ internal static class GenerateRegionsCommand
         var baseMap = BaseMapGenerator.Generate(seed, CityGenerator.Generate(seed), sites);
         File.WriteAllBytes(Path.Combine(folder, BaseMapGenerator.DefaultFileName), BaseMapGenerator.ToUtf8(baseMap));
         output.WriteLine($"Wrote the base map ({string.Join(", ", baseMap.GroupBy(f => f.Layer).Select(g => $"{g.Key} {g.Count()}"))}) beside it.");
+
+        // Who answers for each asset (issue 20): owner units, maintenance units, regulators, governments, 包保 persons.
+        File.WriteAllBytes(Path.Combine(folder, ResponsibilityGenerator.DefaultFileName), ResponsibilityGenerator.Generate(CityGenerator.Generate(seed), regions));
+        output.WriteLine($"Wrote the responsibility chain ({ResponsibilityGenerator.DefaultFileName}) beside it.");
         return 0;
     }
 }

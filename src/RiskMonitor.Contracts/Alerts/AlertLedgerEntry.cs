@@ -41,6 +41,13 @@ public static class AlertLedgerActions
     public const string EscalationSilenced = "escalation_silenced";
     public const string IncidentLinked = "incident_linked";
 
+    // The responsibility chain (issue 20, docs/decisions/0035-responsibility-chain.md).
+    public const string PartyNotified = "party_notified";
+    public const string PartyAcknowledged = "party_acknowledged";
+    public const string PartyOverdue = "party_overdue";
+    public const string RescueArrived = "rescue_arrived";
+    public const string RescueReleased = "rescue_released";
+
     /// <summary>The actor of changes a rule made rather than a person.</summary>
     public const string SystemActor = "system";
 

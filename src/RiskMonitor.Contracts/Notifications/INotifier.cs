@@ -18,4 +18,23 @@ public sealed record EscalationNotice(
     int Step,
     int Level,
     IReadOnlyList<EscalationRecipient> Recipients,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>
+    /// What the notice is: a step up the grid (<see cref="NoticeKind.Escalation"/>, the default), or the responsible
+    /// parties told (issue 20). A receiver drops duplicates by (alert, kind, step).
+    /// </summary>
+    public NoticeKind Kind { get; init; }
+}
+
+public enum NoticeKind
+{
+    /// <summary>A step of the grid's escalation (DESIGN.md §6).</summary>
+    Escalation,
+
+    /// <summary>The parties answerable for the asset told of the alert, each with what is due from it and by when (step 0).</summary>
+    PartiesTold,
+
+    /// <summary>A party missed its time: its regulator and the duty room told (step n = the n-th such notice of the alert).</summary>
+    PartyOverdue,
+}

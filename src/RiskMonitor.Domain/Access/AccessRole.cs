@@ -21,12 +21,18 @@ public enum AccessRole
 
     /// <summary>Users, device credentials and integrators' keys, on top of everything a supervisor may do.</summary>
     Admin,
+
+    /// <summary>
+    /// A responsible party's account (issue 20): sees and acts on the alerts routed to its own organisation on the
+    /// unit pages and nothing else. The organisation is the one whose people name the account.
+    /// </summary>
+    Unit,
 }
 
 public static class AccessRoles
 {
     /// <summary>The role names as they appear in tokens and configuration.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["viewer", "operator", "supervisor", "integrator", "admin"];
+    public static IReadOnlyList<string> Names { get; } = ["viewer", "operator", "supervisor", "integrator", "admin", "unit"];
 
     public static string Name(AccessRole role) => Names[(int)role];
 
@@ -39,13 +45,14 @@ public static class AccessRoles
 
     /// <summary>
     /// Whether holding <paramref name="held"/> grants <paramref name="needed"/>: admin grants everything, the ladder
-    /// viewer &lt; operator &lt; supervisor grants downwards, and integrator grants only itself.
+    /// viewer &lt; operator &lt; supervisor grants downwards, and integrator and unit grant only themselves.
     /// </summary>
     public static bool Grants(AccessRole held, AccessRole needed) => held switch
     {
         AccessRole.Admin => true,
         AccessRole.Integrator => needed == AccessRole.Integrator,
-        _ => needed != AccessRole.Integrator && needed != AccessRole.Admin && held >= needed,
+        AccessRole.Unit => needed == AccessRole.Unit,
+        _ => needed is not AccessRole.Integrator and not AccessRole.Admin and not AccessRole.Unit && held >= needed,
     };
 
     /// <summary>Whether any of the held role names grants <paramref name="needed"/>; unknown names grant nothing.</summary>

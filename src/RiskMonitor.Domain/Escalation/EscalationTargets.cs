@@ -11,10 +11,26 @@ public enum RecipientKind
 
     /// <summary>The leader on duty (带班领导).</summary>
     DutyLeader,
+
+    /// <summary>A party answerable for the asset: owner unit, maintenance unit, 包保 person (issue 20, docs/rules.md).</summary>
+    ResponsibleParty,
+
+    /// <summary>The asset's industry regulator (管行业必须管安全).</summary>
+    Regulator,
 }
 
 /// <param name="Name">The person, when known; null when the region or shift names nobody (the role group still hears it).</param>
-public sealed record EscalationRecipient(RecipientKind Kind, string? Name, string? Phone, string? RegionId);
+public sealed record EscalationRecipient(RecipientKind Kind, string? Name, string? Phone, string? RegionId)
+{
+    /// <summary>Where an e-mail channel reaches the person; null when none is known.</summary>
+    public string? Email { get; init; }
+
+    /// <summary>The organisation of a responsible party or regulator (issue 20); null for the grid and the duty room.</summary>
+    public string? OrganisationId { get; init; }
+
+    /// <summary>By when the party must acknowledge or be on site; null when nothing is asked of it.</summary>
+    public DateTimeOffset? DueBy { get; init; }
+}
 
 /// <summary>A region above the alert's own, with its named supervisor if the region file gives one.</summary>
 public sealed record RegionContact(string RegionId, string? SupervisorName, string? SupervisorPhone);

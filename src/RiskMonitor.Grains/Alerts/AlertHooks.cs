@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Escalation;
+using RiskMonitor.Contracts.Responsibility;
+using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Escalation;
 
 namespace RiskMonitor.Grains.Alerts;
@@ -13,7 +15,27 @@ internal static class AlertHooks
     /// must not wait for the clock's shard (issue 17). Calls from one activation to one grain arrive in order; a lost
     /// one is mended by the escalation sweep, and the clock re-reads the alert before a step fires.
     /// </summary>
-    public static Action<AlertView, AlertView?> AfterRecord(IGrainFactory grains, ILogger logger) => (after, before) => _ = TrackAsync(grains, logger, after, before);
+    public static Action<AlertView, AlertView?> AfterRecord(IGrainFactory grains, ILogger logger) => (after, before) =>
+    {
+        _ = TrackAsync(grains, logger, after, before);
+        if (before is null && after.State == AlertState.Open)
+        {
+            _ = RouteAsync(grains, logger, after);
+        }
+    };
+
+    /// <summary>A new alert goes to the parties answerable for its asset (issue 20), without holding up the push either.</summary>
+    private static async Task RouteAsync(IGrainFactory grains, ILogger logger, AlertView alert)
+    {
+        try
+        {
+            await grains.GetGrain<IPartyCaseGrain>(alert.AlertId).Open(alert);
+        }
+        catch (Exception ex)
+        {
+            Responsibility.ResponsibilityLog.RouteFailed(logger, ex, alert.AlertId);
+        }
+    }
 
     private static async Task TrackAsync(IGrainFactory grains, ILogger logger, AlertView after, AlertView? before)
     {

@@ -11,6 +11,7 @@ public static class UiEndpoints
         routes.MapGet("/wall", () => Page("wall.html")).ExcludeFromDescription().AllowAnonymous();
         routes.MapGet("/oncall", () => Page("oncall.html")).ExcludeFromDescription().AllowAnonymous();
         routes.MapGet("/oncall/incidents", () => Page("incidents.html")).ExcludeFromDescription().AllowAnonymous();
+        routes.MapGet("/oncall/unit", () => Page("unit.html")).ExcludeFromDescription().AllowAnonymous();
         routes.MapGet("/api/ui/config", (IConfiguration configuration, IOptions<AuthOptions> auth) =>
                 TypedResults.Ok(new UiConfig(configuration["Ui:TileUrl"], UiAuthConfig.Of(auth.Value))))
             .WithTags("UI").WithName("GetUiConfig").AllowAnonymous()

@@ -60,6 +60,7 @@ internal sealed class NotificationDispatcher(
             {
                 RecipientKind.DutyOfficer => RiskHub.RoleGroup(DutyOfficerRole),
                 RecipientKind.DutyLeader => RiskHub.RoleGroup(DutyLeaderRole),
+                RecipientKind.ResponsibleParty or RecipientKind.Regulator => RiskHub.OrganisationGroup(recipient.OrganisationId ?? ""),
                 _ => RiskHub.RegionGroup(recipient.RegionId ?? notice.Alert.RegionId),
             });
             if (recipient.Name is { } name)
@@ -203,9 +204,12 @@ public sealed record EscalationMessage(
     IReadOnlyList<EscalationRecipient> Recipients,
     Contracts.Alerts.AlertView Alert)
 {
+    /// <summary>A grid escalation step, or a notice of the responsibility chain (<see cref="NoticeKind"/>).</summary>
+    public NoticeKind Kind { get; init; }
+
     public static EscalationMessage From(EscalationNotice notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        return new(notice.Alert.AlertId, notice.Step, notice.Level, notice.At, notice.Recipients, notice.Alert);
+        return new(notice.Alert.AlertId, notice.Step, notice.Level, notice.At, notice.Recipients, notice.Alert) { Kind = notice.Kind };
     }
 }

@@ -40,10 +40,14 @@ public sealed record NoticeView(
     IReadOnlyList<string> DeliveredChannels, DateTimeOffset? DeliveredAt, DateTimeOffset? FailedAt, string? LastError,
     IReadOnlyList<Domain.Escalation.EscalationRecipient> Recipients)
 {
+    /// <summary>A grid escalation step or a notice of the responsibility chain (issue 20).</summary>
+    public Contracts.Notifications.NoticeKind Kind { get; init; }
+
     public static NoticeView From(OutboxNotice notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
         return new(notice.NoticeId, notice.AlertId, notice.Step, notice.Notice.Level, notice.CreatedAt, notice.Status, notice.Attempts,
-            notice.DeliveredChannels, notice.DeliveredAt, notice.FailedAt, notice.LastError, notice.Notice.Recipients);
+            notice.DeliveredChannels, notice.DeliveredAt, notice.FailedAt, notice.LastError, notice.Notice.Recipients)
+        { Kind = notice.Notice.Kind };
     }
 }

@@ -23,6 +23,9 @@ public sealed class RiskHub(AccessControl access, RegionMap map, HubConnectionRe
     public static string RoleGroup(string role) => "role:" + role;
 
     /// <summary>One person's group (实名制 name, as on the duty roster and in the region file): escalations addressed to them.</summary>
+    /// <summary>An organisation's people (issue 20): the notices routed to it as a responsible party or regulator.</summary>
+    public static string OrganisationGroup(string organisationId) => "org:" + organisationId;
+
     public static string UserGroup(string user) => "user:" + user;
 
     /// <summary>The scope group of connections scoped to a region (and so to everything below it).</summary>

@@ -20,6 +20,9 @@ public static class Policies
     /// <summary>Admin: accounts, devices, integrators' keys, the audit trail.</summary>
     public const string Administer = "rm:admin";
 
+    /// <summary>A responsible party's account (role unit, issue 20): its own organisation's alerts only.</summary>
+    public const string Unit = "rm:unit";
+
     /// <summary>Not scoped to regions: views that cover the whole city (KPIs, snapshots, ingestion).</summary>
     public const string CityWide = "rm:city-wide";
 }

@@ -58,6 +58,7 @@ public static class SecurityHosting
             .AddPolicy(Policies.Operate, Role(AccessRole.Operator))
             .AddPolicy(Policies.Supervise, Role(AccessRole.Supervisor))
             .AddPolicy(Policies.Administer, Role(AccessRole.Admin))
+            .AddPolicy(Policies.Unit, Role(AccessRole.Unit))
             // A viewer (at least) whose account is not scoped to regions: naming a policy replaces the fallback, so
             // this one repeats the viewer requirement.
             .AddPolicy(Policies.CityWide, policy => Role(AccessRole.Viewer)(policy.AddRequirements(new CityWideRequirement())))

@@ -26,6 +26,13 @@ public interface IAlertStore
     /// </summary>
     Task<bool> AppendEscalationAsync(string alertId, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Like <see cref="AppendEscalationAsync"/> for a notice that is not an escalation step of the grid (a responsible
+    /// party told, issue 20): its ledger line carries <paramref name="action"/>, so the escalation clocks, which count
+    /// <c>escalated</c> lines, do not count it. Ledger line, outbox notice and feed event in one transaction.
+    /// </summary>
+    Task<bool> AppendNoticeAsync(string alertId, string action, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     /// <summary>Every alert not yet closed, optionally of one asset: what a grain or the alert board starts from.</summary>
     Task<IReadOnlyList<AlertView>> LoadNotClosedAsync(string? assetId, CancellationToken cancellationToken = default);
 

@@ -39,7 +39,10 @@ public sealed class InMemoryAlertStore : IAlertStore
     /// <summary>The outbox escalation notices go to.</summary>
     public InMemoryNotificationOutbox Outbox { get; }
 
-    public Task<bool> AppendEscalationAsync(string alertId, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<bool> AppendEscalationAsync(string alertId, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        AppendNoticeAsync(alertId, AlertLedgerActions.Escalated, note, notice, at, cancellationToken);
+
+    public Task<bool> AppendNoticeAsync(string alertId, string action, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notice);
         lock (_gate)
@@ -49,7 +52,7 @@ public sealed class InMemoryAlertStore : IAlertStore
                 return Task.FromResult(false);
             }
 
-            Append(alertId, AlertLedgerActions.Escalated, AlertLedgerActions.SystemActor, note, at, alert, alert);
+            Append(alertId, action, AlertLedgerActions.SystemActor, note, at, alert, alert);
             Outbox.Add(notice, at);
             return Task.FromResult(true);
         }

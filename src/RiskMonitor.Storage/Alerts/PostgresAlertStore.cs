@@ -37,6 +37,13 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
         return await WriteOneAsync(AlertJournalEntry.ForEscalation(alertId, note, notice, at), cancellationToken) is not null;
     }
 
+    public async Task<bool> AppendNoticeAsync(
+        string alertId, string action, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        return await WriteOneAsync(AlertJournalEntry.ForNotice(alertId, action, note, notice, at), cancellationToken) is not null;
+    }
+
     /// <summary>Writes a batch of journalled changes and the journal's checkpoint in one transaction (the group commit).</summary>
     internal async Task<int?[]> WriteBatchAsync(IReadOnlyList<AlertJournalEntry> entries, (string NodeId, long Position)? checkpoint, CancellationToken cancellationToken)
     {

@@ -354,7 +354,7 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
         }
     }
 
-    private static Dictionary<string, string?> SiloSettings(string clientId, ServiceProcess mosquitto, ServiceProcess redis) => new()
+    internal static Dictionary<string, string?> SiloSettings(string clientId, ServiceProcess mosquitto, ServiceProcess redis) => new()
     {
         ["Orleans:Membership"] = "AdoNet",
         ["Orleans:Persistence"] = "AdoNet",
@@ -371,12 +371,12 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
     };
 
     /// <summary>A gateway's methane reading for one asset, QoS 1, as the field devices send it.</summary>
-    private static Task PublishMethaneAsync(IMqttClient client, string asset, DateTimeOffset at, double lel, CancellationToken ct) =>
+    internal static Task PublishMethaneAsync(IMqttClient client, string asset, DateTimeOffset at, double lel, CancellationToken ct) =>
         client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"rm/v1/{asset}/telemetry")
             .WithPayload(Encoding.UTF8.GetBytes(ServerFixture.Reading(at.ToUnixTimeMilliseconds(), ("ch4_lel", lel))))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
 
-    private static async Task<int> ActiveSilosAsync(PostgresProcess postgres, CancellationToken ct)
+    internal static async Task<int> ActiveSilosAsync(PostgresProcess postgres, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(postgres.ConnectionString(ServerFixture.Database));
         await connection.OpenAsync(ct);
@@ -517,7 +517,7 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
         [.. (await node.GetFromJsonAsync<JsonElement>("api/alerts?minSeverity=red&limit=10000", ct)).GetProperty("items").EnumerateArray()
             .Where(a => a.GetProperty("ruleId").GetString() == "ch4_lel.high").Select(a => a.GetProperty("assetId").GetString()!)];
 
-    private static async Task<double> RaisedRedAsync(OwnServer silo, CancellationToken ct)
+    internal static async Task<double> RaisedRedAsync(OwnServer silo, CancellationToken ct)
     {
         var text = await silo.Http.GetStringAsync("metrics", ct);
         return text.Split('\n').Where(l => l.StartsWith("rm_alerts_raised_total{", StringComparison.Ordinal) && l.Contains("severity=\"red\"", StringComparison.Ordinal))
@@ -525,7 +525,7 @@ public sealed class ClusterEndToEndTests(BrowserFixture browser) : IClassFixture
     }
 
     /// <summary>What a cluster stands on, as real processes: PostgreSQL, InfluxDB, Mosquitto and Redis, started together.</summary>
-    private sealed class Backends : IAsyncDisposable
+    internal sealed class Backends : IAsyncDisposable
     {
         public PostgresProcess Postgres { get; } = new();
 

@@ -23,6 +23,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         Admin,
         Integrator, // the integrator role (or an admin)
         OwnAccount, // signed in with an account of the built-in issuer: 401 for a token whose account does not exist
+        Unit, // the unit role of a responsible party (or an admin), issue 20
     }
 
     private static readonly Dictionary<string, Need> Matrix = new(StringComparer.Ordinal)
@@ -70,6 +71,11 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/reports/risk-snapshot"] = Need.Viewer,
         ["GET /api/ingest/stats"] = Need.Viewer,
         ["GET /api/notifications"] = Need.Viewer,
+        ["GET /api/organisations"] = Need.Viewer,
+        ["GET /api/organisations/{organisationId}"] = Need.Viewer,
+        ["GET /api/assets/{assetId}/parties"] = Need.Viewer,
+        ["GET /api/alerts/{alertId}/parties"] = Need.Viewer,
+        ["GET /api/rescues/kpis"] = Need.Viewer,
 
         ["POST /api/alerts/{alertId}/assign"] = Need.Operator,
         ["POST /api/alerts/{alertId}/comment"] = Need.Operator,
@@ -88,6 +94,8 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["POST /api/hazards/{hazardId}/rectified"] = Need.Operator,
         ["POST /api/hazards/{hazardId}/plan"] = Need.Operator,
         ["POST /api/hazards/{hazardId}/evidence"] = Need.Operator,
+        ["POST /api/rescues/{alertId}/arrival"] = Need.Operator,
+        ["POST /api/rescues/{alertId}/release"] = Need.Operator,
 
         ["POST /api/alerts/{alertId}/close"] = Need.Supervisor,
         ["POST /api/hazards/{hazardId}/verify"] = Need.Supervisor,
@@ -101,6 +109,15 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["POST /api/duty/shifts"] = Need.Supervisor,
         ["POST /api/duty/shifts/{shiftId}/cancel"] = Need.Supervisor,
         ["GET /api/ingest/dead-letters"] = Need.Supervisor,
+        ["POST /api/organisations"] = Need.Supervisor,
+        ["PUT /api/organisations/{organisationId}"] = Need.Supervisor,
+        ["PUT /api/assets/{assetId}/parties"] = Need.Supervisor,
+
+        ["GET /api/unit/me"] = Need.Unit,
+        ["GET /api/unit/alerts"] = Need.Unit,
+        ["POST /api/unit/alerts/{alertId}/acknowledge"] = Need.Unit,
+        ["POST /api/unit/alerts/{alertId}/arrival"] = Need.Unit,
+        ["POST /api/unit/alerts/{alertId}/release"] = Need.Unit,
 
         ["GET /api/users"] = Need.Admin,
         ["GET /api/users/{name}"] = Need.Admin,
@@ -126,6 +143,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /wall"] = Need.Anyone,
         ["GET /oncall"] = Need.Anyone,
         ["GET /oncall/incidents"] = Need.Anyone,
+        ["GET /oncall/unit"] = Need.Anyone,
         ["GET /sites/{assetId}/board"] = Need.Anyone,
         ["GET /health/live"] = Need.Anyone,
         ["GET /health/ready"] = Need.Anyone,
@@ -148,6 +166,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["{deviceId}"] = "dev-none",
         ["{keyId}"] = "key-none",
         ["{subscriptionId}"] = "sub-none",
+        ["{organisationId}"] = "org-none",
     };
 
     [Fact]
@@ -159,7 +178,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         var documented = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name}"))
             .ToHashSet(StringComparer.Ordinal);
-        var undocumented = new[] { "GET /wall", "GET /oncall", "GET /oncall/incidents", "GET /sites/{assetId}/board", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi/v1.json" };
+        var undocumented = new[] { "GET /wall", "GET /oncall", "GET /oncall/incidents", "GET /oncall/unit", "GET /sites/{assetId}/board", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi/v1.json" };
 
         Assert.Empty(documented.Except(Matrix.Keys));
         Assert.Empty(Matrix.Keys.Except(documented).Except(undocumented));
@@ -172,7 +191,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         var callers = new (string Name, string[]? Roles)[]
         {
             ("anonymous", null), ("wall", ["viewer"]), ("li.wei", ["operator"]), ("zhang.min", ["supervisor"]),
-            ("city", ["integrator"]), ("admin.li", ["admin"]),
+            ("city", ["integrator"]), ("admin.li", ["admin"]), ("mu-a.duty", ["unit"]),
         };
         var wrong = new List<string>();
         foreach (var (name, roles) in callers)
@@ -262,6 +281,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         Need.SignedIn or Need.OwnAccount => roles is not null,
         _ when roles is null => false,
         Need.Integrator => roles.Contains("integrator") || roles.Contains("admin"),
+        Need.Unit => roles.Contains("unit") || roles.Contains("admin"),
         _ => roles.Max(Rank) >= (int)need,
     };
 

@@ -41,5 +41,9 @@ public sealed record AlertJournalEntry(
         new(0, AlertJournalKind.Append, alertId, at, Action: action, Actor: actor, Note: note);
 
     public static AlertJournalEntry ForEscalation(string alertId, string note, EscalationNotice notice, DateTimeOffset at) =>
-        new(0, AlertJournalKind.Escalation, alertId, at, Action: AlertLedgerActions.Escalated, Actor: AlertLedgerActions.SystemActor, Note: note, Notice: notice);
+        ForNotice(alertId, AlertLedgerActions.Escalated, note, notice, at);
+
+    /// <summary>A ledger line with a notice for the outbox (an escalation step, or a responsible party told).</summary>
+    public static AlertJournalEntry ForNotice(string alertId, string action, string note, EscalationNotice notice, DateTimeOffset at) =>
+        new(0, AlertJournalKind.Escalation, alertId, at, Action: action, Actor: AlertLedgerActions.SystemActor, Note: note, Notice: notice);
 }

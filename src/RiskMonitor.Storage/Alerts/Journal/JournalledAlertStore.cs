@@ -34,8 +34,12 @@ internal sealed class JournalledAlertStore(PostgresAlertStore inner, AlertJourna
         return true;
     }
 
-    public async Task<bool> AppendEscalationAsync(
-        string alertId, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<bool> AppendEscalationAsync(
+        string alertId, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        AppendNoticeAsync(alertId, AlertLedgerActions.Escalated, note, notice, at, cancellationToken);
+
+    public async Task<bool> AppendNoticeAsync(
+        string alertId, string action, string note, EscalationNotice notice, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notice);
         if (!await KnownAsync(alertId, cancellationToken))
@@ -43,7 +47,7 @@ internal sealed class JournalledAlertStore(PostgresAlertStore inner, AlertJourna
             return false;
         }
 
-        await journal.AppendAsync(AlertJournalEntry.ForEscalation(alertId, note, notice, at), cancellationToken);
+        await journal.AppendAsync(AlertJournalEntry.ForNotice(alertId, action, note, notice, at), cancellationToken);
         return true;
     }
 

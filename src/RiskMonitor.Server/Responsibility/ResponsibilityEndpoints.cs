@@ -1,0 +1,256 @@
+using System.Collections.Immutable;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans;
+using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Contracts.Responsibility;
+using RiskMonitor.Domain.Responsibility;
+using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Responsibility;
+
+namespace RiskMonitor.Server.Responsibility;
+
+/// <summary>
+/// The responsibility chain over REST (issue 20): organisations and asset parties (supervisors and admins write,
+/// validated, versioned, audited); each alert's parties; the rescue of an entrapment; the rescue KPIs per unit; and the
+/// unit pages' own API, where a <c>unit</c> account sees and acts on its organisation's alerts only.
+/// </summary>
+public static class ResponsibilityEndpoints
+{
+    private const int UnitListLimit = 200;
+
+    public static RouteGroupBuilder MapResponsibilityEndpoints(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var organisations = api.MapGroup("/api/organisations").WithTags("Responsibility");
+        organisations.MapGet("/", ListOrganisations).WithName("ListOrganisations");
+        organisations.MapGet("/{organisationId}", GetOrganisation).WithName("GetOrganisation");
+        organisations.MapPost("/", CreateOrganisation).WithName("CreateOrganisation").RequireAuthorization(Policies.Supervise);
+        organisations.MapPut("/{organisationId}", UpdateOrganisation).WithName("UpdateOrganisation").RequireAuthorization(Policies.Supervise);
+
+        api.MapGet("/api/assets/{assetId}/parties", GetParties).WithTags("Responsibility").WithName("GetAssetParties");
+        api.MapPut("/api/assets/{assetId}/parties", SetParties).WithTags("Responsibility").WithName("SetAssetParties").RequireAuthorization(Policies.Supervise);
+        api.MapGet("/api/alerts/{alertId}/parties", GetCase).WithTags("Responsibility").WithName("GetAlertParties");
+
+        var rescues = api.MapGroup("/api/rescues").WithTags("Responsibility");
+        rescues.MapPost("/{alertId}/arrival", (string alertId, ClaimsPrincipal user, IGrainFactory grains) => ActAsync(grains, alertId, PartyAct.Arrive, null, user))
+            .WithName("RecordRescueArrival").RequireAuthorization(Policies.Operate);
+        rescues.MapPost("/{alertId}/release", (string alertId, ClaimsPrincipal user, IGrainFactory grains) => ActAsync(grains, alertId, PartyAct.Release, null, user))
+            .WithName("RecordRescueRelease").RequireAuthorization(Policies.Operate);
+        rescues.MapGet("/kpis", RescueKpisAsync).WithName("GetRescueKpis").RequireAuthorization(Policies.CityWide);
+
+        var unit = api.MapGroup("/api/unit").WithTags("Responsibility").RequireAuthorization(Policies.Unit);
+        unit.MapGet("/me", UnitMe).WithName("GetUnitOrganisation");
+        unit.MapGet("/alerts", UnitAlerts).WithName("ListUnitAlerts");
+        unit.MapPost("/alerts/{alertId}/acknowledge", (string alertId, ClaimsPrincipal user, IResponsibilityStore store, IGrainFactory grains, CancellationToken ct) =>
+            UnitActAsync(store, grains, alertId, PartyAct.Acknowledge, user, ct)).WithName("UnitAcknowledge");
+        unit.MapPost("/alerts/{alertId}/arrival", (string alertId, ClaimsPrincipal user, IResponsibilityStore store, IGrainFactory grains, CancellationToken ct) =>
+            UnitActAsync(store, grains, alertId, PartyAct.Arrive, user, ct)).WithName("UnitRecordArrival");
+        unit.MapPost("/alerts/{alertId}/release", (string alertId, ClaimsPrincipal user, IResponsibilityStore store, IGrainFactory grains, CancellationToken ct) =>
+            UnitActAsync(store, grains, alertId, PartyAct.Release, user, ct)).WithName("UnitRecordRelease");
+        return api;
+    }
+
+    private static async Task<Ok<IReadOnlyList<Organisation>>> ListOrganisations(IResponsibilityStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.ListOrganisationsAsync(ct));
+
+    private static async Task<Results<Ok<Organisation>, ProblemHttpResult>> GetOrganisation(string organisationId, IResponsibilityStore store, CancellationToken ct) =>
+        await store.FindOrganisationAsync(organisationId, ct) is { } found ? TypedResults.Ok(found) : Problems.NotFound("Unknown organisation", $"No organisation '{organisationId}'.");
+
+    private static Task<Results<Created<Organisation>, Ok<Organisation>, ValidationProblem, ProblemHttpResult>> CreateOrganisation(
+        OrganisationRequest request, ClaimsPrincipal user, IResponsibilityStore store, TimeProvider time, CancellationToken ct) =>
+        SaveOrganisationAsync(request?.Id, request, null, user, store, time, ct);
+
+    private static Task<Results<Created<Organisation>, Ok<Organisation>, ValidationProblem, ProblemHttpResult>> UpdateOrganisation(
+        string organisationId, OrganisationRequest request, ClaimsPrincipal user, IResponsibilityStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (request?.Version is null)
+        {
+            return Task.FromResult<Results<Created<Organisation>, Ok<Organisation>, ValidationProblem, ProblemHttpResult>>(
+                TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["Name the version you are changing (from GET)."] }));
+        }
+
+        return SaveOrganisationAsync(organisationId, request, request.Version, user, store, time, ct);
+    }
+
+    private static async Task<Results<Created<Organisation>, Ok<Organisation>, ValidationProblem, ProblemHttpResult>> SaveOrganisationAsync(
+        string? id, OrganisationRequest? request, int? expectedVersion, ClaimsPrincipal user, IResponsibilityStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the organisation as JSON."] });
+        }
+
+        if (request.Id is not null && id is not null && request.Id != id)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["The body's id is not the one in the path."] });
+        }
+
+        var organisation = request.ToOrganisation(id ?? "");
+        var problems = organisation.Problems();
+        if (problems.Count > 0)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
+        var written = await store.SaveOrganisationAsync(organisation, expectedVersion, Actor(user), time.GetUtcNow(), ct);
+        return written.Outcome switch
+        {
+            RegistryWriteOutcome.Saved when expectedVersion is null =>
+                TypedResults.Created($"/api/organisations/{Uri.EscapeDataString(organisation.Id)}", organisation with { Version = written.Version }),
+            RegistryWriteOutcome.Saved => TypedResults.Ok(organisation with { Version = written.Version }),
+            RegistryWriteOutcome.Unknown => Problems.NotFound("Unknown organisation", $"No organisation '{organisation.Id}'."),
+            RegistryWriteOutcome.Invalid => TypedResults.ValidationProblem(written.Problems ?? new Dictionary<string, string[]>()),
+            _ => Problems.Conflict(ConflictTitle(written.Outcome), ConflictDetail(written, organisation.Id, organisation.CreditCode)),
+        };
+    }
+
+    private static async Task<Results<Ok<AssetParties>, ProblemHttpResult>> GetParties(string assetId, IResponsibilityStore store, CancellationToken ct) =>
+        await store.FindPartiesAsync(assetId, ct) is { } parties ? TypedResults.Ok(parties) : Problems.NotFound("No parties on record", $"Asset '{assetId}' names no parties.");
+
+    private static async Task<Results<Ok<AssetParties>, ValidationProblem, ProblemHttpResult>> SetParties(
+        string assetId, AssetPartiesRequest request, ClaimsPrincipal user, IAssetRegistry assets, IResponsibilityStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (!assets.TryGet(assetId, out var asset))
+        {
+            return Problems.NotFound("Unknown asset", $"No asset '{assetId}'.");
+        }
+
+        if (request is null || string.IsNullOrWhiteSpace(request.OwnerUnitId))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ownerUnitId"] = ["An asset names its owner unit."] });
+        }
+
+        if (request.Guarantors?.Count > 10)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["guarantors"] = ["At most 10 包保 persons."] });
+        }
+
+        var guarantors = request.Guarantors is { } list ? [.. list.Select(p => p.ToPerson())] : ImmutableArray<Person>.Empty;
+        var parties = new AssetParties(assetId, request.OwnerUnitId, Blank(request.MaintenanceUnitId), Blank(request.RegulatorId), guarantors);
+        var written = await store.SavePartiesAsync(parties, asset.Kind, request.Version, Actor(user), time.GetUtcNow(), ct);
+        return written.Outcome switch
+        {
+            RegistryWriteOutcome.Saved => TypedResults.Ok(parties with { Version = written.Version }),
+            RegistryWriteOutcome.Invalid => TypedResults.ValidationProblem(written.Problems ?? new Dictionary<string, string[]>()),
+            RegistryWriteOutcome.Unknown => Problems.NotFound("No parties on record", $"Asset '{assetId}' names no parties yet: send no version to set them."),
+            _ => Problems.Conflict(ConflictTitle(written.Outcome), ConflictDetail(written, assetId, null)),
+        };
+    }
+
+    private static async Task<Results<Ok<PartyCase>, ProblemHttpResult>> GetCase(string alertId, IPartyCaseStore cases, CancellationToken ct) =>
+        await cases.FindAsync(alertId, ct) is { } found ? TypedResults.Ok(found) : Problems.NotFound("Not routed", $"Alert '{alertId}' was routed to no party.");
+
+    private static async Task<Results<Ok<RescueKpiReport>, ValidationProblem>> RescueKpisAsync(
+        DateTimeOffset? from, DateTimeOffset? to, IPartyCaseStore cases, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (from is { Year: < 2000 or > 2200 } || to is { Year: < 2000 or > 2200 } || from >= to)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["Give from before to, both between the years 2000 and 2200."] });
+        }
+
+        var end = to ?? now;
+        var start = from ?? end.AddDays(-30);
+        var rescues = await cases.RescuesAsync(start, end, ct);
+        return TypedResults.Ok(new RescueKpiReport(start, end, RescueKpis.Compute(rescues, now)));
+    }
+
+    private static async Task<Results<Ok<Organisation>, ProblemHttpResult>> UnitMe(ClaimsPrincipal user, IResponsibilityStore store, CancellationToken ct) =>
+        await store.FindOrganisationOfAccountAsync(Actor(user), ct) is { } organisation ? TypedResults.Ok(organisation) : NoOrganisation(user);
+
+    private static async Task<Results<Ok<IReadOnlyList<UnitAlert>>, ProblemHttpResult>> UnitAlerts(
+        ClaimsPrincipal user, IResponsibilityStore store, IPartyCaseStore cases, IAlertStore alerts, TimeProvider time, CancellationToken ct)
+    {
+        if (await store.FindOrganisationOfAccountAsync(Actor(user), ct) is not { } organisation)
+        {
+            return NoOrganisation(user);
+        }
+
+        var mine = await cases.ListForOrganisationAsync(organisation.Id, time.GetUtcNow().AddDays(-7), UnitListLimit, ct);
+        var list = new List<UnitAlert>(mine.Count);
+        foreach (var partyCase in mine)
+        {
+            if (await alerts.FindAsync(partyCase.AlertId, ct) is { } alert)
+            {
+                list.Add(new UnitAlert(alert, [.. partyCase.Duties.Where(d => d.OrganisationId == organisation.Id)],
+                    partyCase.Rescue?.UnitId == organisation.Id ? partyCase.Rescue : null));
+            }
+        }
+
+        return TypedResults.Ok<IReadOnlyList<UnitAlert>>(list);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnitActAsync(
+        IResponsibilityStore store, IGrainFactory grains, string alertId, PartyAct act, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (await store.FindOrganisationOfAccountAsync(Actor(user), ct) is not { } organisation)
+        {
+            return NoOrganisation(user);
+        }
+
+        return await ActAsync(grains, alertId, act, organisation.Id, user);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ActAsync(IGrainFactory grains, string alertId, PartyAct act, string? organisationId, ClaimsPrincipal user)
+    {
+        var outcome = await grains.GetGrain<IPartyCaseGrain>(alertId).Act(act, organisationId, Actor(user));
+        return outcome switch
+        {
+            PartyActOutcome.Done => TypedResults.NoContent(),
+            // Another unit's alert reads as unknown: a unit account learns nothing of alerts that are not its own.
+            PartyActOutcome.UnknownCase or PartyActOutcome.NotAParty => Problems.NotFound("Not routed to you", $"Alert '{alertId}' has no duty for you."),
+            PartyActOutcome.NotARescue => Problems.Conflict("Not a rescue", $"Alert '{alertId}' is not an entrapment: there is no arrival or release to record."),
+            _ => Problems.Conflict("Already recorded", $"This step of alert '{alertId}' is already on record; the first record stands."),
+        };
+    }
+
+    private static ProblemHttpResult NoOrganisation(ClaimsPrincipal user) =>
+        Problems.NotFound("No organisation", $"No organisation names the account '{Actor(user)}' among its people.");
+
+    private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string ConflictTitle(RegistryWriteOutcome outcome) => outcome switch
+    {
+        RegistryWriteOutcome.Exists => "Already exists",
+        RegistryWriteOutcome.DuplicateCreditCode => "Duplicate credit code",
+        RegistryWriteOutcome.InUse => "Still named by assets",
+        _ => "Changed meanwhile",
+    };
+
+    private static string ConflictDetail(RegistryWrite written, string id, string? creditCode) => written.Outcome switch
+    {
+        RegistryWriteOutcome.Exists => $"'{id}' exists (version {written.Version}); change it with PUT and its version.",
+        RegistryWriteOutcome.DuplicateCreditCode => $"Another organisation has the unified social credit code '{creditCode}'.",
+        RegistryWriteOutcome.InUse => $"Assets still name '{id}'; give them other parties before retiring it.",
+        _ => $"'{id}' is at version {written.Version}; read it again and apply your change to that.",
+    };
+}
+
+/// <summary>An organisation as sent: nullable members, so a missing one is a field error rather than a binding failure.</summary>
+public sealed record OrganisationRequest(
+    string? Id, string? Name, OrganisationKind? Kind, string? Industry, string? CreditCode, IReadOnlyList<PersonRequest>? People, bool Retired = false, int? Version = null)
+{
+    public Organisation ToOrganisation(string id) => new(
+        id.Trim(), Name?.Trim() ?? "", Kind ?? (OrganisationKind)(-1), string.IsNullOrWhiteSpace(Industry) ? null : Industry.Trim(),
+        string.IsNullOrWhiteSpace(CreditCode) ? null : CreditCode.Trim().ToUpperInvariant(),
+        People is null ? [] : [.. People.Select(p => p.ToPerson())], Version ?? 0, Retired);
+}
+
+public sealed record PersonRequest(string? Name, string? Role, string? Phone, string? Email, string? Account)
+{
+    public Person ToPerson() => new(Name?.Trim() ?? "", Role?.Trim() ?? "", Phone, Email, string.IsNullOrWhiteSpace(Account) ? null : Account.Trim());
+}
+
+/// <param name="Version">The version being replaced; none to set an asset's parties for the first time.</param>
+public sealed record AssetPartiesRequest(string? OwnerUnitId, string? MaintenanceUnitId, string? RegulatorId, IReadOnlyList<PersonRequest>? Guarantors, int? Version = null);
+
+/// <summary>An alert on a unit's page: the alert, what is due from this unit, and its rescue when it is this unit's.</summary>
+public sealed record UnitAlert(AlertView Alert, IReadOnlyList<PartyDuty> Duties, Rescue? Rescue);
+
+public sealed record RescueKpiReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UnitRescueKpi> Units);

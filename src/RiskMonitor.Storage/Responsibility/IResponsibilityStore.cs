@@ -1,0 +1,71 @@
+using RiskMonitor.Domain.Responsibility;
+
+namespace RiskMonitor.Storage.Responsibility;
+
+/// <summary>
+/// Organisations, their people and the parties of each asset (issue 20): the live registry of who answers for what.
+/// Every write is validated, versioned (it names the version it replaces; null = create) and audited in the same
+/// transaction; a write that fails changes nothing.
+/// </summary>
+public interface IResponsibilityStore
+{
+    Task<IReadOnlyList<Organisation>> ListOrganisationsAsync(CancellationToken cancellationToken = default);
+
+    Task<Organisation?> FindOrganisationAsync(string organisationId, CancellationToken cancellationToken = default);
+
+    /// <summary>The organisation one of whose people signs in as <paramref name="account"/> (a <c>unit</c> account), or null.</summary>
+    Task<Organisation?> FindOrganisationOfAccountAsync(string account, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates (<paramref name="expectedVersion"/> null) or replaces an organisation; retiring one still named by an asset is refused.</summary>
+    Task<RegistryWrite> SaveOrganisationAsync(Organisation organisation, int? expectedVersion, string actor, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task<AssetParties?> FindPartiesAsync(string assetId, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets an asset's parties, checked against the organisations as they are inside the write's transaction.</summary>
+    Task<RegistryWrite> SavePartiesAsync(AssetParties parties, string assetKind, int? expectedVersion, string actor, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Loads the shipped data into an empty registry (first start); false, and nothing written, when it holds anything.</summary>
+    Task<bool> SeedAsync(IReadOnlyList<Organisation> organisations, IReadOnlyList<AssetParties> parties, DateTimeOffset at, CancellationToken cancellationToken = default);
+}
+
+public enum RegistryWriteOutcome
+{
+    Saved,
+
+    /// <summary>Create of an id that exists.</summary>
+    Exists,
+
+    /// <summary>Update of an id that does not exist.</summary>
+    Unknown,
+
+    /// <summary>The record changed since the version the writer read.</summary>
+    VersionConflict,
+
+    DuplicateCreditCode,
+
+    /// <summary>Retiring an organisation that assets still name.</summary>
+    InUse,
+
+    /// <summary>The record names organisations that do not exist, are retired or of the wrong kind (<see cref="RegistryWrite.Problems"/>).</summary>
+    Invalid,
+}
+
+/// <param name="Version">The version written, or the current one on a conflict.</param>
+public sealed record RegistryWrite(RegistryWriteOutcome Outcome, int Version, IReadOnlyDictionary<string, string[]>? Problems = null)
+{
+    public static RegistryWrite Saved(int version) => new(RegistryWriteOutcome.Saved, version);
+}
+
+/// <summary>The parties of routed alerts and how each acted (<see cref="PartyCase"/>), readable on every node.</summary>
+public interface IPartyCaseStore
+{
+    Task<PartyCase?> FindAsync(string alertId, CancellationToken cancellationToken = default);
+
+    Task SaveAsync(PartyCase partyCase, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>The cases an organisation has a duty in, opened since <paramref name="since"/>, newest first.</summary>
+    Task<IReadOnlyList<PartyCase>> ListForOrganisationAsync(string organisationId, DateTimeOffset since, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The rescues reported in [from, to).</summary>
+    Task<IReadOnlyList<Rescue>> RescuesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,258 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace RiskMonitor.Server.Tests.Responsibility;
+
+/// <summary>
+/// The test city with a responsibility chain: owner units ou-1 and ou-2, maintenance units mu-a and mu-b (each with a
+/// unit account), the lift and gas regulators; the elevator el-t-001 is ou-1's, maintained by mu-a, regulated by
+/// reg-se. The rescue is due 5 s after the report so that missing it can be watched; acknowledgements have an hour.
+/// </summary>
+public sealed class ResponsibilityFixture : ServerFixture
+{
+    public static readonly TimeSpan RescueArrivalWithin = TimeSpan.FromSeconds(5);
+
+    protected override Dictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        var seed = Path.Combine(Directory.CreateTempSubdirectory("riskmonitor-responsibility-").FullName, "responsibility.json");
+        File.WriteAllText(seed, SeedJson());
+        settings["Responsibility:SeedPath"] = seed;
+        settings["Responsibility:RescueArrivalWithin"] = RescueArrivalWithin.ToString();
+        settings["Responsibility:RedAcknowledgeWithin"] = "01:00:00";
+        return settings;
+    }
+
+    public static string SeedJson() => JsonSerializer.Serialize(new
+    {
+        organisations = new object[]
+        {
+            Organisation("ou-1", "湖滨商业物业管理有限公司", "owner_unit", null, "91350100M000100Y43", "林芳", "duty@ou-1.example", "ou-1.duty"),
+            Organisation("ou-2", "城投燃气集团西湖区分公司", "owner_unit", null, "91110000600037341L", "马丽萍", "duty@ou-2.example", "ou-2.duty"),
+            Organisation("mu-a", "安达电梯工程有限公司", "maintenance_unit", null, null, "陈志强", "rescue@mu-a.example", "mu-a.duty"),
+            Organisation("mu-b", "恒升电梯服务有限公司", "maintenance_unit", null, null, "刘国平", "rescue@mu-b.example", "mu-b.duty"),
+            Organisation("reg-se", "市场监督管理局特种设备安全监察处", "regulator", "special_equipment", null, "钱立新", "duty@reg-se.example", null),
+            Organisation("reg-gas", "住房和城乡建设局城市燃气管理处", "regulator", "gas", null, "周建华", "duty@reg-gas.example", null),
+        },
+        assetParties = new object[]
+        {
+            new { assetId = "el-t-001", ownerUnitId = "ou-1", maintenanceUnitId = "mu-a", regulatorId = "reg-se" },
+            new { assetId = "gp-t-001", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
+            new { assetId = "gp-t-002", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
+        },
+    });
+
+    private static object Organisation(string id, string name, string kind, string? industry, string? creditCode, string person, string email, string? account) => new
+    {
+        id,
+        name,
+        kind,
+        industry,
+        creditCode,
+        people = new[] { new { name = person, role = "on_call", phone = "0571-07000000", email, account } },
+    };
+}
+
+public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, BrowserFixture browser)
+    : IClassFixture<ResponsibilityFixture>, IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task An_entrapment_reaches_its_maintenance_unit_alone_escalates_when_nobody_arrives_and_its_rescue_counts_in_the_units_kpis()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var unitA = server.As("mu-a.duty", ["unit"]);
+        using var unitB = server.As("mu-b.duty", ["unit"]);
+
+        using (var mqtt = await server.ConnectMqttAsync("lift-gateway", ct))
+        {
+            await ServerFixture.PublishAsync(mqtt, "rm/v1/el-t-001/event",
+                JsonSerializer.Serialize(new { ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), code = "entrapment", active = true }), ct);
+        }
+
+        // On mu-a's unit page, with its rescue due; not on mu-b's.
+        var mine = await ServerFixture.EventuallyAsync(() => unitA.GetFromJsonAsync<JsonElement>("api/unit/alerts", ct), a => a.GetArrayLength() == 1, TimeSpan.FromSeconds(30), ct);
+        Assert.Equal(1, mine.GetArrayLength());
+        var alertId = mine[0].GetProperty("alert").GetProperty("alertId").GetString()!;
+        Assert.Equal("event.entrapment", mine[0].GetProperty("alert").GetProperty("ruleId").GetString());
+        Assert.Equal("arrive_on_site", mine[0].GetProperty("duties")[0].GetProperty("kind").GetString());
+        Assert.Equal(0, (await unitB.GetFromJsonAsync<JsonElement>("api/unit/alerts", ct)).GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await unitB.PostAsync($"api/unit/alerts/{alertId}/arrival", null, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await unitA.GetAsync("api/alerts", ct)).StatusCode); // a unit sees its own alerts only
+
+        // Told through the outbox: the unit's person with phone and e-mail and the due time.
+        var told = await NoticeAsync(alertId, "parties_told", ct);
+        var rescuer = told.GetProperty("recipients").EnumerateArray().Single(r => r.GetProperty("organisationId").GetString() == "mu-a");
+        Assert.Equal("rescue@mu-a.example", rescuer.GetProperty("email").GetString());
+        Assert.Equal("0571-07000000", rescuer.GetProperty("phone").GetString());
+        Assert.Equal(JsonValueKind.String, rescuer.GetProperty("dueBy").ValueKind);
+
+        // Nobody on site in time: the regulator and the duty room are told, in the outbox and the ledger.
+        var overdue = await NoticeAsync(alertId, "party_overdue", ct);
+        var kinds = overdue.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["regulator", "duty_officer"], kinds);
+        Assert.Equal("reg-se", overdue.GetProperty("recipients")[0].GetProperty("organisationId").GetString());
+
+        // On mu-a's unit page (chromium), not on mu-b's; the rescuers' arrival is recorded there.
+        var (pageA, errorsA) = await browser.OpenLivePageAsync(server.BaseUrl, "/oncall/unit", 420, 860, "mu-a.duty", "unit", TimeSpan.FromSeconds(30));
+        var (pageB, errorsB) = await browser.OpenLivePageAsync(server.BaseUrl, "/oncall/unit", 420, 860, "mu-b.duty", "unit", TimeSpan.FromSeconds(30));
+        var item = pageA.Locator($"li[data-alert-id='{alertId}']");
+        await item.WaitForAsync(new() { Timeout = 30_000 });
+        Assert.Contains("escalated", await item.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await pageB.Locator("#alerts li").CountAsync());
+        await item.Locator("button[data-action='arrival']").ClickAsync();
+        await pageA.Locator("#action-result").Filter(new LocatorFilterOptions { HasText = "arrival: recorded" }).WaitForAsync(new() { Timeout = 30_000 });
+        Assert.Empty(errorsA);
+        Assert.Empty(errorsB);
+        await pageA.Context.CloseAsync();
+        await pageB.Context.CloseAsync();
+
+        // Release by the unit over the API; the first record stands.
+        Assert.Equal(HttpStatusCode.NoContent, (await unitA.PostAsync($"api/unit/alerts/{alertId}/release", null, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await unitA.PostAsync($"api/unit/alerts/{alertId}/release", null, ct)).StatusCode);
+
+        var history = await ServerFixture.EventuallyAsync(
+            () => server.GetJsonAsync($"api/alerts/{alertId}/history", ct), h => Actions(h).Contains("rescue_released"), TimeSpan.FromSeconds(15), ct);
+        Assert.Equal(["party_notified", "party_overdue", "rescue_arrived", "rescue_released"], Actions(history).Where(a => a.StartsWith("party", StringComparison.Ordinal) || a.StartsWith("rescue", StringComparison.Ordinal)));
+        Assert.Contains("mu-a.duty", history.EnumerateArray().Single(e => e.GetProperty("action").GetString() == "rescue_arrived").GetProperty("actor").GetString(), StringComparison.Ordinal);
+
+        var kpis = await server.GetJsonAsync("api/rescues/kpis", ct);
+        var unit = kpis.GetProperty("units").EnumerateArray().Single(u => u.GetProperty("unitId").GetString() == "mu-a");
+        Assert.Equal(1, unit.GetProperty("rescues").GetInt32());
+        Assert.Equal(1, unit.GetProperty("late").GetInt32());
+        Assert.Equal(1, unit.GetProperty("released").GetInt32());
+        Assert.True(unit.GetProperty("medianArrivalMinutes").GetDouble() * 60 >= ResponsibilityFixture.RescueArrivalWithin.TotalSeconds);
+    }
+
+    [Fact]
+    public async Task A_gas_alert_routes_by_the_owner_unit_changed_over_the_api_a_moment_before()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var before = await server.GetJsonAsync("api/assets/gp-t-002/parties", ct);
+
+        var changed = await server.Http.PutAsJsonAsync("api/assets/gp-t-002/parties",
+            new { ownerUnitId = "ou-1", regulatorId = "reg-gas", version = before.GetProperty("version").GetInt32() }, ct);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        using (var mqtt = await server.ConnectMqttAsync("gas-gateway", ct))
+        {
+            await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-002/telemetry", ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ("ch4_lel", 66)), ct);
+        }
+
+        var alerts = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync("api/alerts?assetId=gp-t-002", ct), a => a.GetProperty("total").GetInt32() == 1, TimeSpan.FromSeconds(15), ct);
+        var alertId = alerts.GetProperty("items")[0].GetProperty("alertId").GetString()!;
+        var parties = await ServerFixture.EventuallyAsync(
+            () => server.Http.GetAsync($"api/alerts/{alertId}/parties", ct), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(15), ct);
+        var routed = await parties.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal(["ou-1", "reg-gas"], routed.GetProperty("duties").EnumerateArray().Select(d => d.GetProperty("organisationId").GetString()));
+    }
+
+    [Fact]
+    public async Task Bad_registry_input_is_refused_with_problem_details_and_changes_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var http = server.Http;
+        object Org(string id, string? creditCode, string kind = "owner_unit") => new { id, name = "新公司" + id, kind, creditCode, people = Array.Empty<object>() };
+
+        // A credit code another organisation has: 409, and the new one does not exist.
+        await AssertProblemAsync(await http.PostAsJsonAsync("api/organisations", Org("ou-dup", "91350100M000100Y43"), ct), HttpStatusCode.Conflict, ct);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("api/organisations/ou-dup", ct)).StatusCode);
+
+        // A code with a wrong check character, a kind that does not exist, a regulator without an industry: 400.
+        await AssertProblemAsync(await http.PostAsJsonAsync("api/organisations", Org("ou-bad", "91350100M000100Y44"), ct), HttpStatusCode.BadRequest, ct);
+        await AssertProblemAsync(await http.PostAsJsonAsync("api/organisations", Org("ou-bad", null, "ministry"), ct), HttpStatusCode.BadRequest, ct);
+        await AssertProblemAsync(await http.PostAsJsonAsync("api/organisations", Org("reg-bad", null, "regulator"), ct), HttpStatusCode.BadRequest, ct);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("api/organisations/ou-bad", ct)).StatusCode);
+
+        // Parties naming an unknown organisation, or a regulator as maintenance unit: 400, the parties as they were.
+        var before = await server.GetJsonAsync("api/assets/el-t-001/parties", ct);
+        var version = before.GetProperty("version").GetInt32();
+        await AssertProblemAsync(await http.PutAsJsonAsync("api/assets/el-t-001/parties", new { ownerUnitId = "ou-9", maintenanceUnitId = "mu-a", version }, ct), HttpStatusCode.BadRequest, ct);
+        await AssertProblemAsync(await http.PutAsJsonAsync("api/assets/el-t-001/parties", new { ownerUnitId = "ou-1", maintenanceUnitId = "reg-se", version }, ct), HttpStatusCode.BadRequest, ct);
+        await AssertProblemAsync(await http.PutAsJsonAsync("api/assets/el-t-001/parties", new { ownerUnitId = "ou-1", maintenanceUnitId = "mu-b", version = version + 5 }, ct), HttpStatusCode.Conflict, ct);
+        await AssertProblemAsync(await http.PutAsJsonAsync("api/assets/no-such-asset/parties", new { ownerUnitId = "ou-1" }, ct), HttpStatusCode.NotFound, ct);
+        Assert.Equal(before.GetRawText(), (await server.GetJsonAsync("api/assets/el-t-001/parties", ct)).GetRawText());
+
+        // An organisation assets still name cannot be retired.
+        var mu = await server.GetJsonAsync("api/organisations/mu-a", ct);
+        await AssertProblemAsync(await http.PutAsJsonAsync("api/organisations/mu-a", new
+        {
+            name = "安达电梯工程有限公司",
+            kind = "maintenance_unit",
+            retired = true,
+            version = mu.GetProperty("version").GetInt32(),
+        }, ct), HttpStatusCode.Conflict, ct);
+        Assert.False((await server.GetJsonAsync("api/organisations/mu-a", ct)).GetProperty("retired").GetBoolean());
+
+        // Only supervisors and admins write the registry.
+        using var viewer = server.As("wall", ["viewer"]);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync("api/organisations", Org("ou-v", null), ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_new_organisation_is_created_versioned_and_audited_and_then_named_by_an_asset()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var created = await server.Http.PostAsJsonAsync("api/organisations", new
+        {
+            id = "mu-c",
+            name = "迅达安电梯技术有限公司",
+            kind = "maintenance_unit",
+            creditCode = "91330000142916567N",
+            people = new[] { new { name = "何文军", role = "on_call", phone = "0571-07120004", email = "rescue@mu-c.example", account = "mu-c.duty" } },
+        }, ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(1, (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("version").GetInt32());
+
+        var renamed = await server.Http.PutAsJsonAsync("api/organisations/mu-c", new
+        {
+            name = "迅达安电梯技术（演示市）有限公司",
+            kind = "maintenance_unit",
+            creditCode = "91330000142916567N",
+            version = 1,
+            people = new[] { new { name = "何文军", role = "on_call", phone = "0571-07120004", email = "rescue@mu-c.example", account = "mu-c.duty" } },
+        }, ct);
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal(2, (await renamed.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("version").GetInt32());
+
+        // Two writers of the same version at once: one wins, the other is told to read again.
+        var racing = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => server.Http.PutAsJsonAsync("api/organisations/mu-c", new
+        {
+            name = $"迅达安电梯{i}",
+            kind = "maintenance_unit",
+            creditCode = "91330000142916567N",
+            version = 2,
+            people = new[] { new { name = "何文军", role = "on_call", phone = "0571-07120004", email = "rescue@mu-c.example", account = "mu-c.duty" } },
+        }, ct)));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], racing.Select(r => r.StatusCode).Order());
+
+        using var unit = server.As("mu-c.duty", ["unit"]);
+        Assert.Equal("mu-c", (await unit.GetFromJsonAsync<JsonElement>("api/unit/me", ct)).GetProperty("id").GetString());
+        Assert.Equal(3, await CountAsync("SELECT count(*) FROM registry_changes WHERE entity = 'organisation' AND entity_id = 'mu-c'", ct));
+    }
+
+    private async Task<long> CountAsync(string sql, CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(server.Postgres.ConnectionString(ServerFixture.Database));
+        await connection.OpenAsync(ct);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task<JsonElement> NoticeAsync(string alertId, string kind, CancellationToken ct)
+    {
+        var notices = await ServerFixture.EventuallyAsync(
+            () => server.GetJsonAsync($"api/notifications?alertId={Uri.EscapeDataString(alertId)}", ct),
+            n => n.EnumerateArray().Any(x => x.GetProperty("kind").GetString() == kind), TimeSpan.FromSeconds(30), ct);
+        return notices.EnumerateArray().Single(x => x.GetProperty("kind").GetString() == kind);
+    }
+
+    private static List<string> Actions(JsonElement history) => [.. history.EnumerateArray().Select(e => e.GetProperty("action").GetString()!)];
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, CancellationToken ct)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(ct)).TryGetProperty("title", out _));
+    }
+}
