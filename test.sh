@@ -6,6 +6,8 @@ cd "$(dirname "$0")"
 source scripts/lib.sh
 
 ensure_dotnet
+# smtp4dev (the real SMTP server of the e-mail tests) is a local dotnet tool of the repository (dotnet-tools.json).
+dotnet tool restore >/dev/null || { echo "could not restore the dotnet tools: the e-mail tests will fail" >&2; }
 # chromium drives the browser tests (Playwright with ExecutablePath); a CJK font makes their screenshots legible.
 ensure_packages influxdb curl chromium fonts-wqy-zenhei
 # PostgreSQL 15 for the storage and end-to-end tests (they initdb private clusters under /tmp).

@@ -17,6 +17,7 @@ using RiskMonitor.Server.Hardening;
 using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Integration;
+using RiskMonitor.Server.Messaging;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Observability;
 using RiskMonitor.Server.Outbound;
@@ -59,6 +60,7 @@ public static class RiskMonitorApp
         // PostgreSQL (the system of record) before Orleans: migrations and the alert board run before the silo starts.
         builder.AddOutboundRequests();
         builder.AddAlertLifecycle();
+        builder.AddMessaging();
         builder.AddNoiseControl();
         builder.AddIntegration();
 
@@ -125,6 +127,7 @@ public static class RiskMonitorApp
         api.MapSilenceNoticeAndKpiEndpoints();
         api.MapIntegrationEndpoints();
         api.MapReportEndpoints();
+        api.MapMessagingEndpoints();
         api.MapSiteBoardEndpoints();
         api.MapDeviceEndpoints();
         // Prometheus scrapes without a token; bind the server to loopback or put the scrape behind the ingress.

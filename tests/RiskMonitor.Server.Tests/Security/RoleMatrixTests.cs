@@ -29,6 +29,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
     {
         ["POST /api/auth/token"] = Need.Anyone,
         ["POST /api/hazards/tip-line"] = Need.Anyone,
+        ["POST /api/notifications/sms/receipts"] = Need.Anyone, // signed with the gateway's secret instead of a token
         ["GET /api/ui/config"] = Need.Anyone,
         ["GET /api/auth/me"] = Need.SignedIn,
         ["POST /api/auth/refresh"] = Need.OwnAccount,
@@ -61,6 +62,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/reports/risk-snapshot"] = Need.Viewer,
         ["GET /api/ingest/stats"] = Need.Viewer,
         ["GET /api/notifications"] = Need.Viewer,
+        ["GET /api/notifications/messages"] = Need.Viewer,
 
         ["POST /api/alerts/{alertId}/assign"] = Need.Operator,
         ["POST /api/alerts/{alertId}/comment"] = Need.Operator,
