@@ -61,8 +61,13 @@ public sealed class MessagingEndToEndTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var shift = await _server.Http.PostAsJsonAsync("api/duty/shifts", new
         {
-            startsAt = now.AddHours(-1), endsAt = now.AddHours(12), officer = "张值班", officerPhone = "13800000001",
-            leader = "赵领导", leaderPhone = "13700000002", actor = "admin",
+            startsAt = now.AddHours(-1),
+            endsAt = now.AddHours(12),
+            officer = "张值班",
+            officerPhone = "13800000001",
+            leader = "赵领导",
+            leaderPhone = "13700000002",
+            actor = "admin",
         }, ct);
         Assert.Equal(HttpStatusCode.Created, shift.StatusCode);
         using (var mqtt = await _server.ConnectMqttAsync("messaging-gp-t-001", ct))
