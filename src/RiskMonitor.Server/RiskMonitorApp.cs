@@ -23,6 +23,7 @@ using RiskMonitor.Server.Observability;
 using RiskMonitor.Server.Outbound;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Reports;
+using RiskMonitor.Server.Reports.Circulars;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Server.Sites;
@@ -61,6 +62,7 @@ public static class RiskMonitorApp
         builder.AddOutboundRequests();
         builder.AddAlertLifecycle();
         builder.AddMessaging();
+        builder.AddCirculars();
         builder.AddNoiseControl();
         builder.AddIntegration();
 
@@ -128,6 +130,7 @@ public static class RiskMonitorApp
         api.MapIntegrationEndpoints();
         api.MapReportEndpoints();
         api.MapMessagingEndpoints();
+        api.MapCircularEndpoints();
         api.MapSiteBoardEndpoints();
         api.MapDeviceEndpoints();
         // Prometheus scrapes without a token; bind the server to loopback or put the scrape behind the ingress.

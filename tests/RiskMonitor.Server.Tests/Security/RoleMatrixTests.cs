@@ -60,6 +60,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/sites/{assetId}/board"] = Need.Viewer,
         ["GET /api/kpis"] = Need.Viewer,
         ["GET /api/reports/risk-snapshot"] = Need.Viewer,
+        ["GET /api/reports/circular"] = Need.Viewer,
         ["GET /api/ingest/stats"] = Need.Viewer,
         ["GET /api/notifications"] = Need.Viewer,
         ["GET /api/notifications/messages"] = Need.Viewer,
