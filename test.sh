@@ -14,6 +14,8 @@ ensure_packages influxdb curl chromium fonts-wqy-zenhei
 [ -x /usr/lib/postgresql/15/bin/initdb ] || ensure_packages postgresql
 # Cluster tests run a private Mosquitto (external broker) and Redis (SignalR backplane); the chart test needs helm.
 ensure_packages mosquitto redis-server
+# The circular PDF embeds Droid Sans Fallback (Chinese) and DejaVu Sans (Latin); pdftoppm renders it to PNG for a reader.
+ensure_packages fonts-droid-fallback fonts-dejavu-core poppler-utils
 scripts/ensure-helm.sh || { echo "could not install helm: the chart tests will fail" >&2; }
 
 results=${RM_TEST_RESULTS:-$PWD/TestResults}

@@ -9,8 +9,8 @@ namespace RiskMonitor.Server.Reports.Circulars;
 
 /// <summary>
 /// The circular as a PDF (PDFsharp, A4 landscape): title, totals, a bar chart of alerts per day, then each ranking as a
-/// table (the first <see cref="RowsPerRanking"/> lines; the .xlsx has them all). Text is drawn in one embedded CJK font
-/// (<see cref="CircularOptions.FontPath"/>), because a government reader has no font to fall back on.
+/// table (the first <see cref="RowsPerRanking"/> lines; the .xlsx has them all). The fonts are embedded
+/// (<see cref="MixedFont"/>), because a reader's machine may have no Chinese font to fall back on.
 /// </summary>
 internal static class CircularPdf
 {
@@ -24,14 +24,14 @@ internal static class CircularPdf
         using var document = new PdfDocument();
         document.Info.Title = title;
         document.Info.Creator = "RiskMonitor";
-        var regular = new XFont(CircularFontResolver.Family, 9, XFontStyleEx.Regular);
-        var heading = new XFont(CircularFontResolver.Family, 12, XFontStyleEx.Bold);
-        var big = new XFont(CircularFontResolver.Family, 17, XFontStyleEx.Bold);
+        var regular = new MixedFont(9, bold: false);
+        var heading = new MixedFont(12, bold: true);
+        var big = new MixedFont(17, bold: true);
         var pen = new Pen(document, regular);
 
         pen.Text(title, big, XBrushes.Black, 24);
-        pen.Text("期间 " + CircularText.Period(report, offset) + "    范围 " + report.Scope + "    生成 " +
-                 report.Kpis.To.ToOffset(offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 止", regular, XBrushes.DimGray, 20);
+        pen.Text("期间 " + CircularText.Period(report, offset) + "    范围 " + report.Scope + "    上期自 " +
+                 report.PreviousFrom.ToOffset(offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), regular, XBrushes.DimGray, 20);
         pen.Text("一、总体情况", heading, XBrushes.Black, 20);
         pen.Table([CircularText.Cells(report.Total)]);
         pen.Gap(8);
@@ -58,7 +58,7 @@ internal static class CircularPdf
     private static string Numeral(int n) => n switch { 3 => "三", 4 => "四", 5 => "五", 6 => "六", _ => n.ToString(CultureInfo.InvariantCulture) };
 
     /// <summary>Draws top to bottom and starts a new page when the next block does not fit.</summary>
-    private sealed class Pen(PdfDocument document, XFont font)
+    private sealed class Pen(PdfDocument document, MixedFont font)
     {
         private PdfPage? _page;
         private XGraphics? _gfx;
@@ -66,10 +66,10 @@ internal static class CircularPdf
 
         private XGraphics Gfx => _gfx ?? NewPage();
 
-        public void Text(string text, XFont with, XBrush brush, double height)
+        public void Text(string text, MixedFont with, XBrush brush, double height)
         {
             Room(height);
-            Gfx.DrawString(text, with, brush, new XRect(Margin, _y, Width, height), XStringFormats.TopLeft);
+            with.Draw(Gfx, text, brush, new XRect(Margin, _y, Width, height), center: false);
             _y += height;
         }
 
@@ -101,7 +101,7 @@ internal static class CircularPdf
 
                 for (var c = 0; c < cells.Count; c++)
                 {
-                    Gfx.DrawString(cells[c], font, XBrushes.Black, new XRect(x + 2, _y + 3, Widths[c] - 4, rowHeight - 3), c == 0 ? XStringFormats.TopLeft : XStringFormats.TopCenter);
+                    font.Draw(Gfx, cells[c], XBrushes.Black, new XRect(x + 2, _y + 3, Widths[c] - 4, rowHeight - 3), center: c != 0);
                     x += Widths[c];
                 }
 
@@ -118,7 +118,7 @@ internal static class CircularPdf
             var slot = days.Count == 0 ? Width : Width / days.Count;
             var baseline = _y + height;
             Gfx.DrawLine(XPens.Gray, Margin, baseline, Margin + Width, baseline);
-            Gfx.DrawString(max.ToString(CultureInfo.InvariantCulture), font, XBrushes.DimGray, new XRect(Margin - 30, _y - 4, 26, 12), XStringFormats.TopRight);
+            font.Draw(Gfx, max.ToString(CultureInfo.InvariantCulture), XBrushes.DimGray, new XRect(Margin - 30, _y - 4, 26, 12), center: true);
             var labelEvery = Math.Max(1, (int)Math.Ceiling(days.Count / 16.0));
             for (var i = 0; i < days.Count; i++)
             {
@@ -127,12 +127,12 @@ internal static class CircularPdf
                 if (days[i].Total > 0)
                 {
                     Gfx.DrawRectangle(new XSolidBrush(XColor.FromArgb(0xc0, 0x39, 0x2b)), x, baseline - barHeight, slot * 0.7, barHeight);
-                    Gfx.DrawString(days[i].Total.ToString(CultureInfo.InvariantCulture), font, XBrushes.Black, new XRect(x - 6, baseline - barHeight - 12, (slot * 0.7) + 12, 11), XStringFormats.TopCenter);
+                    font.Draw(Gfx, days[i].Total.ToString(CultureInfo.InvariantCulture), XBrushes.Black, new XRect(x - 6, baseline - barHeight - 12, (slot * 0.7) + 12, 11), center: true);
                 }
 
                 if (i % labelEvery == 0)
                 {
-                    Gfx.DrawString(days[i].Day.ToString("MM-dd", CultureInfo.InvariantCulture), font, XBrushes.DimGray, new XRect(x - 10, baseline + 3, (slot * 0.7) + 20, 12), XStringFormats.TopCenter);
+                    font.Draw(Gfx, days[i].Day.ToString("MM-dd", CultureInfo.InvariantCulture), XBrushes.DimGray, new XRect(x - 10, baseline + 3, (slot * 0.7) + 20, 12), center: true);
                 }
             }
 
@@ -171,26 +171,74 @@ internal static class CircularPdf
 }
 
 /// <summary>
-/// PDFsharp's font source on Linux (it has none of its own there): every family and style maps to the one configured
-/// TrueType file; bold is simulated. Set once per process (PDFsharp's resolver is global).
+/// Text in two fonts: Chinese (and full-width punctuation) in the CJK font, everything else (digits, Latin, ASCII
+/// punctuation) in DejaVu Sans, because the one single-file CJK font Debian ships (Droid Sans Fallback) has no Latin
+/// glyphs and PDFsharp 6.2 does no glyph fallback of its own. Each run is drawn after the one before it.
 /// </summary>
-internal sealed class CircularFontResolver(string path) : IFontResolver
+internal sealed class MixedFont(double size, bool bold)
 {
-    public const string Family = "RiskMonitor Report";
-    private static readonly Lock Gate = new();
-    private readonly Lazy<byte[]> _bytes = new(() => File.Exists(path)
-        ? File.ReadAllBytes(path)
-        : throw new FileNotFoundException($"The report font {path} is missing: install the Debian package fonts-droid-fallback or set Circulars:FontPath.", path));
+    private readonly XFont _cjk = new(CircularFontResolver.CjkFamily, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
+    private readonly XFont _latin = new(CircularFontResolver.LatinFamily, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
 
-    public static void EnsureInstalled(string path)
+    public void Draw(XGraphics gfx, string text, XBrush brush, XRect box, bool center)
     {
-        lock (Gate)
+        var runs = Runs(text).Select(r => (r.Text, Font: r.Cjk ? _cjk : _latin)).ToList();
+        var widths = runs.Select(r => gfx.MeasureString(r.Text, r.Font).Width).ToList();
+        var x = center ? box.X + Math.Max(0, (box.Width - widths.Sum()) / 2) : box.X;
+        for (var i = 0; i < runs.Count; i++)
         {
-            GlobalFontSettings.FontResolver ??= new CircularFontResolver(path);
+            // One baseline for both fonts: their ascents differ, so top-aligned runs would not sit on one line.
+            gfx.DrawString(runs[i].Text, runs[i].Font, brush, new XPoint(x, box.Y + (size * 0.95)), XStringFormats.BaseLineLeft);
+            x += widths[i];
         }
     }
 
-    public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) => new("report", bold, italic);
+    private static bool IsCjk(char c) => c >= '\u2E80';
 
-    public byte[]? GetFont(string faceName) => _bytes.Value;
+    private static IEnumerable<(string Text, bool Cjk)> Runs(string text)
+    {
+        var start = 0;
+        for (var i = 1; i <= text.Length; i++)
+        {
+            if (i == text.Length || IsCjk(text[i]) != IsCjk(text[start]))
+            {
+                yield return (text[start..i], IsCjk(text[start]));
+                start = i;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// PDFsharp's font source on Linux (it has none of its own there): the CJK family maps to the configured TrueType file
+/// (bold simulated), the Latin family to DejaVu Sans and DejaVu Sans Bold. Set once per process (PDFsharp's resolver is global).
+/// </summary>
+internal sealed class CircularFontResolver(string cjkPath) : IFontResolver
+{
+    public const string CjkFamily = "RiskMonitor CJK";
+    public const string LatinFamily = "RiskMonitor Latin";
+    private const string DejaVu = "/usr/share/fonts/truetype/dejavu/";
+    private static readonly Lock Gate = new();
+    private readonly Dictionary<string, Lazy<byte[]>> _faces = new(StringComparer.Ordinal)
+    {
+        ["cjk"] = new(() => Read(cjkPath, "fonts-droid-fallback (or set Circulars:FontPath)")),
+        ["latin"] = new(() => Read(DejaVu + "DejaVuSans.ttf", "fonts-dejavu-core")),
+        ["latin-bold"] = new(() => Read(DejaVu + "DejaVuSans-Bold.ttf", "fonts-dejavu-core")),
+    };
+
+    public static void EnsureInstalled(string cjkPath)
+    {
+        lock (Gate)
+        {
+            GlobalFontSettings.FontResolver ??= new CircularFontResolver(cjkPath);
+        }
+    }
+
+    public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) =>
+        familyName == CjkFamily ? new FontResolverInfo("cjk", bold, italic) : new FontResolverInfo(bold ? "latin-bold" : "latin", false, italic);
+
+    public byte[]? GetFont(string faceName) => _faces.TryGetValue(faceName, out var face) ? face.Value : null;
+
+    private static byte[] Read(string path, string package) =>
+        File.Exists(path) ? File.ReadAllBytes(path) : throw new FileNotFoundException($"The report font {path} is missing: install the Debian package {package}.", path);
 }
