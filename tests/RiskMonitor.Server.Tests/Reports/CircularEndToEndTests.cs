@@ -12,7 +12,7 @@ namespace RiskMonitor.Server.Tests.Reports;
 /// The monthly circular on the real thing (issue 20 item 6): alerts raised, acknowledged, escalated and closed as a false
 /// alarm on assets of three owner units in two districts; the .xlsx read back with ClosedXML matches a query of the
 /// PostgreSQL ledger; the PDF is a PDF (and is rendered to PNG under the test results when pdftoppm is installed); the
-/// printable page carries the same title.
+/// printable page carries the same title; the shift handover lists the alerts not closed.
 /// </summary>
 public sealed class CircularEndToEndTests : IAsyncLifetime
 {
@@ -61,6 +61,8 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         var pdf = await _server.Http.GetAsync($"api/reports/circular?period=monthly&date={day}&format=pdf", ct);
         var page = await _server.Http.GetStringAsync($"api/reports/circular?period=monthly&date={day}&format=html", ct);
         var badPeriod = await _server.Http.GetAsync("api/reports/circular?period=yearly", ct);
+        var handover = await _server.GetJsonAsync("api/reports/handover", ct);
+        var handoverPage = await _server.Http.GetStringAsync("api/reports/handover?format=html", ct);
         var ledger = await LedgerByOwnerAsync(ct);
 
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
@@ -88,6 +90,13 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         Assert.Contains("安全风险监测月报（通报）", page, StringComparison.Ordinal);
         Assert.Contains("城东燃气有限公司", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badPeriod.StatusCode);
+
+        // The handover lists what is not closed: all but the false alarm, the red ones first.
+        Assert.Equal(
+            new[] { ids["gp-r-001"], ids["gp-r-002"], ids["gp-r-004"] }.Order(StringComparer.Ordinal),
+            handover.GetProperty("openAlerts").EnumerateArray().Select(a => a.GetProperty("alertId").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Contains("交接班报告", handoverPage, StringComparison.Ordinal);
+        Assert.Contains(ids["gp-r-004"], handoverPage, StringComparison.Ordinal);
     }
 
     /// <summary>The same figures straight from the ledger: per owner unit, the alerts raised this local month.</summary>

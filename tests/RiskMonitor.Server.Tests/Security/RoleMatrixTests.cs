@@ -61,6 +61,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/kpis"] = Need.Viewer,
         ["GET /api/reports/risk-snapshot"] = Need.Viewer,
         ["GET /api/reports/circular"] = Need.Viewer,
+        ["GET /api/reports/handover"] = Need.Viewer,
         ["GET /api/ingest/stats"] = Need.Viewer,
         ["GET /api/notifications"] = Need.Viewer,
         ["GET /api/notifications/messages"] = Need.Viewer,

@@ -26,6 +26,7 @@ public static class CircularEndpoints
             .WithSummary("The circular of the daily|weekly|monthly|quarterly period containing date (local, default today): totals, rankings by owner unit, regulator, district and street, change against the period before; format=json|html|pdf|xlsx.")
             .Produces<CircularReport>()
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf");
+        routes.MapHandoverEndpoints();
         return routes;
     }
 
