@@ -12,7 +12,8 @@ namespace RiskMonitor.Server.Tests.Reports;
 /// The monthly circular on the real thing (issue 20 item 6): alerts raised, acknowledged, escalated and closed as a false
 /// alarm on assets of three owner units in two districts; the .xlsx read back with ClosedXML matches a query of the
 /// PostgreSQL ledger; the PDF is a PDF (and is rendered to PNG under the test results when pdftoppm is installed); the
-/// printable page carries the same title; the shift handover lists the alerts not closed.
+/// printable page carries the same title; the shift handover lists the alerts not closed; the scheduler writes the
+/// files of the periods that have ended.
 /// </summary>
 public sealed class CircularEndToEndTests : IAsyncLifetime
 {
@@ -24,13 +25,22 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         ["gp-r-004"] = ("化工储运有限公司", 120.702, "hazardous_chemicals", "gas_pipeline"),
     };
 
+    private readonly string _scheduled = Directory.CreateTempSubdirectory("riskmonitor-circulars-").FullName;
     private OwnServer _server = null!;
 
     public async ValueTask InitializeAsync() => _server = await OwnServer.StartAsync(
-        new Dictionary<string, string?> { ["Escalation:AcknowledgeTimeouts:red"] = "00:00:03" },
+        new Dictionary<string, string?>
+        {
+            ["Escalation:AcknowledgeTimeouts:red"] = "00:00:03",
+            ["Circulars:OutputDirectory"] = _scheduled,
+        },
         TestContext.Current.CancellationToken, assetsGeoJson: Registry(), regionsGeoJson: TestCity.Regions());
 
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_scheduled, recursive: true);
+    }
 
     [Fact]
     public async Task The_monthly_circular_in_xlsx_matches_the_ledger_and_comes_as_pdf_and_a_printable_page()
@@ -97,6 +107,13 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
             handover.GetProperty("openAlerts").EnumerateArray().Select(a => a.GetProperty("alertId").GetString()!).Order(StringComparer.Ordinal));
         Assert.Contains("交接班报告", handoverPage, StringComparison.Ordinal);
         Assert.Contains(ids["gp-r-004"], handoverPage, StringComparison.Ordinal);
+
+        // The scheduler wrote the circular of each ended period (yesterday, last week, last month, last quarter) at start.
+        var files = await ServerFixture.EventuallyAsync(
+            () => Task.FromResult(Directory.GetFiles(_scheduled).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()),
+            f => f.Count(n => n!.EndsWith(".pdf", StringComparison.Ordinal)) == 4, TimeSpan.FromSeconds(30), ct);
+        Assert.Equal(8, files.Count);
+        Assert.Contains(files, f => f!.StartsWith("circular-quarterly-", StringComparison.Ordinal) && f.EndsWith(".xlsx", StringComparison.Ordinal));
     }
 
     /// <summary>The same figures straight from the ledger: per owner unit, the alerts raised this local month.</summary>
@@ -161,7 +178,12 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
             geometry = new { type = "LineString", coordinates = new[] { new[] { a.Value.Lon, 30.20 }, new[] { a.Value.Lon, 30.21 } } },
             properties = new
             {
-                id = a.Key, kind = a.Value.Kind, name = "管段" + a.Key, industry = a.Value.Industry, inherentLevel = "blue", ownerUnit = a.Value.Owner,
+                id = a.Key,
+                kind = a.Value.Kind,
+                name = "管段" + a.Key,
+                industry = a.Value.Industry,
+                inherentLevel = "blue",
+                ownerUnit = a.Value.Owner,
                 reportingIntervalSeconds = 60,
             },
         }),
