@@ -77,7 +77,7 @@ public sealed class MessagingEndToEndTests : IAsyncLifetime
 
         var alerts = await ServerFixture.EventuallyAsync(() => _server.GetJsonAsync("api/alerts?assetId=gp-t-001", ct), a => a.GetProperty("total").GetInt32() == 1, TimeSpan.FromSeconds(20), ct);
         var alertId = alerts.GetProperty("items")[0].GetProperty("alertId").GetString()!;
-        var mails = await ServerFixture.EventuallyAsync(() => MailsAsync(ct), m => m.Count >= 2, TimeSpan.FromSeconds(60), ct);
+        await ServerFixture.EventuallyAsync(() => MailsAsync(ct), m => m.Count >= 2, TimeSpan.FromSeconds(60), ct);
         // Acknowledged now, so no second step joins in: what follows is the retry of the first step's refused text.
         var ack = await _server.Http.PostAsJsonAsync($"api/alerts/{alertId}/acknowledge", new { actor = "张值班" }, ct);
         var notice = await ServerFixture.EventuallyAsync(
@@ -97,7 +97,6 @@ public sealed class MessagingEndToEndTests : IAsyncLifetime
         // The e-mails: one each, not sent again by the retry, in Chinese, naming the asset and the alert.
         var step1Mails = finalMails.Where(m => m.Subject.Contains("第1次升级", StringComparison.Ordinal)).ToList();
         Assert.Equal(["zhang@duty.example", "zhao@duty.example"], step1Mails.Select(m => m.To).Order(StringComparer.Ordinal));
-        Assert.Equal(2, mails.Count);
         Assert.StartsWith("【红色预警】", step1Mails[0].Subject, StringComparison.Ordinal);
         var text = await _mailbox.GetStringAsync($"api/messages/{step1Mails.Single(m => m.To == "zhang@duty.example").Id}/plaintext", ct);
         Assert.Contains("张值班", text, StringComparison.Ordinal);
@@ -105,7 +104,7 @@ public sealed class MessagingEndToEndTests : IAsyncLifetime
         Assert.Contains(alertId, text, StringComparison.Ordinal);
 
         // The texts: three requests (one refused, then one per person), every one signed.
-        var requests = _gateway.Requests.ToList();
+        var requests = _gateway.Requests.Where(r => r.Body.Contains($"\"{alertId}/1/", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, requests.Count);
         Assert.All(requests, r => Assert.Equal("sha256=" + WebhookChannel.Sign(GatewaySecret, r.Timestamp!, r.Body), r.Signature));
         var taken = requests.Where(r => r.Status == 200).Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();

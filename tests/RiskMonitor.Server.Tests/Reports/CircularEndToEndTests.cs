@@ -72,6 +72,8 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         var page = await _server.Http.GetStringAsync($"api/reports/circular?period=monthly&date={day}&format=html", ct);
         var badPeriod = await _server.Http.GetAsync("api/reports/circular?period=yearly", ct);
         var handover = await _server.GetJsonAsync("api/reports/handover", ct);
+        using var westOnly = TestIdentity.Client(_server.BaseUrl, "district.reader", ["viewer"], ["t-d2"]);
+        var scoped = await westOnly.GetFromJsonAsync<JsonElement>($"api/reports/circular?period=monthly&date={day}", ct);
         var handoverPage = await _server.Http.GetStringAsync("api/reports/handover?format=html", ct);
         var ledger = await LedgerByOwnerAsync(ct);
 
@@ -100,6 +102,10 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         Assert.Contains("安全风险监测月报（通报）", page, StringComparison.Ordinal);
         Assert.Contains("城东燃气有限公司", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badPeriod.StatusCode);
+
+        // A district's account gets its district's circular: the two alerts east of lon 120.6005.
+        Assert.Equal(2, scoped.GetProperty("total").GetProperty("alerts").GetInt32());
+        Assert.Equal("区域t-d2", scoped.GetProperty("scope").GetString());
 
         // The handover lists what is not closed: all but the false alarm, the red ones first.
         Assert.Equal(
