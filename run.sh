@@ -31,6 +31,8 @@ trap cleanup INT TERM EXIT
 
 ensure_dotnet
 ensure_packages influxdb curl
+# The circular PDFs (GET /api/reports/circular?format=pdf) embed these fonts (docs/decisions/0036a).
+ensure_packages fonts-droid-fallback fonts-dejavu-core
 [ -x "$PG_BIN/initdb" ] || ensure_packages postgresql
 
 mkdir -p "$RUN_DIR/logs"

@@ -6,12 +6,16 @@ cd "$(dirname "$0")"
 source scripts/lib.sh
 
 ensure_dotnet
+# smtp4dev (the real SMTP server of the e-mail tests) is a local dotnet tool of the repository (dotnet-tools.json).
+dotnet tool restore >/dev/null || { echo "could not restore the dotnet tools: the e-mail tests will fail" >&2; }
 # chromium drives the browser tests (Playwright with ExecutablePath); a CJK font makes their screenshots legible.
 ensure_packages influxdb curl chromium fonts-wqy-zenhei
 # PostgreSQL 15 for the storage and end-to-end tests (they initdb private clusters under /tmp).
 [ -x /usr/lib/postgresql/15/bin/initdb ] || ensure_packages postgresql
 # Cluster tests run a private Mosquitto (external broker) and Redis (SignalR backplane); the chart test needs helm.
 ensure_packages mosquitto redis-server
+# The circular PDF embeds Droid Sans Fallback (Chinese) and DejaVu Sans (Latin); pdftoppm renders it to PNG for a reader.
+ensure_packages fonts-droid-fallback fonts-dejavu-core poppler-utils
 scripts/ensure-helm.sh || { echo "could not install helm: the chart tests will fail" >&2; }
 
 results=${RM_TEST_RESULTS:-$PWD/TestResults}

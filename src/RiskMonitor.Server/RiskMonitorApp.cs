@@ -20,11 +20,13 @@ using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Incidents;
 using RiskMonitor.Server.Integration;
+using RiskMonitor.Server.Messaging;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Observability;
 using RiskMonitor.Server.Outbound;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Reports;
+using RiskMonitor.Server.Reports.Circulars;
 using RiskMonitor.Server.Responsibility;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
@@ -68,6 +70,8 @@ public static class RiskMonitorApp
         builder.AddOutboundRequests();
         builder.AddAlertLifecycle();
         builder.AddHazardSupervision();
+        builder.AddMessaging();
+        builder.AddCirculars();
         builder.AddNoiseControl();
         builder.AddIntegration();
         // Where the region grains' colour changes go: the live hub (risk map) and the integration feed.
@@ -143,6 +147,8 @@ public static class RiskMonitorApp
         api.MapSilenceNoticeAndKpiEndpoints();
         api.MapIntegrationEndpoints();
         api.MapReportEndpoints();
+        api.MapMessagingEndpoints();
+        api.MapCircularEndpoints();
         api.MapSiteBoardEndpoints();
         api.MapDeviceEndpoints();
         api.MapResponsibilityEndpoints();

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace RiskMonitor.TestSupport;
 
 /// <summary>
-/// A private Mosquitto or Redis for one test: the program itself in the foreground on a free loopback port, with its
+/// A private Mosquitto, Redis or smtp4dev for one test: the program itself in the foreground on a free loopback port, with its
 /// files in a temporary directory, killed on dispose (and when the test host exits).
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
@@ -13,18 +13,23 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly string _program;
     private readonly Func<ServiceProcess, string[]> _arguments;
+    private readonly string? _workingDirectory;
     private Process? _process;
 
-    private ServiceProcess(string program, Func<ServiceProcess, string[]> arguments)
+    private ServiceProcess(string program, Func<ServiceProcess, string[]> arguments, string? workingDirectory = null)
     {
         _program = program;
         _arguments = arguments;
+        _workingDirectory = workingDirectory;
         Port = FreePort.Next();
         RootDirectory = Directory.CreateTempSubdirectory("riskmonitor-svc-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
     }
 
     public int Port { get; }
+
+    /// <summary>A second port, for programs that also serve HTTP (smtp4dev's web API).</summary>
+    public int WebPort { get; } = FreePort.Next();
 
     public string RootDirectory { get; }
 
@@ -57,14 +62,25 @@ public sealed class ServiceProcess : IAsyncDisposable
         ["--port", p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", p.RootDirectory]);
 
+    /// <summary>
+    /// smtp4dev, a real SMTP server that keeps what it receives and serves it over an HTTP API: SMTP on <see cref="Port"/>,
+    /// the API on <see cref="WebPort"/>, messages in memory. It is the repository's local dotnet tool (dotnet-tools.json;
+    /// test.sh runs <c>dotnet tool restore</c>), so it runs as <c>dotnet tool run smtp4dev</c> from the repository root.
+    /// </summary>
+    public static ServiceProcess Smtp4dev() => new(DotnetHost(), p =>
+        ["tool", "run", "smtp4dev", "--", $"--smtpport={p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+         $"--urls=http://127.0.0.1:{p.WebPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--db=", "--imapport=", "--pop3port=",
+         "--nousersettings", "--hostname=localhost"],
+        RepositoryRoot());
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(_program))
         {
-            throw new InvalidOperationException($"{_program} is missing: run ./test.sh, which installs mosquitto and redis-server.");
+            throw new InvalidOperationException($"{_program} is missing: run ./test.sh, which installs mosquitto, redis-server and the dotnet tools.");
         }
 
-        var start = new ProcessStartInfo(_program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RootDirectory };
+        var start = new ProcessStartInfo(_program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _workingDirectory ?? RootDirectory };
         foreach (var argument in _arguments(this))
         {
             start.ArgumentList.Add(argument);
@@ -129,6 +145,22 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             // already gone
         }
+    }
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "/usr/bin/dotnet";
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "dotnet-tools.json")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("No dotnet-tools.json above " + AppContext.BaseDirectory);
     }
 
     private void Keep(string? line)

@@ -6,7 +6,14 @@ namespace RiskMonitor.Domain.Alerts;
 /// <param name="Cause">The cause given on resolving (<c>false_alarm</c> counts as a false alarm).</param>
 /// <param name="Escalations">Escalation steps fired for it.</param>
 public sealed record AlertFacts(
-    string AlertId, WarningLevel Severity, DateTimeOffset RaisedAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? ClosedAt, string? Cause, int Escalations);
+    string AlertId, WarningLevel Severity, DateTimeOffset RaisedAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? ClosedAt, string? Cause, int Escalations)
+{
+    /// <summary>The asset it was raised on (the circulars rank by its owner unit and regulator).</summary>
+    public string? AssetId { get; init; }
+
+    /// <summary>The grid it was raised in (the circulars rank by the district and street above it).</summary>
+    public string? RegionId { get; init; }
+}
 
 /// <summary>Alerts raised on one local day, by severity.</summary>
 public sealed record DailyAlertCount(DateOnly Day, int Total, IReadOnlyDictionary<WarningLevel, int> BySeverity);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Server.Hubs;
+using RiskMonitor.Server.Messaging;
 using RiskMonitor.Storage.Notifications;
 
 namespace RiskMonitor.Server.Escalation;
@@ -9,13 +10,14 @@ namespace RiskMonitor.Server.Escalation;
 /// <summary>
 /// Delivers the escalation notices of the durable outbox (docs/decisions/0018-notification-outbox.md): SignalR
 /// <c>alertEscalated</c> to the groups of the people and roles addressed (user:{name}, role:duty_officer,
-/// role:duty_leader, region:{id}), then every <see cref="INotificationChannel"/> (the webhook; SMS or voice gateways).
+/// role:duty_leader, region:{id}), then every <see cref="INotificationChannel"/> (the webhook), then an e-mail and a text
+/// message to each named person (<see cref="PeopleMessenger"/>, one outbox entry per person and channel).
 /// A notice stays in the outbox until every channel took it; a failed channel is retried with backoff, the channels
 /// that took it are not sent it again. <see cref="Notify"/> (called by grains after the outbox write) only wakes the loop.
 /// </summary>
 internal sealed class NotificationDispatcher(
     IHubContext<RiskHub> hub, IEnumerable<INotificationChannel> channels, INotificationOutbox outbox, TimeProvider time,
-    ILogger<NotificationDispatcher> logger)
+    ILogger<NotificationDispatcher> logger, PeopleMessenger? people = null)
     : BackgroundService, INotifier
 {
     public const string DutyOfficerRole = "duty_officer";
@@ -167,6 +169,11 @@ internal sealed class NotificationDispatcher(
                 EscalationServerLog.DeliveryFailed(logger, ex, channel.Name, notice.Alert.AlertId, notice.Step);
                 errors.Add($"{channel.Name}: {ex.Message}");
             }
+        }
+
+        if (people is not null)
+        {
+            await people.SendAsync(pending.NoticeId, message, delivered, errors, cancellationToken);
         }
 
         var now = time.GetUtcNow();

@@ -125,7 +125,11 @@ public sealed class InMemoryAlertStore : IAlertStore
                         entries.FirstOrDefault(e => e.Action is AlertLedgerActions.Acknowledged or AlertLedgerActions.WorkStarted)?.At,
                         entries.LastOrDefault(e => e.Action == AlertLedgerActions.Closed)?.At,
                         a.Cause,
-                        entries.Count(e => e.Action == AlertLedgerActions.Escalated));
+                        entries.Count(e => e.Action == AlertLedgerActions.Escalated))
+                    {
+                        AssetId = a.AssetId,
+                        RegionId = a.RegionId,
+                    };
                 })]);
         }
     }

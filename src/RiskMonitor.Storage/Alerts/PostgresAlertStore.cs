@@ -117,7 +117,8 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
         await using var command = dataSource.CreateCommand("""
             SELECT a.alert_id, a.severity_rank, a.raised_at, a.closed_at, a.cause,
                    (SELECT min(l.at) FROM alert_ledger l WHERE l.alert_id = a.alert_id AND l.action IN ('acknowledged', 'work_started')),
-                   (SELECT count(*) FROM alert_ledger l WHERE l.alert_id = a.alert_id AND l.action = 'escalated')
+                   (SELECT count(*) FROM alert_ledger l WHERE l.alert_id = a.alert_id AND l.action = 'escalated'),
+                   a.asset_id, a.region_id
             FROM alerts a
             WHERE a.raised_at >= @from AND a.raised_at < @to
             ORDER BY a.raised_at, a.alert_id
@@ -135,7 +136,11 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
                 reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
                 reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
-                (int)reader.GetInt64(6)));
+                (int)reader.GetInt64(6))
+            {
+                AssetId = reader.GetString(7),
+                RegionId = reader.GetString(8),
+            });
         }
 
         return facts;

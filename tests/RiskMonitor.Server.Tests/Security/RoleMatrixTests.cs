@@ -31,6 +31,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["POST /api/auth/token"] = Need.Anyone,
         ["POST /api/hazards/tip-line"] = Need.Anyone,
         ["GET /api/hazards/tip-line/{reference}"] = Need.Anyone,
+        ["POST /api/notifications/sms/receipts"] = Need.Anyone, // signed with the gateway's secret instead of a token
         ["GET /api/ui/config"] = Need.Anyone,
         ["GET /api/auth/me"] = Need.SignedIn,
         ["POST /api/auth/refresh"] = Need.OwnAccount,
@@ -69,6 +70,8 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/sites/{assetId}/board"] = Need.Viewer,
         ["GET /api/kpis"] = Need.Viewer,
         ["GET /api/reports/risk-snapshot"] = Need.Viewer,
+        ["GET /api/reports/circular"] = Need.Viewer,
+        ["GET /api/reports/handover"] = Need.Viewer,
         ["GET /api/ingest/stats"] = Need.Viewer,
         ["GET /api/notifications"] = Need.Viewer,
         ["GET /api/organisations"] = Need.Viewer,
@@ -76,6 +79,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/assets/{assetId}/parties"] = Need.Viewer,
         ["GET /api/alerts/{alertId}/parties"] = Need.Viewer,
         ["GET /api/rescues/kpis"] = Need.Viewer,
+        ["GET /api/notifications/messages"] = Need.Viewer,
 
         ["POST /api/alerts/{alertId}/assign"] = Need.Operator,
         ["POST /api/alerts/{alertId}/comment"] = Need.Operator,

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using RiskMonitor.Server.Outbound;
+using RiskMonitor.Storage.Messaging;
+
+namespace RiskMonitor.Server.Messaging;
+
+/// <summary>People are told (issue 20 item 5, docs/decisions/0036-people-are-told.md): e-mail and SMS behind one port.</summary>
+public static class MessagingHosting
+{
+    public const string SmsClientName = "sms-gateway";
+
+    /// <summary>Call after <c>AddAlertLifecycle</c> (the stores) and <c>AddOutboundRequests</c>.</summary>
+    public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName).ValidateDataAnnotations()
+            .Validate(MessagingOptions.IsValid, "Messaging: every contact has a name given once and quiet hours as HH:mm-HH:mm; Smtp:Host needs Smtp:From and Security None, StartTls, SslOnConnect or Auto.")
+            .ValidateOnStart();
+        services.AddDeliveryLog(builder.Configuration);
+        services.AddSingleton<IMessageChannel, SmtpChannel>();
+        services.AddSingleton<IMessageChannel>(sp =>
+        {
+            // The gateway is an outbound HTTP call like the webhook: the same address policy (decision 0026).
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(OutboundHttp.ClientName);
+            return new SmsGatewayChannel(http, sp.GetRequiredService<IOptions<MessagingOptions>>(), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<PeopleMessenger>();
+        return builder;
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Options;
+using RiskMonitor.Domain.Reports;
+
+namespace RiskMonitor.Server.Reports.Circulars;
+
+/// <summary>
+/// Writes the city-wide circular of every period that has ended (yesterday, last week, last month, last quarter) as PDF
+/// and .xlsx into <see cref="CircularOptions.OutputDirectory"/>, once: a period whose PDF is there is skipped, so a
+/// restart or a second node does not write it again (a second node racing on the same file writes the same bytes
+/// through a rename). Off while the directory is unset.
+/// </summary>
+internal sealed class CircularScheduler(CircularSource source, IOptions<CircularOptions> options, TimeProvider time, ILogger<CircularScheduler> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.OutputDirectory is not { Length: > 0 } directory)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await WriteDueAsync(directory, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                CircularLog.ScheduleFailed(logger, ex);
+            }
+
+            await Task.Delay(options.Value.ScheduleInterval, time, stoppingToken);
+        }
+    }
+
+    /// <summary>Writes the files of the ended periods that have none yet; returns the paths written.</summary>
+    public async Task<IReadOnlyList<string>> WriteDueAsync(string directory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var offset = options.Value.UtcOffset;
+        var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(offset).DateTime);
+        var written = new List<string>();
+        foreach (var kind in Enum.GetValues<CircularPeriod>())
+        {
+            var (current, _) = Circular.PeriodOf(kind, today, offset);
+            var last = Circular.PreviousFrom(kind, current, offset);
+            var name = Path.Combine(directory, CircularEndpoints.FileName(kind, last, offset));
+            if (File.Exists(name + ".pdf"))
+            {
+                continue;
+            }
+
+            var report = await source.BuildAsync(kind, DateOnly.FromDateTime(last.ToOffset(offset).DateTime), [], cancellationToken);
+            var title = Circular.Title(kind, report.From, offset);
+            CircularFontResolver.EnsureInstalled(options.Value.FontPath);
+            await WriteAtomicallyAsync(name + ".xlsx", CircularXlsx.Write(report, title, offset), cancellationToken);
+            await WriteAtomicallyAsync(name + ".pdf", CircularPdf.Write(report, title, offset), cancellationToken);
+            CircularLog.Written(logger, kind, name);
+            written.Add(name + ".pdf");
+        }
+
+        return written;
+    }
+
+    private static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
+
+internal static partial class CircularLog
+{
+    [LoggerMessage(EventId = 4660, Level = LogLevel.Information, Message = "Wrote the {Period} circular {Path}.pdf and .xlsx")]
+    public static partial void Written(ILogger logger, CircularPeriod period, string path);
+
+    [LoggerMessage(EventId = 4661, Level = LogLevel.Error, Message = "Writing the scheduled circulars failed; tried again at the next interval")]
+    public static partial void ScheduleFailed(ILogger logger, Exception exception);
+}

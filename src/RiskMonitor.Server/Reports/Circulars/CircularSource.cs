@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Domain.Hazards;
+using RiskMonitor.Domain.Regions;
+using RiskMonitor.Domain.Reports;
+using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Hazards;
+
+namespace RiskMonitor.Server.Reports.Circulars;
+
+/// <summary>
+/// Gathers a circular's facts: the alert ledger for the period and the one before, the hazard ledger as it stands, and
+/// for each alert its asset's owner unit (the registry's <c>ownerUnit</c>), its industry's regulator
+/// (<see cref="CircularOptions.Regulators"/>) and the district and street above its grid (the region file).
+/// </summary>
+internal sealed class CircularSource(
+    IAlertStore alerts, IHazardStore hazards, IAssetRegistry assets, RegionMap regions, IOptions<CircularOptions> options, TimeProvider time)
+{
+    public TimeSpan UtcOffset => options.Value.UtcOffset;
+
+    /// <param name="scope">Regions the reader is limited to (a scoped account); empty for the whole city.</param>
+    public async Task<CircularReport> BuildAsync(CircularPeriod kind, DateOnly day, IReadOnlyList<string> scope, CancellationToken cancellationToken)
+    {
+        var offset = options.Value.UtcOffset;
+        var (from, to) = Circular.PeriodOf(kind, day, offset);
+        var previousFrom = Circular.PreviousFrom(kind, from, offset);
+        var facts = await alerts.KpiFactsAsync(previousFrom, to, cancellationToken);
+        var all = facts.Where(f => InScope(f.RegionId, scope)).Select(ToCircular).ToList();
+        var now = time.GetUtcNow();
+        var ledger = await hazards.QueryAsync(new HazardQuery(Limit: 100_000), cancellationToken);
+        var hazardFacts = ledger.Where(h => InScope(h.RegionId, scope)).Select(h => ToCircular(h, now)).ToList();
+        return Circular.Compute(
+            kind, from, to, offset, scope.Count == 0 ? "全市" : string.Join("、", scope.Select(RegionName)),
+            [.. all.Where(a => a.Facts.RaisedAt >= from)], [.. all.Where(a => a.Facts.RaisedAt < from)], hazardFacts);
+    }
+
+    private CircularAlert ToCircular(Domain.Alerts.AlertFacts facts)
+    {
+        assets.TryGet(facts.AssetId ?? string.Empty, out var asset);
+        var (district, street) = DistrictAndStreet(facts.RegionId ?? asset?.RegionId);
+        return new CircularAlert(facts, asset?.OwnerUnit, RegulatorOf(asset?.Industry), district, street);
+    }
+
+    private CircularHazard ToCircular(Hazard hazard, DateTimeOffset now)
+    {
+        var asset = hazard.AssetId is { } id && assets.TryGet(id, out var found) ? found : null;
+        var (district, street) = DistrictAndStreet(hazard.RegionId ?? asset?.RegionId);
+        return new CircularHazard(
+            hazard.Status != HazardStatus.Verified, hazard.IsOverdue(now), hazard.ResponsibleUnit ?? asset?.OwnerUnit,
+            RegulatorOf(hazard.Industry ?? asset?.Industry), district, street);
+    }
+
+    private string? RegulatorOf(string? industry) =>
+        industry is not null && options.Value.Regulators.TryGetValue(industry, out var department) ? department : null;
+
+    private (string? District, string? Street) DistrictAndStreet(string? regionId)
+    {
+        if (regionId is null || !regions.Index.TryGet(regionId, out var region))
+        {
+            return (null, null);
+        }
+
+        var chain = regions.Index.AncestorsOf(regionId).Prepend(region).ToList();
+        return (chain.FirstOrDefault(r => r.Level == RegionLevel.District)?.Name, chain.FirstOrDefault(r => r.Level == RegionLevel.Street)?.Name);
+    }
+
+    private bool InScope(string? regionId, IReadOnlyList<string> scope) =>
+        scope.Count == 0 || (regionId is not null && scope.Any(s => s == regionId || regions.Index.IsWithin(regionId, s)));
+
+    private string RegionName(string regionId) => regions.Index.TryGet(regionId, out var region) ? region.Name : regionId;
+}
