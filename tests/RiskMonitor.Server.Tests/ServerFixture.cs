@@ -32,8 +32,17 @@ public class ServerFixture : IAsyncLifetime
 
     public string SpoolDirectory => _server.SpoolDirectory;
 
-    public async ValueTask InitializeAsync() =>
+    public async ValueTask InitializeAsync()
+    {
+        await StartDependenciesAsync(TestContext.Current.CancellationToken);
         _server = await OwnServer.StartAsync(Settings(), TestContext.Current.CancellationToken, AssetsGeoJson(), RegionsGeoJson());
+    }
+
+    /// <summary>Services of a subclass that the server's settings point at (a mail server), started before the server.</summary>
+    protected virtual Task StartDependenciesAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops what <see cref="StartDependenciesAsync"/> started, after the server.</summary>
+    protected virtual ValueTask StopDependenciesAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
@@ -41,6 +50,8 @@ public class ServerFixture : IAsyncLifetime
         {
             await _server.DisposeAsync();
         }
+
+        await StopDependenciesAsync();
 
         GC.SuppressFinalize(this);
     }

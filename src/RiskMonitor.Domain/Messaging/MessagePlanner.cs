@@ -4,7 +4,8 @@ namespace RiskMonitor.Domain.Messaging;
 
 /// <summary>
 /// Who of an escalation step's recipients gets an e-mail and who a text message (pure). A named recipient is looked up
-/// in the contact directory; the phone the roster or region file gives is used when the directory has none. A recipient
+/// in the contact directory; the phone the roster or region file gives, and the e-mail the organisation registry gives a
+/// responsible party's notice, are used when the directory has none. A recipient
 /// without a name (a role nobody is rostered for) gets nothing here: the role's group still hears it on the hub. The same
 /// person addressed twice in one step (officer and region supervisor) is sent one message per channel.
 /// </summary>
@@ -28,7 +29,8 @@ public static class MessagePlanner
 
             var contact = directory(recipient.Name);
             var phone = NullIfBlank(contact?.Phone) ?? NullIfBlank(recipient.Phone);
-            var email = NullIfBlank(contact?.Email);
+            // A responsible party's notice carries the address the organisation registry holds (issue 20).
+            var email = NullIfBlank(contact?.Email) ?? NullIfBlank(recipient.Email);
             var to = new MessageRecipient(recipient.Name, email, phone);
             var quiet = contact?.Quiet?.Silences(at, severity) ?? false;
             if (email is not null && available.Contains(MessageChannelKind.Email))

@@ -51,4 +51,19 @@ public sealed class MessagePlannerTests
 
         Assert.Equal(["email:张值班", "email:李带班"], plan.Select(p => p.Key));
     }
+
+    [Fact]
+    public void A_responsible_partys_notice_is_mailed_to_the_address_the_registry_gave_it()
+    {
+        EscalationRecipient[] parties =
+        [
+            new(RecipientKind.ResponsibleParty, "维保值班", "13600000003", null) { Email = "duty@lift-maint.example", OrganisationId = "mu-01" },
+            new(RecipientKind.DutyOfficer, "张值班", null, null) { Email = "stale@old.example" },
+        ];
+
+        var plan = MessagePlanner.Plan(parties, Directory.GetValueOrDefault, WarningLevel.Red, TwoAm, Both);
+
+        Assert.Equal("duty@lift-maint.example", plan.Single(p => p.Key == "email:维保值班").Recipient.Email);
+        Assert.Equal("zhang@duty.example", plan.Single(p => p.Key == "email:张值班").Recipient.Email); // the directory wins
+    }
 }

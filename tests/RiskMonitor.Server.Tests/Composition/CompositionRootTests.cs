@@ -9,7 +9,10 @@ namespace RiskMonitor.Server.Tests.Composition;
 public sealed class CompositionRootTests
 {
     // Contracts that are meant to have several implementations, each resolved as IEnumerable<T>.
-    private static readonly HashSet<string> ManyByDesign = new(StringComparer.Ordinal);
+    private static readonly HashSet<string> ManyByDesign = new(StringComparer.Ordinal)
+    {
+        "RiskMonitor.Server.Messaging.IMessageChannel", // e-mail and SMS, each on when configured
+    };
 
     private static IServiceCollection Services(params (string Key, string? Value)[] settings) =>
         RiskMonitorApp.CreateBuilder([], builder =>

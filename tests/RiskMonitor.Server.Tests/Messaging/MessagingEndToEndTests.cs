@@ -17,25 +17,19 @@ namespace RiskMonitor.Server.Tests.Messaging;
 public sealed class MessagingEndToEndTests : IAsyncLifetime
 {
     private const string GatewaySecret = "sms-gateway-secret-0123456789";
-    private readonly ServiceProcess _smtp = ServiceProcess.Smtp4dev();
+    private readonly Smtp4devMailbox _mailbox = new();
     private readonly GatewayListener _gateway = new();
-    private readonly HttpClient _mailbox = new() { Timeout = TimeSpan.FromSeconds(30) };
     private OwnServer _server = null!;
 
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
         _gateway.Answer = n => n == 1 ? (503, """{"error":"busy"}""") : (200, $$"""{"messageId":"gw-{{n}}","status":"queued"}""");
-        await _smtp.StartAsync(ct);
-        _mailbox.BaseAddress = new Uri($"http://127.0.0.1:{_smtp.WebPort.ToString(CultureInfo.InvariantCulture)}/");
-        _server = await OwnServer.StartAsync(new Dictionary<string, string?>
+        await _mailbox.StartAsync(ct);
+        var settings = new Dictionary<string, string?>(_mailbox.ServerSettings())
         {
             ["Escalation:AcknowledgeTimeouts:red"] = "00:00:04",
             ["Outbound:AllowedNetworks:0"] = "127.0.0.0/8", // the gateway is on loopback (decision 0026)
-            ["Messaging:Smtp:Host"] = "127.0.0.1",
-            ["Messaging:Smtp:Port"] = _smtp.Port.ToString(CultureInfo.InvariantCulture),
-            ["Messaging:Smtp:Security"] = "None",
-            ["Messaging:Smtp:From"] = "城市安全监测 <alerts@city.example>",
             ["Messaging:Sms:Url"] = _gateway.Url.ToString(),
             ["Messaging:Sms:Secret"] = GatewaySecret,
             ["Messaging:Contacts:0:Name"] = "张值班",
@@ -43,15 +37,15 @@ public sealed class MessagingEndToEndTests : IAsyncLifetime
             ["Messaging:Contacts:1:Name"] = "赵领导",
             ["Messaging:Contacts:1:Email"] = "zhao@duty.example",
             ["Messaging:Contacts:1:QuietHours"] = "00:00-23:59", // always quiet: red must still reach him
-        }, ct);
+        };
+        _server = await OwnServer.StartAsync(settings, ct);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
         _gateway.Dispose();
-        _mailbox.Dispose();
-        await _smtp.DisposeAsync();
+        await _mailbox.DisposeAsync();
     }
 
     [Fact]
@@ -77,14 +71,14 @@ public sealed class MessagingEndToEndTests : IAsyncLifetime
 
         var alerts = await ServerFixture.EventuallyAsync(() => _server.GetJsonAsync("api/alerts?assetId=gp-t-001", ct), a => a.GetProperty("total").GetInt32() == 1, TimeSpan.FromSeconds(20), ct);
         var alertId = alerts.GetProperty("items")[0].GetProperty("alertId").GetString()!;
-        await ServerFixture.EventuallyAsync(() => MailsAsync(ct), m => m.Count >= 2, TimeSpan.FromSeconds(60), ct);
+        await ServerFixture.EventuallyAsync(() => _mailbox.MailsAsync(ct), m => m.Count >= 2, TimeSpan.FromSeconds(60), ct);
         // Acknowledged now, so no second step joins in: what follows is the retry of the first step's refused text.
         var ack = await _server.Http.PostAsJsonAsync($"api/alerts/{alertId}/acknowledge", new { actor = "张值班" }, ct);
         var notice = await ServerFixture.EventuallyAsync(
             () => _server.GetJsonAsync($"api/notifications?alertId={alertId}", ct),
             n => n.GetArrayLength() >= 1 && n[n.GetArrayLength() - 1].GetProperty("status").GetString() == "delivered", TimeSpan.FromSeconds(60), ct);
         await Task.Delay(TimeSpan.FromSeconds(2), ct); // a duplicate e-mail would have arrived by now
-        var finalMails = await MailsAsync(ct);
+        var finalMails = await _mailbox.MailsAsync(ct);
 
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         var step1 = notice[notice.GetArrayLength() - 1];
@@ -98,7 +92,7 @@ public sealed class MessagingEndToEndTests : IAsyncLifetime
         var step1Mails = finalMails.Where(m => m.Subject.Contains("第1次升级", StringComparison.Ordinal)).ToList();
         Assert.Equal(["zhang@duty.example", "zhao@duty.example"], step1Mails.Select(m => m.To).Order(StringComparer.Ordinal));
         Assert.StartsWith("【红色预警】", step1Mails[0].Subject, StringComparison.Ordinal);
-        var text = await _mailbox.GetStringAsync($"api/messages/{step1Mails.Single(m => m.To == "zhang@duty.example").Id}/plaintext", ct);
+        var text = await _mailbox.PlainTextAsync(step1Mails.Single(m => m.To == "zhang@duty.example").Id, ct);
         Assert.Contains("张值班", text, StringComparison.Ordinal);
         Assert.Contains("gp-t-001", text, StringComparison.Ordinal);
         Assert.Contains(alertId, text, StringComparison.Ordinal);
@@ -136,19 +130,5 @@ public sealed class MessagingEndToEndTests : IAsyncLifetime
         request.Headers.Add(WebhookChannel.TimestampHeader, timestamp);
         request.Headers.Add(WebhookChannel.SignatureHeader, "sha256=" + WebhookChannel.Sign(GatewaySecret, timestamp, body));
         return await anonymous.SendAsync(request, ct);
-    }
-
-    private async Task<List<(string Id, string To, string Subject)>> MailsAsync(CancellationToken ct)
-    {
-        try
-        {
-            var page = await _mailbox.GetFromJsonAsync<JsonElement>("api/messages?pageSize=100", ct);
-            return [.. page.GetProperty("results").EnumerateArray().Select(m => (
-                m.GetProperty("id").GetString()!, m.GetProperty("to")[0].GetString()!, m.GetProperty("subject").GetString()!))];
-        }
-        catch (HttpRequestException)
-        {
-            return []; // the web API starts a moment after the SMTP port
-        }
     }
 }

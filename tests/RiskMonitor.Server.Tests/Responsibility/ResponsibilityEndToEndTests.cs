@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using RiskMonitor.Server.Tests.Messaging;
 
 namespace RiskMonitor.Server.Tests.Responsibility;
 
@@ -9,14 +10,26 @@ namespace RiskMonitor.Server.Tests.Responsibility;
 /// The test city with a responsibility chain: owner units ou-1 and ou-2, maintenance units mu-a and mu-b (each with a
 /// unit account), the lift and gas regulators; the elevator el-t-001 is ou-1's, maintained by mu-a, regulated by
 /// reg-se. The rescue is due 5 s after the report so that missing it can be watched; acknowledgements have an hour.
+/// E-mail goes to a real SMTP server (smtp4dev).
 /// </summary>
 public sealed class ResponsibilityFixture : ServerFixture
 {
     public static readonly TimeSpan RescueArrivalWithin = TimeSpan.FromSeconds(5);
 
+    public Smtp4devMailbox Mailbox { get; } = new();
+
+    protected override Task StartDependenciesAsync(CancellationToken cancellationToken) => Mailbox.StartAsync(cancellationToken);
+
+    protected override ValueTask StopDependenciesAsync() => Mailbox.DisposeAsync();
+
     protected override Dictionary<string, string?> Settings()
     {
         var settings = base.Settings();
+        foreach (var (key, value) in Mailbox.ServerSettings())
+        {
+            settings[key] = value;
+        }
+
         var seed = Path.Combine(Directory.CreateTempSubdirectory("riskmonitor-responsibility-").FullName, "responsibility.json");
         File.WriteAllText(seed, SeedJson());
         settings["Responsibility:SeedPath"] = seed;
@@ -93,6 +106,13 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         var kinds = overdue.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("kind").GetString()).ToList();
         Assert.Equal(["regulator", "duty_officer"], kinds);
         Assert.Equal("reg-se", overdue.GetProperty("recipients")[0].GetProperty("organisationId").GetString());
+
+        // And by e-mail, read back from the SMTP server: the maintenance unit, then its regulator; never the other unit.
+        var mails = await ServerFixture.EventuallyAsync(() => server.Mailbox.MailsAsync(ct),
+            m => m.Any(x => x.To == "rescue@mu-a.example") && m.Any(x => x.To == "duty@reg-se.example"), TimeSpan.FromSeconds(60), ct);
+        Assert.Contains(mails, m => m.To == "rescue@mu-a.example");
+        Assert.Contains(mails, m => m.To == "duty@reg-se.example");
+        Assert.DoesNotContain(mails, m => m.To == "rescue@mu-b.example");
 
         // On mu-a's unit page (chromium), not on mu-b's; the rescuers' arrival is recorded there.
         var (pageA, errorsA) = await browser.OpenLivePageAsync(server.BaseUrl, "/oncall/unit", 420, 860, "mu-a.duty", "unit", TimeSpan.FromSeconds(30));
