@@ -76,7 +76,10 @@ export Auth__SigningKey="$(cat "$RUN_DIR/jwt-key")" \
   Auth__Users__3__Name=xihu.officer Auth__Users__3__DisplayName=西湖区网格员 Auth__Users__3__Roles__0=operator \
   Auth__Users__3__Regions__0=d-xihu Auth__Users__3__Password="$RM_DEMO_PASSWORD" \
   Auth__Users__4__Name=mu-01.duty Auth__Users__4__DisplayName=安达电梯值守 Auth__Users__4__Roles__0=unit Auth__Users__4__Password="$RM_DEMO_PASSWORD" \
-  Auth__Users__5__Name=reg-se.duty Auth__Users__5__DisplayName=市场监管局特种设备处 Auth__Users__5__Roles__0=unit Auth__Users__5__Password="$RM_DEMO_PASSWORD"
+  Auth__Users__5__Name=reg-se.duty Auth__Users__5__DisplayName=市场监管局特种设备处 Auth__Users__5__Roles__0=unit Auth__Users__5__Password="$RM_DEMO_PASSWORD" \
+  Auth__Users__6__Name=mu-02.duty Auth__Users__6__DisplayName=通力捷电梯值守 Auth__Users__6__Roles__0=unit Auth__Users__6__Password="$RM_DEMO_PASSWORD" \
+  Auth__Users__7__Name=mu-03.duty Auth__Users__7__DisplayName=恒升电梯值守 Auth__Users__7__Roles__0=unit Auth__Users__7__Password="$RM_DEMO_PASSWORD" \
+  Auth__Users__8__Name=mu-04.duty Auth__Users__8__DisplayName=迅达安电梯值守 Auth__Users__8__Roles__0=unit Auth__Users__8__Password="$RM_DEMO_PASSWORD"
 
 say "starting the server (HTTP 127.0.0.1:$HTTP_PORT, MQTT 127.0.0.1:$MQTT_PORT)"
 export Urls="http://127.0.0.1:$HTTP_PORT" Mqtt__Port="$MQTT_PORT" Influx__Url="http://127.0.0.1:$INFLUX_PORT" \
@@ -100,8 +103,8 @@ cat <<INFO
   RiskMonitor is running.
     Wall display       http://127.0.0.1:$HTTP_PORT/wall
     On-call page       http://127.0.0.1:$HTTP_PORT/oncall
-    Unit page          http://127.0.0.1:$HTTP_PORT/oncall/unit  (maintenance unit mu-01.duty, regulator reg-se.duty)
-    Sign in as         wall (viewer), duty (supervisor), xihu.officer (operator, 西湖区 only), mu-01.duty, reg-se.duty (unit) or admin,
+    Unit page          http://127.0.0.1:$HTTP_PORT/oncall/unit  (maintenance units mu-01.duty .. mu-04.duty, regulator reg-se.duty)
+    Sign in as         wall (viewer), duty (supervisor), xihu.officer (operator, 西湖区 only), mu-01.duty .. mu-04.duty, reg-se.duty (unit) or admin,
                        password $RM_DEMO_PASSWORD  (kept in $RUN_DIR/demo-password)
     API token          POST http://127.0.0.1:$HTTP_PORT/api/auth/token {"username":"duty","password":"..."}
                        then send its accessToken as the header  Authorization: Bearer <accessToken>
