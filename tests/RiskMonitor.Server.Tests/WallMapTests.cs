@@ -32,8 +32,14 @@ public sealed class WallMapTests(RiskMapServerFixture server, BrowserFixture bro
         await page.GotoAsync("/wall");
         await page.WaitForSelectorAsync("#connection[data-status='live']", new PageWaitForSelectorOptions { Timeout = 15_000 });
         await page.WaitForFunctionAsync("() => window.riskWall.regionLayers.has('t-g1')");
-        var before = await page.EvaluateAsync<string>("() => window.riskWall.regionLayers.get('t-g1').options.fillColor");
         using var mqtt = await server.ConnectMqttAsync("wall-map", ct);
+
+        // The scoped test of this class may have turned gp-m-001 red already: start from a normal reading.
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-m-001/telemetry",
+            ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ("ch4_lel", 0)), ct);
+        await page.WaitForFunctionAsync($"() => window.riskWall.regionLayers.get('t-g1').options.fillColor !== '{Red}'",
+            null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        var before = await page.EvaluateAsync<string>("() => window.riskWall.regionLayers.get('t-g1').options.fillColor");
 
         await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-m-001/telemetry",
             ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ("ch4_lel", 90)), ct);
