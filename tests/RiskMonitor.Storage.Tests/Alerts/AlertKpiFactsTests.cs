@@ -41,10 +41,18 @@ public sealed class AlertKpiFactsTests(PostgresFixture fixture)
     {
         Assert.Equal(2, facts.Count);
         Assert.Equal(
-            new AlertFacts(AlertBook.NewAlertId("gp-001", "ch4_lel.high", T0), WarningLevel.Red, T0, T0.AddMinutes(3), T0.AddMinutes(40), "false_alarm", 1),
+            new AlertFacts(AlertBook.NewAlertId("gp-001", "ch4_lel.high", T0), WarningLevel.Red, T0, T0.AddMinutes(3), T0.AddMinutes(40), "false_alarm", 1)
+            {
+                AssetId = "gp-001", // the asset and its region, for the circulars' rankings
+                RegionId = "d-east",
+            },
             facts[0]);
         Assert.Equal(
-            new AlertFacts(AlertBook.NewAlertId("gp-002", "ch4_lel.high", T0.AddHours(1)), WarningLevel.Orange, T0.AddHours(1), T0.AddHours(1).AddMinutes(6), null, null, 0),
+            new AlertFacts(AlertBook.NewAlertId("gp-002", "ch4_lel.high", T0.AddHours(1)), WarningLevel.Orange, T0.AddHours(1), T0.AddHours(1).AddMinutes(6), null, null, 0)
+            {
+                AssetId = "gp-002",
+                RegionId = "d-east",
+            },
             facts[1]);
     }
 
