@@ -135,22 +135,25 @@ def remaining_length(n):
             return bytes(out)
 
 
-s = socket.create_connection(("127.0.0.1", 1883), timeout=10)
-s.sendall(b"\x10" + remaining_length(40 * 1024 * 1024))
-sent, closed = 0, False
-chunk = b"\0" * 65536
-try:
-    while sent < 8 * 1024 * 1024:
-        s.sendall(chunk)
-        sent += len(chunk)
-except OSError:
-    closed = True
-if not closed:
+def send_body_until_closed(s, limit):
+    """Sends zeros as the body of the packet whose header went out; (bytes sent, whether the server closed first)."""
+    sent, chunk = 0, b"\0" * 65536
+    try:
+        while sent < limit:
+            s.sendall(chunk)
+            sent += len(chunk)
+    except OSError:
+        return sent, True
     try:
         s.settimeout(5)
-        closed = s.recv(1) == b""
+        return sent, s.recv(1) == b""
     except OSError:
-        closed = True
+        return sent, True
+
+
+s = socket.create_connection(("127.0.0.1", 1883), timeout=10)
+s.sendall(b"\x10" + remaining_length(40 * 1024 * 1024))
+sent, closed = send_body_until_closed(s, 8 * 1024 * 1024)
 s.close()
 check(5, "CONNECT claiming 40 MiB closed at its header", closed and sent < 8 * 1024 * 1024, f"sent {sent} bytes before close")
 
@@ -193,19 +196,7 @@ s.sendall(b"\x10" + remaining_length(len(vh) + len(payload)) + vh + payload)
 s.recv(4)
 topic = mqtt_str(f"rm/v1/{gs_asset}/telemetry")
 s.sendall(b"\x30" + remaining_length(3 * 1024 * 1024 + len(topic)) + topic)
-sent, closed = 0, False
-try:
-    while sent < 3 * 1024 * 1024:
-        s.sendall(chunk)
-        sent += len(chunk)
-except OSError:
-    closed = True
-if not closed:
-    try:
-        s.settimeout(5)
-        closed = s.recv(1) == b""
-    except OSError:
-        closed = True
+sent, closed = send_body_until_closed(s, 3 * 1024 * 1024)
 check(5, "3 MB publish closed before its body is read", closed and sent < 3 * 1024 * 1024, f"sent {sent}")
 s.close()
 
