@@ -18,13 +18,17 @@ internal static class AlertHooks
     public static Action<AlertView, AlertView?> AfterRecord(IGrainFactory grains, ILogger logger) => (after, before) =>
     {
         _ = TrackAsync(grains, logger, after, before);
-        if (before is null && after.State == AlertState.Open)
+        if (after.State == AlertState.Open && (before is null || after.Severity > before.Severity))
         {
             _ = RouteAsync(grains, logger, after);
         }
     };
 
-    /// <summary>A new alert goes to the parties answerable for its asset (issue 20), without holding up the push either.</summary>
+    /// <summary>
+    /// A new alert goes to the parties answerable for its asset (issue 20), without holding up the push either; so does
+    /// one that worsens while still open, so that an alert first raised below what any party hears of (blue) is routed
+    /// when it turns red. An alert already routed keeps its case (the party grain ignores a second Open).
+    /// </summary>
     private static async Task RouteAsync(IGrainFactory grains, ILogger logger, AlertView alert)
     {
         try

@@ -259,6 +259,27 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
+    [Fact]
+    public async Task An_alert_raised_below_what_any_party_hears_of_is_routed_when_it_turns_red()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        using var mqtt = await server.ConnectMqttAsync("blue-to-red", ct);
+
+        // Blue, held past its 10 s confirm time (device timestamps): no party is told of blue.
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-001/telemetry", ServerFixture.Reading(now.AddSeconds(-20).ToUnixTimeMilliseconds(), ("ch4_lel", 6)), ct);
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-001/telemetry", ServerFixture.Reading(now.AddSeconds(-5).ToUnixTimeMilliseconds(), ("ch4_lel", 6)), ct);
+        var blue = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync("api/alerts?assetId=gp-t-001", ct),
+            p => p.GetProperty("items").GetArrayLength() == 1, TimeSpan.FromSeconds(30), ct);
+        var alertId = blue.GetProperty("items")[0].GetProperty("alertId").GetString()!;
+        Assert.Equal("blue", blue.GetProperty("items")[0].GetProperty("severity").GetString());
+
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-001/telemetry", ServerFixture.Reading(now.ToUnixTimeMilliseconds(), ("ch4_lel", 60)), ct);
+
+        var told = await NoticeAsync(alertId, "parties_told", ct);
+        Assert.Contains(told.GetProperty("recipients").EnumerateArray(), r => r.GetProperty("organisationId").GetString() == "ou-2");
+    }
+
     private async Task<JsonElement> NoticeAsync(string alertId, string kind, CancellationToken ct)
     {
         var notices = await ServerFixture.EventuallyAsync(
