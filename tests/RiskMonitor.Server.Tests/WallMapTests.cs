@@ -13,24 +13,7 @@ public sealed class WallMapTests(RiskMapServerFixture server, BrowserFixture bro
     public async Task A_red_reading_turns_the_grids_its_pipeline_crosses_red_on_the_wall_within_two_seconds()
     {
         var ct = TestContext.Current.CancellationToken;
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
-            BaseURL = server.BaseUrl.ToString(),
-        });
-        await BrowserFixture.SignInAsync(context, "wall.viewer", ["viewer"]);
-        var page = await context.NewPageAsync();
-        var errors = new ConcurrentQueue<string>();
-        page.PageError += (_, error) => errors.Enqueue(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                errors.Enqueue($"{message.Text} ({message.Location})");
-            }
-        };
-        await page.GotoAsync("/wall");
-        await page.WaitForSelectorAsync("#connection[data-status='live']", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        var (page, errors) = await browser.OpenLivePageAsync(server.BaseUrl, "/wall", 1920, 1080, "wall.viewer", "viewer", TimeSpan.FromSeconds(15));
         await page.WaitForFunctionAsync("() => window.riskWall.regionLayers.has('t-g1')");
         using var mqtt = await server.ConnectMqttAsync("wall-map", ct);
 
@@ -57,6 +40,8 @@ public sealed class WallMapTests(RiskMapServerFixture server, BrowserFixture bro
     public async Task An_account_scoped_to_a_district_sees_its_grids_and_figures_and_none_of_another_districts_alerts()
     {
         var ct = TestContext.Current.CancellationToken;
+        // Opened by hand, not with BrowserFixture.OpenLivePageAsync: that one also fails on console errors, and a scoped
+        // account's wall logs three "Failed to load resource" errors (not yet looked into: see the closing note on issue 23).
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
