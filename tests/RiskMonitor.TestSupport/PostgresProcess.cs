@@ -156,8 +156,10 @@ public sealed class PostgresProcess : IAsyncDisposable
         // Durability settings are off: a test cluster trades crash safety for speed, the server under test does not.
         // A durable cluster keeps PostgreSQL's defaults, as run.sh does.
         string[] settings = Durable ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200"];
+        // RM_POSTGRES_EXTRA_OPTIONS (e.g. "-c shared_preload_libraries=pg_stat_statements") is for profiling a load run.
+        var extra = Environment.GetEnvironmentVariable("RM_POSTGRES_EXTRA_OPTIONS");
         var options = string.Join(' ',
-            [$"-p {Port.ToString(CultureInfo.InvariantCulture)}", "-c listen_addresses=127.0.0.1", $"-k {SocketDirectory}", .. settings]);
+            [$"-p {Port.ToString(CultureInfo.InvariantCulture)}", "-c listen_addresses=127.0.0.1", $"-k {SocketDirectory}", .. settings, extra ?? ""]);
         try
         {
             await RunAsync(Path.Combine(BinDirectory, "pg_ctl"),

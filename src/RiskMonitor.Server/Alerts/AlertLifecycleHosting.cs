@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
 using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Contracts.Json;
 using RiskMonitor.Contracts.Notifications;
@@ -11,6 +14,7 @@ using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Outbound;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Feed;
+using RiskMonitor.Storage.GrainState;
 using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Server.Alerts;
@@ -105,8 +109,14 @@ public static class AlertLifecycleHosting
             ? PostgresPoolOptions.ForOrleans(configuration, configured)
             :
             throw new InvalidOperationException("Orleans:Persistence is AdoNet, but ConnectionStrings:RiskMonitor is not set.");
+        // Grain state by group commit (decision 0045); the Orleans ADO.NET storage stays, under another name, only to
+        // read states stored before, so an upgraded node keeps its assets' rules' memory.
+        silo.Services.AddGrainStorage(GrainStorage.Name, (sp, _) => new GroupCommitGrainStorage(
+            sp.GetRequiredService<PostgresGrainStateStore>(),
+            new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
+            sp.GetRequiredKeyedService<IGrainStorage>(EarlierGrainStorage)));
         return silo
-            .AddAdoNetGrainStorage(GrainStorage.Name, options =>
+            .AddAdoNetGrainStorage(EarlierGrainStorage, options =>
             {
                 options.Invariant = AdoNetInvariant;
                 options.ConnectionString = connectionString;
@@ -119,6 +129,9 @@ public static class AlertLifecycleHosting
     }
 
     private const string AdoNetInvariant = "Npgsql";
+
+    /// <summary>The Orleans ADO.NET grain storage, read for states written before decision 0045; never written.</summary>
+    private const string EarlierGrainStorage = "rm-adonet";
 }
 
 /// <summary>

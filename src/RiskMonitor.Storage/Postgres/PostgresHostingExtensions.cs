@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
 using Npgsql;
+using RiskMonitor.Storage.GrainState;
 using RiskMonitor.Contracts.Access;
 using RiskMonitor.Contracts.Devices;
 using RiskMonitor.Storage.Access;
@@ -73,6 +75,8 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(PostgresPoolOptions.WithPoolSize(connectionString, pools.MaxPoolSize))
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
+        services.TryAddSingleton(sp => new PostgresGrainStateStore(
+            PostgresPoolOptions.WithPoolSize(connectionString, pools.GrainStateMaxPoolSize), sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ILogger<PostgresGrainStateStore>>()));
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService<SchemaMigrationService>();
         AddAlertJournal(builder);

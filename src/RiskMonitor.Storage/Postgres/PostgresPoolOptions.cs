@@ -19,8 +19,20 @@ public sealed class PostgresPoolOptions
     /// </summary>
     [Range(2, 1000)] public int MaxPoolSize { get; set; } = 16;
 
-    /// <summary>The Orleans ADO.NET pool (grain state written behind, escalation reminders, cluster membership).</summary>
-    [Range(2, 1000)] public int OrleansMaxPoolSize { get; set; } = 24;
+    /// <summary>
+    /// The Orleans ADO.NET pool: reminders, cluster membership, and reads of grain state stored before decision 0045.
+    /// Was 24 while it also wrote every grain's state; the group-commit grain state store took 8 of those.
+    /// </summary>
+    [Range(2, 1000)] public int OrleansMaxPoolSize { get; set; } = 16;
+
+    /// <summary>
+    /// The grain state store's pool (decision 0045): one connection writes every batch; the rest serve the reads of
+    /// activating grains, so a cold start of thousands of assets cannot take the stores' connections.
+    /// </summary>
+    [Range(2, 1000)] public int GrainStateMaxPoolSize { get; set; } = 8;
+
+    /// <summary>Every connection this node may hold.</summary>
+    public int Total => MaxPoolSize + OrleansMaxPoolSize + GrainStateMaxPoolSize;
 
     public static PostgresPoolOptions From(IConfiguration configuration) =>
         configuration.GetSection(SectionName).Get<PostgresPoolOptions>() ?? new PostgresPoolOptions();
@@ -40,4 +52,8 @@ public sealed class PostgresPoolOptions
     /// <summary>The connection string the Orleans ADO.NET providers use: its own pool, sized by <see cref="OrleansMaxPoolSize"/>.</summary>
     public static string ForOrleans(IConfiguration configuration, string connectionString) =>
         WithPoolSize(connectionString, From(configuration).OrleansMaxPoolSize);
+
+    /// <summary>The connection string of the grain state store: its own pool, sized by <see cref="GrainStateMaxPoolSize"/>.</summary>
+    public static string ForGrainState(IConfiguration configuration, string connectionString) =>
+        WithPoolSize(connectionString, From(configuration).GrainStateMaxPoolSize);
 }

@@ -53,13 +53,13 @@ internal sealed class SchemaMigrationService(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var (max, reserved, inUse) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
-        var own = pools.Value.MaxPoolSize + pools.Value.OrleansMaxPoolSize;
+        var own = pools.Value.Total;
         var available = max - reserved;
         if (own > available)
         {
             throw new InvalidOperationException(
                 $"This node may open {own} PostgreSQL connections (Postgres:MaxPoolSize {pools.Value.MaxPoolSize} + Postgres:OrleansMaxPoolSize " +
-                $"{pools.Value.OrleansMaxPoolSize}), but the server allows {available} (max_connections {max} - superuser_reserved_connections " +
+                $"{pools.Value.OrleansMaxPoolSize} + Postgres:GrainStateMaxPoolSize {pools.Value.GrainStateMaxPoolSize}), but the server allows {available} (max_connections {max} - superuser_reserved_connections " +
                 $"{reserved}). Lower the pool sizes or raise max_connections.");
         }
 
