@@ -12,6 +12,9 @@ namespace RiskMonitor.Grains;
 /// </summary>
 public sealed class GroupCommitGrainStorage(PostgresGrainStateStore store, IGrainStorageSerializer serializer, IGrainStorage? earlier) : IGrainStorage
 {
+    // Asked once; until it is answered (or when it fails) every miss asks the earlier storage, which is always correct.
+    private Task<bool>? _earlierStatesExist;
+
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
@@ -24,7 +27,7 @@ public sealed class GroupCommitGrainStorage(PostgresGrainStateStore store, IGrai
             return;
         }
 
-        if (earlier is not null)
+        if (earlier is not null && await EarlierStatesExistAsync())
         {
             await earlier.ReadStateAsync(stateName, grainId, grainState);
         }
@@ -69,6 +72,20 @@ public sealed class GroupCommitGrainStorage(PostgresGrainStateStore store, IGrai
         grainState.State = Activator.CreateInstance<T>();
         grainState.ETag = null;
         grainState.RecordExists = false;
+    }
+
+    private async Task<bool> EarlierStatesExistAsync()
+    {
+        var asked = _earlierStatesExist ??= store.EarlierStatesExistAsync();
+        try
+        {
+            return await asked;
+        }
+        catch (Exception)
+        {
+            _earlierStatesExist = null; // ask again next time; meanwhile read the earlier storage
+            return true;
+        }
     }
 
     private static long? ExpectedVersion(string? etag) => etag is null ? null : long.Parse(etag, CultureInfo.InvariantCulture);

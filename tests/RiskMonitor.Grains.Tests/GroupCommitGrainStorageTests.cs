@@ -35,12 +35,19 @@ public sealed class GroupCommitGrainStorageTests(GroupCommitGrainStorageTests.Da
     }
 
     [Fact]
-    public async Task A_grain_with_no_row_yet_starts_from_the_earlier_storage_and_its_first_write_inserts_here()
+    public async Task A_grain_with_no_row_yet_starts_from_the_earlier_storage_when_there_is_one_and_its_first_write_inserts_here()
     {
         var earlier = new EarlierStorage(Sample());
-        var storage = database.Storage(earlier);
         var grain = GrainId.Create("asset", "gp-earlier");
 
+        // Installed after decision 0045: no Orleans ADO.NET states, so a miss is not asked twice.
+        var fresh = new GrainState<AssetGrainState>(new AssetGrainState(), null);
+        await database.Storage(earlier).ReadStateAsync("asset", grain, fresh);
+        Assert.Equal((0, (DateTimeOffset?)null), (earlier.Reads, fresh.State!.LastSeen));
+
+        // Upgraded: the Orleans ADO.NET table holds states (its real shape does not matter to the check).
+        await database.ExecuteAsync("CREATE TABLE orleansstorage (grainidhash integer); INSERT INTO orleansstorage VALUES (1)");
+        var storage = database.Storage(earlier);
         var read = new GrainState<AssetGrainState>(new AssetGrainState(), null);
         await storage.ReadStateAsync("asset", grain, read);
         Assert.Equal((T0, (string?)null, false), (read.State!.LastSeen, read.ETag, read.RecordExists));
@@ -85,6 +92,13 @@ public sealed class GroupCommitGrainStorageTests(GroupCommitGrainStorageTests.Da
         private PostgresGrainStateStore? _store;
         private Serializer? _serializer;
 
+        public async Task ExecuteAsync(string sql)
+        {
+            await using var dataSource = NpgsqlDataSource.Create(_postgres.ConnectionString("grains"));
+            await using var command = dataSource.CreateCommand(sql);
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
         public GroupCommitGrainStorage Storage(IGrainStorage? earlier) =>
             new(_store!, new OrleansGrainStorageSerializer(_serializer!), earlier);
 
@@ -95,10 +109,8 @@ public sealed class GroupCommitGrainStorageTests(GroupCommitGrainStorageTests.Da
             await _postgres.CreateDatabaseAsync("grains", ct);
             var connectionString = _postgres.ConnectionString("grains");
             using (var script = new StreamReader(typeof(PostgresGrainStateStore).Assembly.GetManifestResourceStream("RiskMonitor.Migrations.0060_grain_state.sql")!))
-            await using (var dataSource = NpgsqlDataSource.Create(connectionString))
-            await using (var create = dataSource.CreateCommand(await script.ReadToEndAsync(ct)))
             {
-                await create.ExecuteNonQueryAsync(ct);
+                await ExecuteAsync(await script.ReadToEndAsync(ct));
             }
 
             var services = new ServiceCollection()

@@ -73,6 +73,23 @@ public sealed class PostgresGrainStateStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Whether the Orleans ADO.NET storage holds any grain state (stored before decision 0045). Asked once per node: on a
+    /// system installed after it, an activating grain then skips a second read that would find nothing.
+    /// </summary>
+    public async Task<bool> EarlierStatesExistAsync(CancellationToken cancellationToken = default)
+    {
+        // Two statements: a query naming a table that does not exist fails to parse, whatever its WHERE says.
+        await using var table = _dataSource.CreateCommand("SELECT to_regclass('orleansstorage') IS NOT NULL");
+        if (await table.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            return false;
+        }
+
+        await using var rows = _dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM orleansstorage)");
+        return await rows.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    /// <summary>
     /// Writes <paramref name="payload"/> over the version <paramref name="expectedVersion"/> (null: the grain has no
     /// stored state yet) and returns the new version, once committed together with whatever else was waiting.
     /// </summary>

@@ -76,7 +76,7 @@ public static class PostgresHostingExtensions
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
         services.TryAddSingleton(sp => new PostgresGrainStateStore(
-            PostgresPoolOptions.WithPoolSize(connectionString, pools.GrainStateMaxPoolSize), sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ILogger<PostgresGrainStateStore>>()));
+            PostgresPoolOptions.ForGrainState(builder.Configuration, connectionString), sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ILogger<PostgresGrainStateStore>>()));
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService<SchemaMigrationService>();
         AddAlertJournal(builder);
