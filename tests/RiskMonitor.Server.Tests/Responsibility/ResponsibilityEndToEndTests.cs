@@ -54,6 +54,7 @@ public sealed class ResponsibilityFixture : ServerFixture
             new { assetId = "el-t-001", ownerUnitId = "ou-1", maintenanceUnitId = "mu-a", regulatorId = "reg-se" },
             new { assetId = "gp-t-001", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
             new { assetId = "gp-t-002", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
+            new { assetId = "gp-t-003", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
         },
     });
 
@@ -288,16 +289,16 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         using var mqtt = await server.ConnectMqttAsync("yellow-to-red", ct);
 
         // Yellow, held past its 10 s confirm time: the owner unit is told, the regulator is not (it hears of red).
-        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-002/telemetry", ServerFixture.Reading(now.AddSeconds(-20).ToUnixTimeMilliseconds(), ("ch4_lel", 15)), ct);
-        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-002/telemetry", ServerFixture.Reading(now.AddSeconds(-5).ToUnixTimeMilliseconds(), ("ch4_lel", 15)), ct);
-        var yellow = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync("api/alerts?assetId=gp-t-002", ct),
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-003/telemetry", ServerFixture.Reading(now.AddSeconds(-20).ToUnixTimeMilliseconds(), ("ch4_lel", 15)), ct);
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-003/telemetry", ServerFixture.Reading(now.AddSeconds(-5).ToUnixTimeMilliseconds(), ("ch4_lel", 15)), ct);
+        var yellow = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync("api/alerts?assetId=gp-t-003", ct),
             p => p.GetProperty("items").GetArrayLength() == 1, TimeSpan.FromSeconds(30), ct);
         var alertId = yellow.GetProperty("items")[0].GetProperty("alertId").GetString()!;
         Assert.Equal("yellow", yellow.GetProperty("items")[0].GetProperty("severity").GetString());
         var first = await NoticeAsync(alertId, "parties_told", ct);
         Assert.Equal(["ou-2"], first.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("organisationId").GetString()));
 
-        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-002/telemetry", ServerFixture.Reading(now.ToUnixTimeMilliseconds(), ("ch4_lel", 60)), ct);
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-003/telemetry", ServerFixture.Reading(now.ToUnixTimeMilliseconds(), ("ch4_lel", 60)), ct);
 
         // The same alert, now red: a second notice to the owner and, at once, the gas regulator.
         var notices = await ServerFixture.EventuallyAsync(
