@@ -6,7 +6,11 @@ public sealed class RegionTreeCheckTests
 {
     private static readonly Dictionary<string, string?> Parents = new()
     {
-        ["city"] = null, ["d-1"] = "city", ["s-1"] = "d-1", ["g-1"] = "s-1", ["g-2"] = "s-1",
+        ["city"] = null,
+        ["d-1"] = "city",
+        ["s-1"] = "d-1",
+        ["g-1"] = "s-1",
+        ["g-2"] = "s-1",
     };
 
     [Fact]
