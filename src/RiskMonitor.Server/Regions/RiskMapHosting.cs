@@ -13,7 +13,7 @@ using RiskMonitor.Storage.Registry;
 
 namespace RiskMonitor.Server.Regions;
 
-/// <summary>The registry as the risk map sees it, built once at start: assets with raised consequences and resolved grids.</summary>
+/// <summary>One version of the registry as the risk map sees it: assets with their inherent levels in force and resolved grids.</summary>
 public sealed record RiskMapData(RegionMap Map, IAssetRegistry Registry, FrozenDictionary<string, ConsequenceRaise> Raises);
 
 public static class RiskMapHosting

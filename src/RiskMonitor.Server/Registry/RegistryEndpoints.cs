@@ -140,7 +140,8 @@ public static class RegistryEndpoints
         await context.Follower.RefreshAsync(context.Cancellation);
         RegistryLog.Changed(context.Logger, Name(layer), id, retire ? "retired" : expected is null ? "created" : "changed", Actor(context.User), written.Version);
         context.Response.Headers.ETag = ETag(written.Version);
-        var record = RecordOf(context.Live, layer, id) ?? new RegistryRecord(id, Name(layer), written.Version, retire, JsonDocument.Parse(featureText).RootElement.Clone(), null, null);
+        using var feature = JsonDocument.Parse(featureText);
+        var record = RecordOf(context.Live, layer, id) ?? new RegistryRecord(id, Name(layer), written.Version, retire, feature.RootElement.Clone(), null, null);
         var path = $"/api/registry/{(layer == RegistryLayer.Asset ? "assets" : "regions")}/{Uri.EscapeDataString(id)}";
         return expected is null ? TypedResults.Created(path, record) : TypedResults.Ok(record);
     }
