@@ -25,6 +25,7 @@ using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Observability;
 using RiskMonitor.Server.Outbound;
 using RiskMonitor.Server.Regions;
+using RiskMonitor.Server.Registry;
 using RiskMonitor.Server.Reports;
 using RiskMonitor.Server.Reports.Circulars;
 using RiskMonitor.Server.Responsibility;
@@ -78,6 +79,7 @@ public static class RiskMonitorApp
         builder.Services.AddSingleton<IRegionEventSink>(sp => new RegionSinks(sp.GetRequiredService<RegionEventFanOut>(), sp.GetRequiredService<RegionFeedRecorder>()));
         builder.AddIncidents();
         builder.AddResponsibility();
+        builder.AddLiveRegistry(); // the registry's changes over the API, loaded before the silo and ingestion start
 
         // Before Orleans, so that they stop after the silo (hosted services stop in reverse order): while a silo shuts
         // down (a rolling restart), its grains still take readings from the other silos' dispatchers, and those readings
@@ -152,6 +154,7 @@ public static class RiskMonitorApp
         api.MapSiteBoardEndpoints();
         api.MapDeviceEndpoints();
         api.MapResponsibilityEndpoints();
+        api.MapRegistryEndpoints();
         // Prometheus scrapes without a token; bind the server to loopback or put the scrape behind the ingress.
         app.MapObservabilityEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path).RequireAuthorization(Policies.View);

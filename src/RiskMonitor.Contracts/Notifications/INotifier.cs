@@ -32,7 +32,7 @@ public enum NoticeKind
     /// <summary>A step of the grid's escalation (DESIGN.md §6).</summary>
     Escalation,
 
-    /// <summary>The parties answerable for the asset told of the alert, each with what is due from it and by when (step 0).</summary>
+    /// <summary>The parties answerable for the asset told of the alert, each with what is due from it and by when (step 0; when the alert worsens, told again with step = the new severity's number).</summary>
     PartiesTold,
 
     /// <summary>A party missed its time: its regulator and the duty room told (step n = the n-th such notice of the alert).</summary>

@@ -42,12 +42,57 @@ public sealed record PartyCase(string AlertId, string AssetId, DateTimeOffset Op
 {
     public ImmutableArray<PartyDuty> Duties { get; init; } = Duties.IsDefault ? [] : Duties;
 
+    /// <summary>
+    /// The severity the parties were last told of. <see cref="WarningLevel.None"/> on a case stored before this was
+    /// kept, which any worsening exceeds, so such a case is routed again like any other.
+    /// </summary>
+    public WarningLevel Severity { get; init; }
+
     public static PartyCase Open(RoutedAlert alert, ImmutableArray<PartyDuty> duties, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(alert);
         var rescueDuty = duties.FirstOrDefault(d => d.Kind == DutyKind.ArriveOnSite);
         var rescue = rescueDuty is null ? null : new Rescue(rescueDuty.OrganisationId, alert.RaisedAt, rescueDuty.DueBy!.Value);
-        return new PartyCase(alert.AlertId, alert.AssetId, now, duties, rescue);
+        return new PartyCase(alert.AlertId, alert.AssetId, now, duties, rescue) { Severity = alert.Severity };
+    }
+
+    /// <summary>
+    /// The alert worsened (yellow to red): <paramref name="routed"/> is what <see cref="RoutingPolicy.Route"/> gives at
+    /// the new severity, and every one of those parties is told again. The case takes the worse level's terms:
+    /// <list type="bullet">
+    /// <item>an acknowledgement still open is due by the earlier of its time and the new one (a red's 5 min, not the
+    /// yellow's 60 that were left);</item>
+    /// <item>an acknowledgement already given or already escalated was of the milder level, so the worse one asks for a
+    /// new acknowledgement (a duty added): the owner who took a yellow in hand must still say it knows of the red;</item>
+    /// <item>a party the milder level did not reach (the regulator of a red, the 包保 persons from orange) is added;</item>
+    /// <item>the rescue clock stays as it was: it runs from the report, whatever the level.</item>
+    /// </list>
+    /// A severity no worse than the one told returns the case unchanged and nobody to tell.
+    /// </summary>
+    public (PartyCase Case, ImmutableArray<PartyDuty> Told) Worsened(WarningLevel severity, ImmutableArray<PartyDuty> routed)
+    {
+        if (severity <= Severity || routed.IsDefaultOrEmpty)
+        {
+            return (this, []);
+        }
+
+        var duties = Duties.ToList();
+        foreach (var duty in routed)
+        {
+            var same = duties.FindIndex(d => d.OrganisationId == duty.OrganisationId && d.Role == duty.Role && d.Kind == duty.Kind
+                && string.Equals(d.Contact?.Name, duty.Contact?.Name, StringComparison.Ordinal)
+                && (d.Kind != DutyKind.Acknowledge || d.Open));
+            if (same < 0)
+            {
+                duties.Add(duty);
+            }
+            else if (duty.Kind == DutyKind.Acknowledge && duty.DueBy < duties[same].DueBy)
+            {
+                duties[same] = duties[same] with { DueBy = duty.DueBy };
+            }
+        }
+
+        return (this with { Duties = [.. duties], Severity = severity }, routed);
     }
 
     /// <summary>The organisations with a duty here: who may see the alert on their unit page.</summary>

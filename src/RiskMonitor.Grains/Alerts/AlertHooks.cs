@@ -27,7 +27,8 @@ internal static class AlertHooks
     /// <summary>
     /// A new alert goes to the parties answerable for its asset (issue 20), without holding up the push either; so does
     /// one that worsens while still open, so that an alert first raised below what any party hears of (blue) is routed
-    /// when it turns red. An alert already routed keeps its case (the party grain ignores a second Open).
+    /// when it turns red, and one already routed at yellow takes red's deadlines and reaches the regulator
+    /// (<see cref="RiskMonitor.Domain.Responsibility.PartyCase.Worsened"/>).
     /// </summary>
     private static async Task RouteAsync(IGrainFactory grains, ILogger logger, AlertView alert)
     {

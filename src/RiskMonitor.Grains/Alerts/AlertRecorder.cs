@@ -13,6 +13,9 @@ namespace RiskMonitor.Grains.Alerts;
 /// </summary>
 internal sealed class AlertRecorder(IAlertStore store, AssetIdentity identity, Action<AlertView, AlertView?> afterRecord, Action onStoreFailure)
 {
+    /// <summary>What each recorded alert says of its asset; replaced when the registry changes the asset.</summary>
+    public AssetIdentity Identity { get; set; } = identity;
+
     private readonly Dictionary<string, AlertView> _last = new(StringComparer.Ordinal);
 
     /// <summary>The grain's snapshot with the store's not-closed alerts of this asset in place of the snapshot's own.</summary>
@@ -43,7 +46,7 @@ internal sealed class AlertRecorder(IAlertStore store, AssetIdentity identity, A
     {
         foreach (var change in changes)
         {
-            var after = AlertView.From(change.Alert, identity);
+            var after = AlertView.From(change.Alert, Identity);
             var before = _last.GetValueOrDefault(after.AlertId);
             await WriteAsync(new AlertRecord(
                 before, after, AlertLedgerActions.ForCondition(change.Kind, before, after), AlertLedgerActions.SystemActor, change.Alert.Message, now));
@@ -61,7 +64,7 @@ internal sealed class AlertRecorder(IAlertStore store, AssetIdentity identity, A
     public async Task<AlertView> RecordActionAsync(AlertAction action, Alert alert, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var after = AlertView.From(alert, identity);
+        var after = AlertView.From(alert, Identity);
         var note = action.Kind switch
         {
             AlertActionKind.Assign => $"assigned to {after.Assignee}" + (action.Note is null ? "" : $": {action.Note}"),

@@ -103,6 +103,7 @@ internal sealed class AssetGrain(
     public async ValueTask Ingest(TelemetryBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        PickUpRegistryChange();
         var before = Summary();
         var now = time.GetUtcNow();
         foreach (var sample in batch.Samples)
@@ -121,6 +122,7 @@ internal sealed class AssetGrain(
     public async ValueTask IngestEvent(DeviceEvent deviceEvent)
     {
         ArgumentNullException.ThrowIfNull(deviceEvent);
+        PickUpRegistryChange();
         var before = Summary();
         if (!_evaluator.ApplyEvent(deviceEvent.Code, deviceEvent.Active, deviceEvent.Timestamp, time.GetUtcNow(), _changes))
         {
@@ -133,6 +135,7 @@ internal sealed class AssetGrain(
     public async ValueTask SetStatus(DeviceStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
+        PickUpRegistryChange();
         var before = Summary();
         _evaluator.ApplyStatus(status.Online, time.GetUtcNow(), _changes);
         await PublishAsync(before);
@@ -147,6 +150,7 @@ internal sealed class AssetGrain(
             return;
         }
 
+        PickUpRegistryChange();
         var before = Summary();
         var now = time.GetUtcNow();
         var stale = _evaluator.LastSampleAt is { } last && position.Timestamp < last;
@@ -228,6 +232,26 @@ internal sealed class AssetGrain(
         {
             silenceWatch.Disarm(_silenceSlot);
         }
+    }
+
+    /// <summary>
+    /// The registry changed this asset over the API (docs/decisions/0041-live-registry.md): from this reading on it is
+    /// judged by its new definition (kind, rules, reporting interval) and its alerts name it as it now is. The rules'
+    /// memory carries over (<see cref="AssetEvaluator.Restore"/> keeps what still applies); a retired asset keeps its
+    /// last definition until it is idle, as ingestion no longer routes readings to it.
+    /// </summary>
+    private void PickUpRegistryChange()
+    {
+        if (!registry.TryGet(_asset.Id, out var current) || current.Revision == _asset.Revision)
+        {
+            return;
+        }
+
+        _asset = current;
+        _identity = new AssetIdentity(current.Name, current.Kind, current.Industry, current.RegionId);
+        _alertRecorder.Identity = _identity;
+        _evaluator = AssetEvaluator.Restore(current.Id, rules.For(current), _evaluator.Snapshot(), time.GetUtcNow(), flapPolicy);
+        AssetLog.DefinitionChanged(logger, current.Id, current.Revision);
     }
 
     private (WarningLevel Level, bool Online) Summary() => (_evaluator.Level, _evaluator.Online);
@@ -324,4 +348,7 @@ internal static partial class AssetLog
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Alert {AlertId}: {Action} by {Actor}, now {State}")]
     public static partial void AlertHandled(ILogger logger, string alertId, AlertActionKind action, string actor, AlertState state);
+
+    [LoggerMessage(EventId = 2780, Level = LogLevel.Information, Message = "Asset {AssetId} takes revision {Revision} of its registry record")]
+    public static partial void DefinitionChanged(ILogger logger, string assetId, int revision);
 }

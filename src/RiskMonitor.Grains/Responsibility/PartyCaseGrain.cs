@@ -51,9 +51,9 @@ internal sealed class PartyCaseGrain(
     public async ValueTask Open(AlertView alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        if (_case is not null)
+        if (_case is not null && alert.Severity <= _case.Severity)
         {
-            return;
+            return; // told already of this level or a worse one
         }
 
         var now = time.GetUtcNow();
@@ -66,13 +66,17 @@ internal sealed class PartyCaseGrain(
             return; // no parties on record, or a severity no party hears of
         }
 
+        // A case already open takes the worse level's terms (new deadlines, the regulator of a red); see PartyCase.Worsened.
         // Kept in memory only once stored: a failed save leaves the alert unrouted, so a later Open may try again.
-        var opened = PartyCase.Open(routed, duties, now);
-        await cases.SaveAsync(opened, now);
-        _case = opened;
-        var recipients = duties.Select(Recipient).ToList();
-        var notice = new EscalationNotice(alert, 0, 0, recipients, now) { Kind = NoticeKind.PartiesTold };
-        var note = string.Join("; ", duties.Select(Describe));
+        var (next, told) = _case is null ? (PartyCase.Open(routed, duties, now), duties) : _case.Worsened(alert.Severity, duties);
+        await cases.SaveAsync(next, now);
+        var worsened = _case is not null;
+        _case = next;
+        var recipients = told.Select(Recipient).ToList();
+        // Step 0 when first told; a worsening's notice carries the new severity's number (3, 4), so a receiver that drops
+        // duplicates by (alert, kind, step) keeps it.
+        var notice = new EscalationNotice(alert, worsened ? (int)alert.Severity : 0, 0, recipients, now) { Kind = NoticeKind.PartiesTold };
+        var note = (worsened ? $"worsened to {alert.Severity.ToString().ToLowerInvariant()}: " : "") + string.Join("; ", told.Select(Describe));
         if (!await alerts.AppendNoticeAsync(alert.AlertId, AlertLedgerActions.PartyNotified, note, notice, now))
         {
             ResponsibilityLog.AlertUnknown(logger, alert.AlertId);

@@ -12,7 +12,7 @@ namespace RiskMonitor.Server.Hazards;
 /// The push is already on the hazard's ledger and in the integration feed (<c>hazard.overdue_escalated</c>), which is
 /// how the supervising department's own system hears it; the hub message is the live copy.
 /// </summary>
-internal sealed class HazardOverduePush(IHubContext<RiskHub> hub, RegionMap map, ILogger<HazardOverduePush> logger) : IHazardNotifier
+internal sealed class HazardOverduePush(IHubContext<RiskHub> hub, Registry.LiveRegistry registry, ILogger<HazardOverduePush> logger) : IHazardNotifier
 {
     public const string Method = "hazardOverdue";
 
@@ -34,7 +34,7 @@ internal sealed class HazardOverduePush(IHubContext<RiskHub> hub, RegionMap map,
         if (notice.Hazard.RegionId is { } regionId)
         {
             groups.Add(RiskHub.ScopeGroup(regionId));
-            groups.AddRange(map.Index.AncestorsOf(regionId).Select(r => RiskHub.ScopeGroup(r.Id)));
+            groups.AddRange(registry.Current.Map.Index.AncestorsOf(regionId).Select(r => RiskHub.ScopeGroup(r.Id)));
         }
 
         return groups;

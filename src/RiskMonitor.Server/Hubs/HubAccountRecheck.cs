@@ -16,7 +16,7 @@ namespace RiskMonitor.Server.Hubs;
 /// be in left). Names the store does not know (an identity provider's people) keep what their token says.
 /// </summary>
 public sealed class HubAccountRecheck(
-    HubConnectionRegistry connections, IHubContext<RiskHub> hub, IUserStore users, RegionMap map, IOptions<AuthOptions> options,
+    HubConnectionRegistry connections, IHubContext<RiskHub> hub, IUserStore users, Registry.LiveRegistry registry, IOptions<AuthOptions> options,
     TimeProvider time, ILogger<HubAccountRecheck> logger) : BackgroundService
 {
     /// <summary>Rechecks the connections of one account now (after an admin changed it on this node).</summary>
@@ -79,7 +79,7 @@ public sealed class HubAccountRecheck(
                 continue;
             }
 
-            var (leave, join) = HubGroupPolicy.Regroup(now, connection.Joined, connection.ScopeGroups, map.Index);
+            var (leave, join) = HubGroupPolicy.Regroup(now, connection.Joined, connection.ScopeGroups, registry.Current.Map.Index);
             foreach (var group in leave)
             {
                 await hub.Groups.RemoveFromGroupAsync(connection.ConnectionId, group, cancellationToken);

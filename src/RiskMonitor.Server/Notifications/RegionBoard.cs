@@ -14,10 +14,11 @@ namespace RiskMonitor.Server.Notifications;
 public sealed class RegionBoard(RegionMap map)
 {
     private readonly Lock _gate = new();
-    private readonly RegionTallies _tallies = new(map);
+    private RegionTallies _tallies = new(map);
 
     // Written under _gate after each change, read without it: the roll-ups are not thread-safe, the tallies immutable.
-    private readonly ConcurrentDictionary<string, RegionTally> _published = new(StringComparer.Ordinal);
+    // The map and its published tallies are replaced together when the registry changes, so a reader never pairs them wrong.
+    private volatile Published _state = new(map, new(StringComparer.Ordinal));
 
     public void AssetLevelChanged(string assetId, WarningLevel level)
     {
@@ -25,11 +26,48 @@ public sealed class RegionBoard(RegionMap map)
         {
             foreach (var regionId in _tallies.SetAssetLevel(assetId, level))
             {
-                _published[regionId] = _tallies.TallyOf(regionId);
+                _state.Tallies[regionId] = _tallies.TallyOf(regionId);
             }
         }
     }
 
-    public RegionTally TallyOf(string regionId) =>
-        _published.TryGetValue(regionId, out var tally) ? tally : map.InitialTallyOf(regionId);
+    public RegionTally TallyOf(string regionId)
+    {
+        var state = _state;
+        return state.Tallies.TryGetValue(regionId, out var tally) ? tally : state.Map.InitialTallyOf(regionId);
+    }
+
+    /// <summary>
+    /// The registry changed (docs/decisions/0041-live-registry.md): the roll-ups start again from the new map, with each
+    /// asset at the level <paramref name="levelOf"/> (the alert board) gives it now. A level change that races this one
+    /// is not lost: the alert board records a level before it reports it here, and both take this lock.
+    /// </summary>
+    public void Replace(RegionMap next, Func<string, WarningLevel> levelOf)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(levelOf);
+        lock (_gate)
+        {
+            var tallies = new RegionTallies(next);
+            var touched = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var placement in next.Placements)
+            {
+                if (levelOf(placement.AssetId) is var level && level != WarningLevel.None)
+                {
+                    touched.UnionWith(tallies.SetAssetLevel(placement.AssetId, level));
+                }
+            }
+
+            var published = new ConcurrentDictionary<string, RegionTally>(StringComparer.Ordinal);
+            foreach (var regionId in touched)
+            {
+                published[regionId] = tallies.TallyOf(regionId);
+            }
+
+            _tallies = tallies;
+            _state = new Published(next, published);
+        }
+    }
+
+    private sealed record Published(RegionMap Map, ConcurrentDictionary<string, RegionTally> Tallies);
 }

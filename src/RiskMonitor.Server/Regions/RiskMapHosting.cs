@@ -2,16 +2,18 @@ using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Registry;
 using RiskMonitor.Server.Sites;
 using RiskMonitor.Server.Vehicles;
 using RiskMonitor.Storage.Registry;
 
 namespace RiskMonitor.Server.Regions;
 
-/// <summary>The registry as the risk map sees it, built once at start: assets with raised consequences and resolved grids.</summary>
+/// <summary>One version of the registry as the risk map sees it: assets with their inherent levels in force and resolved grids.</summary>
 public sealed record RiskMapData(RegionMap Map, IAssetRegistry Registry, FrozenDictionary<string, ConsequenceRaise> Raises);
 
 public static class RiskMapHosting
@@ -29,18 +31,22 @@ public static class RiskMapHosting
         builder.AddHazmatVehicles();
         builder.AddSiteBoards();
         // Hazmat vehicles join the registry as assets (their route is their geometry), so their alerts take the same path.
+        // The registry in force changes over the API (docs/decisions/0041-live-registry.md): whoever keeps it beyond one
+        // request reads LiveRegistry; a request or a grain activation gets the map in force when it is resolved.
         services.AddSingleton(sp => Load(
-            sp.GetRequiredService<GeoJsonAssetRegistry>().Including(sp.GetRequiredService<HazmatFleet>().Vehicles.Select(v => v.ToAsset())),
-            sp.GetRequiredService<IOptions<RegistryOptions>>().Value, contentRoot, sp.GetRequiredService<ILogger<RegionMap>>()));
-        services.AddSingleton(sp => sp.GetRequiredService<RiskMapData>().Map);
-        services.AddSingleton(sp => sp.GetRequiredService<RiskMapData>().Registry);
+            sp.GetRequiredService<GeoJsonAssetRegistry>(), sp.GetRequiredService<HazmatFleet>().Vehicles.Select(v => v.ToAsset()).ToList(),
+            sp.GetRequiredService<IOptions<RegistryOptions>>().Value, contentRoot, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RegionMap>>()));
+        services.AddTransient(sp => sp.GetRequiredService<LiveRegistry>().Current);
+        services.AddTransient(sp => sp.GetRequiredService<LiveRegistry>().Current.Map);
+        services.AddSingleton<IAssetRegistry>(sp => new LiveAssetRegistry(sp.GetRequiredService<LiveRegistry>()));
         services.AddSingleton<RegionBoard>();
         services.AddSingleton<RegionEventFanOut>();
         services.AddHostedService(sp => sp.GetRequiredService<RegionEventFanOut>());
         return builder;
     }
 
-    private static RiskMapData Load(GeoJsonAssetRegistry registry, RegistryOptions options, string contentRoot, ILogger logger)
+    private static LiveRegistry Load(
+        GeoJsonAssetRegistry registry, IReadOnlyList<AssetDefinition> vehicles, RegistryOptions options, string contentRoot, TimeProvider time, ILogger logger)
     {
         var regionsPath = RegistryOptions.Resolve(options.RegionsPath, contentRoot);
         RegionIndex index;
@@ -56,26 +62,23 @@ public static class RiskMapHosting
             ServerLog.RegionsMissing(logger, regionsPath);
         }
 
-        var raises = new Dictionary<string, ConsequenceRaise>(StringComparer.Ordinal);
+        SensitiveSiteRule? rule = null;
         var sitesPath = RegistryOptions.Resolve(options.SensitiveSitesPath, contentRoot);
         if (File.Exists(sitesPath))
         {
-            var rule = new SensitiveSiteRule(GeoJsonSensitiveSiteFile.Load(sitesPath), options.SensitiveSiteRadiusMetres);
-            foreach (var asset in registry.All)
-            {
-                if (rule.Evaluate(asset) is { } raise)
-                {
-                    raises[asset.Id] = raise;
-                }
-            }
-
-            ServerLog.ConsequencesRaised(logger, raises.Count, raises.Count(r => r.Value.RaisedLevel != r.Value.RegisteredLevel), rule.Count, options.SensitiveSiteRadiusMetres, sitesPath);
+            rule = new SensitiveSiteRule(GeoJsonSensitiveSiteFile.Load(sitesPath), options.SensitiveSiteRadiusMetres);
         }
 
-        var raised = raises.Count == 0 ? registry : registry.Select(a => raises.TryGetValue(a.Id, out var r) ? a with { InherentLevel = r.RaisedLevel } : a);
+        var sources = new RegistrySources(RegistryOptions.Resolve(options.AssetsPath, contentRoot), regionsPath, vehicles, rule);
         var started = TimeProvider.System.GetTimestamp();
-        var map = RegionMap.Build(index, raised.All);
+        var data = sources.Build(registry.Including(vehicles), index, RegistryOverlay.Empty, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         var elapsed = TimeProvider.System.GetElapsedTime(started);
+        if (rule is not null)
+        {
+            ServerLog.ConsequencesRaised(logger, data.Raises.Count, data.Raises.Count(r => r.Value.RaisedLevel != r.Value.RegisteredLevel), rule.Count, options.SensitiveSiteRadiusMetres, sitesPath);
+        }
+
+        var map = data.Map;
         var unassigned = map.Unassigned.ToList();
         var outside = map.Placements.Count(p => p.Source == PlacementSource.GeometryOutsideStatedRegion);
         ServerLog.AssetsPlaced(logger, map.Placements.Length, map.Placements.Count(p => p.Grids.Length > 1), unassigned.Count, outside, elapsed.TotalMilliseconds);
@@ -84,6 +87,6 @@ public static class RiskMapHosting
             ServerLog.AssetUnassigned(logger, placement.AssetId, placement.StatedRegionId);
         }
 
-        return new RiskMapData(map, raised.Select(map.Stamp), raises.ToFrozenDictionary(StringComparer.Ordinal));
+        return new LiveRegistry(sources, data);
     }
 }

@@ -31,8 +31,11 @@ public static class Policies
 /// Roles and region scope of the caller, read from the claims the configured names point at. The region checks use
 /// the loaded <see cref="RegionMap"/>, so a scope written as a street covers every grid and asset below it.
 /// </summary>
-public sealed class AccessControl(IOptions<AuthOptions> options, RegionMap map)
+public sealed class AccessControl(IOptions<AuthOptions> options, Registry.LiveRegistry registry)
 {
+    // The map in force now: the registry changes over the API (docs/decisions/0041-live-registry.md).
+    private RegionMap Map => registry.Current.Map;
+
     private readonly string _regionClaim = options.Value.RegionClaim;
 
     public RegionScope ScopeOf(ClaimsPrincipal user)
@@ -61,25 +64,25 @@ public sealed class AccessControl(IOptions<AuthOptions> options, RegionMap map)
     public bool CanSeeRecord(ClaimsPrincipal user, string? assetId, string? regionId) => CanSeeRecord(ScopeOf(user), assetId, regionId);
 
     // The scope overloads are for lists: read the caller's claims once, not once per item.
-    public bool CanSeeAsset(RegionScope scope, string assetId) => scope.CoversAsset(map, assetId);
+    public bool CanSeeAsset(RegionScope scope, string assetId) => scope.CoversAsset(Map, assetId);
 
-    public bool CanSeeRegion(RegionScope scope, string regionId) => scope.CoversRegion(map.Index, regionId);
+    public bool CanSeeRegion(RegionScope scope, string regionId) => scope.CoversRegion(Map.Index, regionId);
 
     /// <summary>A record tied to an asset, or failing that to a region (a hazard from inspection); neither = city-wide only.</summary>
     public bool CanSeeRecord(RegionScope scope, string? assetId, string? regionId)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return scope.IsCityWide || (assetId is not null ? scope.CoversAsset(map, assetId) : regionId is not null && scope.CoversRegion(map.Index, regionId));
+        return scope.IsCityWide || (assetId is not null ? scope.CoversAsset(Map, assetId) : regionId is not null && scope.CoversRegion(Map.Index, regionId));
     }
 
     /// <summary>The region ids whose scope group receives events of the asset: every grid it lies in and their ancestors.</summary>
     public IReadOnlyList<string> RegionsAbove(string assetId)
     {
-        if (!map.TryGetPlacement(assetId, out var placement))
+        if (!Map.TryGetPlacement(assetId, out var placement))
         {
             return [];
         }
 
-        return [.. placement.Grids.SelectMany(g => map.Index.AncestorsOf(g).Select(a => a.Id).Prepend(g)).Distinct(StringComparer.Ordinal)];
+        return [.. placement.Grids.SelectMany(g => Map.Index.AncestorsOf(g).Select(a => a.Id).Prepend(g)).Distinct(StringComparer.Ordinal)];
     }
 }

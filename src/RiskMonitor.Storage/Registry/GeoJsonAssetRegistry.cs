@@ -194,6 +194,30 @@ public sealed partial class GeoJsonAssetRegistry : IAssetRegistry
             responsible = new ResponsiblePerson(name, Text(r, "phone"));
         }
 
+        int? installedYear = null;
+        if (p.TryGetProperty("installedYear", out var iy))
+        {
+            if (iy.ValueKind != JsonValueKind.Number || !iy.TryGetInt32(out var year) || year is < 1800 or > 2200)
+            {
+                problems.Add($"{where}: installedYear must be a year (1800..2200)");
+                return null;
+            }
+
+            installedYear = year;
+        }
+
+        DateOnly? assessedOn = null;
+        if (Text(p, "assessedOn") is { } assessedText)
+        {
+            if (!DateOnly.TryParseExact(assessedText, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+            {
+                problems.Add($"{where}: assessedOn must be a date yyyy-MM-dd");
+                return null;
+            }
+
+            assessedOn = date;
+        }
+
         return new AssetDefinition(
             id,
             kind,
@@ -205,7 +229,13 @@ public sealed partial class GeoJsonAssetRegistry : IAssetRegistry
             Text(p, "ownerUnit"),
             responsible,
             Text(p, "regionId") ?? UnassignedRegion,
-            interval);
+            interval)
+        {
+            Material = Text(p, "material"),
+            InstalledYear = installedYear,
+            AssessedOn = assessedOn,
+            Assessor = Text(p, "assessor"),
+        };
     }
 
     private static string? Text(JsonElement obj, string name) =>

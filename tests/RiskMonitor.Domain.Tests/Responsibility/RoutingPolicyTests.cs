@@ -9,7 +9,7 @@ public sealed class RoutingPolicyTests
     private static readonly Person OwnerDuty = new("林芳", Person.OnCall, "0571-02277738", "duty@owner.example");
     private static readonly Person Rescuer = new("陈志强", Person.OnCall, "0571-07120001", "rescue@mu.example", "mu-01.duty");
 
-    private static readonly Dictionary<string, Organisation> Organisations = new()
+    internal static readonly Dictionary<string, Organisation> Organisations = new()
     {
         ["ou-1"] = new("ou-1", "湖滨商业物业", OrganisationKind.OwnerUnit, null, "91350100M000100Y43", [new("王五", "principal", null, null), OwnerDuty]),
         ["mu-1"] = new("mu-1", "安达电梯", OrganisationKind.MaintenanceUnit, null, null, [Rescuer]),
@@ -17,11 +17,11 @@ public sealed class RoutingPolicyTests
         ["ou-retired"] = new("ou-retired", "已注销", OrganisationKind.OwnerUnit, null, null, [], Retired: true),
     };
 
-    private static readonly RoutingPolicy Policy = new(RoutingWindows.Default);
+    internal static readonly RoutingPolicy Policy = new(RoutingWindows.Default);
 
-    private static readonly AssetParties Elevator = new("el-1", "ou-1", "mu-1", "reg-se", []);
+    internal static readonly AssetParties Elevator = new("el-1", "ou-1", "mu-1", "reg-se", []);
 
-    private static RoutedAlert Alert(string ruleId, WarningLevel severity, string kind = "elevator") =>
+    internal static RoutedAlert Alert(string ruleId, WarningLevel severity, string kind = "elevator") =>
         new("el-1:" + ruleId, "el-1", kind, "special_equipment", ruleId, severity, "d-1", T0);
 
     [Fact]
@@ -164,6 +164,42 @@ public sealed class PartyCaseTests
         var ended = Opened().AlertEnded(T0.AddMinutes(1));
 
         Assert.Equal(T0.AddMinutes(30), ended.NextDue);
+    }
+
+    [Fact]
+    public void A_yellow_case_that_turns_red_takes_reds_deadline_asks_again_of_who_acknowledged_and_tells_the_regulator()
+    {
+        var yellowAlert = RoutingPolicyTests.Alert("event.power_loss", WarningLevel.Yellow);
+        var yellow = PartyCase.Open(yellowAlert, RoutingPolicyTests.Policy.Route(yellowAlert, RoutingPolicyTests.Elevator, RoutingPolicyTests.Organisations.GetValueOrDefault, T0), T0);
+        var (acknowledged, _) = yellow.Acknowledge("ou-1", "ou-1.duty", T0.AddMinutes(1));
+        var redAt = T0.AddMinutes(10);
+        var red = RoutingPolicyTests.Policy.Route(yellowAlert with { Severity = WarningLevel.Red }, RoutingPolicyTests.Elevator, RoutingPolicyTests.Organisations.GetValueOrDefault, redAt);
+
+        var (worse, told) = acknowledged.Worsened(WarningLevel.Red, red);
+
+        Assert.Equal(WarningLevel.Red, worse.Severity);
+        Assert.Equal(red, told);
+        // The maintenance unit's open yellow acknowledgement (due T0+60) is now due at red's 5 min.
+        Assert.Equal(redAt.AddMinutes(5), worse.Duties.Single(d => d.OrganisationId == "mu-1").DueBy);
+        // The owner acknowledged the yellow: that stays on record, and the red asks again.
+        Assert.Equal([T0.AddMinutes(1), null], worse.Duties.Where(d => d.OrganisationId == "ou-1").Select(d => d.DoneAt));
+        Assert.Equal(redAt.AddMinutes(5), worse.Duties.Last(d => d.OrganisationId == "ou-1").DueBy);
+        Assert.Contains(worse.Duties, d => d is { OrganisationId: "reg-se", Kind: DutyKind.Informed });
+        Assert.Equal(redAt.AddMinutes(5), worse.NextDue);
+    }
+
+    [Fact]
+    public void A_case_is_not_worsened_by_its_own_level_or_a_milder_one_and_the_rescue_clock_keeps_its_start()
+    {
+        var (same, nobody) = Opened().Worsened(WarningLevel.Red, Duties);
+        var orangeAlert = Entrapment with { Severity = WarningLevel.Orange };
+        var orange = PartyCase.Open(orangeAlert, RoutingPolicyTests.Policy.Route(orangeAlert, RoutingPolicyTests.Elevator, RoutingPolicyTests.Organisations.GetValueOrDefault, T0), T0);
+        var (red, _) = orange.Worsened(WarningLevel.Red, RoutingPolicyTests.Policy.Route(Entrapment, RoutingPolicyTests.Elevator, RoutingPolicyTests.Organisations.GetValueOrDefault, T0.AddMinutes(20)));
+
+        Assert.Equal(Opened().Duties, same.Duties);
+        Assert.Empty(nobody);
+        Assert.Equal(T0.AddMinutes(30), red.Rescue!.ArrivalDue);
+        Assert.Single(red.Duties, d => d.Kind == DutyKind.ArriveOnSite);
     }
 }
 

@@ -54,6 +54,7 @@ public sealed class ResponsibilityFixture : ServerFixture
             new { assetId = "el-t-001", ownerUnitId = "ou-1", maintenanceUnitId = "mu-a", regulatorId = "reg-se" },
             new { assetId = "gp-t-001", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
             new { assetId = "gp-t-002", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
+            new { assetId = "gp-t-003", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
         },
     });
 
@@ -278,6 +279,34 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
 
         var told = await NoticeAsync(alertId, "parties_told", ct);
         Assert.Contains(told.GetProperty("recipients").EnumerateArray(), r => r.GetProperty("organisationId").GetString() == "ou-2");
+    }
+
+    [Fact]
+    public async Task A_yellow_alert_already_routed_that_turns_red_tells_its_parties_again_and_its_regulator()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        using var mqtt = await server.ConnectMqttAsync("yellow-to-red", ct);
+
+        // Yellow, held past its 10 s confirm time: the owner unit is told, the regulator is not (it hears of red).
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-003/telemetry", ServerFixture.Reading(now.AddSeconds(-20).ToUnixTimeMilliseconds(), ("ch4_lel", 15)), ct);
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-003/telemetry", ServerFixture.Reading(now.AddSeconds(-5).ToUnixTimeMilliseconds(), ("ch4_lel", 15)), ct);
+        var yellow = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync("api/alerts?assetId=gp-t-003", ct),
+            p => p.GetProperty("items").GetArrayLength() == 1, TimeSpan.FromSeconds(30), ct);
+        var alertId = yellow.GetProperty("items")[0].GetProperty("alertId").GetString()!;
+        Assert.Equal("yellow", yellow.GetProperty("items")[0].GetProperty("severity").GetString());
+        var first = await NoticeAsync(alertId, "parties_told", ct);
+        Assert.Equal(["ou-2"], first.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("organisationId").GetString()));
+
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-003/telemetry", ServerFixture.Reading(now.ToUnixTimeMilliseconds(), ("ch4_lel", 60)), ct);
+
+        // The same alert, now red: a second notice to the owner and, at once, the gas regulator.
+        var notices = await ServerFixture.EventuallyAsync(
+            () => server.GetJsonAsync($"api/notifications?alertId={Uri.EscapeDataString(alertId)}", ct),
+            n => n.EnumerateArray().Count(x => x.GetProperty("kind").GetString() == "parties_told") == 2, TimeSpan.FromSeconds(30), ct);
+        var again = notices.EnumerateArray().Where(x => x.GetProperty("kind").GetString() == "parties_told").Single(x => x.GetProperty("step").GetInt32() != 0);
+        Assert.Equal(["ou-2", "reg-gas"], again.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("organisationId").GetString()));
+        Assert.Equal("regulator", again.GetProperty("recipients")[1].GetProperty("kind").GetString());
     }
 
     private async Task<JsonElement> NoticeAsync(string alertId, string kind, CancellationToken ct)

@@ -14,7 +14,7 @@ namespace RiskMonitor.Server.Reports.Circulars;
 /// (<see cref="CircularOptions.Regulators"/>) and the district and street above its grid (the region file).
 /// </summary>
 internal sealed class CircularSource(
-    IAlertStore alerts, IHazardStore hazards, IAssetRegistry assets, RegionMap regions, IOptions<CircularOptions> options, TimeProvider time)
+    IAlertStore alerts, IHazardStore hazards, IAssetRegistry assets, Registry.LiveRegistry registry, IOptions<CircularOptions> options, TimeProvider time)
 {
     public TimeSpan UtcOffset => options.Value.UtcOffset;
 
@@ -53,19 +53,22 @@ internal sealed class CircularSource(
     private string? RegulatorOf(string? industry) =>
         industry is not null && options.Value.Regulators.TryGetValue(industry, out var department) ? department : null;
 
+    // The region tree in force now: it changes over the API (docs/decisions/0041-live-registry.md).
+    private RegionIndex Regions => registry.Current.Map.Index;
+
     private (string? District, string? Street) DistrictAndStreet(string? regionId)
     {
-        if (regionId is null || !regions.Index.TryGet(regionId, out var region))
+        if (regionId is null || !Regions.TryGet(regionId, out var region))
         {
             return (null, null);
         }
 
-        var chain = regions.Index.AncestorsOf(regionId).Prepend(region).ToList();
+        var chain = Regions.AncestorsOf(regionId).Prepend(region).ToList();
         return (chain.FirstOrDefault(r => r.Level == RegionLevel.District)?.Name, chain.FirstOrDefault(r => r.Level == RegionLevel.Street)?.Name);
     }
 
     private bool InScope(string? regionId, IReadOnlyList<string> scope) =>
-        scope.Count == 0 || (regionId is not null && scope.Any(s => s == regionId || regions.Index.IsWithin(regionId, s)));
+        scope.Count == 0 || (regionId is not null && scope.Any(s => s == regionId || Regions.IsWithin(regionId, s)));
 
-    private string RegionName(string regionId) => regions.Index.TryGet(regionId, out var region) ? region.Name : regionId;
+    private string RegionName(string regionId) => Regions.TryGet(regionId, out var region) ? region.Name : regionId;
 }

@@ -1,0 +1,21 @@
+using RiskMonitor.Storage.Registry;
+
+namespace RiskMonitor.Server.Registry;
+
+/// <summary>The live registry (issue 20 item 2, docs/decisions/0041-live-registry.md): its store, options and follower.</summary>
+public static class RegistryModule
+{
+    /// <summary>
+    /// After <c>AddAlertLifecycle</c> (the data source and the migrations, whose hosted service must run first) and
+    /// before Orleans and ingestion, whose hosted services must start with the registry's changes loaded.
+    /// </summary>
+    public static WebApplicationBuilder AddLiveRegistry(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<LiveRegistryOptions>().BindConfiguration(LiveRegistryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddRegistryFeatureStore();
+        builder.Services.AddSingleton<RegistryFollower>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistryFollower>());
+        return builder;
+    }
+}
