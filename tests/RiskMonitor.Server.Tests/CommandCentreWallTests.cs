@@ -269,4 +269,59 @@ public sealed class OnCallPhoneTests(CommandCentreFixture server, BrowserFixture
         await ScreenshotAsync(page, "oncall-390x844-detail");
         Assert.Empty(errors);
     }
+
+    [Fact]
+    public async Task The_on_call_pages_speak_one_language_at_a_time_and_keep_the_choice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var mqtt = await Server.ConnectMqttAsync("phone-language", ct);
+        var leak = Assets.Last(f => f.GetProperty("properties").GetProperty("kind").GetString() == "gas_pipeline").GetProperty("properties");
+        await ServerFixture.PublishAsync(mqtt, $"rm/v1/{leak.GetProperty("id").GetString()}/telemetry", Reading(("ch4_lel", 60)), ct);
+        var (page, errors) = await OpenAsync("/oncall", 390, 844, role: "operator");
+        var item = page.Locator("#alerts li").Filter(new LocatorFilterOptions { HasText = leak.GetProperty("name").GetString() }).First;
+
+        // Chinese by default: every label, the state and the rule's message from the message files, no English beside them.
+        await Assertions.Expect(item).ToContainTextAsync("甲烷浓度 60 %LEL，当前红色", new LocatorAssertionsToContainTextOptions { Timeout = 20_000 });
+        await Assertions.Expect(item).ToContainTextAsync("待确认");
+        await Assertions.Expect(page.Locator("header h1")).ToHaveTextAsync("值班处置");
+        await Assertions.Expect(page.Locator("#count")).ToContainTextAsync("条预警");
+        // The switch itself names the other language, and region ids are data: neither is checked.
+        Assert.False(await HasLatinWordsAsync(page, "header h1, nav.filters .tabs, nav.filters label, #count, #connection"), "English beside the Chinese labels");
+        await ScreenshotAsync(page, "oncall-390x844-zh");
+        await item.ClickAsync();
+        await Assertions.Expect(page.Locator("#detail dt").First).ToHaveTextAsync("预警编号");
+        Assert.False(await HasLatinWordsAsync(page, "#detail dt, #detail .actions, #detail h3, #back"), "English beside the Chinese labels");
+        await ScreenshotAsync(page, "oncall-390x844-zh-detail");
+
+        // The switch: the same detail in English, then the list; no Chinese left in the labels.
+        await page.ClickAsync("#language");
+        await Assertions.Expect(page.Locator("#detail dt").First).ToHaveTextAsync("Alert");
+        await Assertions.Expect(page.Locator("#detail dd").Filter(new LocatorFilterOptions { HasText = "Methane 60 %LEL, now Red" })).ToHaveCountAsync(1);
+        Assert.False(await HasChineseAsync(page, "#detail dt, #detail .actions, #detail h3, #back, header h1"), "Chinese left in the English labels");
+        await ScreenshotAsync(page, "oncall-390x844-en-detail");
+        await page.ClickAsync("#back");
+        await Assertions.Expect(item).ToContainTextAsync("Methane 60 %LEL, now Red");
+        await Assertions.Expect(page.Locator("#count")).ToContainTextAsync("alert(s)");
+        Assert.False(await HasChineseAsync(page, "header h1, nav.filters .tabs, nav.filters label, #count, #connection, #alerts li .state"), "Chinese left in the English labels");
+        await ScreenshotAsync(page, "oncall-390x844-en");
+
+        // The choice is kept per browser: a reload and the incidents page open in English.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("header h1")).ToHaveTextAsync("On call", new LocatorAssertionsToHaveTextOptions { Timeout = 20_000 });
+        await page.GotoAsync("/oncall/incidents");
+        await Assertions.Expect(page.Locator("header h1")).ToHaveTextAsync("Incidents and the reporting ladder", new LocatorAssertionsToHaveTextOptions { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-status", "live", new LocatorAssertionsToHaveAttributeOptions { Timeout = 20_000 });
+        Assert.False(await HasChineseAsync(page, "header h1, header .nav, #connection, nav.filters"), "Chinese left on the English incidents page");
+        await ScreenshotAsync(page, "oncall-incidents-390x844-en");
+        await page.ClickAsync("#language");
+        await Assertions.Expect(page.Locator("header h1")).ToHaveTextAsync("事故信息报告");
+        Assert.Empty(errors);
+    }
+
+    private static Task<bool> HasChineseAsync(IPage page, string selector) =>
+        page.EvaluateAsync<bool>("s => [...document.querySelectorAll(s)].some((e) => /[\\u4e00-\\u9fff]/.test(e.innerText))", selector);
+
+    // Two Latin letters in a row: a word, not the roman numeral of a badge ("红 I") or a unit.
+    private static Task<bool> HasLatinWordsAsync(IPage page, string selector) =>
+        page.EvaluateAsync<bool>("s => [...document.querySelectorAll(s)].some((e) => /[A-Za-z]{2,}/.test(e.innerText.replace(/%LEL|kPa/g, '')))", selector);
 }

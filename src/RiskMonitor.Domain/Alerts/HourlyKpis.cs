@@ -17,7 +17,7 @@ public sealed record HourlyKpiReport(
     DurationStats AcknowledgeWeek);
 
 /// <summary>
-/// Computes <see cref="HourlyKpiReport"/> from the facts of the alerts raised since <see cref="FactsFrom"/>. Pure. The
+/// Computes <see cref="HourlyKpiReport"/> from the facts of the alerts raised in <see cref="FactsPeriod"/>. Pure. The
 /// times to acknowledge use the same definitions as <see cref="AlertKpis"/> (<c>GET /api/kpis</c>), so the wall and the
 /// KPI report never disagree: "today" is the local day so far, "the week" the 7 local days ending today.
 /// </summary>

@@ -248,21 +248,16 @@ async function loadSummaries() {
   }
 }
 
-// Hazard ledger, KPIs and the duty roster: slow-moving, so polled rather than pushed. City-wide figures a scoped
-// account may not read show a dash rather than a zero.
+// Hazard ledger, KPIs and the duty roster: slow-moving, so polled rather than pushed. The hazard counts are city-wide
+// figures a scoped account may not read (403): its wall shows a dash rather than a zero, without asking. The hourly
+// KPIs (GET /api/kpis/hourly) the server counts over the account's own regions.
 async function loadLedgers() {
-  const now = new Date();
-  const dayStart = new Date(now.getTime() + 8 * 3600_000); // the city keeps China Standard Time (the KPI default)
-  dayStart.setUTCHours(0, 0, 0, 0);
-  const todayFrom = new Date(dayStart.getTime() - 8 * 3600_000).toISOString();
-  const [stats, shifts, week, today, closed] = await Promise.all([
-    getJson('/api/hazards/stats').catch(() => null),
+  const [stats, shifts, hourly] = await Promise.all([
+    scopedRegions ? null : getJson('/api/hazards/stats').catch(() => null),
     getJson('/api/duty/shifts').catch(() => null),
-    getJson('/api/kpis').catch(() => null),
-    getJson(`/api/kpis?from=${encodeURIComponent(todayFrom)}`).catch(() => null),
-    getJson('/api/alerts?state=closed&limit=5000').catch(() => null),
+    getJson('/api/kpis/hourly').catch(() => null),
   ]);
-  state.ledgers = { stats, shifts, week, today, closed: closed?.items ?? null };
+  state.ledgers = { stats, shifts, hourly };
   schedule();
 }
 
@@ -522,9 +517,8 @@ function renderVehicles() {
 function renderPanels() {
   const now = Date.now();
   const ledgers = state.ledgers ?? {};
-  const raised = [...state.alerts.values(), ...(ledgers.closed ?? [])];
-  renderPerHour(document.getElementById('per-hour'), raised, now);
-  renderAck(document.getElementById('ack'), ledgers.today, ledgers.week);
+  renderPerHour(document.getElementById('per-hour'), ledgers.hourly, state.alerts.values(), now);
+  renderAck(document.getElementById('ack'), ledgers.hourly);
   renderRoster(document.getElementById('roster'), ledgers.shifts, now);
 }
 
