@@ -263,10 +263,9 @@ document.getElementById('tab-hazards').addEventListener('click', () => showTab(t
 bindLanguageSwitch(document.getElementById('language'), () => {
   rowLanguage++;
   showConnection();
-  schedule();
+  renderList(); // at once (it renders the detail too): a switch is a tap, not a storm
   const a = selectedId ? alerts.get(selectedId) : null;
   if (a) {
-    renderDetail();
     loadHistory(a.alertId);
     if (a.metric) drawSeries(a);
   }
