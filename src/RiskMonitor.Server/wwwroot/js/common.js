@@ -1,5 +1,6 @@
 // Shared by the wall display and the on-call page: colours, labels, API calls and the live SignalR connection.
 import { clockTime, ensureLanguage, t } from './i18n.js';
+import { raisedMs } from './wall-groups.js';
 
 export const COLOURS = { red: '#e53935', orange: '#fb8c00', yellow: '#fdd835', blue: '#1e88e5', none: '#546e7a' };
 export const LEVEL_RANK = { none: 0, blue: 1, yellow: 2, orange: 3, red: 4 };
@@ -463,7 +464,7 @@ export const ago = (iso, now = Date.now()) => {
 export function compareAlerts(a, b) {
   return (b.conditionActive - a.conditionActive)
     || (LEVEL_RANK[b.severity] - LEVEL_RANK[a.severity])
-    || (new Date(b.raisedAt) - new Date(a.raisedAt));
+    || (raisedMs(b) - raisedMs(a));
 }
 
 /** Past its acknowledgement timeout and still unacknowledged: the clock the escalation runs on. */

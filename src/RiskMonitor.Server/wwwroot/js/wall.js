@@ -7,7 +7,7 @@ import {
 import {
   agoText, alertText, badge, currentLanguage, industryName, kindName, levelName, loadLanguage, stateName, t, translateDom,
 } from './i18n.js';
-import { groupAlerts, levelShown } from './wall-groups.js';
+import { groupAlerts, levelShown, raisedMs } from './wall-groups.js';
 import { createHazardLayer } from './wall-hazards.js';
 import { renderAck, renderPerHour, renderRoster } from './wall-panels.js';
 
@@ -397,7 +397,7 @@ const MARKERS_PER_FRAME = 150;
 function pulsingSet() {
   const candidates = [...state.alerts.values()]
     .filter((a) => a.conditionActive && a.state === 'open' && ['red', 'orange'].includes(levelShown(a)))
-    .sort((x, y) => (LEVEL_RANK[levelShown(y)] - LEVEL_RANK[levelShown(x)]) || (new Date(y.raisedAt) - new Date(x.raisedAt)));
+    .sort((x, y) => (LEVEL_RANK[levelShown(y)] - LEVEL_RANK[levelShown(x)]) || (raisedMs(y) - raisedMs(x)));
   return new Set(candidates.slice(0, MAX_PULSING).map((a) => a.alertId));
 }
 
