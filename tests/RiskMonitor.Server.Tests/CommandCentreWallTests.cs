@@ -203,6 +203,22 @@ public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserF
                   window.longTasks.totalMs += e.duration;
                 }
               }).observe({ type: 'longtask', buffered: false });
+              // The longest animation frame, split: its scripts (and which), style and layout, the rest (paint, GC).
+              window.longestFrame = null;
+              new PerformanceObserver((list) => {
+                for (const f of list.getEntries()) {
+                  if (window.longestFrame && window.longestFrame.duration >= f.duration) continue;
+                  const end = f.startTime + f.duration;
+                  const scripts = f.scripts ?? [];
+                  window.longestFrame = {
+                    duration: f.duration,
+                    scripts: scripts.reduce((s, x) => s + x.duration, 0),
+                    styleAndLayout: f.styleAndLayoutStart ? end - f.styleAndLayoutStart : 0,
+                    top: scripts.sort((a, b) => b.duration - a.duration).slice(0, 3)
+                      .map((x) => `${x.invoker || x.name} ${x.duration.toFixed(0)}`).join('; '),
+                  };
+                }
+              }).observe({ type: 'long-animation-frame', buffered: false });
             }
             """);
         await RaiseStormOf1000Async(mqtt, ct);
@@ -217,7 +233,9 @@ public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserF
                      lines: document.querySelectorAll('#ticker li').length, kpiRed: +document.getElementById('kpi-red').textContent,
                      longestTask: window.longestTask, longestFrame: window.riskWall.longestFrameMs,
                      longTasks: window.longTasks.count, longTasksMs: window.longTasks.totalMs,
-                     parts: Object.entries(window.riskWall.longestPartMs).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ') })
+                     parts: Object.entries(window.riskWall.longestPartMs).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', '),
+                     frame: window.longestFrame ? `${window.longestFrame.duration.toFixed(0)} ms: scripts ${window.longestFrame.scripts.toFixed(0)} ms `
+                       + `(${window.longestFrame.top}), style and layout ${window.longestFrame.styleAndLayout.toFixed(0)} ms` : 'none reported' })
             """);
         var frames = after.GetProperty("frames").GetInt32() - before.GetProperty("frames").GetInt32();
         var messages = after.GetProperty("messages").GetInt32() - before.GetProperty("messages").GetInt32();
@@ -225,7 +243,8 @@ public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserF
         var measured = string.Create(CultureInfo.InvariantCulture,
             $"storm of 1,000: {messages} hub messages drawn in {frames} frames; longest main-thread task {after.GetProperty("longestTask").GetDouble():F0} ms " +
             $"({after.GetProperty("longTasks").GetInt32()} tasks over 50 ms, {after.GetProperty("longTasksMs").GetDouble():F0} ms in all), " +
-            $"longest render {after.GetProperty("longestFrame").GetDouble():F0} ms; longest of each part of a render (ms): {after.GetProperty("parts").GetString()}");
+            $"longest render {after.GetProperty("longestFrame").GetDouble():F0} ms; longest of each part of a render (ms): {after.GetProperty("parts").GetString()}; " +
+            $"longest animation frame {after.GetProperty("frame").GetString()}");
         await File.WriteAllTextAsync(Path.Combine(BrowserFixture.ScreenshotDirectory, "wall-storm-of-1000.txt"), measured + Environment.NewLine, ct);
         Assert.True(messages >= 1_000, $"only {messages} messages arrived: {after}");
         Assert.True(frames * 10 <= messages, $"{frames} frames for {messages} messages: not coalesced ({after})");

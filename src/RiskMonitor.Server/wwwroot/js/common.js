@@ -455,10 +455,14 @@ export function el(tag, props = {}, ...children) {
 }
 
 export const time = clockTime;
-export const ago = (iso, now = Date.now()) => {
-  const s = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
-};
+
+/** The header's connection indicator (#connection) in the page's language; data-i18n keeps it right across a switch. */
+export function showConnection(status) {
+  const indicator = document.getElementById('connection');
+  indicator.dataset.status = status;
+  indicator.dataset.i18n = `connection.${status}`;
+  indicator.textContent = t(`connection.${status}`);
+}
 
 /** Worst and newest first: live conditions, then severity, then raise time. */
 export function compareAlerts(a, b) {

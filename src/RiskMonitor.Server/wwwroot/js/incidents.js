@@ -1,6 +1,6 @@
 // The incidents page of the on-call desk: record an incident (or promote alerts), report it up the ladder with every
 // clock in view, follow up, close. A clock about to run out, or missed, is pushed here by the server (incidentClock).
-import { connectHub, el, getJson, postJson, requireSignIn, signedInName } from './common.js';
+import { connectHub, el, getJson, postJson, requireSignIn, showConnection, signedInName } from './common.js';
 import { bindLanguageSwitch, currentLanguage, dateTime, t, tOr } from './i18n.js';
 
 await requireSignIn();
@@ -171,12 +171,7 @@ function onClock(notice) {
 const hub = connectHub({ incidentClock: onClock }, async () => {
   await hub.invoke('JoinUser', signedInName()).catch(() => {});
   await sync();
-}, (status) => {
-  const indicator = document.getElementById('connection');
-  indicator.dataset.status = status;
-  indicator.dataset.i18n = `connection.${status}`;
-  indicator.textContent = t(`connection.${status}`);
-});
+}, showConnection);
 setInterval(renderList, 1000); // countdowns
 bindLanguageSwitch(document.getElementById('language'), () => {
   renderList();

@@ -1,7 +1,7 @@
 // The on-call page: my open alerts (worst and newest first), one alert's detail with its recent series, and the
 // handling steps. Works on a phone; every step is recorded as the signed-in person.
 import {
-  ACK_TIMEOUT_MIN, beep, coalesce, compareAlerts, connectHub, el, getJson, postJson, requireSignIn, signedInName, time,
+  ACK_TIMEOUT_MIN, beep, coalesce, compareAlerts, connectHub, el, getJson, postJson, requireSignIn, showConnection, signedInName, time,
 } from './common.js';
 import {
   agoText, alertText, badge, bindLanguageSwitch, dateTime, industryName, kindName, levelName, stateName, t, tOr,
@@ -218,17 +218,7 @@ function onAlert(alert) {
   schedule();
 }
 
-let connection = 'connecting';
-function showConnection() {
-  const indicator = document.getElementById('connection');
-  indicator.dataset.status = connection;
-  indicator.dataset.i18n = `connection.${connection}`;
-  indicator.textContent = t(`connection.${connection}`);
-}
-connectHub({ alertRaised: onAlert, alertUpdated: onAlert, alertCleared: onAlert }, sync, (status) => {
-  connection = status;
-  showConnection();
-});
+connectHub({ alertRaised: onAlert, alertUpdated: onAlert, alertCleared: onAlert }, sync, showConnection);
 onlyActive.addEventListener('change', schedule);
 regionFilter.addEventListener('change', schedule);
 setInterval(schedule, 1000); // countdowns
@@ -262,7 +252,6 @@ document.getElementById('tab-hazards').addEventListener('click', () => showTab(t
 // from messages is built again.
 bindLanguageSwitch(document.getElementById('language'), () => {
   rowLanguage++;
-  showConnection();
   renderList(); // at once (it renders the detail too): a switch is a tap, not a storm
   const a = selectedId ? alerts.get(selectedId) : null;
   if (a) {

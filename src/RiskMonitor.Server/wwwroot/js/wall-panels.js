@@ -20,7 +20,7 @@ function svg(tag, attrs = {}) {
 export function perHour(hourly, alerts, now) {
   const hourStart = Math.floor(now / 3600_000) * 3600_000;
   const buckets = Array.from({ length: 24 }, () => ({ red: 0, orange: 0, yellow: 0, blue: 0 }));
-  const bucketOf = (t) => 23 - Math.floor((hourStart - Math.floor(t / 3600_000) * 3600_000) / 3600_000);
+  const bucketOf = (ms) => 23 - Math.floor((hourStart - Math.floor(ms / 3600_000) * 3600_000) / 3600_000);
   for (const h of hourly?.perHour ?? []) {
     const k = bucketOf(new Date(h.hour).getTime());
     if (k >= 0 && k < 24) for (const level of LEVELS) buckets[k][level] += h[level];

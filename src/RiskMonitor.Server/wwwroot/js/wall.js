@@ -2,7 +2,7 @@
 // counts, KPIs, time panels and the alert stream. State lives in plain maps; SignalR messages update them and one
 // coalesced render draws at most 4 frames a second, however many messages arrive (an alert storm).
 import {
-  COLOURS, LEVEL_RANK, beep, coalesce, compareAlerts, connectHub, el, getJson, overdue, requireSignIn,
+  COLOURS, LEVEL_RANK, beep, coalesce, compareAlerts, connectHub, el, getJson, overdue, requireSignIn, showConnection,
 } from './common.js';
 import {
   agoText, alertText, badge, currentLanguage, industryName, kindName, levelName, loadLanguage, stateName, t, translateDom,
@@ -588,9 +588,7 @@ connectHub({
   },
 }, sync, (status) => {
   state.connection = status;
-  const indicator = document.getElementById('connection');
-  indicator.dataset.status = status;
-  indicator.textContent = t(`connection.${status}`);
+  showConnection(status);
 });
 
 for (const select of Object.values(selects)) {
@@ -618,7 +616,6 @@ for (const button of document.querySelectorAll('.toolbar .toggle')) {
 document.getElementById('language').addEventListener('click', async () => {
   await loadLanguage(currentLanguage() === 'zh' ? 'en' : 'zh');
   for (const option of selects.industry.options) if (option.dataset.industry) option.textContent = industryName(option.dataset.industry);
-  document.getElementById('connection').textContent = t(`connection.${state.connection}`);
   translateDom();
   renderFocusCard();
   hazardLayer.render();
