@@ -20,6 +20,7 @@ using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Incidents;
 using RiskMonitor.Server.Integration;
+using RiskMonitor.Server.Kpis;
 using RiskMonitor.Server.Messaging;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Observability;
@@ -147,6 +148,7 @@ public static class RiskMonitorApp
         api.MapIncidentEndpoints();
         api.MapFeedEndpoints();
         api.MapSilenceNoticeAndKpiEndpoints();
+        api.MapHourlyKpiEndpoints();
         api.MapIntegrationEndpoints();
         api.MapReportEndpoints();
         api.MapMessagingEndpoints();

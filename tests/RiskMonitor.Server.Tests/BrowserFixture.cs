@@ -21,18 +21,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         Path.Combine(Environment.GetEnvironmentVariable("RM_TEST_RESULTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults"), "screenshots");
 
     /// <summary>
-    /// Opens a page of the server signed in as <paramref name="name"/> with <paramref name="role"/>, collects console
-    /// errors and page errors, and waits until its hub connection is live.
+    /// Opens a page of the server signed in as <paramref name="name"/> with <paramref name="role"/> (scoped to
+    /// <paramref name="regions"/> when given), collects console errors and page errors, and waits until its hub
+    /// connection is live.
     /// </summary>
     public async Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenLivePageAsync(
-        Uri baseUrl, string path, int width, int height, string name, string role, TimeSpan liveWithin)
+        Uri baseUrl, string path, int width, int height, string name, string role, TimeSpan liveWithin, string[]? regions = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
             BaseURL = baseUrl.ToString(),
         });
-        await SignInAsync(context, name, [role]);
+        await SignInAsync(context, name, [role], regions);
         var page = await context.NewPageAsync();
         var errors = new ConcurrentQueue<string>();
         page.Console += (_, message) =>

@@ -193,9 +193,32 @@ public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserF
             () => {
               // How long the page's main thread was blocked at most while the storm came in (reported, not asserted).
               window.longestTask = 0;
+              window.longTasks = { count: 0, totalMs: 0 };
               window.riskWall.longestFrameMs = 0; // from here on: the storm only, not the page's first frames
-              new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longestTask = Math.max(window.longestTask, e.duration); })
-                .observe({ type: 'longtask', buffered: false });
+              window.riskWall.longestPartMs = {};
+              new PerformanceObserver((list) => {
+                for (const e of list.getEntries()) {
+                  window.longestTask = Math.max(window.longestTask, e.duration);
+                  window.longTasks.count++;
+                  window.longTasks.totalMs += e.duration;
+                }
+              }).observe({ type: 'longtask', buffered: false });
+              // The longest animation frame, split: its scripts (and which), style and layout, the rest (paint, GC).
+              window.longestFrame = null;
+              new PerformanceObserver((list) => {
+                for (const f of list.getEntries()) {
+                  if (window.longestFrame && window.longestFrame.duration >= f.duration) continue;
+                  const end = f.startTime + f.duration;
+                  const scripts = f.scripts ?? [];
+                  window.longestFrame = {
+                    duration: f.duration,
+                    scripts: scripts.reduce((s, x) => s + x.duration, 0),
+                    styleAndLayout: f.styleAndLayoutStart ? end - f.styleAndLayoutStart : 0,
+                    top: scripts.sort((a, b) => b.duration - a.duration).slice(0, 3)
+                      .map((x) => `${x.invoker || x.name} ${x.duration.toFixed(0)}`).join('; '),
+                  };
+                }
+              }).observe({ type: 'long-animation-frame', buffered: false });
             }
             """);
         await RaiseStormOf1000Async(mqtt, ct);
@@ -208,13 +231,20 @@ public sealed class CommandCentreWallTests(CommandCentreFixture server, BrowserF
         var after = await hd.EvaluateAsync<JsonElement>("""
             () => ({ frames: window.riskWall.frames, messages: window.riskWall.messages, alerts: window.riskWall.alerts.size,
                      lines: document.querySelectorAll('#ticker li').length, kpiRed: +document.getElementById('kpi-red').textContent,
-                     longestTask: window.longestTask, longestFrame: window.riskWall.longestFrameMs })
+                     longestTask: window.longestTask, longestFrame: window.riskWall.longestFrameMs,
+                     longTasks: window.longTasks.count, longTasksMs: window.longTasks.totalMs,
+                     parts: Object.entries(window.riskWall.longestPartMs).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', '),
+                     frame: window.longestFrame ? `${window.longestFrame.duration.toFixed(0)} ms: scripts ${window.longestFrame.scripts.toFixed(0)} ms `
+                       + `(${window.longestFrame.top}), style and layout ${window.longestFrame.styleAndLayout.toFixed(0)} ms` : 'none reported' })
             """);
         var frames = after.GetProperty("frames").GetInt32() - before.GetProperty("frames").GetInt32();
         var messages = after.GetProperty("messages").GetInt32() - before.GetProperty("messages").GetInt32();
         // Kept beside the screenshots (the test's console output is not shown for a pass): what the browser measured.
         var measured = string.Create(CultureInfo.InvariantCulture,
-            $"storm of 1,000: {messages} hub messages drawn in {frames} frames; longest main-thread task {after.GetProperty("longestTask").GetDouble():F0} ms, longest render {after.GetProperty("longestFrame").GetDouble():F0} ms");
+            $"storm of 1,000: {messages} hub messages drawn in {frames} frames; longest main-thread task {after.GetProperty("longestTask").GetDouble():F0} ms " +
+            $"({after.GetProperty("longTasks").GetInt32()} tasks over 50 ms, {after.GetProperty("longTasksMs").GetDouble():F0} ms in all), " +
+            $"longest render {after.GetProperty("longestFrame").GetDouble():F0} ms; longest of each part of a render (ms): {after.GetProperty("parts").GetString()}; " +
+            $"longest animation frame {after.GetProperty("frame").GetString()}");
         await File.WriteAllTextAsync(Path.Combine(BrowserFixture.ScreenshotDirectory, "wall-storm-of-1000.txt"), measured + Environment.NewLine, ct);
         Assert.True(messages >= 1_000, $"only {messages} messages arrived: {after}");
         Assert.True(frames * 10 <= messages, $"{frames} frames for {messages} messages: not coalesced ({after})");
@@ -269,4 +299,59 @@ public sealed class OnCallPhoneTests(CommandCentreFixture server, BrowserFixture
         await ScreenshotAsync(page, "oncall-390x844-detail");
         Assert.Empty(errors);
     }
+
+    [Fact]
+    public async Task The_on_call_pages_speak_one_language_at_a_time_and_keep_the_choice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var mqtt = await Server.ConnectMqttAsync("phone-language", ct);
+        var leak = Assets.Last(f => f.GetProperty("properties").GetProperty("kind").GetString() == "gas_pipeline").GetProperty("properties");
+        await ServerFixture.PublishAsync(mqtt, $"rm/v1/{leak.GetProperty("id").GetString()}/telemetry", Reading(("ch4_lel", 60)), ct);
+        var (page, errors) = await OpenAsync("/oncall", 390, 844, role: "operator");
+        var item = page.Locator("#alerts li").Filter(new LocatorFilterOptions { HasText = leak.GetProperty("name").GetString() }).First;
+
+        // Chinese by default: every label, the state and the rule's message from the message files, no English beside them.
+        await Assertions.Expect(item).ToContainTextAsync("甲烷浓度 60 %LEL，当前红色", new LocatorAssertionsToContainTextOptions { Timeout = 20_000 });
+        await Assertions.Expect(item).ToContainTextAsync("待确认");
+        await Assertions.Expect(page.Locator("header h1")).ToHaveTextAsync("值班处置");
+        await Assertions.Expect(page.Locator("#count")).ToContainTextAsync("条预警");
+        // The switch itself names the other language, and region ids are data: neither is checked.
+        Assert.False(await HasLatinWordsAsync(page, "header h1, nav.filters .tabs, nav.filters label, #count, #connection"), "English beside the Chinese labels");
+        await ScreenshotAsync(page, "oncall-390x844-zh");
+        await item.ClickAsync();
+        await Assertions.Expect(page.Locator("#detail dt").First).ToHaveTextAsync("预警编号");
+        Assert.False(await HasLatinWordsAsync(page, "#detail dt, #detail .actions, #detail h3, #back"), "English beside the Chinese labels");
+        await ScreenshotAsync(page, "oncall-390x844-zh-detail");
+
+        // The switch: the same detail in English, then the list; no Chinese left in the labels.
+        await page.ClickAsync("#language");
+        await Assertions.Expect(page.Locator("#detail dt").First).ToHaveTextAsync("Alert");
+        await Assertions.Expect(page.Locator("#detail dd").Filter(new LocatorFilterOptions { HasText = "Methane 60 % LEL, now Red" })).ToHaveCountAsync(1);
+        Assert.False(await HasChineseAsync(page, "#detail dt, #detail .actions, #detail h3, #back, header h1"), "Chinese left in the English labels");
+        await ScreenshotAsync(page, "oncall-390x844-en-detail");
+        await page.ClickAsync("#back");
+        await Assertions.Expect(item).ToContainTextAsync("Methane 60 % LEL, now Red");
+        await Assertions.Expect(page.Locator("#count")).ToContainTextAsync("alert(s)");
+        Assert.False(await HasChineseAsync(page, "header h1, nav.filters .tabs, nav.filters label, #count, #connection, #alerts li .state"), "Chinese left in the English labels");
+        await ScreenshotAsync(page, "oncall-390x844-en");
+
+        // The choice is kept per browser: a reload and the incidents page open in English.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("header h1")).ToHaveTextAsync("On call", new LocatorAssertionsToHaveTextOptions { Timeout = 20_000 });
+        await page.GotoAsync("/oncall/incidents");
+        await Assertions.Expect(page.Locator("header h1")).ToHaveTextAsync("Incidents and the reporting ladder", new LocatorAssertionsToHaveTextOptions { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-status", "live", new LocatorAssertionsToHaveAttributeOptions { Timeout = 20_000 });
+        Assert.False(await HasChineseAsync(page, "header h1, header .nav, #connection, nav.filters"), "Chinese left on the English incidents page");
+        await ScreenshotAsync(page, "oncall-incidents-390x844-en");
+        await page.ClickAsync("#language");
+        await Assertions.Expect(page.Locator("header h1")).ToHaveTextAsync("事故信息报告");
+        Assert.Empty(errors);
+    }
+
+    private static Task<bool> HasChineseAsync(IPage page, string selector) =>
+        page.EvaluateAsync<bool>("s => [...document.querySelectorAll(s)].some((e) => /[\\u4e00-\\u9fff]/.test(e.innerText))", selector);
+
+    // Two Latin letters in a row: a word, not the roman numeral of a badge ("红 I") or a unit.
+    private static Task<bool> HasLatinWordsAsync(IPage page, string selector) =>
+        page.EvaluateAsync<bool>("s => [...document.querySelectorAll(s)].some((e) => /[A-Za-z]{2,}/.test(e.innerText.replace(/%LEL|kPa/g, '')))", selector);
 }

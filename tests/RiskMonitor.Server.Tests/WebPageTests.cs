@@ -36,7 +36,7 @@ public sealed class WebPageTests(ServerFixture server, BrowserFixture browser) :
         await Assertions.Expect(onCall.Locator("#who")).ToContainTextAsync("li.wei");
         await onCall.Locator($"#alerts li[data-alert-id='{alertId}']").ClickAsync();
         await onCall.Locator("button[data-action='acknowledge']").ClickAsync();
-        await Assertions.Expect(onCall.Locator("#action-result")).ToContainTextAsync("acknowledged");
+        await Assertions.Expect(onCall.Locator("#action-result")).ToContainTextAsync("已确认"); // the state, in the page's default Chinese
         await Assertions.Expect(onCall.Locator("#history li").Filter(new LocatorFilterOptions { HasText = "li.wei" })).Not.ToHaveCountAsync(0);
         await onCall.Locator("#tab-hazards").ClickAsync();
         await Assertions.Expect(onCall.Locator("#hazards")).ToBeVisibleAsync();

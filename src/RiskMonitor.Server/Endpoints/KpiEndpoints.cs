@@ -29,21 +29,9 @@ public static class KpiEndpoints
         DateTimeOffset? from = null, DateTimeOffset? to = null, string? utcOffset = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var offset = DefaultUtcOffset;
-        if (!string.IsNullOrWhiteSpace(utcOffset))
+        if (!TryParseUtcOffset(utcOffset, out var offset))
         {
-            // "+08:00", "-05:30" or "Z"; a '+' in a query string arrives as a space, so it is put back.
-            var text = utcOffset.Trim();
-            text = text is "Z" or "z" ? "00:00" : text.TrimStart('+');
-            var negative = text.StartsWith('-');
-            if (TimeSpan.TryParseExact(negative ? text[1..] : text, @"hh\:mm", CultureInfo.InvariantCulture, out var parsed) && parsed <= TimeSpan.FromHours(14))
-            {
-                offset = negative ? -parsed : parsed;
-            }
-            else
-            {
-                errors["utcOffset"] = ["An offset from UTC such as +08:00 (the default), -05:00 or Z."];
-            }
+            errors["utcOffset"] = [UtcOffsetHint];
         }
 
         var now = time.GetUtcNow().ToOffset(offset);
@@ -67,6 +55,33 @@ public static class KpiEndpoints
         var overdue = (await hazards.QueryAsync(new HazardQuery(OverdueAt: time.GetUtcNow(), Limit: 100_000), cancellationToken)).Count;
         return TypedResults.Ok(KpiView.Of(report, overdue));
     }
+
+    internal const string UtcOffsetHint = "An offset from UTC such as +08:00 (the default), -05:00 or Z.";
+
+    /// <summary>"+08:00", "-05:30" or "Z" (at most 14 h); none given is <see cref="DefaultUtcOffset"/>.</summary>
+    internal static bool TryParseUtcOffset(string? utcOffset, out TimeSpan offset)
+    {
+        offset = DefaultUtcOffset;
+        if (string.IsNullOrWhiteSpace(utcOffset))
+        {
+            return true;
+        }
+
+        // A '+' in a query string arrives as a space, so it is trimmed with the rest.
+        var text = utcOffset.Trim();
+        text = text is "Z" or "z" ? "00:00" : text.TrimStart('+');
+        var negative = text.StartsWith('-');
+        if (!TimeSpan.TryParseExact(negative ? text[1..] : text, @"hh\:mm", CultureInfo.InvariantCulture, out var parsed) || parsed > TimeSpan.FromHours(14))
+        {
+            return false;
+        }
+
+        offset = negative ? -parsed : parsed;
+        return true;
+    }
+
+    internal static string FormatUtcOffset(TimeSpan offset) =>
+        (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().ToString(@"hh\:mm", CultureInfo.InvariantCulture);
 }
 
 /// <summary>The KPIs as JSON: durations in seconds, one row per local day with a count per severity.</summary>
@@ -88,8 +103,7 @@ public sealed record KpiView(
     public static KpiView Of(AlertKpiReport report, int overdueHazards)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var sign = report.UtcOffset < TimeSpan.Zero ? "-" : "+";
-        return new(report.From.ToUniversalTime(), report.To.ToUniversalTime(), sign + report.UtcOffset.Duration().ToString(@"hh\:mm", CultureInfo.InvariantCulture),
+        return new(report.From.ToUniversalTime(), report.To.ToUniversalTime(), KpiEndpoints.FormatUtcOffset(report.UtcOffset),
             report.AlertsRaised,
             [.. report.PerDay.Select(d => new KpiDay(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Total,
                 d.BySeverity[WarningLevel.Red], d.BySeverity[WarningLevel.Orange], d.BySeverity[WarningLevel.Yellow], d.BySeverity[WarningLevel.Blue]))],

@@ -46,8 +46,8 @@ public sealed class IncidentPageTests(IncidentServerFixture fixture, BrowserFixt
         await page.Locator("#close-form [name=supervisingBody]").FillAsync("国务院安委会办公室");
         await page.Locator("#close-form [name=note]").FillAsync("事故调查报告已批复");
         await page.Locator("#close").ClickAsync();
-        await Assertions.Expect(page.Locator("#action-result")).ToContainTextAsync("closed");
-        await Assertions.Expect(page.Locator("#history li").Filter(new LocatorFilterOptions { HasText = "closed" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#action-result")).ToContainTextAsync("已结案"); // the page speaks Chinese by default
+        await Assertions.Expect(page.Locator("#history li[data-action='closed']")).ToHaveCountAsync(1);
         Assert.Empty(errors);
     }
 
@@ -61,6 +61,6 @@ public sealed class IncidentPageTests(IncidentServerFixture fixture, BrowserFixt
         await form.Locator("[name=deaths]").FillAsync(deaths ?? "");
         await page.EvaluateAsync("() => { document.getElementById('action-result').textContent = ''; }");
         await page.Locator("#report").ClickAsync();
-        await Assertions.Expect(page.Locator("#action-result")).ToContainTextAsync("recorded");
+        await Assertions.Expect(page.Locator("#action-result")).ToContainTextAsync("已记录");
     }
 }

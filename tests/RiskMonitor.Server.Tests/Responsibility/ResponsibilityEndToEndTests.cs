@@ -120,10 +120,10 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         var (pageB, errorsB) = await browser.OpenLivePageAsync(server.BaseUrl, "/oncall/unit", 420, 860, "mu-b.duty", "unit", TimeSpan.FromSeconds(30));
         var item = pageA.Locator($"li[data-alert-id='{alertId}']");
         await item.WaitForAsync(new() { Timeout = 30_000 });
-        Assert.Contains("escalated", await item.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("已升级", await item.InnerTextAsync(), StringComparison.Ordinal); // "escalated", in the default Chinese
         Assert.Equal(0, await pageB.Locator("#alerts li").CountAsync());
         await item.Locator("button[data-action='arrival']").ClickAsync();
-        await pageA.Locator("#action-result").Filter(new LocatorFilterOptions { HasText = "arrival: recorded" }).WaitForAsync(new() { Timeout = 30_000 });
+        await pageA.Locator("#action-result").Filter(new LocatorFilterOptions { HasText = "已到场：已记录" }).WaitForAsync(new() { Timeout = 30_000 });
         Assert.Empty(errorsA);
         Assert.Empty(errorsB);
         await pageA.Context.CloseAsync();

@@ -69,6 +69,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/silences/{silenceId}"] = Need.Viewer,
         ["GET /api/sites/{assetId}/board"] = Need.Viewer,
         ["GET /api/kpis"] = Need.Viewer,
+        ["GET /api/kpis/hourly"] = Need.Viewer,
         ["GET /api/reports/risk-snapshot"] = Need.Viewer,
         ["GET /api/reports/circular"] = Need.Viewer,
         ["GET /api/reports/handover"] = Need.Viewer,

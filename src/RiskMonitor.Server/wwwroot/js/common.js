@@ -1,4 +1,6 @@
 // Shared by the wall display and the on-call page: colours, labels, API calls and the live SignalR connection.
+import { clockTime, ensureLanguage, t } from './i18n.js';
+import { raisedMs } from './wall-groups.js';
 
 export const COLOURS = { red: '#e53935', orange: '#fb8c00', yellow: '#fdd835', blue: '#1e88e5', none: '#546e7a' };
 export const LEVEL_RANK = { none: 0, blue: 1, yellow: 2, orange: 3, red: 4 };
@@ -42,7 +44,8 @@ const waiting = []; // resolvers of requireSignIn()
  * data. Also puts "signed in as NAME · sign out" into the page's header. A page the identity provider sent back to
  * (`?code=…&state=…`, OIDC mode) first exchanges the code for a token.
  */
-export function requireSignIn() {
+export async function requireSignIn() {
+  await ensureLanguage(); // the sign-in form and the header speak the page's language
   const callback = oidcCallback();
   const auth = callback ? null : currentAuth();
   if (auth) {
@@ -87,12 +90,12 @@ function openSignIn(reason = '', errorText = '') {
 function passwordForm(reason, error) {
   const user = el('input', { id: 'sign-in-user', name: 'username', autocomplete: 'username', required: '', maxlength: '100' });
   const password = el('input', { id: 'sign-in-password', name: 'password', type: 'password', autocomplete: 'current-password', required: '', maxlength: '1000' });
-  const submit = el('button', { type: 'submit' }, '登录 sign in');
+  const submit = el('button', { type: 'submit' }, t('signIn.submit'));
   return el('form', { id: 'sign-in', class: 'sign-in', onsubmit: (event) => { event.preventDefault(); signIn(); } },
-    el('h2', { id: 'sign-in-title' }, '登录 sign in'),
+    el('h2', { id: 'sign-in-title' }, t('signIn.title')),
     reason ? el('p', { class: 'sign-in-reason' }, reason) : null,
-    el('label', {}, '用户名 user name', user),
-    el('label', {}, '密码 password', password),
+    el('label', {}, t('signIn.user'), user),
+    el('label', {}, t('signIn.password'), password),
     submit,
     error);
 
@@ -107,7 +110,7 @@ function passwordForm(reason, error) {
       });
       const payload = await readJson(response);
       if (!response.ok || !payload?.accessToken) {
-        error.textContent = problemText(payload) || `sign-in failed (${response.status})`;
+        error.textContent = problemText(payload) || t('signIn.failed', { status: response.status });
         password.value = '';
         password.focus();
         return;
@@ -115,7 +118,7 @@ function passwordForm(reason, error) {
       localStorage.setItem(AUTH_KEY, JSON.stringify(payload));
       signedIn(payload);
     } catch {
-      error.textContent = 'The server cannot be reached; try again.';
+      error.textContent = t('signIn.unreachable');
     } finally {
       submit.disabled = false;
     }
@@ -124,9 +127,9 @@ function passwordForm(reason, error) {
 
 /** OIDC mode: one button that sends the browser to the identity provider (the code flow with PKCE). */
 function oidcForm(oidc, reason, error) {
-  const submit = el('button', { type: 'submit', id: 'sign-in-oidc' }, '通过统一身份认证登录 sign in with the city\'s identity provider');
+  const submit = el('button', { type: 'submit', id: 'sign-in-oidc' }, t('signIn.oidc'));
   return el('form', { id: 'sign-in', class: 'sign-in', onsubmit: (event) => { event.preventDefault(); go(); } },
-    el('h2', { id: 'sign-in-title' }, '登录 sign in'),
+    el('h2', { id: 'sign-in-title' }, t('signIn.title')),
     reason ? el('p', { class: 'sign-in-reason' }, reason) : null,
     submit,
     error);
@@ -342,10 +345,10 @@ function showIdentity(auth) {
     (document.querySelector('header') ?? document.body).append(who);
   }
   who.dataset.name = auth.name;
-  who.replaceChildren(el('span', { class: 'who-label' }, '已登录 signed in as '),
+  who.replaceChildren(el('span', { class: 'who-label', 'data-i18n': 'signIn.as' }, t('signIn.as')),
     el('b', { class: 'who-name', title: (auth.roles ?? []).join(', ') }, auth.displayName ? `${auth.displayName} (${auth.name})` : auth.name),
     ' · ',
-    el('button', { type: 'button', class: 'sign-out', onclick: signOut }, '退出 sign out'));
+    el('button', { type: 'button', class: 'sign-out', onclick: signOut, 'data-i18n': 'signIn.out' }, t('signIn.out')));
 }
 
 /** Forgets the token; the reloaded page shows the sign-in form before it loads anything. */
@@ -361,7 +364,7 @@ let refreshing = false;
 setInterval(async () => {
   const auth = currentAuth();
   if (started && !overlay && !auth) {
-    showSignIn('会话已过期 your session has ended: sign in again.');
+    showSignIn(t('signIn.expired'));
     return;
   }
   if (!auth || refreshing || !auth.issuedAt) return;
@@ -419,7 +422,7 @@ async function request(path, init = {}) {
   const payload = await readJson(response);
   if (response.status === 401) {
     clearAuth();
-    showSignIn(auth ? '会话已过期 your session has ended: sign in again.' : '');
+    showSignIn(auth ? t('signIn.expired') : '');
     throw new Error('not signed in');
   }
   if (!response.ok) {
@@ -451,17 +454,21 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-export const time = (iso) => (iso ? new Date(iso).toLocaleTimeString('zh-CN', { hour12: false }) : '—');
-export const ago = (iso, now = Date.now()) => {
-  const s = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
-};
+export const time = clockTime;
+
+/** The header's connection indicator (#connection) in the page's language; data-i18n keeps it right across a switch. */
+export function showConnection(status) {
+  const indicator = document.getElementById('connection');
+  indicator.dataset.status = status;
+  indicator.dataset.i18n = `connection.${status}`;
+  indicator.textContent = t(`connection.${status}`);
+}
 
 /** Worst and newest first: live conditions, then severity, then raise time. */
 export function compareAlerts(a, b) {
   return (b.conditionActive - a.conditionActive)
     || (LEVEL_RANK[b.severity] - LEVEL_RANK[a.severity])
-    || (new Date(b.raisedAt) - new Date(a.raisedAt));
+    || (raisedMs(b) - raisedMs(a));
 }
 
 /** Past its acknowledgement timeout and still unacknowledged: the clock the escalation runs on. */
@@ -497,7 +504,7 @@ export function connectHub(handlers, onSync, onStatus) {
     if (!currentAuth()) {
       // Signed out or expired: the hub would refuse us. The page reloads after the next sign-in.
       onStatus('offline');
-      showSignIn('会话已过期 your session has ended: sign in again.');
+      showSignIn(t('signIn.expired'));
       return;
     }
     try {
@@ -509,7 +516,7 @@ export function connectHub(handlers, onSync, onStatus) {
       onStatus('offline');
       if (unauthorized(error)) {
         clearAuth();
-        showSignIn('会话已过期 your session has ended: sign in again.');
+        showSignIn(t('signIn.expired'));
         return;
       }
       setTimeout(start, 2000);

@@ -1,10 +1,14 @@
 // The on-call page: my open alerts (worst and newest first), one alert's detail with its recent series, and the
 // handling steps. Works on a phone; every step is recorded as the signed-in person.
 import {
-  ACK_TIMEOUT_MIN, LEVEL_LABEL, beep, coalesce, compareAlerts, connectHub, el, getJson, postJson, requireSignIn, signedInName, time, ago,
+  ACK_TIMEOUT_MIN, beep, coalesce, compareAlerts, connectHub, el, getJson, postJson, requireSignIn, showConnection, signedInName, time,
 } from './common.js';
+import {
+  agoText, alertText, badge, bindLanguageSwitch, dateTime, industryName, kindName, levelName, stateName, t, tOr,
+} from './i18n.js';
+import { levelShown } from './wall-groups.js';
 
-await requireSignIn(); // the API and the hub want a token: nothing loads before someone signs in
+await requireSignIn(); // the API and the hub want a token: nothing loads before someone signs in (in the kept language)
 
 const alerts = new Map();
 let selectedId = null;
@@ -20,20 +24,25 @@ const regionFilter = document.getElementById('region');
 
 const escalations = new Map(); // alertId -> escalation status from the server, once fetched
 
-function clockText(alert, now) {
-  if (alert.state !== 'open') return alert.respondBy ? `respond by ${time(alert.respondBy)}` : '';
-  // The server's escalation clock when we have it; the DESIGN.md default timeouts until then.
+/** When an unacknowledged alert escalates: the server's escalation clock when we have it; the DESIGN.md defaults until then. */
+function clockDue(alert) {
   const serverDue = escalations.get(alert.alertId)?.nextDue;
-  const due = serverDue ? new Date(serverDue).getTime() : new Date(alert.raisedAt).getTime() + (ACK_TIMEOUT_MIN[alert.severity] ?? 60) * 60_000;
+  return serverDue ? new Date(serverDue).getTime() : new Date(alert.raisedAt).getTime() + (ACK_TIMEOUT_MIN[alert.severity] ?? 60) * 60_000;
+}
+
+function clockText(alert, now) {
+  if (alert.state !== 'open') return alert.respondBy ? t('oncall.respondBy', { time: time(alert.respondBy) }) : '';
+  const due = clockDue(alert);
   const left = Math.round((due - now) / 1000);
   return left >= 0
-    ? `escalates in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`
-    : `overdue ${ago(new Date(due).toISOString(), now)} — escalating`;
+    ? t('oncall.escalatesIn', { left: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })
+    : t('oncall.overdueEscalating', { ago: -left < 120 ? t('ack.seconds', { n: -left }) : t('ack.minutes', { n: Math.round(-left / 60) }) });
 }
 
 /** Noise control marks (docs/decisions/0017-noise-control.md): flapping, silenced, part of an incident. */
 function noiseText(a) {
-  return `${a.flapping ? ' · flapping' : ''}${a.silencedBy ? ' · silenced' : ''}${a.incidentId && a.incidentId !== a.alertId ? ' · in incident' : ''}`;
+  return [a.flapping ? t('oncall.flapping') : null, a.silencedBy ? t('oncall.silenced') : null,
+    a.incidentId && a.incidentId !== a.alertId ? t('oncall.inIncident') : null].filter(Boolean).map((x) => ` · ${x}`).join('');
 }
 
 // One row per alert, kept across renders: a storm of a thousand alerts must not rebuild a thousand rows on every hub
@@ -42,19 +51,20 @@ function noiseText(a) {
 const rows = new Map(); // alertId -> { li, shown, clock }
 
 function rowShows(a) {
-  return [a.severity, a.state, a.conditionActive, a.message, a.assetName, a.regionId, a.raisedAt, a.flapping, a.silencedBy, a.incidentId].join('\u0001');
+  return [a.severity, a.level, a.state, a.conditionActive, a.message, a.assetName, a.regionId, a.raisedAt, a.flapping, a.silencedBy, a.incidentId, rowLanguage].join('\u0001');
 }
+let rowLanguage = 0; // bumped by the language switch: every row is rebuilt in the other language
 
 function buildRow(a) {
   const clock = el('span', { class: 'clock' });
   const li = el('li', {
-    dataset: { alertId: a.alertId, severity: a.severity, active: String(a.conditionActive), state: a.state },
+    dataset: { alertId: a.alertId, severity: a.severity, shown: levelShown(a), active: String(a.conditionActive), state: a.state },
     class: newRed.has(a.alertId) ? 'new-red' : '',
     onclick: () => select(a.alertId),
   },
-  el('div', { class: 'row' }, el('span', { class: 'sev' }, `${LEVEL_LABEL[a.severity]} ${a.assetName}`), el('span', { class: 'state' }, a.state.replace('_', ' '))),
-  el('div', {}, a.message),
-  el('div', { class: 'row muted' }, `${a.regionId} · raised ${time(a.raisedAt)}${a.conditionActive ? '' : ' · condition cleared'}${noiseText(a)}`, clock));
+  el('div', { class: 'row' }, el('span', { class: 'sev' }, `${badge(levelShown(a))} ${a.assetName}`), el('span', { class: 'state' }, stateName(a.state))),
+  el('div', {}, alertText(a)),
+  el('div', { class: 'row muted' }, `${a.regionId} · ${t('oncall.raised', { time: time(a.raisedAt) })}${a.conditionActive ? '' : ` · ${t('oncall.conditionCleared')}`}${noiseText(a)}`, clock));
   return { li, shown: rowShows(a), clock };
 }
 
@@ -66,7 +76,7 @@ function renderList() {
   const items = [...alerts.values()]
     .filter((a) => (!onlyActive.checked || a.conditionActive || a.state !== 'resolved') && (!regionFilter.value || a.regionId === regionFilter.value))
     .sort(compareAlerts);
-  document.getElementById('count').textContent = `${items.length} alert(s)`;
+  document.getElementById('count').textContent = t('oncall.count', { n: items.length });
   const list = document.getElementById('alerts');
   const listed = new Set();
   let previous = null;
@@ -84,7 +94,7 @@ function renderList() {
     previous = row.li;
     const clock = clockText(a, now);
     if (row.clock.textContent !== clock) row.clock.textContent = clock;
-    row.clock.classList.toggle('overdue', clock.startsWith('overdue'));
+    row.clock.classList.toggle('overdue', a.state === 'open' && clockDue(a) < now);
   }
   for (const [alertId, row] of rows) {
     if (!listed.has(alertId)) { row.li.remove(); rows.delete(alertId); }
@@ -98,16 +108,17 @@ function renderDetail() {
   const detail = document.getElementById('detail');
   if (!a) { detail.hidden = true; return; }
   detail.hidden = false;
-  document.getElementById('detail-title').textContent = `${LEVEL_LABEL[a.severity]} · ${a.assetName}`;
+  document.getElementById('detail-title').textContent = `${badge(levelShown(a))} · ${a.assetName}`;
   const facts = [
-    ['alert', a.alertId], ['rule', a.ruleId], ['state', a.state], ['condition', a.conditionActive ? `active (${a.level})` : `cleared ${time(a.clearedAt)}`],
-    ['value', a.value ?? '—'], ['reading time', time(a.readingTime)], ['raised', `${time(a.raisedAt)} (${ago(a.raisedAt)} ago)`],
-    ['escalation', clockText(a, Date.now()) || '—'], ['region', a.regionId], ['kind', `${a.kind} · ${a.industry}`], ['message', a.message],
+    ['alert', a.alertId], ['rule', a.ruleId], ['state', stateName(a.state)],
+    ['condition', a.conditionActive ? t('oncall.conditionActive', { level: levelName(a.level) }) : t('oncall.conditionClearedAt', { time: time(a.clearedAt) })],
+    ['value', a.value ?? '—'], ['readingTime', time(a.readingTime)], ['raised', t('oncall.raisedAgo', { time: time(a.raisedAt), ago: agoText(a.raisedAt) })],
+    ['escalation', clockText(a, Date.now()) || '—'], ['region', a.regionId], ['kind', `${kindName(a.kind)} · ${industryName(a.industry)}`], ['message', alertText(a)],
   ];
-  if (a.flapping) facts.push(['flapping', `since ${time(a.flappingSince)}: no page per cycle`]);
-  if (a.silencedBy) facts.push(['silenced', `${a.silencedBy}: does not escalate`]);
+  if (a.flapping) facts.push(['flapping', t('oncall.flappingSince', { time: time(a.flappingSince) })]);
+  if (a.silencedBy) facts.push(['silenced', t('oncall.silencedBy', { by: a.silencedBy })]);
   if (a.incidentId) facts.push(['incident', a.incidentId]);
-  document.getElementById('detail-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  document.getElementById('detail-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, t(`oncall.fact.${k}`)), el('dd', {}, v)]));
   const allowed = {
     assign: a.state !== 'closed',
     comment: a.state !== 'closed',
@@ -136,10 +147,10 @@ async function loadHistory(alertId) {
   const list = document.getElementById('history');
   try {
     const entries = await getJson(`/api/alerts/${encodeURIComponent(alertId)}/history`);
-    list.replaceChildren(...entries.map((e) => el('li', {}, `${time(e.at)} · ${e.action} · ${e.actor}`,
-      e.stateBefore && e.stateBefore !== e.stateAfter ? ` · ${e.stateBefore} → ${e.stateAfter}` : '', e.note ? ` · “${e.note}”` : '')));
+    list.replaceChildren(...entries.map((e) => el('li', { dataset: { action: e.action } }, `${time(e.at)} · ${tOr(`action.${e.action}`, e.action)} · ${e.actor}`,
+      e.stateBefore && e.stateBefore !== e.stateAfter ? ` · ${stateName(e.stateBefore)} → ${stateName(e.stateAfter)}` : '', e.note ? ` · “${e.note}”` : '')));
   } catch {
-    list.replaceChildren(el('li', { class: 'muted' }, 'history unavailable'));
+    list.replaceChildren(el('li', { class: 'muted' }, t('oncall.historyUnavailable')));
   }
 }
 
@@ -152,11 +163,11 @@ async function drawSeries(alert) {
     plot?.destroy();
     chart.replaceChildren();
     plot = new uPlot({
-      width: Math.min(900, chart.clientWidth || 600), height: 200, title: `${alert.metric} — last hour`,
-      series: [{}, { label: alert.metric, stroke: '#d32f2f', width: 2 }],
+      width: Math.min(900, chart.clientWidth || 600), height: 200, title: t('oncall.seriesTitle', { metric: tOr(`metric.${alert.metric}`, alert.metric) }),
+      series: [{}, { label: tOr(`metric.${alert.metric}`, alert.metric), stroke: '#d32f2f', width: 2 }],
     }, [xs, ys], chart);
   } catch (error) {
-    chart.replaceChildren(el('p', { class: 'muted' }, `series unavailable: ${error.message}`));
+    chart.replaceChildren(el('p', { class: 'muted' }, t('oncall.seriesUnavailable', { error: error.message })));
   }
 }
 
@@ -176,7 +187,7 @@ for (const button of document.querySelectorAll('.actions button')) {
       alerts.set(updated.alertId, updated);
       if (updated.state === 'closed') alerts.delete(updated.alertId);
       result.className = '';
-      result.textContent = `${button.dataset.action}: done (${updated.state})`;
+      result.textContent = t('oncall.done', { action: t(`step.${button.dataset.action}`), state: stateName(updated.state) });
       document.getElementById('note').value = '';
       schedule();
       loadHistory(updated.alertId);
@@ -207,11 +218,7 @@ function onAlert(alert) {
   schedule();
 }
 
-connectHub({ alertRaised: onAlert, alertUpdated: onAlert, alertCleared: onAlert }, sync, (status) => {
-  const badge = document.getElementById('connection');
-  badge.dataset.status = status;
-  badge.textContent = status;
-});
+connectHub({ alertRaised: onAlert, alertUpdated: onAlert, alertCleared: onAlert }, sync, showConnection);
 onlyActive.addEventListener('change', schedule);
 regionFilter.addEventListener('change', schedule);
 setInterval(schedule, 1000); // countdowns
@@ -223,11 +230,11 @@ async function loadHazards() {
   try {
     const hazards = await getJson(`/api/hazards?limit=500${onlyOverdue.checked ? '&overdue=true' : ''}`);
     rows.replaceChildren(...hazards.map((v) => el('tr', { dataset: { hazardId: v.hazard.hazardId, overdue: String(v.overdue) } },
-      el('td', {}, v.hazard.description, v.listedSupervision ? ' 【挂牌督办】' : ''), el('td', {}, v.hazard.level),
-      el('td', {}, v.hazard.status), el('td', {}, v.hazard.deadline ? new Date(v.hazard.deadline).toLocaleString('zh-CN', { hour12: false }) : '—'),
+      el('td', {}, v.hazard.description, v.listedSupervision ? ` 【${t('hazard.listed')}】` : ''), el('td', {}, tOr(`hazard.level.${v.hazard.level}`, v.hazard.level)),
+      el('td', {}, tOr(`hazard.status.${v.hazard.status}`, v.hazard.status)), el('td', {}, v.hazard.deadline ? dateTime(v.hazard.deadline) : '—'),
       el('td', {}, v.hazard.responsibleUnit ?? '—'))));
   } catch (error) {
-    rows.replaceChildren(el('tr', {}, el('td', { colspan: 5 }, `hazards unavailable: ${error.message}`)));
+    rows.replaceChildren(el('tr', {}, el('td', { colspan: 5 }, t('oncall.hazardsUnavailable', { error: error.message }))));
   }
 }
 onlyOverdue.addEventListener('change', loadHazards);
@@ -240,3 +247,16 @@ function showTab(hazards) {
 }
 document.getElementById('tab-alerts').addEventListener('click', () => showTab(false));
 document.getElementById('tab-hazards').addEventListener('click', () => showTab(true));
+
+// One language at a time: the switch reloads the message file (which refills the marked labels); what the page built
+// from messages is built again.
+bindLanguageSwitch(document.getElementById('language'), () => {
+  rowLanguage++;
+  renderList(); // at once (it renders the detail too): a switch is a tap, not a storm
+  const a = selectedId ? alerts.get(selectedId) : null;
+  if (a) {
+    loadHistory(a.alertId);
+    if (a.metric) drawSeries(a);
+  }
+  if (!document.getElementById('hazards').hidden) loadHazards();
+});

@@ -2,32 +2,31 @@
 // regulator), what is due from it and by when, and its acts: acknowledge, arrival on site, release of trapped people.
 // A unit account sees nothing else, so this page reads its own API (/api/unit/...) every few seconds instead of the
 // region-scoped hub.
-import { LEVEL_LABEL, el, getJson, postJson, requireSignIn, time } from './common.js';
+import { el, getJson, postJson, requireSignIn, showConnection, time } from './common.js';
+import { alertText, badge, bindLanguageSwitch, t, tOr } from './i18n.js';
+import { levelShown } from './wall-groups.js';
 
 await requireSignIn();
 
 const list = document.getElementById('alerts');
-const status = document.getElementById('connection');
 const result = document.getElementById('action-result');
 const POLL_MS = 3000;
 window.riskUnit = { alerts: [] };
 
-const DUTY = { acknowledge: '确认 acknowledge', arrive_on_site: '到场 on site', informed: '知悉 informed' };
-
 function dueText(duty, now) {
-  if (duty.doneAt) return `done ${time(duty.doneAt)} by ${duty.doneBy}`;
-  if (duty.escalatedAt) return `overdue — escalated ${time(duty.escalatedAt)}`;
+  if (duty.doneAt) return t('unitPage.doneBy', { time: time(duty.doneAt), who: duty.doneBy });
+  if (duty.escalatedAt) return t('unitPage.escalated', { time: time(duty.escalatedAt) });
   if (!duty.dueBy) return '';
   const left = Math.round((new Date(duty.dueBy).getTime() - now) / 1000);
-  return left >= 0 ? `due in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` : 'overdue';
+  return left >= 0 ? t('unitPage.dueIn', { left: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` }) : t('unitPage.overdue');
 }
 
 async function act(alertId, step) {
   try {
     await postJson(`/api/unit/alerts/${encodeURIComponent(alertId)}/${step}`, {});
-    result.textContent = `${step}: recorded`;
+    result.textContent = t('unitPage.recorded', { step: t(`step.${step}`) });
   } catch (error) {
-    result.textContent = `${step}: ${error.message}`;
+    result.textContent = t('unitPage.failed', { step: t(`step.${step}`), error: error.message });
   }
   await refresh();
 }
@@ -35,21 +34,22 @@ async function act(alertId, step) {
 function render(items) {
   const now = Date.now();
   list.replaceChildren(...items.map(({ alert, duties, rescue }) => {
-    const buttons = [];
-    if (duties.some((d) => d.kind === 'acknowledge' && !d.doneAt)) buttons.push(['acknowledge', '确认 acknowledge']);
-    if (rescue && !rescue.arrivedAt) buttons.push(['arrival', '已到场 arrived']);
-    if (rescue && !rescue.releasedAt) buttons.push(['release', '已解困 released']);
-    return el('li', { dataset: { severity: alert.severity, alertId: alert.alertId } },
+    const steps = [];
+    if (duties.some((d) => d.kind === 'acknowledge' && !d.doneAt)) steps.push('acknowledge');
+    if (rescue && !rescue.arrivedAt) steps.push('arrival');
+    if (rescue && !rescue.releasedAt) steps.push('release');
+    return el('li', { dataset: { severity: alert.severity, shown: levelShown(alert), alertId: alert.alertId } },
       el('div', { class: 'row' },
-        el('span', { class: 'sev' }, `${LEVEL_LABEL[alert.severity] ?? alert.severity} ${alert.assetName}`),
-        el('span', { class: 'state' }, alert.ruleId)),
-      el('div', { class: 'muted' }, `${alert.message} · raised ${time(alert.raisedAt)}`),
+        el('span', { class: 'sev' }, `${badge(levelShown(alert))} ${alert.assetName}`),
+        el('span', { class: 'state' }, time(alert.raisedAt))),
+      el('div', {}, alertText(alert)),
       ...duties.map((d) => el('div', { class: `clock${!d.doneAt && d.dueBy && new Date(d.dueBy) < now ? ' overdue' : ''}` },
-        `${DUTY[d.kind] ?? d.kind}: ${dueText(d, now)}`)),
-      rescue ? el('div', { class: 'muted' },
-        `rescue: reported ${time(rescue.reportedAt)}, on site ${rescue.arrivedAt ? time(rescue.arrivedAt) : '—'}, released ${rescue.releasedAt ? time(rescue.releasedAt) : '—'}`) : '',
-      el('div', { class: 'actions' }, ...buttons.map(([step, label]) =>
-        el('button', { type: 'button', dataset: { action: step }, onclick: () => act(alert.alertId, step) }, label))));
+        `${tOr(`unitPage.duty.${d.kind}`, d.kind)}: ${dueText(d, now)}`)),
+      rescue ? el('div', { class: 'muted' }, t('unitPage.rescue', {
+        reported: time(rescue.reportedAt), arrived: rescue.arrivedAt ? time(rescue.arrivedAt) : '—', released: rescue.releasedAt ? time(rescue.releasedAt) : '—',
+      })) : '',
+      el('div', { class: 'actions' }, ...steps.map((step) =>
+        el('button', { type: 'button', dataset: { action: step }, onclick: () => act(alert.alertId, step) }, t(`step.${step}`)))));
   }));
 }
 
@@ -58,14 +58,13 @@ async function refresh() {
     const items = await getJson('/api/unit/alerts');
     window.riskUnit.alerts = items;
     render(items);
-    status.dataset.status = 'live';
-    status.textContent = 'live';
+    showConnection('live');
   } catch {
-    status.dataset.status = 'offline';
-    status.textContent = 'offline';
+    showConnection('offline');
   }
 }
 
+bindLanguageSwitch(document.getElementById('language'), () => render(window.riskUnit.alerts));
 getJson('/api/unit/me').then((org) => { document.getElementById('unit').textContent = org.name; }).catch(() => {});
 await refresh();
 setInterval(refresh, POLL_MS);

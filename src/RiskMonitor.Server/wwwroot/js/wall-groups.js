@@ -10,6 +10,18 @@ export function levelShown(alert) {
 
 const RANK = { none: 0, blue: 1, yellow: 2, orange: 3, red: 4 };
 
+// An alert's raise time in ms, parsed once per alert object (every update brings a new object): sorting and grouping a
+// storm of a thousand alerts compared raise times some 20,000 times a frame, each parsing two ISO strings.
+const raisedMsOf = new WeakMap();
+export function raisedMs(alert) {
+  let ms = raisedMsOf.get(alert);
+  if (ms === undefined) {
+    ms = Date.parse(alert.raisedAt);
+    raisedMsOf.set(alert, ms);
+  }
+  return ms;
+}
+
 /** Alerts of one rule in one district, raised within this of the previous one, are one incident in the stream. */
 export const GROUP_WINDOW_MS = 10 * 60_000;
 
@@ -31,7 +43,7 @@ export function groupAlerts(alerts, districtOf) {
   }
   const groupOf = new Map(); // alertId -> group
   for (const [key, members] of buckets) {
-    const sorted = [...members].sort((x, y) => new Date(x.raisedAt) - new Date(y.raisedAt));
+    const sorted = [...members].sort((x, y) => raisedMs(x) - raisedMs(y));
     let run = [];
     const close = () => {
       if (run.length >= GROUP_MIN) {
@@ -44,7 +56,7 @@ export function groupAlerts(alerts, districtOf) {
       run = [];
     };
     for (const a of sorted) {
-      if (run.length && new Date(a.raisedAt) - new Date(run[run.length - 1].raisedAt) > GROUP_WINDOW_MS) close();
+      if (run.length && raisedMs(a) - raisedMs(run[run.length - 1]) > GROUP_WINDOW_MS) close();
       run.push(a);
     }
     close();

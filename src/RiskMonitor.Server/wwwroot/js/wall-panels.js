@@ -12,22 +12,31 @@ function svg(tag, attrs = {}) {
   return node;
 }
 
-/** Counts per hour (index 0 = 23 hours ago, 23 = this hour) and level of the alerts raised in the last 24 h. */
-export function perHour(alerts, now) {
+/**
+ * Counts per hour (index 0 = 23 hours ago, 23 = this hour) and level: the server's count from the ledger
+ * (GET /api/kpis/hourly, polled every minute) plus the live alerts raised since it was computed, so a new alert shows
+ * at once. Without the server's answer (PostgreSQL away) the current alerts alone, which is what the wall still knows.
+ */
+export function perHour(hourly, alerts, now) {
   const hourStart = Math.floor(now / 3600_000) * 3600_000;
   const buckets = Array.from({ length: 24 }, () => ({ red: 0, orange: 0, yellow: 0, blue: 0 }));
-  const seen = new Set();
+  const bucketOf = (ms) => 23 - Math.floor((hourStart - Math.floor(ms / 3600_000) * 3600_000) / 3600_000);
+  for (const h of hourly?.perHour ?? []) {
+    const k = bucketOf(new Date(h.hour).getTime());
+    if (k >= 0 && k < 24) for (const level of LEVELS) buckets[k][level] += h[level];
+  }
+  const since = hourly ? new Date(hourly.at).getTime() : -Infinity;
   for (const a of alerts) {
-    if (seen.has(a.alertId)) continue;
-    seen.add(a.alertId);
-    const k = 23 - Math.floor((hourStart - Math.floor(new Date(a.raisedAt).getTime() / 3600_000) * 3600_000) / 3600_000);
+    const raised = new Date(a.raisedAt).getTime();
+    if (raised <= since) continue; // already in the server's count
+    const k = bucketOf(raised);
     if (k >= 0 && k < 24 && buckets[k][a.severity] !== undefined) buckets[k][a.severity]++;
   }
   return buckets;
 }
 
-export function renderPerHour(box, alerts, now) {
-  const buckets = perHour(alerts, now);
+export function renderPerHour(box, hourly, alerts, now) {
+  const buckets = perHour(hourly, alerts, now);
   const max = Math.max(1, ...buckets.map((b) => LEVELS.reduce((s, l) => s + b[l], 0)));
   const chart = svg('svg', { viewBox: '0 0 240 64', preserveAspectRatio: 'none', class: 'bars', role: 'img' });
   buckets.forEach((b, k) => {
@@ -54,9 +63,9 @@ function duration(seconds) {
   return seconds < 120 ? t('ack.seconds', { n: Math.round(seconds) }) : t('ack.minutes', { n: Math.round(seconds / 60) });
 }
 
-export function renderAck(box, today, week) {
-  const a = today?.timeToAcknowledge?.medianSeconds ?? null;
-  const b = week?.timeToAcknowledge?.medianSeconds ?? null;
+export function renderAck(box, hourly) {
+  const a = hourly?.acknowledgeToday?.medianSeconds ?? null;
+  const b = hourly?.acknowledgeWeek?.medianSeconds ?? null;
   const scale = Math.max(a ?? 0, b ?? 0, 1);
   const row = (label, value, cls) => el('div', { class: `ack-row ${cls}` },
     el('span', { class: 'ack-label' }, label),

@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using RiskMonitor.Domain;
+using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Security;
+using RiskMonitor.Storage.Alerts;
+
+namespace RiskMonitor.Server.Kpis;
+
+/// <summary>
+/// <c>GET /api/kpis/hourly</c>: the wall's time panels (issue 23, decision 0044) computed from the alert ledger in
+/// PostgreSQL: alerts per hour over the last 24 h by severity and the time to acknowledge today against the week. Unlike
+/// <c>GET /api/kpis</c> a region-scoped account may read it: it then counts the alerts in its regions only.
+/// </summary>
+public static class HourlyKpiEndpoints
+{
+    public static IEndpointRouteBuilder MapHourlyKpiEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/kpis/hourly", Get).WithTags("KPIs").WithName("GetHourlyKpis").RequireAuthorization(Policies.View)
+            .WithSummary("Alerts raised per local hour over the 24 hours ending with the current one, by severity, and the median/p90 time to acknowledge of today's alerts against the last 7 local days'; a region-scoped account's figures cover its regions.");
+        return routes;
+    }
+
+    private static async Task<Results<Ok<HourlyKpiView>, ValidationProblem>> Get(
+        IAlertStore alerts, AccessControl access, ClaimsPrincipal user, TimeProvider time, CancellationToken cancellationToken, string? utcOffset = null)
+    {
+        if (!KpiEndpoints.TryParseUtcOffset(utcOffset, out var offset))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["utcOffset"] = [KpiEndpoints.UtcOffsetHint] });
+        }
+
+        var now = time.GetUtcNow();
+        var (from, to) = HourlyKpis.FactsPeriod(now, offset);
+        var scope = access.ScopeOf(user);
+        var facts = (await alerts.KpiFactsAsync(from, to, cancellationToken)).Where(f => access.CanSeeRecord(scope, f.AssetId, f.RegionId));
+        return TypedResults.Ok(HourlyKpiView.Of(HourlyKpis.Compute(facts, now, offset), scope.IsCityWide));
+    }
+}
+
+/// <summary>The hourly KPIs as JSON: 24 hours oldest first (<c>hour</c> = its start, UTC), durations in seconds.</summary>
+public sealed record HourlyKpiView(
+    DateTimeOffset At,
+    string UtcOffset,
+    bool CityWide,
+    IReadOnlyList<KpiHour> PerHour,
+    DateTimeOffset TodayFrom,
+    DateTimeOffset WeekFrom,
+    KpiDuration AcknowledgeToday,
+    KpiDuration AcknowledgeWeek)
+{
+    public static HourlyKpiView Of(HourlyKpiReport report, bool cityWide)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return new(report.At.ToUniversalTime(), KpiEndpoints.FormatUtcOffset(report.UtcOffset), cityWide,
+            [.. report.PerHour.Select(h => new KpiHour(h.Hour.ToUniversalTime(), h.Total,
+                h.BySeverity[WarningLevel.Red], h.BySeverity[WarningLevel.Orange], h.BySeverity[WarningLevel.Yellow], h.BySeverity[WarningLevel.Blue]))],
+            report.TodayFrom.ToUniversalTime(), report.WeekFrom.ToUniversalTime(),
+            KpiDuration.From(report.AcknowledgeToday), KpiDuration.From(report.AcknowledgeWeek));
+    }
+}
+
+public sealed record KpiHour(DateTimeOffset Hour, int Total, int Red, int Orange, int Yellow, int Blue);
