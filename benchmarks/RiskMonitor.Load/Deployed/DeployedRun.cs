@@ -187,6 +187,10 @@ internal static class DeployedRun
         cpu["server"] = Math.Round(serverCpu, 2);
         var serviceCpu = meters.Sum(m => m.Seconds);
         var publishEndTicks = startTicks + TimeSpan.FromSeconds(publishSeconds).Ticks;
+        // Kept with the logs: what was published and what each observer saw, to explain a loss after the run.
+        File.Copy(changesFile, Path.Combine(stack.LogDir, "published-changes.csv"), overwrite: true);
+        await WriteChangesAsync(Path.Combine(stack.LogDir, "hub-changes.csv"), hubChanges, ct);
+        await WriteChangesAsync(Path.Combine(stack.LogDir, "ledger-changes.csv"), ledgerRows.Changes, ct);
         var shiftedOnHub = ShiftedVerdict.Match(published, hubChanges);
         var shiftedInLedger = ShiftedVerdict.Match(published, ledgerRows.Changes);
         var shiftedInFeed = ShiftedVerdict.Match(published, feedRows.Changes);
@@ -303,6 +307,10 @@ internal static class DeployedRun
             return () => end(CancellationToken.None);
         }
     }
+
+    private static Task WriteChangesAsync(string path, IEnumerable<ObservedChange> changes, CancellationToken ct) =>
+        File.WriteAllLinesAsync(path, changes.Select(c => string.Create(CultureInfo.InvariantCulture,
+            $"{c.Asset},{c.ReadingTs},{(c.Kind == ChangeKind.Raise ? 'R' : 'C')},{c.ObservedAtTicks}")), ct);
 
     private static async Task<T> TryAsync<T>(Func<Task<T>> read, T fallback)
     {
