@@ -244,6 +244,13 @@ public sealed class AssetEvaluator
         // Windows and clocks are not persisted (they refill within a window of samples); each rule takes back the level
         // its alert shows, so a restart neither repeats nor silently drops a warning.
         var book = evaluator._alerts;
+        foreach (var rule in evaluator._rules)
+        {
+            // The grain state is written after the alert store, but a store that is a dead node's journal may never
+            // reach PostgreSQL: the store's alert wins, or the rule would never raise (or clear) that alert again.
+            rule.TakeLevel(book.LevelOf(rule.Definition.RuleId));
+        }
+
         foreach (var rate in evaluator._rates)
         {
             rate.Restore(book.LevelOf(rate.Definition.RuleId));

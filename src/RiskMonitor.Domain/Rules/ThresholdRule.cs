@@ -71,6 +71,21 @@ public sealed class ThresholdRule
         return WarningLevel.None;
     }
 
+    /// <summary>
+    /// Takes the level the rule's alert shows in the system of record after a restore, when the rule's own memory says
+    /// otherwise (the alert change was journalled on a node that died before it reached PostgreSQL, decision 0040a):
+    /// the next sample then raises or clears the alert again instead of the rule believing it already did. What the rule
+    /// held since is then unknown.
+    /// </summary>
+    public void TakeLevel(WarningLevel level)
+    {
+        if (level != Confirmed)
+        {
+            Confirmed = level;
+            _steadySince = 0;
+        }
+    }
+
     /// <summary>Evaluates one sample and returns the confirmed level after it.</summary>
     public WarningLevel Evaluate(double value, DateTimeOffset sampledAt)
     {

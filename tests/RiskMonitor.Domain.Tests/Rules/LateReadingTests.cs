@@ -135,4 +135,39 @@ public sealed class LateReadingTests
 
         Assert.Equal([AlertChangeKind.Raised, AlertChangeKind.Cleared], _changes.Select(c => c.Kind));
     }
+
+    [Fact]
+    public void A_raise_the_store_never_got_is_raised_again_by_the_next_red_reading_after_a_restore()
+    {
+        var evaluator = new AssetEvaluator("gp-1", Pipeline(), T0);
+        Reading(evaluator, 1, 0);
+        Reading(evaluator, 60, 10); // raised, journalled on a node that died before PostgreSQL had it
+        var stateWithoutTheAlert = evaluator.Snapshot() with { Alerts = [] }; // the grain state knew; the store did not
+        _changes.Clear();
+
+        var restored = AssetEvaluator.Restore("gp-1", Pipeline(), stateWithoutTheAlert, T0.AddSeconds(30));
+        Reading(restored, 60, 20, arrives: 31);
+
+        var raised = Assert.Single(_changes);
+        Assert.Equal(AlertChangeKind.Raised, raised.Kind);
+        Assert.Equal(T0.AddSeconds(20), raised.Alert.ReadingTime);
+    }
+
+    [Fact]
+    public void A_clear_the_store_never_got_is_made_again_by_the_next_normal_reading_after_a_restore()
+    {
+        var evaluator = new AssetEvaluator("gp-1", Pipeline(), T0);
+        Reading(evaluator, 60, 10);
+        var storeAlerts = evaluator.Snapshot().Alerts; // the raise reached the store
+        Reading(evaluator, 1, 20); // the clear was journalled on the node that died
+        var stateAfterTheClear = evaluator.Snapshot() with { Alerts = storeAlerts };
+        _changes.Clear();
+
+        var restored = AssetEvaluator.Restore("gp-1", Pipeline(), stateAfterTheClear, T0.AddSeconds(30));
+        Reading(restored, 1, 25, arrives: 31);
+
+        var cleared = Assert.Single(_changes);
+        Assert.Equal(AlertChangeKind.Cleared, cleared.Kind);
+        Assert.Equal(WarningLevel.None, restored.Level);
+    }
 }
