@@ -156,6 +156,7 @@ public sealed class VerdictTests
             E("alertUpdated", false, at.AddSeconds(1)),  // flapping flag on a cleared alert
             E("alertUpdated", true, at.AddSeconds(2)),   // the condition returned
             E("alertUpdated", true, at.AddSeconds(2)),
+            E("alertRaised", true, at.AddSeconds(3)) with { RuleId = "ch4_lel.forecast" }, // another rule's alert
         ];
 
         var changes = HubChanges.From(events, out var other);
@@ -163,7 +164,7 @@ public sealed class VerdictTests
         Assert.Equal(
             [(7, 5000L, ChangeKind.Raise), (7, 6000L, ChangeKind.Clear), (7, 7000L, ChangeKind.Raise)],
             changes.Select(c => (c.Asset, c.ReadingTs, c.Kind)));
-        Assert.Equal(3, other);
+        Assert.Equal(4, other);
         Assert.Equal(-1, HubChanges.AssetIndex("gp-0001"));
     }
 

@@ -11,7 +11,7 @@ public readonly record struct HubEvent(string Name, string AssetId, string RuleI
 /// Turns hub events into alert changes. <c>alertRaised</c> and <c>alertCleared</c> are changes by definition (a
 /// repeat is a duplicate). <c>alertUpdated</c> with the condition on is a change (a return) only the first time its
 /// reading is seen: the same alert is pushed again with the same reading when it joins an incident or starts
-/// flapping, and those pushes are not changes. Anything else is counted as another update.
+/// flapping, and those pushes are not changes. Anything else, and any other rule's alert, is counted as another update.
 /// </summary>
 public static class HubChanges
 {
@@ -25,6 +25,14 @@ public static class HubChanges
         otherUpdates = 0;
         foreach (var e in events)
         {
+            if (!string.Equals(e.RuleId, MethaneRule, StringComparison.Ordinal))
+            {
+                // Other rules' alerts (the methane forecast a flipping value can trip) are not the changes the publisher
+                // caused; the ledger and feed readers leave them out the same way.
+                otherUpdates++;
+                continue;
+            }
+
             var asset = AssetIndex(e.AssetId);
             var ts = e.ReadingTime.ToUnixTimeMilliseconds();
             switch (e.Name)
