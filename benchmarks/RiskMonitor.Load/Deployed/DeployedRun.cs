@@ -104,17 +104,20 @@ internal static class DeployedRun
         await Task.WhenAll(faults);
         var published = Publisher.ReadChanges(changesFile);
 
-        // Drain: every reading counted by InfluxDB and every change on the hub and in the ledger, or the time is up.
+        // Drain: every reading counted by InfluxDB and every change on the hub and in the ledger, or the time is up. In a
+        // cluster a change can be made by a later reading of its stretch (ShiftedVerdict): that accounts for it too.
+        bool AllAccountedFor(List<ObservedChange> observed) =>
+            ChangeVerdict.Match(published, observed).Missing == 0 || (options.Cluster > 0 && ShiftedVerdict.Match(published, observed).Lost == 0);
+
         var drain = Stopwatch.StartNew();
         long stored = 0;
         while (drain.Elapsed < TimeSpan.FromSeconds(options.DrainSeconds))
         {
             stored = await TryAsync(() => stack.CountStoredReadingsAsync(ct), stored);
-            var onHub = ChangeVerdict.Match(published, hub.Changes(out _));
-            if (stored >= summary.ReadingsPublished && onHub.Missing == 0)
+            if (stored >= summary.ReadingsPublished && AllAccountedFor(hub.Changes(out _)))
             {
                 var ledger = await TryAsync<LedgerReader.Rows?>(async () => await LedgerReader.LedgerAsync(stack.PostgresConnectionString, ct), null);
-                if (ledger is not null && ChangeVerdict.Match(published, ledger.Changes).Missing == 0)
+                if (ledger is not null && AllAccountedFor(ledger.Changes))
                 {
                     break;
                 }

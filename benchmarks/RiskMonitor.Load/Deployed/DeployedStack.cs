@@ -15,6 +15,8 @@ namespace RiskMonitor.Load.Deployed;
 /// configured through <c>Section__Key</c> environment variables: PostgreSQL as the system of record (AdoNet grain
 /// state and reminders), device authentication required, the built-in token issuer with run.sh's accounts, a
 /// generated registry. Its log goes to a file. Everything it starts is stopped on dispose, also after a failure.
+/// With <c>--cluster N</c>: N such servers as silos, configured as the chart's configmap configures them, on a private
+/// Mosquitto (device accounts and ACL) and Redis (decision 0040).
 /// </summary>
 internal sealed class DeployedStack : IAsyncDisposable
 {
