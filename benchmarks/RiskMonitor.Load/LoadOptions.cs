@@ -30,6 +30,13 @@ public sealed record LoadOptions
     /// <summary>Fault injection, seconds after publishing starts (-1 = none) and for how long.</summary>
     public FaultPlan Faults { get; init; } = new();
 
+    /// <summary>
+    /// Deployed mode: 0 runs one server with its embedded broker (run.sh); N runs N silos as the chart deploys them
+    /// (decision 0021: AdoNet membership and state in PostgreSQL, Mosquitto with the shared subscription and device
+    /// accounts, the Redis backplane, one InfluxDB).
+    /// </summary>
+    public int Cluster { get; init; }
+
     /// <summary>Unpaced broker baseline after a deployed run, same publisher process and flags (0 = skip).</summary>
     public int BaselineSeconds { get; init; } = 10;
 
@@ -153,6 +160,9 @@ public sealed record LoadOptions
                 "--stop-influx-for" => options with { Faults = options.Faults with { StopInfluxFor = Int() } },
                 "--freeze-influx-at" => options with { Faults = options.Faults with { FreezeInfluxAt = Int() } },
                 "--freeze-influx-for" => options with { Faults = options.Faults with { FreezeInfluxFor = Int() } },
+                "--cluster" => options with { Cluster = Math.Max(0, Int()) },
+                "--kill-silo-at" => options with { Faults = options.Faults with { KillSiloAt = Int() } },
+                "--rolling-restart-at" => options with { Faults = options.Faults with { RollingRestartAt = Int() } },
                 "--baseline-seconds" => options with { BaselineSeconds = Int() },
                 "--server-dll" => options with { ServerDll = Value() },
                 "--log-dir" => options with { LogDir = Value() },
@@ -163,10 +173,22 @@ public sealed record LoadOptions
             };
         }
 
-        // The deployed mode defaults to what issue 17 saw people run: one gateway connection, QoS 0.
+        // The deployed mode defaults to what issue 17 saw people run: one gateway connection, QoS 0. A cluster gets
+        // QoS 1: Mosquitto queues no QoS 0 message for a member of the shared group that is offline (a dead silo keeps
+        // its turn until its session is taken over, decision 0029), so QoS 0 there loses readings by design.
         if (options.Mode == "deployed" && options.Role is null)
         {
-            options = options with { Connections = connectionsGiven ? options.Connections : 1, Qos = qosGiven ? options.Qos : 0 };
+            options = options with { Connections = connectionsGiven ? options.Connections : 1, Qos = qosGiven ? options.Qos : options.Cluster > 0 ? 1 : 0 };
+        }
+
+        if ((options.Faults.KillSiloAt >= 0 || options.Faults.RollingRestartAt >= 0) && options.Cluster < 2)
+        {
+            throw new ArgumentException("--kill-silo-at and --rolling-restart-at need --cluster 2 or more");
+        }
+
+        if (options.Faults.KillSiloAt >= 0 && options.Faults.RollingRestartAt >= 0)
+        {
+            throw new ArgumentException("--kill-silo-at and --rolling-restart-at are separate runs: a rolling restart would start the killed silo again");
         }
 
         return options;
@@ -198,5 +220,6 @@ public sealed record LoadOptions
                            [--stop-postgres-at S --stop-postgres-for N] [--freeze-postgres-at S --freeze-postgres-for N]
                            [--stop-influx-at S --stop-influx-for N] [--freeze-influx-at S --freeze-influx-for N]
                            [--baseline-seconds 10 (0 = none)] [--server-dll path] [--log-dir dir]
+                           [--cluster N (silos; QoS 1 unless given) [--kill-silo-at S] [--rolling-restart-at S]]
         """;
 }

@@ -25,7 +25,9 @@ Console.CancelKeyPress += (_, e) =>
 // A run never outlives its budget, whatever hangs: the machine is shared.
 // A sweep is at most a dozen runs.
 cts.CancelAfter(TimeSpan.FromSeconds((options.Seconds + options.DrainSeconds + options.Faults.End.TotalSeconds + options.StormAtSeconds
-    + options.StormClearAfterSeconds + options.BaselineSeconds + 300) * (options.Mode == "sweep" ? 12 : 1)));
+    + options.StormClearAfterSeconds + options.BaselineSeconds + 300
+    // A cluster starts its silos one by one, and a rolling restart stops and starts each again (minutes under load).
+    + (options.Cluster * (options.Faults.RollingRestartAt >= 0 ? 480 : 180))) * (options.Mode == "sweep" ? 12 : 1)));
 
 // The deployed mode's publisher: this same program in its own process (docs/decisions/0027).
 if (options.Role == "publisher")

@@ -156,6 +156,7 @@ public sealed class VerdictTests
             E("alertUpdated", false, at.AddSeconds(1)),  // flapping flag on a cleared alert
             E("alertUpdated", true, at.AddSeconds(2)),   // the condition returned
             E("alertUpdated", true, at.AddSeconds(2)),
+            E("alertRaised", true, at.AddSeconds(3)) with { RuleId = "ch4_lel.forecast" }, // another rule's alert
         ];
 
         var changes = HubChanges.From(events, out var other);
@@ -163,7 +164,7 @@ public sealed class VerdictTests
         Assert.Equal(
             [(7, 5000L, ChangeKind.Raise), (7, 6000L, ChangeKind.Clear), (7, 7000L, ChangeKind.Raise)],
             changes.Select(c => (c.Asset, c.ReadingTs, c.Kind)));
-        Assert.Equal(3, other);
+        Assert.Equal(4, other);
         Assert.Equal(-1, HubChanges.AssetIndex("gp-0001"));
     }
 
@@ -177,6 +178,51 @@ public sealed class VerdictTests
         Assert.Equal(210, cpu.WithReapedChildrenTicks);
         Assert.Equal(1_048_576L * 3, ProcMemory.Parse("Name:\tdotnet\nVmHWM:\t    3072 kB\nVmRSS:\t    2048 kB\n", "VmHWM"));
         Assert.Null(ProcMemory.Parse("Name:\tdotnet\n", "VmRSS"));
+    }
+
+    [Fact]
+    public void Walls_on_several_nodes_are_one_observer_a_change_on_two_of_them_is_seen_once_at_its_first_arrival()
+    {
+        List<ObservedChange> a = [O(1, 100, ChangeKind.Raise, atMs: 50), O(2, 100, ChangeKind.Raise, atMs: 80), O(2, 100, ChangeKind.Raise, atMs: 90)];
+        List<ObservedChange> b = [O(1, 100, ChangeKind.Raise, atMs: 40), O(2, 100, ChangeKind.Raise, atMs: 85), O(3, 100, ChangeKind.Raise, atMs: 60)];
+
+        var merged = HubChanges.Merge([a, b]);
+
+        // 1 from b (first there), 2 twice from a (a duplicate on one wall stays a duplicate), 3 from b alone.
+        Assert.Equal([O(1, 100, ChangeKind.Raise, atMs: 40), O(3, 100, ChangeKind.Raise, atMs: 60), O(2, 100, ChangeKind.Raise, atMs: 80), O(2, 100, ChangeKind.Raise, atMs: 90)], merged);
+        var verdict = ChangeVerdict.Match([P(1, 100, ChangeKind.Raise), P(2, 100, ChangeKind.Raise), P(3, 100, ChangeKind.Raise)], merged);
+        Assert.Equal((0L, 1L), (verdict.Missing, verdict.Duplicates));
+    }
+
+    [Fact]
+    public void A_change_made_by_a_later_reading_of_the_same_stretch_is_shifted_and_one_made_by_none_is_lost()
+    {
+        // Asset 1: raise at 100 (its reading held back), clear at 200. Asset 2: raise at 100, nothing after it.
+        List<PublishedChange> published = [P(1, 100, ChangeKind.Raise), P(1, 200, ChangeKind.Clear), P(2, 100, ChangeKind.Raise), P(3, 100, ChangeKind.Raise)];
+        List<ObservedChange> observed =
+        [
+            O(1, 110, ChangeKind.Raise, atMs: 700), // the next red reading raised it
+            O(1, 200, ChangeKind.Clear, atMs: 300),
+            O(2, 100, ChangeKind.Raise, atMs: 20),
+            O(3, 90, ChangeKind.Raise, atMs: 20), // before the published reading: not this change
+        ];
+
+        var verdict = ShiftedVerdict.Match(published, observed);
+        var sightings = ShiftedVerdict.FirstSightings(published, observed);
+
+        Assert.Equal(new ShiftedVerdict(MissingExactly: 2, Shifted: 1, Lost: 1), verdict);
+        Assert.Equal((T0 + TimeSpan.FromMilliseconds(700).Ticks, true), sightings[P(1, 100, ChangeKind.Raise)]);
+        Assert.Null(sightings[P(3, 100, ChangeKind.Raise)]);
+    }
+
+    [Fact]
+    public void The_largest_gap_on_the_walls_counts_the_silence_at_both_ends_of_the_window()
+    {
+        long Ms(double ms) => T0 + TimeSpan.FromMilliseconds(ms).Ticks;
+
+        Assert.Equal(400, HubChanges.LargestGapMs([Ms(100), Ms(500), Ms(700)], Ms(0), Ms(800)));
+        Assert.Equal(600, HubChanges.LargestGapMs([Ms(100), Ms(200)], Ms(0), Ms(800)));
+        Assert.Equal(800, HubChanges.LargestGapMs([Ms(900)], Ms(0), Ms(800)));
     }
 }
 
@@ -195,5 +241,17 @@ public sealed class DeployedOptionsTests
         Assert.Equal((4, 1), (given.Connections, given.Qos));
         Assert.Equal((4, 1), (inProcess.Connections, inProcess.Qos));
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--flip-ratio", "2"]));
+    }
+
+    [Fact]
+    public void A_cluster_run_defaults_to_qos_1_and_silo_faults_need_a_cluster_and_one_at_a_time()
+    {
+        var kill = LoadOptions.Parse(["--cluster", "3", "--kill-silo-at", "30"]);
+
+        Assert.Equal((3, 1, 30), (kill.Cluster, kill.Qos, kill.Faults.KillSiloAt));
+        Assert.Empty(kill.Faults.Windows);
+        Assert.Equal(0, LoadOptions.Parse(["--cluster", "3", "--qos", "0"]).Qos);
+        Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--kill-silo-at", "30"]));
+        Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--cluster", "3", "--kill-silo-at", "30", "--rolling-restart-at", "60"]));
     }
 }

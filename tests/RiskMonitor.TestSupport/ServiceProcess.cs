@@ -33,19 +33,27 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string RootDirectory { get; }
 
+    /// <summary>The program's process id while it runs.</summary>
+    public int? Pid => _process is { HasExited: false } process ? process.Id : null;
+
     /// <summary>The last lines the program printed, for failure messages.</summary>
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 
     /// <summary>
     /// Mosquitto 2 (Debian <c>mosquitto</c>) with MQTT 5 shared subscriptions. Sessions live in memory; queues are not
     /// capped (the default of 1000 queued messages per client would drop QoS 1 messages a busy silo has not taken yet).
+    /// With a password file (<c>mosquitto_passwd</c>) and an ACL file, anonymous clients are refused and topics are
+    /// checked, as decision 0023 describes for an external broker.
     /// </summary>
-    public static ServiceProcess Mosquitto() => new("/usr/sbin/mosquitto", p =>
+    public static ServiceProcess Mosquitto(string? passwordFile = null, string? aclFile = null) => new("/usr/sbin/mosquitto", p =>
     {
         var config = Path.Combine(p.RootDirectory, "mosquitto.conf");
+        var access = passwordFile is null
+            ? "allow_anonymous true"
+            : $"allow_anonymous false\npassword_file {passwordFile}" + (aclFile is null ? "" : $"\nacl_file {aclFile}");
         File.WriteAllText(config, $"""
             listener {p.Port} 127.0.0.1
-            allow_anonymous true
+            {access}
             persistence false
             max_queued_messages 0
             max_inflight_messages 100

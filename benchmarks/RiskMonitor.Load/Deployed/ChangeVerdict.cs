@@ -76,6 +76,49 @@ public sealed record ChangeVerdict(long Expected, long Seen, long Missing, long 
     }
 }
 
+/// <summary>
+/// Published changes missing by their exact reading, looked for one step later. After a silo is killed, a reading that
+/// changes an alert can wait in the dead silo's broker session while newer readings of the same asset are evaluated
+/// by a survivor (decision 0029): the change is then made by a later reading in the same state, a sighting of the same
+/// asset and kind whose reading lies after the published one and before the asset's next published change. Such a
+/// change is shifted, not lost; one with no such sighting is lost.
+/// </summary>
+public sealed record ShiftedVerdict(long MissingExactly, long Shifted, long Lost)
+{
+    public static ShiftedVerdict Match(IReadOnlyCollection<PublishedChange> published, IReadOnlyCollection<ObservedChange> observed)
+    {
+        var sightings = FirstSightings(published, observed);
+        var missing = sightings.Values.LongCount(s => s is not { Shifted: false });
+        var shifted = sightings.Values.LongCount(s => s is { Shifted: true });
+        return new ShiftedVerdict(missing, shifted, missing - shifted);
+    }
+
+    /// <summary>For every published change, when it was first seen (UTC ticks) and whether by a later reading; null if lost.</summary>
+    public static Dictionary<PublishedChange, (long At, bool Shifted)?> FirstSightings(
+        IReadOnlyCollection<PublishedChange> published, IReadOnlyCollection<ObservedChange> observed)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        ArgumentNullException.ThrowIfNull(observed);
+        var byAsset = observed.GroupBy(o => (o.Asset, o.Kind)).ToDictionary(g => g.Key, g => g.ToArray());
+        var result = new Dictionary<PublishedChange, (long At, bool Shifted)?>(published.Count);
+        foreach (var asset in published.GroupBy(p => p.Asset))
+        {
+            var changes = asset.OrderBy(p => p.ReadingTs).ToArray();
+            for (var i = 0; i < changes.Length; i++)
+            {
+                var change = changes[i];
+                var next = i + 1 < changes.Length ? changes[i + 1].ReadingTs : long.MaxValue;
+                var seen = byAsset.TryGetValue((change.Asset, change.Kind), out var all) ? all : [];
+                var exact = seen.Where(o => o.ReadingTs == change.ReadingTs).Select(o => o.ObservedAtTicks).DefaultIfEmpty(-1).Min();
+                var later = seen.Where(o => o.ReadingTs > change.ReadingTs && o.ReadingTs < next).Select(o => o.ObservedAtTicks).DefaultIfEmpty(-1).Min();
+                result[change] = exact >= 0 ? (exact, false) : later >= 0 ? (later, true) : null;
+            }
+        }
+
+        return result;
+    }
+}
+
 /// <summary>The small sums of a deployed run's report.</summary>
 public static class VerdictArithmetic
 {

@@ -40,21 +40,26 @@ internal static class DeployedRun
 
     private static async Task<object> MeasureAsync(DeployedStack stack, LoadOptions options, string work, CancellationToken ct)
     {
-        Console.Error.WriteLine($"deployed: starting PostgreSQL (fsync on), InfluxDB and the server; logs in {stack.LogDir}");
+        Console.Error.WriteLine(options.Cluster > 0
+            ? $"deployed: starting PostgreSQL (fsync on), InfluxDB, Mosquitto, Redis and {options.Cluster} silos; logs in {stack.LogDir}"
+            : $"deployed: starting PostgreSQL (fsync on), InfluxDB and the server; logs in {stack.LogDir}");
         await stack.StartAsync(options, ct);
         var logins = await stack.ProvisionGatewaysAsync(options.Assets, options.Connections, ct);
         var credentials = Path.Combine(work, "credentials.json");
         await File.WriteAllTextAsync(credentials, JsonSerializer.Serialize(logins, LoadRuns.Json), ct);
         var token = await stack.SignInAsync(ct);
-        await using var hub = new HubRecorder(stack.BaseUrl, token);
+        // A wall display on every node: a change is on "the hub" once any of them has it (HubChanges.Merge).
+        await using var hub = new HubRecorders([.. stack.Nodes.Select(n => new HubRecorder(n.BaseUrl, token, n.Name))]);
         await hub.StartAsync(ct);
 
-        var meters = new[]
-        {
-            new ServiceCpuMeter("server", () => stack.ServerPid, includeChildren: false),
+        var serverMeters = stack.Nodes.Select(n => new ServiceCpuMeter(n.Name, () => n.Pid is > 0 and var p ? p : null, includeChildren: false)).ToList();
+        ServiceCpuMeter[] meters =
+        [
+            .. serverMeters,
             new ServiceCpuMeter("postgres", () => stack.PostgresPid is > 0 and var p ? p : null, includeChildren: true),
             new ServiceCpuMeter("influxd", () => stack.InfluxPid, includeChildren: false),
-        };
+            .. options.Cluster > 0 ? [new ServiceCpuMeter("mosquitto", () => stack.MosquittoPid, includeChildren: false)] : Array.Empty<ServiceCpuMeter>(),
+        ];
         var changesFile = Path.Combine(work, "changes.csv");
         await using var publisher = PublisherProcess.Start(options, stack.MqttPort, credentials, changesFile, Path.Combine(stack.LogDir, "publisher.log"));
         await publisher.WaitReadyAsync(ct);
@@ -77,7 +82,7 @@ internal static class DeployedRun
                     meter.Sample();
                 }
 
-                peakRss = Math.Max(peakRss, ProcMemory.Read(stack.ServerPid).RssBytes ?? 0);
+                peakRss = Math.Max(peakRss, stack.Nodes.Sum(n => n.Pid > 0 ? ProcMemory.Read(n.Pid).RssBytes ?? 0 : 0));
                 try
                 {
                     await Task.Delay(1000, sampling.Token);
@@ -89,6 +94,8 @@ internal static class DeployedRun
             }
         }, CancellationToken.None);
         var faults = options.Faults.Windows.Select(w => InjectAsync(stack, w, clock, ct)).ToList();
+        var siloFaults = new SiloFaults(stack, options, clock, startTicks);
+        faults.Add(siloFaults.RunAsync(ct));
         var progress = ProgressAsync(stack, hub, clock, sampling.Token);
 
         var summary = await publisher.WaitSummaryAsync(ct);
@@ -97,17 +104,20 @@ internal static class DeployedRun
         await Task.WhenAll(faults);
         var published = Publisher.ReadChanges(changesFile);
 
-        // Drain: every reading counted by InfluxDB and every change on the hub and in the ledger, or the time is up.
+        // Drain: every reading counted by InfluxDB and every change on the hub and in the ledger, or the time is up. In a
+        // cluster a change can be made by a later reading of its stretch (ShiftedVerdict): that accounts for it too.
+        bool AllAccountedFor(List<ObservedChange> observed) =>
+            ChangeVerdict.Match(published, observed).Missing == 0 || (options.Cluster > 0 && ShiftedVerdict.Match(published, observed).Lost == 0);
+
         var drain = Stopwatch.StartNew();
         long stored = 0;
         while (drain.Elapsed < TimeSpan.FromSeconds(options.DrainSeconds))
         {
             stored = await TryAsync(() => stack.CountStoredReadingsAsync(ct), stored);
-            var onHub = ChangeVerdict.Match(published, HubChanges.From(hub.Events, out _));
-            if (stored >= summary.ReadingsPublished && onHub.Missing == 0)
+            if (stored >= summary.ReadingsPublished && AllAccountedFor(hub.Changes(out _)))
             {
                 var ledger = await TryAsync<LedgerReader.Rows?>(async () => await LedgerReader.LedgerAsync(stack.PostgresConnectionString, ct), null);
-                if (ledger is not null && ChangeVerdict.Match(published, ledger.Changes).Missing == 0)
+                if (ledger is not null && AllAccountedFor(ledger.Changes))
                 {
                     break;
                 }
@@ -125,15 +135,16 @@ internal static class DeployedRun
         await sampling.CancelAsync();
         await sampler;
         await progress;
-        var (hwm, rss) = ProcMemory.Read(stack.ServerPid);
+        var memory = stack.Nodes.Select(n => (n.Name, Memory: n.Pid > 0 ? ProcMemory.Read(n.Pid) : (HwmBytes: (long?)null, RssBytes: (long?)null))).ToList();
+        var (hwm, rss) = (memory[^1].Memory.HwmBytes, memory[^1].Memory.RssBytes);
         stored = await stack.CountStoredReadingsAsync(ct);
         var ledgerRows = await LedgerReader.LedgerAsync(stack.PostgresConnectionString, ct);
         var feedRows = await LedgerReader.FeedAsync(stack.PostgresConnectionString, ct);
-        var serverLogProblems = CountLogProblems(stack.ServerLogPath);
+        var serverLogProblems = CountLogProblems(stack.ServerLogPaths);
 
         // Verdicts, all from outside the server.
         var warmupEnd = startTicks + TimeSpan.FromSeconds(options.WarmupSeconds).Ticks;
-        var hubChanges = HubChanges.From(hub.Events, out var otherUpdates);
+        var hubChanges = hub.Changes(out var otherUpdates);
         var onHubVerdict = ChangeVerdict.Match(published, hubChanges, c => c.PublishedAtTicks >= warmupEnd, out var latencies);
         ChangeVerdict.Match(published, hubChanges, _ => true, out var allLatencies);
         ChangeVerdict.Match(published, hubChanges, c => c.Kind == ChangeKind.Raise && c.PublishedAtTicks >= warmupEnd, out var raiseLatencies);
@@ -175,11 +186,24 @@ internal static class DeployedRun
         }
 
         var cpu = meters.ToDictionary(m => m.Name, m => Math.Round(m.Seconds, 2));
+        var serverCpu = serverMeters.Sum(m => m.Seconds);
+        cpu["server"] = Math.Round(serverCpu, 2);
         var serviceCpu = meters.Sum(m => m.Seconds);
+        var publishEndTicks = startTicks + TimeSpan.FromSeconds(publishSeconds).Ticks;
+        // Kept with the logs: what was published and what each observer saw, to explain a loss after the run.
+        File.Copy(changesFile, Path.Combine(stack.LogDir, "published-changes.csv"), overwrite: true);
+        await WriteChangesAsync(Path.Combine(stack.LogDir, "hub-changes.csv"), hubChanges, ct);
+        await WriteChangesAsync(Path.Combine(stack.LogDir, "ledger-changes.csv"), ledgerRows.Changes, ct);
+        var shiftedOnHub = ShiftedVerdict.Match(published, hubChanges);
+        var shiftedInLedger = ShiftedVerdict.Match(published, ledgerRows.Changes);
+        var shiftedInFeed = ShiftedVerdict.Match(published, feedRows.Changes);
+        var siloFaultReport = siloFaults.Report(published, hubChanges, hub.ArrivalTicks(), publishEndTicks);
         var lost = VerdictArithmetic.ReadingsLost(summary.ReadingsPublished, stored);
         var report = new
         {
-            deployment = "separate processes: PostgreSQL 15 (fsync on, max_connections 100), InfluxDB 1.x, server dll, publisher",
+            deployment = options.Cluster > 0
+                ? $"separate processes: {options.Cluster} silos (server dll, AdoNet membership/state/reminders), Mosquitto 2 (shared subscription, device accounts and ACL), Redis backplane, PostgreSQL 15 (fsync on, max_connections 100), InfluxDB 1.x, publisher"
+                : "separate processes: PostgreSQL 15 (fsync on, max_connections 100), InfluxDB 1.x, server dll, publisher",
             machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
             options = new
             {
@@ -196,6 +220,9 @@ internal static class DeployedRun
                 options.StormClearAfterSeconds,
                 faults = options.Faults.Windows.Select(w => $"{w.Name} at {w.At.TotalSeconds} s for {w.For.TotalSeconds} s"),
                 options.WarmupSeconds,
+                options.Cluster,
+                options.Faults.KillSiloAt,
+                options.Faults.RollingRestartAt,
                 settings = options.Settings,
             },
             coldStartSeconds = Stats.Round(stack.ColdStart.TotalSeconds, 2),
@@ -209,25 +236,52 @@ internal static class DeployedRun
             storedReadings = stored,
             readingsLost = lost,
             changesPublished = new { raises = summary.Raises, clears = summary.Clears },
-            hub = new { onHubVerdict.Expected, onHubVerdict.Seen, onHubVerdict.Missing, onHubVerdict.Duplicates, onHubVerdict.Unexpected, otherUpdates, events = hub.Count },
-            ledger = new { ledgerVerdict.Expected, ledgerVerdict.Seen, ledgerVerdict.Missing, ledgerVerdict.Duplicates, ledgerVerdict.Unexpected, alerts = ledgerRows.Alerts, maxChangesPerAlert = ledgerRows.MaxLinesPerAlert },
-            feed = new { feedVerdict.Expected, feedVerdict.Seen, feedVerdict.Missing, feedVerdict.Duplicates, feedVerdict.Unexpected },
+            hub = new
+            {
+                onHubVerdict.Expected,
+                onHubVerdict.Seen,
+                onHubVerdict.Missing,
+                onHubVerdict.Duplicates,
+                onHubVerdict.Unexpected,
+                otherUpdates,
+                events = hub.Count,
+                connections = hub.Nodes,
+                shifted = shiftedOnHub.Shifted,
+                lostAfterShift = shiftedOnHub.Lost,
+                largestGapMsWhilePublishing = HubChanges.LargestGapMs(hub.ArrivalTicks(), startTicks, publishEndTicks),
+            },
+            ledger = new
+            {
+                ledgerVerdict.Expected,
+                ledgerVerdict.Seen,
+                ledgerVerdict.Missing,
+                ledgerVerdict.Duplicates,
+                ledgerVerdict.Unexpected,
+                alerts = ledgerRows.Alerts,
+                maxChangesPerAlert = ledgerRows.MaxLinesPerAlert,
+                shifted = shiftedInLedger.Shifted,
+                lostAfterShift = shiftedInLedger.Lost,
+            },
+            feed = new { feedVerdict.Expected, feedVerdict.Seen, feedVerdict.Missing, feedVerdict.Duplicates, feedVerdict.Unexpected, shifted = shiftedInFeed.Shifted, lostAfterShift = shiftedInFeed.Lost },
             latency = LatencySummary.Of(latencies),
             raiseLatency = LatencySummary.Of(raiseLatencies),
             latencyIncludingWarmup = LatencySummary.Of(allLatencies),
             faultLatency,
+            silo = siloFaultReport,
             storm = stormReport,
             zeroLoss = lost == 0 && summary.PublishFailures == 0 && onHubVerdict.Exact && ledgerVerdict.Exact && feedVerdict.Exact,
-            serverRss = new { hwmBytes = hwm, rssBytes = rss, peakSampledRssBytes = peakRss },
+            // A kill can let a later reading of the same stretch make a change (ShiftedVerdict): no reading and no change lost.
+            zeroLossAllowingShifts = lost == 0 && summary.PublishFailures == 0 && shiftedOnHub.Lost == 0 && shiftedInLedger.Lost == 0 && shiftedInFeed.Lost == 0,
+            serverRss = new { hwmBytes = hwm, rssBytes = rss, peakSampledRssBytes = peakRss, perNode = memory.Select(m => new { node = m.Name, hwmBytes = m.Memory.HwmBytes, rssBytes = m.Memory.RssBytes }) },
             cpuSeconds = cpu,
             cpuSecondsAtPublishEnd = meters.Select((m, i) => (m.Name, cpuAtPublishEnd[i])).ToDictionary(x => x.Name, x => Math.Round(x.Item2, 2)),
             publisherCpuSeconds = Math.Round(publisherMeter.Seconds, 2),
             cpuSecondsPer1000Readings = new
             {
                 servicesTogether = VerdictArithmetic.CpuSecondsPer1000(serviceCpu, summary.ReadingsPublished),
-                server = VerdictArithmetic.CpuSecondsPer1000(meters[0].Seconds, summary.ReadingsPublished),
-                postgres = VerdictArithmetic.CpuSecondsPer1000(meters[1].Seconds, summary.ReadingsPublished),
-                influxd = VerdictArithmetic.CpuSecondsPer1000(meters[2].Seconds, summary.ReadingsPublished),
+                server = VerdictArithmetic.CpuSecondsPer1000(serverCpu, summary.ReadingsPublished),
+                postgres = VerdictArithmetic.CpuSecondsPer1000(cpu["postgres"], summary.ReadingsPublished),
+                influxd = VerdictArithmetic.CpuSecondsPer1000(cpu["influxd"], summary.ReadingsPublished),
             },
             serverLogProblems,
         };
@@ -272,6 +326,10 @@ internal static class DeployedRun
         }
     }
 
+    private static Task WriteChangesAsync(string path, IEnumerable<ObservedChange> changes, CancellationToken ct) =>
+        File.WriteAllLinesAsync(path, changes.Select(c => string.Create(CultureInfo.InvariantCulture,
+            $"{c.Asset},{c.ReadingTs},{(c.Kind == ChangeKind.Raise ? 'R' : 'C')},{c.ObservedAtTicks}")), ct);
+
     private static async Task<T> TryAsync<T>(Func<Task<T>> read, T fallback)
     {
         try
@@ -284,7 +342,7 @@ internal static class DeployedRun
         }
     }
 
-    private static async Task ProgressAsync(DeployedStack stack, HubRecorder hub, Stopwatch clock, CancellationToken ct)
+    private static async Task ProgressAsync(DeployedStack stack, HubRecorders hub, Stopwatch clock, CancellationToken ct)
     {
         try
         {
@@ -303,12 +361,12 @@ internal static class DeployedRun
     }
 
     /// <summary>Warnings and errors in the server log, by first words: the explanation of a loss, never its verdict.</summary>
-    private static Dictionary<string, int> CountLogProblems(string path)
+    private static Dictionary<string, int> CountLogProblems(IEnumerable<string> paths)
     {
         var counts = new Dictionary<string, int>();
         try
         {
-            foreach (var line in File.ReadLines(path))
+            foreach (var line in paths.SelectMany(File.ReadLines))
             {
                 var level = line.StartsWith("warn:", StringComparison.Ordinal) ? "warn" : line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal) ? "fail" : null;
                 if (level is not null)

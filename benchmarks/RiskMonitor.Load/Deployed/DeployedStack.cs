@@ -15,33 +15,46 @@ namespace RiskMonitor.Load.Deployed;
 /// configured through <c>Section__Key</c> environment variables: PostgreSQL as the system of record (AdoNet grain
 /// state and reminders), device authentication required, the built-in token issuer with run.sh's accounts, a
 /// generated registry. Its log goes to a file. Everything it starts is stopped on dispose, also after a failure.
+/// With <c>--cluster N</c>: N such servers as silos, configured as the chart's configmap configures them, on a private
+/// Mosquitto (device accounts and ACL) and Redis (decision 0040).
 /// </summary>
 internal sealed class DeployedStack : IAsyncDisposable
 {
     public const string Database = "riskmonitor";
     public const string WallUser = "wall";
 
+    /// <summary>Cluster mode: the silos' one account at the broker (decision 0023).</summary>
+    public const string SiloUser = "riskmonitor-silo";
+
+    public const string ClusterId = "riskmonitor-load";
+
     private readonly string _root = Directory.CreateTempSubdirectory("riskmonitor-deployed-").FullName;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private readonly List<ServerNode> _nodes = [];
+    private readonly string _siloPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    private readonly int _embeddedMqttPort = FreePort.Next();
     private PostgresProcess? _postgres;
     private InfluxDbProcess? _influx;
-    private Process? _server;
-    private StreamWriter? _serverLog;
+    private ServiceProcess? _mosquitto;
+    private ServiceProcess? _redis;
+    private DeviceLogin[]? _brokerLogins;
 
     public DeployedStack(string logDir)
     {
         LogDir = logDir;
         Directory.CreateDirectory(logDir);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillServer();
     }
 
     public string LogDir { get; }
 
-    public int HttpPort { get; } = FreePort.Next();
+    /// <summary>The server, or in cluster mode the silos in order (silo-0 first).</summary>
+    public IReadOnlyList<ServerNode> Nodes => _nodes;
 
-    public int MqttPort { get; } = FreePort.Next();
+    /// <summary>Where the publisher connects: the server's embedded broker, or Mosquitto in cluster mode.</summary>
+    public int MqttPort => _mosquitto?.Port ?? _embeddedMqttPort;
 
-    public Uri BaseUrl => new($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/");
+    /// <summary>The node the harness signs in and provisions through: the last, which no fault touches in a kill run.</summary>
+    public Uri BaseUrl => _nodes[^1].BaseUrl;
 
     /// <summary>Per run, as run.sh makes one per run folder.</summary>
     public string AdminKey { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
@@ -50,13 +63,16 @@ internal sealed class DeployedStack : IAsyncDisposable
 
     public TimeSpan ColdStart { get; private set; }
 
-    public int ServerPid => _server?.Id ?? 0;
+    /// <summary>The last node's process (0 while it is down).</summary>
+    public int ServerPid => _nodes.Count == 0 ? 0 : _nodes[^1].Pid;
 
     public int PostgresPid => _postgres?.PostmasterPid ?? 0;
 
     public int? InfluxPid => _influx?.InfluxdPid;
 
-    public string ServerLogPath => Path.Combine(LogDir, "server.log");
+    public int? MosquittoPid => _mosquitto?.Pid;
+
+    public IEnumerable<string> ServerLogPaths => _nodes.Select(n => n.LogPath);
 
     public string PostgresConnectionString => new NpgsqlConnectionStringBuilder(_postgres!.ConnectionString(Database)) { Pooling = false }.ConnectionString;
 
@@ -77,26 +93,19 @@ internal sealed class DeployedStack : IAsyncDisposable
             throw new InvalidOperationException($"{dll} is missing: build the solution (-c Release) or pass --server-dll.");
         }
 
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        var env = start.Environment;
-        void Set(string key, string value) => env[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        Set("Urls", BaseUrl.ToString().TrimEnd('/'));
-        Set("Mqtt:Port", MqttPort.ToString(CultureInfo.InvariantCulture));
+        var shared = new Dictionary<string, string>();
+        void Set(string key, string value) => shared[key] = value;
         Set("Mqtt:Authentication", "Required");
         // A gateway forwarding for a thousand devices sends thousands of messages a second over one connection; the
         // per-connection default (500/s) is for a single device and would refuse the load. --set puts it back.
         Set("Mqtt:MaxMessagesPerSecondPerClient", "0");
         Set("Influx:Url", _influx.Url.ToString());
         Set("Influx:Database", Database);
-        Set("Influx:SpoolDirectory", Path.Combine(_root, "spool"));
         Set("Registry:AssetsPath", registry);
         Set("ConnectionStrings:RiskMonitor", $"Host=127.0.0.1;Port={_postgres.Port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database={Database}");
         Set("Devices:AdminKey", AdminKey);
         Set("Integration:AdminKey", AdminKey);
         Set("Auth:SigningKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        Set("Orleans:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
-        Set("Orleans:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         // run.sh's accounts; the harness signs in as the wall display.
         string[][] users = [["admin", "admin"], ["duty", "supervisor"], [WallUser, "viewer"]];
         for (var i = 0; i < users.Length; i++)
@@ -106,47 +115,121 @@ internal sealed class DeployedStack : IAsyncDisposable
             Set($"Auth:Users:{i}:Password", DemoPassword);
         }
 
+        if (options.Cluster > 0)
+        {
+            await StartBrokerAndRedisAsync(options, ct);
+            // The chart's configmap (charts/riskmonitor/templates/configmap.yaml), on loopback.
+            Set("Orleans:Membership", "AdoNet");
+            Set("Orleans:Persistence", "AdoNet");
+            Set("Orleans:ClusterId", ClusterId);
+            Set("Mqtt:Mode", "External");
+            Set("Mqtt:Broker:Host", "127.0.0.1");
+            Set("Mqtt:Broker:Port", _mosquitto!.Port.ToString(CultureInfo.InvariantCulture));
+            Set("Mqtt:Broker:Username", SiloUser);
+            Set("Mqtt:Broker:Password", _siloPassword);
+            Set("Mqtt:DispatchRetryWindow", "00:03:00");
+            Set("Influx:AwaitStored", "true");
+            Set("Redis:Configuration", $"127.0.0.1:{_redis!.Port.ToString(CultureInfo.InvariantCulture)}");
+            // Every silo may open MaxPoolSize + OrleansMaxPoolSize + GrainStateMaxPoolSize connections (16 + 16 + 8 by
+            // default): three of them overrun a default PostgreSQL (max_connections 100, 3 reserved), as the first kill
+            // run did ("53300: sorry, too many clients already"). Sized as an operator must: nodes x pools within what
+            // the server allows.
+            var perNode = Math.Max(6, (97 - 7) / options.Cluster); // 7 for psql, the harness and a node's start-up check
+            var (stores, grainState) = (perNode * 2 / 5, Math.Max(2, perNode / 5));
+            Set("Postgres:MaxPoolSize", stores.ToString(CultureInfo.InvariantCulture));
+            Set("Postgres:GrainStateMaxPoolSize", grainState.ToString(CultureInfo.InvariantCulture));
+            Set("Postgres:OrleansMaxPoolSize", (perNode - stores - grainState).ToString(CultureInfo.InvariantCulture));
+        }
+
         foreach (var (key, value) in options.Settings)
         {
             Set(key, value ?? "");
         }
 
+        var nodes = Math.Max(1, options.Cluster);
         var started = Stopwatch.StartNew();
-        _serverLog = new StreamWriter(ServerLogPath) { AutoFlush = true };
-        _server = Process.Start(start) ?? throw new InvalidOperationException("the server did not start");
-        _server.OutputDataReceived += (_, e) => Log(e.Data);
-        _server.ErrorDataReceived += (_, e) => Log(e.Data);
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
-        while (true)
+        for (var n = 0; n < nodes; n++)
         {
-            if (_server.HasExited)
+            var name = options.Cluster > 0 ? string.Create(CultureInfo.InvariantCulture, $"silo-{n}") : "server";
+            var own = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
+            var httpPort = FreePort.Next();
+            var env = new Dictionary<string, string>(shared)
             {
-                throw new InvalidOperationException($"the server exited with code {_server.ExitCode}; see {ServerLogPath}");
+                ["Urls"] = $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
+                ["Orleans:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["Orleans:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["Influx:SpoolDirectory"] = Path.Combine(own, "spool"),
+                ["AlertJournal:Directory"] = Path.Combine(own, "journal"),
+            };
+            if (options.Cluster > 0)
+            {
+                env["Mqtt:ClientId"] = name;
+            }
+            else
+            {
+                env["Mqtt:Port"] = MqttPort.ToString(CultureInfo.InvariantCulture);
             }
 
-            try
+            foreach (var (key, value) in options.Settings)
             {
-                using var ready = await _http.GetAsync(new Uri(BaseUrl, "health/ready"), ct);
-                if (ready.StatusCode == HttpStatusCode.OK)
-                {
-                    break;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
+                env[key] = value ?? "";
             }
 
-            if (started.Elapsed > TimeSpan.FromSeconds(120))
-            {
-                throw new TimeoutException($"the server was not ready in 120 s; see {ServerLogPath}");
-            }
-
-            await Task.Delay(100, ct);
+            var node = new ServerNode(name, dll, httpPort, env, Path.Combine(LogDir, name + ".log"));
+            _nodes.Add(node);
+            // One at a time: the first creates the schema, and two cold starts at once on two cores only take longer.
+            await node.StartAsync(ct);
         }
 
         ColdStart = started.Elapsed;
+    }
+
+    /// <summary>
+    /// Mosquitto 2 with the shared subscription's broker settings of the tests (no queue cap) and device accounts as
+    /// decision 0023 describes for an external broker: one user per gateway (user = client id) allowed to write its
+    /// assets' topics, and the silos' one account allowed to read them. Redis for the SignalR backplane.
+    /// </summary>
+    private async Task StartBrokerAndRedisAsync(LoadOptions options, CancellationToken ct)
+    {
+        var passwords = Path.Combine(_root, "mosquitto.passwd");
+        var acl = new System.Text.StringBuilder();
+        acl.Append(CultureInfo.InvariantCulture, $"user {SiloUser}\ntopic read rm/v1/#\n");
+        var logins = new DeviceLogin[options.Connections];
+        await MosquittoPasswdAsync(passwords, SiloUser, _siloPassword, create: true, ct);
+        for (var c = 0; c < options.Connections; c++)
+        {
+            var user = string.Create(CultureInfo.InvariantCulture, $"load-gw-{c}");
+            logins[c] = new DeviceLogin(user, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+            await MosquittoPasswdAsync(passwords, user, logins[c].Password, create: false, ct);
+            acl.Append(CultureInfo.InvariantCulture, $"\nuser {user}\n");
+            for (var a = c; a < options.Assets; a += options.Connections)
+            {
+                acl.Append(CultureInfo.InvariantCulture, $"topic write rm/v1/{LoadRegistry.AssetId(a)}/#\n");
+            }
+        }
+
+        var aclFile = Path.Combine(_root, "mosquitto.acl");
+        await File.WriteAllTextAsync(aclFile, acl.ToString(), ct);
+        _brokerLogins = logins;
+        _mosquitto = ServiceProcess.Mosquitto(passwords, aclFile);
+        _redis = ServiceProcess.Redis();
+        await Task.WhenAll(_mosquitto.StartAsync(ct), _redis.StartAsync(ct));
+    }
+
+    private static async Task MosquittoPasswdAsync(string file, string user, string password, bool create, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("mosquitto_passwd") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var arg in (string[])[.. create ? ["-c"] : Array.Empty<string>(), "-b", file, user, password])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("mosquitto_passwd did not start");
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"mosquitto_passwd failed: {await process.StandardError.ReadToEndAsync(ct)}");
+        }
     }
 
     /// <summary>
@@ -155,6 +238,11 @@ internal sealed class DeployedStack : IAsyncDisposable
     /// </summary>
     public async Task<DeviceLogin[]> ProvisionGatewaysAsync(int assets, int connections, CancellationToken ct)
     {
+        if (_brokerLogins is { } brokerLogins)
+        {
+            return brokerLogins; // an external broker: the accounts are in its password file (StartBrokerAndRedisAsync)
+        }
+
         var logins = new DeviceLogin[connections];
         for (var c = 0; c < connections; c++)
         {
@@ -221,7 +309,19 @@ internal sealed class DeployedStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopServerAsync();
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        foreach (var service in new[] { _mosquitto, _redis })
+        {
+            if (service is not null)
+            {
+                await service.DisposeAsync();
+            }
+        }
+
         if (_postgres is not null)
         {
             // A frozen PostgreSQL would not stop; thaw first (harmless when it runs).
@@ -291,89 +391,6 @@ internal sealed class DeployedStack : IAsyncDisposable
         catch (IOException)
         {
             // no log to keep
-        }
-    }
-
-    private void Log(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        try
-        {
-            lock (_serverLog!)
-            {
-                _serverLog.WriteLine(line);
-            }
-        }
-        catch (ObjectDisposedException)
-        {
-            // a last line after the server was stopped
-        }
-    }
-
-    private async Task StopServerAsync()
-    {
-        if (_server is not { } server)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!server.HasExited)
-            {
-                // SIGTERM: the host stops the broker, the silo and the writers in order, as Ctrl-C on run.sh does.
-                await SignalTermAsync(server.Id);
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                try
-                {
-                    await server.WaitForExitAsync(grace.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    server.Kill(entireProcessTree: true);
-                    await server.WaitForExitAsync(CancellationToken.None);
-                }
-            }
-        }
-        finally
-        {
-            server.Dispose();
-            _server = null;
-            if (_serverLog is { } log)
-            {
-                lock (log)
-                {
-                    log.Dispose();
-                }
-            }
-        }
-    }
-
-    private static async Task SignalTermAsync(int pid)
-    {
-        var start = new ProcessStartInfo("kill") { UseShellExecute = false };
-        start.ArgumentList.Add("-TERM");
-        start.ArgumentList.Add(pid.ToString(CultureInfo.InvariantCulture));
-        using var kill = Process.Start(start) ?? throw new InvalidOperationException("kill did not start");
-        await kill.WaitForExitAsync(CancellationToken.None);
-    }
-
-    private void KillServer()
-    {
-        try
-        {
-            if (_server is { HasExited: false } server)
-            {
-                server.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
         }
     }
 }

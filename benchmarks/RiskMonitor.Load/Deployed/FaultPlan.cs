@@ -23,7 +23,13 @@ public sealed record FaultPlan
 
     public int FreezeInfluxFor { get; init; } = 30;
 
-    /// <summary>The faults asked for, as (name, start, length).</summary>
+    /// <summary>Cluster mode: SIGKILL to silo-0 at this second, left dead (-1 = none).</summary>
+    public int KillSiloAt { get; init; } = -1;
+
+    /// <summary>Cluster mode: from this second, each silo in turn gets SIGTERM, is started again and rejoins (-1 = none).</summary>
+    public int RollingRestartAt { get; init; } = -1;
+
+    /// <summary>The service faults asked for, as (name, start, length); the silo faults are apart (their length is what they take).</summary>
     public IReadOnlyList<(string Name, TimeSpan At, TimeSpan For)> Windows
     {
         get

@@ -102,8 +102,13 @@ public sealed class AssetEvaluator
                 }
 
                 var before = rule.Confirmed;
+                var spike = rule.TakeMissedSpike(value, sampledAt);
                 var after = rule.Evaluate(value, sampledAt);
-                if (after != before)
+                if (spike != WarningLevel.None)
+                {
+                    ReportMissedSpike(rule, spike, value, sampledAt, now, sensor, changes);
+                }
+                else if (after != before)
                 {
                     ReportProcess(new RuleObservation(
                         rule.Definition.RuleId, after, metric, value, sampledAt, now, null,
@@ -239,6 +244,13 @@ public sealed class AssetEvaluator
         // Windows and clocks are not persisted (they refill within a window of samples); each rule takes back the level
         // its alert shows, so a restart neither repeats nor silently drops a warning.
         var book = evaluator._alerts;
+        foreach (var rule in evaluator._rules)
+        {
+            // The grain state is written after the alert store, but a store that is a dead node's journal may never
+            // reach PostgreSQL: the store's alert wins, or the rule would never raise (or clear) that alert again.
+            rule.TakeLevel(book.LevelOf(rule.Definition.RuleId));
+        }
+
         foreach (var rate in evaluator._rates)
         {
             rate.Restore(book.LevelOf(rate.Definition.RuleId));
@@ -386,6 +398,27 @@ public sealed class AssetEvaluator
         if (sensor.HoldBack(observation.RuleId, observation.Level))
         {
             RefreshSensorAlerts(sensor, observation.ReadingTime, observation.Now, changes);
+        }
+    }
+
+    /// <summary>
+    /// A late sample showed a spike the newer samples did not (<see cref="ThresholdRule.TakeMissedSpike"/>): the alert is
+    /// raised (or returns, or rises) as of that sample, then brought back to the level the newest sample holds, as the two
+    /// would have gone in order. People are told of a hazard that came and went; the asset's level stays that of now.
+    /// </summary>
+    private void ReportMissedSpike(ThresholdRule rule, WarningLevel spike, double value, DateTimeOffset sampledAt, DateTimeOffset now,
+        SensorHealthRule? sensor, List<AlertChange> changes)
+    {
+        var definition = rule.Definition;
+        var late = string.Create(CultureInfo.InvariantCulture, $" (late reading of {sampledAt:u}: newer readings had already been evaluated)");
+        ReportProcess(new RuleObservation(
+            definition.RuleId, spike, definition.Metric, value, sampledAt, now, null,
+            ThresholdMessage(definition, spike, value, _alerts.PeakOf(definition.RuleId)) + late), sensor, changes);
+        if (rule.LastSampleAt is { } newest && rule.LastValue is { } newestValue)
+        {
+            ReportProcess(new RuleObservation(
+                definition.RuleId, rule.Confirmed, definition.Metric, newestValue, newest, now, null,
+                ThresholdMessage(definition, rule.Confirmed, newestValue, _alerts.PeakOf(definition.RuleId))), sensor, changes);
         }
     }
 

@@ -17,6 +17,10 @@ public sealed class ThresholdRule
     // cost 150 bytes each (issue 5: heap per active asset).
     private HeldClocks _heldSince;
 
+    // SteadySince and the stretch that already reported a missed spike, as UTC ticks (0 = none), for the same reason.
+    private long _steadySince;
+    private long _spikeReportedIn;
+
     public ThresholdRule(ThresholdRuleDefinition definition)
     {
         Definition = definition ?? throw new ArgumentNullException(nameof(definition));
@@ -31,6 +35,57 @@ public sealed class ThresholdRule
 
     public double? LastValue { get; private set; }
 
+    /// <summary>
+    /// The reading time from which <see cref="Confirmed"/> is known to have held: the sample that last changed it, or the
+    /// first sample evaluated. Null when unknown (restored from a snapshot written before it was kept).
+    /// </summary>
+    public DateTimeOffset? SteadySince => _steadySince == 0 ? null : new DateTimeOffset(_steadySince, TimeSpan.Zero);
+
+    /// <summary>
+    /// A late sample (older than the newest evaluated) leaves the rule as it is (decision 0005), but it can show what the
+    /// newer samples did not: a level confirmed at once (no confirm time; red by default) above the level the rule has
+    /// held since before the sample. Evaluated in order, that sample would have raised the level and the next one
+    /// brought it back, so the caller raises and clears it now (decision 0040a). Returns that level, or None: for a
+    /// sample that is not late, shows nothing higher, predates <see cref="SteadySince"/> (what the rule held then is not
+    /// known), or falls in a stretch that already reported one (its samples are one episode, not several). A level
+    /// returned is taken: the stretch is marked as reported.
+    /// </summary>
+    public WarningLevel TakeMissedSpike(double value, DateTimeOffset sampledAt)
+    {
+        if (!double.IsFinite(value) || LastSampleAt is not { } last || sampledAt >= last
+            || _steadySince == 0 || sampledAt.UtcTicks <= _steadySince || _spikeReportedIn == _steadySince)
+        {
+            return WarningLevel.None;
+        }
+
+        var ladder = Definition.Ladder;
+        for (var level = ladder.RawLevelFor(value); level > Confirmed; level--)
+        {
+            if (ladder.ThresholdOf(level) is not null && ladder.ConfirmTime(level) == TimeSpan.Zero)
+            {
+                _spikeReportedIn = _steadySince;
+                return level;
+            }
+        }
+
+        return WarningLevel.None;
+    }
+
+    /// <summary>
+    /// Takes the level the rule's alert shows in the system of record after a restore, when the rule's own memory says
+    /// otherwise (the alert change was journalled on a node that died before it reached PostgreSQL, decision 0040a):
+    /// the next sample then raises or clears the alert again instead of the rule believing it already did. What the rule
+    /// held since is then unknown.
+    /// </summary>
+    public void TakeLevel(WarningLevel level)
+    {
+        if (level != Confirmed)
+        {
+            Confirmed = level;
+            _steadySince = 0;
+        }
+    }
+
     /// <summary>Evaluates one sample and returns the confirmed level after it.</summary>
     public WarningLevel Evaluate(double value, DateTimeOffset sampledAt)
     {
@@ -43,6 +98,11 @@ public sealed class ThresholdRule
 
         LastSampleAt = sampledAt;
         LastValue = value;
+        if (_steadySince == 0)
+        {
+            _steadySince = sampledAt.UtcTicks;
+        }
+
         var ladder = Definition.Ladder;
 
         var raw = ladder.RawLevelFor(value);
@@ -71,7 +131,13 @@ public sealed class ThresholdRule
         // crossed back past the clear point that hysteresis puts below the threshold.
         var held = ladder.LevelFor(value, Confirmed);
         var next = held < Confirmed ? held : Confirmed;
-        Confirmed = risen > next ? risen : next;
+        next = risen > next ? risen : next;
+        if (next != Confirmed)
+        {
+            _steadySince = sampledAt.UtcTicks;
+        }
+
+        Confirmed = next;
         return Confirmed;
     }
 
@@ -83,7 +149,11 @@ public sealed class ThresholdRule
             held[i] = _heldSince[i] == 0 ? null : new DateTimeOffset(_heldSince[i], TimeSpan.Zero);
         }
 
-        return new ThresholdRuleSnapshot(Confirmed, LastSampleAt, LastValue, held);
+        return new ThresholdRuleSnapshot(Confirmed, LastSampleAt, LastValue, held)
+        {
+            SteadySince = SteadySince,
+            SpikeReportedIn = _spikeReportedIn == 0 ? null : new DateTimeOffset(_spikeReportedIn, TimeSpan.Zero),
+        };
     }
 
     public void Restore(ThresholdRuleSnapshot snapshot)
@@ -92,6 +162,8 @@ public sealed class ThresholdRule
         Confirmed = snapshot.Confirmed;
         LastSampleAt = snapshot.LastSampleAt;
         LastValue = snapshot.LastValue;
+        _steadySince = snapshot.SteadySince?.UtcTicks ?? 0;
+        _spikeReportedIn = snapshot.SpikeReportedIn?.UtcTicks ?? 0;
         for (var i = 0; i < LevelCount && i < snapshot.HeldSince.Count; i++)
         {
             _heldSince[i] = snapshot.HeldSince[i]?.UtcTicks ?? 0;
@@ -107,4 +179,11 @@ internal struct HeldClocks
 
 /// <summary>What a <see cref="ThresholdRule"/> needs to resume after a restart.</summary>
 public sealed record ThresholdRuleSnapshot(
-    WarningLevel Confirmed, DateTimeOffset? LastSampleAt, double? LastValue, IReadOnlyList<DateTimeOffset?> HeldSince);
+    WarningLevel Confirmed, DateTimeOffset? LastSampleAt, double? LastValue, IReadOnlyList<DateTimeOffset?> HeldSince)
+{
+    /// <summary><see cref="ThresholdRule.SteadySince"/>; null in snapshots written before it was kept.</summary>
+    public DateTimeOffset? SteadySince { get; init; }
+
+    /// <summary>The stretch in which a missed spike was reported.</summary>
+    public DateTimeOffset? SpikeReportedIn { get; init; }
+}

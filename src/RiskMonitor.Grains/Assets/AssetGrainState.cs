@@ -29,7 +29,11 @@ public sealed class AssetGrainState
         LastSampleAt = snapshot.LastSampleAt,
         ReportedOffline = snapshot.ReportedOffline,
         Thresholds = snapshot.Thresholds.ToDictionary(
-            t => t.Key, t => new ThresholdState(t.Value.Confirmed, t.Value.LastSampleAt, t.Value.LastValue, [.. t.Value.HeldSince])),
+            t => t.Key, t => new ThresholdState(t.Value.Confirmed, t.Value.LastSampleAt, t.Value.LastValue, [.. t.Value.HeldSince])
+            {
+                SteadySince = t.Value.SteadySince,
+                SpikeReportedIn = t.Value.SpikeReportedIn,
+            }),
         Latest = snapshot.Latest.ToDictionary(l => l.Key, l => new LatestReading(l.Value.Value, l.Value.At)),
         Alerts = [.. snapshot.Alerts.Select(a => AlertView.From(a, identity))],
     };
@@ -41,7 +45,11 @@ public sealed class AssetGrainState
             lastSeen,
             LastSampleAt,
             ReportedOffline,
-            (Thresholds ?? []).ToDictionary(t => t.Key, t => new ThresholdRuleSnapshot(t.Value.Confirmed, t.Value.LastSampleAt, t.Value.LastValue, t.Value.HeldSince)),
+            (Thresholds ?? []).ToDictionary(t => t.Key, t => new ThresholdRuleSnapshot(t.Value.Confirmed, t.Value.LastSampleAt, t.Value.LastValue, t.Value.HeldSince)
+            {
+                SteadySince = t.Value.SteadySince,
+                SpikeReportedIn = t.Value.SpikeReportedIn,
+            }),
             (Latest ?? []).ToDictionary(l => l.Key, l => new LatestValue(l.Value.Value, l.Value.At)),
             [.. (Alerts ?? []).Select(a => a.ToDomain())]);
 }
@@ -51,4 +59,11 @@ public sealed record ThresholdState(
     [property: Id(0)] WarningLevel Confirmed,
     [property: Id(1)] DateTimeOffset? LastSampleAt,
     [property: Id(2)] double? LastValue,
-    [property: Id(3)] DateTimeOffset?[] HeldSince);
+    [property: Id(3)] DateTimeOffset?[] HeldSince)
+{
+    // Added for late readings (decision 0040a); absent (null) in states written before, which then judge no late reading
+    // until the level next changes.
+    [Id(4)] public DateTimeOffset? SteadySince { get; init; }
+
+    [Id(5)] public DateTimeOffset? SpikeReportedIn { get; init; }
+}

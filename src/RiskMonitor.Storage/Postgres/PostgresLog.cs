@@ -18,4 +18,7 @@ internal static partial class PostgresLog
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "This node may open {Own} PostgreSQL connections and other clients hold {Others}, more than the server's {Available}; with several nodes, keep nodes x pools within max_connections")]
     public static partial void PoolBudgetTight(ILogger logger, int own, int others, int available);
+
+    [LoggerMessage(EventId = 3710, Level = LogLevel.Warning, Message = "With this node the cluster has {Silos} silos that may open {Own} PostgreSQL connections each, {Total} in all, more than the server's {Available}: under load PostgreSQL will refuse connections. Lower Postgres:MaxPoolSize and Postgres:OrleansMaxPoolSize (nodes x pools within max_connections) or raise max_connections")]
+    public static partial void ClusterPoolBudgetTooLarge(ILogger logger, int silos, int own, int total, int available);
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ namespace RiskMonitor.Storage.Postgres;
 /// services that read alerts never see an old schema. PostgreSQL that is still starting is waited for, up to a limit.
 /// </summary>
 internal sealed class SchemaMigrationService(
-    SchemaMigrator migrator, NpgsqlDataSource dataSource, IOptions<PostgresPoolOptions> pools, TimeProvider time, ILogger<SchemaMigrationService> logger)
+    SchemaMigrator migrator, NpgsqlDataSource dataSource, IOptions<PostgresPoolOptions> pools, IConfiguration configuration, TimeProvider time,
+    ILogger<SchemaMigrationService> logger)
     : IHostedLifecycleService
 {
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
@@ -42,20 +44,26 @@ internal sealed class SchemaMigrationService(
     /// <summary>
     /// This node's pools must fit in what the server allows, or a storm opens connections until PostgreSQL refuses
     /// everyone ("too many clients", issue 17). Refused when they cannot fit; a warning when they fit only without the
-    /// connections other clients (another node, psql) hold now.
+    /// connections other clients (another node, psql) hold now, or when the cluster's silos together could not
+    /// (<see cref="ConnectionBudget"/>).
     /// </summary>
     private async Task CheckConnectionBudgetAsync(CancellationToken cancellationToken)
     {
+        // The membership table is there once migrated (0001); its live rows are the other silos of this cluster.
         await using var command = dataSource.CreateCommand("""
             SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int,
-                   (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend')
+                   (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend'),
+                   (SELECT count(*)::int FROM orleansmembershiptable WHERE deploymentid = $1 AND status = 3)
             """);
+        var clustered = string.Equals(configuration["Orleans:Membership"], "AdoNet", StringComparison.OrdinalIgnoreCase);
+        command.Parameters.Add(new NpgsqlParameter { Value = configuration["Orleans:ClusterId"] ?? "riskmonitor" });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        var (max, reserved, inUse) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+        var (max, reserved, inUse, liveSilos) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), clustered ? reader.GetInt32(3) : 0);
         var own = pools.Value.Total;
         var available = max - reserved;
-        if (own > available)
+        var verdict = ConnectionBudget.Assess(own, inUse - 1, liveSilos, available); // - 1: this check's own connection
+        if (verdict == ConnectionBudgetVerdict.NodeTooLarge)
         {
             throw new InvalidOperationException(
                 $"This node may open {own} PostgreSQL connections (Postgres:MaxPoolSize {pools.Value.MaxPoolSize} + Postgres:OrleansMaxPoolSize " +
@@ -63,7 +71,11 @@ internal sealed class SchemaMigrationService(
                 $"{reserved}). Lower the pool sizes or raise max_connections.");
         }
 
-        if (own + inUse - 1 > available) // - 1: this check's own connection
+        if (verdict == ConnectionBudgetVerdict.ClusterTooLarge)
+        {
+            PostgresLog.ClusterPoolBudgetTooLarge(logger, liveSilos + 1, own, (liveSilos + 1) * own, available);
+        }
+        else if (verdict == ConnectionBudgetVerdict.TightNow)
         {
             PostgresLog.PoolBudgetTight(logger, own, inUse - 1, available);
         }
