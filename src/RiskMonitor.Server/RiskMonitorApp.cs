@@ -28,12 +28,12 @@ using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Reports;
 using RiskMonitor.Server.Reports.Circulars;
 using RiskMonitor.Server.Responsibility;
+using RiskMonitor.Server.Rules;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Server.Sites;
 using RiskMonitor.Storage;
 using RiskMonitor.Storage.Registry;
-using RiskMonitor.Storage.Rules;
 using Scalar.AspNetCore;
 
 namespace RiskMonitor.Server;
@@ -63,8 +63,6 @@ public static class RiskMonitorApp
             return registry;
         });
         builder.AddRiskMap(); // places the assets in the region hierarchy and registers IAssetRegistry with their regions
-        builder.Services.AddSingleton<IRuleCatalog>(sp => JsonRuleCatalog.Load(
-            RegistryOptions.Resolve(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.RulesPath, builder.Environment.ContentRootPath)));
 
         // PostgreSQL (the system of record) before Orleans: migrations and the alert board run before the silo starts.
         builder.AddOutboundRequests();
@@ -78,6 +76,7 @@ public static class RiskMonitorApp
         builder.Services.AddSingleton<IRegionEventSink>(sp => new RegionSinks(sp.GetRequiredService<RegionEventFanOut>(), sp.GetRequiredService<RegionFeedRecorder>()));
         builder.AddIncidents();
         builder.AddResponsibility();
+        builder.AddManagedRules(); // after the stores, before Orleans: grains activate on the stored rules
 
         // Before Orleans, so that they stop after the silo (hosted services stop in reverse order): while a silo shuts
         // down (a rolling restart), its grains still take readings from the other silos' dispatchers, and those readings
@@ -152,6 +151,7 @@ public static class RiskMonitorApp
         api.MapSiteBoardEndpoints();
         api.MapDeviceEndpoints();
         api.MapResponsibilityEndpoints();
+        api.MapRuleEndpoints();
         // Prometheus scrapes without a token; bind the server to loopback or put the scrape behind the ingress.
         app.MapObservabilityEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path).RequireAuthorization(Policies.View);

@@ -18,6 +18,7 @@ using RiskMonitor.Storage.Hazards;
 using RiskMonitor.Storage.History;
 using RiskMonitor.Storage.Integration;
 using RiskMonitor.Storage.Notifications;
+using RiskMonitor.Storage.Rules;
 using RiskMonitor.Storage.Silences;
 
 namespace RiskMonitor.Storage.Postgres;
@@ -65,6 +66,7 @@ public static class PostgresHostingExtensions
             services.TryAddSingleton<IDeviceCredentialStore, InMemoryDeviceCredentialStore>();
             services.TryAddSingleton<IUserStore, InMemoryUserStore>();
             services.TryAddSingleton<IAuditTrail>(_ => new InMemoryAuditTrail());
+            services.TryAddSingleton<IRuleStore, InMemoryRuleStore>();
             return false;
         }
 
@@ -93,6 +95,7 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<IDeviceCredentialStore, PostgresDeviceCredentialStore>();
         services.TryAddSingleton<IUserStore, PostgresUserStore>();
         services.TryAddSingleton<IAuditTrail, PostgresAuditTrail>();
+        services.TryAddSingleton<IRuleStore, PostgresRuleStore>();
         return true;
     }
 
