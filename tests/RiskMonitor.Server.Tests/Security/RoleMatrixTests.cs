@@ -77,6 +77,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/organisations"] = Need.Viewer,
         ["GET /api/organisations/{organisationId}"] = Need.Viewer,
         ["GET /api/assets/{assetId}/parties"] = Need.Viewer,
+        ["GET /api/rules/assets/{assetId}"] = Need.Viewer,
         ["GET /api/alerts/{alertId}/parties"] = Need.Viewer,
         ["GET /api/rescues/kpis"] = Need.Viewer,
         ["GET /api/notifications/messages"] = Need.Viewer,
@@ -116,6 +117,12 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["POST /api/organisations"] = Need.Supervisor,
         ["PUT /api/organisations/{organisationId}"] = Need.Supervisor,
         ["PUT /api/assets/{assetId}/parties"] = Need.Supervisor,
+        ["GET /api/rules"] = Need.Supervisor,
+        ["PUT /api/rules"] = Need.Supervisor,
+        ["GET /api/rules/versions"] = Need.Supervisor,
+        ["GET /api/rules/versions/{version}"] = Need.Supervisor,
+        ["POST /api/rules/preview"] = Need.Supervisor,
+        ["POST /api/rules/rollback"] = Need.Supervisor,
 
         ["GET /api/unit/me"] = Need.Unit,
         ["GET /api/unit/alerts"] = Need.Unit,
@@ -171,6 +178,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["{keyId}"] = "key-none",
         ["{subscriptionId}"] = "sub-none",
         ["{organisationId}"] = "org-none",
+        ["{version}"] = "999999",
     };
 
     [Fact]

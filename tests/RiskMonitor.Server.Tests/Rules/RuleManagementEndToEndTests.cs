@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace RiskMonitor.Server.Tests.Rules;
+
+/// <summary>
+/// Rules as managed configuration on a real server (decision 0043): PostgreSQL holds the versions (seeded from the rule
+/// file), a change over the API changes the next alert without a restart, bad definitions change nothing.
+/// </summary>
+public sealed class RuleManagementEndToEndTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    [Fact]
+    public async Task A_rule_changed_over_the_api_changes_the_next_alert_and_a_rollback_restores_the_earlier_rules()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var supervisor = server.As("zhang.min", ["supervisor"]);
+        using var mqtt = await server.ConnectMqttAsync("rules-e2e", ct);
+        // The asset is running (its grain active, its rules built) before the change: the change must reach it live.
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-013/telemetry", ServerFixture.Reading(t0.ToUnixTimeMilliseconds(), ("ch4_lel", 1)), ct);
+        await AssetSeenAsync("gp-t-013", ct);
+        var (baseVersion, document) = await CurrentAsync(supervisor, ct);
+
+        // Red at 20 % LEL for this one asset only.
+        var edited = Edit(document, root => root["assets"] = new JsonObject
+        {
+            ["gp-t-013"] = new JsonObject
+            {
+                ["thresholds"] = new JsonArray(new JsonObject
+                {
+                    ["ruleId"] = "ch4_lel.high", ["metric"] = "ch4_lel", ["direction"] = "above",
+                    ["levels"] = new JsonObject { ["yellow"] = 10, ["red"] = 20 },
+                }),
+            },
+        });
+        var preview = await ReadAsync(await supervisor.PostAsJsonAsync("api/rules/preview", new { document = edited }, ct), ct);
+        var versionAfterPreview = (await CurrentAsync(supervisor, ct)).Version;
+        var changed = await supervisor.PutAsJsonAsync("api/rules", new { baseVersion, document = edited, reason = "gp-t-013 runs beside a school" }, ct);
+        var change = await ReadAsync(changed, ct);
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-013/telemetry", ServerFixture.Reading(t0.AddSeconds(5).ToUnixTimeMilliseconds(), ("ch4_lel", 30)), ct);
+        await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-014/telemetry", ServerFixture.Reading(t0.AddSeconds(5).ToUnixTimeMilliseconds(), ("ch4_lel", 30)), ct);
+        var changedAsset = await ServerFixture.EventuallyAsync(
+            () => server.GetJsonAsync("api/assets/gp-t-013", ct), a => a.GetProperty("level").GetString() == "red", TimeSpan.FromSeconds(60), ct);
+        var neighbour = await AssetSeenAsync("gp-t-014", ct);
+
+        Assert.Equal(1, preview.GetProperty("affectedCount").GetInt32());
+        var listed = Assert.Single(preview.GetProperty("assets").EnumerateArray());
+        Assert.Equal("gp-t-013", listed.GetProperty("assetId").GetString());
+        Assert.Equal(["ch4_lel.high"], listed.GetProperty("changed").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(baseVersion, versionAfterPreview); // a preview applies nothing
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(baseVersion + 1, change.GetProperty("version").GetProperty("version").GetInt64());
+        Assert.Equal("zhang.min", change.GetProperty("version").GetProperty("author").GetString());
+        Assert.Equal(1, change.GetProperty("affectedCount").GetInt32());
+        var alert = Assert.Single(changedAsset.GetProperty("alerts").EnumerateArray(), a => a.GetProperty("ruleId").GetString() == "ch4_lel.high");
+        Assert.Equal("red", alert.GetProperty("level").GetString());
+        Assert.NotEqual("red", neighbour.GetProperty("level").GetString()); // same reading, kind rules: red is 50
+
+        var rolledBack = await supervisor.PostAsJsonAsync("api/rules/rollback", new { toVersion = baseVersion, baseVersion = baseVersion + 1, reason = "school closed" }, ct);
+        var rollback = await ReadAsync(rolledBack, ct);
+        var assetRules = await server.GetJsonAsync("api/rules/assets/gp-t-013", ct);
+        var history = await server.GetJsonAsync("api/rules/versions", ct);
+
+        Assert.Equal(HttpStatusCode.OK, rolledBack.StatusCode);
+        Assert.Equal(("rollback", baseVersion), (rollback.GetProperty("version").GetProperty("action").GetString(), rollback.GetProperty("version").GetProperty("restoredFrom").GetInt64()));
+        Assert.False(assetRules.GetProperty("hasOverride").GetBoolean());
+        Assert.Equal(baseVersion + 2, assetRules.GetProperty("rulesVersion").GetInt64());
+        Assert.Equal(["rollback", "change"], history.EnumerateArray().Take(2).Select(v => v.GetProperty("action").GetString()));
+        Assert.Equal("seed", history.EnumerateArray().Last().GetProperty("action").GetString());
+    }
+
+    [Theory]
+    [InlineData("unknown metric", "ch4_ppm")]
+    [InlineData("k above n", "spikeCount must be between 1 and spikeWindowSamples (4), not 8")]
+    [InlineData("negative window", "-3")]
+    [InlineData("cyclic override", "'extends' forms a cycle")]
+    public async Task A_bad_definition_is_refused_with_problem_details_and_no_change_is_applied(string mistake, string expected)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var supervisor = server.As("zhang.min", ["supervisor"]);
+        var (version, document) = await CurrentAsync(supervisor, ct);
+        var bad = Edit(document, root =>
+        {
+            var pipeline = root["kinds"]!["gas_pipeline"]!.AsObject();
+            switch (mistake)
+            {
+                case "unknown metric":
+                    pipeline["forecasts"]!.AsArray().Add(new JsonObject { ["metric"] = "ch4_ppm", ["direction"] = "above", ["threshold"] = 50 });
+                    break;
+                case "k above n":
+                    pipeline["sensorHealth"]!.AsArray()[1]!["spikeDelta"] = 5;
+                    pipeline["sensorHealth"]!.AsArray()[1]!["spikeCount"] = 8;
+                    pipeline["sensorHealth"]!.AsArray()[1]!["spikeWindowSamples"] = 4;
+                    break;
+                case "negative window":
+                    pipeline["ratesOfChange"]!.AsArray()[0]!["windowSamples"] = -3;
+                    break;
+                default:
+                    pipeline["extends"] = "gas_station";
+                    root["kinds"]!["gas_station"]!["extends"] = "gas_pipeline";
+                    break;
+            }
+        });
+
+        var previewed = await supervisor.PostAsJsonAsync("api/rules/preview", new { document = bad }, ct);
+        var put = await supervisor.PutAsJsonAsync("api/rules", new { baseVersion = version, document = bad, reason = "test: " + mistake }, ct);
+        var after = await CurrentAsync(supervisor, ct);
+
+        foreach (var refused in new[] { previewed, put })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(ct);
+            Assert.Contains(expected, problem.GetProperty("errors").GetProperty("document")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal((version, document), after);
+    }
+
+    [Fact]
+    public async Task A_change_based_on_a_version_that_is_no_longer_the_newest_is_refused_with_409()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var supervisor = server.As("zhang.min", ["supervisor"]);
+        using var scoped = server.As("grid.west", ["supervisor"], ["d-west"]);
+        var (version, document) = await CurrentAsync(supervisor, ct);
+        var first = Edit(document, root => root["kinds"]!["gas_pipeline"]!["thresholds"]!.AsArray()
+            .Single(t => t!["ruleId"]!.GetValue<string>() == "pressure_kpa.high")!["levels"]!["red"] = 450);
+
+        var fromRegion = await scoped.PutAsJsonAsync("api/rules", new { baseVersion = version, document = first, reason = "grid officer" }, ct);
+        var accepted = await supervisor.PutAsJsonAsync("api/rules", new { baseVersion = version, document = first, reason = "mains uprated" }, ct);
+        var stale = await supervisor.PutAsJsonAsync("api/rules", new { baseVersion = version, document, reason = "edited from the old version" }, ct);
+        var preview = await ReadAsync(await supervisor.PostAsJsonAsync("api/rules/preview", new { document }, ct), ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, fromRegion.StatusCode); // a kind's rules span the city
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(version + 1, (await CurrentAsync(supervisor, ct)).Version);
+        // Going back touches the kind's rule on every pipeline (20), never the elevator.
+        Assert.Equal(ServerFixture.PipelineCount, preview.GetProperty("affectedCount").GetInt32());
+        Assert.All(preview.GetProperty("assets").EnumerateArray(), a =>
+        {
+            Assert.Equal("gas_pipeline", a.GetProperty("kind").GetString());
+            Assert.Equal(["pressure_kpa.high"], a.GetProperty("changed").EnumerateArray().Select(c => c.GetString()));
+        });
+    }
+
+    private static async Task<(long Version, string Document)> CurrentAsync(HttpClient client, CancellationToken ct)
+    {
+        var current = await client.GetFromJsonAsync<JsonElement>("api/rules", ct);
+        var stored = current.GetProperty("current");
+        return (stored.GetProperty("version").GetInt64(), stored.GetProperty("document").GetString()!);
+    }
+
+    private static string Edit(string document, Action<JsonObject> edit)
+    {
+        var root = JsonNode.Parse(document, documentOptions: Lenient)!.AsObject();
+        edit(root);
+        return root.ToJsonString();
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsStringAsync(ct);
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private Task<JsonElement> AssetSeenAsync(string assetId, CancellationToken ct) => ServerFixture.EventuallyAsync(
+        () => server.GetJsonAsync($"api/assets/{assetId}", ct),
+        a => a.TryGetProperty("lastSampleAt", out var at) && at.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(60), ct);
+}
