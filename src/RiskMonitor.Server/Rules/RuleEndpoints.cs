@@ -32,6 +32,7 @@ public static class RuleEndpoints
             .WithSummary("Makes an earlier version's document current again, as a new version.");
         rules.MapGet("/assets/{assetId}", ForAsset).WithName("GetAssetRules")
             .WithSummary("The rules in force for one asset on this node (its kind's, with its overrides), one line per rule.");
+        routes.MapBacktestEndpoints();
         return rules;
     }
 

@@ -24,6 +24,8 @@ public static class RulesHosting
         services.AddSingleton<IRuleCatalog>(sp => sp.GetRequiredService<ManagedRuleCatalog>());
         services.AddSingleton<RuleManager>();
         services.AddHostedService<RuleVersionFollower>();
+        services.AddOptions<BacktestOptions>().BindConfiguration(BacktestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<BacktestJobs>();
         return builder;
     }
 }

@@ -25,3 +25,15 @@ internal static partial class RulesLog
     [LoggerMessage(EventId = 4825, Level = LogLevel.Information, Message = "Rule store readable again; rules version {Version} in force")]
     public static partial void SyncRecovered(ILogger logger, long version);
 }
+
+internal static partial class BacktestLog
+{
+    [LoggerMessage(EventId = 4826, Level = LogLevel.Information, Message = "Backtest {JobId} by {Author}: {Assets} asset(s) from {From} to {To}")]
+    public static partial void Started(ILogger logger, string jobId, string author, int assets, DateTimeOffset from, DateTimeOffset to);
+
+    [LoggerMessage(EventId = 4827, Level = LogLevel.Information, Message = "Backtest {JobId} {Status} after {Samples} reading(s)")]
+    public static partial void Finished(ILogger logger, string jobId, BacktestStatus status, long samples);
+
+    [LoggerMessage(EventId = 4828, Level = LogLevel.Warning, Message = "Backtest {JobId} failed")]
+    public static partial void Failed(ILogger logger, Exception exception, string jobId);
+}
