@@ -123,6 +123,9 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/rules/versions/{version}"] = Need.Supervisor,
         ["POST /api/rules/preview"] = Need.Supervisor,
         ["POST /api/rules/rollback"] = Need.Supervisor,
+        ["POST /api/rules/backtests"] = Need.Supervisor,
+        ["GET /api/rules/backtests/{jobId}"] = Need.Supervisor,
+        ["POST /api/rules/backtests/{jobId}/cancel"] = Need.Supervisor,
 
         ["GET /api/unit/me"] = Need.Unit,
         ["GET /api/unit/alerts"] = Need.Unit,
@@ -179,6 +182,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["{subscriptionId}"] = "sub-none",
         ["{organisationId}"] = "org-none",
         ["{version}"] = "999999",
+        ["{jobId}"] = "bt-none",
     };
 
     [Fact]
