@@ -120,6 +120,12 @@ public sealed class RuleManager(
             }
 
             var from = catalog.Version;
+            if (from == 0 && !string.Equals(stored.Document, catalog.Document, StringComparison.Ordinal))
+            {
+                // The file is only the seed: a deployment that ships an edited file must send it over the API.
+                RulesLog.FileIsNotInForce(logger, stored.Version);
+            }
+
             if (catalog.TryApply(stored.Version, parsed, stored.Document))
             {
                 RulesLog.Applied(logger, stored.Version, from);

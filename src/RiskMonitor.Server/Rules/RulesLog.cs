@@ -24,6 +24,10 @@ internal static partial class RulesLog
 
     [LoggerMessage(EventId = 4825, Level = LogLevel.Information, Message = "Rule store readable again; rules version {Version} in force")]
     public static partial void SyncRecovered(ILogger logger, long version);
+
+    [LoggerMessage(EventId = 4829, Level = LogLevel.Warning,
+        Message = "The rule file differs from stored rules version {Version}, which is in force: the file only seeds an empty store; send an edited file with PUT /api/rules")]
+    public static partial void FileIsNotInForce(ILogger logger, long version);
 }
 
 internal static partial class BacktestLog

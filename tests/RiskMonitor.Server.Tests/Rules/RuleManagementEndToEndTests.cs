@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Playwright;
 
 namespace RiskMonitor.Server.Tests.Rules;
 
@@ -9,7 +10,7 @@ namespace RiskMonitor.Server.Tests.Rules;
 /// Rules as managed configuration on a real server (decision 0043): PostgreSQL holds the versions (seeded from the rule
 /// file), a change over the API changes the next alert without a restart, bad definitions change nothing.
 /// </summary>
-public sealed class RuleManagementEndToEndTests(ServerFixture server) : IClassFixture<ServerFixture>
+public sealed class RuleManagementEndToEndTests(ServerFixture server, BrowserFixture browser) : IClassFixture<ServerFixture>, IClassFixture<BrowserFixture>
 {
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -255,6 +256,57 @@ public sealed class RuleManagementEndToEndTests(ServerFixture server) : IClassFi
         var result = await http.GetFromJsonAsync<JsonElement>(new Uri(server.Influx.Url, $"query?db={ServerFixture.Database}&q={query}"), ct);
         var first = result.GetProperty("results")[0];
         return first.TryGetProperty("series", out var series) ? series[0].GetProperty("values")[0][1].GetInt64() : 0;
+    }
+
+    [Fact]
+    public async Task The_rule_page_previews_an_edit_applies_it_and_backtests_it_against_the_live_rules()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var mqtt = await server.ConnectMqttAsync("rules-page", ct);
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5);
+        for (var i = 0; i < 30; i++)
+        {
+            var lel = i is 10 or 11 or 20 ? 35 : 1 + (i % 3 * 0.1);
+            await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-019/telemetry", ServerFixture.Reading(t0.AddSeconds(i * 5).ToUnixTimeMilliseconds(), ("ch4_lel", lel)), ct);
+        }
+
+        await ServerFixture.EventuallyAsync(() => StoredPointsAsync("gp-t-019", ct), n => n >= 30, TimeSpan.FromSeconds(90), ct);
+        var (page, errors) = await browser.OpenLivePageAsync(server.BaseUrl, "/rules", 1280, 1400, "zhang.min", "supervisor", TimeSpan.FromSeconds(30));
+        var shown = await page.InputValueAsync("#document");
+        var edited = Edit(shown, root => root["assets"] = new JsonObject
+        {
+            ["gp-t-019"] = new JsonObject
+            {
+                ["thresholds"] = new JsonArray(new JsonObject
+                {
+                    ["ruleId"] = "ch4_lel.high", ["metric"] = "ch4_lel", ["direction"] = "above", ["levels"] = new JsonObject { ["red"] = 30 },
+                }),
+            },
+        });
+
+        await page.FillAsync("#document", edited);
+        await page.ClickAsync("#preview");
+        await page.WaitForSelectorAsync("#preview-result table");
+        var previewText = await page.InnerTextAsync("#preview-result");
+        await page.FillAsync("#bt-assets", "gp-t-019");
+        await page.ClickAsync("#run-backtest");
+        await page.WaitForSelectorAsync("#bt-status[data-status='completed']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        var counts = await page.InnerTextAsync("#bt-counts");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "rules-backtest.png"), FullPage = true });
+        await page.FillAsync("#reason", "gp-t-019 beside a school");
+        await page.ClickAsync("#apply");
+        await page.WaitForSelectorAsync("#message.ok");
+        var applied = await page.InnerTextAsync("#message");
+        var assetRules = await server.GetJsonAsync("api/rules/assets/gp-t-019", ct);
+
+        Assert.Contains("1 asset(s) change", previewText, StringComparison.Ordinal);
+        Assert.Contains("gp-t-019", previewText, StringComparison.Ordinal);
+        // Candidate: red at 30 at once, so both 35 % excursions are red alarms; the live rules hold orange for 10 s, which neither lasts.
+        var candidateRow = counts.Split('\n').Single(l => l.StartsWith("candidate", StringComparison.Ordinal));
+        Assert.Equal(["candidate", "2", "2", "0", "0", "0", "0"], candidateRow.Split('\t', StringSplitOptions.TrimEntries));
+        Assert.Contains("applied as v", applied, StringComparison.Ordinal);
+        Assert.True(assetRules.GetProperty("hasOverride").GetBoolean());
+        Assert.Empty(errors);
     }
 
     private static async Task<(long Version, string Document)> CurrentAsync(HttpClient client, CancellationToken ct)

@@ -158,6 +158,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /oncall"] = Need.Anyone,
         ["GET /oncall/incidents"] = Need.Anyone,
         ["GET /oncall/unit"] = Need.Anyone,
+        ["GET /rules"] = Need.Anyone,
         ["GET /sites/{assetId}/board"] = Need.Anyone,
         ["GET /health/live"] = Need.Anyone,
         ["GET /health/ready"] = Need.Anyone,
@@ -194,7 +195,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         var documented = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name}"))
             .ToHashSet(StringComparer.Ordinal);
-        var undocumented = new[] { "GET /wall", "GET /oncall", "GET /oncall/incidents", "GET /oncall/unit", "GET /sites/{assetId}/board", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi/v1.json" };
+        var undocumented = new[] { "GET /wall", "GET /oncall", "GET /oncall/incidents", "GET /oncall/unit", "GET /rules", "GET /sites/{assetId}/board", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi/v1.json" };
 
         Assert.Empty(documented.Except(Matrix.Keys));
         Assert.Empty(Matrix.Keys.Except(documented).Except(undocumented));
