@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
@@ -14,6 +15,9 @@ public sealed class RuleManagementEndToEndTests(ServerFixture server, BrowserFix
 {
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
+    // As a person would write it: indented, Chinese descriptions as they are.
+    private static readonly JsonSerializerOptions Readable = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     [Fact]
     public async Task A_rule_changed_over_the_api_changes_the_next_alert_and_a_rollback_restores_the_earlier_rules()
     {
@@ -27,16 +31,13 @@ public sealed class RuleManagementEndToEndTests(ServerFixture server, BrowserFix
         var (baseVersion, document) = await CurrentAsync(supervisor, ct);
 
         // Red at 20 % LEL for this one asset only.
-        var edited = Edit(document, root => root["assets"] = new JsonObject
+        var edited = Edit(document, root => Assets(root)["gp-t-013"] = new JsonObject
         {
-            ["gp-t-013"] = new JsonObject
+            ["thresholds"] = new JsonArray(new JsonObject
             {
-                ["thresholds"] = new JsonArray(new JsonObject
-                {
-                    ["ruleId"] = "ch4_lel.high", ["metric"] = "ch4_lel", ["direction"] = "above",
-                    ["levels"] = new JsonObject { ["yellow"] = 10, ["red"] = 20 },
-                }),
-            },
+                ["ruleId"] = "ch4_lel.high", ["metric"] = "ch4_lel", ["direction"] = "above",
+                ["levels"] = new JsonObject { ["yellow"] = 10, ["red"] = 20 },
+            }),
         });
         var preview = await ReadAsync(await supervisor.PostAsJsonAsync("api/rules/preview", new { document = edited }, ct), ct);
         var versionAfterPreview = (await CurrentAsync(supervisor, ct)).Version;
@@ -273,15 +274,12 @@ public sealed class RuleManagementEndToEndTests(ServerFixture server, BrowserFix
         await ServerFixture.EventuallyAsync(() => StoredPointsAsync("gp-t-019", ct), n => n >= 30, TimeSpan.FromSeconds(90), ct);
         var (page, errors) = await browser.OpenLivePageAsync(server.BaseUrl, "/rules", 1280, 1400, "zhang.min", "supervisor", TimeSpan.FromSeconds(30));
         var shown = await page.InputValueAsync("#document");
-        var edited = Edit(shown, root => root["assets"] = new JsonObject
+        var edited = Edit(shown, root => Assets(root)["gp-t-019"] = new JsonObject
         {
-            ["gp-t-019"] = new JsonObject
+            ["thresholds"] = new JsonArray(new JsonObject
             {
-                ["thresholds"] = new JsonArray(new JsonObject
-                {
-                    ["ruleId"] = "ch4_lel.high", ["metric"] = "ch4_lel", ["direction"] = "above", ["levels"] = new JsonObject { ["red"] = 30 },
-                }),
-            },
+                ["ruleId"] = "ch4_lel.high", ["metric"] = "ch4_lel", ["direction"] = "above", ["levels"] = new JsonObject { ["red"] = 30 },
+            }),
         });
 
         await page.FillAsync("#document", edited);
@@ -316,11 +314,14 @@ public sealed class RuleManagementEndToEndTests(ServerFixture server, BrowserFix
         return (stored.GetProperty("version").GetInt64(), stored.GetProperty("document").GetString()!);
     }
 
+    /// <summary>The document's per-asset overrides, to add one to (the tests of this class share the server and its rules).</summary>
+    private static JsonObject Assets(JsonObject root) => (root["assets"] ??= new JsonObject()).AsObject();
+
     private static string Edit(string document, Action<JsonObject> edit)
     {
         var root = JsonNode.Parse(document, documentOptions: Lenient)!.AsObject();
         edit(root);
-        return root.ToJsonString();
+        return root.ToJsonString(Readable);
     }
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, CancellationToken ct)
