@@ -35,7 +35,9 @@ public sealed class RuleManagementEndToEndTests(ServerFixture server, BrowserFix
         {
             ["thresholds"] = new JsonArray(new JsonObject
             {
-                ["ruleId"] = "ch4_lel.high", ["metric"] = "ch4_lel", ["direction"] = "above",
+                ["ruleId"] = "ch4_lel.high",
+                ["metric"] = "ch4_lel",
+                ["direction"] = "above",
                 ["levels"] = new JsonObject { ["yellow"] = 10, ["red"] = 20 },
             }),
         });
@@ -278,7 +280,10 @@ public sealed class RuleManagementEndToEndTests(ServerFixture server, BrowserFix
         {
             ["thresholds"] = new JsonArray(new JsonObject
             {
-                ["ruleId"] = "ch4_lel.high", ["metric"] = "ch4_lel", ["direction"] = "above", ["levels"] = new JsonObject { ["red"] = 30 },
+                ["ruleId"] = "ch4_lel.high",
+                ["metric"] = "ch4_lel",
+                ["direction"] = "above",
+                ["levels"] = new JsonObject { ["red"] = 30 },
             }),
         });
 
