@@ -30,12 +30,12 @@ using RiskMonitor.Server.Registry;
 using RiskMonitor.Server.Reports;
 using RiskMonitor.Server.Reports.Circulars;
 using RiskMonitor.Server.Responsibility;
+using RiskMonitor.Server.Rules;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Server.Sites;
 using RiskMonitor.Storage;
 using RiskMonitor.Storage.Registry;
-using RiskMonitor.Storage.Rules;
 using Scalar.AspNetCore;
 
 namespace RiskMonitor.Server;
@@ -65,8 +65,6 @@ public static class RiskMonitorApp
             return registry;
         });
         builder.AddRiskMap(); // places the assets in the region hierarchy and registers IAssetRegistry with their regions
-        builder.Services.AddSingleton<IRuleCatalog>(sp => JsonRuleCatalog.Load(
-            RegistryOptions.Resolve(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.RulesPath, builder.Environment.ContentRootPath)));
 
         // PostgreSQL (the system of record) before Orleans: migrations and the alert board run before the silo starts.
         builder.AddOutboundRequests();
@@ -81,6 +79,7 @@ public static class RiskMonitorApp
         builder.AddIncidents();
         builder.AddResponsibility();
         builder.AddLiveRegistry(); // the registry's changes over the API, loaded before the silo and ingestion start
+        builder.AddManagedRules(); // after the stores, before Orleans: grains activate on the stored rules
 
         // Before Orleans, so that they stop after the silo (hosted services stop in reverse order): while a silo shuts
         // down (a rolling restart), its grains still take readings from the other silos' dispatchers, and those readings
@@ -157,6 +156,7 @@ public static class RiskMonitorApp
         api.MapDeviceEndpoints();
         api.MapResponsibilityEndpoints();
         api.MapRegistryEndpoints();
+        api.MapRuleEndpoints();
         // Prometheus scrapes without a token; bind the server to loopback or put the scrape behind the ingress.
         app.MapObservabilityEndpoints();
         app.MapHub<RiskHub>(RiskHub.Path).RequireAuthorization(Policies.View);

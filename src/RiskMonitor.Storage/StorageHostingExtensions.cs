@@ -42,9 +42,11 @@ public static class StorageHostingExtensions
             provider.GetRequiredService<ILogger<InfluxReadingWriter>>()));
         services.AddSingleton<IReadingWriter>(provider => provider.GetRequiredService<InfluxReadingWriter>());
         services.AddHostedService<InfluxWriterHostedService>();
-        services.AddSingleton<ISeriesReader>(provider => new InfluxSeriesReader(
+        services.AddSingleton(provider => new InfluxSeriesReader(
             provider.GetRequiredService<IOptions<InfluxOptions>>().Value,
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(InfluxReadingWriter.HttpClientName)));
+        services.AddSingleton<ISeriesReader>(provider => provider.GetRequiredService<InfluxSeriesReader>());
+        services.AddSingleton<ISampleHistory>(provider => provider.GetRequiredService<InfluxSeriesReader>());
         return builder;
     }
 }

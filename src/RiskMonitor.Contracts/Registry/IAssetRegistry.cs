@@ -20,5 +20,11 @@ public interface IAssetRegistry
 /// <summary>The rules that apply to each asset: its kind's defaults plus any per-asset overrides.</summary>
 public interface IRuleCatalog
 {
+    /// <summary>
+    /// Grows whenever <see cref="For"/> may answer differently (a rule change applied without a restart, decision 0043),
+    /// so an asset compares one number per reading and rebuilds its rules only when it moved. A fixed catalog keeps 0.
+    /// </summary>
+    long Version => 0;
+
     RuleSet For(AssetDefinition asset);
 }

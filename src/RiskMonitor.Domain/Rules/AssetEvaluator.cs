@@ -215,6 +215,26 @@ public sealed class AssetEvaluator
         new Dictionary<string, LatestValue>(_latest, StringComparer.Ordinal),
         [.. _alerts.Alerts]);
 
+    /// <summary>
+    /// The same asset under a changed rule set, without a restart (docs/decisions/0043): what the evaluator remembers
+    /// (alerts, threshold clocks, latest values) carries over as it does across a restart, and each new trend rule takes
+    /// its level back from its alert. A rule that is gone clears its active alert, because nothing would ever clear it
+    /// otherwise; the alert stays in the ledger for its people to close.
+    /// </summary>
+    public AssetEvaluator Reconfigure(RuleSet rules, DateTimeOffset now, FlapPolicy? flap, List<AlertChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(changes);
+        var next = Restore(AssetId, rules, Snapshot(), now, flap);
+        var kept = RuleSetChanges.AlertRuleIds(rules).ToHashSet(StringComparer.Ordinal);
+        foreach (var ruleId in RuleSetChanges.AlertRuleIds(Rules).Where(id => !kept.Contains(id) && next._alerts.IsActive(id)))
+        {
+            next.Observe(new RuleObservation(ruleId, WarningLevel.None, null, null, now, now, null, "Rule removed from the rule set"), changes);
+        }
+
+        return next;
+    }
+
     public static AssetEvaluator Restore(string assetId, RuleSet rules, AssetEvaluatorSnapshot? snapshot, DateTimeOffset now, FlapPolicy? flap = null)
     {
         var evaluator = new AssetEvaluator(assetId, rules, snapshot?.LastSeen ?? now, flap);

@@ -10,7 +10,9 @@ public sealed record ThresholdRuleDefinition(string RuleId, string Metric, Thres
 public sealed record EventMapping(string Code, WarningLevel Level, TimeSpan? ResponseDeadline = null, string? Description = null)
 {
     /// <summary>Each event code is its own rule, so an entrapment and a power loss are two alerts, not one.</summary>
-    public string RuleId => "event." + Code;
+    public string RuleId => RuleIdOf(Code);
+
+    public static string RuleIdOf(string code) => "event." + code;
 }
 
 /// <summary>No data for <see cref="Intervals"/> reporting intervals raises an "offline" alert at <see cref="Level"/>.</summary>

@@ -51,6 +51,7 @@ internal sealed class AssetGrain(
     private AlertRecorder _alertRecorder = null!; // idem
     private StateWriteBehind _stateWriter = null!; // idem
     private int _silenceSlot = -1;
+    private long _rulesVersion;
     private WarningLevel? _regionReportDue;
     private Task _regionReporting = Task.CompletedTask;
 
@@ -69,6 +70,7 @@ internal sealed class AssetGrain(
         _alertRecorder = new AlertRecorder(alertStore, _identity, AlertHooks.AfterRecord(GrainFactory, logger), () => this.DeactivateOnIdle());
         _stateWriter = new StateWriteBehind(WriteStateAsync, () => state.ReadStateAsync(), time, logger, id, StateWriteInterval);
         var snapshot = await _alertRecorder.RestoreAsync(id, state.State.ToSnapshot(), time.GetUtcNow(), cancellationToken);
+        _rulesVersion = rules.Version; // read before the rules: a change in between is picked up by the next call
         _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow(), flapPolicy);
 
         // Silence is watched by the silo's one clock rather than a timer per grain (heap per active asset, issue 5);
@@ -106,6 +108,7 @@ internal sealed class AssetGrain(
         PickUpRegistryChange();
         var before = Summary();
         var now = time.GetUtcNow();
+        FollowRuleChanges();
         foreach (var sample in batch.Samples)
         {
             _evaluator.ApplySample(sample.Timestamp, sample.Values.AsSpan(), now, _changes);
@@ -124,6 +127,7 @@ internal sealed class AssetGrain(
         ArgumentNullException.ThrowIfNull(deviceEvent);
         PickUpRegistryChange();
         var before = Summary();
+        FollowRuleChanges();
         if (!_evaluator.ApplyEvent(deviceEvent.Code, deviceEvent.Active, deviceEvent.Timestamp, time.GetUtcNow(), _changes))
         {
             AssetLog.UnknownEventCode(logger, _asset.Id, deviceEvent.Code);
@@ -137,6 +141,7 @@ internal sealed class AssetGrain(
         ArgumentNullException.ThrowIfNull(status);
         PickUpRegistryChange();
         var before = Summary();
+        FollowRuleChanges();
         _evaluator.ApplyStatus(status.Online, time.GetUtcNow(), _changes);
         await PublishAsync(before);
     }
@@ -218,8 +223,34 @@ internal sealed class AssetGrain(
     public async ValueTask CheckSilence()
     {
         var before = Summary();
+        FollowRuleChanges();
         _evaluator.CheckSilence(time.GetUtcNow(), _changes);
         await PublishAsync(before);
+    }
+
+    /// <summary>
+    /// Rules changed over the API apply from the asset's next call, on whichever node it lives (docs/decisions/0043):
+    /// one number compared per call; the evaluator is rebuilt only when this asset's own rules differ, so a change to
+    /// another kind leaves its trend windows alone.
+    /// </summary>
+    private void FollowRuleChanges()
+    {
+        var version = rules.Version;
+        if (version == _rulesVersion)
+        {
+            return;
+        }
+
+        _rulesVersion = version;
+        var next = rules.For(_asset);
+        var changes = RuleSetChanges.Between(_evaluator.Rules, next);
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+
+        _evaluator = _evaluator.Reconfigure(next, time.GetUtcNow(), flapPolicy, _changes);
+        AssetLog.RulesChanged(logger, _asset.Id, version, changes.Added.Count, changes.Removed.Count, changes.Changed.Count);
     }
 
     private void RearmSilence()
@@ -345,6 +376,10 @@ internal static partial class AssetLog
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Asset {AssetId} sent event code {Code}, which its rules do not map")]
     public static partial void UnknownEventCode(ILogger logger, string assetId, string code);
+
+    [LoggerMessage(EventId = 2800, Level = LogLevel.Information,
+        Message = "Asset {AssetId} takes rules version {Version}: {Added} rule(s) added, {Removed} removed, {Changed} changed")]
+    public static partial void RulesChanged(ILogger logger, string assetId, long version, int added, int removed, int changed);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Alert {AlertId}: {Action} by {Actor}, now {State}")]
     public static partial void AlertHandled(ILogger logger, string alertId, AlertActionKind action, string actor, AlertState state);

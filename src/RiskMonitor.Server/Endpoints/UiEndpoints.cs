@@ -12,6 +12,7 @@ public static class UiEndpoints
         routes.MapGet("/oncall", () => Page("oncall.html")).ExcludeFromDescription().AllowAnonymous();
         routes.MapGet("/oncall/incidents", () => Page("incidents.html")).ExcludeFromDescription().AllowAnonymous();
         routes.MapGet("/oncall/unit", () => Page("unit.html")).ExcludeFromDescription().AllowAnonymous();
+        routes.MapGet("/rules", () => Page("rules.html")).ExcludeFromDescription().AllowAnonymous();
         routes.MapGet("/api/ui/config", (IConfiguration configuration, IOptions<AuthOptions> auth) =>
                 TypedResults.Ok(new UiConfig(configuration["Ui:TileUrl"], UiAuthConfig.Of(auth.Value))))
             .WithTags("UI").WithName("GetUiConfig").AllowAnonymous()

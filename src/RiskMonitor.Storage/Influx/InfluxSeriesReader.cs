@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using RiskMonitor.Domain.Assets;
 
 namespace RiskMonitor.Storage.Influx;
 
@@ -16,11 +17,21 @@ public interface ISeriesReader
         string assetId, string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken);
 }
 
+/// <summary>One stored reading of an asset: its time and every metric it carried.</summary>
+public sealed record StoredSample(DateTimeOffset At, MetricValue[] Values);
+
+/// <summary>Reads an asset's stored readings back whole, oldest first, for a backtest (docs/decisions/0043).</summary>
+public interface ISampleHistory
+{
+    /// <summary>Readings in [<paramref name="from"/>, <paramref name="to"/>), at most <paramref name="limit"/>, oldest first.</summary>
+    Task<IReadOnlyList<StoredSample>> ReadSamplesAsync(string assetId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// InfluxQL over the v1 <c>/query</c> endpoint (served by 1.x, and by 2.x/3.x with a DBRP mapping). Identifiers are
 /// checked against the same alphabets as ingestion, so nothing a caller sends is spliced into the query unchecked.
 /// </summary>
-internal sealed partial class InfluxSeriesReader(InfluxOptions options, HttpClient http) : ISeriesReader
+internal sealed partial class InfluxSeriesReader(InfluxOptions options, HttpClient http) : ISeriesReader, ISampleHistory
 {
     public async Task<IReadOnlyList<SeriesPoint>> ReadAsync(
         string assetId, string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
@@ -35,6 +46,62 @@ internal sealed partial class InfluxSeriesReader(InfluxOptions options, HttpClie
             $"SELECT mean(\"{metric}\") FROM \"{options.Measurement}\" WHERE \"asset\" = '{assetId}' " +
             $"AND time >= {from.ToUnixTimeMilliseconds()}ms AND time < {to.ToUnixTimeMilliseconds()}ms " +
             $"GROUP BY time({stepSeconds}s) fill(none)");
+        var points = new List<SeriesPoint>();
+        using var document = await QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        if (Series(document) is { } series)
+        {
+            foreach (var row in series.GetProperty("values").EnumerateArray())
+            {
+                if (row[1].ValueKind == JsonValueKind.Number)
+                {
+                    points.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()), row[1].GetDouble()));
+                }
+            }
+        }
+
+        return points;
+    }
+
+    public async Task<IReadOnlyList<StoredSample>> ReadSamplesAsync(
+        string assetId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        if (!SafeName().IsMatch(assetId))
+        {
+            throw new ArgumentException("Asset ids are [A-Za-z0-9._-]{1,64}.");
+        }
+
+        // Every field of the asset's points; the tags come back as string columns and are left out below.
+        var query = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT * FROM \"{options.Measurement}\" WHERE \"asset\" = '{assetId}' " +
+            $"AND time >= {from.ToUnixTimeMilliseconds()}ms AND time < {to.ToUnixTimeMilliseconds()}ms ORDER BY time ASC LIMIT {limit}");
+        var samples = new List<StoredSample>();
+        using var document = await QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        if (Series(document) is not { } series)
+        {
+            return samples;
+        }
+
+        var columns = series.GetProperty("columns").EnumerateArray().Select(c => c.GetString() ?? "").ToArray();
+        var values = new List<MetricValue>(columns.Length);
+        foreach (var row in series.GetProperty("values").EnumerateArray())
+        {
+            values.Clear();
+            for (var i = 1; i < columns.Length; i++)
+            {
+                if (row[i].ValueKind == JsonValueKind.Number)
+                {
+                    values.Add(new MetricValue(columns[i], row[i].GetDouble()));
+                }
+            }
+
+            samples.Add(new StoredSample(DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()), [.. values]));
+        }
+
+        return samples;
+    }
+
+    private async Task<JsonDocument> QueryAsync(string query, CancellationToken cancellationToken)
+    {
         var url = new Uri(options.Url, $"query?db={Uri.EscapeDataString(options.Database)}&epoch=ms&q={Uri.EscapeDataString(query)}");
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (options.Token is { Length: > 0 } token)
@@ -50,26 +117,18 @@ internal sealed partial class InfluxSeriesReader(InfluxOptions options, HttpClie
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var points = new List<SeriesPoint>();
+        return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static JsonElement? Series(JsonDocument document)
+    {
         var result = document.RootElement.GetProperty("results")[0];
         if (result.TryGetProperty("error", out var error))
         {
             throw new InvalidOperationException("InfluxDB: " + error.GetString());
         }
 
-        if (result.TryGetProperty("series", out var series))
-        {
-            foreach (var row in series[0].GetProperty("values").EnumerateArray())
-            {
-                if (row[1].ValueKind == JsonValueKind.Number)
-                {
-                    points.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()), row[1].GetDouble()));
-                }
-            }
-        }
-
-        return points;
+        return result.TryGetProperty("series", out var series) ? series[0] : null;
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]

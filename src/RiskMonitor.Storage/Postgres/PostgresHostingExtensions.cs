@@ -20,6 +20,7 @@ using RiskMonitor.Storage.Hazards;
 using RiskMonitor.Storage.History;
 using RiskMonitor.Storage.Integration;
 using RiskMonitor.Storage.Notifications;
+using RiskMonitor.Storage.Rules;
 using RiskMonitor.Storage.Silences;
 
 namespace RiskMonitor.Storage.Postgres;
@@ -67,6 +68,7 @@ public static class PostgresHostingExtensions
             services.TryAddSingleton<IDeviceCredentialStore, InMemoryDeviceCredentialStore>();
             services.TryAddSingleton<IUserStore, InMemoryUserStore>();
             services.TryAddSingleton<IAuditTrail>(_ => new InMemoryAuditTrail());
+            services.TryAddSingleton<IRuleStore, InMemoryRuleStore>();
             return false;
         }
 
@@ -97,6 +99,7 @@ public static class PostgresHostingExtensions
         services.TryAddSingleton<IDeviceCredentialStore, PostgresDeviceCredentialStore>();
         services.TryAddSingleton<IUserStore, PostgresUserStore>();
         services.TryAddSingleton<IAuditTrail, PostgresAuditTrail>();
+        services.TryAddSingleton<IRuleStore, PostgresRuleStore>();
         return true;
     }
 

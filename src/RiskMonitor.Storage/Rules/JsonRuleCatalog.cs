@@ -40,6 +40,11 @@ public sealed class JsonRuleCatalog : IRuleCatalog
 
     public IEnumerable<string> Kinds => _byKind.Keys;
 
+    /// <summary>The assets the document gives their own rules (<c>assets</c>), which may include ids the registry lacks.</summary>
+    public IEnumerable<string> OverriddenAssets => _assetOverrides.Keys;
+
+    public bool HasOverride(string assetId) => _assetOverrides.ContainsKey(assetId);
+
     public RuleSet For(AssetDefinition asset)
     {
         ArgumentNullException.ThrowIfNull(asset);
@@ -112,13 +117,14 @@ public sealed class JsonRuleCatalog : IRuleCatalog
         {
             var offline = file.Offline ?? new OfflineDefaults();
             var byKind = new Dictionary<string, RuleSet>(StringComparer.Ordinal);
-            foreach (var (kind, rules) in file.Kinds)
+            var kindMetrics = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            foreach (var kind in file.Kinds.Keys)
             {
-                byKind[kind] = BuildKind(kind, rules, offline);
+                BuildWithParents(file.Kinds, offline, byKind, kindMetrics, kind, []);
             }
 
-            byKind.TryAdd(FallbackKind, BuildKind(FallbackKind, new KindRules(), offline));
-            var allMetrics = file.Kinds.Values.SelectMany(k => KnownMetrics(k)).ToHashSet(StringComparer.Ordinal);
+            byKind.TryAdd(FallbackKind, BuildKind(FallbackKind, new KindRules(), offline, null, []));
+            var allMetrics = kindMetrics.Values.SelectMany(m => m).ToHashSet(StringComparer.Ordinal);
 
             // Per-asset overrides are built when a grain asks for them, so they are checked here as well: a mistake in
             // the file must stop the start, not throw later inside an asset's activation.
@@ -150,7 +156,47 @@ public sealed class JsonRuleCatalog : IRuleCatalog
         }
     }
 
-    private static RuleSet BuildKind(string kind, KindRules? rules, OfflineDefaults offline)
+    /// <summary>
+    /// Builds a kind after the kind it <c>extends</c> (its rules, then the kind's own replacing any with the same id).
+    /// A kind that extends itself through any chain would have no first kind to start from, so a cycle is refused.
+    /// </summary>
+    private static void BuildWithParents(
+        Dictionary<string, KindRules> kinds, OfflineDefaults offline, Dictionary<string, RuleSet> byKind,
+        Dictionary<string, HashSet<string>> kindMetrics, string kind, List<string> path)
+    {
+        if (byKind.ContainsKey(kind))
+        {
+            return;
+        }
+
+        if (path.Contains(kind, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"kinds.{kind}: 'extends' forms a cycle ({string.Join(" -> ", path.SkipWhile(k => k != kind).Append(kind))}); a kind cannot inherit from itself.");
+        }
+
+        var rules = kinds[kind] ?? throw new ArgumentException($"kinds.{kind} is null.");
+        var known = KnownMetrics(rules).ToHashSet(StringComparer.Ordinal);
+        RuleSet? parent = null;
+        if (rules.Extends is { } parentKind)
+        {
+            if (!kinds.ContainsKey(parentKind))
+            {
+                throw new ArgumentException($"kinds.{kind}: extends '{parentKind}', which the file does not define.");
+            }
+
+            path.Add(kind);
+            BuildWithParents(kinds, offline, byKind, kindMetrics, parentKind, path);
+            path.RemoveAt(path.Count - 1);
+            parent = byKind[parentKind];
+            known.UnionWith(kindMetrics[parentKind]);
+        }
+
+        kindMetrics[kind] = known;
+        byKind[kind] = BuildKind(kind, rules, offline, parent, known);
+    }
+
+    private static RuleSet BuildKind(string kind, KindRules? rules, OfflineDefaults offline, RuleSet? parent, HashSet<string> knownMetrics)
     {
         ArgumentNullException.ThrowIfNull(rules, $"kinds.{kind}");
         // Rule ids identify alerts (one open alert per asset and rule), so two rules of a kind may not share one.
@@ -160,18 +206,30 @@ public sealed class JsonRuleCatalog : IRuleCatalog
             throw new ArgumentException($"kinds.{kind}: rule id '{duplicate.Key}' is used twice.");
         }
 
-        var interval = TimeSpan.FromSeconds(rules.ReportingIntervalSeconds ?? offline.DefaultReportingIntervalSeconds);
-        var (rates, forecasts, compounds, sensors) = BuildTrends($"kinds.{kind}", rules, KnownMetrics(rules).ToHashSet(StringComparer.Ordinal));
+        var interval = TimeSpan.FromSeconds(rules.ReportingIntervalSeconds ?? parent?.Offline.ReportingInterval.TotalSeconds ?? offline.DefaultReportingIntervalSeconds);
+        var (rates, forecasts, compounds, sensors) = BuildTrends($"kinds.{kind}", rules, knownMetrics);
+        var thresholds = (parent?.Thresholds ?? []).ToDictionary(t => t.RuleId, StringComparer.Ordinal);
+        foreach (var threshold in (rules.Thresholds ?? []).Select(t => BuildThreshold(t, $"kinds.{kind}")))
+        {
+            thresholds[threshold.RuleId] = threshold;
+        }
+
+        var events = new Dictionary<string, EventMapping>(parent?.Events ?? new Dictionary<string, EventMapping>(), StringComparer.Ordinal);
+        foreach (var (code, mapping) in rules.Events ?? [])
+        {
+            events[code] = BuildEvent(code, mapping);
+        }
+
         var set = new RuleSet(
             kind,
-            [.. (rules.Thresholds ?? []).Select(t => BuildThreshold(t, $"kinds.{kind}"))],
-            (rules.Events ?? []).ToDictionary(e => e.Key, e => BuildEvent(e.Key, e.Value), StringComparer.Ordinal),
-            new OfflineRuleDefinition(interval, rules.OfflineAfterIntervals ?? offline.Intervals, offline.Level))
+            [.. thresholds.Values],
+            events,
+            new OfflineRuleDefinition(interval, rules.OfflineAfterIntervals ?? parent?.Offline.Intervals ?? offline.Intervals, offline.Level))
         {
-            RatesOfChange = rates,
-            Forecasts = forecasts,
-            Compounds = compounds,
-            SensorHealth = sensors,
+            RatesOfChange = Override(parent?.RatesOfChange ?? [], rates, r => r.RuleId),
+            Forecasts = Override(parent?.Forecasts ?? [], forecasts, f => f.RuleId),
+            Compounds = Override(parent?.Compounds ?? [], compounds, c => c.RuleId),
+            SensorHealth = Override(parent?.SensorHealth ?? [], sensors, h => h.Metric),
         };
         TrendRuleFiles.RefuseDuplicateIds(set, $"kinds.{kind}");
         return set;
@@ -265,6 +323,7 @@ public sealed class JsonRuleCatalog : IRuleCatalog
     }
 
     private sealed record KindRules(
+        string? Extends = null,
         double? ReportingIntervalSeconds = null,
         int? OfflineAfterIntervals = null,
         List<ThresholdRuleFile>? Thresholds = null,

@@ -83,6 +83,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /api/registry/reassessments"] = Need.Viewer,
         ["GET /api/organisations/{organisationId}"] = Need.Viewer,
         ["GET /api/assets/{assetId}/parties"] = Need.Viewer,
+        ["GET /api/rules/assets/{assetId}"] = Need.Viewer,
         ["GET /api/alerts/{alertId}/parties"] = Need.Viewer,
         ["GET /api/rescues/kpis"] = Need.Viewer,
         ["GET /api/notifications/messages"] = Need.Viewer,
@@ -129,6 +130,15 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["POST /api/registry/regions"] = Need.Supervisor,
         ["PUT /api/registry/regions/{regionId}"] = Need.Supervisor,
         ["DELETE /api/registry/regions/{regionId}"] = Need.Supervisor,
+        ["GET /api/rules"] = Need.Supervisor,
+        ["PUT /api/rules"] = Need.Supervisor,
+        ["GET /api/rules/versions"] = Need.Supervisor,
+        ["GET /api/rules/versions/{version}"] = Need.Supervisor,
+        ["POST /api/rules/preview"] = Need.Supervisor,
+        ["POST /api/rules/rollback"] = Need.Supervisor,
+        ["POST /api/rules/backtests"] = Need.Supervisor,
+        ["GET /api/rules/backtests/{jobId}"] = Need.Supervisor,
+        ["POST /api/rules/backtests/{jobId}/cancel"] = Need.Supervisor,
 
         ["GET /api/unit/me"] = Need.Unit,
         ["GET /api/unit/alerts"] = Need.Unit,
@@ -161,6 +171,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["GET /oncall"] = Need.Anyone,
         ["GET /oncall/incidents"] = Need.Anyone,
         ["GET /oncall/unit"] = Need.Anyone,
+        ["GET /rules"] = Need.Anyone,
         ["GET /sites/{assetId}/board"] = Need.Anyone,
         ["GET /health/live"] = Need.Anyone,
         ["GET /health/ready"] = Need.Anyone,
@@ -184,6 +195,8 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["{keyId}"] = "key-none",
         ["{subscriptionId}"] = "sub-none",
         ["{organisationId}"] = "org-none",
+        ["{version}"] = "999999",
+        ["{jobId}"] = "bt-none",
     };
 
     [Fact]
@@ -195,7 +208,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         var documented = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name}"))
             .ToHashSet(StringComparer.Ordinal);
-        var undocumented = new[] { "GET /wall", "GET /oncall", "GET /oncall/incidents", "GET /oncall/unit", "GET /sites/{assetId}/board", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi/v1.json" };
+        var undocumented = new[] { "GET /wall", "GET /oncall", "GET /oncall/incidents", "GET /oncall/unit", "GET /rules", "GET /sites/{assetId}/board", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi/v1.json" };
 
         Assert.Empty(documented.Except(Matrix.Keys));
         Assert.Empty(Matrix.Keys.Except(documented).Except(undocumented));

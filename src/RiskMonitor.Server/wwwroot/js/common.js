@@ -440,6 +440,12 @@ export const postJson = (path, body) => request(path, {
   body: JSON.stringify(body),
 });
 
+export const putJson = (path, body) => request(path, {
+  method: 'PUT',
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
