@@ -15,6 +15,7 @@ using RiskMonitor.Server.Cluster;
 using RiskMonitor.Server.Devices;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Hardening;
+using RiskMonitor.Server.Drills;
 using RiskMonitor.Server.Hazards;
 using RiskMonitor.Server.Health;
 using RiskMonitor.Server.Hubs;
@@ -77,6 +78,7 @@ public static class RiskMonitorApp
         // Where the region grains' colour changes go: the live hub (risk map) and the integration feed.
         builder.Services.AddSingleton<IRegionEventSink>(sp => new RegionSinks(sp.GetRequiredService<RegionEventFanOut>(), sp.GetRequiredService<RegionFeedRecorder>()));
         builder.AddIncidents();
+        builder.AddDrills();
         builder.AddResponsibility();
 
         // Before Orleans, so that they stop after the silo (hosted services stop in reverse order): while a silo shuts
@@ -143,6 +145,7 @@ public static class RiskMonitorApp
         api.MapIngestEndpoints();
         api.MapRiskMapEndpoints();
         api.MapIncidentEndpoints();
+        api.MapDrillEndpoints();
         api.MapFeedEndpoints();
         api.MapSilenceNoticeAndKpiEndpoints();
         api.MapIntegrationEndpoints();

@@ -9,11 +9,13 @@ using RiskMonitor.Contracts.Telemetry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
+using RiskMonitor.Domain.Drills;
 using RiskMonitor.Domain.Rules;
 using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Grains.Alerts;
 using RiskMonitor.Grains.Regions;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Drills;
 using RiskMonitor.Storage.History;
 using RiskMonitor.Storage.Influx;
 
@@ -36,7 +38,8 @@ internal sealed class AssetGrain(
     SilenceWatch silenceWatch,
     FlapPolicy flapPolicy,
     IAssetLevelHistory levelHistory,
-    HazmatFleet fleet) : Grain, IAssetGrain
+    HazmatFleet fleet,
+    IDrillStore drills) : Grain, IAssetGrain
 {
     /// <summary>
     /// At most one grain state write per asset per second: the state is the rules' memory (alerts have their own
@@ -54,10 +57,17 @@ internal sealed class AssetGrain(
     private WarningLevel? _regionReportDue;
     private Task _regionReporting = Task.CompletedTask;
 
+    // A drill activation (key {assetId}!{drillId}, decision 0042) runs the asset's own rules on injected readings only:
+    // its alerts are the drill's, and it touches nothing real: no readings stored, no colour, no grid, no silence watch.
+    private string? _drillId;
+    private bool _drillRunning;
+    private DateTimeOffset _drillCheckedAt = DateTimeOffset.MinValue;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var id = this.GetPrimaryKeyString();
-        if (!registry.TryGet(id, out var asset))
+        _drillId = DrillKey.DrillOf(id);
+        if (!registry.TryGet(DrillKey.AssetOf(id), out var asset))
         {
             // Ingestion never routes unknown assets here; reaching this is a bug or a stale registry.
             throw new InvalidOperationException($"Asset '{id}' is not in the registry.");
@@ -70,6 +80,10 @@ internal sealed class AssetGrain(
         _stateWriter = new StateWriteBehind(WriteStateAsync, () => state.ReadStateAsync(), time, logger, id, StateWriteInterval);
         var snapshot = await _alertRecorder.RestoreAsync(id, state.State.ToSnapshot(), time.GetUtcNow(), cancellationToken);
         _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow(), flapPolicy);
+        if (_drillId is not null)
+        {
+            return; // a drill has no device to fall silent and no colour on the map
+        }
 
         // Silence is watched by the silo's one clock rather than a timer per grain (heap per active asset, issue 5);
         // cheap to rebuild, so not a reminder. An asset restored offline has nothing to watch until data arrives.
@@ -103,13 +117,21 @@ internal sealed class AssetGrain(
     public async ValueTask Ingest(TelemetryBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (_drillId is not null && !await DrillRunningAsync())
+        {
+            return;
+        }
+
         var before = Summary();
         var now = time.GetUtcNow();
         foreach (var sample in batch.Samples)
         {
             _evaluator.ApplySample(sample.Timestamp, sample.Values.AsSpan(), now, _changes);
-            // Every accepted reading is stored, also the late ones the rules ignore.
-            await readings.WriteAsync(new ReadingPoint(_asset.Id, _asset.Kind, _asset.RegionId, sample.Timestamp, sample.Values));
+            if (_drillId is null)
+            {
+                // Every accepted reading is stored, also the late ones the rules ignore; a drill's are not measurements.
+                await readings.WriteAsync(new ReadingPoint(_asset.Id, _asset.Kind, _asset.RegionId, sample.Timestamp, sample.Values));
+            }
         }
 
         await PublishAsync(before);
@@ -121,6 +143,11 @@ internal sealed class AssetGrain(
     public async ValueTask IngestEvent(DeviceEvent deviceEvent)
     {
         ArgumentNullException.ThrowIfNull(deviceEvent);
+        if (_drillId is not null && !await DrillRunningAsync())
+        {
+            return;
+        }
+
         var before = Summary();
         if (!_evaluator.ApplyEvent(deviceEvent.Code, deviceEvent.Active, deviceEvent.Timestamp, time.GetUtcNow(), _changes))
         {
@@ -189,6 +216,7 @@ internal sealed class AssetGrain(
             AlertActionKind.Comment => a => AlertWorkflow.Comment(a, now),
             AlertActionKind.Close => a => AlertWorkflow.Close(a, now),
             AlertActionKind.LinkIncident => a => AlertWorkflow.LinkIncident(a, action.IncidentId ?? "", now),
+            AlertActionKind.EndDrill => a => Exercise.EndAlert(a, now),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, "Unknown alert action."),
         };
 
@@ -211,6 +239,45 @@ internal sealed class AssetGrain(
         return new AlertActionResult(AlertActionStatus.Done, view);
     }
 
+    public async ValueTask<int> EndDrill(string actor)
+    {
+        if (_drillId is null)
+        {
+            return 0; // a real asset's alerts are never closed by a drill
+        }
+
+        _drillRunning = false;
+        _drillCheckedAt = DateTimeOffset.MaxValue; // ended for good: no inject is taken after this
+        var closed = 0;
+        foreach (var alertId in _evaluator.Alerts.Where(a => !a.IsClosed).Select(a => a.AlertId).ToList())
+        {
+            var result = await HandleAlert(new AlertAction(alertId, AlertActionKind.EndDrill, actor, $"drill {_drillId} ended"));
+            closed += result.Status == AlertActionStatus.Done ? 1 : 0;
+        }
+
+        DeactivateOnIdle();
+        return closed;
+    }
+
+    /// <summary>Whether the drill still takes injects, asked of the drill store at most once a second.</summary>
+    private async Task<bool> DrillRunningAsync()
+    {
+        var now = time.GetUtcNow();
+        if (_drillCheckedAt != DateTimeOffset.MaxValue && now - _drillCheckedAt >= TimeSpan.FromSeconds(1))
+        {
+            _drillRunning = (await drills.FindAsync(_drillId!)) is { IsRunning: true };
+            _drillCheckedAt = now;
+        }
+
+        if (!_drillRunning)
+        {
+            // Marked for a drill that is not running (ended, never started, unknown): neither a drill alert nor a real one.
+            AssetLog.DrillInjectRefused(logger, _asset.Id, _drillId!);
+        }
+
+        return _drillRunning;
+    }
+
     public async ValueTask CheckSilence()
     {
         var before = Summary();
@@ -220,6 +287,11 @@ internal sealed class AssetGrain(
 
     private void RearmSilence()
     {
+        if (_silenceSlot < 0)
+        {
+            return; // a drill activation is not watched
+        }
+
         if (_evaluator.Online)
         {
             silenceWatch.Arm(_silenceSlot, _evaluator.SilenceDeadline);
@@ -252,6 +324,11 @@ internal sealed class AssetGrain(
 
         _changes.Clear();
         _stateWriter.Request();
+        if (_drillId is not null)
+        {
+            return; // a drill's alerts are pushed, marked; the asset's colour, history and grids stay what is real
+        }
+
         if (Summary() != before)
         {
             events.AssetChanged(View());
@@ -321,6 +398,9 @@ internal static partial class AssetLog
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Asset {AssetId} sent event code {Code}, which its rules do not map")]
     public static partial void UnknownEventCode(ILogger logger, string assetId, string code);
+
+    [LoggerMessage(EventId = 2790, Level = LogLevel.Warning, Message = "Asset {AssetId}: inject for drill {DrillId} refused, the drill is not running")]
+    public static partial void DrillInjectRefused(ILogger logger, string assetId, string drillId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Alert {AlertId}: {Action} by {Actor}, now {State}")]
     public static partial void AlertHandled(ILogger logger, string alertId, AlertActionKind action, string actor, AlertState state);
