@@ -42,17 +42,19 @@ function noiseText(a) {
 const rows = new Map(); // alertId -> { li, shown, clock }
 
 function rowShows(a) {
-  return [a.severity, a.state, a.conditionActive, a.message, a.assetName, a.regionId, a.raisedAt, a.flapping, a.silencedBy, a.incidentId].join('\u0001');
+  return [a.severity, a.state, a.conditionActive, a.message, a.assetName, a.regionId, a.raisedAt, a.flapping, a.silencedBy, a.incidentId, a.drill].join('\u0001');
 }
 
 function buildRow(a) {
   const clock = el('span', { class: 'clock' });
   const li = el('li', {
-    dataset: { alertId: a.alertId, severity: a.severity, active: String(a.conditionActive), state: a.state },
-    class: newRed.has(a.alertId) ? 'new-red' : '',
+    dataset: { alertId: a.alertId, severity: a.severity, active: String(a.conditionActive), state: a.state, drill: a.drill ?? '' },
+    class: `${newRed.has(a.alertId) ? 'new-red' : ''}${a.drill ? ' drill' : ''}`,
     onclick: () => select(a.alertId),
   },
-  el('div', { class: 'row' }, el('span', { class: 'sev' }, `${LEVEL_LABEL[a.severity]} ${a.assetName}`), el('span', { class: 'state' }, a.state.replace('_', ' '))),
+  // A drill's alert is tagged on its first line (decision 0042): acknowledged like a real one, never taken for one.
+  el('div', { class: 'row' }, a.drill ? el('span', { class: 'tag-drill' }, `演练 EXERCISE ${a.drill}`) : '',
+    el('span', { class: 'sev' }, `${LEVEL_LABEL[a.severity]} ${a.assetName}`), el('span', { class: 'state' }, a.state.replace('_', ' '))),
   el('div', {}, a.message),
   el('div', { class: 'row muted' }, `${a.regionId} · raised ${time(a.raisedAt)}${a.conditionActive ? '' : ' · condition cleared'}${noiseText(a)}`, clock));
   return { li, shown: rowShows(a), clock };
@@ -98,7 +100,7 @@ function renderDetail() {
   const detail = document.getElementById('detail');
   if (!a) { detail.hidden = true; return; }
   detail.hidden = false;
-  document.getElementById('detail-title').textContent = `${LEVEL_LABEL[a.severity]} · ${a.assetName}`;
+  document.getElementById('detail-title').textContent = `${a.drill ? `【演练 EXERCISE ${a.drill}】` : ''}${LEVEL_LABEL[a.severity]} · ${a.assetName}`;
   const facts = [
     ['alert', a.alertId], ['rule', a.ruleId], ['state', a.state], ['condition', a.conditionActive ? `active (${a.level})` : `cleared ${time(a.clearedAt)}`],
     ['value', a.value ?? '—'], ['reading time', time(a.readingTime)], ['raised', `${time(a.raisedAt)} (${ago(a.raisedAt)} ago)`],
@@ -146,7 +148,7 @@ async function loadHistory(alertId) {
 async function drawSeries(alert) {
   const chart = document.getElementById('chart');
   try {
-    const series = await getJson(`/api/assets/${encodeURIComponent(alert.assetId)}/series?metric=${encodeURIComponent(alert.metric)}&stepSeconds=10`);
+    const series = await getJson(`/api/assets/${encodeURIComponent(alert.assetId.split('!')[0])}/series?metric=${encodeURIComponent(alert.metric)}&stepSeconds=10`);
     const xs = series.points.map((p) => new Date(p.at).getTime() / 1000);
     const ys = series.points.map((p) => p.value);
     plot?.destroy();
