@@ -4,35 +4,40 @@ namespace RiskMonitor.Domain.Drills;
 public sealed record DrillStepFact(string Action, string Actor, DateTimeOffset At);
 
 /// <summary>A drill alert with its ledger, the input of <see cref="DrillReport.Compute"/>.</summary>
+/// <param name="AcknowledgeBy">When it had to be acknowledged before escalating (the escalation policy's timeout), or null (blue).</param>
+/// <param name="RespondBy">The rule's own response deadline (an entrapment's 30 min on site), or null.</param>
 public sealed record DrillAlertFacts(
-    string AlertId, string AssetId, string RuleId, WarningLevel Severity, DateTimeOffset RaisedAt, DateTimeOffset? RespondBy,
-    IReadOnlyList<DrillStepFact> Steps);
+    string AlertId, string AssetId, string RuleId, WarningLevel Severity, DateTimeOffset RaisedAt, DateTimeOffset? AcknowledgeBy,
+    DateTimeOffset? RespondBy, IReadOnlyList<DrillStepFact> Steps);
 
-/// <summary>Whether the alert's acknowledge clock (its respond-by) was kept.</summary>
+/// <summary>Whether one of the alert's clocks was kept.</summary>
 public enum DrillClock
 {
-    /// <summary>Acknowledged (or work started) by the respond-by time.</summary>
+    /// <summary>Done by the deadline.</summary>
     Met,
 
-    /// <summary>Acknowledged after it.</summary>
+    /// <summary>Done after it.</summary>
     MetLate,
 
-    /// <summary>Not acknowledged, and the respond-by time has passed (or the drill ended first).</summary>
+    /// <summary>Not done, and the deadline has passed (or the drill ended first).</summary>
     Missed,
 
-    /// <summary>Not acknowledged yet, still in time.</summary>
+    /// <summary>Not done yet, still in time.</summary>
     Running,
 
-    /// <summary>The alert has no acknowledge deadline (blue).</summary>
+    /// <summary>The alert has no such deadline.</summary>
     None,
 }
 
 /// <summary>Who did a step and how long after the raise.</summary>
 public sealed record DrillStepLine(string Actor, DateTimeOffset At, double SecondsAfterRaise);
 
+/// <param name="Clock">The acknowledge clock (acknowledged, or work started, by <see cref="AcknowledgeBy"/>).</param>
+/// <param name="RespondClock">The rule's response clock (work started on site by <see cref="RespondBy"/>).</param>
 public sealed record DrillAlertLine(
-    string AlertId, string AssetId, string RuleId, WarningLevel Severity, DateTimeOffset RaisedAt, DateTimeOffset? RespondBy,
-    DrillStepLine? Acknowledged, DrillStepLine? WorkStarted, DrillStepLine? Resolved, DrillStepLine? Closed, int Escalations, DrillClock Clock);
+    string AlertId, string AssetId, string RuleId, WarningLevel Severity, DateTimeOffset RaisedAt, DateTimeOffset? AcknowledgeBy,
+    DateTimeOffset? RespondBy, DrillStepLine? Acknowledged, DrillStepLine? WorkStarted, DrillStepLine? Resolved, DrillStepLine? Closed,
+    int Escalations, DrillClock Clock, DrillClock RespondClock);
 
 public sealed record DrillReportSummary(int Alerts, int Acknowledged, int ClocksMet, int ClocksMetLate, int ClocksMissed, double? MedianSecondsToAcknowledge);
 
@@ -59,13 +64,16 @@ public static class DrillReport
         var lines = alerts.OrderBy(a => a.RaisedAt).ThenBy(a => a.AlertId, StringComparer.Ordinal).Select(a =>
         {
             var acknowledged = First(a, "acknowledged", "work_started");
-            var clock = a.RespondBy is not { } due ? DrillClock.None
-                : acknowledged is not null ? (acknowledged.At <= due ? DrillClock.Met : DrillClock.MetLate)
+            var workStarted = First(a, "work_started");
+            return new DrillAlertLine(a.AlertId, a.AssetId, a.RuleId, a.Severity, a.RaisedAt, a.AcknowledgeBy, a.RespondBy, acknowledged,
+                workStarted, First(a, "resolved"), First(a, "closed", "drill_ended"),
+                a.Steps.Count(s => s.Action == "escalated"), Clock(a.AcknowledgeBy, acknowledged), Clock(a.RespondBy, workStarted));
+
+            DrillClock Clock(DateTimeOffset? deadline, DrillStepLine? done) =>
+                deadline is not { } due ? DrillClock.None
+                : done is not null ? (done.At <= due ? DrillClock.Met : DrillClock.MetLate)
                 : cutoff > due || drill.EndedAt is not null ? DrillClock.Missed
                 : DrillClock.Running;
-            return new DrillAlertLine(a.AlertId, a.AssetId, a.RuleId, a.Severity, a.RaisedAt, a.RespondBy, acknowledged,
-                First(a, "work_started"), First(a, "resolved"), First(a, "closed", "drill_ended"),
-                a.Steps.Count(s => s.Action == "escalated"), clock);
         }).ToList();
 
         var ackSeconds = lines.Where(l => l.Acknowledged is not null).Select(l => l.Acknowledged!.SecondsAfterRaise).Order().ToList();

@@ -7,6 +7,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Devices;
 using RiskMonitor.Domain.Drills;
+using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Storage.Alerts;
@@ -37,6 +38,7 @@ public sealed class DrillRunner(
     IGrainFactory grains,
     AlertBoard board,
     IAlertStore alerts,
+    EscalationPolicy escalation,
     TimeProvider time,
     ILogger<DrillRunner> logger)
 {
@@ -153,7 +155,9 @@ public sealed class DrillRunner(
         foreach (var alert in found.Values)
         {
             var history = await alerts.HistoryAsync(alert.AlertId, cancellationToken);
-            facts.Add(new DrillAlertFacts(alert.AlertId, DrillKey.AssetOf(alert.AssetId), alert.RuleId, alert.Severity, alert.RaisedAt, alert.RespondBy,
+            // The acknowledge clock is the escalation's: unacknowledged past it, the alert climbs the ladder.
+            var acknowledgeBy = escalation.TimeoutFor(alert.Severity) is { } timeout ? alert.RaisedAt + timeout : (DateTimeOffset?)null;
+            facts.Add(new DrillAlertFacts(alert.AlertId, DrillKey.AssetOf(alert.AssetId), alert.RuleId, alert.Severity, alert.RaisedAt, acknowledgeBy, alert.RespondBy,
                 [.. history.Select(h => new DrillStepFact(h.Action, h.Actor, h.At))]));
         }
 

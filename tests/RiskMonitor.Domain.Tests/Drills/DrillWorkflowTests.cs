@@ -72,7 +72,7 @@ public sealed class DrillWorkflowTests
     public void The_report_says_who_acknowledged_when_and_which_clocks_were_met()
     {
         var drill = DrillWorkflow.End(DrillWorkflow.Plan("DR-1", "演练", DrillMode.Unscripted, null, [], "duty", T0).Drill!, "duty", T0.AddMinutes(30)).Drill;
-        DrillAlertFacts Alert(string id, int ackAfterSeconds) => new(id, "gp-1", "ch4_lel.high", WarningLevel.Red, T0, T0.AddMinutes(5),
+        DrillAlertFacts Alert(string id, int ackAfterSeconds) => new(id, "gp-1", "ch4_lel.high", WarningLevel.Red, T0, T0.AddMinutes(5), null,
             ackAfterSeconds < 0 ? [new("raised", "system", T0)] : [new("raised", "system", T0), new("acknowledged", "张三", T0.AddSeconds(ackAfterSeconds))]);
 
         var report = DrillReport.Compute(drill, [Alert("a", 90), Alert("b", 400), Alert("c", -1)], T0.AddHours(1));
@@ -85,12 +85,14 @@ public sealed class DrillWorkflowTests
     }
 
     [Fact]
-    public void An_unacknowledged_alert_of_a_running_drill_is_still_in_time_until_its_deadline()
+    public void An_alert_of_a_running_drill_is_still_in_time_until_each_deadline()
     {
         var drill = DrillWorkflow.Plan("DR-1", "演练", DrillMode.Unscripted, null, [], "duty", T0).Drill!;
-        var alert = new DrillAlertFacts("a", "gp-1", "ch4_lel.high", WarningLevel.Red, T0, T0.AddMinutes(5), [new("raised", "system", T0)]);
+        var alert = new DrillAlertFacts("a", "gp-1", "el.entrapment", WarningLevel.Red, T0, T0.AddMinutes(5), T0.AddMinutes(30), [new("raised", "system", T0)]);
 
         Assert.Equal(DrillClock.Running, DrillReport.Compute(drill, [alert], T0.AddMinutes(4)).Alerts[0].Clock);
         Assert.Equal(DrillClock.Missed, DrillReport.Compute(drill, [alert], T0.AddMinutes(6)).Alerts[0].Clock);
+        Assert.Equal(DrillClock.Running, DrillReport.Compute(drill, [alert], T0.AddMinutes(6)).Alerts[0].RespondClock);
+        Assert.Equal(DrillClock.Missed, DrillReport.Compute(drill, [alert with { Steps = [new("acknowledged", "张三", T0.AddMinutes(1))] }], T0.AddMinutes(31)).Alerts[0].RespondClock);
     }
 }
