@@ -43,7 +43,12 @@ public sealed class RecordMessageEndToEndTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var shift = await _server.Http.PostAsJsonAsync("api/duty/shifts", new
         {
-            startsAt = now.AddHours(-1), endsAt = now.AddHours(12), officer = "张值班", officerPhone = OfficerPhone, leader = "赵领导", leaderPhone = LeaderPhone,
+            startsAt = now.AddHours(-1),
+            endsAt = now.AddHours(12),
+            officer = "张值班",
+            officerPhone = OfficerPhone,
+            leader = "赵领导",
+            leaderPhone = LeaderPhone,
         }, ct);
         Assert.Equal(HttpStatusCode.Created, shift.StatusCode);
         var opened = await _server.Http.PostAsJsonAsync("api/incidents/records", new { title = "阀门井燃气泄漏", type = "gas_leak", deaths = 1 }, ct);
