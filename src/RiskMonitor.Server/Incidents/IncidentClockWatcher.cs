@@ -31,7 +31,7 @@ internal sealed class IncidentClockWatcher(
     public const string HubMethod = "incidentClock";
 
     /// <summary>What every message about a drill starts with, so nobody mistakes it for a real incident.</summary>
-    public const string ExercisePrefix = "【演练 EXERCISE】";
+    public const string ExercisePrefix = Domain.Drills.Exercise.Label;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
