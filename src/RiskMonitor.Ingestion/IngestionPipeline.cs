@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Contracts.Telemetry;
+using RiskMonitor.Domain.Drills;
 using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Ingestion.Diagnostics;
 using RiskMonitor.Ingestion.Dispatch;
@@ -51,7 +52,7 @@ public sealed class IngestionPipeline(
         {
             if (!TopicParser.TryParse(topic, out var idRange, out var channel, out var topicProblem))
             {
-                Reject(topicProblem, "topic is not rm/v1/{assetId}/{telemetry|event|status|position}");
+                Reject(topicProblem, "topic is not rm/v1/{assetId}/{telemetry|event|status|position|drill}");
                 return;
             }
 
@@ -70,18 +71,24 @@ public sealed class IngestionPipeline(
             switch (channel)
             {
                 case Channel.Telemetry:
-                    await AcceptTelemetryAsync(asset.Id, cancellationToken).ConfigureAwait(false);
+                    await AcceptTelemetryAsync(asset.Id, payload, cancellationToken).ConfigureAwait(false);
                     break;
                 case Channel.Event:
-                    if (EventParser.TryParse(payload, receivedAt, _options.MaxFutureSkew, out var deviceEvent, out var eventProblem))
+                    await AcceptEventAsync(asset.Id, payload, cancellationToken).ConfigureAwait(false);
+                    break;
+                case Channel.Drill:
+                    // Evaluated on the asset's drill key, never on the asset: the drill's alerts stay the drill's (decision 0042).
+                    if (!DrillEnvelopeParser.TryParse(payload, out var drillId, out var content, out var inner, out var drillProblem))
                     {
-                        stats.EventAccepted();
-                        handedOn = true;
-                        await dispatcher.EnqueueAsync(new DispatchItem(asset.Id, deviceEvent!, activity?.Context ?? default, delivered), cancellationToken).ConfigureAwait(false);
+                        Reject(drillProblem.Reason, drillProblem.Detail);
+                    }
+                    else if (content == DrillContent.Telemetry)
+                    {
+                        await AcceptTelemetryAsync(DrillKey.For(asset.Id, drillId), inner, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
-                        Reject(eventProblem.Reason, eventProblem.Detail);
+                        await AcceptEventAsync(DrillKey.For(asset.Id, drillId), inner, cancellationToken).ConfigureAwait(false);
                     }
 
                     break;
@@ -143,9 +150,23 @@ public sealed class IngestionPipeline(
             }
         }
 
-        async ValueTask AcceptTelemetryAsync(string assetId, CancellationToken ct)
+        async ValueTask AcceptEventAsync(string grainKey, ReadOnlySequence<byte> body, CancellationToken ct)
         {
-            var result = parser.Parse(payload, receivedAt, _options.MaxFutureSkew);
+            if (EventParser.TryParse(body, receivedAt, _options.MaxFutureSkew, out var deviceEvent, out var eventProblem))
+            {
+                stats.EventAccepted();
+                handedOn = true;
+                await dispatcher.EnqueueAsync(new DispatchItem(grainKey, deviceEvent!, activity?.Context ?? default, delivered), ct).ConfigureAwait(false);
+            }
+            else
+            {
+                Reject(eventProblem.Reason, eventProblem.Detail);
+            }
+        }
+
+        async ValueTask AcceptTelemetryAsync(string assetId, ReadOnlySequence<byte> body, CancellationToken ct)
+        {
+            var result = parser.Parse(body, receivedAt, _options.MaxFutureSkew);
             if (result.Problems is { } problems)
             {
                 foreach (var problem in problems)

@@ -12,7 +12,7 @@ public enum RejectReason
     /// <summary>A well-formed id that the registry does not know; assets are never created from traffic.</summary>
     UnknownAsset,
 
-    /// <summary>A channel other than telemetry, event, status, position.</summary>
+    /// <summary>A channel other than telemetry, event, status, position, drill.</summary>
     UnknownChannel,
 
     /// <summary>A valid channel this version does not process yet (hazmat vehicle positions).</summary>
@@ -89,4 +89,7 @@ public enum RejectReason
 
     /// <summary>A publish over the client's message-rate limit (token bucket).</summary>
     RateLimited,
+
+    /// <summary>A drill inject (<c>rm/v1/{assetId}/drill</c>) without a valid drill id, or with neither or both of telemetry and event.</summary>
+    InvalidDrill,
 }

@@ -13,6 +13,7 @@ using RiskMonitor.Ingestion;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Cluster;
 using RiskMonitor.Server.Devices;
+using RiskMonitor.Server.Drills;
 using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Hardening;
 using RiskMonitor.Server.Hazards;
@@ -77,6 +78,7 @@ public static class RiskMonitorApp
         // Where the region grains' colour changes go: the live hub (risk map) and the integration feed.
         builder.Services.AddSingleton<IRegionEventSink>(sp => new RegionSinks(sp.GetRequiredService<RegionEventFanOut>(), sp.GetRequiredService<RegionFeedRecorder>()));
         builder.AddIncidents();
+        builder.AddDrills();
         builder.AddResponsibility();
         builder.AddLiveRegistry(); // the registry's changes over the API, loaded before the silo and ingestion start
         builder.AddManagedRules(); // after the stores, before Orleans: grains activate on the stored rules
@@ -145,6 +147,7 @@ public static class RiskMonitorApp
         api.MapIngestEndpoints();
         api.MapRiskMapEndpoints();
         api.MapIncidentEndpoints();
+        api.MapDrillEndpoints();
         api.MapFeedEndpoints();
         api.MapSilenceNoticeAndKpiEndpoints();
         api.MapHourlyKpiEndpoints();

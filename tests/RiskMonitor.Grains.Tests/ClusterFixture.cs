@@ -22,6 +22,7 @@ using RiskMonitor.Grains.Assets;
 using RiskMonitor.Grains.Escalation;
 using RiskMonitor.Grains.Tests.Regions;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Drills;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.History;
 using RiskMonitor.Storage.Influx;
@@ -41,6 +42,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>The alert system of record, in memory; tests read the ledger from it.</summary>
     public InMemoryAlertStore Alerts { get; } = new();
+
+    public InMemoryDrillStore Drills { get; } = new();
 
     /// <summary>Escalation notices the grains sent, and the roster they read.</summary>
     public RecordingNotifier Notices { get; } = new();
@@ -71,6 +74,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IRiskEventSink>(Events);
             host.Services.AddSingleton<IReadingWriter>(Readings);
             host.Services.AddSingleton<IAlertStore>(Alerts);
+            host.Services.AddSingleton<IDrillStore>(Drills);
             host.Services.AddSingleton<IAssetLevelHistory>(LevelHistory);
             host.Services.AddSingleton(HazmatFleet.Empty);
             host.Services.AddSingleton<INotifier>(Notices);

@@ -56,6 +56,10 @@ public sealed class HazardAndClockEndToEndTests(ServerFixture server) : IClassFi
         var alerts = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync($"api/alerts?assetId={asset}", ct), a => a.GetProperty("total").GetInt32() == 1, TimeSpan.FromSeconds(10), ct);
         var alertId = alerts.GetProperty("items")[0].GetProperty("alertId").GetString()!;
         var before = await server.GetJsonAsync($"api/alerts/{alertId}/clocks", ct);
+        using var deprecated = await http.GetAsync($"api/alerts/{alertId}/clocks", ct);
+        // Deprecated for the incident's ladder (decision 0042): it still answers, and says so.
+        Assert.Equal("@1796515200", Assert.Single(deprecated.Headers.GetValues("Deprecation")));
+        Assert.Contains("rel=\"successor-version\"", Assert.Single(deprecated.Headers.GetValues("Link")), StringComparison.Ordinal);
         await http.PostAsJsonAsync($"api/alerts/{alertId}/acknowledge", new { actor = "li.wei" }, ct);
         var badTarget = await http.PostAsJsonAsync($"api/alerts/{alertId}/report", new { actor = "li.wei", to = "the press" }, ct);
         var report = await http.PostAsJsonAsync($"api/alerts/{alertId}/report", new { actor = "li.wei", to = "authority", note = "电话报告市应急管理局值班室" }, ct);

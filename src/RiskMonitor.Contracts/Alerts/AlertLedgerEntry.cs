@@ -41,6 +41,9 @@ public static class AlertLedgerActions
     public const string EscalationSilenced = "escalation_silenced";
     public const string IncidentLinked = "incident_linked";
 
+    /// <summary>A drill alert closed because its drill ended (decision 0042).</summary>
+    public const string DrillEnded = "drill_ended";
+
     // The responsibility chain (issue 20, docs/decisions/0035-responsibility-chain.md).
     public const string PartyNotified = "party_notified";
     public const string PartyAcknowledged = "party_acknowledged";
@@ -77,6 +80,7 @@ public static class AlertLedgerActions
         AlertActionKind.Assign => Assigned,
         AlertActionKind.Comment => Commented,
         AlertActionKind.LinkIncident => IncidentLinked,
+        AlertActionKind.EndDrill => DrillEnded,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown alert action."),
     };
 }

@@ -1,5 +1,6 @@
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Domain.Drills;
 
 namespace RiskMonitor.Contracts.Alerts;
 
@@ -59,6 +60,12 @@ public sealed record AlertView(
     /// </summary>
     [Id(26)] public IReadOnlyDictionary<string, double>? Details { get; init; }
 
+    /// <summary>
+    /// The drill (演练) this alert belongs to, or null for a real alert (decision 0042). Read from the alert's asset key
+    /// (<c>{assetId}!{drillId}</c>), never stored apart, so no copy of an alert can lose it.
+    /// </summary>
+    public string? Drill => DrillKey.DrillOf(AssetId);
+
     public static AlertView From(Alert alert, AssetIdentity asset)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -110,6 +117,9 @@ public enum AlertActionKind
 
     /// <summary>The server's incident linker puts the alert into an incident (actor <c>system</c>).</summary>
     LinkIncident,
+
+    /// <summary>The drill the alert belongs to has ended: the alert is closed with it (actor: who ended the drill).</summary>
+    EndDrill,
 }
 
 [GenerateSerializer, Immutable, Alias("rm.AlertAction.v1")]

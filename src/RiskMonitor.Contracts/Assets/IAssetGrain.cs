@@ -29,4 +29,11 @@ public interface IAssetGrain : IGrainWithStringKey
     /// <summary>Raises the offline alert if nothing arrived in time; called by the silo's silence watch.</summary>
     [Alias("CheckSilence")]
     ValueTask CheckSilence();
+
+    /// <summary>
+    /// On a drill key (<c>{assetId}!{drillId}</c>, decision 0042): the drill has ended, so take no more injects and close
+    /// every alert still open, by <paramref name="actor"/>. Returns how many were closed; a real asset does nothing (0).
+    /// </summary>
+    [Alias("EndDrill")]
+    ValueTask<int> EndDrill(string actor);
 }

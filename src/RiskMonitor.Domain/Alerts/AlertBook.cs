@@ -69,6 +69,8 @@ public sealed class AlertBook
     {
         ArgumentNullException.ThrowIfNull(observation);
         _byRule.TryGetValue(observation.RuleId, out var existing);
+        // A drill's alerts say so in their own text, so every page, message and export that shows the text shows the mark.
+        var message = Drills.Exercise.MarkIf(Drills.DrillKey.IsDrill(AssetId), observation.Message);
 
         if (observation.Level == WarningLevel.None)
         {
@@ -105,7 +107,7 @@ public sealed class AlertBook
                 UpdatedAt: observation.Now,
                 ClearedAt: null,
                 RespondBy: observation.Now + observation.ResponseDeadline,
-                observation.Message)
+                message)
             {
                 ConditionChanges = [observation.Now],
                 Details = observation.Details,
@@ -114,12 +116,12 @@ public sealed class AlertBook
 
         if (existing.ConditionActive && existing.Level == observation.Level)
         {
-            if (observation.Refresh && existing.Message != observation.Message)
+            if (observation.Refresh && existing.Message != message)
             {
                 // Same level, new evidence (a sensor alert naming another alarm it holds back): an update, no new alert.
                 return Store(AlertChangeKind.Updated, existing with
                 {
-                    Message = observation.Message,
+                    Message = message,
                     Details = observation.Details ?? existing.Details,
                     UpdatedAt = observation.Now,
                 });
@@ -141,7 +143,7 @@ public sealed class AlertBook
             ReadingTime = observation.ReadingTime,
             ClearedAt = null,
             UpdatedAt = observation.Now,
-            Message = observation.Message,
+            Message = message,
             Details = observation.Details ?? existing.Details,
         };
         if (returned)

@@ -49,7 +49,8 @@ public static class AlertKpis
     public static AlertKpiReport Compute(IEnumerable<AlertFacts> alerts, DateTimeOffset from, DateTimeOffset to, TimeSpan utcOffset)
     {
         ArgumentNullException.ThrowIfNull(alerts);
-        var inPeriod = alerts.Where(a => a.RaisedAt >= from && a.RaisedAt < to).ToList();
+        // A drill's alerts are not the city's record (decision 0042): whatever source the facts come from, they are not counted.
+        var inPeriod = Drills.Exercise.RealOnly(alerts).Where(a => a.RaisedAt >= from && a.RaisedAt < to).ToList();
         var closed = inPeriod.Where(a => a.ClosedAt is not null).ToList();
         var falseAlarms = closed.Count(a => string.Equals(a.Cause, FalseAlarmCause, StringComparison.OrdinalIgnoreCase));
 

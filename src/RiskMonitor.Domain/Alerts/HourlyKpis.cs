@@ -50,7 +50,8 @@ public static class HourlyKpis
     public static HourlyKpiReport Compute(IEnumerable<AlertFacts> alerts, DateTimeOffset now, TimeSpan utcOffset)
     {
         ArgumentNullException.ThrowIfNull(alerts);
-        var facts = alerts as IReadOnlyCollection<AlertFacts> ?? [.. alerts];
+        // A drill's alerts are not the city's record (decision 0042), on the wall's per-hour panel either.
+        IReadOnlyCollection<AlertFacts> facts = [.. Drills.Exercise.RealOnly(alerts)];
         var firstHour = HourStart(now, utcOffset).AddHours(-(Hours - 1));
         var counts = new int[Hours, 5]; // [hour, WarningLevel]
         foreach (var alert in facts)

@@ -127,7 +127,9 @@ public static class Circular
         ArgumentNullException.ThrowIfNull(alerts);
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(hazards);
-        var inPeriod = alerts.Where(a => a.Facts.RaisedAt >= from && a.Facts.RaisedAt < to).ToList();
+        // Drills are left out of circulars (decision 0042), this period's and the previous one's.
+        var inPeriod = alerts.Where(a => !Drills.Exercise.IsExerciseAlert(a.Facts.AlertId) && a.Facts.RaisedAt >= from && a.Facts.RaisedAt < to).ToList();
+        previous = [.. previous.Where(a => !Drills.Exercise.IsExerciseAlert(a.Facts.AlertId))];
         var total = Row("合计", inPeriod, previous, hazards);
         var rankings = Enum.GetValues<CircularDimension>().Select(dimension =>
         {

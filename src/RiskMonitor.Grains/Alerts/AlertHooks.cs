@@ -18,7 +18,8 @@ internal static class AlertHooks
     public static Action<AlertView, AlertView?> AfterRecord(IGrainFactory grains, ILogger logger) => (after, before) =>
     {
         _ = TrackAsync(grains, logger, after, before);
-        if (after.State == AlertState.Open && (before is null || after.Severity > before.Severity))
+        // A drill's alert opens no party case (decision 0042): a rescue rehearsed is not a rescue the unit's KPIs count.
+        if (after.Drill is null && after.State == AlertState.Open && (before is null || after.Severity > before.Severity))
         {
             _ = RouteAsync(grains, logger, after);
         }

@@ -9,11 +9,13 @@ using RiskMonitor.Contracts.Telemetry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
+using RiskMonitor.Domain.Drills;
 using RiskMonitor.Domain.Rules;
 using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Grains.Alerts;
 using RiskMonitor.Grains.Regions;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Drills;
 using RiskMonitor.Storage.History;
 using RiskMonitor.Storage.Influx;
 
@@ -36,7 +38,8 @@ internal sealed class AssetGrain(
     SilenceWatch silenceWatch,
     FlapPolicy flapPolicy,
     IAssetLevelHistory levelHistory,
-    HazmatFleet fleet) : Grain, IAssetGrain
+    HazmatFleet fleet,
+    IDrillStore drills) : Grain, IAssetGrain
 {
     /// <summary>
     /// At most one grain state write per asset per second: the state is the rules' memory (alerts have their own
@@ -55,10 +58,17 @@ internal sealed class AssetGrain(
     private WarningLevel? _regionReportDue;
     private Task _regionReporting = Task.CompletedTask;
 
+    // A drill activation (key {assetId}!{drillId}, decision 0042) runs the asset's own rules on injected readings only:
+    // its alerts are the drill's, and it touches nothing real: no readings stored, no colour, no grid, no silence watch.
+    private string? _drillId;
+    private bool _drillRunning;
+    private DateTimeOffset _drillCheckedAt = DateTimeOffset.MinValue;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var id = this.GetPrimaryKeyString();
-        if (!registry.TryGet(id, out var asset))
+        _drillId = DrillKey.DrillOf(id);
+        if (!registry.TryGet(DrillKey.AssetOf(id), out var asset))
         {
             // Ingestion never routes unknown assets here; reaching this is a bug or a stale registry.
             throw new InvalidOperationException($"Asset '{id}' is not in the registry.");
@@ -72,6 +82,10 @@ internal sealed class AssetGrain(
         var snapshot = await _alertRecorder.RestoreAsync(id, state.State.ToSnapshot(), time.GetUtcNow(), cancellationToken);
         _rulesVersion = rules.Version; // read before the rules: a change in between is picked up by the next call
         _evaluator = AssetEvaluator.Restore(id, rules.For(asset), snapshot, time.GetUtcNow(), flapPolicy);
+        if (_drillId is not null)
+        {
+            return; // a drill has no device to fall silent and no colour on the map
+        }
 
         // Silence is watched by the silo's one clock rather than a timer per grain (heap per active asset, issue 5);
         // cheap to rebuild, so not a reminder. An asset restored offline has nothing to watch until data arrives.
@@ -106,14 +120,22 @@ internal sealed class AssetGrain(
     {
         ArgumentNullException.ThrowIfNull(batch);
         PickUpRegistryChange();
+        if (_drillId is not null && !await DrillRunningAsync())
+        {
+            return;
+        }
+
         var before = Summary();
         var now = time.GetUtcNow();
         FollowRuleChanges();
         foreach (var sample in batch.Samples)
         {
             _evaluator.ApplySample(sample.Timestamp, sample.Values.AsSpan(), now, _changes);
-            // Every accepted reading is stored, also the late ones the rules ignore.
-            await readings.WriteAsync(new ReadingPoint(_asset.Id, _asset.Kind, _asset.RegionId, sample.Timestamp, sample.Values));
+            if (_drillId is null)
+            {
+                // Every accepted reading is stored, also the late ones the rules ignore; a drill's are not measurements.
+                await readings.WriteAsync(new ReadingPoint(_asset.Id, _asset.Kind, _asset.RegionId, sample.Timestamp, sample.Values));
+            }
         }
 
         await PublishAsync(before);
@@ -126,6 +148,11 @@ internal sealed class AssetGrain(
     {
         ArgumentNullException.ThrowIfNull(deviceEvent);
         PickUpRegistryChange();
+        if (_drillId is not null && !await DrillRunningAsync())
+        {
+            return;
+        }
+
         var before = Summary();
         FollowRuleChanges();
         if (!_evaluator.ApplyEvent(deviceEvent.Code, deviceEvent.Active, deviceEvent.Timestamp, time.GetUtcNow(), _changes))
@@ -198,6 +225,7 @@ internal sealed class AssetGrain(
             AlertActionKind.Comment => a => AlertWorkflow.Comment(a, now),
             AlertActionKind.Close => a => AlertWorkflow.Close(a, now),
             AlertActionKind.LinkIncident => a => AlertWorkflow.LinkIncident(a, action.IncidentId ?? "", now),
+            AlertActionKind.EndDrill => a => Exercise.EndAlert(a, now),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, "Unknown alert action."),
         };
 
@@ -218,6 +246,45 @@ internal sealed class AssetGrain(
         events.AlertChanged(AlertChangeKind.Updated, view);
         _stateWriter.Request();
         return new AlertActionResult(AlertActionStatus.Done, view);
+    }
+
+    public async ValueTask<int> EndDrill(string actor)
+    {
+        if (_drillId is null)
+        {
+            return 0; // a real asset's alerts are never closed by a drill
+        }
+
+        _drillRunning = false;
+        _drillCheckedAt = DateTimeOffset.MaxValue; // ended for good: no inject is taken after this
+        var closed = 0;
+        foreach (var alertId in _evaluator.Alerts.Where(a => !a.IsClosed).Select(a => a.AlertId).ToList())
+        {
+            var result = await HandleAlert(new AlertAction(alertId, AlertActionKind.EndDrill, actor, $"drill {_drillId} ended"));
+            closed += result.Status == AlertActionStatus.Done ? 1 : 0;
+        }
+
+        DeactivateOnIdle();
+        return closed;
+    }
+
+    /// <summary>Whether the drill still takes injects, asked of the drill store at most once a second.</summary>
+    private async Task<bool> DrillRunningAsync()
+    {
+        var now = time.GetUtcNow();
+        if (_drillCheckedAt != DateTimeOffset.MaxValue && now - _drillCheckedAt >= TimeSpan.FromSeconds(1))
+        {
+            _drillRunning = (await drills.FindAsync(_drillId!)) is { IsRunning: true };
+            _drillCheckedAt = now;
+        }
+
+        if (!_drillRunning)
+        {
+            // Marked for a drill that is not running (ended, never started, unknown): neither a drill alert nor a real one.
+            AssetLog.DrillInjectRefused(logger, _asset.Id, _drillId!);
+        }
+
+        return _drillRunning;
     }
 
     public async ValueTask CheckSilence()
@@ -255,6 +322,11 @@ internal sealed class AssetGrain(
 
     private void RearmSilence()
     {
+        if (_silenceSlot < 0)
+        {
+            return; // a drill activation is not watched
+        }
+
         if (_evaluator.Online)
         {
             silenceWatch.Arm(_silenceSlot, _evaluator.SilenceDeadline);
@@ -281,7 +353,8 @@ internal sealed class AssetGrain(
         _asset = current;
         _identity = new AssetIdentity(current.Name, current.Kind, current.Industry, current.RegionId);
         _alertRecorder.Identity = _identity;
-        _evaluator = AssetEvaluator.Restore(current.Id, rules.For(current), _evaluator.Snapshot(), time.GetUtcNow(), flapPolicy);
+        // The grain's own key, not the asset id: a drill key's alerts must keep the drill in their ids (decision 0042).
+        _evaluator = AssetEvaluator.Restore(this.GetPrimaryKeyString(), rules.For(current), _evaluator.Snapshot(), time.GetUtcNow(), flapPolicy);
         AssetLog.DefinitionChanged(logger, current.Id, current.Revision);
     }
 
@@ -307,6 +380,11 @@ internal sealed class AssetGrain(
 
         _changes.Clear();
         _stateWriter.Request();
+        if (_drillId is not null)
+        {
+            return; // a drill's alerts are pushed, marked; the asset's colour, history and grids stay what is real
+        }
+
         if (Summary() != before)
         {
             events.AssetChanged(View());
@@ -380,6 +458,9 @@ internal static partial class AssetLog
     [LoggerMessage(EventId = 2800, Level = LogLevel.Information,
         Message = "Asset {AssetId} takes rules version {Version}: {Added} rule(s) added, {Removed} removed, {Changed} changed")]
     public static partial void RulesChanged(ILogger logger, string assetId, long version, int added, int removed, int changed);
+
+    [LoggerMessage(EventId = 2790, Level = LogLevel.Warning, Message = "Asset {AssetId}: inject for drill {DrillId} refused, the drill is not running")]
+    public static partial void DrillInjectRefused(ILogger logger, string assetId, string drillId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Alert {AlertId}: {Action} by {Actor}, now {State}")]
     public static partial void AlertHandled(ILogger logger, string alertId, AlertActionKind action, string actor, AlertState state);

@@ -9,6 +9,9 @@ public enum Channel
     Event,
     Status,
     Position,
+
+    /// <summary>A drill's inject (decision 0042).</summary>
+    Drill,
 }
 
 /// <summary>Splits <c>rm/v1/{assetId}/{channel}</c> without allocating.</summary>
@@ -47,6 +50,7 @@ public static class TopicParser
             case Topics.Event: channel = Channel.Event; break;
             case Topics.Status: channel = Channel.Status; break;
             case Topics.Position: channel = Channel.Position; break;
+            case Topics.Drill: channel = Channel.Drill; break;
             default:
                 reason = RejectReason.UnknownChannel;
                 return false;

@@ -36,7 +36,7 @@ internal sealed class AlertBoardFeedFollower(
             int read;
             try
             {
-                var events = await feed.ReadAsync(new FeedQuery(Cursor, PageSize), stoppingToken).ConfigureAwait(false);
+                var events = await feed.ReadAsync(new FeedQuery(Cursor, PageSize, IncludeExercise: true), stoppingToken).ConfigureAwait(false);
                 foreach (var feedEvent in events)
                 {
                     if (AlertFeedPayload.From(feedEvent) is { } change)

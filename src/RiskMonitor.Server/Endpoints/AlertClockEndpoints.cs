@@ -8,7 +8,7 @@ using RiskMonitor.Storage.Alerts;
 namespace RiskMonitor.Server.Endpoints;
 
 /// <summary>
-/// Regulatory clocks on an incident (DESIGN.md §6): report to the authority within 1 h of confirmation (the first
+/// Deprecated (decision 0042; the ladder is the incident's, decision 0037). Regulatory clocks on an alert (DESIGN.md §6): report to the authority within 1 h of confirmation (the first
 /// acknowledgement), and each level up the grid within 2 h of the one below. Reports are ledger lines
 /// (<c>reported_authority</c>, <c>reported_level_1</c>, ...), so the ledger records when each was made.
 /// </summary>
@@ -18,12 +18,27 @@ public static class AlertClockEndpoints
 
     public static RouteGroupBuilder MapAlertClockEndpoints(this IEndpointRouteBuilder routes)
     {
-        var alerts = routes.MapGroup("/api/alerts").WithTags("Alerts");
+        // Deprecated (decision 0042): the regulatory ladder lives on incident records (decision 0037). Kept working for the
+        // integrations that call it; every answer says so (RFC 9745 Deprecation, RFC 8288 Link to the successor).
+        var alerts = routes.MapGroup("/api/alerts").WithTags("Alerts").AddEndpointFilter(MarkDeprecated);
         alerts.MapGet("/{alertId}/clocks", Clocks).WithName("GetAlertClocks")
-            .WithSummary("Reporting deadlines: to the authority within 1 h of confirmation, each level up within 2 h; due, met or overdue.");
+            .WithSummary("Deprecated: use the incident's ladder (/api/incidents/records). Reporting deadlines up the grid: to the authority within 1 h of confirmation, each level up within 2 h.");
         alerts.MapPost("/{alertId}/report", Report).WithName("ReportAlert").RequireAuthorization(Policies.Operate)
-            .WithSummary("Records that the incident was reported to the authority or a level up the grid (to: authority | level_1 | level_2 ...).");
+            .WithSummary("Deprecated: report on the incident (/api/incidents/records/{id}/reports). Records a report to the authority or a level up the grid (to: authority | level_1 | level_2 ...).");
         return alerts;
+    }
+
+    /// <summary>RFC 9745: deprecated since 2026-12-06 (when incident records took the ladder over); no sunset date is set yet.</summary>
+    public const string DeprecatedSince = "@1796515200";
+
+    public const string SuccessorLink = "</api/incidents/records>; rel=\"successor-version\"";
+
+    private static async ValueTask<object?> MarkDeprecated(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var headers = context.HttpContext.Response.Headers;
+        headers["Deprecation"] = DeprecatedSince;
+        headers.Link = SuccessorLink;
+        return await next(context);
     }
 
     private static async Task<Results<Ok<AlertClocks>, ProblemHttpResult>> Clocks(

@@ -6,6 +6,7 @@ using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Domain.Drills;
 using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
@@ -117,7 +118,8 @@ public static class AlertEndpoints
     private static async Task<Results<Ok<AlertView>, ProblemHttpResult>> Get(
         string alertId, IAssetRegistry registry, IGrainFactory grains, IAlertStore store, SilenceBoard silences, CancellationToken cancellationToken)
     {
-        if (AlertBook.AssetIdOf(alertId) is not { } assetId || !registry.TryGet(assetId, out _))
+        // A drill's alert is read from its drill key's grain (decision 0042); the registry knows the asset behind it.
+        if (AlertBook.AssetIdOf(alertId) is not { } assetId || !registry.TryGet(DrillKey.AssetOf(assetId), out _))
         {
             return Problems.NotFound("Unknown alert", $"No alert '{alertId}'.");
         }

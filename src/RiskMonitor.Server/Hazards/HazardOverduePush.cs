@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Notifications;
+using RiskMonitor.Domain.Messaging;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Escalation;
 using RiskMonitor.Server.Hubs;
+using RiskMonitor.Server.Messaging;
 
 namespace RiskMonitor.Server.Hazards;
 
@@ -10,9 +13,13 @@ namespace RiskMonitor.Server.Hazards;
 /// Sends <c>hazardOverdue</c> on the hub to the duty room (the duty officer and, from push 2, the leader on duty) and to
 /// every wall that may see the hazard (its region's scope groups and the city's), so the hazard layer turns at once.
 /// The push is already on the hazard's ledger and in the integration feed (<c>hazard.overdue_escalated</c>), which is
-/// how the supervising department's own system hears it; the hub message is the live copy.
+/// how the supervising department's own system hears it; the hub message is the live copy, and the people named get an
+/// e-mail and a text through the record outbox.
 /// </summary>
-internal sealed class HazardOverduePush(IHubContext<RiskHub> hub, Registry.LiveRegistry registry, ILogger<HazardOverduePush> logger) : IHazardNotifier
+internal sealed class HazardOverduePush(
+    IHubContext<RiskHub> hub, Registry.LiveRegistry registry, RecordMessageSender messages, IOptionsMonitor<MessagingOptions> messaging,
+    ILogger<HazardOverduePush> logger)
+    : IHazardNotifier
 {
     public const string Method = "hazardOverdue";
 
@@ -50,6 +57,10 @@ internal sealed class HazardOverduePush(IHubContext<RiskHub> hub, Registry.LiveR
         {
             HazardServerLog.PushFailed(logger, ex, notice.Hazard.HazardId, notice.Step);
         }
+
+        // The people named get an e-mail and a text through the record outbox, retried until they go (decision 0042).
+        await messages.EnqueueAsync(
+            RecordMessage.HazardOverdue(notice.Hazard, notice.Step, notice.Recipients, notice.At, messaging.CurrentValue.UtcOffset), CancellationToken.None);
     }
 }
 

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Incidents;
+using RiskMonitor.Domain.Messaging;
 using RiskMonitor.Server.Escalation;
 using RiskMonitor.Server.Hubs;
+using RiskMonitor.Server.Messaging;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Incidents;
 
@@ -17,18 +19,19 @@ public sealed record IncidentClockNotice(
 /// Pushes reporting clocks without anyone opening a page: every <see cref="IncidentClockOptions.CheckInterval"/> it reads
 /// the open incidents from the store and, for each clock the ladder says is due soon or missed and that has not been
 /// pushed, writes a mark (ledger line <c>clock_due_soon</c> / <c>clock_missed</c>, the 迟报 kept for ever) and then
-/// tells the duty room and the leader on duty over the hub. The store's optimistic write decides which node pushes when
-/// several run; a node that dies between the write and the push loses that one push, never the mark (the page shows it).
+/// tells the duty room and the leader on duty over the hub and, by e-mail and text, through the record outbox (decision
+/// 0042). The store's optimistic write decides which node pushes when several run; a node that dies between the write
+/// and the queueing loses that one push, never the mark (the page shows it).
 /// The state is the store's, so nothing is lost on restart and no reminder is needed (decision 0037).
 /// </summary>
 internal sealed class IncidentClockWatcher(
-    IIncidentStore store, IDutyRoster roster, IHubContext<RiskHub> hub, IOptions<IncidentClockOptions> options,
+    IIncidentStore store, IDutyRoster roster, IHubContext<RiskHub> hub, RecordMessageSender messages, IOptions<IncidentClockOptions> options,
     [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger) : BackgroundService
 {
     public const string HubMethod = "incidentClock";
 
     /// <summary>What every message about a drill starts with, so nobody mistakes it for a real incident.</summary>
-    public const string ExercisePrefix = "【演练 EXERCISE】";
+    public const string ExercisePrefix = Domain.Drills.Exercise.Label;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -84,6 +87,8 @@ internal sealed class IncidentClockWatcher(
                     : [RiskHub.RoleGroup(NotificationDispatcher.DutyOfficerRole), RiskHub.RoleGroup(NotificationDispatcher.DutyLeaderRole),
                        RiskHub.UserGroup(shift.Officer), RiskHub.UserGroup(shift.Leader)];
                 await hub.Clients.Groups(groups).SendAsync(HubMethod, notice, cancellationToken);
+                // And by e-mail and text to the officer and the leader on duty, retried until they go (decision 0042).
+                await messages.EnqueueAsync(RecordMessage.IncidentClock(incident, clock, shift, notice.Message, now), cancellationToken);
                 if (clock.Status == LadderClockStatus.Overdue)
                 {
                     IncidentServerLog.ClockMissed(logger, incident.IncidentId, clock.Key, clock.Due, shift?.Leader ?? "(no leader on the roster)");

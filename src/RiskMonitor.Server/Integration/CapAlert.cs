@@ -27,10 +27,16 @@ internal static class CapAlert
             new XElement(Cap + "identifier", first ? FirstIdentifier(alert) : $"{FirstIdentifier(alert)}.{alert.UpdatedAt.UtcDateTime:yyyyMMddTHHmmssfff}"),
             new XElement(Cap + "sender", sender),
             new XElement(Cap + "sent", Time(alert.UpdatedAt)),
-            new XElement(Cap + "status", "Actual"),
+            // A drill's alert is an Exercise (decision 0042): a receiving system must not act on it.
+            new XElement(Cap + "status", alert.Drill is null ? "Actual" : "Exercise"),
             new XElement(Cap + "msgType", first ? "Alert" : "Update"),
             new XElement(Cap + "scope", "Restricted"),
             new XElement(Cap + "restriction", "City safety risk monitoring platform and authorised agencies"));
+        if (alert.Drill is { } drill)
+        {
+            root.Add(new XElement(Cap + "note", $"{Domain.Drills.Exercise.Label} drill {drill}"));
+        }
+
         if (!first)
         {
             root.Add(new XElement(Cap + "references", $"{sender},{FirstIdentifier(alert)},{Time(alert.RaisedAt)}"));

@@ -61,7 +61,9 @@ public static class MessageTemplate
             }
         }
 
-        return result.ToString();
+        // A drill's message starts with the exercise mark whatever the template says (decision 0042): nobody woken by it
+        // may take it for a real warning.
+        return Domain.Drills.Exercise.MarkIf(alert.Drill is not null, result.ToString());
     }
 
     public static string SeverityZh(Domain.WarningLevel severity) => severity switch

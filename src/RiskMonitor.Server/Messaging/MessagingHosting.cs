@@ -26,6 +26,10 @@ public static class MessagingHosting
             return new SmsGatewayChannel(http, sp.GetRequiredService<IOptions<MessagingOptions>>(), sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<PeopleMessenger>();
+        // Hazards and incidents are told through their own outbox, sent by the same messenger (decision 0042).
+        services.AddRecordMessageOutbox(builder.Configuration);
+        services.AddSingleton<RecordMessageSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecordMessageSender>());
         return builder;
     }
 }

@@ -19,10 +19,30 @@ internal sealed class PeopleMessenger(
 
     private readonly IReadOnlyList<IMessageChannel> _channels = [.. channels];
 
-    public async Task SendAsync(
+    public Task SendAsync(
         long noticeId, EscalationMessage message, ICollection<string> delivered, ICollection<string> errors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var settings = options.CurrentValue;
+        return SendAsync(noticeId, message.AlertId, message.Step, message.Recipients, message.Alert.Severity, message.At,
+            (channel, name) => (
+                MessageTemplate.Render(settings.SubjectTemplate, message, name, settings.UtcOffset),
+                MessageTemplate.Render(channel == MessageChannelKind.Email ? settings.EmailTemplate : settings.SmsTemplate, message, name, settings.UtcOffset)),
+            delivered, errors, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends one message per person and channel to <paramref name="recipients"/>, skipping the keys in
+    /// <paramref name="delivered"/> and adding each that went (or was held for quiet hours). <paramref name="subject"/>
+    /// names what the messages are about in the delivery log (an alert id, or <c>hazard:…</c>/<c>incident:…</c>, decision
+    /// 0042); <paramref name="render"/> gives the subject line and the text for a channel and a person.
+    /// </summary>
+    public async Task SendAsync(
+        long noticeId, string subject, int step, IReadOnlyList<Domain.Escalation.EscalationRecipient> recipients, Domain.WarningLevel severity,
+        DateTimeOffset at, Func<MessageChannelKind, string, (string Subject, string Text)> render, ICollection<string> delivered,
+        ICollection<string> errors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(render);
         ArgumentNullException.ThrowIfNull(delivered);
         ArgumentNullException.ThrowIfNull(errors);
         var enabled = _channels.Where(c => c.Enabled).ToDictionary(c => c.Kind);
@@ -31,10 +51,8 @@ internal sealed class PeopleMessenger(
             return;
         }
 
-        var settings = options.CurrentValue;
-        var directory = settings.Directory();
-        var plan = MessagePlanner.Plan(
-            message.Recipients, name => directory.GetValueOrDefault(name), message.Alert.Severity, message.At, enabled.Keys.ToHashSet());
+        var directory = options.CurrentValue.Directory();
+        var plan = MessagePlanner.Plan(recipients, name => directory.GetValueOrDefault(name), severity, at, enabled.Keys.ToHashSet());
         foreach (var planned in plan)
         {
             if (delivered.Contains(planned.Key) || delivered.Contains(QuietPrefix + planned.Key))
@@ -46,29 +64,26 @@ internal sealed class PeopleMessenger(
             var address = planned.Channel == MessageChannelKind.Email ? planned.Recipient.Email! : planned.Recipient.Phone!;
             if (planned.HeldForQuietHours)
             {
-                MessagingLog.HeldForQuietHours(logger, message.AlertId, message.Step, planned.Key);
-                await log.RecordAsync(new DeliveryRecord(noticeId, message.AlertId, message.Step, planned.Key, address, null, DeliveryStatus.Quiet, null, time.GetUtcNow()), cancellationToken);
+                MessagingLog.HeldForQuietHours(logger, subject, step, planned.Key);
+                await log.RecordAsync(new DeliveryRecord(noticeId, subject, step, planned.Key, address, null, DeliveryStatus.Quiet, null, time.GetUtcNow()), cancellationToken);
                 delivered.Add(QuietPrefix + planned.Key);
                 continue;
             }
 
+            var (title, text) = render(planned.Channel, planned.Recipient.Name);
             var outgoing = new OutgoingMessage(
-                planned.Recipient,
-                MessageTemplate.Render(settings.SubjectTemplate, message, planned.Recipient.Name, settings.UtcOffset),
-                MessageTemplate.Render(planned.Channel == MessageChannelKind.Email ? settings.EmailTemplate : settings.SmsTemplate, message, planned.Recipient.Name, settings.UtcOffset),
-                $"{message.AlertId}/{message.Step.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{planned.Key}",
-                message.Alert.Severity);
+                planned.Recipient, title, text, $"{subject}/{step.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{planned.Key}", severity);
             try
             {
                 var receipt = await channel.SendAsync(outgoing, cancellationToken);
                 delivered.Add(planned.Key);
                 await log.RecordAsync(
-                    new DeliveryRecord(noticeId, message.AlertId, message.Step, planned.Key, address, receipt.ProviderMessageId, DeliveryStatus.Sent, receipt.Status, time.GetUtcNow()),
+                    new DeliveryRecord(noticeId, subject, step, planned.Key, address, receipt.ProviderMessageId, DeliveryStatus.Sent, receipt.Status, time.GetUtcNow()),
                     cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                MessagingLog.SendFailed(logger, ex, planned.Key, message.AlertId, message.Step);
+                MessagingLog.SendFailed(logger, ex, planned.Key, subject, step);
                 errors.Add($"{planned.Key}: {ex.Message}");
             }
         }

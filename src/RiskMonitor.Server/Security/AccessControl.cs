@@ -64,7 +64,8 @@ public sealed class AccessControl(IOptions<AuthOptions> options, Registry.LiveRe
     public bool CanSeeRecord(ClaimsPrincipal user, string? assetId, string? regionId) => CanSeeRecord(ScopeOf(user), assetId, regionId);
 
     // The scope overloads are for lists: read the caller's claims once, not once per item.
-    public bool CanSeeAsset(RegionScope scope, string assetId) => scope.CoversAsset(Map, assetId);
+    // A drill key (decision 0042) is seen by whoever sees its asset.
+    public bool CanSeeAsset(RegionScope scope, string assetId) => scope.CoversAsset(Map, Domain.Drills.DrillKey.AssetOf(assetId));
 
     public bool CanSeeRegion(RegionScope scope, string regionId) => scope.CoversRegion(Map.Index, regionId);
 
@@ -72,7 +73,7 @@ public sealed class AccessControl(IOptions<AuthOptions> options, Registry.LiveRe
     public bool CanSeeRecord(RegionScope scope, string? assetId, string? regionId)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return scope.IsCityWide || (assetId is not null ? scope.CoversAsset(Map, assetId) : regionId is not null && scope.CoversRegion(Map.Index, regionId));
+        return scope.IsCityWide || (assetId is not null ? scope.CoversAsset(Map, Domain.Drills.DrillKey.AssetOf(assetId)) : regionId is not null && scope.CoversRegion(Map.Index, regionId));
     }
 
     /// <summary>The region ids whose scope group receives events of the asset: every grid it lies in and their ancestors.</summary>

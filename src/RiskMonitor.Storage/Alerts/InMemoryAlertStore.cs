@@ -158,7 +158,7 @@ public sealed class InMemoryAlertStore : IAlertStore
 
         var sequence = entries.Count + 1;
         entries.Add(new AlertLedgerEntry(sequence, at, action, actor, note, before?.State, after.State, before, after));
-        Feed.Append(FeedEventTypes.ForAlertAction(action), FeedEventTypes.AlertSchemaVersion, at, after.AssetId, after.RegionId,
+        Feed.Append(FeedEventTypes.ForAlert(after, action), FeedEventTypes.AlertSchemaVersion, at, after.AssetId, after.RegionId,
             new AlertFeedPayload(action, actor, note, after).ToElement());
         return sequence;
     }

@@ -10,11 +10,12 @@ public sealed record AlertFeedPayload(string Action, string Actor, string? Note,
 
     internal JsonElement ToElement() => JsonSerializer.SerializeToElement(this, FeedJson.Options);
 
-    /// <summary>The payload of an <c>alert.*</c> event (schema version 1); null for any other event.</summary>
+    /// <summary>The payload of an <c>alert.*</c> (or a drill's <c>exercise.alert.*</c>) event (schema version 1); null for any other event.</summary>
     public static AlertFeedPayload? From(FeedEvent feedEvent)
     {
         ArgumentNullException.ThrowIfNull(feedEvent);
-        return feedEvent.Type.StartsWith("alert.", StringComparison.Ordinal) && feedEvent.SchemaVersion == FeedEventTypes.AlertSchemaVersion
+        var type = FeedEventTypes.IsExercise(feedEvent.Type) ? feedEvent.Type[FeedEventTypes.ExercisePrefix.Length..] : feedEvent.Type;
+        return type.StartsWith("alert.", StringComparison.Ordinal) && feedEvent.SchemaVersion == FeedEventTypes.AlertSchemaVersion
             ? feedEvent.Payload.Deserialize<AlertFeedPayload>(FeedJson.Options)
             : null;
     }

@@ -21,7 +21,11 @@ public interface IFeedStore
     Task Appended { get; }
 }
 
-public sealed record FeedQuery(long After = 0, int Limit = 100, IReadOnlyCollection<string>? Types = null, string? RegionId = null);
+/// <param name="IncludeExercise">
+/// Also the <c>exercise.*</c> events of drills (decision 0042). Only the node's own followers ask for them: the integration
+/// feed, its webhooks and CAP never carry a drill, so the city platform's record stays that of real events.
+/// </param>
+public sealed record FeedQuery(long After = 0, int Limit = 100, IReadOnlyCollection<string>? Types = null, string? RegionId = null, bool IncludeExercise = false);
 
 /// <summary>One event. <see cref="Payload"/> follows the schema named by <see cref="Type"/> and <see cref="SchemaVersion"/>.</summary>
 public sealed record FeedEvent(
@@ -48,6 +52,19 @@ public static class FeedEventTypes
 
     /// <summary>The type of a hazard ledger action: <c>hazard.reported</c>, <c>hazard.assigned</c>, <c>hazard.verified</c>, ...</summary>
     public static string ForHazardAction(string action) => "hazard." + action;
+
+    /// <summary>The prefix of every event of a drill: kept in the log for the nodes' own followers, out of every integration read.</summary>
+    public const string ExercisePrefix = "exercise.";
+
+    /// <summary>The type of an alert's ledger action: <see cref="ForAlertAction"/>, behind <see cref="ExercisePrefix"/> for a drill's alert.</summary>
+    public static string ForAlert(Contracts.Alerts.AlertView alert, string action)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return alert.Drill is null ? ForAlertAction(action) : ExercisePrefix + ForAlertAction(action);
+    }
+
+    /// <summary>True for an event of a drill.</summary>
+    public static bool IsExercise(string type) => type.StartsWith(ExercisePrefix, StringComparison.Ordinal);
 
     /// <summary>
     /// The type of an alert ledger action: raised, cleared and the other condition changes (updated) by name; an

@@ -51,7 +51,8 @@ public sealed class InMemoryFeedLog : IFeedStore, IFeedAppender
         {
             var from = (int)Math.Clamp(query.After, 0, _events.Count);
             return Task.FromResult<IReadOnlyList<FeedEvent>>([.. _events.Skip(from)
-                .Where(e => (query.Types is not { Count: > 0 } types || types.Contains(e.Type)) && (query.RegionId is null || e.RegionId == query.RegionId))
+                .Where(e => (query.Types is not { Count: > 0 } types || types.Contains(e.Type)) && (query.RegionId is null || e.RegionId == query.RegionId) &&
+                            (query.IncludeExercise || !FeedEventTypes.IsExercise(e.Type)))
                 .Take(Math.Clamp(query.Limit, 1, 10_000))]);
         }
     }

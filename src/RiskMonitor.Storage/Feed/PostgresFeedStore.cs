@@ -74,6 +74,7 @@ internal sealed class PostgresFeedStore(NpgsqlDataSource dataSource, FeedSignal 
             WHERE cursor > @after
               AND (@types::text[] IS NULL OR type = ANY (@types))
               AND (@region_id::text IS NULL OR region_id = @region_id)
+              AND (@include_exercise OR type NOT LIKE 'exercise.%')
             ORDER BY cursor
             LIMIT @limit
             """);
@@ -82,6 +83,7 @@ internal sealed class PostgresFeedStore(NpgsqlDataSource dataSource, FeedSignal 
         p.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.Types is { Count: > 0 } types ? types.ToArray() : DBNull.Value });
         p.Add(new NpgsqlParameter("region_id", NpgsqlDbType.Text) { Value = (object?)query.RegionId ?? DBNull.Value });
         p.AddWithValue("limit", Math.Clamp(query.Limit, 1, 10_000));
+        p.AddWithValue("include_exercise", query.IncludeExercise);
         var events = new List<FeedEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -51,18 +51,19 @@ function noiseText(a) {
 const rows = new Map(); // alertId -> { li, shown, clock }
 
 function rowShows(a) {
-  return [a.severity, a.level, a.state, a.conditionActive, a.message, a.assetName, a.regionId, a.raisedAt, a.flapping, a.silencedBy, a.incidentId, rowLanguage].join('\u0001');
+  return [a.severity, a.level, a.state, a.conditionActive, a.message, a.assetName, a.regionId, a.raisedAt, a.flapping, a.silencedBy, a.incidentId, a.drill, rowLanguage].join('\u0001');
 }
 let rowLanguage = 0; // bumped by the language switch: every row is rebuilt in the other language
 
 function buildRow(a) {
   const clock = el('span', { class: 'clock' });
   const li = el('li', {
-    dataset: { alertId: a.alertId, severity: a.severity, shown: levelShown(a), active: String(a.conditionActive), state: a.state },
-    class: newRed.has(a.alertId) ? 'new-red' : '',
+    dataset: { alertId: a.alertId, severity: a.severity, shown: levelShown(a), active: String(a.conditionActive), state: a.state, drill: a.drill ?? '' },
+    class: `${newRed.has(a.alertId) ? 'new-red' : ''}${a.drill ? ' drill' : ''}`,
     onclick: () => select(a.alertId),
   },
-  el('div', { class: 'row' }, el('span', { class: 'sev' }, `${badge(levelShown(a))} ${a.assetName}`), el('span', { class: 'state' }, stateName(a.state))),
+  // A drill's alert is tagged on its first line (decision 0042): acknowledged like a real one, never taken for one.
+  el('div', { class: 'row' }, a.drill ? el('span', { class: 'tag-drill' }, `${t('drill.tag')} ${a.drill}`) : '', el('span', { class: 'sev' }, `${badge(levelShown(a))} ${a.assetName}`), el('span', { class: 'state' }, stateName(a.state))),
   el('div', {}, alertText(a)),
   el('div', { class: 'row muted' }, `${a.regionId} · ${t('oncall.raised', { time: time(a.raisedAt) })}${a.conditionActive ? '' : ` · ${t('oncall.conditionCleared')}`}${noiseText(a)}`, clock));
   return { li, shown: rowShows(a), clock };
@@ -108,7 +109,7 @@ function renderDetail() {
   const detail = document.getElementById('detail');
   if (!a) { detail.hidden = true; return; }
   detail.hidden = false;
-  document.getElementById('detail-title').textContent = `${badge(levelShown(a))} · ${a.assetName}`;
+  document.getElementById('detail-title').textContent = `${a.drill ? `【${t('drill.tag')} ${a.drill}】` : ''}${badge(levelShown(a))} · ${a.assetName}`;
   const facts = [
     ['alert', a.alertId], ['rule', a.ruleId], ['state', stateName(a.state)],
     ['condition', a.conditionActive ? t('oncall.conditionActive', { level: levelName(a.level) }) : t('oncall.conditionClearedAt', { time: time(a.clearedAt) })],
@@ -157,7 +158,7 @@ async function loadHistory(alertId) {
 async function drawSeries(alert) {
   const chart = document.getElementById('chart');
   try {
-    const series = await getJson(`/api/assets/${encodeURIComponent(alert.assetId)}/series?metric=${encodeURIComponent(alert.metric)}&stepSeconds=10`);
+    const series = await getJson(`/api/assets/${encodeURIComponent(alert.assetId.split('!')[0])}/series?metric=${encodeURIComponent(alert.metric)}&stepSeconds=10`);
     const xs = series.points.map((p) => new Date(p.at).getTime() / 1000);
     const ys = series.points.map((p) => p.value);
     plot?.destroy();

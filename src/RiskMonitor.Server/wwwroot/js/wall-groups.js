@@ -37,7 +37,8 @@ export function groupAlerts(alerts, districtOf) {
   const buckets = new Map(); // rule|district -> alerts
   for (const a of alerts) {
     if (!a.conditionActive) continue;
-    const key = `${a.ruleId}|${districtOf(a)}`;
+    // A drill's alerts never share a line with real ones (decision 0042).
+    const key = `${a.ruleId}|${districtOf(a)}|${a.drill ?? ''}`;
     if (!buckets.has(key)) buckets.set(key, []);
     buckets.get(key).push(a);
   }

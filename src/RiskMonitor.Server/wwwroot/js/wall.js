@@ -281,7 +281,12 @@ async function sync() {
 
 // ---- Rendering (coalesced). ----
 function renderKpis() {
-  const all = [...state.alerts.values()];
+  // Drill alerts are shown in the stream, marked, and counted nowhere (decision 0042); the banner says a drill is on.
+  const drills = [...state.alerts.values()].filter((a) => a.drill);
+  const banner = document.getElementById('drill-banner');
+  banner.hidden = drills.length === 0;
+  banner.textContent = `演练进行中 EXERCISE IN PROGRESS · ${[...new Set(drills.map((a) => a.drill))].join(', ')} · ${drills.length}`;
+  const all = [...state.alerts.values()].filter((a) => !a.drill);
   const active = all.filter((a) => a.conditionActive);
   for (const level of ['red', 'orange', 'yellow', 'blue']) {
     document.getElementById(`kpi-${level}`).textContent = active.filter((a) => levelShown(a) === level).length;
@@ -326,11 +331,11 @@ function renderTicker() {
 function alertLine(a, now) {
   const level = levelShown(a);
   return el('li', {
-    dataset: { alertId: a.alertId, severity: a.severity, level, active: String(a.conditionActive), state: a.state },
-    class: fresh.has(a.alertId) ? 'fresh' : '',
+    dataset: { alertId: a.alertId, severity: a.severity, level, active: String(a.conditionActive), state: a.state, drill: a.drill ?? '' },
+    class: `${fresh.has(a.alertId) ? 'fresh' : ''}${a.drill ? ' drill' : ''}`,
   },
   el('span', { class: 'sev' }, badge(level)),
-  el('span', { class: 'what' }, el('b', {}, a.assetName), ` · ${alertText(a)}`,
+  el('span', { class: 'what' }, a.drill ? el('span', { class: 'tag-drill' }, '演练 EXERCISE') : '', el('b', {}, a.assetName), ` · ${alertText(a)}`,
     el('div', { class: 'meta' }, `${state.regionNames.get(districtOf(a.regionId)) ?? ''} ${state.regionNames.get(a.regionId) ?? a.regionId} · ${a.conditionActive ? stateName(a.state) : t('state.cleared')}`)),
   el('span', { class: 'meta when' }, agoText(a.raisedAt, now)));
 }
@@ -528,7 +533,7 @@ function renderVehicles() {
 function renderPanels() {
   const now = Date.now();
   const ledgers = state.ledgers ?? {};
-  renderPerHour(document.getElementById('per-hour'), ledgers.hourly, state.alerts.values(), now);
+  renderPerHour(document.getElementById('per-hour'), ledgers.hourly, [...state.alerts.values()].filter((a) => !a.drill), now);
   renderAck(document.getElementById('ack'), ledgers.hourly);
   renderRoster(document.getElementById('roster'), ledgers.shifts, now);
 }
@@ -562,7 +567,7 @@ function onAlert(alert) {
   if (!known && alert.state !== 'closed') {
     fresh.add(alert.alertId);
     // A silenced alert is shown, not announced.
-    if (alert.severity === 'red' && alert.conditionActive && !alert.silencedBy) {
+    if (alert.severity === 'red' && alert.conditionActive && !alert.silencedBy && !alert.drill) {
       newReds.push(alert.alertId);
       beep();
     }

@@ -212,7 +212,7 @@ internal static class AlertChangeBatch
 
         public void Add(string action, string actor, string? note, DateTimeOffset at, AlertView alert)
         {
-            _types.Add(FeedEventTypes.ForAlertAction(action));
+            _types.Add(FeedEventTypes.ForAlert(alert, action));
             _versions.Add(FeedEventTypes.AlertSchemaVersion);
             _occurredAt.Add(at.UtcDateTime);
             _assetIds.Add(alert.AssetId);

@@ -1,0 +1,69 @@
+using System.Globalization;
+using RiskMonitor.Domain.Escalation;
+using RiskMonitor.Domain.Hazards;
+using RiskMonitor.Domain.Incidents;
+
+namespace RiskMonitor.Domain.Messaging;
+
+/// <summary>
+/// A message about a record that is not an alert (an overdue listed hazard, an incident's reporting clock) to named
+/// people, queued in the record outbox and sent by e-mail and SMS with retries (decision 0042).
+/// </summary>
+/// <param name="Subject">What it is about: <c>hazard:{id}</c>, or <c>incident:{id}#{clock}</c>. With <paramref name="Kind"/> and <paramref name="Step"/> its identity: queued once.</param>
+/// <param name="Severity">Decides quiet hours: below red is held (decision 0036).</param>
+/// <param name="Title">The e-mail subject, and the whole text message.</param>
+/// <param name="Body">The e-mail text.</param>
+public sealed record RecordMessage(
+    string Subject, string Kind, int Step, WarningLevel Severity, IReadOnlyList<EscalationRecipient> Recipients, string Title, string Body, DateTimeOffset CreatedAt)
+{
+    public const string HazardOverdueKind = "hazard_overdue";
+    public const string IncidentClockDueSoonKind = "incident_clock_due_soon";
+    public const string IncidentClockMissedKind = "incident_clock_missed";
+
+    /// <summary>
+    /// An overdue listed hazard's push (decision 0038) to the supervising department and the duty room. Orange, so a
+    /// person's quiet hours hold it: a rectification months late is repeated every 12 hours anyway, and is not a 3 a.m. call.
+    /// </summary>
+    public static RecordMessage HazardOverdue(Hazard hazard, int step, IReadOnlyList<HazardRecipient> recipients, DateTimeOffset at, TimeSpan utcOffset)
+    {
+        ArgumentNullException.ThrowIfNull(hazard);
+        ArgumentNullException.ThrowIfNull(recipients);
+        var deadline = hazard.Deadline is { } d ? Local(d, utcOffset) : "-";
+        var title = $"【挂牌督办隐患逾期】{hazard.HazardId} 整改期限{deadline}已过，第{step.ToString(CultureInfo.InvariantCulture)}次督办";
+        var body = $"""
+            {hazard.Description}
+            隐患 {hazard.HazardId}（{hazard.Location ?? hazard.RegionId ?? "-"}），责任单位 {hazard.ResponsibleUnit ?? "-"}，督办单位 {hazard.SupervisingDepartment ?? "-"}。
+            整改期限 {deadline} 已过而未销号，这是第 {step.ToString(CultureInfo.InvariantCulture)} 次督办（{Local(at, utcOffset)}）。请登录平台查看整改情况。
+            """;
+        return new(HazardSubject(hazard.HazardId), HazardOverdueKind, step, WarningLevel.Orange,
+            [.. recipients.Select(r => new EscalationRecipient(r.Kind switch
+            {
+                HazardRecipientKind.DutyOfficer => RecipientKind.DutyOfficer,
+                HazardRecipientKind.DutyLeader => RecipientKind.DutyLeader,
+                _ => RecipientKind.ResponsibleParty,
+            }, r.Name, r.Phone, hazard.RegionId))],
+            title, body, at);
+    }
+
+    /// <summary>
+    /// A reporting clock due soon or missed (迟报, decision 0037) to the duty officer and the leader on duty. Red: a
+    /// legal deadline of one or two hours is never held for quiet hours. <paramref name="text"/> is the hub message's
+    /// text, which already carries the exercise mark of a drill incident.
+    /// </summary>
+    public static RecordMessage IncidentClock(IncidentRecord incident, LadderClock clock, DutyShift? shift, string text, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        ArgumentNullException.ThrowIfNull(clock);
+        IReadOnlyList<EscalationRecipient> recipients = shift is null ? [] :
+            [new(RecipientKind.DutyOfficer, shift.Officer, shift.OfficerPhone, incident.RegionId), new(RecipientKind.DutyLeader, shift.Leader, shift.LeaderPhone, incident.RegionId)];
+        var kind = clock.Status == LadderClockStatus.Overdue ? IncidentClockMissedKind : IncidentClockDueSoonKind;
+        return new(IncidentSubject(incident.IncidentId, clock.Key), kind, 1, WarningLevel.Red, recipients, text,
+            $"{text}\n事故 {incident.IncidentId}（{incident.Grade}）。请登录值班页面报告。", at);
+    }
+
+    public static string HazardSubject(string hazardId) => "hazard:" + hazardId;
+
+    public static string IncidentSubject(string incidentId, string clockKey) => $"incident:{incidentId}#{clockKey}";
+
+    private static string Local(DateTimeOffset at, TimeSpan offset) => at.ToOffset(offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+}
