@@ -125,7 +125,15 @@ public static class InputHygiene
         switch (json.ValueKind)
         {
             case JsonValueKind.String:
-                Check(json.GetString(), path, problems, depth);
+                if (TryGetString(json) is { } text)
+                {
+                    Check(text, path, problems, depth);
+                }
+                else
+                {
+                    problems.TryAdd(path, ["The text is not valid Unicode (an unpaired surrogate)."]);
+                }
+
                 break;
             case JsonValueKind.Array:
                 var i = 0;
@@ -143,6 +151,19 @@ public static class InputHygiene
                 }
 
                 break;
+        }
+    }
+
+    // A JSON string escaping half a surrogate pair ("\ud800") parses, but cannot be read as .NET text.
+    private static string? TryGetString(JsonElement json)
+    {
+        try
+        {
+            return json.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 

@@ -62,4 +62,16 @@ public sealed class InputHygieneTests(ServerFixture server) : IClassFixture<Serv
         Assert.NotNull(InputHygiene.Problem("lone " + (char)0xDC00));
         Assert.NotNull(InputHygiene.Problem((char)0xD800 + " first"));
     }
+
+    [Fact]
+    public void A_json_body_escaping_half_a_surrogate_pair_is_a_problem_not_an_exception()
+    {
+        // The registry takes its GeoJSON Feature as a JsonElement; "\ud800" parses but cannot be read as text (was a 500).
+        using var body = JsonDocument.Parse("""{"type":"Feature","properties":{"name":"\ud800"}}""");
+        var problems = new Dictionary<string, string[]>();
+
+        InputHygiene.Check(body.RootElement, "feature", problems);
+
+        Assert.Equal(["feature.properties.name"], problems.Keys);
+    }
 }
