@@ -56,7 +56,7 @@ public static class EscalationClocks
     public static EscalationClockRef For(this IGrainFactory grains, string alertId)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        return new EscalationClockRef(grains.GetGrain<IEscalationShardGrain>(ShardOf(alertId)), alertId);
+        return new EscalationClockRef(grains.Cached<IEscalationShardGrain>(ShardOf(alertId)), alertId);
     }
 }
 

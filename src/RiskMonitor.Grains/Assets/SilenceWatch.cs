@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts;
 using RiskMonitor.Contracts.Assets;
 
 namespace RiskMonitor.Grains.Assets;
@@ -168,7 +169,7 @@ public sealed partial class SilenceWatch : IDisposable
     {
         try
         {
-            await _grains.GetGrain<IAssetGrain>(assetId).CheckSilence();
+            await _grains.Cached<IAssetGrain>(assetId).CheckSilence();
         }
         catch (Exception ex)
         {

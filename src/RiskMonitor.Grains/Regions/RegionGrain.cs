@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using RiskMonitor.Contracts;
 using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
@@ -156,7 +157,7 @@ internal sealed class RegionGrain(
                 _dirty = false;
                 try
                 {
-                    await GrainFactory.GetGrain<IRegionGrain>(parentId).ReportChild(_id, _rollup.Tally);
+                    await GrainFactory.Cached<IRegionGrain>(parentId).ReportChild(_id, _rollup.Tally);
                 }
                 catch (Exception ex)
                 {

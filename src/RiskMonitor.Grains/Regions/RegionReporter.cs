@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RiskMonitor.Contracts;
 using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Assets;
@@ -24,7 +25,7 @@ internal static class RegionReporter
     {
         try
         {
-            await grains.GetGrain<IRegionGrain>(gridId).ReportAsset(report);
+            await grains.Cached<IRegionGrain>(gridId).ReportAsset(report);
         }
         catch (Exception ex)
         {

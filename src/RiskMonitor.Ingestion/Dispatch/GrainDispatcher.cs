@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts;
 using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Telemetry;
 using RiskMonitor.Domain.Devices;
@@ -181,7 +182,7 @@ public sealed class GrainDispatcher : BackgroundService
         using var activity = trace == default ? null
             : IngestionMetrics.ActivitySource.StartActivity("dispatch to grain", ActivityKind.Internal, trace);
         activity?.SetTag("rm.asset_id", assetId);
-        var grain = _grains.GetGrain<IAssetGrain>(assetId);
+        var grain = _grains.Cached<IAssetGrain>(assetId);
         foreach (var message in messages)
         {
             var giveUpAt = _time.GetUtcNow() + _retryWindow;
