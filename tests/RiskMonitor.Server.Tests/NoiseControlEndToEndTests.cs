@@ -107,7 +107,9 @@ public sealed class NoiseControlEndToEndTests : IAsyncLifetime
         Assert.True(alert.GetProperty("flapping").GetBoolean());
         Assert.NotEqual(JsonValueKind.Null, alert.GetProperty("flappingSince").ValueKind);
         Assert.Equal(4, alert.GetProperty("conditionChanges").GetArrayLength());
-        Assert.Equal(["raised", "condition_cleared", "condition_returned", "flapping_started", "condition_cleared"], actions);
+        // The escalation clock of the open red alert runs meanwhile; on a busy machine its first step can fire before the
+        // last reading is in. Its lines are not the noise control's, so they are left out here.
+        Assert.Equal(["raised", "condition_cleared", "condition_returned", "flapping_started", "condition_cleared"], actions.Where(a => a != "escalated"));
     }
 
     [Fact]

@@ -72,9 +72,8 @@ public static class PostgresHostingExtensions
             return false;
         }
 
-        var pools = PostgresPoolOptions.From(builder.Configuration);
         services.AddOptions<PostgresPoolOptions>().BindConfiguration(PostgresPoolOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(PostgresPoolOptions.WithPoolSize(connectionString, pools.MaxPoolSize))
+        services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(PostgresPoolOptions.ForStores(builder.Configuration, connectionString))
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
         services.TryAddSingleton(sp => new PostgresGrainStateStore(

@@ -76,13 +76,12 @@ public sealed class MessagingEndToEndTests : IAsyncLifetime
         var ack = await _server.Http.PostAsJsonAsync($"api/alerts/{alertId}/acknowledge", new { actor = "张值班" }, ct);
         var notice = await ServerFixture.EventuallyAsync(
             () => _server.GetJsonAsync($"api/notifications?alertId={alertId}", ct),
-            n => n.GetArrayLength() >= 1 && n[n.GetArrayLength() - 1].GetProperty("status").GetString() == "delivered", TimeSpan.FromSeconds(60), ct);
+            n => n.EnumerateArray().Any(e => e.GetProperty("step").GetInt32() == 1 && e.GetProperty("status").GetString() == "delivered"), TimeSpan.FromSeconds(60), ct);
         await Task.Delay(TimeSpan.FromSeconds(2), ct); // a duplicate e-mail would have arrived by now
         var finalMails = await _mailbox.MailsAsync(ct);
 
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
-        var step1 = notice[notice.GetArrayLength() - 1];
-        Assert.Equal(1, step1.GetProperty("step").GetInt32());
+        var step1 = notice.EnumerateArray().Single(e => e.GetProperty("step").GetInt32() == 1);
         Assert.Equal(2, step1.GetProperty("attempts").GetInt32());
         Assert.Equal(
             ["email:张值班", "email:赵领导", "signalr", "sms:张值班", "sms:赵领导", "webhook"], // the webhook is off: taken as nothing to do
@@ -106,14 +105,16 @@ public sealed class MessagingEndToEndTests : IAsyncLifetime
 
         // The gateway's receipt for one text is recorded; an unsigned one is refused.
         var messages = await _server.GetJsonAsync($"api/notifications/messages?alertId={alertId}", ct);
-        var zhangSms = messages.EnumerateArray().Single(m => m.GetProperty("channel").GetString() == "sms" && m.GetProperty("recipient").GetString() == "张值班");
+        // Step 1's messages: on a busy machine step 2 (4 s later) may fire before the acknowledgement and text them again.
+        var step1Messages = messages.EnumerateArray().Where(m => m.GetProperty("step").GetInt32() == 1).ToList();
+        var zhangSms = step1Messages.Single(m => m.GetProperty("channel").GetString() == "sms" && m.GetProperty("recipient").GetString() == "张值班");
         var providerId = zhangSms.GetProperty("providerMessageId").GetString()!;
         var unsigned = await _server.Http.PostAsync("api/notifications/sms/receipts", new StringContent($$"""{"messageId":"{{providerId}}","status":"delivered"}""", Encoding.UTF8, "application/json"), ct);
         var signed = await PostReceiptAsync(providerId, ct);
         var after = await _server.GetJsonAsync($"api/notifications/messages?alertId={alertId}", ct);
 
-        Assert.Equal(4, messages.GetArrayLength());
-        Assert.All(messages.EnumerateArray(), m => Assert.Equal("sent", m.GetProperty("status").GetString()));
+        Assert.Equal(4, step1Messages.Count);
+        Assert.All(step1Messages, m => Assert.Equal("sent", m.GetProperty("status").GetString()));
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, signed.StatusCode);
         var receipted = after.EnumerateArray().Single(m => m.GetProperty("providerMessageId").GetString() == providerId);

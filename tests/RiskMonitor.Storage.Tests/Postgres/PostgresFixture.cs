@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using RiskMonitor.Storage.Postgres;
@@ -8,6 +9,8 @@ namespace RiskMonitor.Storage.Tests.Postgres;
 /// <summary>One private PostgreSQL for the storage tests; each test takes a fresh database of its own.</summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
+    private static readonly IConfiguration EmptyConfiguration = new ConfigurationBuilder().Build();
+
     private int _databases;
 
     public PostgresProcess Postgres { get; } = new();
@@ -21,7 +24,9 @@ public sealed class PostgresFixture : IAsyncLifetime
     {
         var name = $"rm_test_{Interlocked.Increment(ref _databases)}";
         await Postgres.CreateDatabaseAsync(name, cancellationToken);
-        return NpgsqlDataSource.Create(Postgres.ConnectionString(name));
+        // The stores' connection settings as the server makes them (prepared statements included), so what these tests
+        // run is what the server runs.
+        return NpgsqlDataSource.Create(PostgresPoolOptions.ForStores(EmptyConfiguration, Postgres.ConnectionString(name)));
     }
 
     /// <summary>A database at the newest schema.</summary>
