@@ -57,16 +57,17 @@ public sealed class EscalationPolicy
     public EscalationDecision Decide(EscalationClock clock, AlertState state, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        if (state != AlertState.Open || TimeoutFor(clock.Severity) is not { } timeout)
+        if (!Runs(state, clock.Severity))
         {
             return EscalationDecision.Stop;
         }
 
+        var timeout = _timeouts[clock.Severity];
         var step = clock.StepsFired + 1;
         var due = DueOf(clock, step, timeout);
         if (now < due)
         {
-            // A running hold may be ended early (or a new silence may cover the alert): the caller looks at silences then.
+            // While a hold runs, its silence may be ended early or another may extend it: the caller looks at silences.
             return new EscalationDecision(false, null, due) { ConsultSilences = clock.HoldRunning(now) };
         }
 
