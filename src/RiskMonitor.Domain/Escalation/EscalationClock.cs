@@ -4,8 +4,9 @@ namespace RiskMonitor.Domain.Escalation;
 
 /// <summary>
 /// The escalation clock of one open alert: when it (re)opened, the steps fired since, and a silence's hold. Immutable;
-/// the rules that start, restart, hold and read it are here so that the grain that keeps many clocks only stores and
-/// wakes them (docs/decisions/0034-escalation-clock-shards.md).
+/// the rules that start, restart and hold it are here, and <see cref="EscalationPolicy.Decide"/> reads what is due from
+/// it as it stands, so that the grain that keeps many clocks only stores and wakes them
+/// (docs/decisions/0034-escalation-clock-shards.md, 0047-pure-escalation-and-stored-alert-shape.md).
 /// </summary>
 /// <param name="HeldUntil">A silence holds the clock until then (docs/decisions/0017-noise-control.md); null when never held.</param>
 /// <param name="HeldBy">The silence that last held a step; its ledger line is written once per silence.</param>
@@ -53,24 +54,6 @@ public sealed record EscalationClock(
     }
 
     /// <summary>
-    /// What the policy looks at. After a hold, escalation starts afresh when the hold ends: the next step is one timeout
-    /// after it, the way the first step follows the opening of an alert; the steps after that keep their pace from the
-    /// last one fired.
-    /// </summary>
-    public EscalationSubject Subject(AlertState state, TimeSpan? timeout)
-    {
-        var openSince = OpenSince;
-        var lastFired = LastFiredAt;
-        if (HeldUntil is { } held && held > openSince && timeout is { } t && !(LastFiredAt >= held))
-        {
-            openSince = held - (t * StepsFired);
-            lastFired = null;
-        }
-
-        return new EscalationSubject(Severity, state, openSince, StepsFired, lastFired);
-    }
-
-    /// <summary>
     /// A step is due (or a hold is running): a silence in force that covers the alert holds the clock until the silence
     /// ends. An alert that a silence held and whose condition cleared meanwhile stays held until the condition returns
     /// ("when the silence ends with the condition still on, escalation starts"). A silence ended early lets the clock
@@ -99,6 +82,12 @@ public sealed record EscalationClock(
 
     /// <summary>True while a hold may still change what is due, so the clock is looked at on its hold's end too.</summary>
     public bool HoldRunning(DateTimeOffset now) => HeldUntil > now;
+
+    /// <summary>
+    /// True when this clock was (re)opened at <paramref name="openedAt"/> and has fired nothing: the alert's ledger can
+    /// hold no step of it, so there is nothing to count there before its first step.
+    /// </summary>
+    public bool OpenedFreshAt(DateTimeOffset? openedAt) => openedAt == OpenSince && StepsFired == 0;
 
     /// <summary>
     /// The clock with the steps the alert's ledger shows since it opened: the ledger is the record, so a step written

@@ -73,7 +73,7 @@ internal sealed class EscalationShardGrain(
 
             var clock = stored.ToClock();
             _clocks[alertId] = clock;
-            Schedule(alertId, WakeOf(clock, Decide(clock, AlertState.Open, now), now));
+            Schedule(alertId, WakeOf(clock, policy.Decide(clock, AlertState.Open, now), now));
         }
 
         ArmTimer();
@@ -130,13 +130,13 @@ internal sealed class EscalationShardGrain(
             return EscalationStatus.NotTracking(alertId);
         }
 
-        if (!_countedFromLedger.Contains(alertId) && policy.TimeoutFor(clock.Severity) is { } timeout && clock.OpenSince + timeout <= time.GetUtcNow())
+        if (!_countedFromLedger.Contains(alertId) && policy.MayHaveFired(clock, time.GetUtcNow()))
         {
             clock = await CountFromLedgerAsync(alertId, clock); // old enough to have fired a step this activation does not know
         }
 
         var now = time.GetUtcNow();
-        return Status(alertId, clock, Decide(clock, AlertState.Open, now).NextDue);
+        return Status(alertId, clock, policy.Decide(clock, AlertState.Open, now).NextDue);
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckDueAsync();
@@ -144,7 +144,7 @@ internal sealed class EscalationShardGrain(
     /// <summary>Starts, moves or stops one clock in memory; true when a step is due at once.</summary>
     private bool TrackOne(AlertView alert, DateTimeOffset? openedAt)
     {
-        if (alert.State != AlertState.Open || policy.TimeoutFor(alert.Severity) is null)
+        if (!policy.Runs(alert.State, alert.Severity))
         {
             Stop(alert.AlertId, alert.State);
             return false;
@@ -157,14 +157,14 @@ internal sealed class EscalationShardGrain(
             return false;
         }
 
-        if (openedAt is { } opened && clock.OpenSince == opened && clock.StepsFired == 0)
+        if (clock.OpenedFreshAt(openedAt))
         {
             _countedFromLedger.Add(alert.AlertId); // opened just now: the ledger has no step since
         }
 
         Store(alert.AlertId, clock);
         var now = time.GetUtcNow();
-        var decision = Decide(clock, AlertState.Open, now);
+        var decision = policy.Decide(clock, AlertState.Open, now);
         Schedule(alert.AlertId, WakeOf(clock, decision, now));
         return decision.FireStep is not null;
     }
@@ -219,14 +219,14 @@ internal sealed class EscalationShardGrain(
 
         var now = tick.Now;
         clock = EscalationClock.Track(clock, alert.Severity, alert.RaisedAt, null);
-        var decision = Decide(clock, alert.State, now);
+        var decision = policy.Decide(clock, alert.State, now);
         if (decision.Done)
         {
             Stop(alertId, alert.State);
             return Status(alertId, clock, null) with { Tracking = false };
         }
 
-        if (decision.FireStep is not null || clock.HoldRunning(now))
+        if (decision.ConsultSilences)
         {
             var subject = new SilenceSubject(alert.AssetId, alert.Kind, [alert.RegionId, .. regions.Above(alert.RegionId).Select(r => r.RegionId)]);
             var silence = Silence.Covering(await tick.SilencesAsync(), subject, now);
@@ -241,20 +241,20 @@ internal sealed class EscalationShardGrain(
             }
 
             clock = held;
-            decision = Decide(clock, alert.State, now);
+            decision = policy.Decide(clock, alert.State, now);
         }
 
         if (decision.FireStep is not null && !_countedFromLedger.Contains(alertId))
         {
             clock = await CountFromLedgerAsync(alertId, clock);
-            decision = Decide(clock, alert.State, now);
+            decision = policy.Decide(clock, alert.State, now);
         }
 
         var wake = WakeOf(clock, decision, now);
         if (decision.FireStep is { } fire)
         {
             clock = await FireAsync(alert, clock, fire, tick);
-            decision = Decide(clock, alert.State, now);
+            decision = policy.Decide(clock, alert.State, now);
 
             // One step per look: were the policy ever to call for another at once, it waits a tick instead of looping.
             wake = decision.FireStep is null ? WakeOf(clock, decision, now) : now + TickPeriod;
@@ -296,9 +296,6 @@ internal sealed class EscalationShardGrain(
 
         return counted;
     }
-
-    private EscalationDecision Decide(EscalationClock clock, AlertState alertState, DateTimeOffset now) =>
-        policy.Decide(clock.Subject(alertState, policy.TimeoutFor(clock.Severity)), now);
 
     private static DateTimeOffset? WakeOf(EscalationClock clock, EscalationDecision decision, DateTimeOffset now)
     {

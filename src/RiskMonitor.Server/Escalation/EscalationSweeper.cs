@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Escalation;
-using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Storage.Alerts;
 
@@ -44,7 +43,7 @@ internal sealed class EscalationSweeper(
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var open = (await store.LoadNotClosedAsync(null, cancellationToken))
-            .Where(a => a.State == AlertState.Open && policy.TimeoutFor(a.Severity) is not null)
+            .Where(a => policy.Runs(a.State, a.Severity))
             .ToList();
         // One call per shard, not per alert: after a restart with thousands of open alerts the sweep is 32 calls.
         foreach (var shard in open.GroupBy(a => EscalationClocks.ShardOf(a.AlertId)))

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RiskMonitor.Storage.Alerts.Stored;
 
 namespace RiskMonitor.Storage.Postgres;
 
 /// <summary>
-/// How records are written into <c>jsonb</c> columns: the REST shape (camelCase, snake_case enum values), so an
-/// operator reading the ledger with psql sees what the API shows.
+/// How records are written into <c>jsonb</c> columns and the alert journal: camelCase, snake_case enum values, so an
+/// operator reading the ledger with psql sees the names the API uses. An alert always takes its own stored shape
+/// (<see cref="StoredAlertV1"/>), wherever it sits, so an API rename never reaches stored alerts.
 /// </summary>
 internal static class StorageJson
 {
@@ -26,6 +28,7 @@ internal static class StorageJson
             TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new StoredAlertJsonConverter());
         options.MakeReadOnly();
         return options;
     }

@@ -7,13 +7,12 @@ namespace RiskMonitor.Domain.Tests.Escalation;
 public sealed class EscalationClockTests
 {
     private static readonly EscalationPolicy Policy = EscalationPolicy.Default;
-    private static readonly TimeSpan Red = TimeSpan.FromMinutes(5);
 
     private static Silence SilenceUntil(double minutes, string id = "sil-1") =>
         new(id, SilenceScope.Asset, "gp-1", T0, T0.AddMinutes(minutes), "王工", "valve replacement", T0);
 
     private static EscalationDecision Decide(EscalationClock clock, DateTimeOffset now) =>
-        Policy.Decide(clock.Subject(AlertState.Open, Red), now);
+        Policy.Decide(clock, AlertState.Open, now);
 
     [Fact]
     public void A_new_alert_opens_its_clock_at_the_raise_and_a_returning_one_at_the_change()

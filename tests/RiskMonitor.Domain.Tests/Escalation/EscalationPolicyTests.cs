@@ -8,8 +8,11 @@ public sealed class EscalationPolicyTests
 {
     private static readonly EscalationPolicy Policy = EscalationPolicy.Default;
 
-    private static EscalationSubject Red(int steps = 0, DateTimeOffset? lastFired = null, AlertState state = AlertState.Open) =>
-        new(WarningLevel.Red, state, T0, steps, lastFired);
+    private static EscalationClock Red(int steps = 0, DateTimeOffset? lastFired = null) =>
+        new(WarningLevel.Red, T0, steps, lastFired);
+
+    private static EscalationDecision Decide(EscalationClock clock, DateTimeOffset now, AlertState state = AlertState.Open) =>
+        Policy.Decide(clock, state, now);
 
     [Theory]
     [InlineData(WarningLevel.Red, 5)]
@@ -17,10 +20,10 @@ public sealed class EscalationPolicyTests
     [InlineData(WarningLevel.Yellow, 60)]
     public void The_first_step_is_due_one_acknowledgement_timeout_after_the_alert_opened(WarningLevel severity, int minutes)
     {
-        var subject = new EscalationSubject(severity, AlertState.Open, T0, 0, null);
+        var subject = new EscalationClock(severity, T0, 0, null);
 
-        var early = Policy.Decide(subject, T0.AddMinutes(minutes).AddSeconds(-1));
-        var onTime = Policy.Decide(subject, T0.AddMinutes(minutes));
+        var early = Decide(subject, T0.AddMinutes(minutes).AddSeconds(-1));
+        var onTime = Decide(subject, T0.AddMinutes(minutes));
 
         Assert.Equal(new EscalationDecision(false, null, T0.AddMinutes(minutes)), early);
         Assert.Equal(1, onTime.FireStep);
@@ -30,7 +33,7 @@ public sealed class EscalationPolicyTests
     [Fact]
     public void Blue_alerts_never_escalate()
     {
-        var decision = Policy.Decide(new EscalationSubject(WarningLevel.Blue, AlertState.Open, T0, 0, null), T0.AddDays(1));
+        var decision = Decide(new EscalationClock(WarningLevel.Blue, T0, 0, null), T0.AddDays(1));
 
         Assert.Equal(EscalationDecision.Stop, decision);
     }
@@ -42,7 +45,7 @@ public sealed class EscalationPolicyTests
     [InlineData(AlertState.Closed)]
     public void Escalation_stops_once_the_alert_is_no_longer_open(AlertState state)
     {
-        Assert.True(Policy.Decide(Red(steps: 1, lastFired: T0.AddMinutes(5), state: state), T0.AddHours(1)).Done);
+        Assert.True(Decide(Red(steps: 1, lastFired: T0.AddMinutes(5)), T0.AddHours(1), state).Done);
     }
 
     [Fact]
@@ -55,7 +58,7 @@ public sealed class EscalationPolicyTests
         for (var minute = 0; minute <= 30; minute++)
         {
             var now = T0.AddMinutes(minute);
-            if (Policy.Decide(subject, now).FireStep is { } step)
+            if (Decide(subject, now).FireStep is { } step)
             {
                 fired.Add((step, now));
                 subject = subject with { StepsFired = step, LastFiredAt = now };
@@ -70,8 +73,8 @@ public sealed class EscalationPolicyTests
     public void Steps_missed_while_the_server_was_down_fire_once_not_in_a_burst()
     {
         // Down from minute 4 to minute 23: steps 1..4 were all due.
-        var first = Policy.Decide(Red(), T0.AddMinutes(23));
-        var soonAfter = Policy.Decide(Red(steps: 1, lastFired: T0.AddMinutes(23)), T0.AddMinutes(24));
+        var first = Decide(Red(), T0.AddMinutes(23));
+        var soonAfter = Decide(Red(steps: 1, lastFired: T0.AddMinutes(23)), T0.AddMinutes(24));
 
         Assert.Equal(1, first.FireStep);
         Assert.Equal(T0.AddMinutes(28), first.NextDue);
@@ -82,10 +85,10 @@ public sealed class EscalationPolicyTests
     [Fact]
     public void An_upgrade_to_red_shortens_the_clock_at_once()
     {
-        var yellow = new EscalationSubject(WarningLevel.Yellow, AlertState.Open, T0, 0, null);
+        var yellow = new EscalationClock(WarningLevel.Yellow, T0, 0, null);
 
-        Assert.Null(Policy.Decide(yellow, T0.AddMinutes(6)).FireStep);
-        Assert.Equal(1, Policy.Decide(yellow with { Severity = WarningLevel.Red }, T0.AddMinutes(6)).FireStep);
+        Assert.Null(Decide(yellow, T0.AddMinutes(6)).FireStep);
+        Assert.Equal(1, Decide(yellow with { Severity = WarningLevel.Red }, T0.AddMinutes(6)).FireStep);
     }
 
     [Fact]
@@ -93,7 +96,7 @@ public sealed class EscalationPolicyTests
     {
         var fast = new EscalationPolicy(new Dictionary<WarningLevel, TimeSpan> { [WarningLevel.Red] = TimeSpan.FromMinutes(2) });
 
-        Assert.Equal(1, fast.Decide(Red(), T0.AddMinutes(2)).FireStep);
+        Assert.Equal(1, fast.Decide(Red(), AlertState.Open, T0.AddMinutes(2)).FireStep);
         Assert.Null(fast.TimeoutFor(WarningLevel.Orange));
         Assert.Throws<ArgumentOutOfRangeException>(() =>
             new EscalationPolicy(new Dictionary<WarningLevel, TimeSpan> { [WarningLevel.Red] = TimeSpan.Zero }));
