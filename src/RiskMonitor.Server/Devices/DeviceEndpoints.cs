@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Devices;
 using RiskMonitor.Ingestion.Security;
-using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Integration;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 
 namespace RiskMonitor.Server.Devices;

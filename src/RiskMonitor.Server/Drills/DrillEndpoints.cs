@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Drills;
-using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Drills;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Notifications;
 

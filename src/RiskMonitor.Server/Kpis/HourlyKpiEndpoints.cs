@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
-using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts;
 

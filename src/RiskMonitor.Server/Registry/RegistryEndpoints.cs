@@ -9,7 +9,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Registry;
-using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Registry;
 using RiskMonitor.Storage.Responsibility;

@@ -6,7 +6,7 @@ using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Contracts.Responsibility;
 using RiskMonitor.Domain.Responsibility;
-using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Responsibility;

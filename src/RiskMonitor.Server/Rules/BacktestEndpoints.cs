@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules.Backtest;
-using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 
 namespace RiskMonitor.Server.Rules;

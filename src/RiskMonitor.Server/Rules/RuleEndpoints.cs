@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Rules;
-using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Rules;
 

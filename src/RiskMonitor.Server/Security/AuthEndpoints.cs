@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Access;
 using RiskMonitor.Domain.Access;
-using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Integration;
+using RiskMonitor.Server.Platform.Http;
 
 namespace RiskMonitor.Server.Security;
 

@@ -1,5 +1,5 @@
 using RiskMonitor.Domain.Alerts;
-using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Storage.Hazards;
 
 namespace RiskMonitor.Server.Security;

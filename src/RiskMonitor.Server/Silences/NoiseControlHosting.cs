@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Alerts;
-using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Escalation;
 using RiskMonitor.Server.Incidents;
+using RiskMonitor.Server.Kpis;
 
 namespace RiskMonitor.Server.Silences;
 

@@ -5,8 +5,8 @@ using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Access;
 using RiskMonitor.Domain.Alerts;
-using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Silences;
 

@@ -6,8 +6,8 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Domain.Sites;
-using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Registry;
 

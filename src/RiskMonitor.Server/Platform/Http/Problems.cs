@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Access;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Platform.Http;
 
 /// <summary>RFC 7807 problem responses (<c>application/problem+json</c>) built the same way everywhere.</summary>
 internal static class Problems

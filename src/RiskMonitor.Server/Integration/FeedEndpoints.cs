@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Storage.Feed;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Integration;
 
 /// <summary>
 /// The integration feed for the city platform (DESIGN.md §7, docs/decisions/0014-integration-feed.md): the ordered event

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using RiskMonitor.Server.Security;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Platform.Http;
 
 /// <summary>The wall display and the on-call page (static files under wwwroot) and the little they need from the server.</summary>
 public static class UiEndpoints

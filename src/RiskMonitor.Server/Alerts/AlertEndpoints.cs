@@ -8,11 +8,12 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Drills;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Storage.Alerts;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Alerts;
 
 public static class AlertEndpoints
 {

@@ -2,10 +2,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Domain.Escalation;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Alerts;
 
 /// <summary>
 /// Deprecated (decision 0042; the ladder is the incident's, decision 0037). Regulatory clocks on an alert (DESIGN.md §6): report to the authority within 1 h of confirmation (the first

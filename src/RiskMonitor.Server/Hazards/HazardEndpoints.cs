@@ -4,11 +4,12 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Hazards;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Hazards;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Hazards;
 
 /// <summary>
 /// The hidden-hazard ledger (隐患台账): report (inspection, 12350 tip line, or from an alert), assign with a responsible

@@ -6,7 +6,7 @@ using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Kpis;
 
 /// <summary>The closed loop's KPIs (issue 7), computed from the alert ledger and the hazard ledger on each call.</summary>
 public static class KpiEndpoints

@@ -5,10 +5,11 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Influx;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Assets;
 
 public static class AssetEndpoints
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Platform.Http;
 
 /// <summary>Enum values in query strings as the API writes them (snake_case: <c>in_progress</c>, <c>tip_line</c>).</summary>
 internal static class EnumQuery

@@ -11,10 +11,11 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Incidents;
 using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Security;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Regions;
 
 /// <summary>The four-colour risk map (DESIGN.md §5): regions and assets as GeoJSON with their colours, region summaries.</summary>
 public static class RiskMapEndpoints

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Escalation;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Duty;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Escalation;
 
 /// <summary>The 24 h duty roster (值班表): shifts with the on-duty officer and the leader on duty (带班领导).</summary>
 public static class DutyEndpoints

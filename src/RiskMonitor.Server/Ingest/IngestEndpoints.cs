@@ -5,7 +5,7 @@ using RiskMonitor.Server.Security;
 using RiskMonitor.Storage.Alerts.Journal;
 using RiskMonitor.Storage.Influx;
 
-namespace RiskMonitor.Server.Endpoints;
+namespace RiskMonitor.Server.Ingest;
 
 public static class IngestEndpoints
 {
