@@ -3,7 +3,7 @@ using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Escalation;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Alerts;
 
 namespace RiskMonitor.Server.Alerts;

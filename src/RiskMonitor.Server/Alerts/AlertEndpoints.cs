@@ -7,9 +7,8 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Drills;
-using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Storage.Alerts;
 

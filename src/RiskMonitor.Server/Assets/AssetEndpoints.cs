@@ -4,9 +4,9 @@ using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Server.Assets;

@@ -5,7 +5,7 @@ using RiskMonitor.Contracts.Devices;
 using RiskMonitor.Ingestion.Security;
 using RiskMonitor.Server.Integration;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Devices;
 

@@ -9,7 +9,7 @@ using RiskMonitor.Domain.Devices;
 using RiskMonitor.Domain.Drills;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Ingestion;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Drills;
 

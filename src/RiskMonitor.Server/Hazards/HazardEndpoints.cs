@@ -5,7 +5,7 @@ using RiskMonitor.Domain.Hazards;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Hazards;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
 

@@ -5,7 +5,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Hazards;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Evidence;
 using RiskMonitor.Storage.Hazards;
 

@@ -1,7 +1,7 @@
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Regions;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
 
 namespace RiskMonitor.Server.Incidents;
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Incidents;
 using RiskMonitor.Domain.Messaging;
 using RiskMonitor.Server.Escalation;
-using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Messaging;
+using RiskMonitor.Server.Platform.Live;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Incidents;
 

@@ -7,9 +7,8 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Incidents;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Integration;
-using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Incidents;
 

@@ -5,7 +5,7 @@ using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Regions;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
 
 namespace RiskMonitor.Server.Incidents;
 

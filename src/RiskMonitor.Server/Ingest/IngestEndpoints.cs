@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Ingestion.Dispatch;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Alerts.Journal;
 using RiskMonitor.Storage.Influx;
 

@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Domain.Access;
-using RiskMonitor.Server.Notifications;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Integration;
 

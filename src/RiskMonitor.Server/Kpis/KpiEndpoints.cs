@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
 

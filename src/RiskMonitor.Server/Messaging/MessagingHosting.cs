@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using RiskMonitor.Server.Outbound;
+using RiskMonitor.Server.Platform.Outbound;
 using RiskMonitor.Storage.Messaging;
 
 namespace RiskMonitor.Server.Messaging;

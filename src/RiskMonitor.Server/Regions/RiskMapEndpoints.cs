@@ -9,11 +9,11 @@ using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
+using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Incidents;
-using RiskMonitor.Server.Notifications;
 using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Server.Regions;
-using RiskMonitor.Server.Security;
 
 namespace RiskMonitor.Server.Regions;
 

@@ -5,7 +5,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Domain.Vehicles;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Platform.Live;
 using RiskMonitor.Server.Registry;
 using RiskMonitor.Server.Sites;
 using RiskMonitor.Server.Vehicles;

@@ -10,7 +10,7 @@ using NetTopologySuite.IO.Converters;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Registry;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Registry;
 using RiskMonitor.Storage.Responsibility;
 

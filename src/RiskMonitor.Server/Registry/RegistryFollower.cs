@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Storage.Registry;
 

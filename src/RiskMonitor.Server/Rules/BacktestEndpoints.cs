@@ -3,7 +3,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules.Backtest;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Rules;
 

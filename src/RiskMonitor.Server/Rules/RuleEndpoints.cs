@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Rules;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Rules;
 
 namespace RiskMonitor.Server.Rules;

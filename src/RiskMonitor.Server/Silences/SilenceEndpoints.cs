@@ -5,9 +5,9 @@ using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Access;
 using RiskMonitor.Domain.Alerts;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Silences;
 
 namespace RiskMonitor.Server.Silences;

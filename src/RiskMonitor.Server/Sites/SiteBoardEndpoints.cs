@@ -6,9 +6,9 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Domain.Sites;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Registry;
 
 namespace RiskMonitor.Server.Sites;

@@ -5,8 +5,7 @@ using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Json;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
-using RiskMonitor.Server.Cluster;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
 using RiskMonitor.Storage.Feed;
 
 namespace RiskMonitor.Server.Tests.Cluster;

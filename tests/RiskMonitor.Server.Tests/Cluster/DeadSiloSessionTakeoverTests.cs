@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
-using RiskMonitor.Server.Cluster;
+using RiskMonitor.Server.Platform.Orleans;
 
 namespace RiskMonitor.Server.Tests.Cluster;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using RiskMonitor.Server.Hardening;
+using RiskMonitor.Server.Platform.Http;
 
 namespace RiskMonitor.Server.Tests.Hardening;
 

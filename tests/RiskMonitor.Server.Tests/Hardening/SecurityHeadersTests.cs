@@ -42,7 +42,7 @@ public sealed class SecurityHeadersTests(ServerFixture server) : IClassFixture<S
     [Fact]
     public void The_policy_admits_the_configured_tile_server_and_identity_provider_only()
     {
-        var policy = RiskMonitor.Server.Hardening.SecurityHeaders.ContentSecurityPolicy(
+        var policy = RiskMonitor.Server.Platform.Http.SecurityHeaders.ContentSecurityPolicy(
             "https://{s}.tile.example.org/{z}/{x}/{y}.png", "https://sso.city.example/realms/rm");
 
         Assert.Contains("img-src 'self' data: blob: https://*.tile.example.org", policy, StringComparison.Ordinal);

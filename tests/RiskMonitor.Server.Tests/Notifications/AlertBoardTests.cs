@@ -4,7 +4,8 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Regions;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
+using RiskMonitor.Server.Regions;
 
 namespace RiskMonitor.Server.Tests.Notifications;
 

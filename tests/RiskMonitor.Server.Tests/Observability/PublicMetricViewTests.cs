@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
-using RiskMonitor.Server.Observability;
+using RiskMonitor.Server.Platform.Observability;
 
 namespace RiskMonitor.Server.Tests.Observability;
 

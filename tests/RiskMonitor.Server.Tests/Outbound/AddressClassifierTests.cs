@@ -1,5 +1,5 @@
 using System.Net;
-using RiskMonitor.Server.Outbound;
+using RiskMonitor.Server.Platform.Outbound;
 
 namespace RiskMonitor.Server.Tests.Outbound;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using RiskMonitor.Server.Outbound;
+using RiskMonitor.Server.Platform.Outbound;
 using RiskMonitor.TestSupport;
 
 namespace RiskMonitor.Server.Tests.Outbound;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Tests.Security;
 

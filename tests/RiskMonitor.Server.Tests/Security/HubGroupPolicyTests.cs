@@ -1,7 +1,7 @@
 using NetTopologySuite.Geometries;
 using RiskMonitor.Domain.Access;
 using RiskMonitor.Domain.Regions;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Tests.Security;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Platform.Http;
 
