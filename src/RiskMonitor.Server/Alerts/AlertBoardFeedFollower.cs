@@ -55,7 +55,7 @@ internal sealed class AlertBoardFeedFollower(
                 // PostgreSQL down: the local changes still reach the board in-process; the feed is read again later.
                 if (!failing)
                 {
-                    ClusterLog.BoardFeedFailed(logger, ex, Cursor);
+                    AlertFeedLog.BoardFeedFailed(logger, ex, Cursor);
                 }
 
                 failing = true;
@@ -89,4 +89,10 @@ public sealed class AlertBoardFeedOptions
     [Range(typeof(TimeSpan), "00:00:00.020", "00:00:10")] public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")] public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+internal static partial class AlertFeedLog
+{
+    [LoggerMessage(EventId = 4502, Level = LogLevel.Warning, Message = "The alert board cannot read the feed after cursor {Cursor}; other nodes' alerts are listed late until it can")]
+    public static partial void BoardFeedFailed(ILogger logger, Exception exception, long cursor);
 }

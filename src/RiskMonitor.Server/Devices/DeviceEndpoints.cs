@@ -17,16 +17,6 @@ public static class DeviceEndpoints
 {
     public const string AdminKeyHeader = "X-Admin-Key";
 
-    public static WebApplicationBuilder AddDeviceProvisioning(this WebApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<DeviceAdminOptions>().BindConfiguration(DeviceAdminOptions.SectionName)
-            .Validate(o => o.AdminKey is null || o.AdminKey.Length >= DeviceAdminOptions.MinimumKeyLength,
-                $"Devices:AdminKey must be at least {DeviceAdminOptions.MinimumKeyLength} characters.")
-            .ValidateOnStart();
-        return builder;
-    }
-
     public static RouteGroupBuilder MapDeviceEndpoints(this IEndpointRouteBuilder routes)
     {
         var devices = routes.MapGroup("/api/devices").WithTags("Devices").RequireAuthorization(Policies.Administer);

@@ -26,7 +26,7 @@ public sealed record IncidentClockNotice(
 /// </summary>
 internal sealed class IncidentClockWatcher(
     IIncidentStore store, IDutyRoster roster, IHubContext<RiskHub> hub, RecordMessageSender messages, IOptions<IncidentClockOptions> options,
-    [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger) : BackgroundService
+    [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger) : BackgroundService
 {
     public const string HubMethod = "incidentClock";
 

@@ -51,7 +51,7 @@ public static class IncidentEndpoints
     }
 
     private static async Task<Ok<IReadOnlyList<IncidentView>>> List(
-        IIncidentStore store, ClaimsPrincipal user, AccessControl access, [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time,
+        IIncidentStore store, ClaimsPrincipal user, AccessControl access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time,
         CancellationToken cancellationToken, bool open = false, int limit = 200)
     {
         var now = time.GetUtcNow();
@@ -61,7 +61,7 @@ public static class IncidentEndpoints
     }
 
     private static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> Get(
-        string incidentId, IIncidentStore store, ClaimsPrincipal user, AccessControl access, [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time,
+        string incidentId, IIncidentStore store, ClaimsPrincipal user, AccessControl access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time,
         CancellationToken cancellationToken)
     {
         var (incident, problem) = await Visible(incidentId, store, user, access, cancellationToken);
@@ -112,7 +112,7 @@ public static class IncidentEndpoints
 
     private static async Task<Results<Created<IncidentView>, ValidationProblem, ProblemHttpResult>> Open(
         OpenIncidentRequest request, IIncidentStore store, IAlertStore alerts, AlertBoard board, IAssetRegistry registry, ClaimsPrincipal user,
-        AccessControl access, [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger,
+        AccessControl access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -200,7 +200,7 @@ public static class IncidentEndpoints
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Figures(
         string incidentId, FiguresRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
-        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
+        [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
         StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
         {
             var figures = FiguresOf(incident.Figures, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
@@ -209,7 +209,7 @@ public static class IncidentEndpoints
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Report(
         string incidentId, ReportRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
-        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
+        [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
         StepAsync(incidentId, request.Actor, null, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
         {
             var kind = EnumQuery.Parse<ReportKind>(request.Kind, nameof(request.Kind), errors);
@@ -236,7 +236,7 @@ public static class IncidentEndpoints
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Link(
         string incidentId, LinkRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
-        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
+        [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
         StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
         {
             var alertIds = Ids(errors, nameof(request.AlertIds), request.AlertIds);
@@ -254,7 +254,7 @@ public static class IncidentEndpoints
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Close(
         string incidentId, CloseRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
-        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
+        [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
         StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
         {
             Text(errors, nameof(request.SupervisingBody), request.SupervisingBody, 200, required: false);
@@ -264,7 +264,7 @@ public static class IncidentEndpoints
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Review(
         string incidentId, CloseRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
-        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
+        [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
         StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
         {
             Text(errors, nameof(request.Note), request.Note, 4000, required: true);

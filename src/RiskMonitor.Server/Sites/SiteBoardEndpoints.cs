@@ -21,18 +21,6 @@ public static class SiteBoardEndpoints
 {
     public const double DefaultRadiusMetres = 500;
 
-    public static WebApplicationBuilder AddSiteBoards(this WebApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var contentRoot = builder.Environment.ContentRootPath;
-        builder.Services.AddSingleton(sp =>
-        {
-            var path = RegistryOptions.Resolve(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.AssetsPath, contentRoot);
-            return new SiteProfiles(File.Exists(path) ? GeoJsonSiteProfiles.Load(path) : new Dictionary<string, SiteProfile>());
-        });
-        return builder;
-    }
-
     public static IEndpointRouteBuilder MapSiteBoardEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/sites/{assetId}/board", Board).WithTags("Sites").WithName("GetSiteBoard")

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using RiskMonitor.Server.Ingest;
 using RiskMonitor.Server.Platform.Orleans;
 
 namespace RiskMonitor.Server.Tests.Cluster;

@@ -20,7 +20,7 @@ namespace RiskMonitor.Server.Platform.Live;
 /// </summary>
 public sealed class RiskEventFanOut(
     IHubContext<RiskHub> hub, AlertBoard board, ServerMetrics metrics, TimeProvider time, ILogger<RiskEventFanOut> logger, AccessControl access,
-    SilenceBoard? silences = null)
+    SilenceBoard silences)
     : BackgroundService, IRiskEventSink
 {
     private static readonly TimeSpan AssetCoalescing = TimeSpan.FromMilliseconds(250);
@@ -105,7 +105,7 @@ public sealed class RiskEventFanOut(
         try
         {
             // Whether a silence covers it is decided as it goes out, from the silences in force now.
-            await hub.Clients.Groups(ScopeGroupsOf(alert.AssetId)).SendAsync(method, silences?.Decorate(alert) ?? alert, cancellationToken);
+            await hub.Clients.Groups(ScopeGroupsOf(alert.AssetId)).SendAsync(method, silences.Decorate(alert), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

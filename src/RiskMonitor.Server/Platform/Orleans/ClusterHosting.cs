@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Ingestion.Broker;
-using RiskMonitor.Server.Alerts;
 using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Server.Platform.Orleans;
@@ -34,7 +33,7 @@ public static class ClusterHosting
             ? PostgresPoolOptions.ForOrleans(configuration, configured)
             :
             throw new InvalidOperationException("Orleans:Membership is AdoNet, but ConnectionStrings:RiskMonitor is not set.");
-        if (AlertLifecycleHosting.PersistenceMode(configuration) != OrleansPersistence.AdoNet)
+        if (OrleansPersistenceHosting.PersistenceMode(configuration) != OrleansPersistence.AdoNet)
         {
             // Memory grain state in a cluster would lose an asset's state whenever its grain moves to another silo.
             throw new InvalidOperationException("Orleans:Membership is AdoNet, so Orleans:Persistence must be AdoNet too.");
@@ -61,42 +60,6 @@ public static class ClusterHosting
                 o.ServiceId = orleans.ServiceId;
             })
             .ConfigureEndpoints(advertised, orleans.SiloPort, orleans.GatewayPort, orleans.ListenOnAnyHostAddress);
-    }
-
-    /// <summary>
-    /// A cluster on an external broker: the lowest live silo takes over the broker session of a silo declared dead
-    /// (docs/decisions/0029-failover-of-broker-sessions.md). Off with <c>Mqtt:Broker:TakeOverDeadSessions=false</c>.
-    /// </summary>
-    public static IHostApplicationBuilder AddBrokerSessionFailover(this IHostApplicationBuilder builder, OrleansHostOptions orleans)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(orleans);
-        var mqtt = builder.Configuration.GetSection(MqttIngestionOptions.SectionName).Get<MqttIngestionOptions>() ?? new MqttIngestionOptions();
-        if (orleans.Membership == OrleansClustering.AdoNet && mqtt.Mode == MqttMode.External && mqtt.Broker.TakeOverDeadSessions)
-        {
-            builder.Services.AddHostedService<DeadSiloSessionTakeover>();
-        }
-
-        return builder;
-    }
-
-    /// <summary>
-    /// In a cluster the current-alert board also follows the PostgreSQL feed, so <c>GET /api/alerts</c> (and what is
-    /// computed from the board, e.g. incidents) is the same on every node. Call after AddAlertLifecycle: the follower
-    /// starts after the board is seeded.
-    /// </summary>
-    public static IHostApplicationBuilder AddClusterWideAlertBoard(this IHostApplicationBuilder builder, OrleansHostOptions orleans)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(orleans);
-        builder.Services.AddOptions<AlertBoardFeedOptions>().BindConfiguration(AlertBoardFeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        var configured = builder.Configuration.GetSection(AlertBoardFeedOptions.SectionName).Get<AlertBoardFeedOptions>();
-        if (configured?.FollowFeed ?? orleans.Membership == OrleansClustering.AdoNet)
-        {
-            builder.Services.AddHostedService<AlertBoardFeedFollower>();
-        }
-
-        return builder;
     }
 
     /// <summary>With <c>Redis:Configuration</c> set, hub messages go through Redis, so every node's clients get every message.</summary>

@@ -4,7 +4,7 @@ using RiskMonitor.Storage.Drills;
 namespace RiskMonitor.Server.Drills;
 
 /// <summary>Drills end to end (issue 21 item 5, docs/decisions/0042-drills-end-to-end.md).</summary>
-public static class DrillHosting
+public static class DrillsModule
 {
     public static WebApplicationBuilder AddDrills(this WebApplicationBuilder builder)
     {
@@ -15,6 +15,8 @@ public static class DrillHosting
         builder.Services.AddHostedService<DrillScheduler>();
         return builder;
     }
+
+    public static IEndpointRouteBuilder MapDrills(this IEndpointRouteBuilder routes) => routes.MapDrillEndpoints();
 }
 
 /// <summary>Configuration section <c>Drills</c>.</summary>

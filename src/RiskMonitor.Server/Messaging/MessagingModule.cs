@@ -5,11 +5,11 @@ using RiskMonitor.Storage.Messaging;
 namespace RiskMonitor.Server.Messaging;
 
 /// <summary>People are told (issue 20 item 5, docs/decisions/0036-people-are-told.md): e-mail and SMS behind one port.</summary>
-public static class MessagingHosting
+public static class MessagingModule
 {
     public const string SmsClientName = "sms-gateway";
 
-    /// <summary>Call after <c>AddAlertLifecycle</c> (the stores) and <c>AddOutboundRequests</c>.</summary>
+    /// <summary>Call after <c>AddRiskMonitorStores</c> (the stores) and <c>AddOutboundRequests</c>.</summary>
     public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -32,4 +32,6 @@ public static class MessagingHosting
         services.AddHostedService(sp => sp.GetRequiredService<RecordMessageSender>());
         return builder;
     }
+
+    public static IEndpointRouteBuilder MapMessaging(this IEndpointRouteBuilder routes) => routes.MapMessagingEndpoints();
 }

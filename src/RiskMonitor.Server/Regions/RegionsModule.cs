@@ -16,20 +16,19 @@ namespace RiskMonitor.Server.Regions;
 /// <summary>One version of the registry as the risk map sees it: assets with their inherent levels in force and resolved grids.</summary>
 public sealed record RiskMapData(RegionMap Map, IAssetRegistry Registry, FrozenDictionary<string, ConsequenceRaise> Raises);
 
-public static class RiskMapHosting
+public static class RegionsModule
 {
     /// <summary>
     /// Loads the region hierarchy (<c>Registry:RegionsPath</c>) and the sensitive sites (<c>Registry:SensitiveSitesPath</c>),
     /// raises the inherent colour of assets near a sensitive site, places every asset in the hierarchy once, and registers
-    /// the <see cref="RegionMap"/>, the registry with each asset's grids, the region fan-out and the board.
+    /// the <see cref="RegionMap"/>, the registry with each asset's grids and the region read model. Takes the hazmat fleet
+    /// (<c>AddVehicles</c>): vehicles are assets of the registry.
     /// </summary>
-    public static WebApplicationBuilder AddRiskMap(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddRegions(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var contentRoot = builder.Environment.ContentRootPath;
-        builder.AddHazmatVehicles();
-        builder.AddSiteBoards();
         // Hazmat vehicles join the registry as assets (their route is their geometry), so their alerts take the same path.
         // The registry in force changes over the API (docs/decisions/0041-live-registry.md): whoever keeps it beyond one
         // request reads LiveRegistry; a request or a grain activation gets the map in force when it is resolved.
@@ -40,10 +39,10 @@ public static class RiskMapHosting
         services.AddTransient(sp => sp.GetRequiredService<LiveRegistry>().Current.Map);
         services.AddSingleton<IAssetRegistry>(sp => new LiveAssetRegistry(sp.GetRequiredService<LiveRegistry>()));
         services.AddSingleton<RegionBoard>();
-        services.AddSingleton<RegionEventFanOut>();
-        services.AddHostedService(sp => sp.GetRequiredService<RegionEventFanOut>());
         return builder;
     }
+
+    public static IEndpointRouteBuilder MapRegions(this IEndpointRouteBuilder routes) => routes.MapRiskMapEndpoints();
 
     private static LiveRegistry Load(
         GeoJsonAssetRegistry registry, IReadOnlyList<AssetDefinition> vehicles, RegistryOptions options, string contentRoot, TimeProvider time, ILogger logger)

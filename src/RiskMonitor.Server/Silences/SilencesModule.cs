@@ -1,17 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Alerts;
-using RiskMonitor.Server.Escalation;
-using RiskMonitor.Server.Incidents;
-using RiskMonitor.Server.Kpis;
 
 namespace RiskMonitor.Server.Silences;
 
-/// <summary>Noise control (docs/decisions/0017-noise-control.md): flap detection settings and silences.</summary>
-public static class NoiseControlHosting
+/// <summary>Noise control (docs/decisions/0017-noise-control.md): flap detection settings, silences (an operator's mute) and their API.</summary>
+public static class SilencesModule
 {
-    /// <summary>Call after <c>AddAlertLifecycle</c> (it registers the silence store).</summary>
-    public static WebApplicationBuilder AddNoiseControl(this WebApplicationBuilder builder)
+    /// <summary>After the stores (the silence store is theirs).</summary>
+    public static WebApplicationBuilder AddSilences(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -19,20 +16,10 @@ public static class NoiseControlHosting
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FlappingOptions>>().Value.ToPolicy());
         services.AddSingleton<SilenceBoard>();
         services.AddHostedService(sp => sp.GetRequiredService<SilenceBoard>());
-        services.AddOptions<IncidentLinkOptions>().BindConfiguration(IncidentLinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IncidentLinker>();
-        services.AddHostedService(sp => sp.GetRequiredService<IncidentLinker>());
         return builder;
     }
 
-    /// <summary>Silences, the notification outbox and the KPIs.</summary>
-    public static IEndpointRouteBuilder MapSilenceNoticeAndKpiEndpoints(this IEndpointRouteBuilder routes)
-    {
-        routes.MapSilenceEndpoints();
-        routes.MapNotificationEndpoints();
-        routes.MapKpiEndpoints();
-        return routes;
-    }
+    public static IEndpointRouteBuilder MapSilences(this IEndpointRouteBuilder routes) => routes.MapSilenceEndpoints();
 }
 
 /// <summary>Configuration section <c>Alerts:Flapping</c>; defaults and their reasoning in docs/decisions/0017-noise-control.md.</summary>

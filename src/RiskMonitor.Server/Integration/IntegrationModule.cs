@@ -5,10 +5,10 @@ using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Integration;
 
-/// <summary>The city-platform integration (issue 9): integrators' API keys and policies, webhook delivery.</summary>
-public static class IntegrationHosting
+/// <summary>The city-platform integration (issue 9): the feed, integrators' API keys and policies, webhook delivery, CAP.</summary>
+public static class IntegrationModule
 {
-    /// <summary>Call after the stores (<c>AddAlertLifecycle</c>) and the risk map (<c>AddRiskMap</c>) are registered.</summary>
+    /// <summary>After the stores (the feed and the keys are theirs).</summary>
     public static WebApplicationBuilder AddIntegration(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -33,8 +33,9 @@ public static class IntegrationHosting
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapIntegrationEndpoints(this IEndpointRouteBuilder routes)
+    public static IEndpointRouteBuilder MapIntegration(this IEndpointRouteBuilder routes)
     {
+        routes.MapFeedEndpoints();
         routes.MapIntegratorKeyEndpoints();
         routes.MapWebhookEndpoints();
         routes.MapCapEndpoints();

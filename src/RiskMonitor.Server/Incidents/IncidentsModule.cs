@@ -4,8 +4,11 @@ using RiskMonitor.Storage.Incidents;
 
 namespace RiskMonitor.Server.Incidents;
 
-/// <summary>Incidents as records with their reporting ladder (issue 21, docs/decisions/0037-incidents-and-the-reporting-ladder.md).</summary>
-public static class IncidentHosting
+/// <summary>
+/// Incidents as records with their reporting ladder (issue 21, docs/decisions/0037-incidents-and-the-reporting-ladder.md),
+/// the linker that groups current alerts into incidents, and their API.
+/// </summary>
+public static class IncidentsModule
 {
     /// <summary>
     /// The key of the <see cref="TimeProvider"/> the incident clocks run on: the server's own unless a test puts a fake one
@@ -21,8 +24,13 @@ public static class IncidentHosting
         builder.Services.AddOptions<IncidentClockOptions>().BindConfiguration(IncidentClockOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IncidentClockWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentClockWatcher>());
+        builder.Services.AddOptions<IncidentLinkOptions>().BindConfiguration(IncidentLinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IncidentLinker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentLinker>());
         return builder;
     }
+
+    public static IEndpointRouteBuilder MapIncidents(this IEndpointRouteBuilder routes) => routes.MapIncidentEndpoints();
 }
 
 /// <summary>Configuration section <c>IncidentClocks</c>.</summary>

@@ -26,10 +26,10 @@ public sealed class VehicleOptions
     public GeofenceSettings ToSettings() => new(OffRouteMetres, Math.Min(OffRouteClearMetres, OffRouteMetres), ZoneClearMetres, OffRouteLevel);
 }
 
-public static class VehicleHosting
+public static class VehiclesModule
 {
     /// <summary>Registers the <see cref="HazmatFleet"/>: vehicles from <c>Registry:VehiclesPath</c>, zones from <c>Registry:RestrictedZonesPath</c>.</summary>
-    public static WebApplicationBuilder AddHazmatVehicles(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddVehicles(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var contentRoot = builder.Environment.ContentRootPath;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Ingestion.Broker;
 
-namespace RiskMonitor.Server.Platform.Orleans;
+namespace RiskMonitor.Server.Ingest;
 
 /// <summary>
 /// Failover of broker sessions (docs/decisions/0029-failover-of-broker-sessions.md). Every silo follows Orleans
@@ -89,7 +89,4 @@ internal static partial class ClusterLog
 {
     [LoggerMessage(EventId = 4501, Level = LogLevel.Warning, Message = "Taking over the broker session {ClientId} failed (attempt {Attempt})")]
     public static partial void TakeoverFailed(ILogger logger, Exception exception, string clientId, int attempt);
-
-    [LoggerMessage(EventId = 4502, Level = LogLevel.Warning, Message = "The alert board cannot read the feed after cursor {Cursor}; other nodes' alerts are listed late until it can")]
-    public static partial void BoardFeedFailed(ILogger logger, Exception exception, long cursor);
 }

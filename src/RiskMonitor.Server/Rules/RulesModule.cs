@@ -6,10 +6,10 @@ using RiskMonitor.Storage.Rules;
 namespace RiskMonitor.Server.Rules;
 
 /// <summary>Rules as managed configuration (docs/decisions/0043): the rule file seeds the store, the store is in force.</summary>
-public static class RulesHosting
+public static class RulesModule
 {
-    /// <summary>Call after <c>AddAlertLifecycle</c> (it registers the rule store) and before Orleans, so the stored rules are read before grains activate.</summary>
-    public static WebApplicationBuilder AddManagedRules(this WebApplicationBuilder builder)
+    /// <summary>Call after <c>AddRiskMonitorStores</c> (it registers the rule store) and before Orleans, so the stored rules are read before grains activate.</summary>
+    public static WebApplicationBuilder AddRules(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -28,6 +28,8 @@ public static class RulesHosting
         services.AddSingleton<BacktestJobs>();
         return builder;
     }
+
+    public static IEndpointRouteBuilder MapRules(this IEndpointRouteBuilder routes) => routes.MapRuleEndpoints();
 }
 
 /// <summary>Configuration section <c>Rules</c>.</summary>

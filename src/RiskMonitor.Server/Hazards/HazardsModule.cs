@@ -6,10 +6,13 @@ using RiskMonitor.Grains.Hazards;
 
 namespace RiskMonitor.Server.Hazards;
 
-/// <summary>Hazard supervision and the tip line (issue 21 items 3-4): options, the overdue watch and its push, the tip routing.</summary>
-public static class HazardSupervisionHosting
+/// <summary>
+/// Hazards: the hazard ledger (decision 0013), supervision and the tip line (issue 21 items 3-4): options, the overdue
+/// watch and its push, the tip routing, and their API.
+/// </summary>
+public static class HazardsModule
 {
-    public static WebApplicationBuilder AddHazardSupervision(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddHazards(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -24,6 +27,13 @@ public static class HazardSupervisionHosting
         services.AddSingleton<IHazardNotifier, HazardOverduePush>();
         services.AddHostedService<HazardWatchStarter>();
         return builder;
+    }
+
+    public static IEndpointRouteBuilder MapHazards(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHazardEndpoints();
+        routes.MapHazardSupervisionEndpoints();
+        return routes;
     }
 }
 
