@@ -47,7 +47,7 @@ public static class AlertEndpoints
     }
 
     private static async Task<Results<Ok<AlertPage>, ValidationProblem>> List(
-        AlertBoard board, IAlertStore store, SilenceBoard silences, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken,
+        AlertReadModel board, IAlertStore store, SilenceReadModel silences, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken,
         string? minSeverity = null, string? state = null, bool? active = null,
         string? assetId = null, string? regionId = null, int limit = 1000, int offset = 0)
     {
@@ -86,12 +86,12 @@ public static class AlertEndpoints
     }
 
     private static async Task<AlertPage> ListCoreAsync(
-        AlertBoard board, IAlertStore store, WarningLevel? minSeverity, AlertState? state, bool? active,
+        AlertReadModel board, IAlertStore store, WarningLevel? minSeverity, AlertState? state, bool? active,
         string? assetId, string? regionId, int limit, int offset, Func<AlertView, bool>? visible, CancellationToken cancellationToken)
     {
         if (state == AlertState.Closed)
         {
-            // Closed alerts are not on the board; the alert store is their record. For a scoped caller the newest
+            // Closed alerts are not on the read model; the alert store is their record. For a scoped caller the newest
             // 10,000 are read and filtered here, so paging counts only what they may see.
             var closed = await store.QueryAsync(
                 new AlertQuery(AlertState.Closed, assetId, regionId, minSeverity,
@@ -116,7 +116,7 @@ public static class AlertEndpoints
     }
 
     private static async Task<Results<Ok<AlertView>, ProblemHttpResult>> Get(
-        string alertId, IAssetRegistry registry, IGrainFactory grains, IAlertStore store, SilenceBoard silences, CancellationToken cancellationToken)
+        string alertId, IAssetRegistry registry, IGrainFactory grains, IAlertStore store, SilenceReadModel silences, CancellationToken cancellationToken)
     {
         // A drill's alert is read from its drill key's grain (decision 0042); the registry knows the asset behind it.
         if (AlertBook.AssetIdOf(alertId) is not { } assetId || !registry.TryGet(DrillKey.AssetOf(assetId), out _))

@@ -16,16 +16,16 @@ public static class AlertsModule
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddSingleton<AlertBoard>();
-        services.AddHostedService<AlertBoardSeeder>();
+        services.AddSingleton<AlertReadModel>();
+        services.AddHostedService<AlertReadModelSeeder>();
 
         // In a cluster the read model also follows the PostgreSQL feed, so GET /api/alerts (and what is computed from
         // it, e.g. incidents) is the same on every node; it starts after the seeding.
-        services.AddOptions<AlertBoardFeedOptions>().BindConfiguration(AlertBoardFeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        var configured = builder.Configuration.GetSection(AlertBoardFeedOptions.SectionName).Get<AlertBoardFeedOptions>();
+        services.AddOptions<AlertReadModelFeedOptions>().BindConfiguration(AlertReadModelFeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var configured = builder.Configuration.GetSection(AlertReadModelFeedOptions.SectionName).Get<AlertReadModelFeedOptions>();
         if (configured?.FollowFeed ?? OrleansHostOptions.From(builder.Configuration).Membership == OrleansClustering.AdoNet)
         {
-            services.AddHostedService<AlertBoardFeedFollower>();
+            services.AddHostedService<AlertReadModelFeedFollower>();
         }
 
         return builder;
@@ -40,10 +40,10 @@ public static class AlertsModule
 }
 
 /// <summary>
-/// Fills the in-memory alert board from the alert store at start, before the silo runs, so that the current-alert list
-/// survives a restart. Changes that arrive later are newer and win on the board.
+/// Fills the in-memory alert read model from the alert store at start, before the silo runs, so that the current-alert list
+/// survives a restart. Changes that arrive later are newer and win on the read model.
 /// </summary>
-internal sealed class AlertBoardSeeder(IAlertStore store, IFeedStore feed, AlertBoard board, ILogger<AlertBoardSeeder> logger) : IHostedService
+internal sealed class AlertReadModelSeeder(IAlertStore store, IFeedStore feed, AlertReadModel board, ILogger<AlertReadModelSeeder> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -73,7 +73,7 @@ public static class AssetEndpoints
     }
 
     private static Results<Ok<AssetPage>, ValidationProblem> List(
-        IAssetRegistry registry, RegionMap map, AlertBoard board, ClaimsPrincipal user, AccessControl access,
+        IAssetRegistry registry, RegionMap map, AlertReadModel board, ClaimsPrincipal user, AccessControl access,
         string? kind = null, string? regionId = null, string? industry = null, RiskColour? minColour = null,
         int offset = 0, int limit = 500)
     {

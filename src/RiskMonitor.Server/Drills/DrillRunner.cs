@@ -36,7 +36,7 @@ public sealed class DrillRunner(
     IngestionPipeline ingestion,
     IAssetRegistry registry,
     IGrainFactory grains,
-    AlertBoard board,
+    AlertReadModel board,
     IAlertStore alerts,
     EscalationPolicy escalation,
     TimeProvider time,

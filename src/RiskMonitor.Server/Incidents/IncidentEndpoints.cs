@@ -111,7 +111,7 @@ public static class IncidentEndpoints
     }
 
     private static async Task<Results<Created<IncidentView>, ValidationProblem, ProblemHttpResult>> Open(
-        OpenIncidentRequest request, IIncidentStore store, IAlertStore alerts, AlertBoard board, IAssetRegistry registry, ClaimsPrincipal user,
+        OpenIncidentRequest request, IIncidentStore store, IAlertStore alerts, AlertReadModel board, IAssetRegistry registry, ClaimsPrincipal user,
         AccessControl access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger,
         CancellationToken cancellationToken)
     {

@@ -38,7 +38,7 @@ public static class RegionsModule
         services.AddTransient(sp => sp.GetRequiredService<LiveRegistry>().Current);
         services.AddTransient(sp => sp.GetRequiredService<LiveRegistry>().Current.Map);
         services.AddSingleton<IAssetRegistry>(sp => new LiveAssetRegistry(sp.GetRequiredService<LiveRegistry>()));
-        services.AddSingleton<RegionBoard>();
+        services.AddSingleton<RegionReadModel>();
         return builder;
     }
 

@@ -49,7 +49,7 @@ public static class RiskMapEndpoints
     }
 
     private static Results<FileContentHttpResult, ValidationProblem> Regions(
-        RegionMap map, RegionBoard board, IAssetRegistry registry, ClaimsPrincipal user, AccessControl access,
+        RegionMap map, RegionReadModel board, IAssetRegistry registry, ClaimsPrincipal user, AccessControl access,
         string? level = null, string? industry = null, string? layer = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -108,7 +108,7 @@ public static class RiskMapEndpoints
     }
 
     private static Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult> Assets(
-        RegionMap map, IAssetRegistry registry, AlertBoard alerts, RiskMapData data, ClaimsPrincipal user, AccessControl access,
+        RegionMap map, IAssetRegistry registry, AlertReadModel alerts, RiskMapData data, ClaimsPrincipal user, AccessControl access,
         string? regionId = null, string? kind = null, string? industry = null, string? layer = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -209,7 +209,7 @@ public static class RiskMapEndpoints
         [.. map.Placements.Where(p => p.Source == PlacementSource.GeometryOutsideStatedRegion).Select(p => new PlacementJson(p.AssetId, p.StatedRegionId, p.Grids))]));
 
     private static Results<Ok<IReadOnlyList<IncidentJson>>, ValidationProblem> Incidents(
-        AlertBoard alerts, IAssetRegistry registry, ClaimsPrincipal user, AccessControl access, double distanceM = 200, double windowMinutes = 10, bool? active = true, int minAlerts = 1)
+        AlertReadModel alerts, IAssetRegistry registry, ClaimsPrincipal user, AccessControl access, double distanceM = 200, double windowMinutes = 10, bool? active = true, int minAlerts = 1)
     {
         if (distanceM is < 0 or > 10_000 || windowMinutes is < 0 or > 1440 || minAlerts < 1)
         {

@@ -64,8 +64,8 @@ public static class SilenceEndpoints
     };
 
     private static async Task<Results<Created<SilenceView>, ValidationProblem, ProblemHttpResult>> Create(
-        SilenceRequest request, ISilenceStore store, SilenceBoard board, AlertBoard alerts, IRiskEventSink events, IGrainFactory grains,
-        IAssetRegistry registry, ClaimsPrincipal user, AccessControl access, TimeProvider time, ILogger<SilenceBoard> logger,
+        SilenceRequest request, ISilenceStore store, SilenceReadModel board, AlertReadModel alerts, IRiskEventSink events, IGrainFactory grains,
+        IAssetRegistry registry, ClaimsPrincipal user, AccessControl access, TimeProvider time, ILogger<SilenceReadModel> logger,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -121,8 +121,8 @@ public static class SilenceEndpoints
     }
 
     private static async Task<Results<Ok<SilenceView>, ValidationProblem, ProblemHttpResult>> Expire(
-        string silenceId, ExpireSilenceRequest request, ISilenceStore store, SilenceBoard board, AlertBoard alerts, IRiskEventSink events,
-        IGrainFactory grains, ClaimsPrincipal user, AccessControl access, TimeProvider time, ILogger<SilenceBoard> logger,
+        string silenceId, ExpireSilenceRequest request, ISilenceStore store, SilenceReadModel board, AlertReadModel alerts, IRiskEventSink events,
+        IGrainFactory grains, ClaimsPrincipal user, AccessControl access, TimeProvider time, ILogger<SilenceReadModel> logger,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Actor) || request.Actor.Length > 100)
@@ -158,7 +158,7 @@ public static class SilenceEndpoints
     /// a released open alert looks again now (it would otherwise notice at its next minute's tick).
     /// </summary>
     private static async Task RepublishAsync(
-        SilenceBoard board, AlertBoard alerts, IRiskEventSink events, IGrainFactory grains, CancellationToken cancellationToken)
+        SilenceReadModel board, AlertReadModel alerts, IRiskEventSink events, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var before = alerts.Alerts.ToDictionary(a => a.AlertId, board.Decorate, StringComparer.Ordinal);
         await board.RefreshAsync(cancellationToken);

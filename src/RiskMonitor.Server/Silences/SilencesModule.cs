@@ -14,8 +14,8 @@ public static class SilencesModule
         var services = builder.Services;
         services.AddOptions<FlappingOptions>().BindConfiguration(FlappingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FlappingOptions>>().Value.ToPolicy());
-        services.AddSingleton<SilenceBoard>();
-        services.AddHostedService(sp => sp.GetRequiredService<SilenceBoard>());
+        services.AddSingleton<SilenceReadModel>();
+        services.AddHostedService(sp => sp.GetRequiredService<SilenceReadModel>());
         return builder;
     }
 

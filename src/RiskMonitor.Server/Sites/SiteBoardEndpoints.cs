@@ -32,7 +32,7 @@ public static class SiteBoardEndpoints
     }
 
     private static Results<Ok<SiteBoardJson>, ValidationProblem, ProblemHttpResult> Board(
-        string assetId, IAssetRegistry registry, SiteProfiles profiles, AlertBoard alerts, RegionMap map, AccessControl access, ClaimsPrincipal user,
+        string assetId, IAssetRegistry registry, SiteProfiles profiles, AlertReadModel alerts, RegionMap map, AccessControl access, ClaimsPrincipal user,
         TimeProvider time, double? radiusM = null)
     {
         if (radiusM is < 10 or > 5_000)

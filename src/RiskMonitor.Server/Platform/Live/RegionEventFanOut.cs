@@ -11,7 +11,7 @@ namespace RiskMonitor.Server.Platform.Live;
 /// (<c>JoinRegion("*")</c>: a wall display showing every grid). Coalesced per region (the newest wins) and sent at most
 /// <see cref="RegionCoalescing"/>-often, so an alert storm costs each region a few messages per second at most. With the
 /// Redis backplane every node's clients get every region grain's changes; the map endpoints read the
-/// <see cref="RegionBoard"/> instead, which rolls up from the cluster-wide alerts (docs/decisions/0031).
+/// <see cref="RegionReadModel"/> instead, which rolls up from the cluster-wide alerts (docs/decisions/0031).
 /// </summary>
 public sealed class RegionEventFanOut(IHubContext<RiskHub> hub, TimeProvider time, ILogger<RegionEventFanOut> logger)
     : BackgroundService, IRegionEventSink

@@ -19,8 +19,8 @@ namespace RiskMonitor.Server.Platform.Live;
 /// (the newest wins) and sent a few times a second, so an alert storm cannot flood a wall display.
 /// </summary>
 public sealed class RiskEventFanOut(
-    IHubContext<RiskHub> hub, AlertBoard board, ServerMetrics metrics, TimeProvider time, ILogger<RiskEventFanOut> logger, AccessControl access,
-    SilenceBoard silences)
+    IHubContext<RiskHub> hub, AlertReadModel board, ServerMetrics metrics, TimeProvider time, ILogger<RiskEventFanOut> logger, AccessControl access,
+    SilenceReadModel silences)
     : BackgroundService, IRiskEventSink
 {
     private static readonly TimeSpan AssetCoalescing = TimeSpan.FromMilliseconds(250);

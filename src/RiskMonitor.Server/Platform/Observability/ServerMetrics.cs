@@ -23,7 +23,7 @@ public sealed class ServerMetrics
     private readonly Counter<long> _alertsRaised;
     private readonly Counter<long> _alertChanges;
 
-    public ServerMetrics(IMeterFactory meterFactory, AlertBoard board, IReadingWriter writer)
+    public ServerMetrics(IMeterFactory meterFactory, AlertReadModel board, IReadingWriter writer)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentNullException.ThrowIfNull(board);
@@ -57,7 +57,7 @@ public sealed class ServerMetrics
         _alertChanges.Add(1, new KeyValuePair<string, object?>("kind", Name(kind)), severity);
     }
 
-    private static IEnumerable<Measurement<long>> ObserveOpen(AlertBoard board)
+    private static IEnumerable<Measurement<long>> ObserveOpen(AlertReadModel board)
     {
         // Every state and severity is reported, zeros included, so a panel shows 0 rather than "no data".
         var counts = new Dictionary<(AlertState, WarningLevel), long>();

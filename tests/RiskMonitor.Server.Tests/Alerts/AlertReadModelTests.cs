@@ -7,10 +7,10 @@ using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Regions;
 
-namespace RiskMonitor.Server.Tests.Notifications;
+namespace RiskMonitor.Server.Tests.Alerts;
 
 /// <summary>The asset levels and region tallies a node derives from the alerts on its board (docs/decisions/0031).</summary>
-public sealed class AlertBoardTests
+public sealed class AlertReadModelTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
 
@@ -20,8 +20,8 @@ public sealed class AlertBoardTests
     [Fact]
     public void An_alert_makes_its_asset_and_region_red_until_its_condition_clears_and_a_closed_one_counts_no_more()
     {
-        var regions = new RegionBoard(Map);
-        var board = new AlertBoard(regions);
+        var regions = new RegionReadModel(Map);
+        var board = new AlertReadModel(regions);
 
         board.Apply(Alert("a-1", "gp-1", "ch4_lel.high", WarningLevel.Red, active: true, AlertState.Open, T0));
         board.Apply(Alert("a-2", "gp-1", "pressure.low", WarningLevel.Yellow, active: true, AlertState.Open, T0));
@@ -45,8 +45,8 @@ public sealed class AlertBoardTests
     [Fact]
     public void An_older_change_seen_again_from_the_feed_does_not_undo_a_newer_one()
     {
-        var regions = new RegionBoard(Map);
-        var board = new AlertBoard(regions);
+        var regions = new RegionReadModel(Map);
+        var board = new AlertReadModel(regions);
         var raised = Alert("a-1", "gp-3", "ch4_lel.high", WarningLevel.Red, active: true, AlertState.Open, T0);
         var cleared = raised with { ConditionActive = false, UpdatedAt = T0.AddSeconds(3) };
 
@@ -61,7 +61,7 @@ public sealed class AlertBoardTests
     [Fact]
     public void An_asset_is_offline_while_its_offline_alert_is_active()
     {
-        var board = new AlertBoard();
+        var board = new AlertReadModel();
 
         board.Apply(Alert("a-1", "gp-2", "offline", WarningLevel.Blue, active: true, AlertState.Open, T0));
 

@@ -6,18 +6,18 @@ using RiskMonitor.Storage.Feed;
 namespace RiskMonitor.Server.Alerts;
 
 /// <summary>
-/// Makes the current-alert board cluster-wide (issue 18, part 2; docs/decisions/0029-failover-of-broker-sessions.md):
-/// besides the changes of grains on this node (in-process, at once), the board applies every <c>alert.*</c> event of
+/// Makes the current-alert read model cluster-wide (issue 18, part 2; docs/decisions/0029-failover-of-broker-sessions.md):
+/// besides the changes of grains on this node (in-process, at once), the read model applies every <c>alert.*</c> event of
 /// the feed, which every node's group-commit writer appends in commit order. It starts at the cursor taken just before
-/// the board was seeded from the store, so a node that starts rebuilds from the store and catches up by cursor. A change
-/// seen twice (this node's own, in-process and from the feed) is harmless: the board keeps the newest by UpdatedAt.
+/// the read model was seeded from the store, so a node that starts rebuilds from the store and catches up by cursor. A change
+/// seen twice (this node's own, in-process and from the feed) is harmless: the read model keeps the newest by UpdatedAt.
 /// </summary>
-internal sealed class AlertBoardFeedFollower(
+internal sealed class AlertReadModelFeedFollower(
     IFeedStore feed,
-    AlertBoard board,
-    IOptions<AlertBoardFeedOptions> options,
+    AlertReadModel board,
+    IOptions<AlertReadModelFeedOptions> options,
     TimeProvider time,
-    ILogger<AlertBoardFeedFollower> logger) : BackgroundService
+    ILogger<AlertReadModelFeedFollower> logger) : BackgroundService
 {
     private const int PageSize = 500;
 
@@ -52,7 +52,7 @@ internal sealed class AlertBoardFeedFollower(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // PostgreSQL down: the local changes still reach the board in-process; the feed is read again later.
+                // PostgreSQL down: the local changes still reach the read model in-process; the feed is read again later.
                 if (!failing)
                 {
                     AlertFeedLog.BoardFeedFailed(logger, ex, Cursor);
@@ -77,12 +77,12 @@ internal sealed class AlertBoardFeedFollower(
     }
 }
 
-/// <summary>The cluster-wide alert board (<c>AlertBoard</c> section).</summary>
-public sealed class AlertBoardFeedOptions
+/// <summary>The cluster-wide alert read model (<c>AlertBoard</c> section: its name from before the read models were named so).</summary>
+public sealed class AlertReadModelFeedOptions
 {
     public const string SectionName = "AlertBoard";
 
-    /// <summary>Whether the board follows the feed; default: on with <c>Orleans:Membership=AdoNet</c> (a cluster), off for one node.</summary>
+    /// <summary>Whether the read model follows the feed; default: on with <c>Orleans:Membership=AdoNet</c> (a cluster), off for one node.</summary>
     public bool? FollowFeed { get; set; }
 
     /// <summary>How often the feed is read for other nodes' changes: the upper bound of how late they are listed here.</summary>

@@ -7,12 +7,12 @@ namespace RiskMonitor.Server.Regions;
 
 /// <summary>
 /// Every region's summary as the map endpoints read it, rolled up on this node from the asset levels the
-/// <see cref="AlertBoard"/> derives from the current alerts (<see cref="RegionTallies"/>). The alert board is the same on
+/// <see cref="AlertReadModel"/> derives from the current alerts (<see cref="RegionTallies"/>). The alert read model is the same on
 /// every node of a cluster (it follows the feed) and is rebuilt from the store at start, so this board is too
 /// (docs/decisions/0031); and drawing the whole city never activates hundreds of region grains. Regions no warning has
 /// touched read as their starting summary from the <see cref="RegionMap"/>.
 /// </summary>
-public sealed class RegionBoard(RegionMap map)
+public sealed class RegionReadModel(RegionMap map)
 {
     private readonly Lock _gate = new();
     private RegionTallies _tallies = new(map);
@@ -40,8 +40,8 @@ public sealed class RegionBoard(RegionMap map)
 
     /// <summary>
     /// The registry changed (docs/decisions/0041-live-registry.md): the roll-ups start again from the new map, with each
-    /// asset at the level <paramref name="levelOf"/> (the alert board) gives it now. A level change that races this one
-    /// is not lost: the alert board records a level before it reports it here, and both take this lock.
+    /// asset at the level <paramref name="levelOf"/> (the alert read model) gives it now. A level change that races this one
+    /// is not lost: the alert read model records a level before it reports it here, and both take this lock.
     /// </summary>
     public void Replace(RegionMap next, Func<string, WarningLevel> levelOf)
     {

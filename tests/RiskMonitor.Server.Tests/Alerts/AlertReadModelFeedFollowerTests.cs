@@ -8,9 +8,9 @@ using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Storage.Feed;
 
-namespace RiskMonitor.Server.Tests.Cluster;
+namespace RiskMonitor.Server.Tests.Alerts;
 
-public sealed class AlertBoardFeedFollowerTests
+public sealed class AlertReadModelFeedFollowerTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
 
@@ -20,9 +20,9 @@ public sealed class AlertBoardFeedFollowerTests
         var ct = TestContext.Current.CancellationToken;
         var feed = new InMemoryFeedLog();
         Append(feed, "raised", Alert("a-1", AlertState.Open, T0)); // before seeding: in the store, so not re-read
-        var board = new AlertBoard { SeededAtCursor = await feed.LatestCursorAsync(ct) };
-        using var follower = new AlertBoardFeedFollower(feed, board, Options.Create(new AlertBoardFeedOptions()), TimeProvider.System,
-            NullLogger<AlertBoardFeedFollower>.Instance);
+        var board = new AlertReadModel { SeededAtCursor = await feed.LatestCursorAsync(ct) };
+        using var follower = new AlertReadModelFeedFollower(feed, board, Options.Create(new AlertReadModelFeedOptions()), TimeProvider.System,
+            NullLogger<AlertReadModelFeedFollower>.Instance);
         await follower.StartAsync(ct);
 
         Append(feed, "raised", Alert("a-2", AlertState.Open, T0.AddSeconds(1)));

@@ -9,9 +9,9 @@ namespace RiskMonitor.Server.Alerts;
 
 /// <summary>
 /// The current (not closed) alerts, and what follows from them: each asset's warning level and online state, and
-/// through the <see cref="RegionBoard"/> every region's colours and counts. Kept from the same change stream that feeds
+/// through the <see cref="RegionReadModel"/> every region's colours and counts. Kept from the same change stream that feeds
 /// SignalR, so listing them never fans out to every grain. In a cluster the alerts also follow the PostgreSQL feed
-/// (AlertBoardFeedFollower), so every node lists the alerts raised on every node and derives the same asset levels
+/// (AlertReadModelFeedFollower), so every node lists the alerts raised on every node and derives the same asset levels
 /// and region tallies from them (docs/decisions/0029, 0031).
 /// </summary>
 /// <remarks>
@@ -19,7 +19,7 @@ namespace RiskMonitor.Server.Alerts;
 /// offline while its offline alert's condition is active: the rule of <see cref="AlertBook.ActiveLevel"/> and
 /// <c>AssetEvaluator.Online</c>, applied to the same alerts the asset grain restores from the store.
 /// </remarks>
-public sealed class AlertBoard(RegionBoard? regions = null)
+public sealed class AlertReadModel(RegionReadModel? regions = null)
 {
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, AlertView> _alerts = new(StringComparer.Ordinal);
@@ -33,8 +33,8 @@ public sealed class AlertBoard(RegionBoard? regions = null)
     public IEnumerable<AlertView> Alerts => _alerts.Values;
 
     /// <summary>
-    /// The feed's newest cursor taken just before the board was seeded from the store: in a cluster the board follows
-    /// the feed from there (AlertBoardFeedFollower), so nothing committed between the two is missed.
+    /// The feed's newest cursor taken just before the read model was seeded from the store: in a cluster the read model follows
+    /// the feed from there (AlertReadModelFeedFollower), so nothing committed between the two is missed.
     /// </summary>
     public long SeededAtCursor { get; set; }
 
