@@ -46,74 +46,11 @@ public static class AlertEndpoints
         return alerts;
     }
 
-    private static async Task<Results<Ok<AlertPage>, ValidationProblem>> List(
-        AlertReadModel board, IAlertStore store, SilenceReadModel silences, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken,
+    private static Task<Results<Ok<AlertPage>, ValidationProblem>> List(
+        AlertQueries queries, ClaimsPrincipal user, CancellationToken cancellationToken,
         string? minSeverity = null, string? state = null, bool? active = null,
-        string? assetId = null, string? regionId = null, int limit = 1000, int offset = 0)
-    {
-        // Enum values arrive as the API writes them (snake_case: in_progress, red), which the default binder refuses.
-        var errors = new Dictionary<string, string[]>();
-        var severityFilter = ParseEnum<WarningLevel>(minSeverity, nameof(minSeverity), errors);
-        var stateFilter = ParseEnum<AlertState>(state, nameof(state), errors);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        // A caller scoped to regions sees the alerts of their regions only; the filter applies before paging.
-        var scope = access.ScopeOf(user);
-        Func<AlertView, bool>? visible = scope.IsCityWide ? null : a => access.CanSeeAsset(scope, a.AssetId);
-        var page = await ListCoreAsync(board, store, severityFilter, stateFilter, active, assetId, regionId, limit, offset, visible, cancellationToken);
-        return TypedResults.Ok(page with { Items = [.. page.Items.Select(silences.Decorate)] });
-    }
-
-    private static TEnum? ParseEnum<TEnum>(string? text, string name, Dictionary<string, string[]> errors)
-        where TEnum : struct, Enum
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (Enum.TryParse<TEnum>(text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var value) &&
-            Enum.IsDefined(value) && !int.TryParse(text, out _))
-        {
-            return value;
-        }
-
-        errors[name] = [$"'{text}' is not one of: {string.Join(", ", Enum.GetNames<TEnum>().Select(n => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n)))}."];
-        return null;
-    }
-
-    private static async Task<AlertPage> ListCoreAsync(
-        AlertReadModel board, IAlertStore store, WarningLevel? minSeverity, AlertState? state, bool? active,
-        string? assetId, string? regionId, int limit, int offset, Func<AlertView, bool>? visible, CancellationToken cancellationToken)
-    {
-        if (state == AlertState.Closed)
-        {
-            // Closed alerts are not on the read model; the alert store is their record. For a scoped caller the newest
-            // 10,000 are read and filtered here, so paging counts only what they may see.
-            var closed = await store.QueryAsync(
-                new AlertQuery(AlertState.Closed, assetId, regionId, minSeverity,
-                    Offset: visible is null ? Math.Max(0, offset) : 0, Limit: visible is null ? Math.Clamp(limit, 1, 10_000) : 10_000),
-                cancellationToken);
-            if (visible is null)
-            {
-                return new AlertPage(closed.Total, closed.Items);
-            }
-
-            var mine = closed.Items.Where(visible).ToList();
-            return new AlertPage(mine.Count, [.. mine.Skip(Math.Max(0, offset)).Take(Math.Clamp(limit, 1, 10_000))]);
-        }
-
-        var matches = board.Alerts
-            .Where(a => (visible is null || visible(a)) && (minSeverity is null || a.Severity >= minSeverity) && (state is null || a.State == state) &&
-                        (active is null || a.ConditionActive == active) && (assetId is null || a.AssetId == assetId) &&
-                        (regionId is null || a.RegionId == regionId))
-            .OrderByDescending(a => a.ConditionActive).ThenByDescending(a => a.Severity).ThenByDescending(a => a.RaisedAt)
-            .ToList();
-        return new AlertPage(matches.Count, [.. matches.Skip(Math.Max(0, offset)).Take(Math.Clamp(limit, 1, 10_000))]);
-    }
+        string? assetId = null, string? regionId = null, int limit = 1000, int offset = 0) =>
+        queries.ListAsync(new AlertListFilter(minSeverity, state, active, assetId, regionId, limit, offset), user, cancellationToken);
 
     private static async Task<Results<Ok<AlertView>, ProblemHttpResult>> Get(
         string alertId, IAssetRegistry registry, IGrainFactory grains, IAlertStore store, SilenceReadModel silences, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ public static class AlertsModule
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddSingleton<AlertReadModel>();
+        services.AddSingleton<AlertQueries>();
         services.AddHostedService<AlertReadModelSeeder>();
 
         // In a cluster the read model also follows the PostgreSQL feed, so GET /api/alerts (and what is computed from

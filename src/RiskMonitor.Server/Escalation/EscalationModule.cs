@@ -36,6 +36,7 @@ public static class EscalationModule
         services.AddSingleton<NotificationDispatcher>();
         services.AddSingleton<INotifier>(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
+        services.AddSingleton<IEscalationRecheck, GrainEscalationRecheck>();
         services.AddSingleton<EscalationSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<EscalationSweeper>());
         return builder;

@@ -16,6 +16,7 @@ public static class SilencesModule
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FlappingOptions>>().Value.ToPolicy());
         services.AddSingleton<SilenceReadModel>();
         services.AddHostedService(sp => sp.GetRequiredService<SilenceReadModel>());
+        services.AddSingleton<SilenceCommands>();
         return builder;
     }
 

@@ -27,11 +27,21 @@ public static class Policies
     public const string CityWide = "rm:city-wide";
 }
 
+/// <summary>The caller's regions and what lies in them: what command and query classes ask, so they are tested without a registry.</summary>
+public interface ICallerAccess
+{
+    RegionScope ScopeOf(ClaimsPrincipal user);
+
+    bool CanSeeAsset(RegionScope scope, string assetId);
+
+    bool CanSeeRegion(RegionScope scope, string regionId);
+}
+
 /// <summary>
 /// Roles and region scope of the caller, read from the claims the configured names point at. The region checks use
 /// the loaded <see cref="RegionMap"/>, so a scope written as a street covers every grid and asset below it.
 /// </summary>
-public sealed class AccessControl(IOptions<AuthOptions> options, Registry.LiveRegistry registry)
+public sealed class AccessControl(IOptions<AuthOptions> options, Registry.LiveRegistry registry) : ICallerAccess
 {
     // The map in force now: the registry changes over the API (docs/decisions/0041-live-registry.md).
     private RegionMap Map => registry.Current.Map;

@@ -39,6 +39,7 @@ public static class SecurityHosting
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<AccountStatus>();
         services.AddSingleton<AccessControl>();
+        services.AddSingleton<ICallerAccess>(sp => sp.GetRequiredService<AccessControl>());
         services.AddSingleton<AuditTrailWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditTrailWriter>());
         services.AddHostedService<UserSeeder>();
