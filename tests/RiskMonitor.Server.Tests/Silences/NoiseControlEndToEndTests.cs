@@ -107,7 +107,9 @@ public sealed class NoiseControlEndToEndTests : IAsyncLifetime
         Assert.True(alert.GetProperty("flapping").GetBoolean());
         Assert.NotEqual(JsonValueKind.Null, alert.GetProperty("flappingSince").ValueKind);
         Assert.Equal(4, alert.GetProperty("conditionChanges").GetArrayLength());
-        Assert.Equal(["raised", "condition_cleared", "condition_returned", "flapping_started", "condition_cleared"], actions);
+        // The alert is red and nobody acknowledges it, so by this class's 3 s timeout it may also have escalated by the
+        // time the ledger is read on a busy machine; escalation is not what this test is about.
+        Assert.Equal(["raised", "condition_cleared", "condition_returned", "flapping_started", "condition_cleared"], actions.Where(a => a != "escalated"));
     }
 
     [Fact]
