@@ -3,9 +3,9 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Devices;
 using RiskMonitor.Ingestion.Security;
-using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Integration;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Devices;
 
@@ -16,16 +16,6 @@ namespace RiskMonitor.Server.Devices;
 public static class DeviceEndpoints
 {
     public const string AdminKeyHeader = "X-Admin-Key";
-
-    public static WebApplicationBuilder AddDeviceProvisioning(this WebApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<DeviceAdminOptions>().BindConfiguration(DeviceAdminOptions.SectionName)
-            .Validate(o => o.AdminKey is null || o.AdminKey.Length >= DeviceAdminOptions.MinimumKeyLength,
-                $"Devices:AdminKey must be at least {DeviceAdminOptions.MinimumKeyLength} characters.")
-            .ValidateOnStart();
-        return builder;
-    }
 
     public static RouteGroupBuilder MapDeviceEndpoints(this IEndpointRouteBuilder routes)
     {

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Drills;
-using RiskMonitor.Server.Endpoints;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Drills;
 
 namespace RiskMonitor.Server.Drills;

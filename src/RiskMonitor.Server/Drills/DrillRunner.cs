@@ -9,7 +9,7 @@ using RiskMonitor.Domain.Devices;
 using RiskMonitor.Domain.Drills;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Ingestion;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Drills;
 
@@ -36,7 +36,7 @@ public sealed class DrillRunner(
     IngestionPipeline ingestion,
     IAssetRegistry registry,
     IGrainFactory grains,
-    AlertBoard board,
+    AlertReadModel board,
     IAlertStore alerts,
     EscalationPolicy escalation,
     TimeProvider time,

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain.Escalation;
-using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Messaging;
+using RiskMonitor.Server.Platform.Live;
 using RiskMonitor.Storage.Notifications;
 
 namespace RiskMonitor.Server.Escalation;

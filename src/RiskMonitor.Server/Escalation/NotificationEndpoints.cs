@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using RiskMonitor.Server.Endpoints;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Notifications;
 
 namespace RiskMonitor.Server.Escalation;

@@ -4,8 +4,8 @@ using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain.Messaging;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Escalation;
-using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Messaging;
+using RiskMonitor.Server.Platform.Live;
 
 namespace RiskMonitor.Server.Hazards;
 

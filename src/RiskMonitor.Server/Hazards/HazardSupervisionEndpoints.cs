@@ -4,8 +4,8 @@ using NetTopologySuite.Geometries;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Hazards;
 using RiskMonitor.Domain.Regions;
-using RiskMonitor.Server.Endpoints;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Evidence;
 using RiskMonitor.Storage.Hazards;
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Incidents;
 using RiskMonitor.Domain.Messaging;
 using RiskMonitor.Server.Escalation;
-using RiskMonitor.Server.Hubs;
 using RiskMonitor.Server.Messaging;
+using RiskMonitor.Server.Platform.Live;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Incidents;
 
@@ -26,7 +26,7 @@ public sealed record IncidentClockNotice(
 /// </summary>
 internal sealed class IncidentClockWatcher(
     IIncidentStore store, IDutyRoster roster, IHubContext<RiskHub> hub, RecordMessageSender messages, IOptions<IncidentClockOptions> options,
-    [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger) : BackgroundService
+    [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger) : BackgroundService
 {
     public const string HubMethod = "incidentClock";
 

@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Incidents;
-using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Integration;
-using RiskMonitor.Server.Notifications;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Incidents;
 
@@ -51,7 +51,7 @@ public static class IncidentEndpoints
     }
 
     private static async Task<Ok<IReadOnlyList<IncidentView>>> List(
-        IIncidentStore store, ClaimsPrincipal user, AccessControl access, [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time,
+        IIncidentStore store, ClaimsPrincipal user, AccessControl access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time,
         CancellationToken cancellationToken, bool open = false, int limit = 200)
     {
         var now = time.GetUtcNow();
@@ -61,7 +61,7 @@ public static class IncidentEndpoints
     }
 
     private static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> Get(
-        string incidentId, IIncidentStore store, ClaimsPrincipal user, AccessControl access, [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time,
+        string incidentId, IIncidentStore store, ClaimsPrincipal user, AccessControl access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time,
         CancellationToken cancellationToken)
     {
         var (incident, problem) = await Visible(incidentId, store, user, access, cancellationToken);
@@ -111,8 +111,8 @@ public static class IncidentEndpoints
     }
 
     private static async Task<Results<Created<IncidentView>, ValidationProblem, ProblemHttpResult>> Open(
-        OpenIncidentRequest request, IIncidentStore store, IAlertStore alerts, AlertBoard board, IAssetRegistry registry, ClaimsPrincipal user,
-        AccessControl access, [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger,
+        OpenIncidentRequest request, IIncidentStore store, IAlertStore alerts, AlertReadModel board, IAssetRegistry registry, ClaimsPrincipal user,
+        AccessControl access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -199,18 +199,16 @@ public static class IncidentEndpoints
     }
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Figures(
-        string incidentId, FiguresRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
-        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
-        StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
+        string incidentId, FiguresRequest request, [AsParameters] IncidentStepServices services) =>
+        StepAsync(incidentId, request.Actor, request.Note, services, (incident, errors, now) =>
         {
             var figures = FiguresOf(incident.Figures, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
             return IncidentWorkflow.UpdateFigures(incident, figures, request.Actor!.Trim(), now);
         });
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Report(
-        string incidentId, ReportRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
-        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
-        StepAsync(incidentId, request.Actor, null, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
+        string incidentId, ReportRequest request, [AsParameters] IncidentStepServices services) =>
+        StepAsync(incidentId, request.Actor, null, services, (incident, errors, now) =>
         {
             var kind = EnumQuery.Parse<ReportKind>(request.Kind, nameof(request.Kind), errors);
             var level = EnumQuery.Parse<AdministrativeLevel>(request.Level, nameof(request.Level), errors);
@@ -235,9 +233,8 @@ public static class IncidentEndpoints
         });
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Link(
-        string incidentId, LinkRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
-        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
-        StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
+        string incidentId, LinkRequest request, [AsParameters] IncidentStepServices services) =>
+        StepAsync(incidentId, request.Actor, request.Note, services, (incident, errors, now) =>
         {
             var alertIds = Ids(errors, nameof(request.AlertIds), request.AlertIds);
             var hazardIds = Ids(errors, nameof(request.HazardIds), request.HazardIds);
@@ -253,9 +250,8 @@ public static class IncidentEndpoints
         });
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Close(
-        string incidentId, CloseRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
-        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
-        StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
+        string incidentId, CloseRequest request, [AsParameters] IncidentStepServices services) =>
+        StepAsync(incidentId, request.Actor, request.Note, services, (incident, errors, now) =>
         {
             Text(errors, nameof(request.SupervisingBody), request.SupervisingBody, 200, required: false);
             Text(errors, nameof(request.Note), request.Note, 4000, required: true);
@@ -263,9 +259,8 @@ public static class IncidentEndpoints
         });
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Review(
-        string incidentId, CloseRequest request, IIncidentStore store, ClaimsPrincipal user, AccessControl access,
-        [FromKeyedServices(IncidentHosting.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger, CancellationToken cancellationToken) =>
-        StepAsync(incidentId, request.Actor, request.Note, store, user, access, time, logger, cancellationToken, (incident, errors, now) =>
+        string incidentId, CloseRequest request, [AsParameters] IncidentStepServices services) =>
+        StepAsync(incidentId, request.Actor, request.Note, services, (incident, errors, now) =>
         {
             Text(errors, nameof(request.Note), request.Note, 4000, required: true);
             return errors.Count > 0 ? null : IncidentWorkflow.Review(incident, now);
@@ -276,9 +271,10 @@ public static class IncidentEndpoints
     /// null for bad input, so a refused request stores nothing.
     /// </summary>
     private static async Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> StepAsync(
-        string incidentId, string? actor, string? note, IIncidentStore store, ClaimsPrincipal user, AccessControl access, TimeProvider time,
-        ILogger logger, CancellationToken cancellationToken, Func<IncidentRecord, Dictionary<string, string[]>, DateTimeOffset, IncidentStepResult?> decide)
+        string incidentId, string? actor, string? note, IncidentStepServices services,
+        Func<IncidentRecord, Dictionary<string, string[]>, DateTimeOffset, IncidentStepResult?> decide)
     {
+        var (store, user, access, time, logger, cancellationToken) = services;
         var errors = new Dictionary<string, string[]>();
         Text(errors, "Actor", actor, 100, required: true);
         Text(errors, "Note", note, 4000, required: false);
@@ -368,6 +364,14 @@ public static class IncidentEndpoints
     private static string NewId(DateTimeOffset now) =>
         $"inc-{now.UtcDateTime:yyyyMMddHHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
 }
+
+/// <summary>
+/// What every incident step takes besides its own input, bound as one parameter (<c>[AsParameters]</c>): the store, the
+/// caller, and the incident clocks' time (a test may move it without moving the rest of the server).
+/// </summary>
+internal readonly record struct IncidentStepServices(
+    IIncidentStore Store, ClaimsPrincipal User, AccessControl Access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider Time,
+    ILogger<IncidentClockWatcher> Logger, CancellationToken CancellationToken);
 
 public sealed record OpenIncidentRequest(
     string? Actor, string? Title = null, string? Type = null, string? Place = null, string? RegionId = null, IReadOnlyList<string>? Units = null,

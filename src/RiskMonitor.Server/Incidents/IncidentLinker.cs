@@ -5,7 +5,7 @@ using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Regions;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
 
 namespace RiskMonitor.Server.Incidents;
 
@@ -17,7 +17,7 @@ namespace RiskMonitor.Server.Incidents;
 /// <c>incidentId</c> and the ledger an <c>incident_linked</c> line. A link is never rewritten.
 /// </summary>
 internal sealed class IncidentLinker(
-    AlertBoard board, IAssetRegistry registry, IGrainFactory grains, IOptions<IncidentLinkOptions> options, TimeProvider time,
+    AlertReadModel board, IAssetRegistry registry, IGrainFactory grains, IOptions<IncidentLinkOptions> options, TimeProvider time,
     IHostApplicationLifetime lifetime, ILogger<IncidentLinker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

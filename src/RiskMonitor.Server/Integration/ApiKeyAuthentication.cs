@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Access;
 using RiskMonitor.Server.Devices;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Integration;
 
 namespace RiskMonitor.Server.Integration;

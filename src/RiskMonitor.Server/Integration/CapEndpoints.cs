@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Domain.Incidents;
-using RiskMonitor.Server.Endpoints;
 using RiskMonitor.Server.Incidents;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Feed;
 

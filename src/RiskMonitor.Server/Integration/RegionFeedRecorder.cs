@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Domain;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Platform.Live;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Storage.Feed;
 

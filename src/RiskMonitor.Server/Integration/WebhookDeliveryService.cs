@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Integration;
-using RiskMonitor.Server.Outbound;
+using RiskMonitor.Server.Platform.Outbound;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Integration;
 

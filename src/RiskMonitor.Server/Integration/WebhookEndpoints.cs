@@ -2,8 +2,8 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Integration;
-using RiskMonitor.Server.Endpoints;
-using RiskMonitor.Server.Outbound;
+using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Outbound;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Integration;
 

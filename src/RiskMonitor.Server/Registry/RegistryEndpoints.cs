@@ -9,8 +9,8 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Registry;
-using RiskMonitor.Server.Endpoints;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Registry;
 using RiskMonitor.Storage.Responsibility;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using RiskMonitor.Server.Notifications;
+using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Storage.Registry;
 
@@ -9,11 +9,11 @@ namespace RiskMonitor.Server.Registry;
 /// Keeps this node's <see cref="LiveRegistry"/> equal to the registry in PostgreSQL (docs/decisions/0041-live-registry.md):
 /// at start it loads the changes made over the API before ingestion and the silo start (hosted services start in
 /// order), then polls the registry's change counter every <see cref="LiveRegistryOptions.PollInterval"/> and, when it
-/// moved, loads the changes, rebuilds the registry in force and publishes it; the region board is rebuilt from the alert
+/// moved, loads the changes, rebuilds the registry in force and publishes it; the region read model is rebuilt from the alert
 /// board's levels in the same step. A write through this node publishes at once (<see cref="RefreshAsync"/>).
 /// </summary>
 public sealed class RegistryFollower(
-    LiveRegistry live, IRegistryFeatureStore store, RegionBoard regions, AlertBoard alerts, IOptions<LiveRegistryOptions> options, TimeProvider time,
+    LiveRegistry live, IRegistryFeatureStore store, RegionReadModel regions, AlertReadModel alerts, IOptions<LiveRegistryOptions> options, TimeProvider time,
     ILogger<RegistryFollower> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);

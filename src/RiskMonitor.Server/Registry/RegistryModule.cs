@@ -6,10 +6,10 @@ namespace RiskMonitor.Server.Registry;
 public static class RegistryModule
 {
     /// <summary>
-    /// After <c>AddAlertLifecycle</c> (the data source and the migrations, whose hosted service must run first) and
+    /// After <c>AddRiskMonitorStores</c> (the data source and the migrations, whose hosted service must run first) and
     /// before Orleans and ingestion, whose hosted services must start with the registry's changes loaded.
     /// </summary>
-    public static WebApplicationBuilder AddLiveRegistry(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddRegistry(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<LiveRegistryOptions>().BindConfiguration(LiveRegistryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -18,4 +18,6 @@ public static class RegistryModule
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistryFollower>());
         return builder;
     }
+
+    public static RouteGroupBuilder MapRegistry(this RouteGroupBuilder routes) => routes.MapRegistryEndpoints();
 }

@@ -6,8 +6,8 @@ using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Contracts.Responsibility;
 using RiskMonitor.Domain.Responsibility;
-using RiskMonitor.Server.Endpoints;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Responsibility;
 

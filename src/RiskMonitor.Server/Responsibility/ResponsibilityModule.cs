@@ -10,7 +10,7 @@ namespace RiskMonitor.Server.Responsibility;
 /// <summary>The responsibility chain (issue 20, docs/decisions/0035-responsibility-chain.md): stores, policy, seed, API.</summary>
 public static class ResponsibilityModule
 {
-    /// <summary>After <c>AddAlertLifecycle</c> (the stores' data source and migrations).</summary>
+    /// <summary>After <c>AddRiskMonitorStores</c> (the stores' data source and migrations).</summary>
     public static WebApplicationBuilder AddResponsibility(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -20,6 +20,8 @@ public static class ResponsibilityModule
         builder.Services.AddHostedService<ResponsibilitySeeder>();
         return builder;
     }
+
+    public static RouteGroupBuilder MapResponsibility(this RouteGroupBuilder routes) => routes.MapResponsibilityEndpoints();
 }
 
 /// <summary>The shipped file's shape: organisations with their people, and each asset's parties.</summary>

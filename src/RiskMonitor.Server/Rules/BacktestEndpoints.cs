@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules.Backtest;
-using RiskMonitor.Server.Endpoints;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Rules;
 

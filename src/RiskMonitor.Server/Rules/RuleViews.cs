@@ -1,5 +1,5 @@
 using System.Text.Json;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Rules;
 
 namespace RiskMonitor.Server.Rules;

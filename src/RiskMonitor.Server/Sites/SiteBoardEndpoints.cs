@@ -6,9 +6,9 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Domain.Sites;
-using RiskMonitor.Server.Endpoints;
-using RiskMonitor.Server.Notifications;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Alerts;
+using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Registry;
 
 namespace RiskMonitor.Server.Sites;
@@ -21,18 +21,6 @@ public static class SiteBoardEndpoints
 {
     public const double DefaultRadiusMetres = 500;
 
-    public static WebApplicationBuilder AddSiteBoards(this WebApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var contentRoot = builder.Environment.ContentRootPath;
-        builder.Services.AddSingleton(sp =>
-        {
-            var path = RegistryOptions.Resolve(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.AssetsPath, contentRoot);
-            return new SiteProfiles(File.Exists(path) ? GeoJsonSiteProfiles.Load(path) : new Dictionary<string, SiteProfile>());
-        });
-        return builder;
-    }
-
     public static IEndpointRouteBuilder MapSiteBoardEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/sites/{assetId}/board", Board).WithTags("Sites").WithName("GetSiteBoard")
@@ -44,7 +32,7 @@ public static class SiteBoardEndpoints
     }
 
     private static Results<Ok<SiteBoardJson>, ValidationProblem, ProblemHttpResult> Board(
-        string assetId, IAssetRegistry registry, SiteProfiles profiles, AlertBoard alerts, RegionMap map, AccessControl access, ClaimsPrincipal user,
+        string assetId, IAssetRegistry registry, SiteProfiles profiles, AlertReadModel alerts, RegionMap map, AccessControl access, ClaimsPrincipal user,
         TimeProvider time, double? radiusM = null)
     {
         if (radiusM is < 10 or > 5_000)

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Reflection;
 using RiskMonitor.Ingestion;
-using RiskMonitor.Server.Cluster;
 using RiskMonitor.Server.Escalation;
-using RiskMonitor.Server.Observability;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Observability;
+using RiskMonitor.Server.Platform.Orleans;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Alerts.Journal;
 using RiskMonitor.Storage.Influx;
 using RiskMonitor.Storage.Postgres;

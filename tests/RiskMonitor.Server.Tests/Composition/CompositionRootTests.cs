@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using RiskMonitor.Contracts.Notifications;
+using RiskMonitor.Server.Platform.Orleans;
 
 namespace RiskMonitor.Server.Tests.Composition;
 
@@ -49,5 +51,34 @@ public sealed class CompositionRootTests
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         Assert.NotNull(provider.GetService<TimeProvider>());
+    }
+
+    [Fact]
+    public void Every_grain_constructor_takes_only_registered_services()
+    {
+        var services = Services(("ConnectionStrings:RiskMonitor", "Host=127.0.0.1;Database=never-opened"));
+        using var provider = services.BuildServiceProvider();
+
+        var grains = GrainDependencies.GrainClasses();
+
+        Assert.Contains(grains, g => g.Name == "EscalationShardGrain");
+        Assert.Empty(GrainDependencies.Missing(provider, grains));
+    }
+
+    [Fact]
+    public void A_grain_service_no_module_registered_stops_the_start_with_its_name()
+    {
+        // Without the escalation module's notifier, escalation notices would fail only when the first alert escalates.
+        var services = Services(("ConnectionStrings:RiskMonitor", "Host=127.0.0.1;Database=never-opened"));
+        foreach (var notifier in services.Where(d => d.ServiceType == typeof(INotifier)).ToList())
+        {
+            services.Remove(notifier);
+        }
+
+        using var provider = services.BuildServiceProvider();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => GrainDependencies.Verify(provider));
+        Assert.Contains("EscalationShardGrain(INotifier)", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("PartyCaseGrain(INotifier)", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,7 @@ using RiskMonitor.Server.Incidents;
 namespace RiskMonitor.Server.Tests.Incidents;
 
 /// <summary>
-/// A server whose incident clocks run on a fake clock (<see cref="IncidentHosting.TimeKey"/>): the regulatory hours are
+/// A server whose incident clocks run on a fake clock (<see cref="IncidentsModule.TimeKey"/>): the regulatory hours are
 /// moved by the test, everything else (Orleans, the broker, PostgreSQL) runs on real time.
 /// </summary>
 public sealed class IncidentServerFixture : IAsyncLifetime
@@ -33,7 +33,7 @@ public sealed class IncidentServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync() =>
         Server = await OwnServer.StartAsync(new Dictionary<string, string?>(), TestContext.Current.CancellationToken,
-            configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(IncidentHosting.TimeKey, Clock));
+            configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(IncidentsModule.TimeKey, Clock));
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 }

@@ -27,7 +27,7 @@ public sealed class RecordMessageEndToEndTests : IAsyncLifetime
             ["Outbound:AllowedNetworks:0"] = "127.0.0.0/8", // the gateway is on loopback (decision 0026)
             ["Messaging:Sms:Url"] = _gateway.Url.ToString(),
             ["Messaging:Sms:Secret"] = "gateway-secret-0123456789abcdef",
-        }, TestContext.Current.CancellationToken, configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(IncidentHosting.TimeKey, _clock));
+        }, TestContext.Current.CancellationToken, configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(IncidentsModule.TimeKey, _clock));
     }
 
     public async ValueTask DisposeAsync()

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MQTTnet;
-using RiskMonitor.Server.Tests.Cluster;
+using RiskMonitor.Server.Tests.Platform.Orleans;
 
 namespace RiskMonitor.Server.Tests.Responsibility;
 

@@ -2,22 +2,13 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Domain.Reports;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Reports.Circulars;
 
 /// <summary>Circulars and periodic reports (通报, 形势分析; issue 20 item 6) on demand, in four formats.</summary>
 public static class CircularEndpoints
 {
-    public static WebApplicationBuilder AddCirculars(this WebApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<CircularOptions>().BindConfiguration(CircularOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<CircularSource>();
-        builder.Services.AddHostedService<CircularScheduler>();
-        return builder;
-    }
-
     public static IEndpointRouteBuilder MapCircularEndpoints(this IEndpointRouteBuilder routes)
     {
         // Viewers may read it: a scoped account gets the circular of its own regions (the figures are filtered, not refused).

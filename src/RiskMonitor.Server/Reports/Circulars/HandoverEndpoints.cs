@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Reports;
-using RiskMonitor.Server.Security;
+using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Hazards;

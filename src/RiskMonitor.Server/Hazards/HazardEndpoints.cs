@@ -1,0 +1,292 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Domain.Hazards;
+using RiskMonitor.Domain.Regions;
+using RiskMonitor.Server.Hazards;
+using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Security;
+using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Hazards;
+
+namespace RiskMonitor.Server.Hazards;
+
+/// <summary>
+/// The hidden-hazard ledger (隐患台账): report (inspection, 12350 tip line, or from an alert), assign with a responsible
+/// unit and deadline, rectify, verify (销号); overdue flags; statistics. Every step is an audited ledger line.
+/// </summary>
+public static class HazardEndpoints
+{
+    /// <summary>The line an alert's ledger gets when a hazard is opened from it.</summary>
+    private const string HazardOpenedAction = "hazard_opened";
+
+    public static RouteGroupBuilder MapHazardEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var hazards = routes.MapGroup("/api/hazards").WithTags("Hazards");
+        hazards.MapGet("/", List).WithName("ListHazards").WithSummary("Hazards, newest first; filter by status, level, region, industry, overdue.");
+        hazards.MapGet("/stats", Stats).WithName("HazardStats").RequireAuthorization(Policies.CityWide).WithSummary("Counts by status, level, region and industry; overdue and under listed supervision.");
+        hazards.MapGet("/{hazardId}", Get).WithName("GetHazard");
+        hazards.MapGet("/{hazardId}/history", History).WithName("GetHazardHistory");
+        hazards.MapPost("/", Report).WithName("ReportHazard").RequireAuthorization(Policies.Operate).WithSummary("Reports a hazard found by inspection (or another source).");
+        hazards.MapPost("/tip-line", TipLine).WithName("TipLineIntake").AllowAnonymous().WithSummary("12350 tip line intake: a general hazard from the public.");
+        routes.MapPost("/api/alerts/{alertId}/hazard", FromAlert).WithTags("Hazards").WithName("ConvertAlertToHazard").RequireAuthorization(Policies.Operate)
+            .WithSummary("Opens a hazard from an alert (the alert's asset, region and industry carry over).");
+        foreach (var (path, step) in new[]
+        {
+            ("assign", HazardStep.Assign), ("start", HazardStep.StartRectifying), ("rectified", HazardStep.Rectified),
+            ("verify", HazardStep.Verify), ("reject", HazardStep.RejectRectification),
+        })
+        {
+            hazards.MapPost($"/{{hazardId}}/{path}", (string hazardId, HazardStepRequest request, IHazardStore store, TimeProvider time, CancellationToken ct) =>
+                Step(hazardId, step, request, store, time, ct)).WithName($"Hazard{step}")
+                // Verifying a rectification, or refusing it, is the sign-off (销号): a supervisor's act.
+                .RequireAuthorization(step is HazardStep.Verify or HazardStep.RejectRectification ? Policies.Supervise : Policies.Operate);
+        }
+
+        return hazards;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<HazardView>>, ValidationProblem>> List(
+        IHazardStore store, TimeProvider time, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken,
+        string? status = null, string? level = null, string? regionId = null, string? industry = null, bool overdue = false,
+        int offset = 0, int limit = 1000)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var statusFilter = EnumQuery.Parse<HazardStatus>(status, nameof(status), errors);
+        var levelFilter = EnumQuery.Parse<HazardLevel>(level, nameof(level), errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var now = time.GetUtcNow();
+        var hazards = await store.QueryAsync(new HazardQuery(statusFilter, levelFilter, regionId, industry, overdue ? now : null, offset, limit), cancellationToken);
+        // A caller scoped to regions sees the hazards of their assets and regions (filtered after paging: a page may
+        // come back short, never with someone else's hazard).
+        var scope = access.ScopeOf(user);
+        return TypedResults.Ok<IReadOnlyList<HazardView>>([.. hazards
+            .Where(h => access.CanSeeRecord(scope, h.AssetId, h.RegionId))
+            .Select(h => HazardView.Of(h, now))]);
+    }
+
+    private static async Task<Ok<HazardStats>> Stats(IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var all = await store.QueryAsync(new HazardQuery(Limit: 10_000), cancellationToken);
+        return TypedResults.Ok(new HazardStats(
+            all.Count,
+            all.Count(h => h.IsOverdue(now)),
+            all.Count(h => h.ListedSupervision && h.Status != HazardStatus.Verified),
+            Count(all, h => HazardFields.Name(h.Status)),
+            Count(all, h => HazardFields.Name(h.Level)),
+            Count(all, h => h.RegionId ?? "unknown"),
+            Count(all, h => h.Industry ?? "unknown")));
+    }
+
+    private static async Task<Results<Ok<HazardView>, ProblemHttpResult>> Get(string hazardId, IHazardStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        await store.FindAsync(hazardId, cancellationToken) is { } hazard
+            ? TypedResults.Ok(HazardView.Of(hazard, time.GetUtcNow()))
+            : Problems.NotFound("Unknown hazard", $"No hazard '{hazardId}'.");
+
+    private static async Task<Results<Ok<IReadOnlyList<HazardLedgerEntry>>, ProblemHttpResult>> History(string hazardId, IHazardStore store, CancellationToken cancellationToken)
+    {
+        var entries = await store.HistoryAsync(hazardId, cancellationToken);
+        return entries.Count == 0 ? Problems.NotFound("Unknown hazard", $"No hazard '{hazardId}'.") : TypedResults.Ok(entries);
+    }
+
+    private static async Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> Report(
+        HazardReportRequest request, IHazardStore store, IAssetRegistry registry, ClaimsPrincipal user, AccessControl access, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        HazardFields.Require(errors, nameof(request.Actor), request.Actor, 100);
+        HazardFields.Require(errors, nameof(request.Description), request.Description, 4000);
+        if (request.AssetId is { } assetId && !registry.TryGet(assetId, out _))
+        {
+            errors[nameof(request.AssetId)] = [$"No asset '{assetId}' in the registry."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        registry.TryGet(request.AssetId ?? "", out var asset);
+        // A scoped officer reports in their own regions: a hazard they could not see afterwards is one nobody follows up.
+        var scope = access.ScopeOf(user);
+        if (!access.CanSeeRecord(scope, asset?.Id, request.RegionId ?? asset?.RegionId))
+        {
+            return Problems.OutsideRegions("The hazard's asset or region lies", scope);
+        }
+
+        var now = time.GetUtcNow();
+        var hazard = new Hazard(
+            NewId(now), request.Level ?? HazardLevel.General, request.Source ?? HazardSource.Inspection, HazardStatus.Reported,
+            request.Description!.Trim(), asset?.Id, request.RegionId ?? asset?.RegionId, request.Industry ?? asset?.Industry, request.Location,
+            request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline, null, request.Actor!.Trim(), now, now);
+        await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note, now, cancellationToken);
+        return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
+    }
+
+    private static async Task<Results<Created<TipReceipt>, ValidationProblem>> TipLine(
+        TipLineRequest request, IHazardStore store, ITipLineStore tips, TipRouting routing, RegionMap map, TimeProvider time,
+        ILogger<TipLineRequest> logger, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        HazardFields.Require(errors, nameof(request.Description), request.Description, 4000);
+        // The tip line is public: every field it stores has a bound (issue 24 row 8).
+        HazardFields.Limit(errors, nameof(request.Location), request.Location, 500);
+        HazardFields.Limit(errors, nameof(request.Contact), request.Contact, 200);
+        HazardFields.Limit(errors, nameof(request.RegionId), request.RegionId, 100);
+        HazardFields.Limit(errors, nameof(request.Industry), request.Industry, 100);
+        HazardFields.Limit(errors, nameof(request.Category), request.Category, 100);
+        if (request.Longitude is null != request.Latitude is null)
+        {
+            errors[nameof(request.Longitude)] = ["Give both longitude and latitude, or neither."];
+        }
+        else if (request.Longitude is { } lon && request.Latitude is { } lat && !(lon is >= -180 and <= 180 && lat is >= -90 and <= 90))
+        {
+            errors[nameof(request.Longitude)] = ["Longitude lies in -180..180 and latitude in -90..90 (WGS84 degrees)."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        // The caller's contact goes to the tip record alone (supervisors only): not into the hazard, its ledger note,
+        // the feed event or any answer (docs/decisions/0038). What the caller said about the place stays with the hazard.
+        var now = time.GetUtcNow();
+        var category = string.IsNullOrWhiteSpace(request.Category) ? request.Industry?.Trim() : request.Category.Trim();
+        var placed = TipPlacement.Place(map.Index, request.Longitude, request.Latitude, request.Location);
+        var (regionId, placement) = placed.Source != TipPlacementSource.Coordinates && request.RegionId is { } given && map.IsKnown(given)
+            ? (given, "given")
+            : (placed.RegionId, HazardFields.Name(placed.Source));
+        var department = routing.DepartmentFor(category);
+        var hazard = new Hazard(NewId(now), HazardLevel.General, HazardSource.TipLine, HazardStatus.Reported, request.Description!.Trim(),
+            null, regionId, category, request.Location, null, null, null, null, "12350", now, now)
+        {
+            Longitude = request.Longitude,
+            Latitude = request.Latitude,
+            Category = category,
+            Department = department,
+        };
+        await store.RecordAsync(null, hazard, "reported", "12350", $"tip sorted to {department}", now, cancellationToken);
+        var reference = TipReference.From(System.Security.Cryptography.RandomNumberGenerator.GetBytes(TipReference.Length));
+        await tips.AddAsync(new TipRecord(reference, hazard.HazardId, NullIfBlank(request.Contact), category, department, placement, now), cancellationToken);
+        HazardServerLog.TipReceived(logger, reference, hazard.HazardId, department, placement);
+        return TypedResults.Created($"/api/hazards/tip-line/{reference}", new TipReceipt(reference, hazard.HazardId, department, regionId, placement));
+    }
+
+    private static async Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> FromAlert(
+        string alertId, HazardReportRequest request, IAlertStore alerts, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        HazardFields.Require(errors, nameof(request.Actor), request.Actor, 100);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await alerts.FindAsync(alertId, cancellationToken) is not { } alert)
+        {
+            return Problems.NotFound("Unknown alert", $"No alert '{alertId}'.");
+        }
+
+        var now = time.GetUtcNow();
+        var hazard = new Hazard(NewId(now), request.Level ?? HazardLevel.General, HazardSource.Alert, HazardStatus.Reported,
+            string.IsNullOrWhiteSpace(request.Description) ? $"{alert.AssetName}: {alert.Message}" : request.Description.Trim(),
+            alert.AssetId, alert.RegionId, alert.Industry, request.Location, request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline,
+            alert.AlertId, request.Actor!.Trim(), now, now);
+        await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note ?? $"from alert {alertId}", now, cancellationToken);
+        await alerts.AppendAsync(alertId, HazardOpenedAction, hazard.ReportedBy, $"hazard {hazard.HazardId} opened", now, cancellationToken);
+        return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
+    }
+
+    private static async Task<Results<Ok<HazardView>, ValidationProblem, ProblemHttpResult>> Step(
+        string hazardId, HazardStep step, HazardStepRequest request, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        HazardFields.Require(errors, nameof(request.Actor), request.Actor, 100);
+        if (step is HazardStep.Verify or HazardStep.RejectRectification or HazardStep.Rectified && string.IsNullOrWhiteSpace(request.Note))
+        {
+            errors[nameof(request.Note)] = ["Rectifying, verifying and rejecting need a note: what was done, what was checked."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await store.FindAsync(hazardId, cancellationToken) is not { } hazard)
+        {
+            return Problems.NotFound("Unknown hazard", $"No hazard '{hazardId}'.");
+        }
+
+        var now = time.GetUtcNow();
+        var (after, refusal) = HazardWorkflow.Apply(hazard, step, now, request.ResponsibleUnit, request.Deadline, request.SupervisingDepartment);
+        if (after is null)
+        {
+            return step == HazardStep.Assign && hazard.Status is HazardStatus.Reported or HazardStatus.Assigned
+                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["assign"] = [refusal!] })
+                : Problems.Conflict("Step not allowed", refusal!);
+        }
+
+        var action = step switch
+        {
+            HazardStep.Assign => "assigned",
+            HazardStep.StartRectifying => "rectifying",
+            HazardStep.Rectified => "rectified",
+            HazardStep.Verify => "verified",
+            _ => "rectification_rejected",
+        };
+        return await store.RecordAsync(hazard, after, action, request.Actor!.Trim(), request.Note, now, cancellationToken)
+            ? TypedResults.Ok(HazardView.Of(after, now))
+            : Problems.Conflict("Changed meanwhile", $"Hazard '{hazardId}' was changed by someone else; reload it and try again.");
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string NewId(DateTimeOffset now) => $"HZ-{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}";
+
+    private static Dictionary<string, int> Count(IEnumerable<Hazard> hazards, Func<Hazard, string> key) =>
+        hazards.GroupBy(key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+}
+
+public sealed record HazardReportRequest(
+    string? Actor, string? Description, HazardLevel? Level = null, HazardSource? Source = null, string? AssetId = null, string? RegionId = null,
+    string? Industry = null, string? Location = null, string? ResponsibleUnit = null, string? SupervisingDepartment = null,
+    DateTimeOffset? Deadline = null, string? Note = null) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
+
+/// <param name="Location">The address as the caller gave it; placed in its grid by the region names it contains.</param>
+/// <param name="Contact">The caller's phone or name, if given: kept apart, readable by supervisors only.</param>
+/// <param name="Category">What the tip is about (an industry: gas, special_equipment, ...), which decides the responsible department; <paramref name="Industry"/> is its older name.</param>
+public sealed record TipLineRequest(
+    string? Description, string? Location = null, string? Contact = null, string? RegionId = null, string? Industry = null, string? Category = null,
+    double? Longitude = null, double? Latitude = null);
+
+/// <summary>What the tip line answers the caller: the reference to ask for the outcome, and where the tip went.</summary>
+public sealed record TipReceipt(string Reference, string HazardId, string Department, string? RegionId, string Placement);
+
+public sealed record HazardStepRequest(
+    string? Actor, string? Note = null, string? ResponsibleUnit = null, DateTimeOffset? Deadline = null, string? SupervisingDepartment = null) : IAttributedRequest
+{
+    public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
+}
+
+/// <summary>A hazard as the API shows it, with its overdue flag at the time of the request.</summary>
+public sealed record HazardView(Hazard Hazard, bool Overdue, bool ListedSupervision)
+{
+    public static HazardView Of(Hazard hazard, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(hazard);
+        return new(hazard, hazard.IsOverdue(now), hazard.ListedSupervision);
+    }
+}
+
+public sealed record HazardStats(
+    int Total, int Overdue, int UnderListedSupervision, IReadOnlyDictionary<string, int> ByStatus, IReadOnlyDictionary<string, int> ByLevel,
+    IReadOnlyDictionary<string, int> ByRegion, IReadOnlyDictionary<string, int> ByIndustry);

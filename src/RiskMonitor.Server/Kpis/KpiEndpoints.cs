@@ -1,0 +1,125 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using RiskMonitor.Domain;
+using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Server.Platform.Security;
+using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Hazards;
+
+namespace RiskMonitor.Server.Kpis;
+
+/// <summary>The closed loop's KPIs (issue 7), computed from the alert ledger and the hazard ledger on each call.</summary>
+public static class KpiEndpoints
+{
+    /// <summary>The platform's city keeps local days in China Standard Time unless the caller says otherwise.</summary>
+    public static readonly TimeSpan DefaultUtcOffset = TimeSpan.FromHours(8);
+
+    public static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(366);
+
+    public static RouteGroupBuilder MapKpiEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var kpis = routes.MapGroup("/api/kpis").WithTags("KPIs").RequireAuthorization(Policies.CityWide);
+        kpis.MapGet("/", Get).WithName("GetKpis")
+            .WithSummary("Alerts per local day by severity, share closed as false alarm, median/p90 time to acknowledge and to close, escalations fired (all of the alerts raised in [from, to); default the last 7 local days), and hazards overdue now.");
+        return kpis;
+    }
+
+    private static async Task<Results<Ok<KpiView>, ValidationProblem>> Get(
+        IAlertStore alerts, IHazardStore hazards, TimeProvider time, CancellationToken cancellationToken,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, string? utcOffset = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!TryParseUtcOffset(utcOffset, out var offset))
+        {
+            errors["utcOffset"] = [UtcOffsetHint];
+        }
+
+        var now = time.GetUtcNow().ToOffset(offset);
+        var end = to ?? new DateTimeOffset(now.Date, offset).AddDays(1);
+        var start = from ?? end.AddDays(-7);
+        if (end <= start)
+        {
+            errors["to"] = ["The period must end after it starts."];
+        }
+        else if (end - start > MaxPeriod)
+        {
+            errors["from"] = ["At most 366 days at a time."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var report = AlertKpis.Compute(await alerts.KpiFactsAsync(start, end, cancellationToken), start, end, offset);
+        var overdue = (await hazards.QueryAsync(new HazardQuery(OverdueAt: time.GetUtcNow(), Limit: 100_000), cancellationToken)).Count;
+        return TypedResults.Ok(KpiView.Of(report, overdue));
+    }
+
+    internal const string UtcOffsetHint = "An offset from UTC such as +08:00 (the default), -05:00 or Z.";
+
+    /// <summary>"+08:00", "-05:30" or "Z" (at most 14 h); none given is <see cref="DefaultUtcOffset"/>.</summary>
+    internal static bool TryParseUtcOffset(string? utcOffset, out TimeSpan offset)
+    {
+        offset = DefaultUtcOffset;
+        if (string.IsNullOrWhiteSpace(utcOffset))
+        {
+            return true;
+        }
+
+        // A '+' in a query string arrives as a space, so it is trimmed with the rest.
+        var text = utcOffset.Trim();
+        text = text is "Z" or "z" ? "00:00" : text.TrimStart('+');
+        var negative = text.StartsWith('-');
+        if (!TimeSpan.TryParseExact(negative ? text[1..] : text, @"hh\:mm", CultureInfo.InvariantCulture, out var parsed) || parsed > TimeSpan.FromHours(14))
+        {
+            return false;
+        }
+
+        offset = negative ? -parsed : parsed;
+        return true;
+    }
+
+    internal static string FormatUtcOffset(TimeSpan offset) =>
+        (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().ToString(@"hh\:mm", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The KPIs as JSON: durations in seconds, one row per local day with a count per severity.</summary>
+public sealed record KpiView(
+    DateTimeOffset From,
+    DateTimeOffset To,
+    string UtcOffset,
+    int AlertsRaised,
+    IReadOnlyList<KpiDay> PerDay,
+    int Closed,
+    int ClosedAsFalseAlarm,
+    double? FalseAlarmShare,
+    KpiDuration TimeToAcknowledge,
+    KpiDuration TimeToClose,
+    int EscalationsFired,
+    int AlertsEscalated,
+    int OverdueHazards)
+{
+    public static KpiView Of(AlertKpiReport report, int overdueHazards)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return new(report.From.ToUniversalTime(), report.To.ToUniversalTime(), KpiEndpoints.FormatUtcOffset(report.UtcOffset),
+            report.AlertsRaised,
+            [.. report.PerDay.Select(d => new KpiDay(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Total,
+                d.BySeverity[WarningLevel.Red], d.BySeverity[WarningLevel.Orange], d.BySeverity[WarningLevel.Yellow], d.BySeverity[WarningLevel.Blue]))],
+            report.Closed, report.ClosedAsFalseAlarm, report.FalseAlarmShare,
+            KpiDuration.From(report.TimeToAcknowledge), KpiDuration.From(report.TimeToClose),
+            report.EscalationsFired, report.AlertsEscalated, overdueHazards);
+    }
+}
+
+public sealed record KpiDay(string Day, int Total, int Red, int Orange, int Yellow, int Blue);
+
+public sealed record KpiDuration(int Count, double? MedianSeconds, double? P90Seconds)
+{
+    public static KpiDuration From(DurationStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        return new(stats.Count, stats.Median?.TotalSeconds, stats.P90?.TotalSeconds);
+    }
+}

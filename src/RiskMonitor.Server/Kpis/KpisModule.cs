@@ -1,0 +1,12 @@
+namespace RiskMonitor.Server.Kpis;
+
+/// <summary>Alert handling figures over REST: the period KPIs and the hourly series.</summary>
+public static class KpisModule
+{
+    public static IEndpointRouteBuilder MapKpis(this IEndpointRouteBuilder routes)
+    {
+        routes.MapKpiEndpoints();
+        routes.MapHourlyKpiEndpoints();
+        return routes;
+    }
+}

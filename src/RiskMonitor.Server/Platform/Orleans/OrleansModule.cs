@@ -1,0 +1,23 @@
+using RiskMonitor.Grains.Assets;
+
+namespace RiskMonitor.Server.Platform.Orleans;
+
+/// <summary>The silo of this process: clustering, grain storage and reminders, and the services grains take.</summary>
+public static class OrleansModule
+{
+    /// <summary>
+    /// After every feature's stores and services (grains activate on them) and after the hosted services that must stop
+    /// after the silo: hosted services stop in reverse order of registration.
+    /// </summary>
+    public static WebApplicationBuilder AddSilo(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<OrleansHostOptions>().BindConfiguration(OrleansHostOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var orleans = OrleansHostOptions.From(builder.Configuration);
+        builder.UseOrleans(silo => silo
+            .UseRiskMonitorClustering(orleans, builder.Configuration)
+            .AddRiskMonitorPersistence(builder.Configuration));
+        builder.Services.AddSilenceWatch(); // the asset grains' clock for an asset gone quiet
+        return builder;
+    }
+}
