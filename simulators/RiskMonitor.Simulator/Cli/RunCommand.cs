@@ -67,6 +67,7 @@ internal static class RunCommand
         }
 
         using var host = Build(options, assets, vehicles);
+        var drill = host.Services.GetRequiredService<DrillConductor>(); // RunAsync disposes the services
         try
         {
             await host.RunAsync(cancellationToken);
@@ -77,7 +78,7 @@ internal static class RunCommand
             return 1;
         }
 
-        return host.Services.GetRequiredService<DrillConductor>().Failed ? 1 : 0;
+        return drill.Failed ? 1 : 0;
     }
 
     private static List<SimAsset> ScenarioTargets(SimulatedAssets assets, SimulatedVehicles vehicles) =>

@@ -54,6 +54,7 @@ public static class DrillRecords
         return new DrillHazardLine(
             hazard.HazardId, hazard.Level, hazard.Status, hazard.Description, hazard.ReportedBy, hazard.ReportedAt, hazard.Deadline,
             hazard.OverdueEscalations, clock,
-            [.. ledger.Select(s => new DrillRecordStep(s.Action, hazard.HazardId, s.Actor, s.At, Math.Round((s.At - hazard.ReportedAt).TotalSeconds, 3)))]);
+            // Not below zero: the ledger's time is stored to the microsecond, the hazard's to the tick.
+            [.. ledger.Select(s => new DrillRecordStep(s.Action, hazard.HazardId, s.Actor, s.At, Math.Max(0, Math.Round((s.At - hazard.ReportedAt).TotalSeconds, 3))))]);
     }
 }

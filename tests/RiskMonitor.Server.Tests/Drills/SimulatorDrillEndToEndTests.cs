@@ -60,6 +60,10 @@ public sealed class SimulatorDrillEndToEndTests : IAsyncLifetime
         var alertId = drillAlert.GetProperty("alertId").GetString()!;
         Assert.Equal($"{Asset}!{drillId}", drillAlert.GetProperty("assetId").GetString());
 
+        // The ramp climbs; the officer answers once it is red, the level whose acknowledge clock (5 min) the report checks.
+        await ServerFixture.EventuallyAsync(() => _server.GetJsonAsync($"api/alerts/{alertId}", ct),
+            a => a.GetProperty("severity").GetString() == "red", TimeSpan.FromSeconds(90), ct);
+
         // People answer: the officer acknowledges, the repair crew starts work on site, the duty room opens an incident from
         // the drill alert (it becomes the drill's) and reports it, and an inspector records a hazard for the drill.
         using var officer = _server.As("li.wei", ["operator"]);
