@@ -123,7 +123,10 @@ public static class HazardEndpoints
         var hazard = new Hazard(
             NewId(now), request.Level ?? HazardLevel.General, request.Source ?? HazardSource.Inspection, HazardStatus.Reported,
             request.Description!.Trim(), asset?.Id, request.RegionId ?? asset?.RegionId, request.Industry ?? asset?.Industry, request.Location,
-            request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline, null, request.Actor!.Trim(), now, now) { DrillId = request.DrillId };
+            request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline, null, request.Actor!.Trim(), now, now)
+        {
+            DrillId = request.DrillId,
+        };
         await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note, now, cancellationToken);
         return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
     }
@@ -197,7 +200,10 @@ public static class HazardEndpoints
         var hazard = new Hazard(NewId(now), request.Level ?? HazardLevel.General, HazardSource.Alert, HazardStatus.Reported,
             string.IsNullOrWhiteSpace(request.Description) ? $"{alert.AssetName}: {alert.Message}" : request.Description.Trim(),
             alert.AssetId, alert.RegionId, alert.Industry, request.Location, request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline,
-            alert.AlertId, request.Actor!.Trim(), now, now) { DrillId = Domain.Drills.DrillKey.DrillOf(alert.AssetId) }; // a drill alert's hazard is the drill's
+            alert.AlertId, request.Actor!.Trim(), now, now)
+        {
+            DrillId = Domain.Drills.DrillKey.DrillOf(alert.AssetId), // a drill alert's hazard is the drill's
+        };
         await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note ?? $"from alert {alertId}", now, cancellationToken);
         await alerts.AppendAsync(alertId, HazardOpenedAction, hazard.ReportedBy, $"hazard {hazard.HazardId} opened", now, cancellationToken);
         return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));

@@ -40,7 +40,10 @@ public sealed class DrillRecordsTests
     public void A_hazard_line_is_met_when_verified_by_its_deadline_and_missed_when_the_drill_ended_first()
     {
         var hazard = new Hazard("hz-1", HazardLevel.Major, HazardSource.Inspection, HazardStatus.Assigned, "演练：储罐无围堰", null, "t-g1", "hazardous_chemicals",
-            null, "某化工公司", "市应急管理局", T0.AddMinutes(30), null, "chen", T0, T0) { DrillId = "DR-1" };
+            null, "某化工公司", "市应急管理局", T0.AddMinutes(30), null, "chen", T0, T0)
+        {
+            DrillId = "DR-1",
+        };
         DrillStepFact[] assigned = [new("reported", "chen", T0), new("assigned", "zhang.min", T0.AddMinutes(5))];
 
         var missed = DrillRecords.Hazard(EndedDrill(T0.AddMinutes(20)), hazard, assigned, T0.AddDays(1));

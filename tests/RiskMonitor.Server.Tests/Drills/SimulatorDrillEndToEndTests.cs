@@ -83,8 +83,13 @@ public sealed class SimulatorDrillEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, reported.StatusCode);
         var hazard = await officer.PostAsJsonAsync("api/hazards", new
         {
-            description = "演练：阀门井盖板破损", level = "major", assetId = Asset, drillId,
-            responsibleUnit = "城西燃气公司", supervisingDepartment = "市应急管理局", deadline = DateTimeOffset.UtcNow.AddDays(1),
+            description = "演练：阀门井盖板破损",
+            level = "major",
+            assetId = Asset,
+            drillId,
+            responsibleUnit = "城西燃气公司",
+            supervisingDepartment = "市应急管理局",
+            deadline = DateTimeOffset.UtcNow.AddDays(1),
         }, ct);
         Assert.Equal(HttpStatusCode.Created, hazard.StatusCode);
         var hazardId = (await hazard.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("hazard").GetProperty("hazardId").GetString()!;

@@ -48,7 +48,12 @@ public sealed class HazardOverdueMailEndToEndTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var shift = await _server.Http.PostAsJsonAsync("api/duty/shifts", new
         {
-            startsAt = now.AddHours(-1), endsAt = now.AddHours(12), officer = "张值班", officerPhone = "13800000001", leader = "赵领导", leaderPhone = "13700000002",
+            startsAt = now.AddHours(-1),
+            endsAt = now.AddHours(12),
+            officer = "张值班",
+            officerPhone = "13800000001",
+            leader = "赵领导",
+            leaderPhone = "13700000002",
         }, ct);
         Assert.Equal(HttpStatusCode.Created, shift.StatusCode);
         using var supervisor = _server.As("zhang.min", ["supervisor"]);
