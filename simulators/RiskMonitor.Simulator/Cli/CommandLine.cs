@@ -58,6 +58,17 @@ internal static class CommandLine
           --demo                    demo mode: scenarios start on their own (a gas leak after 20 s, an entrapment,
                                     an over-pressure, a vehicle off route, a silent sensor, then one every ~75 s)
 
+        drill mode (a rehearsal that leaves the real record, the KPIs and the city feed alone):
+          --drill SPEC              play a scenario as a drill, repeatable (same SPEC as --scenario; not silent,
+                                    malformed or vehicle scenarios). The simulator records one unscripted drill on the
+                                    server, sends the scenario's readings and events on rm/v1/{id}/drill, keeps the
+                                    real readings as measured, ends the drill and logs its report.
+          --drill-title TEXT        the drill's name (default: 模拟器演练 and the specs)
+          --drill-length D          end the drill after D (default 30m; 90s, 1h ...); Ctrl-C ends it sooner
+          --drill-report PATH       also write the drill report (JSON) there when the drill ends
+          --api URL                 the server's REST base URL (default: --provision, else http://HOST:8080/)
+          --token TOKEN             a supervisor's city-wide bearer token (default: environment variable RM_TOKEN)
+
         Scenarios: gas-leak (pipeline or gas station), entrapment (elevator), over-pressure (hazard source),
         silent (any), malformed (any; one of each bad payload), storm (N random pipelines leak at once).
 
@@ -178,9 +189,43 @@ internal static class CommandLine
                 case "--demo":
                     options.Demo = true;
                     break;
+                case "--drill":
+                    if (!ScenarioRequest.TryParse(Required(name, value), out var drill, out var drillError))
+                    {
+                        throw new UsageException("--drill " + drillError);
+                    }
+
+                    options.DrillScenarios.Add(Drills.DrillChannel.Refusal(drill.Name) is { } refusal
+                        ? throw new UsageException($"--drill {drill.Name}: {refusal}.")
+                        : drill);
+                    break;
+                case "--drill-title":
+                    options.DrillTitle = Required(name, value);
+                    break;
+                case "--drill-length":
+                    options.DrillLength = DurationText.TryParse(Required(name, value), out var length) && length >= TimeSpan.FromSeconds(1)
+                        ? length
+                        : throw new UsageException("--drill-length takes a duration such as 90s, 30m or 1h.");
+                    break;
+                case "--drill-report":
+                    options.DrillReportPath = Required(name, value);
+                    break;
+                case "--api":
+                    options.ApiUrl = Uri.TryCreate(Required(name, value), UriKind.Absolute, out var api) && api.Scheme is "http" or "https"
+                        ? api
+                        : throw new UsageException("--api wants the server's base URL, e.g. http://127.0.0.1:8080/");
+                    break;
+                case "--token":
+                    options.Token = Required(name, value);
+                    break;
                 default:
                     throw new UsageException($"Unknown option '{name}' for run. See --help.");
             }
+        }
+
+        if (options.DrillScenarios.Count > 0 && string.IsNullOrWhiteSpace(options.Token))
+        {
+            throw new UsageException("--drill needs a supervisor's bearer token: --token TOKEN or the environment variable RM_TOKEN (POST /api/auth/token gives one).");
         }
 
         return new ParsedCommand(CommandKind.Run, Run: options);
@@ -215,6 +260,7 @@ internal static class CommandLine
     [
         "--assets", "--host", "--port", "--clients", "--rate", "--batch", "--qos", "--assets-limit", "--seed", "--http-port", "--scenario",
         "--entrapment-seconds", "--silent-seconds", "--client-id-prefix", "--stats-seconds", "--provision", "--admin-key",
+        "--drill", "--drill-title", "--drill-length", "--drill-report", "--api", "--token",
     ];
 
     /// <summary>Splits the arguments into (name, value) pairs; flags get a null value.</summary>

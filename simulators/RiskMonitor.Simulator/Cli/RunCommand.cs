@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RiskMonitor.Simulator.Assets;
+using RiskMonitor.Simulator.Drills;
 using RiskMonitor.Simulator.Hosting;
 using RiskMonitor.Simulator.Mqtt;
 using RiskMonitor.Simulator.Scenarios;
@@ -16,7 +17,8 @@ namespace RiskMonitor.Simulator.Cli;
 /// <summary><c>run</c>: loads the assets, then hosts the publishing loop and, unless turned off, the HTTP control endpoint.</summary>
 internal static class RunCommand
 {
-    public static async Task<int> RunAsync(SimulatorOptions options)
+    /// <param name="cancellationToken">Stops the run as Ctrl-C does (a test runs the simulator in its own process this way).</param>
+    public static async Task<int> RunAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
     {
         var path = ResolveAssetsPath(options.AssetsPath);
         if (!File.Exists(path))
@@ -54,7 +56,7 @@ internal static class RunCommand
 
         // Refuse a mistyped --scenario target now, not after connecting to the broker.
         var probe = new ScenarioEngine(ScenarioTargets(assets, vehicles), options.ScenarioSettings, new Random(options.Seed));
-        foreach (var request in options.Scenarios)
+        foreach (var request in options.Scenarios.Concat(options.DrillScenarios))
         {
             var outcome = probe.Start(request with { Delay = TimeSpan.Zero }, DateTimeOffset.UnixEpoch);
             if (outcome.Started is null && outcome.Kind is ScenarioOutcomeKind.UnknownAsset or ScenarioOutcomeKind.WrongKind)
@@ -65,9 +67,10 @@ internal static class RunCommand
         }
 
         using var host = Build(options, assets, vehicles);
+        var drill = host.Services.GetRequiredService<DrillConductor>(); // RunAsync disposes the services
         try
         {
-            await host.RunAsync();
+            await host.RunAsync(cancellationToken);
         }
         catch (IOException ex) when (options.HttpPort != 0)
         {
@@ -75,7 +78,7 @@ internal static class RunCommand
             return 1;
         }
 
-        return 0;
+        return drill.Failed ? 1 : 0;
     }
 
     private static List<SimAsset> ScenarioTargets(SimulatedAssets assets, SimulatedVehicles vehicles) =>
@@ -123,6 +126,7 @@ internal static class RunCommand
         services.AddSingleton(vehicles);
         services.AddSingleton(_ => new ScenarioEngine(ScenarioTargets(assets, vehicles), options.ScenarioSettings, new Random(options.Seed)));
         services.AddSingleton<GatewayPool>();
+        services.AddSingleton<DrillConductor>();
         services.AddHostedService<SimulatorService>();
         services.AddHostedService<VehicleService>();
         services.AddHostedService<DemoService>();

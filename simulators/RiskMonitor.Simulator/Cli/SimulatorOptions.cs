@@ -66,6 +66,25 @@ internal sealed class SimulatorOptions
     /// <summary>Demo mode: start scenarios on their own at the <see cref="DemoPace.Default"/> pace (run.sh turns it on).</summary>
     public bool Demo { get; set; }
 
+    /// <summary>Scenarios played as one drill (<c>--drill</c>), on the drill channel; the real readings stay as measured.</summary>
+    public List<ScenarioRequest> DrillScenarios { get; } = [];
+
+    public string? DrillTitle { get; set; }
+
+    /// <summary>How long the drill runs before the simulator ends it (people have this long to answer); a stop ends it sooner.</summary>
+    public TimeSpan DrillLength { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Where the drill report is written as JSON when the drill ends; null logs it only.</summary>
+    public string? DrillReportPath { get; set; }
+
+    /// <summary>The server's REST base URL for the drill; null takes <see cref="ProvisionUrl"/>, else port 8080 on <see cref="Host"/>.</summary>
+    public Uri? ApiUrl { get; set; }
+
+    public Uri EffectiveApiUrl => ApiUrl ?? ProvisionUrl ?? new Uri($"http://{Host}:8080/");
+
+    /// <summary>A bearer token of a supervisor with city-wide scope (POST /api/auth/token); from <c>--token</c> or <c>RM_TOKEN</c>.</summary>
+    public string? Token { get; set; } = Environment.GetEnvironmentVariable("RM_TOKEN");
+
     public ScenarioSettings ScenarioSettings => new(EntrapmentDuration, SilentDuration, SilentPublishesStatus);
 }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RiskMonitor.Simulator.Assets;
 using RiskMonitor.Simulator.Cli;
+using RiskMonitor.Simulator.Drills;
 using RiskMonitor.Simulator.Mqtt;
 using RiskMonitor.Simulator.Scenarios;
 using RiskMonitor.Simulator.Telemetry;
@@ -24,6 +25,7 @@ internal sealed class SimulatorService : BackgroundService
     private readonly GatewayPool _gateways;
     private readonly ScenarioEngine _scenarios;
     private readonly SimulatorStats _stats;
+    private readonly DrillConductor _drill;
     private readonly TimeProvider _time;
     private readonly ILogger<SimulatorService> _logger;
     private readonly AssetRuntime[] _runtimes;
@@ -31,8 +33,9 @@ internal sealed class SimulatorService : BackgroundService
 
     public SimulatorService(
         SimulatorOptions options, SimulatedAssets assets, GatewayPool gateways, ScenarioEngine scenarios, SimulatorStats stats,
-        TimeProvider time, ILogger<SimulatorService> logger)
+        DrillConductor drill, TimeProvider time, ILogger<SimulatorService> logger)
     {
+        _drill = drill;
         _options = options;
         _assets = assets;
         _gateways = gateways;
@@ -57,6 +60,8 @@ internal sealed class SimulatorService : BackgroundService
         var now = _time.GetUtcNow();
         _scenarios.StopAll(now);
         await PublishAsync(_scenarios.TakeDue(now), cancellationToken);
+        // After the drill's closing events, so they count; the drill's report is fetched and written here.
+        await _drill.EndAsync(cancellationToken);
         await _gateways.ShutdownAsync(_options.OfflineOnExit, cancellationToken);
     }
 
@@ -88,10 +93,17 @@ internal sealed class SimulatorService : BackgroundService
                 }
             }
 
+            // A drill is recorded on the server before any of its readings go out: the drill key takes only a running drill's.
+            if (_drill.Enabled && !await _drill.BeginAsync(stoppingToken))
+            {
+                return;
+            }
+
             var supervision = _gateways.SuperviseAsync(stoppingToken);
             var progress = ReportProgressAsync(stoppingToken);
+            var drillEnd = _drill.HoldAsync(stoppingToken);
             await PumpAsync(stoppingToken);
-            await Task.WhenAll(supervision, progress);
+            await Task.WhenAll(supervision, progress, drillEnd);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -153,6 +165,13 @@ internal sealed class SimulatorService : BackgroundService
     {
         var values = runtime.Model.Next(now, now - runtime.LastSampleAt);
         runtime.LastSampleAt = now;
+        // A drill bends a copy and sends it on the drill channel at once (QoS 1: a drill is a handful of readings, and a
+        // lost one would make the rehearsal lie); the real reading below goes out as the device measured it.
+        if (_scenarios.ApplyDrill(runtime.Asset.Id, now, values) is { } drill)
+        {
+            outboxes[runtime.Gateway].Add(DrillChannel.Reading(drill.DrillId, runtime.Asset.Id, new TelemetrySample(now, drill.Values), reliable: true));
+        }
+
         if (!_scenarios.Apply(runtime.Asset.Id, now, values))
         {
             runtime.Pending.Clear(); // a silent device loses its buffer too

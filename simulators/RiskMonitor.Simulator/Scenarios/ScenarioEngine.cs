@@ -1,5 +1,6 @@
 using System.Globalization;
 using RiskMonitor.Simulator.Assets;
+using RiskMonitor.Simulator.Drills;
 using RiskMonitor.Simulator.Telemetry;
 
 namespace RiskMonitor.Simulator.Scenarios;
@@ -82,6 +83,11 @@ internal sealed class ScenarioEngine
                 $"Unknown scenario '{request.Name}'. Known: {string.Join(", ", ScenarioCatalog.All.Select(d => d.Name))}.");
         }
 
+        if (request.DrillId is not null && DrillChannel.Refusal(definition.Name) is { } refusal)
+        {
+            return new(ScenarioOutcomeKind.WrongKind, $"{definition.Name} cannot be a drill: {refusal}.");
+        }
+
         var startsAt = now + (request.Delay > TimeSpan.Zero ? request.Delay : TimeSpan.Zero);
         lock (_gate)
         {
@@ -95,6 +101,7 @@ internal sealed class ScenarioEngine
     /// Bends one reading by the scenarios active on its asset at <paramref name="at"/>. Returns false when the asset
     /// is silent and the reading must not be sent.
     /// </summary>
+    /// <remarks>Drill runs leave the real reading alone: they bend the copy <see cref="ApplyDrill"/> makes.</remarks>
     public bool Apply(string assetId, DateTimeOffset at, ChannelValues values)
     {
         lock (_gate)
@@ -107,34 +114,68 @@ internal sealed class ScenarioEngine
             var publish = true;
             foreach (var run in runs)
             {
-                if (at < run.StartsAt || at >= run.EndsAt)
+                if (run.DrillId is null && at >= run.StartsAt && at < run.EndsAt)
                 {
-                    continue;
-                }
-
-                switch (run.Scenario)
-                {
-                    case ScenarioCatalog.GasLeak or ScenarioCatalog.OverPressure:
-                        // The leak adds to whatever was there; noise keeps the ramp from looking drawn with a ruler.
-                        var ramp = run.Profile!.ValueAt(at - run.StartsAt) * (1 + (RampNoise * Gaussian()));
-                        var normal = values.TryGet(run.Channel!, out var current) ? current : 0;
-                        values.Set(run.Channel!, Math.Round(Math.Max(normal, ramp), 2));
-                        break;
-                    case ScenarioCatalog.Entrapment:
-                        // Trapped: the car stands still with the door shut and the passengers' weight in it.
-                        values.Set(Channels.SpeedMps, 0).Set(Channels.DoorOpen, 0).Set(Channels.Floor, run.Floor)
-                            .Set(Channels.LoadKg, run.Passengers * 65);
-                        break;
-                    case ScenarioCatalog.Silent:
-                        publish = false;
-                        break;
-                    case var sensor when SensorScenarios.Handles(sensor):
-                        run.Effect!.Apply(at - run.StartsAt, values, Gaussian);
-                        break;
+                    publish &= Bend(run, at, values);
                 }
             }
 
             return publish;
+        }
+    }
+
+    /// <summary>
+    /// The drill copy of a reading: when a drill run is active on the asset at <paramref name="at"/>, bends a copy of
+    /// <paramref name="values"/> by it and returns the drill's id with the copy; otherwise null. The real reading, and
+    /// so the real record, is left as the device measured it.
+    /// </summary>
+    public (string DrillId, ChannelValues Values)? ApplyDrill(string assetId, DateTimeOffset at, ChannelValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        lock (_gate)
+        {
+            if (!_runsByAsset.TryGetValue(assetId, out var runs))
+            {
+                return null;
+            }
+
+            (string, ChannelValues)? copy = null;
+            foreach (var run in runs)
+            {
+                if (run.DrillId is { } drillId && at >= run.StartsAt && at < run.EndsAt)
+                {
+                    copy ??= (drillId, values.Copy());
+                    Bend(run, at, copy.Value.Item2);
+                }
+            }
+
+            return copy;
+        }
+    }
+
+    /// <summary>Bends one reading by one active run; false when the run silences the asset.</summary>
+    private bool Bend(Run run, DateTimeOffset at, ChannelValues values)
+    {
+        switch (run.Scenario)
+        {
+            case ScenarioCatalog.GasLeak or ScenarioCatalog.OverPressure:
+                // The leak adds to whatever was there; noise keeps the ramp from looking drawn with a ruler.
+                var ramp = run.Profile!.ValueAt(at - run.StartsAt) * (1 + (RampNoise * Gaussian()));
+                var normal = values.TryGet(run.Channel!, out var current) ? current : 0;
+                values.Set(run.Channel!, Math.Round(Math.Max(normal, ramp), 2));
+                return true;
+            case ScenarioCatalog.Entrapment:
+                // Trapped: the car stands still with the door shut and the passengers' weight in it.
+                values.Set(Channels.SpeedMps, 0).Set(Channels.DoorOpen, 0).Set(Channels.Floor, run.Floor)
+                    .Set(Channels.LoadKg, run.Passengers * 65);
+                return true;
+            case ScenarioCatalog.Silent:
+                return false;
+            case var sensor when SensorScenarios.Handles(sensor):
+                run.Effect!.Apply(at - run.StartsAt, values, Gaussian);
+                return true;
+            default:
+                return true;
         }
     }
 
@@ -151,6 +192,7 @@ internal sealed class ScenarioEngine
             var due = new List<OutboundMessage>();
             foreach (var run in _runs.ToArray())
             {
+                var first = due.Count;
                 if (!run.Started && now >= run.StartsAt)
                 {
                     run.Started = true;
@@ -161,6 +203,12 @@ internal sealed class ScenarioEngine
                 {
                     AddEndMessages(run, now, due);
                     Finish(run, "ended");
+                }
+
+                // A drill's device events go on the drill channel, so the real record never hears them.
+                for (var k = first; run.DrillId is { } drillId && k < due.Count; k++)
+                {
+                    due[k] = DrillChannel.Wrap(drillId, due[k]);
                 }
             }
 
@@ -237,6 +285,7 @@ internal sealed class ScenarioEngine
                 Profile = RampProfile.GasLeak,
                 Channel = Channels.Ch4Lel,
                 GroupId = groupId,
+                DrillId = request.DrillId,
             });
         }
 
@@ -334,8 +383,9 @@ internal sealed class ScenarioEngine
                 break;
         }
 
+        run.DrillId = request.DrillId;
         AddRun(run);
-        var description = $"{definition.Name} on {asset.Id} ({asset.Name}): {what}; starts {Time(startsAt)}.";
+        var description = $"{(request.DrillId is null ? "" : $"drill {request.DrillId}: ")}{definition.Name} on {asset.Id} ({asset.Name}): {what}; starts {Time(startsAt)}.";
         return Accepted(new ScenarioStarted(id, definition.Name, [asset.Id], run.StartsAt, run.EndsAt, description));
     }
 
@@ -450,6 +500,9 @@ internal sealed class ScenarioEngine
         public string? GroupId { get; init; }
 
         public SensorEffect? Effect { get; init; }
+
+        /// <summary>The drill it plays in, or null for a real-looking run (decision 0049).</summary>
+        public string? DrillId { get; set; }
 
         public ScenarioRunView View(string state) => new(RunId, Scenario, AssetId, state, StartsAt, EndsAt, GroupId);
     }

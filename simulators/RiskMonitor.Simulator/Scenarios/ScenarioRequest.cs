@@ -6,8 +6,10 @@ namespace RiskMonitor.Simulator.Scenarios;
 /// <param name="Target">An asset id, or for <c>storm</c> the number of pipelines; null picks at random.</param>
 /// <param name="Duration">For <c>entrapment</c> and <c>silent</c>; the ramps have fixed shapes.</param>
 /// <param name="PublishStatus">For <c>silent</c>: also flip the retained status; null takes the run's default.</param>
+/// <param name="DrillId">Played as this drill (on the drill channel, leaving the real readings alone); null for a real-looking run.</param>
 internal sealed record ScenarioRequest(
-    string Name, string? Target = null, TimeSpan Delay = default, TimeSpan? Duration = null, int? Count = null, bool? PublishStatus = null)
+    string Name, string? Target = null, TimeSpan Delay = default, TimeSpan? Duration = null, int? Count = null, bool? PublishStatus = null,
+    string? DrillId = null)
 {
     /// <summary>Parses <c>name[:target][@delay]</c>, for example <c>gas-leak:gp-0003</c>, <c>entrapment:el-0010@30s</c>, <c>storm:50</c>.</summary>
     public static bool TryParse(string spec, out ScenarioRequest request, out string error)

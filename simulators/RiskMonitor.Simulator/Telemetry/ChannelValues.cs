@@ -31,6 +31,14 @@ internal sealed class ChannelValues
         return false;
     }
 
+    /// <summary>An independent copy (a drill bends its copy, never the reading the device really sends).</summary>
+    public ChannelValues Copy()
+    {
+        var copy = new ChannelValues();
+        copy._items.AddRange(_items);
+        return copy;
+    }
+
     public ChannelValues Set(string channel, double value)
     {
         for (var k = 0; k < _items.Count; k++)

@@ -48,6 +48,12 @@ public sealed record DrillReportView(
 {
     /// <summary>Always true: the report is of an exercise, and says so wherever it is read.</summary>
     public bool Exercise => true;
+
+    /// <summary>The incidents opened in the drill, with their reporting clocks and who reported when (<see cref="DrillRecords"/>).</summary>
+    public IReadOnlyList<DrillIncidentLine> Incidents { get; init; } = [];
+
+    /// <summary>The hazards recorded in the drill, with their deadline clock and who acted when.</summary>
+    public IReadOnlyList<DrillHazardLine> Hazards { get; init; } = [];
 }
 
 public static class DrillReport

@@ -66,6 +66,15 @@ public sealed record Hazard(
     /// <summary>The department a tip was sorted to by its category (the responsible department, not the caller).</summary>
     public string? Department { get; init; }
 
+    /// <summary>
+    /// The drill this hazard was recorded in (decision 0049), or null for a real one. An exercise hazard is kept out of the
+    /// integration feed and the circulars, its pushes are marked, and it is listed in its drill's report.
+    /// </summary>
+    public string? DrillId { get; init; }
+
+    /// <summary>Recorded in a drill: see <see cref="DrillId"/>.</summary>
+    public bool Exercise => DrillId is not null;
+
     /// <summary>Not yet verified and past its deadline.</summary>
     public bool IsOverdue(DateTimeOffset now) => Status != HazardStatus.Verified && Deadline is { } deadline && now > deadline;
 }

@@ -55,6 +55,9 @@ public sealed record IncidentRecord(
     DateTimeOffset? ReviewDueAt = null,
     DateTimeOffset? ReviewedAt = null)
 {
+    /// <summary>The drill it was opened in (decision 0049), or null; an incident of a drill is always an exercise.</summary>
+    public string? DrillId { get; init; }
+
     /// <summary>The highest level this incident has to be reported to.</summary>
     public AdministrativeLevel TopLevel => RequiredLevels[^1].Level;
 

@@ -29,7 +29,7 @@ public sealed record RecordMessage(
         ArgumentNullException.ThrowIfNull(hazard);
         ArgumentNullException.ThrowIfNull(recipients);
         var deadline = hazard.Deadline is { } d ? Local(d, utcOffset) : "-";
-        var title = $"【挂牌督办隐患逾期】{hazard.HazardId} 整改期限{deadline}已过，第{step.ToString(CultureInfo.InvariantCulture)}次督办";
+        var title = Drills.Exercise.MarkIf(hazard.Exercise, $"【挂牌督办隐患逾期】{hazard.HazardId} 整改期限{deadline}已过，第{step.ToString(CultureInfo.InvariantCulture)}次督办");
         var body = $"""
             {hazard.Description}
             隐患 {hazard.HazardId}（{hazard.Location ?? hazard.RegionId ?? "-"}），责任单位 {hazard.ResponsibleUnit ?? "-"}，督办单位 {hazard.SupervisingDepartment ?? "-"}。

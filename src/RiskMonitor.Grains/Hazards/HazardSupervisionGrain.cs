@@ -4,6 +4,7 @@ using RiskMonitor.Contracts.Hazards;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Domain.Hazards;
+using RiskMonitor.Storage.Drills;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Hazards;
 
@@ -26,6 +27,7 @@ internal sealed class HazardSupervisionGrain(
     IHazardNotifier notifier,
     HazardOverduePolicy policy,
     HazardWatchSettings settings,
+    IDrillStore drills,
     TimeProvider time,
     ILogger<HazardSupervisionGrain> logger) : Grain, IHazardSupervisionGrain, IRemindable
 {
@@ -89,9 +91,18 @@ internal sealed class HazardSupervisionGrain(
         DutyShift? shift = null;
         var shiftRead = false;
         var pushed = 0;
+        var drillRuns = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var hazard in overdue)
         {
             if (policy.Decide(hazard, now).FireStep is not { } step)
+            {
+                continue;
+            }
+
+            // A drill's hazard rehearses the pushes while its drill runs; after the drill nobody is paged for it (decision 0049).
+            if (hazard.DrillId is { } drillId && !(drillRuns.TryGetValue(drillId, out var runs)
+                    ? runs
+                    : drillRuns[drillId] = (await drills.FindAsync(drillId))?.IsRunning == true))
             {
                 continue;
             }

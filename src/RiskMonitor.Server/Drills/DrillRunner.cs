@@ -8,10 +8,13 @@ using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Devices;
 using RiskMonitor.Domain.Drills;
 using RiskMonitor.Domain.Escalation;
+using RiskMonitor.Domain.Incidents;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Drills;
+using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Storage.Incidents;
 
 namespace RiskMonitor.Server.Drills;
 
@@ -39,6 +42,8 @@ public sealed class DrillRunner(
     AlertReadModel board,
     IAlertStore alerts,
     EscalationPolicy escalation,
+    IIncidentStore incidents,
+    IHazardStore hazards,
     TimeProvider time,
     ILogger<DrillRunner> logger)
 {
@@ -161,7 +166,45 @@ public sealed class DrillRunner(
                 [.. history.Select(h => new DrillStepFact(h.Action, h.Actor, h.At))]));
         }
 
-        return DrillReport.Compute(drill, facts, now);
+        return DrillReport.Compute(drill, facts, now) with
+        {
+            Incidents = await IncidentLinesAsync(drill, now, cancellationToken),
+            Hazards = await HazardLinesAsync(drill, now, cancellationToken),
+        };
+    }
+
+    /// <summary>The incidents opened in the drill (decision 0049). Incidents are few and the drill's are recent: the newest thousand are looked at.</summary>
+    private async Task<IReadOnlyList<DrillIncidentLine>> IncidentLinesAsync(Drill drill, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lines = new List<DrillIncidentLine>();
+        foreach (var incident in (await incidents.ListAsync(openOnly: false, limit: 1000, cancellationToken)).Where(i => i.DrillId == drill.DrillId))
+        {
+            var acts = new List<ResponseTimeline.AlertActs>();
+            foreach (var alertId in incident.AlertIds)
+            {
+                var ledger = await alerts.HistoryAsync(alertId, cancellationToken);
+                if (ledger.Count > 0)
+                {
+                    acts.Add(new ResponseTimeline.AlertActs(alertId, ledger[0].At, [.. ledger.Select(l => (l.Action, l.Actor, l.At))]));
+                }
+            }
+
+            lines.Add(DrillRecords.Incident(drill, incident, acts, now));
+        }
+
+        return [.. lines.OrderBy(l => l.KnownAt).ThenBy(l => l.IncidentId, StringComparer.Ordinal)];
+    }
+
+    private async Task<IReadOnlyList<DrillHazardLine>> HazardLinesAsync(Drill drill, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lines = new List<DrillHazardLine>();
+        foreach (var hazard in await hazards.QueryAsync(new HazardQuery(DrillId: drill.DrillId), cancellationToken))
+        {
+            var ledger = await hazards.HistoryAsync(hazard.HazardId, cancellationToken);
+            lines.Add(DrillRecords.Hazard(drill, hazard, [.. ledger.Select(l => new DrillStepFact(l.Action, l.Actor, l.At))], now));
+        }
+
+        return [.. lines.OrderBy(l => l.ReportedAt).ThenBy(l => l.HazardId, StringComparer.Ordinal)];
     }
 
     private async Task<DrillStepResult> StepAsync(

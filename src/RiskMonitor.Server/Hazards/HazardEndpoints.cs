@@ -72,7 +72,8 @@ public static class HazardEndpoints
     private static async Task<Ok<HazardStats>> Stats(IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var all = await store.QueryAsync(new HazardQuery(Limit: 10_000), cancellationToken);
+        // A drill's hazards are not counted (decision 0049): the figures are the city's real ones.
+        var all = (await store.QueryAsync(new HazardQuery(Limit: 10_000), cancellationToken)).Where(h => !h.Exercise).ToList();
         return TypedResults.Ok(new HazardStats(
             all.Count,
             all.Count(h => h.IsOverdue(now)),
@@ -96,9 +97,9 @@ public static class HazardEndpoints
 
     private static async Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> Report(
         HazardReportRequest request, IHazardStore store, IAssetRegistry registry, ClaimsPrincipal user, AccessControl access, TimeProvider time,
-        CancellationToken cancellationToken)
+        Storage.Drills.IDrillStore drills, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = await Drills.DrillRecordLinks.CheckAsync(drills, request.DrillId, nameof(request.DrillId), cancellationToken);
         HazardFields.Require(errors, nameof(request.Actor), request.Actor, 100);
         HazardFields.Require(errors, nameof(request.Description), request.Description, 4000);
         if (request.AssetId is { } assetId && !registry.TryGet(assetId, out _))
@@ -123,7 +124,10 @@ public static class HazardEndpoints
         var hazard = new Hazard(
             NewId(now), request.Level ?? HazardLevel.General, request.Source ?? HazardSource.Inspection, HazardStatus.Reported,
             request.Description!.Trim(), asset?.Id, request.RegionId ?? asset?.RegionId, request.Industry ?? asset?.Industry, request.Location,
-            request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline, null, request.Actor!.Trim(), now, now);
+            request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline, null, request.Actor!.Trim(), now, now)
+        {
+            DrillId = request.DrillId,
+        };
         await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note, now, cancellationToken);
         return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
     }
@@ -197,7 +201,10 @@ public static class HazardEndpoints
         var hazard = new Hazard(NewId(now), request.Level ?? HazardLevel.General, HazardSource.Alert, HazardStatus.Reported,
             string.IsNullOrWhiteSpace(request.Description) ? $"{alert.AssetName}: {alert.Message}" : request.Description.Trim(),
             alert.AssetId, alert.RegionId, alert.Industry, request.Location, request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline,
-            alert.AlertId, request.Actor!.Trim(), now, now);
+            alert.AlertId, request.Actor!.Trim(), now, now)
+        {
+            DrillId = Domain.Drills.DrillKey.DrillOf(alert.AssetId), // a drill alert's hazard is the drill's
+        };
         await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note ?? $"from alert {alertId}", now, cancellationToken);
         await alerts.AppendAsync(alertId, HazardOpenedAction, hazard.ReportedBy, $"hazard {hazard.HazardId} opened", now, cancellationToken);
         return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
@@ -256,7 +263,7 @@ public static class HazardEndpoints
 public sealed record HazardReportRequest(
     string? Actor, string? Description, HazardLevel? Level = null, HazardSource? Source = null, string? AssetId = null, string? RegionId = null,
     string? Industry = null, string? Location = null, string? ResponsibleUnit = null, string? SupervisingDepartment = null,
-    DateTimeOffset? Deadline = null, string? Note = null) : IAttributedRequest
+    DateTimeOffset? Deadline = null, string? Note = null, string? DrillId = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }

@@ -113,9 +113,9 @@ public static class IncidentEndpoints
     private static async Task<Results<Created<IncidentView>, ValidationProblem, ProblemHttpResult>> Open(
         OpenIncidentRequest request, IIncidentStore store, IAlertStore alerts, AlertReadModel board, IAssetRegistry registry, ClaimsPrincipal user,
         AccessControl access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger,
-        CancellationToken cancellationToken)
+        Storage.Drills.IDrillStore drills, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = await Drills.DrillRecordLinks.CheckAsync(drills, request.DrillId, nameof(request.DrillId), cancellationToken);
         Text(errors, nameof(request.Actor), request.Actor, 100, required: true);
         Text(errors, nameof(request.Title), request.Title, 500, required: false);
         Text(errors, nameof(request.Type), request.Type, 100, required: false);
@@ -155,6 +155,8 @@ public static class IncidentEndpoints
             }
         }
 
+        // Alerts of a drill make the incident the drill's (decision 0049); a drill's alerts and real ones are never one incident.
+        var drillId = Drills.DrillRecordLinks.DrillOf(request.DrillId, promoted.Select(a => a.AssetId), errors, nameof(request.AlertIds));
         if (promoted.Count == 0 && string.IsNullOrWhiteSpace(request.Title))
         {
             errors[nameof(request.Title)] = ["Give the incident a title, or promote alerts into it."];
@@ -180,14 +182,14 @@ public static class IncidentEndpoints
             string.IsNullOrWhiteSpace(request.Title) ? $"{first!.AssetName}: {first.Message}" : request.Title.Trim(),
             string.IsNullOrWhiteSpace(request.Type) ? first?.Industry ?? "other" : request.Type.Trim(), request.Place?.Trim(),
             regionId, units, occurredAt, request.KnownAt ?? occurredAt, figures,
-            [.. promoted.Select(a => a.AlertId)], hazardIds, request.SupervisingBody?.Trim(), request.Exercise);
+            [.. promoted.Select(a => a.AlertId)], hazardIds, request.SupervisingBody?.Trim(), request.Exercise || drillId is not null);
         var step = IncidentWorkflow.Open(NewId(now), draft, now);
         if (step.Refusal is not null)
         {
             return step.Refusal == IncidentRefusal.Conflict ? Problems.Conflict("Not now", step.Reason!) : Invalid(step);
         }
 
-        var incident = step.After!;
+        var incident = step.After! with { DrillId = drillId };
         await store.RecordAsync(null, incident, step.Action!, request.Actor!.Trim(), request.Note, now, cancellationToken);
         foreach (var alert in promoted)
         {
@@ -377,7 +379,7 @@ public sealed record OpenIncidentRequest(
     string? Actor, string? Title = null, string? Type = null, string? Place = null, string? RegionId = null, IReadOnlyList<string>? Units = null,
     DateTimeOffset? OccurredAt = null, DateTimeOffset? KnownAt = null, int? Deaths = null, int? SeriouslyInjured = null, int? Missing = null,
     long? DirectLossYuan = null, IReadOnlyList<string>? AlertIds = null, string? GroupId = null, IReadOnlyList<string>? HazardIds = null,
-    string? SupervisingBody = null, bool Exercise = false, string? Note = null) : IAttributedRequest
+    string? SupervisingBody = null, bool Exercise = false, string? Note = null, string? DrillId = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }

@@ -20,9 +20,10 @@ public interface IHazardStore
 }
 
 /// <param name="OverdueAt">When set, only hazards not verified whose deadline has passed at that time.</param>
+/// <param name="DrillId">Only the hazards recorded in this drill (decision 0049).</param>
 public sealed record HazardQuery(
     HazardStatus? Status = null, HazardLevel? Level = null, string? RegionId = null, string? Industry = null, DateTimeOffset? OverdueAt = null,
-    int Offset = 0, int Limit = 1000);
+    int Offset = 0, int Limit = 1000, string? DrillId = null);
 
 public sealed record HazardLedgerEntry(
     int Sequence, DateTimeOffset At, string Action, string Actor, string? Note, HazardStatus? StatusBefore, HazardStatus StatusAfter, Hazard? Before, Hazard After);

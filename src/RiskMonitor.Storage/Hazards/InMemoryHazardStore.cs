@@ -33,8 +33,12 @@ public sealed class InMemoryHazardStore(InMemoryFeedLog feed) : IHazardStore
             }
 
             entries.Add(new HazardLedgerEntry(entries.Count + 1, at, action, actor, note, before?.Status, after.Status, before, after));
-            feed.Append(FeedEventTypes.ForHazardAction(action), FeedEventTypes.HazardSchemaVersion, at, after.AssetId, after.RegionId,
-                new HazardFeedPayload(action, actor, note, after).ToElement());
+            if (!after.Exercise)
+            {
+                feed.Append(FeedEventTypes.ForHazardAction(action), FeedEventTypes.HazardSchemaVersion, at, after.AssetId, after.RegionId,
+                    new HazardFeedPayload(action, actor, note, after).ToElement());
+            }
+
             return Task.FromResult(true);
         }
     }
@@ -55,7 +59,7 @@ public sealed class InMemoryHazardStore(InMemoryFeedLog feed) : IHazardStore
             return Task.FromResult<IReadOnlyList<Hazard>>([.. _hazards.Values
                 .Where(h => (query.Status is null || h.Status == query.Status) && (query.Level is null || h.Level == query.Level) &&
                             (query.RegionId is null || h.RegionId == query.RegionId) && (query.Industry is null || h.Industry == query.Industry) &&
-                            (query.OverdueAt is null || h.IsOverdue(query.OverdueAt.Value)))
+                            (query.OverdueAt is null || h.IsOverdue(query.OverdueAt.Value)) && (query.DrillId is null || h.DrillId == query.DrillId))
                 .OrderByDescending(h => h.ReportedAt).ThenBy(h => h.HazardId, StringComparer.Ordinal)
                 .Skip(query.Offset).Take(query.Limit)]);
         }

@@ -72,10 +72,15 @@ internal sealed class PostgresHazardStore(NpgsqlDataSource dataSource, FeedSigna
             await ledger.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // The outbox row last, in the same transaction: its lock serialises feed writers until the commit (0014).
-        await PostgresFeedStore.AppendAsync(
-            connection, transaction, FeedEventTypes.ForHazardAction(action), FeedEventTypes.HazardSchemaVersion, at, after.AssetId, after.RegionId,
-            new HazardFeedPayload(action, actor, note, after).ToJson(), cancellationToken);
+        // The outbox row last, in the same transaction: its lock serialises feed writers until the commit (0014). A drill's
+        // hazard is not a real event: the city feed never hears of it (decision 0049).
+        if (!after.Exercise)
+        {
+            await PostgresFeedStore.AppendAsync(
+                connection, transaction, FeedEventTypes.ForHazardAction(action), FeedEventTypes.HazardSchemaVersion, at, after.AssetId, after.RegionId,
+                new HazardFeedPayload(action, actor, note, after).ToJson(), cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         feedSignal?.Pulse();
         return true;
@@ -98,6 +103,7 @@ internal sealed class PostgresHazardStore(NpgsqlDataSource dataSource, FeedSigna
               AND (@region_id::text IS NULL OR region_id = @region_id)
               AND (@industry::text IS NULL OR industry = @industry)
               AND (@overdue_at::timestamptz IS NULL OR (status <> 'verified' AND deadline < @overdue_at))
+              AND (@drill_id::text IS NULL OR hazard->>'drillId' = @drill_id)
             ORDER BY reported_at DESC, hazard_id
             OFFSET @offset LIMIT @limit
             """);
@@ -107,6 +113,7 @@ internal sealed class PostgresHazardStore(NpgsqlDataSource dataSource, FeedSigna
         p.Add(new NpgsqlParameter("region_id", NpgsqlDbType.Text) { Value = (object?)query.RegionId ?? DBNull.Value });
         p.Add(new NpgsqlParameter("industry", NpgsqlDbType.Text) { Value = (object?)query.Industry ?? DBNull.Value });
         p.Add(new NpgsqlParameter("overdue_at", NpgsqlDbType.TimestampTz) { Value = query.OverdueAt is { } o ? o.ToUniversalTime() : DBNull.Value });
+        p.Add(new NpgsqlParameter("drill_id", NpgsqlDbType.Text) { Value = (object?)query.DrillId ?? DBNull.Value });
         p.AddWithValue("offset", Math.Max(0, query.Offset));
         p.AddWithValue("limit", Math.Clamp(query.Limit, 1, 10_000));
         var hazards = new List<Hazard>();

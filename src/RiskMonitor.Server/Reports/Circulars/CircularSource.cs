@@ -28,7 +28,7 @@ internal sealed class CircularSource(
         var all = facts.Where(f => InScope(f.RegionId, scope)).Select(ToCircular).ToList();
         var now = time.GetUtcNow();
         var ledger = await hazards.QueryAsync(new HazardQuery(Limit: 100_000), cancellationToken);
-        var hazardFacts = ledger.Where(h => InScope(h.RegionId, scope)).Select(h => ToCircular(h, now)).ToList();
+        var hazardFacts = ledger.Where(h => !h.Exercise && InScope(h.RegionId, scope)).Select(h => ToCircular(h, now)).ToList();
         return Circular.Compute(
             kind, from, to, offset, scope.Count == 0 ? "全市" : string.Join("、", scope.Select(RegionName)),
             [.. all.Where(a => a.Facts.RaisedAt >= from)], [.. all.Where(a => a.Facts.RaisedAt < from)], hazardFacts);
