@@ -83,6 +83,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IRegionChain>(new FixedRegionChain());
             host.Services.AddSingleton(EscalationPolicy.Default);
             host.Services.AddSingleton(FlapPolicy.Default);
+            host.Services.AddSingleton(RiskMonitor.Domain.Responsibility.RescueSignals.Default);
             host.Services.AddSilenceWatch();
             host.Services.AddSingleton(TestRegionCity.Map);
             host.Services.AddSingleton<IRegionEventSink>(RegionEvents);

@@ -30,6 +30,16 @@ public sealed class ResponsibilityOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan RescueArrivalWithin { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// Lift events that record the rescuers' arrival while an entrapment is being handled (decision 0048); the
+    /// entrapment's own clearing records the release. Set them to what the city's lift monitoring units send; unset =
+    /// <see cref="RescueSignals.DefaultArrivalCodes"/> (no default in the property: configuration binding appends to an
+    /// array it finds filled).
+    /// </summary>
+    public string[]? RescueArrivalEventCodes { get; set; }
+
+    public RescueSignals ToRescueSignals() => RescueArrivalEventCodes is { Length: > 0 } codes ? new(codes) : RescueSignals.Default;
+
     public RoutingPolicy ToPolicy() => new(new RoutingWindows(
         new Dictionary<WarningLevel, TimeSpan>
         {
