@@ -39,7 +39,7 @@ public sealed class CircularXlsxChartTests
         using var workbook = new XLWorkbook(new MemoryStream(bytes));
         var summary = workbook.Worksheet(CircularXlsx.SummarySheet);
         Assert.Equal(chart.Values, Enumerable.Range(9, 7).Select(r => summary.Cell(r, 2).GetValue<double>()));
-        Assert.Equal(chart.Categories, Enumerable.Range(9, 7).Select(r => summary.Cell(r, 1).GetString()));
+        Assert.Equal(chart.Categories, Enumerable.Range(9, 7).Select(r => summary.Cell(r, 1).GetDateTime().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private static CircularAlert Alert(string id, DateTimeOffset raised) =>

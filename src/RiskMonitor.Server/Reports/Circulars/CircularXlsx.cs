@@ -36,6 +36,7 @@ internal static class CircularXlsx
         foreach (var day in report.Kpis.PerDay)
         {
             summary.Cell(row, 1).Value = day.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            summary.Cell(row, 1).Style.DateFormat.Format = "yyyy-mm-dd"; // ClosedXML stores the text as a date; shown as the chart's labels
             summary.Cell(row, 2).Value = day.Total;
             row++;
         }

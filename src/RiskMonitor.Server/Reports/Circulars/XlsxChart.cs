@@ -97,8 +97,8 @@ internal static class XlsxChart
 
     private static C.ChartSpace ChartSpace(XlsxChartData data)
     {
-        var categories = new C.StringCache(new C.PointCount { Value = (uint)data.Categories.Count });
-        var values = new C.NumberingCache(new C.FormatCode("General"), new C.PointCount { Value = (uint)data.Values.Count });
+        var categories = new C.StringCache(new C.PointCount { Val = (uint)data.Categories.Count });
+        var values = new C.NumberingCache(new C.FormatCode("General"), new C.PointCount { Val = (uint)data.Values.Count });
         for (var i = 0; i < data.Values.Count; i++)
         {
             categories.Append(new C.StringPoint(new C.NumericValue(data.Categories[i])) { Index = (uint)i });
