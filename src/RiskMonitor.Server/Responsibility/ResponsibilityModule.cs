@@ -19,6 +19,7 @@ public static class ResponsibilityModule
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ResponsibilityOptions>>().Value.ToPolicy());
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ResponsibilityOptions>>().Value.ToRescueSignals());
         builder.Services.AddHostedService<ResponsibilitySeeder>();
+        builder.Services.AddHostedService<PartyRoutingSweeper>();
         return builder;
     }
 }

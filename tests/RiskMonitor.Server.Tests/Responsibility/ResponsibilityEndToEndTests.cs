@@ -49,6 +49,8 @@ public sealed class ResponsibilityFixture : ServerFixture
         settings["Responsibility:SeedPath"] = seed;
         settings["Responsibility:RescueArrivalWithin"] = RescueArrivalWithin.ToString();
         settings["Responsibility:RedAcknowledgeWithin"] = "01:00:00";
+        settings["Responsibility:RoutingSweepInterval"] = "00:00:02";
+        settings["Responsibility:RoutingSweepGrace"] = "00:00:01";
         return settings;
     }
 
@@ -215,6 +217,33 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         }
 
         Assert.Equal(HttpStatusCode.BadRequest, (await unitC.GetAsync("api/unit/kpis?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_alert_that_reached_no_party_is_routed_by_the_sweep_once_its_parties_are_on_record()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using (var mqtt = await server.ConnectMqttAsync("gas-gateway-4", ct))
+        {
+            await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-004/telemetry", ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ("ch4_lel", 66)), ct);
+        }
+
+        // gp-t-004 names no parties: its red alert's routing call finds nobody, as one made while PostgreSQL was down would.
+        var alerts = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync("api/alerts?assetId=gp-t-004", ct), a => a.GetProperty("total").GetInt32() == 1, TimeSpan.FromSeconds(15), ct);
+        var alertId = alerts.GetProperty("items")[0].GetProperty("alertId").GetString()!;
+        await Task.Delay(TimeSpan.FromSeconds(5), ct); // two sweeps: with nobody on record there is still nobody to tell
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"api/alerts/{alertId}/parties", ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.PutAsJsonAsync("api/assets/gp-t-004/parties", new { ownerUnitId = "ou-2", regulatorId = "reg-gas" }, ct)).StatusCode);
+        var parties = await ServerFixture.EventuallyAsync(
+            () => server.Http.GetAsync($"api/alerts/{alertId}/parties", ct), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), ct);
+        var routed = await parties.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal(["ou-2", "reg-gas"], routed.GetProperty("duties").EnumerateArray().Select(d => d.GetProperty("organisationId").GetString()));
+        var told = await NoticeAsync(alertId, "parties_told", ct);
+        Assert.Equal(["ou-2", "reg-gas"], told.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("organisationId").GetString()));
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        var history = await server.GetJsonAsync($"api/alerts/{alertId}/history", ct);
+        Assert.Single(Actions(history), a => a == "party_notified"); // told once, though every sweep since has looked at it
     }
 
     [Fact]
