@@ -23,7 +23,7 @@ public sealed class ResponsibilityFixture : ServerFixture
 
     protected override ValueTask StopDependenciesAsync() => Mailbox.DisposeAsync();
 
-    /// <summary>The test city and a second lift, el-t-002 (ou-1's, maintained by mu-c), whose rescue its own events record.</summary>
+    /// <summary>The test city and a second lift, el-t-002 (ou-1's, maintained by mu-d), whose rescue its own events record.</summary>
     protected override string AssetsGeoJson()
     {
         var city = JsonNode.Parse(base.AssetsGeoJson())!;
@@ -62,14 +62,14 @@ public sealed class ResponsibilityFixture : ServerFixture
             Organisation("ou-2", "城投燃气集团西湖区分公司", "owner_unit", null, "91110000600037341L", "马丽萍", "duty@ou-2.example", "ou-2.duty"),
             Organisation("mu-a", "安达电梯工程有限公司", "maintenance_unit", null, null, "陈志强", "rescue@mu-a.example", "mu-a.duty"),
             Organisation("mu-b", "恒升电梯服务有限公司", "maintenance_unit", null, null, "刘国平", "rescue@mu-b.example", "mu-b.duty"),
-            Organisation("mu-c", "通达电梯维修有限公司", "maintenance_unit", null, null, "王建军", "rescue@mu-c.example", "mu-c.duty"),
+            Organisation("mu-d", "通达电梯维修有限公司", "maintenance_unit", null, null, "王建军", "rescue@mu-d.example", "mu-d.duty"),
             Organisation("reg-se", "市场监督管理局特种设备安全监察处", "regulator", "special_equipment", null, "钱立新", "duty@reg-se.example", null),
             Organisation("reg-gas", "住房和城乡建设局城市燃气管理处", "regulator", "gas", null, "周建华", "duty@reg-gas.example", null),
         },
         assetParties = new object[]
         {
             new { assetId = "el-t-001", ownerUnitId = "ou-1", maintenanceUnitId = "mu-a", regulatorId = "reg-se" },
-            new { assetId = "el-t-002", ownerUnitId = "ou-1", maintenanceUnitId = "mu-c", regulatorId = "reg-se" },
+            new { assetId = "el-t-002", ownerUnitId = "ou-1", maintenanceUnitId = "mu-d", regulatorId = "reg-se" },
             new { assetId = "gp-t-001", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
             new { assetId = "gp-t-002", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
             new { assetId = "gp-t-003", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
@@ -168,7 +168,7 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
     public async Task A_lift_records_its_rescuers_arrival_and_the_release_itself_and_the_rescue_times_in_the_kpis_are_the_ledgers()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var unitC = server.As("mu-c.duty", ["unit"]);
+        using var unitD = server.As("mu-d.duty", ["unit"]);
         using var mqtt = await server.ConnectMqttAsync("lift-gateway-2", ct);
         async Task EventAsync(string code, bool active) => await ServerFixture.PublishAsync(mqtt, "rm/v1/el-t-002/event",
             JsonSerializer.Serialize(new { ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), code, active }), ct);
@@ -177,7 +177,7 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         await EventAsync("inspection_mode", true);
         await EventAsync("inspection_mode", false);
         await EventAsync("entrapment", true);
-        var mine = await ServerFixture.EventuallyAsync(() => unitC.GetFromJsonAsync<JsonElement>("api/unit/alerts", ct), a => a.GetArrayLength() == 1, TimeSpan.FromSeconds(30), ct);
+        var mine = await ServerFixture.EventuallyAsync(() => unitD.GetFromJsonAsync<JsonElement>("api/unit/alerts", ct), a => a.GetArrayLength() == 1, TimeSpan.FromSeconds(30), ct);
         var alertId = mine[0].GetProperty("alert").GetProperty("alertId").GetString()!;
         var raisedAt = mine[0].GetProperty("alert").GetProperty("raisedAt").GetDateTimeOffset();
 
@@ -201,12 +201,12 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         var arrivalMinutes = (arrived.GetProperty("at").GetDateTimeOffset() - raisedAt).TotalMinutes;
         var releaseMinutes = (released.GetProperty("at").GetDateTimeOffset() - raisedAt).TotalMinutes;
         var late = arrivalMinutes * 60 > ResponsibilityFixture.RescueArrivalWithin.TotalSeconds ? 1 : 0;
-        var city = (await server.GetJsonAsync("api/kpis", ct)).GetProperty("rescues").EnumerateArray().Single(u => u.GetProperty("unitId").GetString() == "mu-c");
-        var own = (await unitC.GetFromJsonAsync<JsonElement>("api/unit/kpis", ct)).GetProperty("units");
+        var city = (await server.GetJsonAsync("api/kpis", ct)).GetProperty("rescues").EnumerateArray().Single(u => u.GetProperty("unitId").GetString() == "mu-d");
+        var own = (await unitD.GetFromJsonAsync<JsonElement>("api/unit/kpis", ct)).GetProperty("units");
         Assert.Equal(1, own.GetArrayLength());
         foreach (var unit in new[] { city, own[0] })
         {
-            Assert.Equal("mu-c", unit.GetProperty("unitId").GetString());
+            Assert.Equal("mu-d", unit.GetProperty("unitId").GetString());
             Assert.Equal(1, unit.GetProperty("rescues").GetInt32());
             Assert.Equal(1, unit.GetProperty("arrived").GetInt32());
             Assert.Equal(1, unit.GetProperty("released").GetInt32());
@@ -216,7 +216,7 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
             Assert.Equal(releaseMinutes, unit.GetProperty("medianReleaseMinutes").GetDouble(), 0.001);
         }
 
-        Assert.Equal(HttpStatusCode.BadRequest, (await unitC.GetAsync("api/unit/kpis?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await unitD.GetAsync("api/unit/kpis?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", ct)).StatusCode);
     }
 
     [Fact]
