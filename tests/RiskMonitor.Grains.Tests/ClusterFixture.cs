@@ -20,6 +20,7 @@ using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Grains;
 using RiskMonitor.Grains.Assets;
 using RiskMonitor.Grains.Escalation;
+using RiskMonitor.Grains.Regions;
 using RiskMonitor.Grains.Tests.Regions;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Drills;
@@ -83,8 +84,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IRegionChain>(new FixedRegionChain());
             host.Services.AddSingleton(EscalationPolicy.Default);
             host.Services.AddSingleton(FlapPolicy.Default);
+            host.Services.AddSingleton(RiskMonitor.Domain.Responsibility.RescueSignals.Default);
             host.Services.AddSilenceWatch();
             host.Services.AddSingleton(TestRegionCity.Map);
+            host.Services.AddSingleton<IRegionMapSource>(new FixedRegionMapSource(TestRegionCity.Map));
             host.Services.AddSingleton<IRegionEventSink>(RegionEvents);
         });
         Cluster = builder.Build();

@@ -133,12 +133,13 @@ internal static class CityGenerator
             var street = EdgeStreet(first);
             var number = perStreet[street] = perStreet.GetValueOrDefault(street) + 1;
             var material = Pick(rng, ("PE", 0.55), ("钢", 0.35), ("铸铁", 0.10));
+            // The assessor's level, before the material: old cast-iron mains leak at joints and so rate higher, but the
+            // server's InherentLevelRule adds that step itself (decision 0041), so a cast-iron main is assessed like a
+            // steel one here; raising it here too would count the cast iron twice (decision 0048).
             var inherent = material switch
             {
-                // Old cast-iron mains leak at joints: the usual reason a pipeline's inherent risk is rated higher.
-                "铸铁" => Pick(rng, ("blue", 0.2), ("yellow", 0.4), ("orange", 0.3), ("red", 0.1)),
-                "钢" => Pick(rng, ("blue", 0.65), ("yellow", 0.25), ("orange", 0.08), ("red", 0.02)),
-                _ => Pick(rng, ("blue", 0.8), ("yellow", 0.18), ("orange", 0.02)),
+                "PE" => Pick(rng, ("blue", 0.8), ("yellow", 0.18), ("orange", 0.02)),
+                _ => Pick(rng, ("blue", 0.65), ("yellow", 0.25), ("orange", 0.08), ("red", 0.02)),
             };
             var pool = people.TryGetValue(district.Id, out var existing)
                 ? existing

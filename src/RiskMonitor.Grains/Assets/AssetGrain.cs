@@ -10,10 +10,12 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Drills;
+using RiskMonitor.Domain.Responsibility;
 using RiskMonitor.Domain.Rules;
 using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Grains.Alerts;
 using RiskMonitor.Grains.Regions;
+using RiskMonitor.Grains.Responsibility;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Drills;
 using RiskMonitor.Storage.History;
@@ -39,7 +41,8 @@ internal sealed class AssetGrain(
     FlapPolicy flapPolicy,
     IAssetLevelHistory levelHistory,
     HazmatFleet fleet,
-    IDrillStore drills) : Grain, IAssetGrain
+    IDrillStore drills,
+    RescueSignals rescueSignals) : Grain, IAssetGrain
 {
     /// <summary>
     /// At most one grain state write per asset per second: the state is the rules' memory (alerts have their own
@@ -155,12 +158,18 @@ internal sealed class AssetGrain(
 
         var before = Summary();
         FollowRuleChanges();
-        if (!_evaluator.ApplyEvent(deviceEvent.Code, deviceEvent.Active, deviceEvent.Timestamp, time.GetUtcNow(), _changes))
+        if (!_evaluator.ApplyEvent(deviceEvent.Code, deviceEvent.Active, deviceEvent.Timestamp, time.GetUtcNow(), _changes)
+            && !rescueSignals.IsArrivalCode(deviceEvent.Code))
         {
             AssetLog.UnknownEventCode(logger, _asset.Id, deviceEvent.Code);
         }
 
         await PublishAsync(before);
+        // A drill's entrapment has no rescue (decision 0042); a real one's arrival and release may come from the lift itself.
+        if (_drillId is null && rescueSignals.StepOf(deviceEvent.Code, deviceEvent.Active) is { } step)
+        {
+            RescueSignalForwarding.Forward(GrainFactory, logger, _asset.Id, _evaluator.Alerts, step, deviceEvent.Code);
+        }
     }
 
     public async ValueTask SetStatus(DeviceStatus status)

@@ -20,6 +20,7 @@ namespace RiskMonitor.Grains.Regions;
 internal sealed class RegionGrain(
     [PersistentState("region", GrainStorage.Name)] IPersistentState<RegionGrainState> state,
     RegionMap map,
+    IRegionMapSource maps,
     IRegionEventSink events,
     TimeProvider time,
     ILogger<RegionGrain> logger) : Grain, IRegionGrain
@@ -29,7 +30,11 @@ internal sealed class RegionGrain(
     /// <summary>A city or district grain changes with every asset below it; one write a second is plenty for a roll-up.</summary>
     private static readonly TimeSpan StateWriteInterval = TimeSpan.FromSeconds(1);
 
-    private readonly RegionRollup _rollup = new();
+    /// <summary>How often an idle activation looks whether the map in force changed (a reference compare).</summary>
+    private static readonly TimeSpan MapCheckInterval = TimeSpan.FromSeconds(2);
+
+    private RegionRollup _rollup = new();
+    private RegionMap _map = map;
     private string _id = null!; // set in OnActivateAsync, before any call is delivered
     private RegionDefinition? _definition;
     private long _version;
@@ -46,15 +51,15 @@ internal sealed class RegionGrain(
         _stateWriter = new StateWriteBehind(WriteStateAsync, () => state.ReadStateAsync(), time, logger, _id, StateWriteInterval);
         _assets = new Dictionary<string, RegionAssetReport>(state.State.Assets, StringComparer.Ordinal);
         _children = new Dictionary<string, StoredTally>(state.State.Children, StringComparer.Ordinal);
-        map.Index.TryGet(_id, out _definition);
-        foreach (var member in map.MembersOf(_id))
+        _map.Index.TryGet(_id, out _definition);
+        foreach (var member in _map.MembersOf(_id))
         {
             _rollup.ReportAsset(member, WarningLevel.None);
         }
 
-        foreach (var child in map.Index.ChildrenOf(_id))
+        foreach (var child in _map.Index.ChildrenOf(_id))
         {
-            _rollup.ReportChild(child, _children.GetValueOrDefault(child)?.ToDomain() ?? map.InitialTallyOf(child));
+            _rollup.ReportChild(child, _children.GetValueOrDefault(child)?.ToDomain() ?? _map.InitialTallyOf(child));
         }
 
         foreach (var report in _assets.Values)
@@ -63,19 +68,67 @@ internal sealed class RegionGrain(
         }
 
         _updatedAt = time.GetUtcNow();
-        if (_rollup.Tally != map.InitialTallyOf(_id))
+        if (_rollup.Tally != _map.InitialTallyOf(_id))
         {
             // The parent may have missed the last push (a crash between our write and it): summaries are absolute,
             // so pushing again is harmless.
             SchedulePush();
         }
 
+        // A registry change must reach a region that hears nothing else (decision 0048): not kept alive by this.
+        this.RegisterGrainTimer(static (grain, _) => grain.FollowMapAsync(), this,
+            new GrainTimerCreationOptions(MapCheckInterval, MapCheckInterval) { KeepAlive = false });
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The map in force changed (a region renamed, moved or added, an asset moved or re-rated over the registry API):
+    /// the roll-up restarts from the new map with the levels its assets last reported, drops assets and children that
+    /// are no longer its own, and tells its (possibly new) parent and the wall. An asset moved in from another grid
+    /// counts at its inherent colour until it next reports a level.
+    /// </summary>
+    private Task FollowMapAsync()
+    {
+        var current = maps.Current;
+        if (ReferenceEquals(current, _map))
+        {
+            return Task.CompletedTask;
+        }
+
+        _map = current;
+        _map.Index.TryGet(_id, out _definition);
+        var members = _map.MembersOf(_id);
+        var memberIds = members.Select(m => m.AssetId).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _assets.Keys.Where(id => !memberIds.Contains(id)).ToList())
+        {
+            _assets.Remove(gone);
+        }
+
+        var children = _map.Index.ChildrenOf(_id).ToList();
+        foreach (var gone in _children.Keys.Except(children, StringComparer.Ordinal).ToList())
+        {
+            _children.Remove(gone);
+        }
+
+        _rollup = new RegionRollup();
+        foreach (var member in members)
+        {
+            _rollup.ReportAsset(member, _assets.TryGetValue(member.AssetId, out var report) ? report.Level : WarningLevel.None);
+        }
+
+        foreach (var child in children)
+        {
+            _rollup.ReportChild(child, _children.GetValueOrDefault(child)?.ToDomain() ?? _map.InitialTallyOf(child));
+        }
+
+        RegionLog.MapFollowed(logger, _id, members.Length, children.Count);
+        return ChangedAsync();
     }
 
     public async ValueTask ReportAsset(RegionAssetReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        await FollowMapAsync();
         if (!_rollup.ReportAsset(report.ToMember(), report.Level))
         {
             // The colour did not move (a yellow warning on a red hazard source), but the level is remembered.
@@ -90,6 +143,7 @@ internal sealed class RegionGrain(
     public async ValueTask ReportChild(string childId, RegionTally tally)
     {
         ArgumentNullException.ThrowIfNull(tally);
+        await FollowMapAsync();
         if (!_rollup.ReportChild(childId, tally))
         {
             return;
@@ -99,7 +153,11 @@ internal sealed class RegionGrain(
         await ChangedAsync();
     }
 
-    public ValueTask<RegionSummary> GetSummary() => ValueTask.FromResult(Summary());
+    public async ValueTask<RegionSummary> GetSummary()
+    {
+        await FollowMapAsync();
+        return Summary();
+    }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         _stateWriter?.FlushAsync(TimeSpan.FromSeconds(5)) ?? Task.CompletedTask;
@@ -191,6 +249,9 @@ internal static partial class RegionLog
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Region {RegionId} could not report to its parent {ParentId}; retrying")]
     public static partial void PushFailed(ILogger logger, Exception exception, string regionId, string parentId);
+
+    [LoggerMessage(EventId = 2930, Level = LogLevel.Information, Message = "Region {RegionId} follows the changed registry: {AssetCount} assets, {ChildCount} child regions")]
+    public static partial void MapFollowed(ILogger logger, string regionId, int assetCount, int childCount);
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Asset {AssetId} could not report its level to region {RegionId}")]
     public static partial void AssetReportFailed(ILogger logger, Exception exception, string assetId, string regionId);

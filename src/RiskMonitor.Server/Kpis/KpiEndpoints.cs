@@ -2,9 +2,12 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Domain.Responsibility;
 using RiskMonitor.Server.Platform.Security;
+using RiskMonitor.Server.Responsibility;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Storage.Responsibility;
 
 namespace RiskMonitor.Server.Kpis;
 
@@ -20,12 +23,12 @@ public static class KpiEndpoints
     {
         var kpis = routes.MapGroup("/api/kpis").WithTags("KPIs").RequireAuthorization(Policies.CityWide);
         kpis.MapGet("/", Get).WithName("GetKpis")
-            .WithSummary("Alerts per local day by severity, share closed as false alarm, median/p90 time to acknowledge and to close, escalations fired (all of the alerts raised in [from, to); default the last 7 local days), and hazards overdue now.");
+            .WithSummary("Alerts per local day by severity, share closed as false alarm, median/p90 time to acknowledge and to close, escalations fired (all of the alerts raised in [from, to); default the last 7 local days), hazards overdue now, and the entrapment rescues reported in the period per maintenance unit.");
         return kpis;
     }
 
     private static async Task<Results<Ok<KpiView>, ValidationProblem>> Get(
-        IAlertStore alerts, IHazardStore hazards, TimeProvider time, CancellationToken cancellationToken,
+        IAlertStore alerts, IHazardStore hazards, IPartyCaseStore cases, TimeProvider time, CancellationToken cancellationToken,
         DateTimeOffset? from = null, DateTimeOffset? to = null, string? utcOffset = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -53,7 +56,8 @@ public static class KpiEndpoints
 
         var report = AlertKpis.Compute(await alerts.KpiFactsAsync(start, end, cancellationToken), start, end, offset);
         var overdue = (await hazards.QueryAsync(new HazardQuery(OverdueAt: time.GetUtcNow(), Limit: 100_000), cancellationToken)).Count;
-        return TypedResults.Ok(KpiView.Of(report, overdue));
+        var rescues = await RescueKpiQuery.ComputeAsync(cases, start, end, time.GetUtcNow(), null, cancellationToken);
+        return TypedResults.Ok(KpiView.Of(report, overdue) with { Rescues = rescues });
     }
 
     internal const string UtcOffsetHint = "An offset from UTC such as +08:00 (the default), -05:00 or Z.";
@@ -100,6 +104,9 @@ public sealed record KpiView(
     int AlertsEscalated,
     int OverdueHazards)
 {
+    /// <summary>Entrapment rescues reported in the period, per maintenance unit (issue 20 item 4).</summary>
+    public IReadOnlyList<UnitRescueKpi> Rescues { get; init; } = [];
+
     public static KpiView Of(AlertKpiReport report, int overdueHazards)
     {
         ArgumentNullException.ThrowIfNull(report);

@@ -45,6 +45,7 @@ public static class ResponsibilityEndpoints
         var unit = api.MapGroup("/api/unit").WithTags("Responsibility").RequireAuthorization(Policies.Unit);
         unit.MapGet("/me", UnitMe).WithName("GetUnitOrganisation");
         unit.MapGet("/alerts", UnitAlerts).WithName("ListUnitAlerts");
+        unit.MapGet("/kpis", RescueKpiQuery.UnitAsync).WithName("GetUnitKpis");
         unit.MapPost("/alerts/{alertId}/acknowledge", (string alertId, ClaimsPrincipal user, IResponsibilityStore store, IGrainFactory grains, CancellationToken ct) =>
             UnitActAsync(store, grains, alertId, PartyAct.Acknowledge, user, ct)).WithName("UnitAcknowledge");
         unit.MapPost("/alerts/{alertId}/arrival", (string alertId, ClaimsPrincipal user, IResponsibilityStore store, IGrainFactory grains, CancellationToken ct) =>
@@ -148,15 +149,12 @@ public static class ResponsibilityEndpoints
         DateTimeOffset? from, DateTimeOffset? to, IPartyCaseStore cases, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (from is { Year: < 2000 or > 2200 } || to is { Year: < 2000 or > 2200 } || from >= to)
+        if (!RescueKpiQuery.TryPeriod(from, to, now, out var start, out var end, out var errors))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["Give from before to, both between the years 2000 and 2200."] });
+            return TypedResults.ValidationProblem(errors);
         }
 
-        var end = to ?? now;
-        var start = from ?? end.AddDays(-30);
-        var rescues = await cases.RescuesAsync(start, end, ct);
-        return TypedResults.Ok(new RescueKpiReport(start, end, RescueKpis.Compute(rescues, now)));
+        return TypedResults.Ok(new RescueKpiReport(start, end, await RescueKpiQuery.ComputeAsync(cases, start, end, now, null, ct)));
     }
 
     private static async Task<Results<Ok<Organisation>, ProblemHttpResult>> UnitMe(ClaimsPrincipal user, IResponsibilityStore store, CancellationToken ct) =>

@@ -17,7 +17,9 @@ public static class ResponsibilityModule
         builder.Services.AddOptions<ResponsibilityOptions>().BindConfiguration(ResponsibilityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.AddResponsibilityStores();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ResponsibilityOptions>>().Value.ToPolicy());
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ResponsibilityOptions>>().Value.ToRescueSignals());
         builder.Services.AddHostedService<ResponsibilitySeeder>();
+        builder.Services.AddHostedService<PartyRoutingSweeper>();
         return builder;
     }
 

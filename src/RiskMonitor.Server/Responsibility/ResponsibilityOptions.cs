@@ -30,6 +30,25 @@ public sealed class ResponsibilityOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan RescueArrivalWithin { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How often every node looks for alerts whose parties were never told (a routing call lost with its silo, or made
+    /// while PostgreSQL was down): at most this late once PostgreSQL is back, against the red acknowledgement's 5 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan RoutingSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Left to the routing call in flight: an alert raised or worsened more recently is not swept yet.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")] public TimeSpan RoutingSweepGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Lift events that record the rescuers' arrival while an entrapment is being handled (decision 0048); the
+    /// entrapment's own clearing records the release. Set them to what the city's lift monitoring units send; unset =
+    /// <see cref="RescueSignals.DefaultArrivalCodes"/> (no default in the property: configuration binding appends to an
+    /// array it finds filled).
+    /// </summary>
+    public string[]? RescueArrivalEventCodes { get; set; }
+
+    public RescueSignals ToRescueSignals() => RescueArrivalEventCodes is { Length: > 0 } codes ? new(codes) : RescueSignals.Default;
+
     public RoutingPolicy ToPolicy() => new(new RoutingWindows(
         new Dictionary<WarningLevel, TimeSpan>
         {

@@ -1,3 +1,4 @@
+using RiskMonitor.Domain;
 using RiskMonitor.Domain.Responsibility;
 
 namespace RiskMonitor.Storage.Responsibility;
@@ -68,4 +69,7 @@ public interface IPartyCaseStore
 
     /// <summary>The rescues reported in [from, to).</summary>
     Task<IReadOnlyList<Rescue>> RescuesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>The severity the parties of each of these alerts were last told of; an alert never routed is absent.</summary>
+    Task<IReadOnlyDictionary<string, WarningLevel>> ToldSeveritiesAsync(IReadOnlyCollection<string> alertIds, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using RiskMonitor.Domain;
 using RiskMonitor.Domain.Responsibility;
 
 namespace RiskMonitor.Storage.Responsibility;
@@ -157,6 +158,16 @@ public sealed class InMemoryPartyCaseStore : IPartyCaseStore
         {
             return Task.FromResult<IReadOnlyList<Rescue>>([.. _cases.Values
                 .Select(c => c.Rescue).OfType<Rescue>().Where(r => r.ReportedAt >= from && r.ReportedAt < to)]);
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, WarningLevel>> ToldSeveritiesAsync(IReadOnlyCollection<string> alertIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alertIds);
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, WarningLevel>>(
+                alertIds.Distinct(StringComparer.Ordinal).Where(_cases.ContainsKey).ToDictionary(id => id, id => _cases[id].Severity, StringComparer.Ordinal));
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using RiskMonitor.Domain;
 using RiskMonitor.Domain.Responsibility;
 using RiskMonitor.Storage.Postgres;
 
@@ -323,6 +324,19 @@ internal sealed class PostgresPartyCaseStore(NpgsqlDataSource dataSource) : IPar
         command.Parameters.AddWithValue("from", from.ToUniversalTime());
         command.Parameters.AddWithValue("to", to.ToUniversalTime());
         return [.. (await ReadAsync(command, cancellationToken)).Select(c => c.Rescue).OfType<Rescue>()];
+    }
+
+    public async Task<IReadOnlyDictionary<string, WarningLevel>> ToldSeveritiesAsync(IReadOnlyCollection<string> alertIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alertIds);
+        if (alertIds.Count == 0)
+        {
+            return new Dictionary<string, WarningLevel>();
+        }
+
+        await using var command = dataSource.CreateCommand("SELECT body::text FROM party_cases WHERE alert_id = ANY(@ids)");
+        command.Parameters.AddWithValue("ids", alertIds.Distinct(StringComparer.Ordinal).ToArray());
+        return (await ReadAsync(command, cancellationToken)).ToDictionary(c => c.AlertId, c => c.Severity, StringComparer.Ordinal);
     }
 
     private static async Task<List<PartyCase>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)

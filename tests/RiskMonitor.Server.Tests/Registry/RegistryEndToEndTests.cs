@@ -91,10 +91,14 @@ public sealed class RegistryEndToEndTests(RegistryFixture server) : IClassFixtur
     {
         var ct = TestContext.Current.CancellationToken;
         using var supervisor = server.As("zhang.min", ["supervisor"]);
+        Assert.Equal("区域t-g1", (await server.GetJsonAsync("api/regions/t-g1", ct)).GetProperty("name").GetString()); // its grain is active now
 
         var renamed = await PutRegionAsync(supervisor, "t-g1", "\"0\"", Region("t-g1", "grid", "t-d1", "西湖新网格", Square(120.0, 120.3005)), ct);
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
         Assert.Equal("西湖新网格", await GridNameAsync("t-g1", ct));
+        // The active region grain follows the change too (decision 0048), not only when it next goes idle.
+        var region = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync("api/regions/t-g1", ct), r => r.GetProperty("name").GetString() == "西湖新网格", TimeSpan.FromSeconds(30), ct);
+        Assert.Equal("西湖新网格", region.GetProperty("name").GetString());
 
         // Refused whole, with problem details: a parent that closes a cycle, a bow-tie, an unclosed ring, a longitude of 200.
         var cycle = await PutRegionAsync(supervisor, "t-d1", "\"0\"", Region("t-d1", "district", "t-g1", "区域t-d1", Square(120.0, 120.6005)), ct);

@@ -11,7 +11,7 @@ namespace RiskMonitor.Server.Tests.Reports;
 /// <summary>
 /// The monthly circular on the real thing (issue 20 item 6): alerts raised, acknowledged, escalated and closed as a false
 /// alarm on assets of three owner units in two districts; the .xlsx read back with ClosedXML matches a query of the
-/// PostgreSQL ledger; the PDF is a PDF (and is rendered to PNG under the test results when pdftoppm is installed); the
+/// PostgreSQL ledger, and so does its chart of alerts per day; the PDF is a PDF (and is rendered to PNG under the test results when pdftoppm is installed); the
 /// printable page carries the same title; the shift handover lists the alerts not closed; the scheduler writes the
 /// files of the periods that have ended.
 /// </summary>
@@ -78,7 +78,8 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         var ledger = await LedgerByOwnerAsync(ct);
 
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
-        using var workbook = new XLWorkbook(await xlsx.Content.ReadAsStreamAsync(ct));
+        var xlsxBytes = await xlsx.Content.ReadAsByteArrayAsync(ct);
+        using var workbook = new XLWorkbook(new MemoryStream(xlsxBytes));
         var byOwner = workbook.Worksheet("按权属单位");
         var rows = byOwner.RowsUsed().Skip(1).ToDictionary(
             r => r.Cell(1).GetString(),
@@ -89,6 +90,11 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         Assert.Equal(1, rows["城西燃气有限公司"].FalseAlarms);
         var summary = workbook.Worksheet("概要");
         Assert.Equal(ledger.Values.Sum(l => l.Alerts), summary.Cell(6, 2).GetValue<int>());
+        // The chart of alerts per day: every alert of the ledger today, no other day.
+        var chart = XlsxChartReader.Single(xlsxBytes, "概要");
+        var today = chart.Categories.IndexOf(day);
+        Assert.Equal(ledger.Values.Sum(l => l.Alerts), chart.Values[today]);
+        Assert.Equal(chart.Values[today], chart.Values.Sum());
         var byDistrict = workbook.Worksheet("按区县").RowsUsed().Skip(1).ToDictionary(r => r.Cell(1).GetString(), r => r.Cell(2).GetValue<int>());
         Assert.Equal(new Dictionary<string, int> { ["区域t-d1"] = 2, ["区域t-d2"] = 2 }, byDistrict);
         var byRegulator = workbook.Worksheet("按行业监管部门").RowsUsed().Skip(1).ToDictionary(r => r.Cell(1).GetString(), r => r.Cell(2).GetValue<int>());

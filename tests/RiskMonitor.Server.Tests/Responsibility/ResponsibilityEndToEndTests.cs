@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using RiskMonitor.Server.Tests.Messaging;
 
@@ -22,6 +23,19 @@ public sealed class ResponsibilityFixture : ServerFixture
 
     protected override ValueTask StopDependenciesAsync() => Mailbox.DisposeAsync();
 
+    /// <summary>The test city and a second lift, el-t-002 (ou-1's, maintained by mu-d), whose rescue its own events record.</summary>
+    protected override string AssetsGeoJson()
+    {
+        var city = JsonNode.Parse(base.AssetsGeoJson())!;
+        city["features"]!.AsArray().Add(JsonSerializer.SerializeToNode(new
+        {
+            type = "Feature",
+            geometry = new { type = "Point", coordinates = new[] { 120.16, 30.25 } },
+            properties = new { id = "el-t-002", kind = "elevator", name = "测试电梯2", industry = "special_equipment", inherentLevel = "yellow", regionId = "d-west" },
+        }));
+        return city.ToJsonString();
+    }
+
     protected override Dictionary<string, string?> Settings()
     {
         var settings = base.Settings();
@@ -35,6 +49,8 @@ public sealed class ResponsibilityFixture : ServerFixture
         settings["Responsibility:SeedPath"] = seed;
         settings["Responsibility:RescueArrivalWithin"] = RescueArrivalWithin.ToString();
         settings["Responsibility:RedAcknowledgeWithin"] = "01:00:00";
+        settings["Responsibility:RoutingSweepInterval"] = "00:00:02";
+        settings["Responsibility:RoutingSweepGrace"] = "00:00:01";
         return settings;
     }
 
@@ -46,12 +62,14 @@ public sealed class ResponsibilityFixture : ServerFixture
             Organisation("ou-2", "城投燃气集团西湖区分公司", "owner_unit", null, "91110000600037341L", "马丽萍", "duty@ou-2.example", "ou-2.duty"),
             Organisation("mu-a", "安达电梯工程有限公司", "maintenance_unit", null, null, "陈志强", "rescue@mu-a.example", "mu-a.duty"),
             Organisation("mu-b", "恒升电梯服务有限公司", "maintenance_unit", null, null, "刘国平", "rescue@mu-b.example", "mu-b.duty"),
+            Organisation("mu-d", "通达电梯维修有限公司", "maintenance_unit", null, null, "王建军", "rescue@mu-d.example", "mu-d.duty"),
             Organisation("reg-se", "市场监督管理局特种设备安全监察处", "regulator", "special_equipment", null, "钱立新", "duty@reg-se.example", null),
             Organisation("reg-gas", "住房和城乡建设局城市燃气管理处", "regulator", "gas", null, "周建华", "duty@reg-gas.example", null),
         },
         assetParties = new object[]
         {
             new { assetId = "el-t-001", ownerUnitId = "ou-1", maintenanceUnitId = "mu-a", regulatorId = "reg-se" },
+            new { assetId = "el-t-002", ownerUnitId = "ou-1", maintenanceUnitId = "mu-d", regulatorId = "reg-se" },
             new { assetId = "gp-t-001", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
             new { assetId = "gp-t-002", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
             new { assetId = "gp-t-003", ownerUnitId = "ou-2", regulatorId = "reg-gas" },
@@ -144,6 +162,88 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         Assert.Equal(1, unit.GetProperty("late").GetInt32());
         Assert.Equal(1, unit.GetProperty("released").GetInt32());
         Assert.True(unit.GetProperty("medianArrivalMinutes").GetDouble() * 60 >= ResponsibilityFixture.RescueArrivalWithin.TotalSeconds);
+    }
+
+    [Fact]
+    public async Task A_lift_records_its_rescuers_arrival_and_the_release_itself_and_the_rescue_times_in_the_kpis_are_the_ledgers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var unitD = server.As("mu-d.duty", ["unit"]);
+        using var mqtt = await server.ConnectMqttAsync("lift-gateway-2", ct);
+        async Task EventAsync(string code, bool active) => await ServerFixture.PublishAsync(mqtt, "rm/v1/el-t-002/event",
+            JsonSerializer.Serialize(new { ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), code, active }), ct);
+
+        // Outside a rescue an inspection run is only maintenance: nothing is recorded, and nothing is raised.
+        await EventAsync("inspection_mode", true);
+        await EventAsync("inspection_mode", false);
+        await EventAsync("entrapment", true);
+        var mine = await ServerFixture.EventuallyAsync(() => unitD.GetFromJsonAsync<JsonElement>("api/unit/alerts", ct), a => a.GetArrayLength() == 1, TimeSpan.FromSeconds(30), ct);
+        var alertId = mine[0].GetProperty("alert").GetProperty("alertId").GetString()!;
+        var raisedAt = mine[0].GetProperty("alert").GetProperty("raisedAt").GetDateTimeOffset();
+
+        // The technician switches the lift to inspection operation at the controller: the rescuers are on site.
+        await EventAsync("inspection_mode", true);
+        await ServerFixture.EventuallyAsync(() => server.GetJsonAsync($"api/alerts/{alertId}/history", ct), h => Actions(h).Contains("rescue_arrived"), TimeSpan.FromSeconds(30), ct);
+
+        // The car doors open at a landing and the lift stops reporting people trapped: the rescue is over.
+        await EventAsync("inspection_mode", false);
+        await EventAsync("entrapment", false);
+        var history = await ServerFixture.EventuallyAsync(
+            () => server.GetJsonAsync($"api/alerts/{alertId}/history", ct), h => Actions(h).Contains("rescue_released"), TimeSpan.FromSeconds(30), ct);
+        var arrived = history.EnumerateArray().Single(e => e.GetProperty("action").GetString() == "rescue_arrived");
+        var released = history.EnumerateArray().Single(e => e.GetProperty("action").GetString() == "rescue_released");
+        Assert.Equal("device:inspection_mode", arrived.GetProperty("actor").GetString());
+        Assert.Equal("device:entrapment", released.GetProperty("actor").GetString());
+        var ofTheLift = await server.GetJsonAsync("api/alerts?assetId=el-t-002", ct);
+        Assert.Equal(["event.entrapment"], ofTheLift.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("ruleId").GetString()));
+
+        // The KPIs, the city's and the unit's own, give the times the ledger has.
+        var arrivalMinutes = (arrived.GetProperty("at").GetDateTimeOffset() - raisedAt).TotalMinutes;
+        var releaseMinutes = (released.GetProperty("at").GetDateTimeOffset() - raisedAt).TotalMinutes;
+        var late = arrivalMinutes * 60 > ResponsibilityFixture.RescueArrivalWithin.TotalSeconds ? 1 : 0;
+        var city = (await server.GetJsonAsync("api/kpis", ct)).GetProperty("rescues").EnumerateArray().Single(u => u.GetProperty("unitId").GetString() == "mu-d");
+        var own = (await unitD.GetFromJsonAsync<JsonElement>("api/unit/kpis", ct)).GetProperty("units");
+        Assert.Equal(1, own.GetArrayLength());
+        foreach (var unit in new[] { city, own[0] })
+        {
+            Assert.Equal("mu-d", unit.GetProperty("unitId").GetString());
+            Assert.Equal(1, unit.GetProperty("rescues").GetInt32());
+            Assert.Equal(1, unit.GetProperty("arrived").GetInt32());
+            Assert.Equal(1, unit.GetProperty("released").GetInt32());
+            Assert.Equal(late, unit.GetProperty("late").GetInt32());
+            Assert.Equal(arrivalMinutes, unit.GetProperty("medianArrivalMinutes").GetDouble(), 0.001);
+            Assert.Equal(arrivalMinutes, unit.GetProperty("maxArrivalMinutes").GetDouble(), 0.001);
+            Assert.Equal(releaseMinutes, unit.GetProperty("medianReleaseMinutes").GetDouble(), 0.001);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await unitD.GetAsync("api/unit/kpis?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_alert_that_reached_no_party_is_routed_by_the_sweep_once_its_parties_are_on_record()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using (var mqtt = await server.ConnectMqttAsync("gas-gateway-4", ct))
+        {
+            await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-004/telemetry", ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ("ch4_lel", 66)), ct);
+        }
+
+        // gp-t-004 names no parties: its red alert's routing call finds nobody, as one made while PostgreSQL was down would.
+        var alerts = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync("api/alerts?assetId=gp-t-004", ct), a => a.GetProperty("total").GetInt32() == 1, TimeSpan.FromSeconds(15), ct);
+        var alertId = alerts.GetProperty("items")[0].GetProperty("alertId").GetString()!;
+        await Task.Delay(TimeSpan.FromSeconds(5), ct); // two sweeps: with nobody on record there is still nobody to tell
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"api/alerts/{alertId}/parties", ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.PutAsJsonAsync("api/assets/gp-t-004/parties", new { ownerUnitId = "ou-2", regulatorId = "reg-gas" }, ct)).StatusCode);
+        var parties = await ServerFixture.EventuallyAsync(
+            () => server.Http.GetAsync($"api/alerts/{alertId}/parties", ct), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), ct);
+        var routed = await parties.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal(["ou-2", "reg-gas"], routed.GetProperty("duties").EnumerateArray().Select(d => d.GetProperty("organisationId").GetString()));
+        var told = await NoticeAsync(alertId, "parties_told", ct);
+        Assert.Equal(["ou-2", "reg-gas"], told.GetProperty("recipients").EnumerateArray().Select(r => r.GetProperty("organisationId").GetString()));
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        var history = await server.GetJsonAsync($"api/alerts/{alertId}/history", ct);
+        Assert.Single(Actions(history), a => a == "party_notified"); // told once, though every sweep since has looked at it
     }
 
     [Fact]

@@ -9,7 +9,8 @@ using RiskMonitor.Storage.Hazards;
 namespace RiskMonitor.Server.Reports.Circulars;
 
 /// <summary>
-/// Gathers a circular's facts: the alert ledger for the period and the one before, the hazard ledger as it stands, and
+/// Gathers a circular's facts: the alert ledger for the period and the one before, the hazard ledger as it stood at the
+/// period's end (<see cref="HazardAsOf"/>), and
 /// for each alert its asset's owner unit (the registry's <c>ownerUnit</c>), its industry's regulator
 /// (<see cref="CircularOptions.Regulators"/>) and the district and street above its grid (the region file).
 /// </summary>
@@ -28,7 +29,21 @@ internal sealed class CircularSource(
         var all = facts.Where(f => InScope(f.RegionId, scope)).Select(ToCircular).ToList();
         var now = time.GetUtcNow();
         var ledger = await hazards.QueryAsync(new HazardQuery(Limit: 100_000), cancellationToken);
-        var hazardFacts = ledger.Where(h => !h.Exercise && InScope(h.RegionId, scope)).Select(h => ToCircular(h, now)).ToList();
+        // Hazards as they stood at the period's end (or now, for a period still running), open and overdue then; a
+        // drill's hazards are not the city's (decision 0049).
+        var end = to < now ? to : now;
+        var hazardFacts = new List<CircularHazard>();
+        foreach (var hazard in ledger.Where(h => !h.Exercise && InScope(h.RegionId, scope)))
+        {
+            var history = HazardAsOf.NeedsHistory(hazard, end)
+                ? (await hazards.HistoryAsync(hazard.HazardId, cancellationToken)).Select(e => (e.At, e.After))
+                : null;
+            if (HazardAsOf.At(hazard, history, end) is { } then)
+            {
+                hazardFacts.Add(ToCircular(then, end));
+            }
+        }
+
         return Circular.Compute(
             kind, from, to, offset, scope.Count == 0 ? "全市" : string.Join("、", scope.Select(RegionName)),
             [.. all.Where(a => a.Facts.RaisedAt >= from)], [.. all.Where(a => a.Facts.RaisedAt < from)], hazardFacts);

@@ -5,8 +5,8 @@ namespace RiskMonitor.Server.Reports.Circulars;
 
 /// <summary>
 /// The circular as an .xlsx workbook (ClosedXML): a summary sheet with the totals and the alerts per day, and one sheet per
-/// ranking. Numbers are numbers (not text), so a reader can sort and sum them. ClosedXML 0.95 writes no chart objects; the
-/// counts carry in-cell data bars instead, which Excel, WPS and LibreOffice all draw (decision 0036a).
+/// ranking. Numbers are numbers (not text), so a reader can sort and sum them. The summary has a native column chart of the
+/// alerts per day (<see cref="XlsxChart"/>, decision 0048), and the counts carry in-cell data bars (decision 0036a).
 /// </summary>
 internal static class CircularXlsx
 {
@@ -36,6 +36,7 @@ internal static class CircularXlsx
         foreach (var day in report.Kpis.PerDay)
         {
             summary.Cell(row, 1).Value = day.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            summary.Cell(row, 1).Style.DateFormat.Format = "yyyy-mm-dd"; // ClosedXML stores the text as a date; shown as the chart's labels
             summary.Cell(row, 2).Value = day.Total;
             row++;
         }
@@ -68,8 +69,25 @@ internal static class CircularXlsx
 
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
+        if (DayChart(report) is { } chart)
+        {
+            // Beside the day table (D8 to M26): the same chart of alerts per day as the PDF and the printable page.
+            XlsxChart.AddColumnChart(stream, chart, (3, 7, 13, 26));
+        }
+
         return stream.ToArray();
     }
+
+    /// <summary>The alerts per day as the summary sheet has them (rows 9 on, columns A and B); null for a period without days.</summary>
+    public static XlsxChartData? DayChart(CircularReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var days = report.Kpis.PerDay;
+        return days.Count == 0 ? null : new XlsxChartData(DayChartTitle, SummarySheet, 9, "A", "B",
+            [.. days.Select(d => d.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))], [.. days.Select(d => (double)d.Total)]);
+    }
+
+    public const string DayChartTitle = "每日预警数";
 
     private static void WriteHeader(IXLWorksheet sheet, int row)
     {

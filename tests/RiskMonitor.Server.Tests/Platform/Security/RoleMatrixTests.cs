@@ -149,6 +149,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
 
         ["GET /api/unit/me"] = Need.Unit,
         ["GET /api/unit/alerts"] = Need.Unit,
+        ["GET /api/unit/kpis"] = Need.Unit,
         ["POST /api/unit/alerts/{alertId}/acknowledge"] = Need.Unit,
         ["POST /api/unit/alerts/{alertId}/arrival"] = Need.Unit,
         ["POST /api/unit/alerts/{alertId}/release"] = Need.Unit,
