@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Responsibility;
-using RiskMonitor.Server.Endpoints;
+using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Storage.Responsibility;
 
 namespace RiskMonitor.Server.Responsibility;
