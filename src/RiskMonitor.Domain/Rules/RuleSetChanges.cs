@@ -72,6 +72,16 @@ public sealed record RuleSetChanges(IReadOnlyList<string> Added, IReadOnlyList<s
                 $"sensor {s.Metric} {s.Level} [{s.Min},{s.Max}] stuck={s.StuckAfter?.TotalSeconds}/{s.StuckTolerance} spike={s.SpikeDelta} {s.SpikeCount}/{s.SpikeWindowSamples} holdBack={s.HoldBackProcessAlarms} {s.Description}");
         }
 
+        foreach (var g in rules.Groups)
+        {
+            // The whole group, members included: a member joining or leaving changes the vote every member takes part in.
+            var corroboration = g.Corroboration is { } c ? Invariant($"{c.RuleId} {c.K}/{g.Count} alone={c.AloneLevel}") : "-";
+            var drift = g.Drift is { } d
+                ? Invariant($"delta={d.Delta} hold={d.Hold.TotalSeconds} {d.Level} neighbours={d.MinNeighbours} fresh={d.FreshWithin.TotalSeconds}")
+                : "-";
+            lines["group." + g.GroupId] = $"group {g.Metric} [{string.Join(",", g.Members)}] corroborate {corroboration} drift {drift} {g.Description}";
+        }
+
         return lines;
     }
 
@@ -84,7 +94,8 @@ public sealed record RuleSetChanges(IReadOnlyList<string> Added, IReadOnlyList<s
             .Concat(rules.RatesOfChange.Select(r => r.RuleId))
             .Concat(rules.Forecasts.Select(f => f.RuleId))
             .Concat(rules.Compounds.Select(c => c.RuleId))
-            .Concat(rules.SensorHealth.SelectMany(s => Enum.GetValues<SensorFault>().Select(s.FaultRuleId)));
+            .Concat(rules.SensorHealth.SelectMany(s => Enum.GetValues<SensorFault>().Select(s.FaultRuleId)))
+            .Concat(rules.Groups.Where(g => g.Drift is not null).Select(g => g.DriftRuleId));
     }
 
     private static string Ladder(ThresholdLadder ladder)
