@@ -74,12 +74,7 @@ public sealed record RuleSetChanges(IReadOnlyList<string> Added, IReadOnlyList<s
 
         foreach (var g in rules.Groups)
         {
-            // The whole group, members included: a member joining or leaving changes the vote every member takes part in.
-            var corroboration = g.Corroboration is { } c ? Invariant($"{c.RuleId} {c.K}/{g.Count} alone={c.AloneLevel}") : "-";
-            var drift = g.Drift is { } d
-                ? Invariant($"delta={d.Delta} hold={d.Hold.TotalSeconds} {d.Level} neighbours={d.MinNeighbours} fresh={d.FreshWithin.TotalSeconds}")
-                : "-";
-            lines["group." + g.GroupId] = $"group {g.Metric} [{string.Join(",", g.Members)}] corroborate {corroboration} drift {drift} {g.Description}";
+            lines["group." + g.GroupId] = g.Canonical();
         }
 
         return lines;

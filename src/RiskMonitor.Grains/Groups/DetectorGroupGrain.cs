@@ -51,7 +51,7 @@ internal sealed class DetectorGroupGrain(IRuleCatalog rules, ILogger<DetectorGro
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The group as the rules in force define it; a changed definition starts the count afresh.</summary>
+    /// <summary>The group as the rules in force define it; a changed definition starts the count afresh, an unchanged one keeps it.</summary>
     private DetectorGroup? FollowRules()
     {
         if (rules.Version == _rulesVersion && _group is not null)
@@ -65,7 +65,7 @@ internal sealed class DetectorGroupGrain(IRuleCatalog rules, ILogger<DetectorGro
         {
             _group = null;
         }
-        else if (_group is null || _group.Definition != definition)
+        else if (_group is null || _group.Definition.Canonical() != definition.Canonical())
         {
             _group = new DetectorGroup(definition);
         }

@@ -7,8 +7,17 @@ namespace RiskMonitor.Domain.Rules.Groups;
 /// </summary>
 public sealed class DetectorGroup
 {
+    /// <summary>
+    /// A new activation lowers nobody's ceiling until every member has reported or this long has passed since the first
+    /// report (the members report every 5-60 s): a member restored at a corroborated red must not drop to its alone
+    /// level and back because the group heard from it before its partner.
+    /// </summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromMinutes(2);
+
     private readonly Member[] _members;
     private readonly WarningLevel[] _levels;
+    private DateTimeOffset? _firstReportAt;
+    private bool _settled;
 
     public DetectorGroup(DetectorGroupDefinition definition)
     {
@@ -45,18 +54,27 @@ public sealed class DetectorGroup
         var firstReport = !member.Reported;
         member.Reported = true;
         _levels[index] = level;
+        _firstReportAt ??= sampledAt;
+        var settling = !_settled;
+        _settled |= _members.All(m => m.Reported) || sampledAt - _firstReportAt.Value >= Settle;
         IReadOnlyList<string> tell = [];
         if (Definition.Corroboration is { } corroboration)
         {
             var ceiling = Groups.Corroboration.Ceiling(_levels, corroboration);
-            if (ceiling != Ceiling)
+            var moved = ceiling != Ceiling;
+            var lifted = ceiling > Ceiling;
+            Ceiling = ceiling;
+            if (settling && _settled)
             {
-                Ceiling = ceiling;
-                tell = [.. _members.Where(m => m.Reported).Select(m => m.Id)];
+                tell = Reported(); // settled now: everyone hears where the group stands, lower or not
             }
-            else if (firstReport)
+            else if (moved && (_settled || lifted))
             {
-                tell = [memberId]; // it starts at the alone level; the group may already allow more
+                tell = Reported();
+            }
+            else if (firstReport && ceiling > corroboration.AloneLevel)
+            {
+                tell = [memberId]; // it starts at its alone level; the group already allows more
             }
         }
 
@@ -125,6 +143,8 @@ public sealed class DetectorGroup
         return values.Length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
 
+    private string[] Reported() => [.. _members.Where(m => m.Reported).Select(m => m.Id)];
+
     private Member? Find(string memberId) => IndexOf(memberId) is var i and >= 0 ? _members[i] : null;
 
     private int IndexOf(string memberId)
@@ -158,7 +178,8 @@ public sealed class DetectorGroup
 
 /// <summary>
 /// What a report changed: the group's <see cref="Ceiling"/> with the members to tell it (all that reported when it
-/// moved, the reporter alone on its first report), and a change of the reporter's drift verdict.
+/// moved, or when the group has just settled; the reporter alone when it first reports into a group above its alone
+/// level), and a change of the reporter's drift verdict.
 /// </summary>
 public sealed record DetectorGroupUpdate(WarningLevel Ceiling, int Agreeing, IReadOnlyList<string> TellCeiling, DriftVerdict? Drift);
 

@@ -17,6 +17,19 @@ public sealed record DetectorGroupDefinition(
     public string DriftRuleId => $"sensor.{Metric}.drift";
 
     public int Count => Members.Count;
+
+    /// <summary>
+    /// The whole group as one line, members included (a member joining or leaving changes the vote of every member): two
+    /// definitions with the same line judge the same way, so a new rule version that leaves it alone keeps the group's count.
+    /// </summary>
+    public string Canonical()
+    {
+        var corroboration = Corroboration is { } c ? FormattableString.Invariant($"{c.RuleId} {c.K}/{Count} alone={c.AloneLevel}") : "-";
+        var drift = Drift is { } d
+            ? FormattableString.Invariant($"delta={d.Delta} hold={d.Hold.TotalSeconds} {d.Level} neighbours={d.MinNeighbours} fresh={d.FreshWithin.TotalSeconds}")
+            : "-";
+        return $"group {Metric} [{string.Join(",", Members)}] corroborate {corroboration} drift {drift} {Description}";
+    }
 }
 
 /// <summary>

@@ -13,26 +13,57 @@ public sealed class DetectorGroupTests
         new NeighbourDriftDefinition(10, TimeSpan.FromSeconds(holdSeconds), WarningLevel.Blue, 2, TimeSpan.FromSeconds(120)));
 
     [Fact]
-    public void A_member_is_told_the_ceiling_on_its_first_report_and_everyone_when_it_moves()
+    public void The_group_tells_every_member_once_all_have_reported_and_again_whenever_the_ceiling_moves()
     {
         var group = new DetectorGroup(Segment());
 
         var first = group.Apply("d1", WarningLevel.Red, 60, T0)!;
         Assert.Equal(WarningLevel.Orange, first.Ceiling);
-        Assert.Equal(["d1"], first.TellCeiling);
+        Assert.Empty(first.TellCeiling); // d1 is at its alone level already
 
-        Assert.Equal(["d2"], group.Apply("d2", WarningLevel.None, 1, T0)!.TellCeiling);
+        Assert.Empty(group.Apply("d2", WarningLevel.None, 1, T0)!.TellCeiling);
         var second = group.Apply("d3", WarningLevel.Red, 58, T0.AddSeconds(1))!;
         Assert.Equal(WarningLevel.Red, second.Ceiling);
         Assert.Equal(2, second.Agreeing);
         Assert.Equal(["d1", "d2", "d3"], second.TellCeiling);
 
-        var quiet = group.Apply("d3", WarningLevel.Red, 59, T0.AddSeconds(6))!;
-        Assert.Empty(quiet.TellCeiling);
+        Assert.Empty(group.Apply("d3", WarningLevel.Red, 59, T0.AddSeconds(6))!.TellCeiling);
 
         var falls = group.Apply("d3", WarningLevel.None, 1, T0.AddSeconds(11))!;
         Assert.Equal(WarningLevel.Orange, falls.Ceiling);
-        Assert.Equal(3, falls.TellCeiling.Count);
+        Assert.Equal(["d1", "d2", "d3"], falls.TellCeiling);
+    }
+
+    [Fact]
+    public void A_new_activation_lifts_at_once_but_lowers_nobody_before_it_has_heard_from_all_or_settled()
+    {
+        // After a restart d1 and d2 are red together; d1 reports first.
+        var group = new DetectorGroup(Segment());
+
+        Assert.Empty(group.Apply("d1", WarningLevel.Red, 60, T0)!.TellCeiling); // alone so far: not lowered
+        var lifted = group.Apply("d2", WarningLevel.Red, 61, T0.AddSeconds(1))!;
+        Assert.Equal(["d1", "d2"], lifted.TellCeiling);
+        Assert.Equal(WarningLevel.Red, lifted.Ceiling);
+        var dropped = group.Apply("d2", WarningLevel.None, 1, T0.AddSeconds(5))!;
+        Assert.Empty(dropped.TellCeiling); // d3 not heard yet, and not two minutes on
+
+        // Settled by time (d3 is silent): everyone who reported hears where the group stands.
+        var settled = group.Apply("d1", WarningLevel.Red, 60, T0 + DetectorGroup.Settle)!;
+        Assert.Equal(WarningLevel.Orange, settled.Ceiling);
+        Assert.Equal(["d1", "d2"], settled.TellCeiling);
+    }
+
+    [Fact]
+    public void A_member_reporting_into_a_group_that_already_agrees_on_more_is_told_at_once()
+    {
+        var group = new DetectorGroup(Segment());
+        group.Apply("d1", WarningLevel.Red, 60, T0);
+        group.Apply("d2", WarningLevel.Red, 60, T0);
+
+        var late = group.Apply("d3", WarningLevel.None, 1, T0.AddSeconds(1))!;
+
+        Assert.Contains("d3", late.TellCeiling);
+        Assert.Equal(WarningLevel.Red, late.Ceiling);
     }
 
     [Fact]
