@@ -17,6 +17,7 @@ public sealed class DetectorGroup
     private readonly Member[] _members;
     private readonly WarningLevel[] _levels;
     private DateTimeOffset? _firstReportAt;
+    private int _reported;
     private bool _settled;
 
     public DetectorGroup(DetectorGroupDefinition definition)
@@ -53,10 +54,14 @@ public sealed class DetectorGroup
         var member = _members[index];
         var firstReport = !member.Reported;
         member.Reported = true;
+        _reported += firstReport ? 1 : 0;
         _levels[index] = level;
         _firstReportAt ??= sampledAt;
         var settling = !_settled;
-        _settled |= _members.All(m => m.Reported) || sampledAt - _firstReportAt.Value >= Settle;
+        if (settling)
+        {
+            _settled = _reported == _members.Length || sampledAt - _firstReportAt.Value >= Settle;
+        }
         IReadOnlyList<string> tell = [];
         if (Definition.Corroboration is { } corroboration)
         {
