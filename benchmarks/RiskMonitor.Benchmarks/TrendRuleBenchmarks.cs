@@ -123,6 +123,7 @@ internal static class EvaluatorHeap
         var thresholdsOnly = rules with { RatesOfChange = [], Forecasts = [], Compounds = [], SensorHealth = [] };
         Console.WriteLine($"thresholds only:     {PerEvaluator(thresholdsOnly),6:0} B per asset");
         Console.WriteLine($"shipped (all types): {PerEvaluator(rules),6:0} B per asset");
+        Console.WriteLine($"shipped, in a group: {PerEvaluator(rules with { Groups = [DetectorGroupBenchmarks.Segment()] }),6:0} B per asset");
     }
 
     private static double PerEvaluator(RuleSet rules)

@@ -1,4 +1,6 @@
+using Orleans.Concurrency;
 using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Groups;
 using RiskMonitor.Contracts.Telemetry;
 
 namespace RiskMonitor.Contracts.Assets;
@@ -36,4 +38,15 @@ public interface IAssetGrain : IGrainWithStringKey
     /// </summary>
     [Alias("EndDrill")]
     ValueTask<int> EndDrill(string actor);
+
+    /// <summary>
+    /// From the asset's detector group (decision 0050): how high its corroborated alarm may go. One-way, because the
+    /// group answers a report the asset sent and must not wait on an asset that may be waiting on it.
+    /// </summary>
+    [OneWay, Alias("ApplyGroupCeiling")]
+    ValueTask ApplyGroupCeiling(GroupCeiling ceiling);
+
+    /// <summary>From the asset's detector group: it is drifting from its neighbours, or back with them (one-way, as above).</summary>
+    [OneWay, Alias("ApplyDrift")]
+    ValueTask ApplyDrift(GroupDrift drift);
 }

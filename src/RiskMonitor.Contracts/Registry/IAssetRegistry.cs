@@ -27,4 +27,7 @@ public interface IRuleCatalog
     long Version => 0;
 
     RuleSet For(AssetDefinition asset);
+
+    /// <summary>A detector group by id (decision 0050), for the group's grain; null when the rules in force have none of that id.</summary>
+    Domain.Rules.Groups.DetectorGroupDefinition? Group(string groupId) => null;
 }

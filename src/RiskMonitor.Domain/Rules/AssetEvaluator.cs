@@ -9,7 +9,7 @@ namespace RiskMonitor.Domain.Rules;
 /// Every decision about one asset: threshold rules, device events, silence and status, and the alerts they open.
 /// Pure: the caller passes the time in and receives the alert changes to publish.
 /// </summary>
-public sealed class AssetEvaluator
+public sealed partial class AssetEvaluator
 {
     // A plain array scanned by metric: an asset has a handful of rules, and a per-asset dictionary of lists cost
     // more heap than everything else the evaluator holds (issue 5: heap per active asset).
@@ -19,6 +19,7 @@ public sealed class AssetEvaluator
     private readonly ForecastRule[] _forecasts;
     private readonly CompoundRule[] _compounds;
     private readonly SensorHealthRule[] _sensors;
+    private readonly CorroborationGate[] _gates; // one per detector group that corroborates one of this asset's thresholds
     private readonly Dictionary<string, LatestValue> _latest = new(StringComparer.Ordinal);
     private readonly AlertBook _alerts;
 
@@ -39,6 +40,7 @@ public sealed class AssetEvaluator
         _forecasts = [.. rules.Forecasts.Select(f => new ForecastRule(f, WindowOf(f.Metric)))];
         _compounds = [.. rules.Compounds.Select(c => new CompoundRule(c))];
         _sensors = [.. rules.SensorHealth.Select(h => new SensorHealthRule(h))];
+        _gates = [.. rules.Groups.Where(g => g.Corroboration is not null).Select(g => new CorroborationGate(g))];
     }
 
     public string AssetId { get; }
@@ -286,6 +288,11 @@ public sealed class AssetEvaluator
             compound.Restore(book.LevelOf(compound.Definition.RuleId));
         }
 
+        foreach (var gate in evaluator._gates)
+        {
+            gate.Restore(book.LevelOf(gate.RuleId));
+        }
+
         foreach (var sensor in evaluator._sensors)
         {
             var d = sensor.Definition;
@@ -409,6 +416,7 @@ public sealed class AssetEvaluator
     /// </summary>
     private void ReportProcess(RuleObservation observation, SensorHealthRule? sensor, List<AlertChange> changes)
     {
+        observation = Corroborated(observation);
         if (sensor is not { HoldingBack: true } || observation.Level <= _alerts.LevelOf(observation.RuleId))
         {
             Observe(observation, changes);
@@ -505,8 +513,8 @@ public sealed class AssetEvaluator
         {
             if (string.Equals(rule.Definition.Metric, metric, StringComparison.Ordinal))
             {
-                Observe(new RuleObservation(rule.Definition.RuleId, rule.Confirmed, metric, rule.LastValue ?? value, sampledAt, now, null,
-                    ThresholdMessage(rule.Definition, rule.Confirmed, rule.LastValue ?? value, _alerts.PeakOf(rule.Definition.RuleId))), changes);
+                Observe(Corroborated(new RuleObservation(rule.Definition.RuleId, rule.Confirmed, metric, rule.LastValue ?? value, sampledAt, now, null,
+                    ThresholdMessage(rule.Definition, rule.Confirmed, rule.LastValue ?? value, _alerts.PeakOf(rule.Definition.RuleId)))), changes);
             }
         }
 

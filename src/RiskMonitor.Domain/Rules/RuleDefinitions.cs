@@ -1,3 +1,5 @@
+using RiskMonitor.Domain.Rules.Groups;
+
 namespace RiskMonitor.Domain.Rules;
 
 /// <summary>A threshold rule on one metric, e.g. <c>ch4_lel.high</c> on <c>ch4_lel</c>.</summary>
@@ -41,4 +43,7 @@ public sealed record RuleSet(
 
     /// <summary>Sensor health per metric (issue 22): stuck, impossible and spiking sensors.</summary>
     public IReadOnlyList<SensorHealthRuleDefinition> SensorHealth { get; init; } = [];
+
+    /// <summary>The detector groups the asset is a member of (issue 22, decision 0050): k-of-n corroboration and drift.</summary>
+    public IReadOnlyList<DetectorGroupDefinition> Groups { get; init; } = [];
 }

@@ -72,6 +72,11 @@ public sealed record RuleSetChanges(IReadOnlyList<string> Added, IReadOnlyList<s
                 $"sensor {s.Metric} {s.Level} [{s.Min},{s.Max}] stuck={s.StuckAfter?.TotalSeconds}/{s.StuckTolerance} spike={s.SpikeDelta} {s.SpikeCount}/{s.SpikeWindowSamples} holdBack={s.HoldBackProcessAlarms} {s.Description}");
         }
 
+        foreach (var g in rules.Groups)
+        {
+            lines["group." + g.GroupId] = g.Canonical();
+        }
+
         return lines;
     }
 
@@ -84,7 +89,8 @@ public sealed record RuleSetChanges(IReadOnlyList<string> Added, IReadOnlyList<s
             .Concat(rules.RatesOfChange.Select(r => r.RuleId))
             .Concat(rules.Forecasts.Select(f => f.RuleId))
             .Concat(rules.Compounds.Select(c => c.RuleId))
-            .Concat(rules.SensorHealth.SelectMany(s => Enum.GetValues<SensorFault>().Select(s.FaultRuleId)));
+            .Concat(rules.SensorHealth.SelectMany(s => Enum.GetValues<SensorFault>().Select(s.FaultRuleId)))
+            .Concat(rules.Groups.Where(g => g.Drift is not null).Select(g => g.DriftRuleId));
     }
 
     private static string Ladder(ThresholdLadder ladder)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Assets;
+using RiskMonitor.Contracts.Groups;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Contracts.Telemetry;
@@ -14,6 +15,7 @@ using RiskMonitor.Domain.Responsibility;
 using RiskMonitor.Domain.Rules;
 using RiskMonitor.Domain.Vehicles;
 using RiskMonitor.Grains.Alerts;
+using RiskMonitor.Grains.Groups;
 using RiskMonitor.Grains.Regions;
 using RiskMonitor.Grains.Responsibility;
 using RiskMonitor.Storage.Alerts;
@@ -60,6 +62,7 @@ internal sealed class AssetGrain(
     private long _rulesVersion;
     private WarningLevel? _regionReportDue;
     private Task _regionReporting = Task.CompletedTask;
+    private GroupReporter? _groupReporter; // only for members of a detector group (decision 0050)
 
     // A drill activation (key {assetId}!{drillId}, decision 0042) runs the asset's own rules on injected readings only:
     // its alerts are the drill's, and it touches nothing real: no readings stored, no colour, no grid, no silence watch.
@@ -134,6 +137,11 @@ internal sealed class AssetGrain(
         foreach (var sample in batch.Samples)
         {
             _evaluator.ApplySample(sample.Timestamp, sample.Values.AsSpan(), now, _changes);
+            if (_drillId is null && _evaluator.Rules.Groups.Count > 0)
+            {
+                (_groupReporter ??= new GroupReporter(GrainFactory, logger)).Report(_asset.Id, _evaluator, sample.Timestamp, sample.Values.AsSpan());
+            }
+
             if (_drillId is null)
             {
                 // Every accepted reading is stored, also the late ones the rules ignore; a drill's are not measurements.
@@ -294,6 +302,26 @@ internal sealed class AssetGrain(
         }
 
         return _drillRunning;
+    }
+
+    public async ValueTask ApplyGroupCeiling(GroupCeiling ceiling)
+    {
+        ArgumentNullException.ThrowIfNull(ceiling);
+        var before = Summary();
+        FollowRuleChanges();
+        _evaluator.ApplyGroupCeiling(ceiling.GroupId, ceiling.Ceiling, ceiling.Agreeing, time.GetUtcNow(), _changes);
+        await PublishAsync(before);
+    }
+
+    public async ValueTask ApplyDrift(GroupDrift drift)
+    {
+        ArgumentNullException.ThrowIfNull(drift);
+        var before = Summary();
+        FollowRuleChanges();
+        _evaluator.ApplyDrift(
+            drift.GroupId, new Domain.Rules.Groups.DriftVerdict(_asset.Id, drift.Drifting, drift.Value, drift.NeighbourMedian, drift.Neighbours, drift.Since, drift.At),
+            time.GetUtcNow(), _changes);
+        await PublishAsync(before);
     }
 
     public async ValueTask CheckSilence()

@@ -4,6 +4,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules;
+using RiskMonitor.Domain.Rules.Groups;
 using RiskMonitor.Storage.Registry;
 
 namespace RiskMonitor.Storage.Rules;
@@ -29,6 +30,8 @@ public sealed class JsonRuleCatalog : IRuleCatalog
     private readonly Dictionary<string, AssetRules> _assetOverrides;
     private readonly OfflineDefaults _offline;
     private readonly HashSet<string> _allMetrics;
+    private Dictionary<string, DetectorGroupDefinition> _groups = new(StringComparer.Ordinal);
+    private Dictionary<string, List<DetectorGroupDefinition>> _groupsByMember = new(StringComparer.Ordinal);
 
     private JsonRuleCatalog(Dictionary<string, RuleSet> byKind, Dictionary<string, AssetRules> assetOverrides, OfflineDefaults offline, HashSet<string> allMetrics)
     {
@@ -37,6 +40,14 @@ public sealed class JsonRuleCatalog : IRuleCatalog
         _offline = offline;
         _allMetrics = allMetrics;
     }
+
+    /// <summary>The detector groups of the document (decision 0050), by group id.</summary>
+    public IReadOnlyDictionary<string, DetectorGroupDefinition> Groups => _groups;
+
+    /// <summary>Whether the asset's rules differ from its kind's: an override, or a detector group it belongs to.</summary>
+    public bool HasOwnRules(string assetId) => _assetOverrides.ContainsKey(assetId) || _groupsByMember.ContainsKey(assetId);
+
+    public DetectorGroupDefinition? Group(string groupId) => _groups.GetValueOrDefault(groupId);
 
     public IEnumerable<string> Kinds => _byKind.Keys;
 
@@ -52,6 +63,11 @@ public sealed class JsonRuleCatalog : IRuleCatalog
         var offline = asset.ReportingInterval is { } interval
             ? kindRules.Offline with { ReportingInterval = interval }
             : kindRules.Offline;
+
+        if (_groupsByMember.TryGetValue(asset.Id, out var groups))
+        {
+            kindRules = kindRules with { Groups = groups };
+        }
 
         if (!_assetOverrides.TryGetValue(asset.Id, out var overrides))
         {
@@ -137,6 +153,14 @@ public sealed class JsonRuleCatalog : IRuleCatalog
             }
 
             var catalog = new JsonRuleCatalog(byKind, file.Assets ?? [], offline, allMetrics);
+            var thresholdMetrics = byKind.Values.SelectMany(k => k.Thresholds)
+                .Concat((file.Assets ?? []).Values.SelectMany(a => a?.Thresholds ?? []).Select(t => BuildThreshold(t, "assets")))
+                .ToLookup(t => t.RuleId, t => t.Metric, StringComparer.Ordinal);
+            var groups = DetectorGroupFiles.Build(file.Groups, allMetrics, thresholdMetrics);
+            catalog._groups = groups.ToDictionary(g => g.GroupId, StringComparer.Ordinal);
+            catalog._groupsByMember = groups.SelectMany(g => g.Members.Select(m => (Member: m, Group: g)))
+                .GroupBy(x => x.Member, StringComparer.Ordinal)
+                .ToDictionary(x => x.Key, x => x.Select(y => y.Group).ToList(), StringComparer.Ordinal);
 
             // An override may reuse a kind's rule id only to replace a rule of the same type: refused at load, per kind.
             foreach (var (assetId, overrides) in file.Assets ?? [])
@@ -302,7 +326,8 @@ public sealed class JsonRuleCatalog : IRuleCatalog
     private sealed record RuleFile(
         OfflineDefaults? Offline,
         Dictionary<string, KindRules>? Kinds,
-        Dictionary<string, AssetRules>? Assets);
+        Dictionary<string, AssetRules>? Assets,
+        Dictionary<string, DetectorGroupFile?>? Groups = null);
 
     private sealed record OfflineDefaults(int Intervals = 3, WarningLevel Level = WarningLevel.Blue, double DefaultReportingIntervalSeconds = 60);
 

@@ -1,6 +1,7 @@
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules;
+using RiskMonitor.Domain.Rules.Groups;
 
 namespace RiskMonitor.Storage.Rules;
 
@@ -25,6 +26,8 @@ public sealed class ManagedRuleCatalog : IRuleCatalog
     public string Document => _applied.Document;
 
     public RuleSet For(AssetDefinition asset) => _applied.Catalog.For(asset);
+
+    public DetectorGroupDefinition? Group(string groupId) => _applied.Catalog.Group(groupId);
 
     /// <summary>Puts a version in force unless a newer one already is (the poll and a local change may race); true if it did.</summary>
     public bool TryApply(long version, JsonRuleCatalog catalog, string document)

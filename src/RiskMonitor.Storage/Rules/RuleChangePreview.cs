@@ -14,14 +14,14 @@ public static class RuleChangePreview
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(assets);
-        // Assets without an override in either document get their kind's rules (with their own reporting interval), so
+        // Assets without an override or a detector group in either document get their kind's rules (with their own reporting interval), so
         // the comparison is made once per kind and interval rather than once per asset: 100,000 assets, a few dozen diffs.
         var byKind = new Dictionary<(string Kind, TimeSpan? Interval), RuleSetChanges>();
         var affected = new List<AssetRuleChange>();
         foreach (var asset in assets)
         {
             RuleSetChanges changes;
-            if (current.HasOverride(asset.Id) || candidate.HasOverride(asset.Id))
+            if (current.HasOwnRules(asset.Id) || candidate.HasOwnRules(asset.Id))
             {
                 changes = RuleSetChanges.Between(current.For(asset), candidate.For(asset));
             }

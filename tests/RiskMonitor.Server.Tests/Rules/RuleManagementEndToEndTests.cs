@@ -11,7 +11,7 @@ namespace RiskMonitor.Server.Tests.Rules;
 /// Rules as managed configuration on a real server (decision 0043): PostgreSQL holds the versions (seeded from the rule
 /// file), a change over the API changes the next alert without a restart, bad definitions change nothing.
 /// </summary>
-public sealed class RuleManagementEndToEndTests(ServerFixture server, BrowserFixture browser) : IClassFixture<ServerFixture>, IClassFixture<BrowserFixture>
+public sealed partial class RuleManagementEndToEndTests(ServerFixture server, BrowserFixture browser) : IClassFixture<ServerFixture>, IClassFixture<BrowserFixture>
 {
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -80,6 +80,7 @@ public sealed class RuleManagementEndToEndTests(ServerFixture server, BrowserFix
     [Theory]
     [InlineData("unknown metric", "ch4_ppm")]
     [InlineData("k above n", "spikeCount must be between 1 and spikeWindowSamples (4), not 8")]
+    [InlineData("k above n in a group", "k = 4 must be between 2 and the 3 members")]
     [InlineData("negative window", "-3")]
     [InlineData("cyclic override", "'extends' forms a cycle")]
     public async Task A_bad_definition_is_refused_with_problem_details_and_no_change_is_applied(string mistake, string expected)
@@ -99,6 +100,9 @@ public sealed class RuleManagementEndToEndTests(ServerFixture server, BrowserFix
                     pipeline["sensorHealth"]!.AsArray()[1]!["spikeDelta"] = 5;
                     pipeline["sensorHealth"]!.AsArray()[1]!["spikeCount"] = 8;
                     pipeline["sensorHealth"]!.AsArray()[1]!["spikeWindowSamples"] = 4;
+                    break;
+                case "k above n in a group":
+                    root["groups"] = JsonNode.Parse("""{ "seg": { "metric": "ch4_lel", "members": ["gp-t-001", "gp-t-002", "gp-t-003"], "corroboration": { "k": 4 } } }""");
                     break;
                 case "negative window":
                     pipeline["ratesOfChange"]!.AsArray()[0]!["windowSamples"] = -3;

@@ -28,7 +28,11 @@ public sealed class BacktestReplay
 
     public BacktestReplay(string assetId, RuleSet rules, DateTimeOffset start)
     {
-        _evaluator = new AssetEvaluator(assetId, rules, start);
+        ArgumentNullException.ThrowIfNull(rules);
+        // One asset at a time: a detector group's vote needs its members' series side by side, which a replay of one
+        // asset does not have, so a member is judged alone and uncapped (decision 0050): a backtest then over-counts a
+        // group's reds rather than hides them.
+        _evaluator = new AssetEvaluator(assetId, rules.Groups.Count == 0 ? rules : rules with { Groups = [] }, start);
     }
 
     public long Samples { get; private set; }
