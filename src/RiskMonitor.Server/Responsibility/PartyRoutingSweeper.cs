@@ -14,7 +14,7 @@ namespace RiskMonitor.Server.Responsibility;
 /// per alert in the cluster and routes an alert once per severity, so two nodes sweeping tell nobody twice.
 /// </summary>
 internal sealed partial class PartyRoutingSweeper(
-    IAlertStore alerts, IPartyCaseStore cases, IGrainFactory grains, RoutingPolicy policy, IOptions<ResponsibilityOptions> options,
+    IAlertStore alerts, IPartyCaseStore cases, IResponsibilityStore registry, IGrainFactory grains, RoutingPolicy policy, IOptions<ResponsibilityOptions> options,
     IHostApplicationLifetime lifetime, TimeProvider time, ILogger<PartyRoutingSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,7 +51,16 @@ internal sealed partial class PartyRoutingSweeper(
     /// <summary>Asks the party case of every unrouted alert to route it; returns how many were asked.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var open = await alerts.LoadNotClosedAsync(null, cancellationToken);
+        var notClosed = await alerts.LoadNotClosedAsync(null, cancellationToken);
+        if (notClosed.Count == 0)
+        {
+            return 0;
+        }
+
+        // Only alerts of assets someone answers for: the policy routes nobody else, so asking their cases would cost a
+        // grain and a registry read per alert per sweep, for ever (10,000 of them after a storm over assets with no parties).
+        var answered = await registry.WithPartiesAsync([.. notClosed.Select(a => a.AssetId).Distinct(StringComparer.Ordinal)], cancellationToken);
+        var open = notClosed.Where(a => answered.Contains(a.AssetId)).ToList();
         if (open.Count == 0)
         {
             return 0;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Responsibility;
+using RiskMonitor.Server.Kpis;
 using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Storage.Responsibility;
 

@@ -22,6 +22,9 @@ public interface IResponsibilityStore
 
     Task<AssetParties?> FindPartiesAsync(string assetId, CancellationToken cancellationToken = default);
 
+    /// <summary>Those of <paramref name="assetIds"/> that have parties on record.</summary>
+    Task<IReadOnlySet<string>> WithPartiesAsync(IReadOnlyCollection<string> assetIds, CancellationToken cancellationToken = default);
+
     /// <summary>Sets an asset's parties, checked against the organisations as they are inside the write's transaction.</summary>
     Task<RegistryWrite> SavePartiesAsync(AssetParties parties, string assetKind, int? expectedVersion, string actor, DateTimeOffset at, CancellationToken cancellationToken = default);
 

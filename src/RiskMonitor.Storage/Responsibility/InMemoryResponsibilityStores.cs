@@ -70,6 +70,15 @@ public sealed class InMemoryResponsibilityStore : IResponsibilityStore
         }
     }
 
+    public Task<IReadOnlySet<string>> WithPartiesAsync(IReadOnlyCollection<string> assetIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assetIds);
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlySet<string>>(assetIds.Where(_parties.ContainsKey).ToHashSet(StringComparer.Ordinal));
+        }
+    }
+
     public Task<RegistryWrite> SavePartiesAsync(AssetParties parties, string assetKind, int? expectedVersion, string actor, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parties);

@@ -105,6 +105,26 @@ internal sealed class PostgresResponsibilityStore(NpgsqlDataSource dataSource) :
         return await reader.ReadAsync(cancellationToken) ? ReadParties(reader) : null;
     }
 
+    public async Task<IReadOnlySet<string>> WithPartiesAsync(IReadOnlyCollection<string> assetIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assetIds);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (assetIds.Count == 0)
+        {
+            return found;
+        }
+
+        await using var command = dataSource.CreateCommand("SELECT asset_id FROM asset_parties WHERE asset_id = ANY(@ids)");
+        command.Parameters.AddWithValue("ids", assetIds.Distinct(StringComparer.Ordinal).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add(reader.GetString(0));
+        }
+
+        return found;
+    }
+
     public async Task<RegistryWrite> SavePartiesAsync(
         AssetParties parties, string assetKind, int? expectedVersion, string actor, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
