@@ -85,7 +85,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton(EscalationPolicy.Default);
             host.Services.AddSingleton(FlapPolicy.Default);
             host.Services.AddSingleton(RiskMonitor.Domain.Responsibility.RescueSignals.Default);
-            host.Services.AddSilenceWatch();
+            host.Services.AddQuietAssetWatch();
             host.Services.AddSingleton(TestRegionCity.Map);
             host.Services.AddSingleton<IRegionMapSource>(new FixedRegionMapSource(TestRegionCity.Map));
             host.Services.AddSingleton<IRegionEventSink>(RegionEvents);

@@ -29,8 +29,8 @@ public interface IAssetGrain : IGrainWithStringKey
     ValueTask<AlertActionResult> HandleAlert(AlertAction action);
 
     /// <summary>Raises the offline alert if nothing arrived in time; called by the silo's silence watch.</summary>
-    [Alias("CheckSilence")]
-    ValueTask CheckSilence();
+    [Alias("CheckSilence")] // the wire name from before the rename: nodes of both versions can talk in a rolling upgrade
+    ValueTask CheckQuiet();
 
     /// <summary>
     /// On a drill key (<c>{assetId}!{drillId}</c>, decision 0042): the drill has ended, so take no more injects and close

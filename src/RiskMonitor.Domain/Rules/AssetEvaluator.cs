@@ -64,7 +64,7 @@ public sealed partial class AssetEvaluator
     public WarningLevel Level => _alerts.ActiveLevel;
 
     /// <summary>When the silence check should run next: one timeout after the last data.</summary>
-    public DateTimeOffset SilenceDeadline => LastSeen + Rules.Offline.Timeout;
+    public DateTimeOffset QuietDeadline => LastSeen + Rules.Offline.Timeout;
 
     /// <summary>Applies one telemetry sample; alert changes are appended to <paramref name="changes"/>.</summary>
     public void ApplySample(DateTimeOffset sampledAt, ReadOnlySpan<MetricValue> values, DateTimeOffset now, List<AlertChange> changes)
@@ -195,10 +195,10 @@ public sealed partial class AssetEvaluator
     /// The periodic check: raises the offline alert when nothing arrived within the timeout (sensor health is a risk
     /// too) and drops the flapping flag of alerts that have been quiet long enough.
     /// </summary>
-    public void CheckSilence(DateTimeOffset now, List<AlertChange> changes)
+    public void CheckQuiet(DateTimeOffset now, List<AlertChange> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        if (now >= SilenceDeadline)
+        if (now >= QuietDeadline)
         {
             RaiseOffline(now, $"No data for {Rules.Offline.Timeout.TotalSeconds:0} s", changes);
         }

@@ -39,7 +39,7 @@ internal sealed class AssetGrain(
     TimeProvider time,
     ILogger<AssetGrain> logger,
     IAlertStore alertStore,
-    SilenceWatch silenceWatch,
+    QuietAssetWatch quietWatch,
     FlapPolicy flapPolicy,
     IAssetLevelHistory levelHistory,
     HazmatFleet fleet,
@@ -58,7 +58,7 @@ internal sealed class AssetGrain(
     private AssetEvaluator _evaluator = null!; // idem
     private AlertRecorder _alertRecorder = null!; // idem
     private StateWriteBehind _stateWriter = null!; // idem
-    private int _silenceSlot = -1;
+    private int _quietSlot = -1;
     private long _rulesVersion;
     private WarningLevel? _regionReportDue;
     private Task _regionReporting = Task.CompletedTask;
@@ -97,10 +97,10 @@ internal sealed class AssetGrain(
         // cheap to rebuild, so not a reminder. An asset restored offline has nothing to watch until data arrives.
         // A restored asset gets one reporting interval of grace, as a device needs time to report after a restart.
         var grace = time.GetUtcNow() + _evaluator.Rules.Offline.ReportingInterval;
-        _silenceSlot = silenceWatch.Register(id, _evaluator.SilenceDeadline > grace ? _evaluator.SilenceDeadline : grace);
+        _quietSlot = quietWatch.Register(id, _evaluator.QuietDeadline > grace ? _evaluator.QuietDeadline : grace);
         if (!_evaluator.Online)
         {
-            silenceWatch.Disarm(_silenceSlot);
+            quietWatch.Disarm(_quietSlot);
         }
 
         // Grids start every asset at its inherent colour; one restored above none says so again (idempotent).
@@ -112,10 +112,10 @@ internal sealed class AssetGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_silenceSlot >= 0)
+        if (_quietSlot >= 0)
         {
-            silenceWatch.Release(_silenceSlot);
-            _silenceSlot = -1;
+            quietWatch.Release(_quietSlot);
+            _quietSlot = -1;
         }
 
         // Best effort: the rules' memory is worth keeping, but a deactivation must not hang on a store that is down.
@@ -324,11 +324,11 @@ internal sealed class AssetGrain(
         await PublishAsync(before);
     }
 
-    public async ValueTask CheckSilence()
+    public async ValueTask CheckQuiet()
     {
         var before = Summary();
         FollowRuleChanges();
-        _evaluator.CheckSilence(time.GetUtcNow(), _changes);
+        _evaluator.CheckQuiet(time.GetUtcNow(), _changes);
         await PublishAsync(before);
     }
 
@@ -357,20 +357,20 @@ internal sealed class AssetGrain(
         AssetLog.RulesChanged(logger, _asset.Id, version, changes.Added.Count, changes.Removed.Count, changes.Changed.Count);
     }
 
-    private void RearmSilence()
+    private void RearmQuietWatch()
     {
-        if (_silenceSlot < 0)
+        if (_quietSlot < 0)
         {
             return; // a drill activation is not watched
         }
 
         if (_evaluator.Online)
         {
-            silenceWatch.Arm(_silenceSlot, _evaluator.SilenceDeadline);
+            quietWatch.Arm(_quietSlot, _evaluator.QuietDeadline);
         }
         else
         {
-            silenceWatch.Disarm(_silenceSlot);
+            quietWatch.Disarm(_quietSlot);
         }
     }
 
@@ -399,7 +399,7 @@ internal sealed class AssetGrain(
 
     private async Task PublishAsync((WarningLevel Level, bool Online) before)
     {
-        RearmSilence(); // after every call: data moves the deadline, an offline alert stops the watch
+        RearmQuietWatch(); // after every call: data moves the deadline, an offline alert stops the watch
         if (_changes.Count == 0)
         {
             return; // most batches change nothing, so skip the write and the fan-out

@@ -77,9 +77,9 @@ public sealed class AssetEvaluatorTests
         var evaluator = new AssetEvaluator("gp-1", Pipeline(TimeSpan.FromSeconds(5)), T0);
         Sample(evaluator, 1, 0);
 
-        evaluator.CheckSilence(T0.AddSeconds(14), _changes);
+        evaluator.CheckQuiet(T0.AddSeconds(14), _changes);
         Assert.Empty(_changes);
-        evaluator.CheckSilence(T0.AddSeconds(15), _changes);
+        evaluator.CheckQuiet(T0.AddSeconds(15), _changes);
         var offline = Assert.Single(_changes);
         Assert.Equal(OfflineRuleDefinition.RuleIdValue, offline.Alert.RuleId);
         Assert.Equal(WarningLevel.Blue, offline.Alert.Level);
@@ -96,7 +96,7 @@ public sealed class AssetEvaluatorTests
     {
         var evaluator = new AssetEvaluator("gp-1", Pipeline(TimeSpan.FromSeconds(5)), T0);
 
-        evaluator.CheckSilence(T0.AddSeconds(15), _changes);
+        evaluator.CheckQuiet(T0.AddSeconds(15), _changes);
 
         Assert.Equal(AlertChangeKind.Raised, Assert.Single(_changes).Kind);
     }

@@ -17,7 +17,7 @@ public static class OrleansModule
         builder.UseOrleans(silo => silo
             .UseRiskMonitorClustering(orleans, builder.Configuration)
             .AddRiskMonitorPersistence(builder.Configuration));
-        builder.Services.AddSilenceWatch(); // the asset grains' clock for an asset gone quiet
+        builder.Services.AddQuietAssetWatch(); // the asset grains' clock for an asset gone quiet
         return builder;
     }
 }

@@ -8,8 +8,9 @@ using RiskMonitor.Contracts.Assets;
 namespace RiskMonitor.Grains.Assets;
 
 /// <summary>How often the silo looks for silent assets, and how many silence checks it starts at once.</summary>
-public sealed class SilenceWatchOptions
+public sealed class QuietAssetWatchOptions
 {
+    // The configuration section keeps the name it had before the quiet-asset watch was named so (decision 0046).
     public const string SectionName = "SilenceWatch";
 
     /// <summary>The resolution of offline detection; far below the shortest offline timeout (3 reporting intervals).</summary>
@@ -29,7 +30,7 @@ public sealed class SilenceWatchOptions
 /// asset (issue 5 allows 4 KB in all) and a timer callback per asset per reporting interval whether it was silent or
 /// not. Writing a deadline is one volatile store into a fixed slot, so the hot path takes no lock.
 /// </summary>
-public sealed partial class SilenceWatch : IDisposable
+public sealed partial class QuietAssetWatch : IDisposable
 {
     private const int ChunkBits = 12; // 4,096 slots per chunk: chunks never move, so a slot can be written lock-free
     private const int ChunkSize = 1 << ChunkBits;
@@ -40,14 +41,14 @@ public sealed partial class SilenceWatch : IDisposable
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly IGrainFactory _grains;
-    private readonly ILogger<SilenceWatch> _logger;
-    private readonly SilenceWatchOptions _options;
+    private readonly ILogger<QuietAssetWatch> _logger;
+    private readonly QuietAssetWatchOptions _options;
     private int _used; // slots handed out so far (the scan's upper bound)
     private int _inFlight;
     private int _scanning;
     private ITimer? _timer;
 
-    public SilenceWatch(TimeProvider time, IGrainFactory grains, ILogger<SilenceWatch> logger, IOptions<SilenceWatchOptions> options)
+    public QuietAssetWatch(TimeProvider time, IGrainFactory grains, ILogger<QuietAssetWatch> logger, IOptions<QuietAssetWatchOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = time;
@@ -90,7 +91,7 @@ public sealed partial class SilenceWatch : IDisposable
             ref var slot = ref SlotAt(index);
             slot.AssetId = assetId;
             Volatile.Write(ref slot.DeadlineTicks, deadline.UtcTicks);
-            _timer ??= _time.CreateTimer(static state => ((SilenceWatch)state!).Scan(), this, _options.ScanInterval, _options.ScanInterval);
+            _timer ??= _time.CreateTimer(static state => ((QuietAssetWatch)state!).Scan(), this, _options.ScanInterval, _options.ScanInterval);
         }
 
         return index;
@@ -169,7 +170,7 @@ public sealed partial class SilenceWatch : IDisposable
     {
         try
         {
-            await _grains.Cached<IAssetGrain>(assetId).CheckSilence();
+            await _grains.Cached<IAssetGrain>(assetId).CheckQuiet();
         }
         catch (Exception ex)
         {
@@ -201,13 +202,13 @@ public sealed partial class SilenceWatch : IDisposable
     }
 }
 
-public static class SilenceWatchServices
+public static class QuietAssetWatchServices
 {
-    /// <summary>The silo's silence clock for asset grains, with its options bound to <c>SilenceWatch</c>.</summary>
-    public static IServiceCollection AddSilenceWatch(this IServiceCollection services)
+    /// <summary>The silo's silence clock for asset grains, with its options bound to <c>QuietAssetWatch</c>.</summary>
+    public static IServiceCollection AddQuietAssetWatch(this IServiceCollection services)
     {
-        services.AddOptions<SilenceWatchOptions>().BindConfiguration(SilenceWatchOptions.SectionName);
-        services.TryAddSingleton<SilenceWatch>();
+        services.AddOptions<QuietAssetWatchOptions>().BindConfiguration(QuietAssetWatchOptions.SectionName);
+        services.TryAddSingleton<QuietAssetWatch>();
         return services;
     }
 }
