@@ -30,11 +30,18 @@ public sealed class AlertReadModelFeedFollowerTests
         Append(feed, "closed", Alert("a-3", AlertState.Closed, T0.AddSeconds(3)));
         feed.Append(FeedEventTypes.RegionChanged, FeedEventTypes.RegionSchemaVersion, T0, null, "r-1", JsonSerializer.SerializeToElement(new { }));
 
-        var listed = await ServerFixture.EventuallyAsync(
-            () => Task.FromResult(board.Alerts.Select(a => a.AlertId).Order(StringComparer.Ordinal).ToList()),
-            ids => ids.Contains("a-2") && follower.Cursor == 5, TimeSpan.FromSeconds(5), ct);
+        // The cursor first, then the list: the follower moves its cursor after it applied the event, so a list read after
+        // the cursor reached 5 holds every change up to it (read the other way round, a-3's close could fall in between).
+        var (cursor, listed) = await ServerFixture.EventuallyAsync(
+            () =>
+            {
+                var at = follower.Cursor;
+                return Task.FromResult((at, board.Alerts.Select(a => a.AlertId).Order(StringComparer.Ordinal).ToList()));
+            },
+            seen => seen.at == 5, TimeSpan.FromSeconds(5), ct);
         await follower.StopAsync(ct);
 
+        Assert.Equal(5, cursor);
         Assert.Equal(["a-2"], listed);
     }
 
