@@ -27,18 +27,7 @@ public static class GrainReferences
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(key);
         var cache = Caches.GetValue(grains, static _ => new Cache());
-        if (cache.ByString.TryGetValue((typeof(TGrain), key), out var found))
-        {
-            return (TGrain)found;
-        }
-
-        var made = grains.GetGrain<TGrain>(key);
-        if (cache.HasRoom() && cache.ByString.TryAdd((typeof(TGrain), key), made))
-        {
-            cache.Added();
-        }
-
-        return made;
+        return cache.GetOrMake(cache.ByString, key, static (factory, id) => factory.GetGrain<TGrain>(id), grains);
     }
 
     public static TGrain Cached<TGrain>(this IGrainFactory grains, long key)
@@ -46,18 +35,7 @@ public static class GrainReferences
     {
         ArgumentNullException.ThrowIfNull(grains);
         var cache = Caches.GetValue(grains, static _ => new Cache());
-        if (cache.ByNumber.TryGetValue((typeof(TGrain), key), out var found))
-        {
-            return (TGrain)found;
-        }
-
-        var made = grains.GetGrain<TGrain>(key);
-        if (cache.HasRoom() && cache.ByNumber.TryAdd((typeof(TGrain), key), made))
-        {
-            cache.Added();
-        }
-
-        return made;
+        return cache.GetOrMake(cache.ByNumber, key, static (factory, id) => factory.GetGrain<TGrain>(id), grains);
     }
 
     private sealed class Cache
@@ -65,12 +43,27 @@ public static class GrainReferences
         // ConcurrentDictionary.Count takes every lock; a counter of its own is what a hot path can afford.
         private int _count;
 
-        public bool HasRoom() => Volatile.Read(ref _count) < Capacity;
-
-        public void Added() => Interlocked.Increment(ref _count);
-
         public ConcurrentDictionary<(Type, string), object> ByString { get; } = new();
 
         public ConcurrentDictionary<(Type, long), object> ByNumber { get; } = new();
+
+        public TGrain GetOrMake<TKey, TGrain>(
+            ConcurrentDictionary<(Type, TKey), object> references, TKey key, Func<IGrainFactory, TKey, TGrain> make, IGrainFactory grains)
+            where TGrain : notnull
+        {
+            if (references.TryGetValue((typeof(TGrain), key), out var found))
+            {
+                return (TGrain)found;
+            }
+
+            var made = make(grains, key);
+            if (Volatile.Read(ref _count) < Capacity && references.TryAdd((typeof(TGrain), key), made))
+            {
+                Interlocked.Increment(ref _count);
+            }
+
+            return made;
+        }
+
     }
 }
