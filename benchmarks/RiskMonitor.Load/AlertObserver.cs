@@ -1,10 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace RiskMonitor.Load;
 
 /// <summary>The part of the alert JSON the harness needs (DESIGN.md §7).</summary>
-internal sealed record ObservedAlert(string AssetId, string RuleId, bool ConditionActive, string Level, DateTimeOffset ReadingTime);
+internal sealed record ObservedAlert(string AlertId, string AssetId, string RuleId, bool ConditionActive, string Level, DateTimeOffset ReadingTime);
 
 /// <summary>
 /// A wall-display client on <c>/hubs/risk</c>: counts alertRaised / alertUpdated / alertCleared and, for every alert
@@ -17,6 +18,10 @@ internal sealed class AlertObserver : IAsyncDisposable
     private readonly List<double> _latenciesMs = [];
     private readonly List<double> _warmupLatenciesMs = [];
     private readonly Lock _gate = new();
+
+    // Whether each alert's condition was on when it was last seen: an alertUpdated is a reactivation only when the
+    // condition comes back on; the other updates of an open alert (escalated, linked into an incident, routed) are not.
+    private readonly ConcurrentDictionary<string, bool> _active = new(StringComparer.Ordinal);
     private long _raised;
     private long _reactivated;
     private long _cleared;
@@ -28,10 +33,16 @@ internal sealed class AlertObserver : IAsyncDisposable
         _generator = generator;
         // The hub needs a viewer; the run's admin key is one (a .NET client can send headers on the WebSocket too).
         _connection = new HubConnectionBuilder().WithUrl(new Uri(baseUrl, "hubs/risk"), o => o.Headers["X-Admin-Key"] = adminKey).Build();
-        _connection.On<ObservedAlert>("alertRaised", alert => OnActivated(alert, raised: true));
+        _connection.On<ObservedAlert>("alertRaised", alert =>
+        {
+            _active[alert.AlertId] = true;
+            OnActivated(alert, raised: true);
+        });
         _connection.On<ObservedAlert>("alertUpdated", alert =>
         {
-            if (alert.ConditionActive)
+            var wasActive = _active.TryGetValue(alert.AlertId, out var active) && active;
+            _active[alert.AlertId] = alert.ConditionActive;
+            if (alert.ConditionActive && !wasActive)
             {
                 OnActivated(alert, raised: false);
             }
@@ -40,12 +51,16 @@ internal sealed class AlertObserver : IAsyncDisposable
                 Interlocked.Increment(ref _otherUpdates);
             }
         });
-        _connection.On<ObservedAlert>("alertCleared", _ => Interlocked.Increment(ref _cleared));
+        _connection.On<ObservedAlert>("alertCleared", alert =>
+        {
+            _active[alert.AlertId] = false;
+            Interlocked.Increment(ref _cleared);
+        });
     }
 
     public long Raised => Interlocked.Read(ref _raised);
 
-    /// <summary><c>alertUpdated</c> with the condition back on: a returning red on an alert nobody has closed yet.</summary>
+    /// <summary><c>alertUpdated</c> turning the condition back on: a returning red on an alert nobody has closed yet.</summary>
     public long Reactivated => Interlocked.Read(ref _reactivated);
 
     public long Cleared => Interlocked.Read(ref _cleared);

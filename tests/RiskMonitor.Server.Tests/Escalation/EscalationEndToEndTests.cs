@@ -109,20 +109,7 @@ public sealed class EscalationEndToEndTests : IAsyncLifetime
         Assert.Equal(postedSteps.Distinct(), postedSteps);
     }
 
-    private async Task AddShiftAsync(CancellationToken ct)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var response = await _server.Http.PostAsJsonAsync("api/duty/shifts", new
-        {
-            startsAt = now.AddHours(-1),
-            endsAt = now.AddHours(12),
-            officer = "张值班",
-            officerPhone = "13900000001",
-            leader = "赵领导",
-            actor = "admin",
-        }, ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
+    private Task AddShiftAsync(CancellationToken ct) => DutyRoster.PutOnDutyAsync(_server.Http, ct);
 
     private async Task<string> RaiseRedAsync(string asset, CancellationToken ct)
     {

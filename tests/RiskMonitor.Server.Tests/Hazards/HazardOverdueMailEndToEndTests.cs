@@ -45,17 +45,7 @@ public sealed class HazardOverdueMailEndToEndTests : IAsyncLifetime
     public async Task An_overdue_listed_hazard_is_mailed_to_its_department_and_the_duty_room_again_and_again_with_no_page_open()
     {
         var ct = TestContext.Current.CancellationToken;
-        var now = DateTimeOffset.UtcNow;
-        var shift = await _server.Http.PostAsJsonAsync("api/duty/shifts", new
-        {
-            startsAt = now.AddHours(-1),
-            endsAt = now.AddHours(12),
-            officer = "张值班",
-            officerPhone = "13800000001",
-            leader = "赵领导",
-            leaderPhone = "13700000002",
-        }, ct);
-        Assert.Equal(HttpStatusCode.Created, shift.StatusCode);
+        await DutyRoster.PutOnDutyAsync(_server.Http, ct);
         using var supervisor = _server.As("zhang.min", ["supervisor"]);
         var reported = await supervisor.PostAsJsonAsync("api/hazards", new { description = "储罐区无围堰", level = "major", regionId = "t-g1", industry = "hazardous_chemicals" }, ct);
         Assert.Equal(HttpStatusCode.Created, reported.StatusCode);

@@ -41,7 +41,7 @@ public sealed class IncidentServerFixture : IAsyncLifetime
 /// <summary>Issue 21 must-shows for incidents and the reporting ladder, over REST and the hub, on PostgreSQL.</summary>
 public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) : IClassFixture<IncidentServerFixture>
 {
-    private const string Leader = "赵领导";
+    private const string Leader = DutyRoster.Leader;
 
     [Fact]
     public async Task A_gas_leak_with_three_deaths_is_larger_climbs_to_the_province_is_marked_late_and_a_follow_up_with_twelve_deaths_makes_it_major()
@@ -202,13 +202,7 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         return feed.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("cursor").GetInt64()).DefaultIfEmpty(0).Max();
     }
 
-    private async Task AddShiftAsync(CancellationToken ct)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var response = await fixture.Server.Http.PostAsJsonAsync("api/duty/shifts",
-            new { startsAt = now.AddHours(-1), endsAt = now.AddHours(23), officer = "张值班", leader = Leader, actor = "admin" }, ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
+    private Task AddShiftAsync(CancellationToken ct) => DutyRoster.PutOnDutyAsync(fixture.Server.Http, ct, Leader);
 
     private async Task<string> RaiseGasLeakAsync(string asset, CancellationToken ct)
     {

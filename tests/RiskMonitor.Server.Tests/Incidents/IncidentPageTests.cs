@@ -7,16 +7,13 @@ namespace RiskMonitor.Server.Tests.Incidents;
 /// <summary>The on-call reporting flow in chromium: record, see the clocks, get the late push, report, follow up, close.</summary>
 public sealed class IncidentPageTests(IncidentServerFixture fixture, BrowserFixture browser) : IClassFixture<IncidentServerFixture>, IClassFixture<BrowserFixture>
 {
-    private const string Leader = "赵领导";
+    private const string Leader = DutyRoster.Leader;
 
     [Fact]
     public async Task The_leader_on_duty_records_an_incident_sees_the_county_hour_missed_reports_follows_up_and_closes_it()
     {
         var ct = TestContext.Current.CancellationToken;
-        var now = DateTimeOffset.UtcNow;
-        var shift = await fixture.Server.Http.PostAsJsonAsync("api/duty/shifts",
-            new { startsAt = now.AddHours(-1), endsAt = now.AddHours(23), officer = "张值班", leader = Leader, actor = "admin" }, ct);
-        Assert.Equal(HttpStatusCode.Created, shift.StatusCode);
+        await DutyRoster.PutOnDutyAsync(fixture.Server.Http, ct, Leader);
         fixture.CatchUpWithRealTime();
         var (page, errors) = await browser.OpenLivePageAsync(fixture.Server.BaseUrl, "/oncall/incidents", 412, 1600, Leader, "supervisor", TimeSpan.FromSeconds(20));
 

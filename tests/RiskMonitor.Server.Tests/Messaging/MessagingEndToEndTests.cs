@@ -53,17 +53,7 @@ public sealed class MessagingEndToEndTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var now = DateTimeOffset.UtcNow;
-        var shift = await _server.Http.PostAsJsonAsync("api/duty/shifts", new
-        {
-            startsAt = now.AddHours(-1),
-            endsAt = now.AddHours(12),
-            officer = "张值班",
-            officerPhone = "13800000001",
-            leader = "赵领导",
-            leaderPhone = "13700000002",
-            actor = "admin",
-        }, ct);
-        Assert.Equal(HttpStatusCode.Created, shift.StatusCode);
+        await DutyRoster.PutOnDutyAsync(_server.Http, ct);
         using (var mqtt = await _server.ConnectMqttAsync("messaging-gp-t-001", ct))
         {
             await ServerFixture.PublishAsync(mqtt, "rm/v1/gp-t-001/telemetry", ServerFixture.Reading(now.ToUnixTimeMilliseconds(), ("ch4_lel", 70)), ct);

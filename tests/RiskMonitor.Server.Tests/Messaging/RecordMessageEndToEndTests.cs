@@ -13,8 +13,8 @@ namespace RiskMonitor.Server.Tests.Messaging;
 /// </summary>
 public sealed class RecordMessageEndToEndTests : IAsyncLifetime
 {
-    private const string LeaderPhone = "13700000002";
-    private const string OfficerPhone = "13800000001";
+    private const string LeaderPhone = DutyRoster.LeaderPhone;
+    private const string OfficerPhone = DutyRoster.OfficerPhone;
     private readonly GatewayListener _gateway = new();
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private OwnServer _server = null!;
@@ -40,17 +40,7 @@ public sealed class RecordMessageEndToEndTests : IAsyncLifetime
     public async Task A_missed_reporting_clock_is_texted_to_the_officer_and_the_leader_on_duty_and_a_refused_text_is_retried()
     {
         var ct = TestContext.Current.CancellationToken;
-        var now = DateTimeOffset.UtcNow;
-        var shift = await _server.Http.PostAsJsonAsync("api/duty/shifts", new
-        {
-            startsAt = now.AddHours(-1),
-            endsAt = now.AddHours(12),
-            officer = "张值班",
-            officerPhone = OfficerPhone,
-            leader = "赵领导",
-            leaderPhone = LeaderPhone,
-        }, ct);
-        Assert.Equal(HttpStatusCode.Created, shift.StatusCode);
+        await DutyRoster.PutOnDutyAsync(_server.Http, ct);
         var opened = await _server.Http.PostAsJsonAsync("api/incidents/records", new { title = "阀门井燃气泄漏", type = "gas_leak", deaths = 1 }, ct);
         Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
         var incident = (await opened.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("incident");
