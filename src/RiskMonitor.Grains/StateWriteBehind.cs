@@ -19,7 +19,9 @@ internal sealed class StateWriteBehind(Func<Task> write, Func<Task> reread, Time
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
 
+    private readonly CancellationTokenSource _stopped = new();
     private bool _dirty;
+    private bool _flushing;
     private Task _loop = Task.CompletedTask;
     private CancellationTokenSource? _pause;
 
@@ -30,21 +32,28 @@ internal sealed class StateWriteBehind(Func<Task> write, Func<Task> reread, Time
     public void Request()
     {
         _dirty = true;
-        if (_loop.IsCompleted)
+        if (_loop.IsCompleted && !_stopped.IsCancellationRequested)
         {
             _loop = LoopAsync();
         }
     }
 
-    /// <summary>Waits for the writes asked for so far, up to <paramref name="timeout"/> (deactivation: best effort).</summary>
-    public async Task FlushAsync(TimeSpan timeout)
+    /// <summary>
+    /// Deactivation: waits for the writes asked for so far, up to <paramref name="timeout"/> (best effort), then stops.
+    /// Once the activation is gone its writes can only fail ("invalid activation"), so a write still failing then is
+    /// abandoned rather than retried for ever; the next activation starts from what was stored.
+    /// </summary>
+    public async Task FlushAndStopAsync(TimeSpan timeout)
     {
+        _flushing = true; // no pause after a write from now on: what is due is written at once
         if (!_loop.IsCompleted)
         {
             _pause?.Cancel(); // write what is due now rather than after the pause
             // A bound on how long a deactivation waits, not domain time: real time, also under a test's fake clock.
             await Task.WhenAny(_loop, Task.Delay(timeout, TimeProvider.System));
         }
+
+        await _stopped.CancelAsync();
     }
 
     private static async Task TryAsync(Func<Task> action)
@@ -62,14 +71,14 @@ internal sealed class StateWriteBehind(Func<Task> write, Func<Task> reread, Time
     private async Task LoopAsync()
     {
         var delay = FirstRetryDelay;
-        while (_dirty)
+        while (_dirty && !_stopped.IsCancellationRequested)
         {
             _dirty = false;
             try
             {
                 await write();
                 delay = FirstRetryDelay;
-                if (minInterval > TimeSpan.Zero)
+                if (minInterval > TimeSpan.Zero && !_flushing)
                 {
                     // Changes meanwhile are folded into one write after the pause: an alert storm or a flapping sensor
                     // costs PostgreSQL one write per grain per interval, not one per change.
@@ -97,7 +106,15 @@ internal sealed class StateWriteBehind(Func<Task> write, Func<Task> reread, Time
             {
                 _dirty = true;
                 StateLog.WriteFailed(logger, ex, grainId, delay);
-                await Task.Delay(delay, time);
+                try
+                {
+                    await Task.Delay(delay, time, _stopped.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return; // stopped: the activation is gone
+                }
+
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
             }
         }

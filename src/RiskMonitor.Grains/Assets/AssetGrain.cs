@@ -119,7 +119,7 @@ internal sealed class AssetGrain(
         }
 
         // Best effort: the rules' memory is worth keeping, but a deactivation must not hang on a store that is down.
-        await (_stateWriter?.FlushAsync(TimeSpan.FromSeconds(5)) ?? Task.CompletedTask);
+        await (_stateWriter?.FlushAndStopAsync(TimeSpan.FromSeconds(5)) ?? Task.CompletedTask);
     }
 
     public async ValueTask Ingest(TelemetryBatch batch)

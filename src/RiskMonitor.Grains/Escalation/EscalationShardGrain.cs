@@ -84,7 +84,7 @@ internal sealed class EscalationShardGrain(
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        await _writer.FlushAsync(TimeSpan.FromSeconds(5));
+        await _writer.FlushAndStopAsync(TimeSpan.FromSeconds(5));
 
     public async ValueTask Track(AlertView alert, DateTimeOffset? openedAt)
     {

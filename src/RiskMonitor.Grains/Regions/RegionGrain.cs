@@ -160,7 +160,7 @@ internal sealed class RegionGrain(
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _stateWriter?.FlushAsync(TimeSpan.FromSeconds(5)) ?? Task.CompletedTask;
+        _stateWriter?.FlushAndStopAsync(TimeSpan.FromSeconds(5)) ?? Task.CompletedTask;
 
     // The storage serialises the state after its own awaits, while later calls may already change the live
     // dictionaries: it gets copies (the values are immutable, so shallow copies suffice).
