@@ -26,7 +26,7 @@ public sealed class InfluxDbProcess : IAsyncDisposable
         wait $child
         """;
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90); // ends at the first /ping; generous for a busy machine
 
     private readonly HttpClient _http;
     private readonly ConcurrentQueue<string> _recentLog = new();

@@ -163,7 +163,7 @@ public sealed class PostgresProcess : IAsyncDisposable
         try
         {
             await RunAsync(Path.Combine(BinDirectory, "pg_ctl"),
-                ["-D", DataDirectory, "-l", LogPath, "-w", "-t", "30", "-o", options, "start"], asPostgres: true, cancellationToken);
+                ["-D", DataDirectory, "-l", LogPath, "-w", "-t", "90", "-o", options, "start"], asPostgres: true, cancellationToken);
         }
         catch (InvalidOperationException ex)
         {

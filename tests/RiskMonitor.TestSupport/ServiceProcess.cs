@@ -100,7 +100,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Ends as soon as it listens; the bound is for a process that never does. smtp4dev (a .NET app) took over 30 s to
+        // listen on a busy 2-core machine, so the bound is generous; a process that exits ends the wait at once.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
             try
