@@ -41,6 +41,10 @@ public sealed class Smtp4devMailbox : IAsyncDisposable
         {
             return []; // the web API starts a moment after the SMTP port
         }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return []; // too busy to answer within the client's timeout: the caller's wait asks again
+        }
     }
 
     public Task<string> PlainTextAsync(string id, CancellationToken cancellationToken) =>

@@ -64,6 +64,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 // not listening yet
             }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // listening but too busy starting to answer within the client's timeout: ask again
+            }
 
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
