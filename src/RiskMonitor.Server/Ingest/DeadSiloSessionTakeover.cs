@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Ingestion.Broker;
@@ -24,6 +25,9 @@ internal sealed class DeadSiloSessionTakeover(
     // Dead silos already handled by this node (a silo address includes its generation, so a returning pod is new).
     private readonly HashSet<SiloAddress> _handled = [];
 
+    // Takeovers this node left to another silo; forgotten from _handled, in case this node is the one to act again.
+    private readonly ConcurrentQueue<string> _handedOn = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // One task per session, so a takeover that waits for the broker does not hold up the next dead silo's.
@@ -32,6 +36,11 @@ internal sealed class DeadSiloSessionTakeover(
         {
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken).ConfigureAwait(false))
             {
+                while (_handedOn.TryDequeue(out var handedOn))
+                {
+                    Forget(snapshot, handedOn, _handled);
+                }
+
                 foreach (var clientId in SessionsToTakeOver(snapshot, localSilo.SiloAddress, _handled))
                 {
                     if (!running.TryGetValue(clientId, out var task) || task.IsCompleted)
@@ -75,6 +84,13 @@ internal sealed class DeadSiloSessionTakeover(
 
         return clientIds;
     }
+
+    /// <summary>
+    /// Forgets the dead silos named <paramref name="clientId"/> this node left to another silo: should that one die
+    /// before it is done, and this node be the lowest active silo again, the session is taken over after all.
+    /// </summary>
+    internal static void Forget(ClusterMembershipSnapshot snapshot, string clientId, HashSet<SiloAddress> handled) =>
+        handled.RemoveWhere(address => snapshot.Members.TryGetValue(address, out var member) && member.Name == clientId);
 
     /// <summary>
     /// Whether a takeover of <paramref name="clientId"/> that failed should be tried again by this silo: it is still
@@ -143,6 +159,7 @@ internal sealed class DeadSiloSessionTakeover(
             if (!StillResponsible(membership.CurrentSnapshot, localSilo.SiloAddress, clientId))
             {
                 ClusterLog.TakeoverHandedOn(logger, clientId);
+                _handedOn.Enqueue(clientId);
                 return;
             }
         }

@@ -59,6 +59,21 @@ public sealed class DeadSiloSessionTakeoverTests
     }
 
     [Fact]
+    public void A_takeover_left_to_another_silo_is_taken_up_again_once_this_silo_is_the_lowest_again()
+    {
+        var handled = new HashSet<SiloAddress>();
+        var first = Snapshot((A, SiloStatus.Active, "silo-a"), (C, SiloStatus.Dead, "silo-c"));
+        Assert.Equal(["silo-c"], DeadSiloSessionTakeover.SessionsToTakeOver(first, A, handled));
+
+        // A lower silo joined and took it on, then died before it was done: silo A is the lowest again.
+        var lower = Silo(11110, 1);
+        var again = Snapshot((A, SiloStatus.Active, "silo-a"), (lower, SiloStatus.Dead, "silo-z"), (C, SiloStatus.Dead, "silo-c"));
+        DeadSiloSessionTakeover.Forget(again, "silo-c", handled);
+
+        Assert.Equal(["silo-c", "silo-z"], DeadSiloSessionTakeover.SessionsToTakeOver(again, A, handled).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Retries_wait_one_second_doubling_to_a_minute()
     {
         var delays = Enumerable.Range(1, 9).Select(DeadSiloSessionTakeover.RetryDelay).Select(d => d.TotalSeconds);
