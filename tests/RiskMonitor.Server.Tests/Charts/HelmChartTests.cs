@@ -108,6 +108,34 @@ public sealed class HelmChartTests
         Assert.Equal("/etc/riskmonitor/registry/assets.geojson", ConfigData(manifests)["Registry__AssetsPath"]);
     }
 
+    [Theory]
+    [InlineData(2, 100, 12, 12, 6)] // the default: 3 x 30 = 90 of 100 - 10 reserved
+    [InlineData(3, 100, 8, 8, 6)] // 4 x 22 = 88
+    [InlineData(2, 500, 16, 16, 8)] // room to spare: the server's own defaults, never more
+    public async Task PostgreSQL_pools_are_sized_so_every_replica_and_one_being_replaced_fit_in_max_connections(
+        int replicas, int maxConnections, int stores, int orleans, int grainState)
+    {
+        var manifests = await RenderAsync(["--set", $"replicaCount={replicas}", "--set", $"postgresql.maxConnections={maxConnections}"]);
+
+        var config = ConfigData(manifests);
+        var pools = (int.Parse(config["Postgres__MaxPoolSize"]), int.Parse(config["Postgres__OrleansMaxPoolSize"]), int.Parse(config["Postgres__GrainStateMaxPoolSize"]));
+        Assert.Equal((stores, orleans, grainState), pools);
+        Assert.True((replicas + 1) * (stores + orleans + grainState) <= maxConnections - 10);
+    }
+
+    [Fact]
+    public async Task A_replica_count_or_pool_size_the_server_cannot_hold_is_refused_with_the_arithmetic()
+    {
+        var (tooMany, output) = await HelmAsync(["template", "rm", Chart, "--set", "replicaCount=30"]);
+        var (tooBig, bigOutput) = await HelmAsync(["template", "rm", Chart, "--set", "postgresql.pools.stores=40"]);
+
+        Assert.NotEqual(0, tooMany);
+        Assert.Contains("31 pods (replicaCount 30 and one being replaced)", output, StringComparison.Ordinal);
+        Assert.Contains("max_connections", output, StringComparison.Ordinal);
+        Assert.NotEqual(0, tooBig);
+        Assert.Contains("x 58 connections (stores 40, orleans 12, grainState 6", bigOutput, StringComparison.Ordinal);
+    }
+
     // A key is known when its section is one the server binds and each further part is a property on it (nested
     // sections included), or it is one of the few keys read directly.
     private static bool IsKnownKey(string[] parts)

@@ -1,4 +1,5 @@
 using RiskMonitor.Grains.Assets;
+using RiskMonitor.Grains.Serialization;
 
 namespace RiskMonitor.Server.Platform.Orleans;
 
@@ -18,6 +19,7 @@ public static class OrleansModule
             .UseRiskMonitorClustering(orleans, builder.Configuration)
             .AddRiskMonitorPersistence(builder.Configuration));
         builder.Services.AddQuietAssetWatch(); // the asset grains' clock for an asset gone quiet
+        builder.Services.AddForeignExceptionCodec(); // a grain's PostgresException reaches a caller on another silo (decision 0052)
         return builder;
     }
 }
