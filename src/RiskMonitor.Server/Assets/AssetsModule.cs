@@ -17,6 +17,8 @@ public static class AssetsModule
             ServerLog.RegistryLoaded(sp.GetRequiredService<ILogger<GeoJsonAssetRegistry>>(), registry.Count, path);
             return registry;
         });
+        // Per request: it takes the region map in force then (the registry changes over the API).
+        builder.Services.AddTransient<AssetQueries>();
         return builder;
     }
 

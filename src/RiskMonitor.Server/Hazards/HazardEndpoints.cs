@@ -46,28 +46,11 @@ public static class HazardEndpoints
         return hazards;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<HazardView>>, ValidationProblem>> List(
-        IHazardStore store, TimeProvider time, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken,
+    private static Task<Results<Ok<IReadOnlyList<HazardView>>, ValidationProblem>> List(
+        HazardQueries queries, ClaimsPrincipal user, CancellationToken cancellationToken,
         string? status = null, string? level = null, string? regionId = null, string? industry = null, bool overdue = false,
-        int offset = 0, int limit = 1000)
-    {
-        var errors = new Dictionary<string, string[]>();
-        var statusFilter = EnumQuery.Parse<HazardStatus>(status, nameof(status), errors);
-        var levelFilter = EnumQuery.Parse<HazardLevel>(level, nameof(level), errors);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var now = time.GetUtcNow();
-        var hazards = await store.QueryAsync(new HazardQuery(statusFilter, levelFilter, regionId, industry, overdue ? now : null, offset, limit), cancellationToken);
-        // A caller scoped to regions sees the hazards of their assets and regions (filtered after paging: a page may
-        // come back short, never with someone else's hazard).
-        var scope = access.ScopeOf(user);
-        return TypedResults.Ok<IReadOnlyList<HazardView>>([.. hazards
-            .Where(h => access.CanSeeRecord(scope, h.AssetId, h.RegionId))
-            .Select(h => HazardView.Of(h, now))]);
-    }
+        int offset = 0, int limit = 1000) =>
+        queries.ListAsync(new HazardListFilter(status, level, regionId, industry, overdue, offset, limit), user, cancellationToken);
 
     private static async Task<Ok<HazardStats>> Stats(IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
     {

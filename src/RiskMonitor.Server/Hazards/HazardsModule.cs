@@ -25,6 +25,7 @@ public static class HazardsModule
             return new TipRouting(options.TipDepartments, options.TipFallbackDepartment);
         });
         services.AddSingleton<IHazardNotifier, HazardOverduePush>();
+        services.AddSingleton<HazardQueries>();
         services.AddHostedService<HazardWatchStarter>();
         return builder;
     }

@@ -26,6 +26,7 @@ public static class IncidentsModule
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentClockWatcher>());
         builder.Services.AddOptions<IncidentLinkOptions>().BindConfiguration(IncidentLinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IncidentLinker>();
+        builder.Services.AddSingleton<IncidentCommands>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentLinker>());
         return builder;
     }

@@ -39,6 +39,7 @@ public static class RegionsModule
         services.AddTransient(sp => sp.GetRequiredService<LiveRegistry>().Current.Map);
         services.AddSingleton<IAssetRegistry>(sp => new LiveAssetRegistry(sp.GetRequiredService<LiveRegistry>()));
         services.AddSingleton<RegionReadModel>();
+        services.AddTransient<RiskMapQueries>();
         return builder;
     }
 

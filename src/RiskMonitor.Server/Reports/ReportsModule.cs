@@ -10,6 +10,7 @@ public static class ReportsModule
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<CircularOptions>().BindConfiguration(CircularOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CircularSource>();
+        builder.Services.AddSingleton<CircularQueries>();
         builder.Services.AddHostedService<CircularScheduler>();
         return builder;
     }

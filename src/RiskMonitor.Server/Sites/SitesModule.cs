@@ -16,6 +16,8 @@ public static class SitesModule
             var path = RegistryOptions.Resolve(sp.GetRequiredService<IOptions<RegistryOptions>>().Value.AssetsPath, contentRoot);
             return new SiteProfiles(File.Exists(path) ? GeoJsonSiteProfiles.Load(path) : new Dictionary<string, SiteProfile>());
         });
+        // Per request: it takes the region map in force then (the registry changes over the API).
+        builder.Services.AddTransient<SiteBoardQueries>();
         return builder;
     }
 

@@ -35,6 +35,9 @@ public interface ICallerAccess
     bool CanSeeAsset(RegionScope scope, string assetId);
 
     bool CanSeeRegion(RegionScope scope, string regionId);
+
+    /// <summary>A record tied to an asset, or failing that to a region (a hazard from inspection); neither = city-wide only.</summary>
+    bool CanSeeRecord(RegionScope scope, string? assetId, string? regionId);
 }
 
 /// <summary>
