@@ -11,7 +11,7 @@ using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Server.Assets;
 
-public static class AssetEndpoints
+internal static class AssetEndpoints
 {
     public static RouteGroupBuilder MapAssetEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -94,10 +94,10 @@ public static class AssetEndpoints
 /// active; the same on every node of a cluster (docs/decisions/0031). The latest values and when it was last heard
 /// from are in <c>GET /api/assets/{id}</c>, read from the asset's grain.
 /// </summary>
-public sealed record AssetSummary(
+internal sealed record AssetSummary(
     string AssetId, string Name, string Kind, string Industry, string RegionId, RiskColour InherentLevel,
     WarningLevel Level, RiskColour Colour, bool Online);
 
-public sealed record SeriesResponse(string AssetId, string Metric, DateTimeOffset From, DateTimeOffset To, int StepSeconds, IReadOnlyList<SeriesPoint> Points);
+internal sealed record SeriesResponse(string AssetId, string Metric, DateTimeOffset From, DateTimeOffset To, int StepSeconds, IReadOnlyList<SeriesPoint> Points);
 
-public sealed record AssetPage(int Total, int Offset, IReadOnlyList<AssetSummary> Items);
+internal sealed record AssetPage(int Total, int Offset, IReadOnlyList<AssetSummary> Items);

@@ -4,7 +4,7 @@ using RiskMonitor.Storage.Registry;
 namespace RiskMonitor.Server.Assets;
 
 /// <summary>The registered assets: the asset file (<c>Registry:AssetsPath</c>) and the asset API.</summary>
-public static class AssetsModule
+internal static class AssetsModule
 {
     public static WebApplicationBuilder AddAssets(this WebApplicationBuilder builder)
     {

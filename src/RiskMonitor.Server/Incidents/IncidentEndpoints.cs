@@ -19,7 +19,7 @@ namespace RiskMonitor.Server.Incidents;
 /// new figures, report up the ladder (首报, 续报, 终报), link alerts, hazards and units, close (结案) and review. Every view
 /// carries its grade with the basis and every clock of the ladder at the time of the request.
 /// </summary>
-public static class IncidentEndpoints
+internal static class IncidentEndpoints
 {
     public const string Path = "/api/incidents/records";
 
@@ -289,7 +289,7 @@ internal readonly record struct IncidentStepServices(
     IIncidentStore Store, ClaimsPrincipal User, AccessControl Access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider Time,
     ILogger<IncidentClockWatcher> Logger, CancellationToken CancellationToken);
 
-public sealed record OpenIncidentRequest(
+internal sealed record OpenIncidentRequest(
     string? Actor, string? Title = null, string? Type = null, string? Place = null, string? RegionId = null, IReadOnlyList<string>? Units = null,
     DateTimeOffset? OccurredAt = null, DateTimeOffset? KnownAt = null, int? Deaths = null, int? SeriouslyInjured = null, int? Missing = null,
     long? DirectLossYuan = null, IReadOnlyList<string>? AlertIds = null, string? GroupId = null, IReadOnlyList<string>? HazardIds = null,
@@ -298,28 +298,28 @@ public sealed record OpenIncidentRequest(
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record FiguresRequest(
+internal sealed record FiguresRequest(
     string? Actor, int? Deaths = null, int? SeriouslyInjured = null, int? Missing = null, long? DirectLossYuan = null, string? Note = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
 /// <param name="At">When the report was made; now when not given.</param>
-public sealed record ReportRequest(
+internal sealed record ReportRequest(
     string? Actor, string? Kind, string? Level, string? To, string? Content, DateTimeOffset? At = null,
     int? Deaths = null, int? SeriouslyInjured = null, int? Missing = null, long? DirectLossYuan = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record LinkRequest(
+internal sealed record LinkRequest(
     string? Actor, IReadOnlyList<string>? AlertIds = null, IReadOnlyList<string>? HazardIds = null, IReadOnlyList<string>? Units = null,
     string? SupervisingBody = null, string? Note = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record CloseRequest(string? Actor, string? Note = null, string? SupervisingBody = null) : IAttributedRequest
+internal sealed record CloseRequest(string? Actor, string? Note = null, string? SupervisingBody = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
@@ -328,7 +328,7 @@ public sealed record CloseRequest(string? Actor, string? Note = null, string? Su
 /// An incident as the API shows it: the record, its grade in Chinese, and every clock at <see cref="At"/> (the server's
 /// time of the request, which a page counts down from rather than from its own clock).
 /// </summary>
-public sealed record IncidentView(
+internal sealed record IncidentView(
     IncidentRecord Incident, string GradeLabel, IReadOnlyList<LadderClock> Clocks, bool Late, bool SupervisionMissing, bool ReviewOverdue, bool Exercise,
     DateTimeOffset At)
 {

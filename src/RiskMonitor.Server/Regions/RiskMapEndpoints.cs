@@ -18,7 +18,7 @@ using RiskMonitor.Server.Regions;
 namespace RiskMonitor.Server.Regions;
 
 /// <summary>The four-colour risk map (DESIGN.md §5): regions and assets as GeoJSON with their colours, region summaries.</summary>
-public static class RiskMapEndpoints
+internal static class RiskMapEndpoints
 {
     internal const string GeoJsonContentType = "application/geo+json";
 
@@ -255,11 +255,11 @@ public static class RiskMapEndpoints
 }
 
 /// <summary>Assets the region file does not place where the registry says, for the data steward to fix.</summary>
-public sealed record UnassignedAssets(IReadOnlyList<PlacementJson> OutsideEveryGrid, IReadOnlyList<PlacementJson> OutsideStatedRegion);
+internal sealed record UnassignedAssets(IReadOnlyList<PlacementJson> OutsideEveryGrid, IReadOnlyList<PlacementJson> OutsideStatedRegion);
 
-public sealed record PlacementJson(string AssetId, string? StatedRegionId, IReadOnlyList<string> Grids);
+internal sealed record PlacementJson(string AssetId, string? StatedRegionId, IReadOnlyList<string> Grids);
 
 /// <summary>Alerts that belong together (nearby assets, close in time); <c>incidentId</c> is its first alert's id.</summary>
-public sealed record IncidentJson(
+internal sealed record IncidentJson(
     string IncidentId, WarningLevel Severity, DateTimeOffset FirstRaisedAt, DateTimeOffset LastRaisedAt, int AlertCount,
     IReadOnlyList<string> AlertIds, IReadOnlyList<string> AssetIds);

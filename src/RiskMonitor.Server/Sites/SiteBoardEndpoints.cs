@@ -14,10 +14,10 @@ using RiskMonitor.Storage.Registry;
 namespace RiskMonitor.Server.Sites;
 
 /// <summary>The registry's site properties (一图一牌三清单 inputs), read once at start.</summary>
-public sealed record SiteProfiles(IReadOnlyDictionary<string, SiteProfile> ById);
+internal sealed record SiteProfiles(IReadOnlyDictionary<string, SiteProfile> ById);
 
 /// <summary>一图一牌三清单 per major hazard source / enterprise site (issue 6, item 5): JSON and a printable page.</summary>
-public static class SiteBoardEndpoints
+internal static class SiteBoardEndpoints
 {
     public static IEndpointRouteBuilder MapSiteBoardEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -35,7 +35,7 @@ public static class SiteBoardEndpoints
 }
 
 /// <summary>The board on the wire: the domain board with geometries as GeoJSON-style type and coordinates.</summary>
-public sealed record SiteBoardJson(
+internal sealed record SiteBoardJson(
     string AssetId, string Name, string Kind, string? OwnerUnit, string? HazardGrade, string RegionId, DateTimeOffset GeneratedAt,
     SiteMapJson Map, RiskNoticeBoard NoticeBoard, IReadOnlyList<ResponsibilityEntry> ResponsibilityList,
     IReadOnlyList<ControlMeasureEntry> ControlMeasureList, IReadOnlyList<EmergencyResponseEntry> EmergencyResponseList)
@@ -50,9 +50,9 @@ public sealed record SiteBoardJson(
     }
 }
 
-public sealed record SiteMapJson(double CentreLon, double CentreLat, double RadiusM, BoardAssetJson Site, IReadOnlyList<BoardAssetJson> Nearby);
+internal sealed record SiteMapJson(double CentreLon, double CentreLat, double RadiusM, BoardAssetJson Site, IReadOnlyList<BoardAssetJson> Nearby);
 
-public sealed record BoardAssetJson(
+internal sealed record BoardAssetJson(
     string AssetId, string Name, string Kind, string Industry, RiskColour InherentColour, WarningLevel Level, RiskColour Colour, double DistanceM,
     GeometryJson Geometry)
 {
@@ -64,7 +64,7 @@ public sealed record BoardAssetJson(
 }
 
 /// <summary>Points and lines only (the registry's asset geometries): <c>coordinates</c> is a list of [lon, lat].</summary>
-public sealed record GeometryJson(string Type, IReadOnlyList<double[]> Coordinates)
+internal sealed record GeometryJson(string Type, IReadOnlyList<double[]> Coordinates)
 {
     public static GeometryJson From(Geometry geometry)
     {

@@ -5,7 +5,7 @@ using RiskMonitor.Storage.Registry;
 namespace RiskMonitor.Server.Sites;
 
 /// <summary>一图一牌三清单 per site: the sites' profiles from the asset file, the site board API and its printable page.</summary>
-public static class SitesModule
+internal static class SitesModule
 {
     public static WebApplicationBuilder AddSites(this WebApplicationBuilder builder)
     {

@@ -8,7 +8,7 @@ using RiskMonitor.Server.Platform.Security;
 namespace RiskMonitor.Server.Reports.Circulars;
 
 /// <summary>Circulars and periodic reports (通报, 形势分析; issue 20 item 6) on demand, in four formats.</summary>
-public static class CircularEndpoints
+internal static class CircularEndpoints
 {
     public static IEndpointRouteBuilder MapCircularEndpoints(this IEndpointRouteBuilder routes)
     {
