@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace RiskMonitor.Server;
 
 /// <summary>Where the asset registry and the rules come from; paths so that a test or a load run can bring its own.</summary>
-public sealed class RegistryOptions
+internal sealed class RegistryOptions
 {
     public const string SectionName = "Registry";
 

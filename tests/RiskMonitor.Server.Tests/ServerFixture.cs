@@ -1,10 +1,13 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using MQTTnet;
 using MQTTnet.Protocol;
 using RiskMonitor.TestSupport;
+using Xunit.Sdk;
 
 namespace RiskMonitor.Server.Tests;
 
@@ -85,20 +88,51 @@ public class ServerFixture : IAsyncLifetime
     public static string Reading(long unixMilliseconds, params (string Metric, double Value)[] values) =>
         JsonSerializer.Serialize(new { ts = unixMilliseconds, values = values.ToDictionary(v => v.Metric, v => v.Value) });
 
-    /// <summary>Polls until the condition holds; the servers are real, so results arrive when they arrive.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Polls until the condition holds and returns the value that met it; the servers are real, so results arrive when
+    /// they arrive. If it never holds within <paramref name="timeout"/> the test fails, naming the condition and the last
+    /// value seen: a wait that ran out is a failure, never a slow pass (it used to hand back the last value, which let a
+    /// condition that could never hold cost its full timeout in silence).
+    /// </summary>
+    public static async Task<T> EventuallyAsync<T>(
+        Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, CancellationToken cancellationToken,
+        [CallerArgumentExpression(nameof(done))] string condition = "")
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var clock = Stopwatch.StartNew();
         while (true)
         {
             var value = await probe();
-            if (done(value) || DateTime.UtcNow > deadline)
+            if (done(value))
             {
                 return value;
             }
 
+            if (clock.Elapsed > timeout)
+            {
+                throw FailException.ForFailure(
+                    $"Waited {timeout.TotalSeconds:0.#} s for {condition}; it never held. Last seen: {Describe(value)}");
+            }
+
             await Task.Delay(100, cancellationToken);
         }
+    }
+
+    /// <summary>What a wait last saw, readable in a failure message (JSON as sent, collections by their items).</summary>
+    internal static string Describe(object? value)
+    {
+        const int Longest = 2000;
+        var text = value switch
+        {
+            null => "null",
+            JsonElement json => json.ValueKind == JsonValueKind.Undefined ? "(nothing)" : json.GetRawText(),
+            HttpResponseMessage response => $"HTTP {(int)response.StatusCode} {response.StatusCode}",
+            string s => s,
+            ITuple tuple => "(" + string.Join(", ", Enumerable.Range(0, tuple.Length).Select(i => Describe(tuple[i]))) + ")",
+            System.Collections.IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => $"{k}: {Describe(map[k])}")) + "}",
+            System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Describe)) + "]",
+            _ => value.ToString() ?? "",
+        };
+        return text.Length <= Longest ? text : string.Concat(text.AsSpan(0, Longest), $"... ({text.Length} chars)");
     }
 }
 

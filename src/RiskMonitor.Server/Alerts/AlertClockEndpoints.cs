@@ -13,7 +13,7 @@ namespace RiskMonitor.Server.Alerts;
 /// acknowledgement), and each level up the grid within 2 h of the one below. Reports are ledger lines
 /// (<c>reported_authority</c>, <c>reported_level_1</c>, ...), so the ledger records when each was made.
 /// </summary>
-public static class AlertClockEndpoints
+internal static class AlertClockEndpoints
 {
     private const string ReportedPrefix = AlertLedgerActions.Reported + "_";
 
@@ -94,10 +94,10 @@ public static class AlertClockEndpoints
     }
 }
 
-public sealed record ReportRequest(string? Actor, string? To, string? Note) : IAttributedRequest
+internal sealed record ReportRequest(string? Actor, string? To, string? Note) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
 /// <param name="ConfirmedAt">The first acknowledgement; null while nobody has confirmed the alert (no clocks run yet).</param>
-public sealed record AlertClocks(string AlertId, DateTimeOffset? ConfirmedAt, IReadOnlyList<RegulatoryClock> Clocks);
+internal sealed record AlertClocks(string AlertId, DateTimeOffset? ConfirmedAt, IReadOnlyList<RegulatoryClock> Clocks);

@@ -14,7 +14,7 @@ using RiskMonitor.Storage.Alerts;
 
 namespace RiskMonitor.Server.Alerts;
 
-public static class AlertEndpoints
+internal static class AlertEndpoints
 {
     public static RouteGroupBuilder MapAlertEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -157,9 +157,9 @@ public static class AlertEndpoints
 /// A handler's step on an alert: who takes it and, for resolve, close and comment, why. <paramref name="Assignee"/> is
 /// for assign, <paramref name="Cause"/> for resolve (e.g. <c>false_alarm</c>, <c>leak_repaired</c>).
 /// </summary>
-public sealed record AlertActionRequest(string? Actor, string? Note, string? Assignee = null, string? Cause = null) : IAttributedRequest
+internal sealed record AlertActionRequest(string? Actor, string? Note, string? Assignee = null, string? Cause = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record AlertPage(int Total, IReadOnlyList<AlertView> Items);
+internal sealed record AlertPage(int Total, IReadOnlyList<AlertView> Items);

@@ -19,7 +19,7 @@ namespace RiskMonitor.Server.Alerts;
 /// offline while its offline alert's condition is active: the rule of <see cref="AlertBook.ActiveLevel"/> and
 /// <c>AssetEvaluator.Online</c>, applied to the same alerts the asset grain restores from the store.
 /// </remarks>
-public sealed class AlertReadModel(RegionReadModel? regions = null)
+internal sealed class AlertReadModel(RegionReadModel? regions = null)
 {
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, AlertView> _alerts = new(StringComparer.Ordinal);

@@ -78,7 +78,7 @@ internal sealed class AlertReadModelFeedFollower(
 }
 
 /// <summary>The cluster-wide alert read model (<c>AlertBoard</c> section: its name from before the read models were named so).</summary>
-public sealed class AlertReadModelFeedOptions
+internal sealed class AlertReadModelFeedOptions
 {
     public const string SectionName = "AlertBoard";
 

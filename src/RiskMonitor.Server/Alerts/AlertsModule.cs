@@ -9,7 +9,7 @@ namespace RiskMonitor.Server.Alerts;
 /// Alerts (the closed loop of issue 7): the current-alert read model, seeded from the store and in a cluster following
 /// the feed, and the alert API (list, steps, history, escalation status, regulatory clocks).
 /// </summary>
-public static class AlertsModule
+internal static class AlertsModule
 {
     /// <summary>After the stores (the seeding is a hosted service that runs before the silo starts).</summary>
     public static WebApplicationBuilder AddAlerts(this WebApplicationBuilder builder)

@@ -11,7 +11,7 @@ using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Server.Assets;
 
-public static class AssetEndpoints
+internal static class AssetEndpoints
 {
     public static RouteGroupBuilder MapAssetEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -73,32 +73,10 @@ public static class AssetEndpoints
     }
 
     private static Results<Ok<AssetPage>, ValidationProblem> List(
-        IAssetRegistry registry, RegionMap map, AlertReadModel board, ClaimsPrincipal user, AccessControl access,
+        AssetQueries queries, ClaimsPrincipal user,
         string? kind = null, string? regionId = null, string? industry = null, RiskColour? minColour = null,
-        int offset = 0, int limit = 500)
-    {
-        if (offset < 0 || limit is < 1 or > 10_000)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["paging"] = ["offset must be >= 0 and limit between 1 and 10000."],
-            });
-        }
-
-        var scope = access.ScopeOf(user);
-        var matches = registry.All
-            .Where(a => access.CanSeeAsset(scope, a.Id) && (kind is null || a.Kind == kind) && (regionId is null || a.RegionId == regionId || map.IsAssetWithin(a.Id, regionId)) && (industry is null || a.Industry == industry))
-            .Select(a =>
-            {
-                var level = board.LevelOf(a.Id);
-                return new AssetSummary(a.Id, a.Name, a.Kind, a.Industry, a.RegionId, a.InherentLevel, level,
-                    RiskLevels.ColourOf(a.InherentLevel, level), board.IsOnline(a.Id));
-            })
-            .Where(a => minColour is null || a.Colour >= minColour)
-            .OrderBy(a => a.AssetId, StringComparer.Ordinal)
-            .ToList();
-        return TypedResults.Ok(new AssetPage(matches.Count, offset, [.. matches.Skip(offset).Take(limit)]));
-    }
+        int offset = 0, int limit = 500) =>
+        queries.List(new AssetListFilter(kind, regionId, industry, minColour, offset, limit), user);
 
     private static async Task<Results<Ok<AssetView>, ProblemHttpResult>> Get(string assetId, IAssetRegistry registry, IGrainFactory grains)
     {
@@ -116,10 +94,10 @@ public static class AssetEndpoints
 /// active; the same on every node of a cluster (docs/decisions/0031). The latest values and when it was last heard
 /// from are in <c>GET /api/assets/{id}</c>, read from the asset's grain.
 /// </summary>
-public sealed record AssetSummary(
+internal sealed record AssetSummary(
     string AssetId, string Name, string Kind, string Industry, string RegionId, RiskColour InherentLevel,
     WarningLevel Level, RiskColour Colour, bool Online);
 
-public sealed record SeriesResponse(string AssetId, string Metric, DateTimeOffset From, DateTimeOffset To, int StepSeconds, IReadOnlyList<SeriesPoint> Points);
+internal sealed record SeriesResponse(string AssetId, string Metric, DateTimeOffset From, DateTimeOffset To, int StepSeconds, IReadOnlyList<SeriesPoint> Points);
 
-public sealed record AssetPage(int Total, int Offset, IReadOnlyList<AssetSummary> Items);
+internal sealed record AssetPage(int Total, int Offset, IReadOnlyList<AssetSummary> Items);

@@ -4,7 +4,7 @@ using RiskMonitor.Storage.Registry;
 namespace RiskMonitor.Server.Assets;
 
 /// <summary>The registered assets: the asset file (<c>Registry:AssetsPath</c>) and the asset API.</summary>
-public static class AssetsModule
+internal static class AssetsModule
 {
     public static WebApplicationBuilder AddAssets(this WebApplicationBuilder builder)
     {
@@ -17,6 +17,8 @@ public static class AssetsModule
             ServerLog.RegistryLoaded(sp.GetRequiredService<ILogger<GeoJsonAssetRegistry>>(), registry.Count, path);
             return registry;
         });
+        // Per request: it takes the region map in force then (the registry changes over the API).
+        builder.Services.AddTransient<AssetQueries>();
         return builder;
     }
 

@@ -5,7 +5,7 @@ namespace RiskMonitor.Server.Devices;
 /// (<c>X-Admin-Key</c>) acts as that role, so a new install can provision before anyone can sign in
 /// (docs/decisions/0024-admin-key-and-request-limits.md, 0025-api-authentication-and-scope.md).
 /// </summary>
-public sealed class DeviceAdminOptions
+internal sealed class DeviceAdminOptions
 {
     public const string SectionName = "Devices";
 

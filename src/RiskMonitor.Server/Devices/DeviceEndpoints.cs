@@ -13,7 +13,7 @@ namespace RiskMonitor.Server.Devices;
 /// <c>/api/devices</c>: provision MQTT device and gateway credentials (the secret is returned once), list them, rotate
 /// a secret, revoke a device at run time. Every call needs the admin key in <c>X-Admin-Key</c>.
 /// </summary>
-public static class DeviceEndpoints
+internal static class DeviceEndpoints
 {
     public const string AdminKeyHeader = "X-Admin-Key";
 
@@ -81,10 +81,10 @@ public static class DeviceEndpoints
 
 /// <summary>A request to provision a device (or a gateway, with every asset it forwards for).</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record ProvisionDeviceRequest(string? DeviceId, IReadOnlyList<string>? Assets, string? Description = null, string? Actor = null);
+internal sealed record ProvisionDeviceRequest(string? DeviceId, IReadOnlyList<string>? Assets, string? Description = null, string? Actor = null);
 
 /// <summary>A credential as the API shows it: everything but the hash.</summary>
-public sealed record DeviceView(
+internal sealed record DeviceView(
     string DeviceId, IReadOnlyList<string> Assets, string? Description, DateTimeOffset CreatedAt, string CreatedBy,
     DateTimeOffset? RotatedAt, bool Revoked, DateTimeOffset? RevokedAt, string? RevokedBy)
 {
@@ -100,7 +100,7 @@ public sealed record DeviceView(
 /// The answer to a create or rotate: MQTT user name is the device id, and so is the client id; the password is
 /// <see cref="Secret"/>, which the server does not keep and cannot show again.
 /// </summary>
-public sealed record ProvisionedDevice(DeviceView Device, string Username, string ClientId, string Secret)
+internal sealed record ProvisionedDevice(DeviceView Device, string Username, string ClientId, string Secret)
 {
     public static ProvisionedDevice Of(ProvisioningResult result)
     {

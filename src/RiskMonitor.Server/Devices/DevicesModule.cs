@@ -1,7 +1,7 @@
 namespace RiskMonitor.Server.Devices;
 
 /// <summary>MQTT device credentials (docs/decisions/0023): the admin key's options and the provisioning API.</summary>
-public static class DevicesModule
+internal static class DevicesModule
 {
     public static WebApplicationBuilder AddDevices(this WebApplicationBuilder builder)
     {

@@ -10,7 +10,7 @@ namespace RiskMonitor.Server.Drills;
 /// Drills (演练): plan one for a time or start one unscripted, send injects through the ingestion path, end it, and read
 /// its report. City-wide: a drill's injects may touch any asset, and its report names everyone who answered.
 /// </summary>
-public static class DrillEndpoints
+internal static class DrillEndpoints
 {
     public const string Path = "/api/drills";
 
@@ -112,21 +112,21 @@ public static class DrillEndpoints
 }
 
 /// <summary>A new drill. <paramref name="Mode"/> defaults to unscripted (starts now).</summary>
-public sealed record DrillCreateRequest(string? Actor, string? Title, DrillMode? Mode = null, DateTimeOffset? ScheduledFor = null, IReadOnlyList<DrillInject>? Scenario = null)
+internal sealed record DrillCreateRequest(string? Actor, string? Title, DrillMode? Mode = null, DateTimeOffset? ScheduledFor = null, IReadOnlyList<DrillInject>? Scenario = null)
     : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record DrillInjectRequest(string? Actor, IReadOnlyList<DrillInject>? Injects) : IAttributedRequest
+internal sealed record DrillInjectRequest(string? Actor, IReadOnlyList<DrillInject>? Injects) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
 /// <summary>Start or end: the signed-in person is recorded; the body may be empty (<c>{}</c>).</summary>
-public sealed record DrillStepRequest(string? Actor = null) : IAttributedRequest
+internal sealed record DrillStepRequest(string? Actor = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record DrillEnded(Drill Drill, int ClosedAlerts);
+internal sealed record DrillEnded(Drill Drill, int ClosedAlerts);

@@ -8,7 +8,7 @@ namespace RiskMonitor.Server.Drills;
 /// a record made after the drill ended would be an exercise nobody rehearses, and one naming a drill that never was
 /// would be hidden from the feed and the circulars for nothing.
 /// </summary>
-public static class DrillRecordLinks
+internal static class DrillRecordLinks
 {
     /// <summary>Problems with <paramref name="drillId"/>, keyed <paramref name="field"/>; none when it is null or names a running drill.</summary>
     public static async Task<Dictionary<string, string[]>> CheckAsync(IDrillStore drills, string? drillId, string field, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ using RiskMonitor.Storage.Incidents;
 namespace RiskMonitor.Server.Drills;
 
 /// <summary>What a drill step came to.</summary>
-public enum DrillStepStatus
+internal enum DrillStepStatus
 {
     Done,
     UnknownDrill,
@@ -27,14 +27,14 @@ public enum DrillStepStatus
     Conflict,
 }
 
-public sealed record DrillStepResult(DrillStepStatus Status, Drill? Drill, int ClosedAlerts = 0);
+internal sealed record DrillStepResult(DrillStepStatus Status, Drill? Drill, int ClosedAlerts = 0);
 
 /// <summary>
 /// The orchestration of a drill (decision 0042): record each step, send injects through the MQTT ingestion path on the
 /// drill channel (the same parsing, dispatch and rules as a device's message), close the drill's alerts when it ends,
 /// and gather its report. Shared by the endpoints and the scheduler.
 /// </summary>
-public sealed class DrillRunner(
+internal sealed class DrillRunner(
     IDrillStore drills,
     IngestionPipeline ingestion,
     IAssetRegistry registry,

@@ -4,7 +4,7 @@ using RiskMonitor.Storage.Drills;
 namespace RiskMonitor.Server.Drills;
 
 /// <summary>Drills end to end (issue 21 item 5, docs/decisions/0042-drills-end-to-end.md).</summary>
-public static class DrillsModule
+internal static class DrillsModule
 {
     public static WebApplicationBuilder AddDrills(this WebApplicationBuilder builder)
     {
@@ -20,7 +20,7 @@ public static class DrillsModule
 }
 
 /// <summary>Configuration section <c>Drills</c>.</summary>
-public sealed class DrillOptions
+internal sealed class DrillOptions
 {
     public const string SectionName = "Drills";
 

@@ -7,7 +7,7 @@ using RiskMonitor.Storage.Duty;
 namespace RiskMonitor.Server.Escalation;
 
 /// <summary>The 24 h duty roster (值班表): shifts with the on-duty officer and the leader on duty (带班领导).</summary>
-public static class DutyEndpoints
+internal static class DutyEndpoints
 {
     public static RouteGroupBuilder MapDutyEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -71,13 +71,13 @@ public static class DutyEndpoints
     }
 }
 
-public sealed record ShiftRequest(
+internal sealed record ShiftRequest(
     DateTimeOffset StartsAt, DateTimeOffset EndsAt, string? Officer, string? OfficerPhone, string? Leader, string? LeaderPhone, string? Actor) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record CancelShiftRequest(string? Actor) : IAttributedRequest
+internal sealed record CancelShiftRequest(string? Actor) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }

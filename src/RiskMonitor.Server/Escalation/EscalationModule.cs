@@ -12,7 +12,7 @@ namespace RiskMonitor.Server.Escalation;
 /// Escalation (docs/decisions/0012, 0018): the policy from configuration, the region chain above a region, the durable
 /// outbox of escalation notices and its delivery (webhook), the sweeper; the duty roster and the outbox over REST.
 /// </summary>
-public static class EscalationModule
+internal static class EscalationModule
 {
     /// <summary>After the stores (the roster and the outbox are theirs).</summary>
     public static WebApplicationBuilder AddEscalation(this WebApplicationBuilder builder)

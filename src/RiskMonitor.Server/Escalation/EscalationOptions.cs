@@ -5,7 +5,7 @@ using RiskMonitor.Domain.Escalation;
 namespace RiskMonitor.Server.Escalation;
 
 /// <summary>Configuration section <c>Escalation</c> (docs/decisions/0010-escalation.md).</summary>
-public sealed class EscalationOptions
+internal sealed class EscalationOptions
 {
     public const string SectionName = "Escalation";
 

@@ -195,7 +195,7 @@ internal sealed class NotificationDispatcher(
 }
 
 /// <summary>A way to reach people outside the browser (webhook, SMS gateway, voice calls).</summary>
-public interface INotificationChannel
+internal interface INotificationChannel
 {
     string Name { get; }
 
@@ -203,7 +203,7 @@ public interface INotificationChannel
 }
 
 /// <summary>The payload of <c>alertEscalated</c> and of the webhook.</summary>
-public sealed record EscalationMessage(
+internal sealed record EscalationMessage(
     string AlertId,
     int Step,
     int Level,

@@ -5,7 +5,7 @@ using RiskMonitor.Storage.Notifications;
 namespace RiskMonitor.Server.Escalation;
 
 /// <summary>The notification outbox over REST: which escalation notices went out, which wait for a retry, which failed.</summary>
-public static class NotificationEndpoints
+internal static class NotificationEndpoints
 {
     public static RouteGroupBuilder MapNotificationEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -34,7 +34,7 @@ public static class NotificationEndpoints
     }
 }
 
-public sealed record NoticeView(
+internal sealed record NoticeView(
     long NoticeId, string AlertId, int Step, int Level, DateTimeOffset CreatedAt, OutboxStatus Status, int Attempts,
     IReadOnlyList<string> DeliveredChannels, DateTimeOffset? DeliveredAt, DateTimeOffset? FailedAt, string? LastError,
     IReadOnlyList<Domain.Escalation.EscalationRecipient> Recipients)

@@ -15,7 +15,7 @@ namespace RiskMonitor.Server.Hazards;
 /// The hidden-hazard ledger (隐患台账): report (inspection, 12350 tip line, or from an alert), assign with a responsible
 /// unit and deadline, rectify, verify (销号); overdue flags; statistics. Every step is an audited ledger line.
 /// </summary>
-public static class HazardEndpoints
+internal static class HazardEndpoints
 {
     /// <summary>The line an alert's ledger gets when a hazard is opened from it.</summary>
     private const string HazardOpenedAction = "hazard_opened";
@@ -46,28 +46,11 @@ public static class HazardEndpoints
         return hazards;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<HazardView>>, ValidationProblem>> List(
-        IHazardStore store, TimeProvider time, ClaimsPrincipal user, AccessControl access, CancellationToken cancellationToken,
+    private static Task<Results<Ok<IReadOnlyList<HazardView>>, ValidationProblem>> List(
+        HazardQueries queries, ClaimsPrincipal user, CancellationToken cancellationToken,
         string? status = null, string? level = null, string? regionId = null, string? industry = null, bool overdue = false,
-        int offset = 0, int limit = 1000)
-    {
-        var errors = new Dictionary<string, string[]>();
-        var statusFilter = EnumQuery.Parse<HazardStatus>(status, nameof(status), errors);
-        var levelFilter = EnumQuery.Parse<HazardLevel>(level, nameof(level), errors);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var now = time.GetUtcNow();
-        var hazards = await store.QueryAsync(new HazardQuery(statusFilter, levelFilter, regionId, industry, overdue ? now : null, offset, limit), cancellationToken);
-        // A caller scoped to regions sees the hazards of their assets and regions (filtered after paging: a page may
-        // come back short, never with someone else's hazard).
-        var scope = access.ScopeOf(user);
-        return TypedResults.Ok<IReadOnlyList<HazardView>>([.. hazards
-            .Where(h => access.CanSeeRecord(scope, h.AssetId, h.RegionId))
-            .Select(h => HazardView.Of(h, now))]);
-    }
+        int offset = 0, int limit = 1000) =>
+        queries.ListAsync(new HazardListFilter(status, level, regionId, industry, overdue, offset, limit), user, cancellationToken);
 
     private static async Task<Ok<HazardStats>> Stats(IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -260,7 +243,7 @@ public static class HazardEndpoints
         hazards.GroupBy(key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 }
 
-public sealed record HazardReportRequest(
+internal sealed record HazardReportRequest(
     string? Actor, string? Description, HazardLevel? Level = null, HazardSource? Source = null, string? AssetId = null, string? RegionId = null,
     string? Industry = null, string? Location = null, string? ResponsibleUnit = null, string? SupervisingDepartment = null,
     DateTimeOffset? Deadline = null, string? Note = null, string? DrillId = null) : IAttributedRequest
@@ -271,21 +254,21 @@ public sealed record HazardReportRequest(
 /// <param name="Location">The address as the caller gave it; placed in its grid by the region names it contains.</param>
 /// <param name="Contact">The caller's phone or name, if given: kept apart, readable by supervisors only.</param>
 /// <param name="Category">What the tip is about (an industry: gas, special_equipment, ...), which decides the responsible department; <paramref name="Industry"/> is its older name.</param>
-public sealed record TipLineRequest(
+internal sealed record TipLineRequest(
     string? Description, string? Location = null, string? Contact = null, string? RegionId = null, string? Industry = null, string? Category = null,
     double? Longitude = null, double? Latitude = null);
 
 /// <summary>What the tip line answers the caller: the reference to ask for the outcome, and where the tip went.</summary>
-public sealed record TipReceipt(string Reference, string HazardId, string Department, string? RegionId, string Placement);
+internal sealed record TipReceipt(string Reference, string HazardId, string Department, string? RegionId, string Placement);
 
-public sealed record HazardStepRequest(
+internal sealed record HazardStepRequest(
     string? Actor, string? Note = null, string? ResponsibleUnit = null, DateTimeOffset? Deadline = null, string? SupervisingDepartment = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
 /// <summary>A hazard as the API shows it, with its overdue flag at the time of the request.</summary>
-public sealed record HazardView(Hazard Hazard, bool Overdue, bool ListedSupervision)
+internal sealed record HazardView(Hazard Hazard, bool Overdue, bool ListedSupervision)
 {
     public static HazardView Of(Hazard hazard, DateTimeOffset now)
     {
@@ -294,6 +277,6 @@ public sealed record HazardView(Hazard Hazard, bool Overdue, bool ListedSupervis
     }
 }
 
-public sealed record HazardStats(
+internal sealed record HazardStats(
     int Total, int Overdue, int UnderListedSupervision, IReadOnlyDictionary<string, int> ByStatus, IReadOnlyDictionary<string, int> ByLevel,
     IReadOnlyDictionary<string, int> ByRegion, IReadOnlyDictionary<string, int> ByIndustry);

@@ -65,5 +65,5 @@ internal sealed class HazardOverduePush(
 }
 
 /// <summary>The payload of <c>hazardOverdue</c>.</summary>
-public sealed record HazardOverdueMessage(
+internal sealed record HazardOverdueMessage(
     string HazardId, int Step, DateTimeOffset At, IReadOnlyList<Domain.Hazards.HazardRecipient> Recipients, Domain.Hazards.Hazard Hazard);

@@ -16,7 +16,7 @@ namespace RiskMonitor.Server.Hazards;
 /// the rectification plan (五到位), evidence files, the tip-line caller's record (supervisors only) and the caller's
 /// outcome lookup, and the hazard layer of the wall map.
 /// </summary>
-public static class HazardSupervisionEndpoints
+internal static class HazardSupervisionEndpoints
 {
     public const string EvidenceRecordKind = "hazard";
 
@@ -210,12 +210,12 @@ public static class HazardSupervisionEndpoints
         Problems.Conflict("Changed meanwhile", $"Hazard '{hazardId}' was changed by someone else; reload it and try again.");
 }
 
-public sealed record HazardRegradeRequest(string? Actor, HazardLevel? Level, string? Reason, string? SupervisingDepartment = null) : IAttributedRequest
+internal sealed record HazardRegradeRequest(string? Actor, HazardLevel? Level, string? Reason, string? SupervisingDepartment = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record HazardPlanRequest(
+internal sealed record HazardPlanRequest(
     string? Actor, string? Measures = null, string? ResponsiblePerson = null, decimal? FundsYuan = null, DateTimeOffset? CompleteBy = null,
     string? ContingencyPlan = null) : IAttributedRequest
 {
@@ -223,15 +223,15 @@ public sealed record HazardPlanRequest(
 }
 
 /// <summary>What the caller learns from their reference: when the tip came, where it went, and how far it got. Nothing of the tip itself.</summary>
-public sealed record TipOutcome(string Reference, DateTimeOffset ReceivedAt, string Status, string Department, DateTimeOffset UpdatedAt);
+internal sealed record TipOutcome(string Reference, DateTimeOffset ReceivedAt, string Status, string Department, DateTimeOffset UpdatedAt);
 
 /// <summary>A GeoJSON FeatureCollection of hazard points; <see cref="Unplaced"/> counts open hazards with no place to show.</summary>
-public sealed record HazardLayer(string Type, IReadOnlyList<HazardFeature> Features, int Unplaced);
+internal sealed record HazardLayer(string Type, IReadOnlyList<HazardFeature> Features, int Unplaced);
 
-public sealed record HazardFeature(string Type, HazardPoint Geometry, HazardFeatureProperties Properties);
+internal sealed record HazardFeature(string Type, HazardPoint Geometry, HazardFeatureProperties Properties);
 
-public sealed record HazardPoint(string Type, double[] Coordinates);
+internal sealed record HazardPoint(string Type, double[] Coordinates);
 
-public sealed record HazardFeatureProperties(
+internal sealed record HazardFeatureProperties(
     string HazardId, string Level, string Status, bool Overdue, bool ListedSupervision, string Description, string? RegionId, string? ResponsibleUnit,
     string? SupervisingDepartment, DateTimeOffset? Deadline, int OverdueEscalations);

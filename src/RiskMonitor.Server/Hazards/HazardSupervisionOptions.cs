@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace RiskMonitor.Server.Hazards;
 
 /// <summary>Configuration section <c>Hazards</c> (docs/decisions/0038-hazard-supervision-and-tip-line.md).</summary>
-public sealed class HazardSupervisionOptions
+internal sealed class HazardSupervisionOptions
 {
     public const string SectionName = "Hazards";
 

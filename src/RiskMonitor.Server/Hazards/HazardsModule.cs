@@ -10,7 +10,7 @@ namespace RiskMonitor.Server.Hazards;
 /// Hazards: the hazard ledger (decision 0013), supervision and the tip line (issue 21 items 3-4): options, the overdue
 /// watch and its push, the tip routing, and their API.
 /// </summary>
-public static class HazardsModule
+internal static class HazardsModule
 {
     public static WebApplicationBuilder AddHazards(this WebApplicationBuilder builder)
     {
@@ -25,6 +25,7 @@ public static class HazardsModule
             return new TipRouting(options.TipDepartments, options.TipFallbackDepartment);
         });
         services.AddSingleton<IHazardNotifier, HazardOverduePush>();
+        services.AddSingleton<HazardQueries>();
         services.AddHostedService<HazardWatchStarter>();
         return builder;
     }

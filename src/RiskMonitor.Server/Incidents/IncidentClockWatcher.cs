@@ -11,7 +11,7 @@ using RiskMonitor.Storage.Incidents;
 namespace RiskMonitor.Server.Incidents;
 
 /// <summary>A reporting clock pushed to the duty room and the leader on duty (hub method <c>incidentClock</c>).</summary>
-public sealed record IncidentClockNotice(
+internal sealed record IncidentClockNotice(
     string IncidentId, string Title, bool Exercise, IncidentGrade Grade, string Clock, AdministrativeLevel? Level, LadderClockStatus Status,
     DateTimeOffset Due, string? LeaderOnDuty, string Message);
 

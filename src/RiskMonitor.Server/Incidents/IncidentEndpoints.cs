@@ -19,12 +19,12 @@ namespace RiskMonitor.Server.Incidents;
 /// new figures, report up the ladder (首报, 续报, 终报), link alerts, hazards and units, close (结案) and review. Every view
 /// carries its grade with the basis and every clock of the ladder at the time of the request.
 /// </summary>
-public static class IncidentEndpoints
+internal static class IncidentEndpoints
 {
     public const string Path = "/api/incidents/records";
 
     /// <summary>The alert's ledger line when it is promoted into an incident.</summary>
-    private const string AlertPromotedAction = "incident_opened";
+    internal const string AlertPromotedAction = "incident_opened";
 
     public static RouteGroupBuilder MapIncidentEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -110,95 +110,9 @@ public static class IncidentEndpoints
         return TypedResults.Content(xml, CapAlert.MediaType, Encoding.UTF8);
     }
 
-    private static async Task<Results<Created<IncidentView>, ValidationProblem, ProblemHttpResult>> Open(
-        OpenIncidentRequest request, IIncidentStore store, IAlertStore alerts, AlertReadModel board, IAssetRegistry registry, ClaimsPrincipal user,
-        AccessControl access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger,
-        Storage.Drills.IDrillStore drills, CancellationToken cancellationToken)
-    {
-        var errors = await Drills.DrillRecordLinks.CheckAsync(drills, request.DrillId, nameof(request.DrillId), cancellationToken);
-        Text(errors, nameof(request.Actor), request.Actor, 100, required: true);
-        Text(errors, nameof(request.Title), request.Title, 500, required: false);
-        Text(errors, nameof(request.Type), request.Type, 100, required: false);
-        Text(errors, nameof(request.Place), request.Place, 500, required: false);
-        Text(errors, nameof(request.SupervisingBody), request.SupervisingBody, 200, required: false);
-        Text(errors, nameof(request.Note), request.Note, 4000, required: false);
-        var figures = FiguresOf(IncidentFigures.None, request.Deaths, request.SeriouslyInjured, request.Missing, request.DirectLossYuan);
-        var hazardIds = Ids(errors, nameof(request.HazardIds), request.HazardIds);
-        var units = Ids(errors, nameof(request.Units), request.Units);
-        var alertIds = new List<string>(Ids(errors, nameof(request.AlertIds), request.AlertIds));
-        var scope = access.ScopeOf(user);
-        if (request.GroupId is { } groupId)
-        {
-            // The current grouping is computed per call (GET /api/incidents); promoting it takes its alerts as they stand now.
-            var group = CurrentGrouping.Compute(board, registry, a => access.CanSeeAsset(scope, a.AssetId))
-                .FirstOrDefault(g => g.IncidentId == groupId);
-            if (group is null)
-            {
-                errors[nameof(request.GroupId)] = [$"No current grouping '{groupId}' (GET /api/incidents lists them)."];
-            }
-            else
-            {
-                alertIds.AddRange(group.Alerts.Select(a => a.AlertId).Where(id => !alertIds.Contains(id)));
-            }
-        }
-
-        var promoted = new List<Contracts.Alerts.AlertView>();
-        foreach (var alertId in alertIds)
-        {
-            if (await alerts.FindAsync(alertId, cancellationToken) is { } alert)
-            {
-                promoted.Add(alert);
-            }
-            else
-            {
-                errors[nameof(request.AlertIds)] = [$"No alert '{alertId}'."];
-            }
-        }
-
-        // Alerts of a drill make the incident the drill's (decision 0049); a drill's alerts and real ones are never one incident.
-        var drillId = Drills.DrillRecordLinks.DrillOf(request.DrillId, promoted.Select(a => a.AssetId), errors, nameof(request.AlertIds));
-        if (promoted.Count == 0 && string.IsNullOrWhiteSpace(request.Title))
-        {
-            errors[nameof(request.Title)] = ["Give the incident a title, or promote alerts into it."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var first = promoted.OrderBy(a => a.RaisedAt).FirstOrDefault();
-        var regionId = request.RegionId ?? first?.RegionId;
-        if (!access.CanSeeRecord(scope, first?.AssetId, regionId) || !promoted.All(a => access.CanSeeAsset(scope, a.AssetId)))
-        {
-            return Problems.OutsideRegions("The incident's region lies", scope);
-        }
-
-        var now = time.GetUtcNow();
-        // Without a time given, the unit knew when its first alert was raised: the 1 h clock runs from then, not from
-        // whenever the duty room got round to recording it.
-        var occurredAt = request.OccurredAt ?? first?.RaisedAt ?? now;
-        var draft = new IncidentDraft(
-            string.IsNullOrWhiteSpace(request.Title) ? $"{first!.AssetName}: {first.Message}" : request.Title.Trim(),
-            string.IsNullOrWhiteSpace(request.Type) ? first?.Industry ?? "other" : request.Type.Trim(), request.Place?.Trim(),
-            regionId, units, occurredAt, request.KnownAt ?? occurredAt, figures,
-            [.. promoted.Select(a => a.AlertId)], hazardIds, request.SupervisingBody?.Trim(), request.Exercise || drillId is not null);
-        var step = IncidentWorkflow.Open(NewId(now), draft, now);
-        if (step.Refusal is not null)
-        {
-            return step.Refusal == IncidentRefusal.Conflict ? Problems.Conflict("Not now", step.Reason!) : Invalid(step);
-        }
-
-        var incident = step.After! with { DrillId = drillId };
-        await store.RecordAsync(null, incident, step.Action!, request.Actor!.Trim(), request.Note, now, cancellationToken);
-        foreach (var alert in promoted)
-        {
-            await alerts.AppendAsync(alert.AlertId, AlertPromotedAction, request.Actor.Trim(), $"incident {incident.IncidentId}", now, cancellationToken);
-        }
-
-        IncidentServerLog.Opened(logger, incident.IncidentId, incident.Grade, request.Actor.Trim());
-        return TypedResults.Created($"{Path}/{incident.IncidentId}", IncidentView.Of(incident, now));
-    }
+    private static Task<Results<Created<IncidentView>, ValidationProblem, ProblemHttpResult>> Open(
+        OpenIncidentRequest request, IncidentCommands commands, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        commands.OpenAsync(request, user, cancellationToken);
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Figures(
         string incidentId, FiguresRequest request, [AsParameters] IncidentStepServices services) =>
@@ -328,14 +242,14 @@ public static class IncidentEndpoints
         return access.CanSeeRecord(scope, null, incident.RegionId) ? (incident, null) : (null, Problems.OutsideRegions("This incident lies", scope));
     }
 
-    private static ValidationProblem Invalid(IncidentStepResult step) =>
+    internal static ValidationProblem Invalid(IncidentStepResult step) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [step.Field ?? "request"] = [step.Reason!] });
 
     /// <summary>The figures given over the current ones; the domain refuses negative ones (with the field named).</summary>
-    private static IncidentFigures FiguresOf(IncidentFigures current, int? deaths, int? injured, int? missing, long? lossYuan) =>
+    internal static IncidentFigures FiguresOf(IncidentFigures current, int? deaths, int? injured, int? missing, long? lossYuan) =>
         new(deaths ?? current.Deaths, injured ?? current.SeriouslyInjured, missing ?? current.Missing, lossYuan ?? current.DirectLossYuan);
 
-    private static IReadOnlyList<string> Ids(Dictionary<string, string[]> errors, string name, IReadOnlyList<string>? ids)
+    internal static IReadOnlyList<string> Ids(Dictionary<string, string[]> errors, string name, IReadOnlyList<string>? ids)
     {
         if (ids is null)
         {
@@ -351,7 +265,7 @@ public static class IncidentEndpoints
         return [.. ids.Select(id => id.Trim()).Distinct(StringComparer.Ordinal)];
     }
 
-    private static void Text(Dictionary<string, string[]> errors, string name, string? value, int maxLength, bool required)
+    internal static void Text(Dictionary<string, string[]> errors, string name, string? value, int maxLength, bool required)
     {
         if (required && string.IsNullOrWhiteSpace(value))
         {
@@ -363,7 +277,7 @@ public static class IncidentEndpoints
         }
     }
 
-    private static string NewId(DateTimeOffset now) =>
+    internal static string NewId(DateTimeOffset now) =>
         $"inc-{now.UtcDateTime:yyyyMMddHHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
 }
 
@@ -375,7 +289,7 @@ internal readonly record struct IncidentStepServices(
     IIncidentStore Store, ClaimsPrincipal User, AccessControl Access, [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider Time,
     ILogger<IncidentClockWatcher> Logger, CancellationToken CancellationToken);
 
-public sealed record OpenIncidentRequest(
+internal sealed record OpenIncidentRequest(
     string? Actor, string? Title = null, string? Type = null, string? Place = null, string? RegionId = null, IReadOnlyList<string>? Units = null,
     DateTimeOffset? OccurredAt = null, DateTimeOffset? KnownAt = null, int? Deaths = null, int? SeriouslyInjured = null, int? Missing = null,
     long? DirectLossYuan = null, IReadOnlyList<string>? AlertIds = null, string? GroupId = null, IReadOnlyList<string>? HazardIds = null,
@@ -384,28 +298,28 @@ public sealed record OpenIncidentRequest(
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record FiguresRequest(
+internal sealed record FiguresRequest(
     string? Actor, int? Deaths = null, int? SeriouslyInjured = null, int? Missing = null, long? DirectLossYuan = null, string? Note = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
 /// <param name="At">When the report was made; now when not given.</param>
-public sealed record ReportRequest(
+internal sealed record ReportRequest(
     string? Actor, string? Kind, string? Level, string? To, string? Content, DateTimeOffset? At = null,
     int? Deaths = null, int? SeriouslyInjured = null, int? Missing = null, long? DirectLossYuan = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record LinkRequest(
+internal sealed record LinkRequest(
     string? Actor, IReadOnlyList<string>? AlertIds = null, IReadOnlyList<string>? HazardIds = null, IReadOnlyList<string>? Units = null,
     string? SupervisingBody = null, string? Note = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
-public sealed record CloseRequest(string? Actor, string? Note = null, string? SupervisingBody = null) : IAttributedRequest
+internal sealed record CloseRequest(string? Actor, string? Note = null, string? SupervisingBody = null) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
@@ -414,7 +328,7 @@ public sealed record CloseRequest(string? Actor, string? Note = null, string? Su
 /// An incident as the API shows it: the record, its grade in Chinese, and every clock at <see cref="At"/> (the server's
 /// time of the request, which a page counts down from rather than from its own clock).
 /// </summary>
-public sealed record IncidentView(
+internal sealed record IncidentView(
     IncidentRecord Incident, string GradeLabel, IReadOnlyList<LadderClock> Clocks, bool Late, bool SupervisionMissing, bool ReviewOverdue, bool Exercise,
     DateTimeOffset At)
 {

@@ -93,7 +93,7 @@ internal sealed class IncidentLinker(
 }
 
 /// <summary>Configuration section <c>Incidents</c>: how alerts are grouped into incidents and how often links are made.</summary>
-public sealed class IncidentLinkOptions
+internal sealed class IncidentLinkOptions
 {
     public const string SectionName = "Incidents";
 

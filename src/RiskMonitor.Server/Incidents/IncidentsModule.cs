@@ -8,7 +8,7 @@ namespace RiskMonitor.Server.Incidents;
 /// Incidents as records with their reporting ladder (issue 21, docs/decisions/0037-incidents-and-the-reporting-ladder.md),
 /// the linker that groups current alerts into incidents, and their API.
 /// </summary>
-public static class IncidentsModule
+internal static class IncidentsModule
 {
     /// <summary>
     /// The key of the <see cref="TimeProvider"/> the incident clocks run on: the server's own unless a test puts a fake one
@@ -26,6 +26,7 @@ public static class IncidentsModule
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentClockWatcher>());
         builder.Services.AddOptions<IncidentLinkOptions>().BindConfiguration(IncidentLinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IncidentLinker>();
+        builder.Services.AddSingleton<IncidentCommands>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentLinker>());
         return builder;
     }
@@ -34,7 +35,7 @@ public static class IncidentsModule
 }
 
 /// <summary>Configuration section <c>IncidentClocks</c>.</summary>
-public sealed class IncidentClockOptions
+internal sealed class IncidentClockOptions
 {
     public const string SectionName = "IncidentClocks";
 

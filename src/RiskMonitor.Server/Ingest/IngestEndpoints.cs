@@ -7,7 +7,7 @@ using RiskMonitor.Storage.Influx;
 
 namespace RiskMonitor.Server.Ingest;
 
-public static class IngestEndpoints
+internal static class IngestEndpoints
 {
     public static RouteGroupBuilder MapIngestEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -53,14 +53,14 @@ public static class IngestEndpoints
     }
 }
 
-public sealed record IngestStatsResponse(
+internal sealed record IngestStatsResponse(
     IngestionStatsSnapshot Ingestion, long DispatchQueued, int DeadLetters, long DeadLettersEvicted, InfluxWriterStats Influx, AlertJournalStats? AlertJournal);
 
 /// <summary>Alert changes on this node's disk that PostgreSQL does not have yet (decision 0028).</summary>
-public sealed record AlertJournalStats(int Pending, DateTimeOffset? PostgresFailingSince, string Description);
+internal sealed record AlertJournalStats(int Pending, DateTimeOffset? PostgresFailingSince, string Description);
 
 /// <summary>A dead letter; <c>payloadText</c> when the payload is UTF-8, else <c>payloadBase64</c>.</summary>
-public sealed record DeadLetterView(
+internal sealed record DeadLetterView(
     long Sequence, DateTimeOffset ReceivedAt, string Topic, string? ClientId, string Reason, string Detail,
     int PayloadBytes, string? PayloadText, string? PayloadBase64)
 {

@@ -4,7 +4,7 @@ using RiskMonitor.Server.Platform.Orleans;
 namespace RiskMonitor.Server.Ingest;
 
 /// <summary>Ingestion over MQTT (the broker, parsers, dispatcher to grains), its failover in a cluster, and its counters over REST.</summary>
-public static class IngestModule
+internal static class IngestModule
 {
     /// <summary>After the silo: the dispatcher sends readings to grains.</summary>
     public static WebApplicationBuilder AddIngest(this WebApplicationBuilder builder)

@@ -16,7 +16,7 @@ namespace RiskMonitor.Server.Integration;
 /// admin key (also in <c>X-Admin-Key</c>). The default scheme forwards here when a key is presented and to JWT bearer
 /// otherwise (docs/decisions/0015-webhooks-and-api-keys.md, 0025-api-authentication-and-scope.md).
 /// </summary>
-public static class ApiKeyDefaults
+internal static class ApiKeyDefaults
 {
     public const string Scheme = "ApiKey";
     public const string Header = "X-Api-Key";
@@ -28,7 +28,7 @@ public static class ApiKeyDefaults
 }
 
 /// <summary>One authorization policy per scope, each by the name of its scope.</summary>
-public static class IntegrationPolicies
+internal static class IntegrationPolicies
 {
     public const string FeedRead = ApiScopes.FeedRead;
     public const string WebhooksManage = ApiScopes.WebhooksManage;
@@ -36,7 +36,7 @@ public static class IntegrationPolicies
 }
 
 /// <summary><c>Integration</c> section.</summary>
-public sealed class IntegrationOptions
+internal sealed class IntegrationOptions
 {
     public const string SectionName = "Integration";
 

@@ -19,7 +19,7 @@ namespace RiskMonitor.Server.Integration;
 /// CAP 1.2 out: one alert (<c>GET /api/alerts/{id}/cap</c>, open like the other alert endpoints) and the CAP feed
 /// (<c>GET /api/feed/cap?after=</c>, an Atom feed of the alert events as CAP messages, behind <c>feed:read</c>).
 /// </summary>
-public static class CapEndpoints
+internal static class CapEndpoints
 {
     public static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
 

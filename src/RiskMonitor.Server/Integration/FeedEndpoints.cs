@@ -9,7 +9,7 @@ namespace RiskMonitor.Server.Integration;
 /// The integration feed for the city platform (DESIGN.md §7, docs/decisions/0014-integration-feed.md): the ordered event
 /// log read by cursor, with an optional long-poll so a consumer sees a new event within a second without hammering.
 /// </summary>
-public static partial class FeedEndpoints
+internal static partial class FeedEndpoints
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
@@ -98,4 +98,4 @@ public static partial class FeedEndpoints
 }
 
 /// <summary>A page of the feed: the events in cursor order and the cursor to pass as <c>after</c> next time.</summary>
-public sealed record FeedPage(IReadOnlyList<FeedEvent> Events, long Next);
+internal sealed record FeedPage(IReadOnlyList<FeedEvent> Events, long Next);

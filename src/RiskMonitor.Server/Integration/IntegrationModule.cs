@@ -6,7 +6,7 @@ using RiskMonitor.Server.Platform.Security;
 namespace RiskMonitor.Server.Integration;
 
 /// <summary>The city-platform integration (issue 9): the feed, integrators' API keys and policies, webhook delivery, CAP.</summary>
-public static class IntegrationModule
+internal static class IntegrationModule
 {
     /// <summary>After the stores (the feed and the keys are theirs).</summary>
     public static WebApplicationBuilder AddIntegration(this WebApplicationBuilder builder)

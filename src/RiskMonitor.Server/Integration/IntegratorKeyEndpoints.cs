@@ -10,7 +10,7 @@ namespace RiskMonitor.Server.Integration;
 /// Issuing and revoking integrators' API keys (<c>/api/integrators/keys</c>), for the bootstrap admin key only. The key
 /// itself is in the answer to the POST and nowhere else: only its SHA-256 is stored.
 /// </summary>
-public static partial class IntegratorKeyEndpoints
+internal static partial class IntegratorKeyEndpoints
 {
     public static RouteGroupBuilder MapIntegratorKeyEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -68,7 +68,7 @@ public static partial class IntegratorKeyEndpoints
     private static partial Regex IntegratorName();
 }
 
-public sealed record IssueApiKeyRequest(string? Integrator, IReadOnlyList<string>? Scopes);
+internal sealed record IssueApiKeyRequest(string? Integrator, IReadOnlyList<string>? Scopes);
 
 /// <summary>The answer to issuing a key: <see cref="Key"/> is shown this once; store it like a password.</summary>
-public sealed record IssuedApiKey(string KeyId, string Integrator, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, string Key);
+internal sealed record IssuedApiKey(string KeyId, string Integrator, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, string Key);

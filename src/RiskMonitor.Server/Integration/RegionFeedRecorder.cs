@@ -80,7 +80,7 @@ internal sealed class RegionFeedRecorder(
 }
 
 /// <summary>The payload of <c>region.changed</c>, schema version 1: the region as <c>GET /api/regions/{id}</c> shows it, and its colours before.</summary>
-public sealed record RegionFeedPayload(RegionJson Region, RiskColour? PreviousColour, RiskColour? PreviousInherentColour);
+internal sealed record RegionFeedPayload(RegionJson Region, RiskColour? PreviousColour, RiskColour? PreviousInherentColour);
 
 /// <summary>Hands each region summary to the SignalR fan-out and to the feed recorder.</summary>
 internal sealed class RegionSinks(RegionEventFanOut fanOut, RegionFeedRecorder feed) : IRegionEventSink

@@ -13,7 +13,7 @@ namespace RiskMonitor.Server.Integration;
 /// Webhook subscriptions (<c>/api/webhooks</c>), each owned by the integrator whose key created it: an integrator sees
 /// and deletes only its own. The signing secret is in the answer to the POST only.
 /// </summary>
-public static partial class WebhookEndpoints
+internal static partial class WebhookEndpoints
 {
     private const int MaxTypes = 20;
 
@@ -119,10 +119,10 @@ public static partial class WebhookEndpoints
     private static partial Regex TypeName();
 }
 
-public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Types, string? RegionId, long? After);
+internal sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Types, string? RegionId, long? After);
 
 /// <summary>A subscription as the API shows it: never the secret.</summary>
-public sealed record WebhookView(
+internal sealed record WebhookView(
     string SubscriptionId, Uri Url, IReadOnlyList<string>? Types, string? RegionId, DateTimeOffset CreatedAt, long Cursor,
     WebhookState State, DateTimeOffset? FirstFailureAt, int ConsecutiveFailures, string? LastError, DateTimeOffset? LastDeliveredAt)
 {
@@ -132,4 +132,4 @@ public sealed record WebhookView(
 }
 
 /// <summary>The answer to a subscription: the secret to verify signatures with, shown this once.</summary>
-public sealed record CreatedWebhook(WebhookView Subscription, string Secret);
+internal sealed record CreatedWebhook(WebhookView Subscription, string Secret);

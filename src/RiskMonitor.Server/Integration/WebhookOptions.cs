@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace RiskMonitor.Server.Integration;
 
 /// <summary><c>Webhooks</c> section: how feed events are pushed to subscribers.</summary>
-public sealed class WebhookOptions
+internal sealed class WebhookOptions
 {
     public const string SectionName = "Webhooks";
 

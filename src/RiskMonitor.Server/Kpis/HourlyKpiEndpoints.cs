@@ -12,7 +12,7 @@ namespace RiskMonitor.Server.Kpis;
 /// PostgreSQL: alerts per hour over the last 24 h by severity and the time to acknowledge today against the week. Unlike
 /// <c>GET /api/kpis</c> a region-scoped account may read it: it then counts the alerts in its regions only.
 /// </summary>
-public static class HourlyKpiEndpoints
+internal static class HourlyKpiEndpoints
 {
     public static IEndpointRouteBuilder MapHourlyKpiEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -38,7 +38,7 @@ public static class HourlyKpiEndpoints
 }
 
 /// <summary>The hourly KPIs as JSON: 24 hours oldest first (<c>hour</c> = its start, UTC), durations in seconds.</summary>
-public sealed record HourlyKpiView(
+internal sealed record HourlyKpiView(
     DateTimeOffset At,
     string UtcOffset,
     bool CityWide,
@@ -59,4 +59,4 @@ public sealed record HourlyKpiView(
     }
 }
 
-public sealed record KpiHour(DateTimeOffset Hour, int Total, int Red, int Orange, int Yellow, int Blue);
+internal sealed record KpiHour(DateTimeOffset Hour, int Total, int Red, int Orange, int Yellow, int Blue);

@@ -12,7 +12,7 @@ using RiskMonitor.Storage.Responsibility;
 namespace RiskMonitor.Server.Kpis;
 
 /// <summary>The closed loop's KPIs (issue 7), computed from the alert ledger and the hazard ledger on each call.</summary>
-public static class KpiEndpoints
+internal static class KpiEndpoints
 {
     /// <summary>The platform's city keeps local days in China Standard Time unless the caller says otherwise.</summary>
     public static readonly TimeSpan DefaultUtcOffset = TimeSpan.FromHours(8);
@@ -89,7 +89,7 @@ public static class KpiEndpoints
 }
 
 /// <summary>The KPIs as JSON: durations in seconds, one row per local day with a count per severity.</summary>
-public sealed record KpiView(
+internal sealed record KpiView(
     DateTimeOffset From,
     DateTimeOffset To,
     string UtcOffset,
@@ -120,9 +120,9 @@ public sealed record KpiView(
     }
 }
 
-public sealed record KpiDay(string Day, int Total, int Red, int Orange, int Yellow, int Blue);
+internal sealed record KpiDay(string Day, int Total, int Red, int Orange, int Yellow, int Blue);
 
-public sealed record KpiDuration(int Count, double? MedianSeconds, double? P90Seconds)
+internal sealed record KpiDuration(int Count, double? MedianSeconds, double? P90Seconds)
 {
     public static KpiDuration From(DurationStats stats)
     {

@@ -1,7 +1,7 @@
 namespace RiskMonitor.Server.Kpis;
 
 /// <summary>Alert handling figures over REST: the period KPIs and the hourly series.</summary>
-public static class KpisModule
+internal static class KpisModule
 {
     public static IEndpointRouteBuilder MapKpis(this IEndpointRouteBuilder routes)
     {

@@ -7,7 +7,7 @@ namespace RiskMonitor.Server.Messaging;
 /// The port every way of reaching a person goes through (e-mail, SMS; voice later): one message to one person. A channel
 /// throws when the message was not taken (the outbox retries it); it returns what the provider said when it was.
 /// </summary>
-public interface IMessageChannel
+internal interface IMessageChannel
 {
     MessageChannelKind Kind { get; }
 
@@ -18,7 +18,7 @@ public interface IMessageChannel
 }
 
 /// <param name="Reference">Stable for one notice and one person (<c>{alertId}/{step}/{key}</c>): providers and receivers use it to drop duplicates of an at-least-once send.</param>
-public sealed record OutgoingMessage(MessageRecipient To, string Subject, string Text, string Reference, WarningLevel Severity);
+internal sealed record OutgoingMessage(MessageRecipient To, string Subject, string Text, string Reference, WarningLevel Severity);
 
 /// <summary>What the provider said on taking a message: its id for the message (for delivery receipts) and its status word.</summary>
-public sealed record MessageReceipt(string? ProviderMessageId, string Status);
+internal sealed record MessageReceipt(string? ProviderMessageId, string Status);

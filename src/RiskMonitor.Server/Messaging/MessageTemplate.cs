@@ -9,7 +9,7 @@ namespace RiskMonitor.Server.Messaging;
 /// {severityZh} {step} {level} {regionId} {industry} {ruleId} {value} {raisedAt} {at} {recipient}</c> (times local,
 /// yyyy-MM-dd HH:mm). An unknown placeholder is left as written, so a typo shows in the message instead of vanishing.
 /// </summary>
-public static class MessageTemplate
+internal static class MessageTemplate
 {
     public const string DefaultSubject = "【{severityZh}预警】{assetName} {ruleId} 第{step}次升级";
 

@@ -12,7 +12,7 @@ using RiskMonitor.Storage.Messaging;
 namespace RiskMonitor.Server.Messaging;
 
 /// <summary>The messages sent to people, and the SMS gateway's delivery receipts.</summary>
-public static class MessagingEndpoints
+internal static class MessagingEndpoints
 {
     /// <summary>A receipt signed longer ago than this is refused (a replayed one).</summary>
     public static readonly TimeSpan ReceiptWindow = TimeSpan.FromMinutes(5);
@@ -94,7 +94,7 @@ public static class MessagingEndpoints
     private sealed record SmsReceipt(string? MessageId, string? Status, string? Detail);
 }
 
-public sealed record MessageView(
+internal sealed record MessageView(
     long NoticeId, string AlertId, int Step, string Channel, string Recipient, string Address, string? ProviderMessageId, DeliveryStatus Status,
     string? ProviderStatus, DateTimeOffset At, DateTimeOffset? ReceiptAt)
 {

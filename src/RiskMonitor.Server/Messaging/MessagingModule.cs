@@ -5,7 +5,7 @@ using RiskMonitor.Storage.Messaging;
 namespace RiskMonitor.Server.Messaging;
 
 /// <summary>People are told (issue 20 item 5, docs/decisions/0036-people-are-told.md): e-mail and SMS behind one port.</summary>
-public static class MessagingModule
+internal static class MessagingModule
 {
     public const string SmsClientName = "sms-gateway";
 

@@ -7,7 +7,7 @@ namespace RiskMonitor.Server.Messaging;
 /// Configuration section <c>Messaging</c> (docs/decisions/0036-people-are-told.md): the e-mail and SMS channels, the
 /// contact directory of named people, and the message templates. A channel whose section is not filled in is off.
 /// </summary>
-public sealed class MessagingOptions
+internal sealed class MessagingOptions
 {
     public const string SectionName = "Messaging";
 
@@ -62,7 +62,7 @@ public sealed class MessagingOptions
     }
 }
 
-public sealed class ContactEntry
+internal sealed class ContactEntry
 {
     public string Name { get; set; } = string.Empty;
 
@@ -75,7 +75,7 @@ public sealed class ContactEntry
 }
 
 /// <summary>E-mail over SMTP (MailKit); off while <see cref="Host"/> is unset.</summary>
-public sealed class SmtpOptions
+internal sealed class SmtpOptions
 {
     public string? Host { get; set; }
 
@@ -95,7 +95,7 @@ public sealed class SmtpOptions
 }
 
 /// <summary>A generic HTTP SMS gateway; off while <see cref="Url"/> is unset.</summary>
-public sealed class SmsGatewayOptions
+internal sealed class SmsGatewayOptions
 {
     /// <summary>Where each message is POSTed as JSON (<c>to</c>, <c>text</c>, <c>reference</c>, <c>sender</c>).</summary>
     public Uri? Url { get; set; }

@@ -8,7 +8,7 @@ namespace RiskMonitor.Server.Regions;
 /// A region as clients see it (<c>regionChanged</c>, <c>GET /api/regions/{id}</c>). <c>colour</c> is the dynamic
 /// layer's highest colour (就高原则), <c>inherentColour</c> the inherent layer's; both null for a region with no assets.
 /// </summary>
-public sealed record RegionJson(
+internal sealed record RegionJson(
     string RegionId,
     string Name,
     RegionLevel Level,
@@ -41,10 +41,10 @@ public sealed record RegionJson(
     }
 }
 
-public sealed record SupervisorJson(string Name, string? Phone);
+internal sealed record SupervisorJson(string Name, string? Phone);
 
 /// <summary><c>counts</c> holds each asset once; <c>crossing</c> the line assets counted elsewhere that pass through.</summary>
-public sealed record LayerJson(RiskColour? Highest, CountsJson Counts, CountsJson Crossing, IReadOnlyDictionary<string, IndustryJson> ByIndustry)
+internal sealed record LayerJson(RiskColour? Highest, CountsJson Counts, CountsJson Crossing, IReadOnlyDictionary<string, IndustryJson> ByIndustry)
 {
     public static LayerJson From(LayerTally layer)
     {
@@ -54,9 +54,9 @@ public sealed record LayerJson(RiskColour? Highest, CountsJson Counts, CountsJso
     }
 }
 
-public sealed record IndustryJson(RiskColour? Highest, CountsJson Counts, CountsJson Crossing);
+internal sealed record IndustryJson(RiskColour? Highest, CountsJson Counts, CountsJson Crossing);
 
-public sealed record CountsJson(int Red, int Orange, int Yellow, int Blue, int Total)
+internal sealed record CountsJson(int Red, int Orange, int Yellow, int Blue, int Total)
 {
     public static CountsJson From(ColourCounts c) => new(c.Red, c.Orange, c.Yellow, c.Blue, c.Total);
 }

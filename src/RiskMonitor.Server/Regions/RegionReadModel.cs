@@ -12,7 +12,7 @@ namespace RiskMonitor.Server.Regions;
 /// (docs/decisions/0031); and drawing the whole city never activates hundreds of region grains. Regions no warning has
 /// touched read as their starting summary from the <see cref="RegionMap"/>.
 /// </summary>
-public sealed class RegionReadModel(RegionMap map)
+internal sealed class RegionReadModel(RegionMap map)
 {
     private readonly Lock _gate = new();
     private RegionTallies _tallies = new(map);

@@ -14,9 +14,9 @@ using RiskMonitor.Storage.Registry;
 namespace RiskMonitor.Server.Regions;
 
 /// <summary>One version of the registry as the risk map sees it: assets with their inherent levels in force and resolved grids.</summary>
-public sealed record RiskMapData(RegionMap Map, IAssetRegistry Registry, FrozenDictionary<string, ConsequenceRaise> Raises);
+internal sealed record RiskMapData(RegionMap Map, IAssetRegistry Registry, FrozenDictionary<string, ConsequenceRaise> Raises);
 
-public static class RegionsModule
+internal static class RegionsModule
 {
     /// <summary>
     /// Loads the region hierarchy (<c>Registry:RegionsPath</c>) and the sensitive sites (<c>Registry:SensitiveSitesPath</c>),
@@ -39,6 +39,7 @@ public static class RegionsModule
         services.AddTransient(sp => sp.GetRequiredService<LiveRegistry>().Current.Map);
         services.AddSingleton<IAssetRegistry>(sp => new LiveAssetRegistry(sp.GetRequiredService<LiveRegistry>()));
         services.AddSingleton<RegionReadModel>();
+        services.AddTransient<RiskMapQueries>();
         return builder;
     }
 

@@ -18,9 +18,9 @@ using RiskMonitor.Server.Regions;
 namespace RiskMonitor.Server.Regions;
 
 /// <summary>The four-colour risk map (DESIGN.md §5): regions and assets as GeoJSON with their colours, region summaries.</summary>
-public static class RiskMapEndpoints
+internal static class RiskMapEndpoints
 {
-    private const string GeoJsonContentType = "application/geo+json";
+    internal const string GeoJsonContentType = "application/geo+json";
 
     private static readonly JsonSerializerOptions GeometryOptions = new() { Converters = { new GeoJsonConverterFactory() } };
 
@@ -108,90 +108,8 @@ public static class RiskMapEndpoints
     }
 
     private static Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult> Assets(
-        RegionMap map, IAssetRegistry registry, AlertReadModel alerts, RiskMapData data, ClaimsPrincipal user, AccessControl access,
-        string? regionId = null, string? kind = null, string? industry = null, string? layer = null)
-    {
-        var errors = new Dictionary<string, string[]>();
-        var riskLayer = ParseLayer(layer, errors);
-        CheckIndustry(industry, registry, errors);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        if (regionId is not null && !map.IsKnown(regionId))
-        {
-            return Problems.NotFound("Unknown region", $"No region '{regionId}'.");
-        }
-
-        var output = new ArrayBufferWriter<byte>(256 * 1024);
-        using (var w = new Utf8JsonWriter(output))
-        {
-            StartCollection(w);
-            var scope = access.ScopeOf(user);
-            foreach (var asset in registry.All.OrderBy(a => a.Id, StringComparer.Ordinal))
-            {
-                if ((kind is not null && asset.Kind != kind) || (industry is not null && asset.Industry != industry)
-                    || (regionId is not null && !map.IsAssetWithin(asset.Id, regionId)) || !access.CanSeeAsset(scope, asset.Id))
-                {
-                    continue;
-                }
-
-                var level = alerts.LevelOf(asset.Id);
-                var dynamic = RiskLevels.ColourOf(asset.InherentLevel, level);
-                w.WriteStartObject();
-                w.WriteString("type", "Feature");
-                w.WriteString("id", asset.Id);
-                WriteGeometry(w, asset.Geometry);
-                w.WriteStartObject("properties");
-                w.WriteString("assetId", asset.Id);
-                w.WriteString("name", asset.Name);
-                w.WriteString("kind", asset.Kind);
-                w.WriteString("industry", asset.Industry);
-                w.WriteString("regionId", asset.RegionId);
-                w.WriteStartArray("grids");
-                foreach (var grid in asset.ReportingGrids)
-                {
-                    w.WriteStringValue(grid);
-                }
-
-                w.WriteEndArray();
-                w.WriteString("layer", Snake(riskLayer));
-                WriteColour(w, "colour", riskLayer == RiskLayer.Inherent ? asset.InherentLevel : dynamic);
-                WriteColour(w, "inherentColour", asset.InherentLevel);
-                w.WriteString("level", Snake(level));
-                WriteColour(w, "dynamicColour", dynamic);
-                if (data.Raises.TryGetValue(asset.Id, out var raise))
-                {
-                    // The explanation travels with the colour: which sites, how near, and the registry's own level.
-                    w.WriteStartObject("consequence");
-                    WriteColour(w, "registeredLevel", raise.RegisteredLevel);
-                    WriteColour(w, "raisedLevel", raise.RaisedLevel);
-                    w.WriteString("reason", "within reach of a sensitive site: inherent colour raised one step");
-                    w.WriteStartArray("sites");
-                    foreach (var site in raise.Sites)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("siteId", site.SiteId);
-                        w.WriteString("name", site.Name);
-                        w.WriteString("kind", site.Kind);
-                        w.WriteNumber("distanceM", site.DistanceM);
-                        w.WriteEndObject();
-                    }
-
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-
-            EndCollection(w);
-        }
-
-        return TypedResults.File(output.WrittenSpan.ToArray(), GeoJsonContentType);
-    }
+        RiskMapQueries queries, ClaimsPrincipal user, string? regionId = null, string? kind = null, string? industry = null, string? layer = null) =>
+        queries.Assets(new AssetMapFilter(regionId, kind, industry, layer), user);
 
     private static readonly byte[] EmptyFeatureCollection = """{"type":"FeatureCollection","features":[]}"""u8.ToArray();
 
@@ -254,7 +172,7 @@ public static class RiskMapEndpoints
         return default;
     }
 
-    private static RiskLayer ParseLayer(string? text, Dictionary<string, string[]> errors)
+    internal static RiskLayer ParseLayer(string? text, Dictionary<string, string[]> errors)
     {
         if (text is null)
         {
@@ -270,7 +188,7 @@ public static class RiskMapEndpoints
         return default;
     }
 
-    private static void CheckIndustry(string? industry, IAssetRegistry registry, Dictionary<string, string[]> errors)
+    internal static void CheckIndustry(string? industry, IAssetRegistry registry, Dictionary<string, string[]> errors)
     {
         if (industry is not null && !registry.All.Any(a => a.Industry == industry))
         {
@@ -278,20 +196,20 @@ public static class RiskMapEndpoints
         }
     }
 
-    private static void StartCollection(Utf8JsonWriter w)
+    internal static void StartCollection(Utf8JsonWriter w)
     {
         w.WriteStartObject();
         w.WriteString("type", "FeatureCollection");
         w.WriteStartArray("features");
     }
 
-    private static void EndCollection(Utf8JsonWriter w)
+    internal static void EndCollection(Utf8JsonWriter w)
     {
         w.WriteEndArray();
         w.WriteEndObject();
     }
 
-    private static void WriteGeometry(Utf8JsonWriter w, Geometry geometry)
+    internal static void WriteGeometry(Utf8JsonWriter w, Geometry geometry)
     {
         w.WritePropertyName("geometry");
         JsonSerializer.Serialize(w, geometry, GeometryOptions);
@@ -308,7 +226,7 @@ public static class RiskMapEndpoints
         w.WriteEndObject();
     }
 
-    private static void WriteColour(Utf8JsonWriter w, string name, RiskColour? colour)
+    internal static void WriteColour(Utf8JsonWriter w, string name, RiskColour? colour)
     {
         if (colour is { } c)
         {
@@ -332,16 +250,16 @@ public static class RiskMapEndpoints
         }
     }
 
-    private static string Snake<T>(T value)
+    internal static string Snake<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }
 
 /// <summary>Assets the region file does not place where the registry says, for the data steward to fix.</summary>
-public sealed record UnassignedAssets(IReadOnlyList<PlacementJson> OutsideEveryGrid, IReadOnlyList<PlacementJson> OutsideStatedRegion);
+internal sealed record UnassignedAssets(IReadOnlyList<PlacementJson> OutsideEveryGrid, IReadOnlyList<PlacementJson> OutsideStatedRegion);
 
-public sealed record PlacementJson(string AssetId, string? StatedRegionId, IReadOnlyList<string> Grids);
+internal sealed record PlacementJson(string AssetId, string? StatedRegionId, IReadOnlyList<string> Grids);
 
 /// <summary>Alerts that belong together (nearby assets, close in time); <c>incidentId</c> is its first alert's id.</summary>
-public sealed record IncidentJson(
+internal sealed record IncidentJson(
     string IncidentId, WarningLevel Severity, DateTimeOffset FirstRaisedAt, DateTimeOffset LastRaisedAt, int AlertCount,
     IReadOnlyList<string> AlertIds, IReadOnlyList<string> AssetIds);

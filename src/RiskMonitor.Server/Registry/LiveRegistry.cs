@@ -11,7 +11,7 @@ namespace RiskMonitor.Server.Registry;
 /// replaced whole when the registry changes (by <see cref="RegistryFollower"/>), so a reader sees one version or the
 /// next, never a mix. Whoever holds a <see cref="Domain.Regions.RegionMap"/> or an asset beyond one request asks here.
 /// </summary>
-public sealed class LiveRegistry(RegistrySources sources, RiskMapData seed)
+internal sealed class LiveRegistry(RegistrySources sources, RiskMapData seed)
 {
     private volatile Snapshot _current = new(seed, RegistryOverlay.Empty);
 

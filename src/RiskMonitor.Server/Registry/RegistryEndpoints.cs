@@ -22,7 +22,7 @@ namespace RiskMonitor.Server.Registry;
 /// against the whole registry it would make and refused whole with problem details; the inherent level with its
 /// assessment; the reassessments overdue; each layer in force exported as a FeatureCollection.
 /// </summary>
-public static class RegistryEndpoints
+internal static class RegistryEndpoints
 {
     private const string GeoJsonContentType = "application/geo+json";
     private const int MaxOverdueListed = 5000;
@@ -354,11 +354,11 @@ public static class RegistryEndpoints
 }
 
 /// <summary>One feature of the registry in force. <c>version</c> 0: as the seed file has it.</summary>
-public sealed record RegistryRecord(string Id, string Layer, int Version, bool Retired, JsonElement Feature, InherentView? Inherent, IReadOnlyList<string>? Grids);
+internal sealed record RegistryRecord(string Id, string Layer, int Version, bool Retired, JsonElement Feature, InherentView? Inherent, IReadOnlyList<string>? Grids);
 
 /// <summary>An asset's inherent level: as assessed, as in force after the rules, and why.</summary>
-public sealed record InherentView(RiskColour Assessed, RiskColour Level, string Basis, DateOnly? AssessedOn, string? Assessor, string? Material, int? InstalledYear);
+internal sealed record InherentView(RiskColour Assessed, RiskColour Level, string Basis, DateOnly? AssessedOn, string? Assessor, string? Material, int? InstalledYear);
 
-public sealed record InherentLevelRequest(string? Level, string? AssessedOn, string? Assessor, string? Material, int? InstalledYear);
+internal sealed record InherentLevelRequest(string? Level, string? AssessedOn, string? Assessor, string? Material, int? InstalledYear);
 
-public sealed record OverduePage(int Total, IReadOnlyList<ReassessmentDue> Items);
+internal sealed record OverduePage(int Total, IReadOnlyList<ReassessmentDue> Items);

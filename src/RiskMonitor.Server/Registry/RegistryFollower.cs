@@ -12,7 +12,7 @@ namespace RiskMonitor.Server.Registry;
 /// moved, loads the changes, rebuilds the registry in force and publishes it; the region read model is rebuilt from the alert
 /// board's levels in the same step. A write through this node publishes at once (<see cref="RefreshAsync"/>).
 /// </summary>
-public sealed class RegistryFollower(
+internal sealed class RegistryFollower(
     LiveRegistry live, IRegistryFeatureStore store, RegionReadModel regions, AlertReadModel alerts, IOptions<LiveRegistryOptions> options, TimeProvider time,
     ILogger<RegistryFollower> logger) : BackgroundService
 {
@@ -90,7 +90,7 @@ public sealed class RegistryFollower(
     }
 }
 
-public sealed class LiveRegistryOptions
+internal sealed class LiveRegistryOptions
 {
     public const string SectionName = "LiveRegistry";
 

@@ -3,7 +3,7 @@ using RiskMonitor.Storage.Registry;
 namespace RiskMonitor.Server.Registry;
 
 /// <summary>The live registry (issue 20 item 2, docs/decisions/0041-live-registry.md): its store, options and follower.</summary>
-public static class RegistryModule
+internal static class RegistryModule
 {
     /// <summary>
     /// After <c>AddRiskMonitorStores</c> (the data source and the migrations, whose hosted service must run first) and

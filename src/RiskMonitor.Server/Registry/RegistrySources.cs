@@ -15,7 +15,7 @@ namespace RiskMonitor.Server.Registry;
 /// text, by id, in file order), the hazmat vehicles, the sensitive-site rule; and how they and the changes made over the
 /// API (<see cref="RegistryOverlay"/>) become one <see cref="RiskMapData"/>. Immutable; every method may run on any thread.
 /// </summary>
-public sealed class RegistrySources
+internal sealed class RegistrySources
 {
     private readonly IReadOnlyList<KeyValuePair<string, string>> _seedAssets;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _seedRegions;

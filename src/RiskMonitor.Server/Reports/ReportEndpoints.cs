@@ -7,7 +7,7 @@ using RiskMonitor.Storage.History;
 namespace RiskMonitor.Server.Reports;
 
 /// <summary>Reports behind the risk white paper (issue 6, item 6).</summary>
-public static class ReportEndpoints
+internal static class ReportEndpoints
 {
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder routes)
     {

@@ -9,7 +9,7 @@ namespace RiskMonitor.Server.Reports;
 /// <c>GET /api/reports/risk-snapshot</c>: the four-colour map at <see cref="At"/>, by district and by industry, both
 /// layers. <see cref="Complete"/> is false when recorded changes that may matter at that moment were lost.
 /// </summary>
-public sealed record RiskSnapshotJson(
+internal sealed record RiskSnapshotJson(
     DateTimeOffset At,
     DateTimeOffset GeneratedAt,
     bool Complete,
@@ -46,13 +46,13 @@ public sealed record RiskSnapshotJson(
 }
 
 /// <summary>A district, an industry or the total, in both layers.</summary>
-public sealed record SnapshotRowJson(string Id, string Name, SnapshotLayerJson Inherent, SnapshotLayerJson Dynamic);
+internal sealed record SnapshotRowJson(string Id, string Name, SnapshotLayerJson Inherent, SnapshotLayerJson Dynamic);
 
 /// <summary>
 /// <c>counts</c> holds each asset once (a pipeline in its primary grid's district); <c>colour</c> is the highest colour
 /// shown (就高原则), which also counts pipelines of other districts passing through.
 /// </summary>
-public sealed record SnapshotLayerJson(RiskColour? Colour, CountsJson Counts)
+internal sealed record SnapshotLayerJson(RiskColour? Colour, CountsJson Counts)
 {
     public static SnapshotLayerJson From(LayerTally layer)
     {

@@ -18,7 +18,7 @@ namespace RiskMonitor.Server.Responsibility;
 /// validated, versioned, audited); each alert's parties; the rescue of an entrapment; the rescue KPIs per unit; and the
 /// unit pages' own API, where a <c>unit</c> account sees and acts on its organisation's alerts only.
 /// </summary>
-public static class ResponsibilityEndpoints
+internal static class ResponsibilityEndpoints
 {
     private const int UnitListLimit = 200;
 
@@ -231,7 +231,7 @@ public static class ResponsibilityEndpoints
 }
 
 /// <summary>An organisation as sent: nullable members, so a missing one is a field error rather than a binding failure.</summary>
-public sealed record OrganisationRequest(
+internal sealed record OrganisationRequest(
     string? Id, string? Name, OrganisationKind? Kind, string? Industry, string? CreditCode, IReadOnlyList<PersonRequest>? People, bool Retired = false, int? Version = null)
 {
     public Organisation ToOrganisation(string id) => new(
@@ -240,15 +240,15 @@ public sealed record OrganisationRequest(
         People is null ? [] : [.. People.Select(p => p.ToPerson())], Version ?? 0, Retired);
 }
 
-public sealed record PersonRequest(string? Name, string? Role, string? Phone, string? Email, string? Account)
+internal sealed record PersonRequest(string? Name, string? Role, string? Phone, string? Email, string? Account)
 {
     public Person ToPerson() => new(Name?.Trim() ?? "", Role?.Trim() ?? "", Phone, Email, string.IsNullOrWhiteSpace(Account) ? null : Account.Trim());
 }
 
 /// <param name="Version">The version being replaced; none to set an asset's parties for the first time.</param>
-public sealed record AssetPartiesRequest(string? OwnerUnitId, string? MaintenanceUnitId, string? RegulatorId, IReadOnlyList<PersonRequest>? Guarantors, int? Version = null);
+internal sealed record AssetPartiesRequest(string? OwnerUnitId, string? MaintenanceUnitId, string? RegulatorId, IReadOnlyList<PersonRequest>? Guarantors, int? Version = null);
 
 /// <summary>An alert on a unit's page: the alert, what is due from this unit, and its rescue when it is this unit's.</summary>
-public sealed record UnitAlert(AlertView Alert, IReadOnlyList<PartyDuty> Duties, Rescue? Rescue);
+internal sealed record UnitAlert(AlertView Alert, IReadOnlyList<PartyDuty> Duties, Rescue? Rescue);
 
-public sealed record RescueKpiReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UnitRescueKpi> Units);
+internal sealed record RescueKpiReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UnitRescueKpi> Units);

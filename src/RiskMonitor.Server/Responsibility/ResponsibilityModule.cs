@@ -8,7 +8,7 @@ using RiskMonitor.Storage.Responsibility;
 namespace RiskMonitor.Server.Responsibility;
 
 /// <summary>The responsibility chain (issue 20, docs/decisions/0035-responsibility-chain.md): stores, policy, seed, API.</summary>
-public static class ResponsibilityModule
+internal static class ResponsibilityModule
 {
     /// <summary>After <c>AddRiskMonitorStores</c> (the stores' data source and migrations).</summary>
     public static WebApplicationBuilder AddResponsibility(this WebApplicationBuilder builder)
@@ -27,7 +27,7 @@ public static class ResponsibilityModule
 }
 
 /// <summary>The shipped file's shape: organisations with their people, and each asset's parties.</summary>
-public sealed record ResponsibilitySeed(ImmutableArray<Organisation> Organisations, ImmutableArray<AssetParties> AssetParties);
+internal sealed record ResponsibilitySeed(ImmutableArray<Organisation> Organisations, ImmutableArray<AssetParties> AssetParties);
 
 /// <summary>Loads the shipped organisations and asset parties into an empty registry at start (every node may try; one wins).</summary>
 internal sealed partial class ResponsibilitySeeder(

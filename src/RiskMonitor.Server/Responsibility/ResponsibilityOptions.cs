@@ -8,7 +8,7 @@ namespace RiskMonitor.Server.Responsibility;
 /// <c>Responsibility</c> section (issue 20): the shipped organisations and asset parties, and how long each party has.
 /// Defaults and their sources are in docs/rules.md ("Routing to the responsible parties").
 /// </summary>
-public sealed class ResponsibilityOptions
+internal sealed class ResponsibilityOptions
 {
     public const string SectionName = "Responsibility";
 

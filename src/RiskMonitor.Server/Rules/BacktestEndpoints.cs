@@ -8,7 +8,7 @@ using RiskMonitor.Server.Platform.Security;
 namespace RiskMonitor.Server.Rules;
 
 /// <summary>Backtests of a candidate rule document over stored readings, as background jobs (docs/decisions/0043).</summary>
-public static class BacktestEndpoints
+internal static class BacktestEndpoints
 {
     public static RouteGroupBuilder MapBacktestEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -114,7 +114,7 @@ public static class BacktestEndpoints
 /// <param name="AssetIds">The assets to replay; or <paramref name="Kind"/>: every asset of that kind.</param>
 /// <param name="From">Default: one day before <paramref name="To"/>.</param>
 /// <param name="To">Default: now.</param>
-public sealed record BacktestRequest(string? Document, IReadOnlyList<string>? AssetIds, string? Kind, DateTimeOffset? From, DateTimeOffset? To, string? Author)
+internal sealed record BacktestRequest(string? Document, IReadOnlyList<string>? AssetIds, string? Kind, DateTimeOffset? From, DateTimeOffset? To, string? Author)
     : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Author = actor };
@@ -124,7 +124,7 @@ public sealed record BacktestRequest(string? Document, IReadOnlyList<string>? As
 /// A backtest as the API shows it. <see cref="Difference"/> is candidate minus live; each comparison matches the
 /// alarms with the alerts the ledger holds for the same assets and range.
 /// </summary>
-public sealed record BacktestView(
+internal sealed record BacktestView(
     string JobId, string Status, string Author, long LiveVersion, DateTimeOffset From, DateTimeOffset To, DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt, string? Error, int AssetsTotal, int AssetsDone, long SamplesReplayed,
     BacktestCounts Candidate, BacktestCounts Live, BacktestCounts Difference, DetectionComparison CandidateVsLedger, DetectionComparison LiveVsLedger,
@@ -151,4 +151,4 @@ public sealed record BacktestView(
     }
 }
 
-public sealed record AssetBacktestView(string AssetId, BacktestCounts Candidate, BacktestCounts Live, int RealAlerts);
+internal sealed record AssetBacktestView(string AssetId, BacktestCounts Candidate, BacktestCounts Live, int RealAlerts);

@@ -18,7 +18,7 @@ namespace RiskMonitor.Server.Rules;
 /// thousand assets never crowds out the writer of live readings; each asset's series is replayed through the candidate
 /// and the live rules side by side and compared with the alerts the ledger holds for it.
 /// </summary>
-public sealed class BacktestJobs(
+internal sealed class BacktestJobs(
     ISampleHistory history, IAlertStore alerts, RuleManager rules, FlapPolicy flapPolicy, IOptions<BacktestOptions> options, TimeProvider time,
     ILogger<BacktestJobs> logger)
 {
@@ -137,7 +137,7 @@ public sealed class BacktestJobs(
     }
 }
 
-public enum BacktestStatus
+internal enum BacktestStatus
 {
     Queued,
     Running,
@@ -147,10 +147,10 @@ public enum BacktestStatus
 }
 
 /// <summary>One asset's outcome: the candidate's alarms and the live rules' on the same series, and the alerts the ledger holds.</summary>
-public sealed record AssetBacktest(string AssetId, IReadOnlyList<BacktestEpisode> CandidateAlarms, IReadOnlyList<BacktestEpisode> LiveAlarms, IReadOnlyList<LedgerAlert> Real);
+internal sealed record AssetBacktest(string AssetId, IReadOnlyList<BacktestEpisode> CandidateAlarms, IReadOnlyList<BacktestEpisode> LiveAlarms, IReadOnlyList<LedgerAlert> Real);
 
 /// <summary>A backtest in progress or done; read by the API while the job writes it.</summary>
-public sealed class BacktestJob(
+internal sealed class BacktestJob(
     string jobId, string author, long liveVersion, JsonRuleCatalog candidate, JsonRuleCatalog live, IReadOnlyList<AssetDefinition> assets,
     DateTimeOffset from, DateTimeOffset to, DateTimeOffset startedAt)
 {
@@ -224,7 +224,7 @@ public sealed class BacktestJob(
 }
 
 /// <summary>Configuration section <c>Rules:Backtest</c>; the reasoning behind the numbers is in docs/decisions/0043.</summary>
-public sealed class BacktestOptions
+internal sealed class BacktestOptions
 {
     public const string SectionName = "Rules:Backtest";
 

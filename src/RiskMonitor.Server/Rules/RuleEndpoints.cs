@@ -9,7 +9,7 @@ using RiskMonitor.Storage.Rules;
 namespace RiskMonitor.Server.Rules;
 
 /// <summary>Rules and per-asset overrides over REST: listed, previewed, changed and rolled back (docs/decisions/0043).</summary>
-public static class RuleEndpoints
+internal static class RuleEndpoints
 {
     /// <summary>A preview or a change lists at most this many assets (the count is always whole).</summary>
     public const int MaxListedAssets = 1000;

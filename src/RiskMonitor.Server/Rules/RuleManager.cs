@@ -10,7 +10,7 @@ namespace RiskMonitor.Server.Rules;
 /// <see cref="RuleVersionFollower"/>) brings every node to the newest stored version and seeds an empty store from the
 /// rule file.
 /// </summary>
-public sealed class RuleManager(
+internal sealed class RuleManager(
     IRuleStore store, ManagedRuleCatalog catalog, IAssetRegistry registry, TimeProvider time, ILogger<RuleManager> logger)
 {
     /// <summary>The author of the seed version: not a person, so the ledger says where it came from.</summary>
@@ -141,4 +141,4 @@ public sealed class RuleManager(
 }
 
 /// <summary>The stored version (null when the base version was stale) with the assets it changed, and the newest version now.</summary>
-public sealed record RuleApplyOutcome(RuleVersion? Stored, IReadOnlyList<AssetRuleChange> Affected, long CurrentVersion);
+internal sealed record RuleApplyOutcome(RuleVersion? Stored, IReadOnlyList<AssetRuleChange> Affected, long CurrentVersion);

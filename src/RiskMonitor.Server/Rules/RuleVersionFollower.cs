@@ -7,7 +7,7 @@ namespace RiskMonitor.Server.Rules;
 /// stored rules, not the file's), then polls it every <see cref="RulesOptions.PollInterval"/> (docs/decisions/0043).
 /// A store that does not answer never stops the node: it keeps the rules it has and tries again.
 /// </summary>
-public sealed class RuleVersionFollower(RuleManager rules, IOptions<RulesOptions> options, ILogger<RuleVersionFollower> logger) : BackgroundService
+internal sealed class RuleVersionFollower(RuleManager rules, IOptions<RulesOptions> options, ILogger<RuleVersionFollower> logger) : BackgroundService
 {
     private bool _failing;
 

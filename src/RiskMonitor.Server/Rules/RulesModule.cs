@@ -6,7 +6,7 @@ using RiskMonitor.Storage.Rules;
 namespace RiskMonitor.Server.Rules;
 
 /// <summary>Rules as managed configuration (docs/decisions/0043): the rule file seeds the store, the store is in force.</summary>
-public static class RulesModule
+internal static class RulesModule
 {
     /// <summary>Call after <c>AddRiskMonitorStores</c> (it registers the rule store) and before Orleans, so the stored rules are read before grains activate.</summary>
     public static WebApplicationBuilder AddRules(this WebApplicationBuilder builder)
@@ -33,7 +33,7 @@ public static class RulesModule
 }
 
 /// <summary>Configuration section <c>Rules</c>.</summary>
-public sealed class RulesOptions
+internal sealed class RulesOptions
 {
     public const string SectionName = "Rules";
 

@@ -13,7 +13,7 @@ using RiskMonitor.Storage.Silences;
 namespace RiskMonitor.Server.Silences;
 
 /// <summary>Silences and maintenance windows over REST (docs/decisions/0017-noise-control.md).</summary>
-public static class SilenceEndpoints
+internal static class SilenceEndpoints
 {
     public static RouteGroupBuilder MapSilenceEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -63,19 +63,19 @@ public static class SilenceEndpoints
 /// <param name="Scope"><c>asset</c>, <c>region</c> or <c>kind</c>.</param>
 /// <param name="StartsAt">Default: now.</param>
 /// <param name="EndsAt">Or <paramref name="DurationMinutes"/>; at most 7 days after the start.</param>
-public sealed record SilenceRequest(
+internal sealed record SilenceRequest(
     string? Scope, string? Target, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? DurationMinutes, string? Author, string? Reason) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Author = actor };
 }
 
-public sealed record ExpireSilenceRequest(string? Actor, string? Note) : IAttributedRequest
+internal sealed record ExpireSilenceRequest(string? Actor, string? Note) : IAttributedRequest
 {
     public IAttributedRequest AttributedTo(string actor) => this with { Actor = actor };
 }
 
 /// <summary>A silence as the API shows it, with whether it is in force now.</summary>
-public sealed record SilenceView(
+internal sealed record SilenceView(
     string SilenceId, SilenceScope Scope, string Target, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Author, string Reason,
     DateTimeOffset CreatedAt, DateTimeOffset? ExpiredAt, string? ExpiredBy, bool InForce, bool Over)
 {

@@ -11,7 +11,7 @@ namespace RiskMonitor.Server.Silences;
 /// and every <see cref="RefreshInterval"/> (changes made on another node). Whether a silence is in force is decided
 /// with the current time on each use, so a window that starts or ends needs no reload.
 /// </summary>
-public sealed class SilenceReadModel(ISilenceStore store, IRegionChain regions, TimeProvider time, ILogger<SilenceReadModel> logger) : BackgroundService
+internal sealed class SilenceReadModel(ISilenceStore store, IRegionChain regions, TimeProvider time, ILogger<SilenceReadModel> logger) : BackgroundService
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
 

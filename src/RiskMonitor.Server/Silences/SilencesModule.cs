@@ -5,7 +5,7 @@ using RiskMonitor.Domain.Alerts;
 namespace RiskMonitor.Server.Silences;
 
 /// <summary>Noise control (docs/decisions/0017-noise-control.md): flap detection settings, silences (an operator's mute) and their API.</summary>
-public static class SilencesModule
+internal static class SilencesModule
 {
     /// <summary>After the stores (the silence store is theirs).</summary>
     public static WebApplicationBuilder AddSilences(this WebApplicationBuilder builder)
@@ -24,7 +24,7 @@ public static class SilencesModule
 }
 
 /// <summary>Configuration section <c>Alerts:Flapping</c>; defaults and their reasoning in docs/decisions/0017-noise-control.md.</summary>
-public sealed class FlappingOptions
+internal sealed class FlappingOptions
 {
     public const string SectionName = "Alerts:Flapping";
 

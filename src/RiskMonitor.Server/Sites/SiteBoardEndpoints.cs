@@ -14,13 +14,11 @@ using RiskMonitor.Storage.Registry;
 namespace RiskMonitor.Server.Sites;
 
 /// <summary>The registry's site properties (一图一牌三清单 inputs), read once at start.</summary>
-public sealed record SiteProfiles(IReadOnlyDictionary<string, SiteProfile> ById);
+internal sealed record SiteProfiles(IReadOnlyDictionary<string, SiteProfile> ById);
 
 /// <summary>一图一牌三清单 per major hazard source / enterprise site (issue 6, item 5): JSON and a printable page.</summary>
-public static class SiteBoardEndpoints
+internal static class SiteBoardEndpoints
 {
-    public const double DefaultRadiusMetres = 500;
-
     public static IEndpointRouteBuilder MapSiteBoardEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/sites/{assetId}/board", Board).WithTags("Sites").WithName("GetSiteBoard")
@@ -32,36 +30,12 @@ public static class SiteBoardEndpoints
     }
 
     private static Results<Ok<SiteBoardJson>, ValidationProblem, ProblemHttpResult> Board(
-        string assetId, IAssetRegistry registry, SiteProfiles profiles, AlertReadModel alerts, RegionMap map, AccessControl access, ClaimsPrincipal user,
-        TimeProvider time, double? radiusM = null)
-    {
-        if (radiusM is < 10 or > 5_000)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["radiusM"] = ["Give a radius from 10 to 5000 metres."] });
-        }
-
-        if (!registry.TryGet(assetId, out var site))
-        {
-            return Problems.NotFound("Unknown asset", $"No asset '{assetId}'.");
-        }
-
-        if (!SiteProfile.IsSiteKind(site.Kind))
-        {
-            return Problems.NotFound("Not a site", $"'{assetId}' is a {site.Kind}; boards exist for hazard sources and gas stations.");
-        }
-
-        // The site itself is in scope (RegionScopeFilter checks the route's asset id); what lies around it may not be: a
-        // scoped reader sees only nearby assets and risk points of its own regions (issue 24 row 8).
-        var scope = access.ScopeOf(user);
-        var visible = scope.IsCityWide ? registry.All : registry.All.Where(a => access.CanSeeAsset(scope, a.Id));
-        var board = SiteBoard.Build(
-            site, visible, profiles.ById, alerts.LevelOf, map.Index, radiusM ?? DefaultRadiusMetres);
-        return TypedResults.Ok(SiteBoardJson.From(board, time.GetUtcNow()));
-    }
+        string assetId, SiteBoardQueries queries, ClaimsPrincipal user, double? radiusM = null) =>
+        queries.Board(assetId, radiusM, user);
 }
 
 /// <summary>The board on the wire: the domain board with geometries as GeoJSON-style type and coordinates.</summary>
-public sealed record SiteBoardJson(
+internal sealed record SiteBoardJson(
     string AssetId, string Name, string Kind, string? OwnerUnit, string? HazardGrade, string RegionId, DateTimeOffset GeneratedAt,
     SiteMapJson Map, RiskNoticeBoard NoticeBoard, IReadOnlyList<ResponsibilityEntry> ResponsibilityList,
     IReadOnlyList<ControlMeasureEntry> ControlMeasureList, IReadOnlyList<EmergencyResponseEntry> EmergencyResponseList)
@@ -76,9 +50,9 @@ public sealed record SiteBoardJson(
     }
 }
 
-public sealed record SiteMapJson(double CentreLon, double CentreLat, double RadiusM, BoardAssetJson Site, IReadOnlyList<BoardAssetJson> Nearby);
+internal sealed record SiteMapJson(double CentreLon, double CentreLat, double RadiusM, BoardAssetJson Site, IReadOnlyList<BoardAssetJson> Nearby);
 
-public sealed record BoardAssetJson(
+internal sealed record BoardAssetJson(
     string AssetId, string Name, string Kind, string Industry, RiskColour InherentColour, WarningLevel Level, RiskColour Colour, double DistanceM,
     GeometryJson Geometry)
 {
@@ -90,7 +64,7 @@ public sealed record BoardAssetJson(
 }
 
 /// <summary>Points and lines only (the registry's asset geometries): <c>coordinates</c> is a list of [lon, lat].</summary>
-public sealed record GeometryJson(string Type, IReadOnlyList<double[]> Coordinates)
+internal sealed record GeometryJson(string Type, IReadOnlyList<double[]> Coordinates)
 {
     public static GeometryJson From(Geometry geometry)
     {

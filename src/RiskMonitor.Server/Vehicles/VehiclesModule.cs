@@ -7,7 +7,7 @@ using RiskMonitor.Storage.Registry;
 namespace RiskMonitor.Server.Vehicles;
 
 /// <summary>Section <c>Vehicles</c>: the hazmat geofence thresholds (docs/decisions/0020-hazmat-vehicles.md).</summary>
-public sealed class VehicleOptions
+internal sealed class VehicleOptions
 {
     public const string SectionName = "Vehicles";
 
@@ -26,7 +26,7 @@ public sealed class VehicleOptions
     public GeofenceSettings ToSettings() => new(OffRouteMetres, Math.Min(OffRouteClearMetres, OffRouteMetres), ZoneClearMetres, OffRouteLevel);
 }
 
-public static class VehiclesModule
+internal static class VehiclesModule
 {
     /// <summary>Registers the <see cref="HazmatFleet"/>: vehicles from <c>Registry:VehiclesPath</c>, zones from <c>Registry:RestrictedZonesPath</c>.</summary>
     public static WebApplicationBuilder AddVehicles(this WebApplicationBuilder builder)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Contracts.Telemetry;
@@ -5,6 +6,7 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Grains.Tests.Assets;
+using Xunit.Sdk;
 
 namespace RiskMonitor.Grains.Tests.Regions;
 
@@ -28,16 +30,24 @@ public sealed class RegionGrainTests(ClusterFixture fixture)
         return new([new TelemetrySample(at, [new MetricValue("ch4_lel", lel)])], at);
     }
 
-    /// <summary>Upward pushes are coalesced and not awaited by the asset, so summaries above the grid settle shortly after.</summary>
-    private async Task<RegionSummary> EventuallyAsync(string regionId, Func<RegionSummary, bool> done)
+    /// <summary>
+    /// Upward pushes are coalesced and not awaited by the asset, so summaries above the grid settle shortly after. A
+    /// summary that never settles fails the test here, with what it last was.
+    /// </summary>
+    private async Task<RegionSummary> EventuallyAsync(string regionId, Func<RegionSummary, bool> done, [CallerArgumentExpression(nameof(done))] string condition = "")
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
             var summary = await Region(regionId).GetSummary();
-            if (done(summary) || DateTime.UtcNow > deadline)
+            if (done(summary))
             {
                 return summary;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw FailException.ForFailure($"Region {regionId}: waited {Patience.TotalSeconds:0} s for {condition}; last seen: {summary}");
             }
 
             await Task.Delay(20, TestContext.Current.CancellationToken);

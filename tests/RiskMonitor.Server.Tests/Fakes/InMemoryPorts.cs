@@ -30,10 +30,20 @@ internal sealed class InMemoryPorts : IAssetRegistry, ICallerAccess, IRiskEventS
     {
         foreach (var (assetId, regionId) in assets)
         {
-            _assets[assetId] = new AssetDefinition(
-                assetId, "gas_pipeline", assetId, "gas", new GeometryFactory().CreatePoint(new Coordinate(120.1, 30.2)), RiskColour.Blue,
-                null, null, null, regionId, null);
+            Add(assetId, regionId);
         }
+    }
+
+    /// <summary>Registers an asset; all stand on one spot unless told (<paramref name="metresEast"/> along the parallel).</summary>
+    public AssetDefinition Add(
+        string assetId, string regionId, string kind = "gas_pipeline", string industry = "gas", RiskColour inherent = RiskColour.Blue, double metresEast = 0)
+    {
+        // About 96 km per degree of longitude at 30.2° N.
+        var asset = new AssetDefinition(
+            assetId, kind, assetId, industry, new GeometryFactory().CreatePoint(new Coordinate(120.1 + (metresEast / 96_200), 30.2)), inherent,
+            null, null, null, regionId, null);
+        _assets[assetId] = asset;
+        return asset;
     }
 
     public List<(AlertChangeKind Kind, AlertView Alert)> Pushed { get; } = [];
@@ -66,6 +76,9 @@ internal sealed class InMemoryPorts : IAssetRegistry, ICallerAccess, IRiskEventS
         scope.IsCityWide || (_assets.TryGetValue(assetId, out var asset) && scope.Regions.Contains(asset.RegionId));
 
     public bool CanSeeRegion(RegionScope scope, string regionId) => scope.IsCityWide || scope.Regions.Contains(regionId);
+
+    public bool CanSeeRecord(RegionScope scope, string? assetId, string? regionId) =>
+        scope.IsCityWide || (assetId is not null ? CanSeeAsset(scope, assetId) : regionId is not null && CanSeeRegion(scope, regionId));
 
     // IRiskEventSink
     public void AlertChanged(AlertChangeKind kind, AlertView alert) => Pushed.Add((kind, alert));

@@ -340,7 +340,9 @@ public sealed partial class RuleManagementEndToEndTests(ServerFixture server, Br
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    /// <summary>The asset's grain has taken a reading (<c>lastReadingAt</c> is the newest reading's own time).</summary>
     private Task<JsonElement> AssetSeenAsync(string assetId, CancellationToken ct) => ServerFixture.EventuallyAsync(
-        () => server.GetJsonAsync($"api/assets/{assetId}", ct),
-        a => a.TryGetProperty("lastSampleAt", out var at) && at.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(60), ct);
+        () => server.GetJsonAsync($"api/assets/{assetId}", ct), ReadingTaken, TimeSpan.FromSeconds(60), ct);
+
+    internal static bool ReadingTaken(JsonElement asset) => asset.TryGetProperty("lastReadingAt", out var at) && at.ValueKind == JsonValueKind.String;
 }

@@ -7,7 +7,7 @@ using Scalar.AspNetCore;
 namespace RiskMonitor.Server.Platform.Http;
 
 /// <summary>The HTTP platform every feature's API stands on: request hardening, JSON, problem details, OpenAPI and health.</summary>
-public static class HttpModule
+internal static class HttpModule
 {
     public static WebApplicationBuilder AddHttpPlatform(this WebApplicationBuilder builder)
     {

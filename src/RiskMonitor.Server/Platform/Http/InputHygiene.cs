@@ -12,7 +12,7 @@ namespace RiskMonitor.Server.Platform.Http;
 /// 1900-2200 are refused with 400 problem details. PostgreSQL refuses NUL in text and jsonb and arithmetic on NaN or year
 /// 1 overflows, and both surfaced as 500s, anonymously on the tip line.
 /// </summary>
-public static class InputHygiene
+internal static class InputHygiene
 {
     /// <summary>A cap for any one string; fields with tighter limits check those themselves.</summary>
     public const int MaxStringLength = 20_000;

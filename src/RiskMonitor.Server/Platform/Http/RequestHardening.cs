@@ -11,7 +11,7 @@ namespace RiskMonitor.Server.Platform.Http;
 /// Request limits that need no identity (issue 11, hostile input; docs/decisions/0023 and the README): a body size
 /// cap, a per-client rate limit on the public write endpoints with 429 problem details, and strict JSON binding.
 /// </summary>
-public sealed class RequestHardeningOptions
+internal sealed class RequestHardeningOptions
 {
     public const string SectionName = "Http";
 
@@ -38,7 +38,7 @@ public sealed class RequestHardeningOptions
     public List<string> PublicWriteEndpoints { get; set; } = ["POST /api/hazards/tip-line", "POST /api/devices", "POST /api/auth/token"];
 }
 
-public static class RequestHardening
+internal static class RequestHardening
 {
     public static WebApplicationBuilder AddRequestHardening(this WebApplicationBuilder builder)
     {

@@ -9,7 +9,7 @@ namespace RiskMonitor.Server.Platform.Http;
 /// be framed and sends no referrer, and HTML answers carry a Content Security Policy that admits only the server's own
 /// scripts and styles, plus the configured map tile server and identity provider.
 /// </summary>
-public static class SecurityHeaders
+internal static class SecurityHeaders
 {
     /// <summary>The API reference page (Scalar) configures itself with an inline script; it gets every header but the CSP.</summary>
     private const string ReferencePath = "/api/reference";

@@ -4,7 +4,7 @@ using RiskMonitor.Server.Platform.Security;
 namespace RiskMonitor.Server.Platform.Http;
 
 /// <summary>The wall display and the on-call page (static files under wwwroot) and the little they need from the server.</summary>
-public static class UiEndpoints
+internal static class UiEndpoints
 {
     public static IEndpointRouteBuilder MapUiEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -26,14 +26,14 @@ public static class UiEndpoints
 
 /// <param name="TileUrl">A map tile URL template; none by default, so the city works offline.</param>
 /// <param name="Auth">How the pages sign in.</param>
-public sealed record UiConfig(string? TileUrl, UiAuthConfig Auth);
+internal sealed record UiConfig(string? TileUrl, UiAuthConfig Auth);
 
 /// <summary>
 /// How the pages sign in: <c>builtin</c> = name and password at <c>POST /api/auth/token</c>; <c>oidc</c> = the
 /// authorization code flow with PKCE at <see cref="Authority"/> as the public client <see cref="ClientId"/>.
 /// Nothing here is secret: a public client has none.
 /// </summary>
-public sealed record UiAuthConfig(string Mode, string? Authority, string? ClientId, string? Scope)
+internal sealed record UiAuthConfig(string Mode, string? Authority, string? ClientId, string? Scope)
 {
     public const string BuiltIn = "builtin";
     public const string Oidc = "oidc";

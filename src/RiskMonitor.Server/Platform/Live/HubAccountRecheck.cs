@@ -15,7 +15,7 @@ namespace RiskMonitor.Server.Platform.Live;
 /// closed, a changed one is regrouped by <see cref="HubGroupPolicy"/> (scope groups swapped, groups it may no longer
 /// be in left). Names the store does not know (an identity provider's people) keep what their token says.
 /// </summary>
-public sealed class HubAccountRecheck(
+internal sealed class HubAccountRecheck(
     HubConnectionRegistry connections, IHubContext<RiskHub> hub, IUserStore users, Registry.LiveRegistry registry, IOptions<AuthOptions> options,
     TimeProvider time, ILogger<HubAccountRecheck> logger) : BackgroundService
 {

@@ -8,7 +8,7 @@ namespace RiskMonitor.Server.Platform.Live;
 /// The hub connections open on this node, with who each is and which groups it joined, so that a changed or disabled
 /// account's connections can be regrouped or closed (<see cref="HubAccountRecheck"/>) without waiting for a reconnect.
 /// </summary>
-public sealed class HubConnectionRegistry
+internal sealed class HubConnectionRegistry
 {
     private readonly ConcurrentDictionary<string, HubConnectionEntry> _connections = new(StringComparer.Ordinal);
 
@@ -28,7 +28,7 @@ public sealed class HubConnectionRegistry
 }
 
 /// <summary>One connection: its caller (replaced when the account changes) and the groups it is in.</summary>
-public sealed class HubConnectionEntry(HubCallerContext context, HubCaller caller)
+internal sealed class HubConnectionEntry(HubCallerContext context, HubCaller caller)
 {
     private readonly Lock _gate = new();
     private readonly HashSet<(HubGroupKind Kind, string Name)> _joined = [];

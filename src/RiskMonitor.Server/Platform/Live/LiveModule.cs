@@ -9,7 +9,7 @@ namespace RiskMonitor.Server.Platform.Live;
 /// that take alert, asset and region changes from grains without blocking them. Which grain sinks feed the fan-outs is a
 /// line of the composition root, not of this module.
 /// </summary>
-public static class LiveModule
+internal static class LiveModule
 {
     /// <summary>Before the silo: the fan-outs stop after it, so changes made while it shuts down still reach the clients.</summary>
     public static WebApplicationBuilder AddLivePush(this WebApplicationBuilder builder)

@@ -13,7 +13,7 @@ namespace RiskMonitor.Server.Platform.Live;
 /// Redis backplane every node's clients get every region grain's changes; the map endpoints read the
 /// <see cref="RegionReadModel"/> instead, which rolls up from the cluster-wide alerts (docs/decisions/0031).
 /// </summary>
-public sealed class RegionEventFanOut(IHubContext<RiskHub> hub, TimeProvider time, ILogger<RegionEventFanOut> logger)
+internal sealed class RegionEventFanOut(IHubContext<RiskHub> hub, TimeProvider time, ILogger<RegionEventFanOut> logger)
     : BackgroundService, IRegionEventSink
 {
     public static readonly TimeSpan RegionCoalescing = TimeSpan.FromMilliseconds(250);

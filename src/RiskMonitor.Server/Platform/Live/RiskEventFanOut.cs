@@ -18,7 +18,7 @@ namespace RiskMonitor.Server.Platform.Live;
 /// background loop. Alert changes are sent one by one, in order, none dropped. Asset changes are coalesced per asset
 /// (the newest wins) and sent a few times a second, so an alert storm cannot flood a wall display.
 /// </summary>
-public sealed class RiskEventFanOut(
+internal sealed class RiskEventFanOut(
     IHubContext<RiskHub> hub, AlertReadModel board, ServerMetrics metrics, TimeProvider time, ILogger<RiskEventFanOut> logger, AccessControl access,
     SilenceReadModel silences)
     : BackgroundService, IRiskEventSink

@@ -11,7 +11,7 @@ namespace RiskMonitor.Server.Platform.Live;
 /// grid officer's wall shows only their grids. Which region, role and user groups it may join is decided by
 /// <see cref="HubGroupPolicy"/> alone; <see cref="HubAccountRecheck"/> regroups or closes it when its account changes.
 /// </summary>
-public sealed class RiskHub(AccessControl access, RegionMap map, HubConnectionRegistry connections) : Hub
+internal sealed class RiskHub(AccessControl access, RegionMap map, HubConnectionRegistry connections) : Hub
 {
     public const string Path = "/hubs/risk";
 
@@ -94,7 +94,7 @@ public sealed class RiskHub(AccessControl access, RegionMap map, HubConnectionRe
 }
 
 /// <summary>The client method names, in one place so that server and tests agree.</summary>
-public static class RiskHubMethods
+internal static class RiskHubMethods
 {
     public const string AlertRaised = "alertRaised";
     public const string AlertUpdated = "alertUpdated";

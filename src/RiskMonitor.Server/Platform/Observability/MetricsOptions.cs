@@ -6,7 +6,7 @@ namespace RiskMonitor.Server.Platform.Observability;
 /// Who may read <c>/metrics</c> (issue 24 row 9; docs/decisions/0030-what-metrics-exposes.md). Neither set: on the API
 /// port for anyone, as <c>run.sh</c> does on loopback. The chart sets <see cref="Port"/>.
 /// </summary>
-public sealed class MetricsOptions
+internal sealed class MetricsOptions
 {
     public const string SectionName = "Metrics";
 

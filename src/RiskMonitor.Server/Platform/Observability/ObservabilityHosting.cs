@@ -16,7 +16,7 @@ namespace RiskMonitor.Server.Platform.Observability;
 /// Spans are only recorded when an exporter is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), so by default tracing
 /// costs nothing.
 /// </summary>
-public static class ObservabilityHosting
+internal static class ObservabilityHosting
 {
     public const string MetricsPath = "/metrics";
 

@@ -13,7 +13,7 @@ namespace RiskMonitor.Server.Platform.Observability;
 /// The host's own instruments (meter <c>RiskMonitor.Server</c>): alerts and the InfluxDB writer. The writer's
 /// numbers are observed from <see cref="IReadingWriter.GetStats"/> so they match <c>/api/ingest/stats</c> exactly.
 /// </summary>
-public sealed class ServerMetrics
+internal sealed class ServerMetrics
 {
     public const string MeterName = "RiskMonitor.Server";
 

@@ -14,7 +14,7 @@ namespace RiskMonitor.Server.Platform.Orleans;
 /// a cluster whose membership table is in PostgreSQL (the Orleans ADO.NET scripts are applied by migrations 0001 and
 /// 0004). The SignalR Redis backplane is added when <c>Redis:Configuration</c> is set.
 /// </summary>
-public static class ClusterHosting
+internal static class ClusterHosting
 {
     private const string AdoNetInvariant = "Npgsql";
 
@@ -81,14 +81,14 @@ public static class ClusterHosting
     }
 }
 
-public enum OrleansClustering
+internal enum OrleansClustering
 {
     Localhost,
     AdoNet,
 }
 
 /// <summary>The SignalR backplane (<c>Redis</c> section).</summary>
-public sealed class RedisOptions
+internal sealed class RedisOptions
 {
     public const string SectionName = "Redis";
 
@@ -106,7 +106,7 @@ public sealed class RedisOptions
 /// takes <see cref="NumMissedProbesLimit"/> x <see cref="ProbeTimeout"/> (9 s) plus gossip. Shorter timeouts would
 /// start to declare a silo dead during a long GC pause or CPU starvation on a busy two-core node.
 /// </summary>
-public sealed class ClusterLivenessOptions
+internal sealed class ClusterLivenessOptions
 {
     public const string SectionName = "Orleans:Liveness";
 

@@ -10,7 +10,7 @@ namespace RiskMonitor.Server.Platform.Orleans;
 /// (an escalation shard on the first alert). A service no module registered must stop the start instead, so every
 /// grain's constructor is checked against the container once the host is built.
 /// </summary>
-public static class GrainDependencies
+internal static class GrainDependencies
 {
     /// <summary>The grain classes of the grains' project and of the server.</summary>
     public static IReadOnlyList<Type> GrainClasses() =>

@@ -1,7 +1,7 @@
 namespace RiskMonitor.Server.Platform.Orleans;
 
 /// <summary>Orleans ports; distinct per process so that several servers (tests, a second node) can share a machine.</summary>
-public sealed class OrleansHostOptions
+internal sealed class OrleansHostOptions
 {
     public const string SectionName = "Orleans";
 

@@ -4,7 +4,7 @@ using RiskMonitor.Grains.Serialization;
 namespace RiskMonitor.Server.Platform.Orleans;
 
 /// <summary>The silo of this process: clustering, grain storage and reminders, and the services grains take.</summary>
-public static class OrleansModule
+internal static class OrleansModule
 {
     /// <summary>
     /// After every feature's stores and services (grains activate on them) and after the hosted services that must stop

@@ -8,7 +8,7 @@ using RiskMonitor.Storage.Postgres;
 namespace RiskMonitor.Server.Platform.Orleans;
 
 /// <summary>Where Orleans keeps grain state and reminders (<c>Orleans:Persistence</c>).</summary>
-public enum OrleansPersistence
+internal enum OrleansPersistence
 {
     /// <summary>In memory: unit-level runs and demos without PostgreSQL. Nothing survives a restart.</summary>
     Memory,
@@ -18,7 +18,7 @@ public enum OrleansPersistence
 }
 
 /// <summary>Grain storage and reminders, in memory or on PostgreSQL (group commit, decision 0045).</summary>
-public static class OrleansPersistenceHosting
+internal static class OrleansPersistenceHosting
 {
     /// <summary>
     /// <c>Orleans:Persistence</c> (<c>Memory</c> or <c>AdoNet</c>); when unset, AdoNet if <c>ConnectionStrings:RiskMonitor</c>

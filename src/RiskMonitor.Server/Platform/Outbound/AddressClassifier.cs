@@ -30,7 +30,7 @@ public enum AddressKind
 /// address inside IPv6 (IPv4-mapped, IPv4-compatible, NAT64, 6to4) are classified by the IPv4 address, because a dual
 /// stack or a gateway delivers them there: <c>::ffff:127.0.0.1</c> is loopback.
 /// </summary>
-public static class AddressClassifier
+internal static class AddressClassifier
 {
     private static readonly IPAddress Ec2MetadataV6 = IPAddress.Parse("fd00:ec2::254");
 

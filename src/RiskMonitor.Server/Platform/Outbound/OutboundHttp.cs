@@ -12,7 +12,7 @@ namespace RiskMonitor.Server.Platform.Outbound;
 /// a URL validated at registration cannot later point elsewhere (DNS rebinding), and a redirect, should a caller turn
 /// them on, is checked like the first request. docs/decisions/0026-outbound-requests.md.
 /// </summary>
-public static class OutboundHttp
+internal static class OutboundHttp
 {
     /// <summary>The named client (<c>IHttpClientFactory.CreateClient(ClientName)</c>); callers set their own timeout.</summary>
     public const string ClientName = "outbound";

@@ -4,7 +4,7 @@ namespace RiskMonitor.Server.Platform.Outbound;
 /// <c>Outbound</c> section: which non-public destinations requests this server makes on someone's behalf (webhooks,
 /// the escalation webhook) may reach anyway. Empty = public addresses only (docs/decisions/0026-outbound-requests.md).
 /// </summary>
-public sealed class OutboundOptions
+internal sealed class OutboundOptions
 {
     public const string SectionName = "Outbound";
 

@@ -9,7 +9,7 @@ namespace RiskMonitor.Server.Platform.Outbound;
 /// (docs/decisions/0026-outbound-requests.md): public addresses yes; loopback, link-local, private, shared, metadata,
 /// multicast and reserved ones only when <see cref="OutboundOptions"/> names the host or the network.
 /// </summary>
-public sealed class OutboundPolicy
+internal sealed class OutboundPolicy
 {
     private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
     private readonly IPNetwork[] _networks;

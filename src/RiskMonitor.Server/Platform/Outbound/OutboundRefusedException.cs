@@ -4,7 +4,7 @@ namespace RiskMonitor.Server.Platform.Outbound;
 /// An outbound connection the policy refused before any packet was sent. The message names the rule, never whether
 /// the target would have answered, so delivery status cannot be used to scan ports.
 /// </summary>
-public sealed class OutboundRefusedException : Exception
+internal sealed class OutboundRefusedException : Exception
 {
     public OutboundRefusedException()
     {

@@ -6,7 +6,7 @@ using RiskMonitor.Domain.Regions;
 namespace RiskMonitor.Server.Platform.Security;
 
 /// <summary>The authorization policies by name; see <see cref="SecurityHosting"/> for what each demands.</summary>
-public static class Policies
+internal static class Policies
 {
     /// <summary>Viewer or above; the fallback for every endpoint that names no policy.</summary>
     public const string View = "rm:view";
@@ -28,20 +28,23 @@ public static class Policies
 }
 
 /// <summary>The caller's regions and what lies in them: what command and query classes ask, so they are tested without a registry.</summary>
-public interface ICallerAccess
+internal interface ICallerAccess
 {
     RegionScope ScopeOf(ClaimsPrincipal user);
 
     bool CanSeeAsset(RegionScope scope, string assetId);
 
     bool CanSeeRegion(RegionScope scope, string regionId);
+
+    /// <summary>A record tied to an asset, or failing that to a region (a hazard from inspection); neither = city-wide only.</summary>
+    bool CanSeeRecord(RegionScope scope, string? assetId, string? regionId);
 }
 
 /// <summary>
 /// Roles and region scope of the caller, read from the claims the configured names point at. The region checks use
 /// the loaded <see cref="RegionMap"/>, so a scope written as a street covers every grid and asset below it.
 /// </summary>
-public sealed class AccessControl(IOptions<AuthOptions> options, Registry.LiveRegistry registry) : ICallerAccess
+internal sealed class AccessControl(IOptions<AuthOptions> options, Registry.LiveRegistry registry) : ICallerAccess
 {
     // The map in force now: the registry changes over the API (docs/decisions/0041-live-registry.md).
     private RegionMap Map => registry.Current.Map;

@@ -12,7 +12,7 @@ namespace RiskMonitor.Server.Platform.Security;
 /// cache entry is dropped when an admin changes the account on this node, so there it takes effect at once; other
 /// nodes notice within <see cref="AuthOptions.AccountRecheckInterval"/>.
 /// </summary>
-public sealed class AccountStatus(IUserStore users, IOptions<AuthOptions> options, TimeProvider time)
+internal sealed class AccountStatus(IUserStore users, IOptions<AuthOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (AccountRights? Rights, DateTimeOffset CheckedAt)> _checked = new(StringComparer.Ordinal);
 
@@ -57,4 +57,4 @@ public sealed class AccountStatus(IUserStore users, IOptions<AuthOptions> option
 }
 
 /// <summary>What an account may do now, as the account store says.</summary>
-public sealed record AccountRights(ImmutableArray<string> Roles, ImmutableArray<string> Regions, bool Disabled);
+internal sealed record AccountRights(ImmutableArray<string> Roles, ImmutableArray<string> Regions, bool Disabled);

@@ -9,7 +9,7 @@ namespace RiskMonitor.Server.Platform.Security;
 /// background loop writes them in batches, retrying while PostgreSQL is away; the domain ledgers already hold each
 /// step's actor in the step's own transaction, so this trail is the cross-cutting "who touched what" record.
 /// </summary>
-public sealed class AuditTrailWriter(IAuditTrail trail, TimeProvider time, ILogger<AuditTrailWriter> logger) : BackgroundService
+internal sealed class AuditTrailWriter(IAuditTrail trail, TimeProvider time, ILogger<AuditTrailWriter> logger) : BackgroundService
 {
     private const int Capacity = 10_000;
     private readonly Channel<AuditRecord> _queue = Channel.CreateBounded<AuditRecord>(

@@ -14,7 +14,7 @@ namespace RiskMonitor.Server.Platform.Security;
 /// The built-in token issuer (<c>/api/auth</c>), the account administration (<c>/api/users</c>, admin) and the audit
 /// trail (<c>/api/audit</c>, admin).
 /// </summary>
-public static class AuthEndpoints
+internal static class AuthEndpoints
 {
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -158,13 +158,13 @@ public static class AuthEndpoints
     }
 }
 
-public sealed record SignInRequest(string? Username, string? Password);
+internal sealed record SignInRequest(string? Username, string? Password);
 
 /// <summary>An account to create or change; the password is optional when changing one, and never shown again.</summary>
-public sealed record SaveUserRequest(
+internal sealed record SaveUserRequest(
     IReadOnlyList<string>? Roles, IReadOnlyList<string>? Regions = null, string? Password = null, string? DisplayName = null, bool? Disabled = null);
 
-public sealed record UserView(
+internal sealed record UserView(
     string Name, string? DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Regions, bool Disabled,
     DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset UpdatedAt, string UpdatedBy)
 {
@@ -176,4 +176,4 @@ public sealed record UserView(
     }
 }
 
-public sealed record SignedInUser(string Name, IReadOnlyList<string> Roles, ImmutableArray<string> Regions, string? Scheme);
+internal sealed record SignedInUser(string Name, IReadOnlyList<string> Roles, ImmutableArray<string> Regions, string? Scheme);

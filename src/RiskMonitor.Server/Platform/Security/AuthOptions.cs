@@ -7,7 +7,7 @@ namespace RiskMonitor.Server.Platform.Security;
 /// Without <see cref="Authority"/> the server is its own token issuer (<c>POST /api/auth/token</c>, accounts in
 /// PostgreSQL); with it, bearer tokens from that OpenID Connect authority are accepted instead.
 /// </summary>
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 
@@ -84,7 +84,7 @@ public sealed class AuthOptions
 }
 
 /// <summary>An account from configuration; see <see cref="AuthOptions.Users"/>.</summary>
-public sealed class SeedUser
+internal sealed class SeedUser
 {
     public string Name { get; set; } = "";
 

@@ -7,7 +7,7 @@ using RiskMonitor.Server.Platform.Live;
 namespace RiskMonitor.Server.Platform.Security;
 
 /// <summary>Who a hub connection is, read once from the claims (or, after a recheck, from the account store).</summary>
-public sealed record HubCaller(string? Name, ImmutableArray<AccessRole> Roles, RegionScope Scope)
+internal sealed record HubCaller(string? Name, ImmutableArray<AccessRole> Roles, RegionScope Scope)
 {
     public static HubCaller Of(string? name, IEnumerable<string> roleNames, RegionScope scope) => new(
         name, [.. roleNames.Select(r => AccessRoles.TryParse(r, out var role) ? role : (AccessRole?)null).OfType<AccessRole>().Distinct().Order()], scope);
@@ -16,7 +16,7 @@ public sealed record HubCaller(string? Name, ImmutableArray<AccessRole> Roles, R
 }
 
 /// <summary>The groups a connection may ask for: <c>JoinRegion</c>, <c>JoinRole</c>, <c>JoinUser</c>.</summary>
-public enum HubGroupKind
+internal enum HubGroupKind
 {
     Region,
     Role,
@@ -24,7 +24,7 @@ public enum HubGroupKind
 }
 
 /// <summary>The answer for one group: its name, and why not when refused.</summary>
-public sealed record HubGroupDecision(string Group, string? Refusal)
+internal sealed record HubGroupDecision(string Group, string? Refusal)
 {
     public bool Allowed => Refusal is null;
 }
@@ -42,7 +42,7 @@ public sealed record HubGroupDecision(string Group, string? Refusal)
 /// <item><c>JoinUser(name)</c>: one's own name; anyone's for a city-wide supervisor or admin watching the desk.</item>
 /// </list>
 /// </summary>
-public static class HubGroupPolicy
+internal static class HubGroupPolicy
 {
     /// <summary>The role groups that exist: the duty roles escalations address, with the access role each needs.</summary>
     public static IReadOnlyDictionary<string, AccessRole> DutyRoles { get; } = new Dictionary<string, AccessRole>(StringComparer.Ordinal)

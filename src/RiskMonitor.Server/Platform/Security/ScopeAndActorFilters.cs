@@ -56,7 +56,7 @@ internal sealed class RegionScopeFilter(AccessControl access, IHazardStore hazar
 }
 
 /// <summary>A request body that names the person taking the step; the server writes the signed-in name into it.</summary>
-public interface IAttributedRequest
+internal interface IAttributedRequest
 {
     /// <summary>The same request with its actor (or author) set to <paramref name="actor"/>.</summary>
     IAttributedRequest AttributedTo(string actor);

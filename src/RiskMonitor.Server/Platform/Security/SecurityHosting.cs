@@ -17,7 +17,7 @@ namespace RiskMonitor.Server.Platform.Security;
 /// goes to the API key scheme, everything else to JWT bearer. Every endpoint that names no policy needs a viewer: a
 /// new endpoint is closed until someone opens it on purpose.
 /// </summary>
-public static class SecurityHosting
+internal static class SecurityHosting
 {
     /// <summary>The default scheme: forwards to <see cref="JwtBearerDefaults.AuthenticationScheme"/> or the API key scheme.</summary>
     public const string DefaultScheme = "RiskMonitor";

@@ -8,7 +8,7 @@ namespace RiskMonitor.Server.Platform.Security;
 /// an attacker who spreads attempts over N nodes gets N times the rate, still far below what the per-address limit
 /// alone allowed.
 /// </summary>
-public sealed class SignInThrottle(IOptions<AuthOptions> options, TimeProvider time)
+internal sealed class SignInThrottle(IOptions<AuthOptions> options, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly SignInBackoff _backoff = new(options.Value.SignInFreeFailures, options.Value.SignInMaxDelay);

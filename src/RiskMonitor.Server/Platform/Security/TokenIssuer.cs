@@ -7,7 +7,7 @@ using RiskMonitor.Contracts.Access;
 namespace RiskMonitor.Server.Platform.Security;
 
 /// <summary>The built-in issuer's signing key: from <c>Auth:SigningKey</c>, or random for this process (logged once).</summary>
-public sealed class SigningKeyProvider
+internal sealed class SigningKeyProvider
 {
     public SigningKeyProvider(IOptions<AuthOptions> options, ILogger<SigningKeyProvider> logger)
     {
@@ -46,7 +46,7 @@ public sealed class SigningKeyProvider
 }
 
 /// <summary>Issues the built-in bearer tokens (HS256 JWT) carrying name, roles and region scope.</summary>
-public sealed class TokenIssuer(IOptions<AuthOptions> options, SigningKeyProvider key, TimeProvider time)
+internal sealed class TokenIssuer(IOptions<AuthOptions> options, SigningKeyProvider key, TimeProvider time)
 {
     private readonly JsonWebTokenHandler _handler = new();
 
@@ -82,6 +82,6 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, SigningKeyProvide
 }
 
 /// <summary>The token endpoint's answer: the token and what it grants, so a page can show who is signed in.</summary>
-public sealed record IssuedToken(
+internal sealed record IssuedToken(
     string AccessToken, string TokenType, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string Name, string? DisplayName,
     IReadOnlyList<string> Roles, IReadOnlyList<string> Regions);

@@ -1,7 +1,7 @@
 namespace RiskMonitor.Server.Reports.Circulars;
 
 /// <summary>Configuration section <c>Circulars</c> (docs/decisions/0036a-circulars-and-reports.md).</summary>
-public sealed class CircularOptions
+internal sealed class CircularOptions
 {
     public const string SectionName = "Circulars";
 

@@ -12,7 +12,7 @@ using RiskMonitor.Storage.Hazards;
 namespace RiskMonitor.Server.Reports.Circulars;
 
 /// <summary>The shift handover report (交接班): what the outgoing shift hands to the next one, as JSON or a printable page.</summary>
-public static class HandoverEndpoints
+internal static class HandoverEndpoints
 {
     public static IEndpointRouteBuilder MapHandoverEndpoints(this IEndpointRouteBuilder routes)
     {
