@@ -162,6 +162,22 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         Assert.Equal(1, unit.GetProperty("late").GetInt32());
         Assert.Equal(1, unit.GetProperty("released").GetInt32());
         Assert.True(unit.GetProperty("medianArrivalMinutes").GetDouble() * 60 >= ResponsibilityFixture.RescueArrivalWithin.TotalSeconds);
+
+        // The unit's own page shows its figures (GET /api/unit/kpis): the rescue, late, released; no acknowledgement was asked of it.
+        var own = await unitA.GetFromJsonAsync<JsonElement>("api/unit/kpis", ct);
+        Assert.Equal(0, own.GetProperty("acknowledgements").GetProperty("asked").GetInt32());
+        var (page, errors) = await browser.OpenLivePageAsync(server.BaseUrl, "/oncall/unit", 420, 860, "mu-a.duty", "unit", TimeSpan.FromSeconds(30));
+        var rescues = page.Locator("#kpis dd[data-kpi='rescues']");
+        await rescues.WaitForAsync(new() { Timeout = 30_000 });
+        Assert.Equal("1", await rescues.InnerTextAsync());
+        Assert.Equal("1", await page.Locator("#kpis dd[data-kpi='late']").InnerTextAsync());
+        Assert.Equal("1", await page.Locator("#kpis dd[data-kpi='released']").InnerTextAsync());
+        Assert.Equal("0 / 0", await page.Locator("#kpis dd[data-kpi='acknowledged']").InnerTextAsync());
+        var median = own.GetProperty("units")[0].GetProperty("medianArrivalMinutes").GetDouble();
+        Assert.Equal(median.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " 分钟", await page.Locator("#kpis dd[data-kpi='medianArrival']").InnerTextAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "unit-page-kpis.png"), FullPage = true });
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
     }
 
     [Fact]
