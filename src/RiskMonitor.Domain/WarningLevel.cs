@@ -32,4 +32,7 @@ public static class RiskLevels
         (RiskColour)Math.Max((int)inherent, (int)warning);
 
     public static WarningLevel Max(WarningLevel a, WarningLevel b) => a >= b ? a : b;
+
+    /// <summary>The higher of two colours, either of which may be absent (就高原则); null only when both are.</summary>
+    public static RiskColour? Max(RiskColour? a, RiskColour? b) => a is null ? b : b is null ? a : (RiskColour)Math.Max((int)a.Value, (int)b.Value);
 }

@@ -1,3 +1,4 @@
+using RiskMonitor.Domain;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Regions;
 
@@ -16,7 +17,15 @@ public sealed record RegionSummary(
     [property: Id(4)] ResponsiblePerson? Supervisor,
     [property: Id(5)] RegionTally Tally,
     [property: Id(6)] long Version,
-    [property: Id(7)] DateTimeOffset UpdatedAt);
+    [property: Id(7)] DateTimeOffset UpdatedAt,
+    [property: Id(8)] RiskColour? AreaLevel = null)
+{
+    /// <summary>The region's dynamic colour: its assets' highest (就高原则), and never below the area's own assessed level.</summary>
+    public RiskColour? Colour => RiskLevels.Max(Tally.Dynamic.Highest, AreaLevel);
+
+    /// <summary>The region's inherent colour: its assets' highest inherent colour, and never below the area's own assessed level.</summary>
+    public RiskColour? InherentColour => RiskLevels.Max(Tally.Inherent.Highest, AreaLevel);
+}
 
 /// <summary>Where region grains hand summary changes for fan-out (SignalR <c>regionChanged</c>, the map board).</summary>
 /// <remarks>Implementations must not block: a grain calls this on its single thread.</remarks>

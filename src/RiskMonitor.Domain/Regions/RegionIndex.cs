@@ -22,6 +22,7 @@ public sealed class RegionIndex
     private readonly FrozenDictionary<string, RegionDefinition> _byId;
     private readonly FrozenDictionary<string, ImmutableArray<string>> _children;
     private readonly STRtree<Leaf> _leaves;
+    private readonly FrozenDictionary<string, RiskColour> _areaLevels;
 
     private RegionIndex(IReadOnlyList<RegionDefinition> regions, string? rootId)
     {
@@ -40,6 +41,19 @@ public sealed class RegionIndex
         }
 
         _leaves.Build(); // build now: the tree must be read-only before a second thread can see it
+
+        // 就高原则 for the areas too: a district is at least as high as the highest area assessed within it.
+        var areaLevels = new Dictionary<string, RiskColour>(StringComparer.Ordinal);
+        foreach (var region in regions.Where(r => r.Assessment?.Level is not null))
+        {
+            var level = region.Assessment!.Level!.Value;
+            foreach (var id in AncestorsOf(region.Id).Select(a => a.Id).Prepend(region.Id))
+            {
+                areaLevels[id] = areaLevels.TryGetValue(id, out var known) && known >= level ? known : level;
+            }
+        }
+
+        _areaLevels = areaLevels.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>No regions at all: every asset keeps the region id the registry gives it (walking-skeleton mode).</summary>
@@ -57,6 +71,12 @@ public sealed class RegionIndex
     public bool TryGet(string regionId, [NotNullWhen(true)] out RegionDefinition? region) => _byId.TryGetValue(regionId, out region);
 
     public ImmutableArray<string> ChildrenOf(string regionId) => _children.TryGetValue(regionId, out var children) ? children : NoChildren;
+
+    /// <summary>
+    /// The highest inherent level an area assessment gave this region or a region within it; null when none did. The
+    /// region's colour in both layers is at least this (as an asset's dynamic colour is at least its inherent one).
+    /// </summary>
+    public RiskColour? AreaLevelOf(string regionId) => _areaLevels.TryGetValue(regionId, out var level) ? level : null;
 
     public bool IsLeaf(string regionId) => _byId.ContainsKey(regionId) && !_children.ContainsKey(regionId);
 

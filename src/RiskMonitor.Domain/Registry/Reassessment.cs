@@ -1,7 +1,7 @@
 namespace RiskMonitor.Domain.Registry;
 
-/// <summary>Something with an assessed inherent level: an asset or an area (a region).</summary>
-public sealed record Assessed(string Id, string Kind, string Name, DateOnly? AssessedOn, string? Assessor);
+/// <summary>Something with an assessed inherent level: an asset or an area (a region). <see cref="Level"/>: the level on record, if any.</summary>
+public sealed record Assessed(string Id, string Kind, string Name, DateOnly? AssessedOn, string? Assessor, RiskColour? Level = null);
 
 /// <summary>An inherent level due for reassessment: when it was due, and by how many days it is late.</summary>
 public sealed record ReassessmentDue(Assessed Subject, DateOnly? DueOn, int? DaysOverdue);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Domain.Responsibility;
 
 namespace RiskMonitor.Domain.Reports;
 
@@ -54,6 +55,11 @@ public sealed record CircularRow(
 
 public sealed record CircularRanking(CircularDimension Dimension, IReadOnlyList<CircularRow> Rows);
 
+/// <summary>One maintenance unit's rescues of entrapments in a circular: its name and its figures (decision 0054).</summary>
+public sealed record CircularRescueRow(string Name, UnitRescueKpi Kpi);
+
+/// <param name="Rescues">Per maintenance unit, late first; null when not gathered (a region-scoped reader: a rescue
+/// record names its unit, not its lift's region).</param>
 public sealed record CircularReport(
     CircularPeriod Period,
     DateTimeOffset From,
@@ -62,7 +68,8 @@ public sealed record CircularReport(
     string Scope,
     CircularRow Total,
     IReadOnlyList<CircularRanking> Rankings,
-    AlertKpiReport Kpis);
+    AlertKpiReport Kpis,
+    IReadOnlyList<CircularRescueRow>? Rescues = null);
 
 /// <summary>
 /// The circular (定期通报) of a period (pure): totals and rankings by owner unit, regulator, district and street, the
@@ -149,6 +156,22 @@ public static class Circular
         return new CircularReport(
             kind, from, to, PreviousFrom(kind, from, utcOffset), scope, total, rankings,
             AlertKpis.Compute(inPeriod.Select(a => a.Facts), from, to, utcOffset));
+    }
+
+    /// <summary>
+    /// The rescue ranking (pure): the units with the most late arrivals first, then the slowest median arrival, then the
+    /// most rescues, then name, as the alert rankings name the slow first. <paramref name="nameOf"/> gives a unit's name
+    /// (its id when unknown).
+    /// </summary>
+    public static IReadOnlyList<CircularRescueRow> RescueRanking(IEnumerable<UnitRescueKpi> units, Func<string, string?> nameOf)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        ArgumentNullException.ThrowIfNull(nameOf);
+        return [.. units.Select(u => new CircularRescueRow(nameOf(u.UnitId) ?? u.UnitId, u))
+            .OrderByDescending(r => r.Kpi.Late)
+            .ThenByDescending(r => r.Kpi.MedianArrivalMinutes ?? 0)
+            .ThenByDescending(r => r.Kpi.Rescues)
+            .ThenBy(r => r.Name, StringComparer.Ordinal)];
     }
 
     private static CircularRow Row(string name, IReadOnlyCollection<CircularAlert> alerts, IReadOnlyCollection<CircularAlert> previous, IReadOnlyCollection<CircularHazard> hazards)

@@ -182,7 +182,7 @@ internal sealed class RegionGrain(
         _updatedAt = time.GetUtcNow();
         _stateWriter.Request();
         var summary = Summary();
-        RegionLog.Changed(logger, _id, summary.Tally.Dynamic.Highest, summary.Tally.Dynamic.Counts.Total);
+        RegionLog.Changed(logger, _id, summary.Colour, summary.Tally.Dynamic.Counts.Total);
         events.RegionChanged(summary);
         SchedulePush();
         return Task.CompletedTask;
@@ -239,7 +239,8 @@ internal sealed class RegionGrain(
         _definition?.Supervisor,
         _rollup.Tally,
         _version,
-        _updatedAt);
+        _updatedAt,
+        _map.Index.AreaLevelOf(_id));
 }
 
 internal static partial class RegionLog

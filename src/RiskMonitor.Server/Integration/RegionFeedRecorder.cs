@@ -55,7 +55,7 @@ internal sealed class RegionFeedRecorder(
                 continue;
             }
 
-            var colours = (region.Tally.Dynamic.Highest, region.Tally.Inherent.Highest);
+            var colours = (region.Colour, region.InherentColour);
             var known = _recorded.TryGetValue(regionId, out var previous);
             if (known && previous == colours)
             {

@@ -6,7 +6,9 @@ namespace RiskMonitor.Server.Regions;
 
 /// <summary>
 /// A region as clients see it (<c>regionChanged</c>, <c>GET /api/regions/{id}</c>). <c>colour</c> is the dynamic
-/// layer's highest colour (就高原则), <c>inherentColour</c> the inherent layer's; both null for a region with no assets.
+/// layer's highest colour (就高原则), <c>inherentColour</c> the inherent layer's, each at least <c>areaLevel</c> (the
+/// highest level an area risk assessment gave the region or an area within it); both null for a region with no assets
+/// and no assessed level.
 /// </summary>
 internal sealed record RegionJson(
     string RegionId,
@@ -16,6 +18,7 @@ internal sealed record RegionJson(
     SupervisorJson? Supervisor,
     RiskColour? Colour,
     RiskColour? InherentColour,
+    RiskColour? AreaLevel,
     LayerJson Dynamic,
     LayerJson Inherent,
     long Version,
@@ -31,8 +34,9 @@ internal sealed record RegionJson(
             summary.Level,
             summary.ParentId,
             summary.Supervisor is { } s ? new SupervisorJson(s.Name, s.Phone) : null,
-            summary.Tally.Dynamic.Highest,
-            summary.Tally.Inherent.Highest,
+            summary.Colour,
+            summary.InherentColour,
+            summary.AreaLevel,
             LayerJson.From(summary.Tally.Dynamic),
             LayerJson.From(summary.Tally.Inherent),
             summary.Version,

@@ -90,12 +90,15 @@ internal static class RiskMapEndpoints
 
                 w.WriteString("layer", Snake(riskLayer));
                 WriteNullable(w, "industry", industry);
+                // The area's own assessed level is not an industry's: one industry's view shows that industry's assets only.
+                var area = industry is null ? map.Index.AreaLevelOf(region.Id) : null;
                 var (colour, counts) = industry is null
-                    ? (shown.Highest, shown.Counts)
+                    ? (RiskLevels.Max(shown.Highest, area), shown.Counts)
                     : (shown.HighestOf(industry), shown.ByIndustry.GetValueOrDefault(industry).Counted);
                 WriteColour(w, "colour", colour);
-                WriteColour(w, "inherentColour", industry is null ? tally.Inherent.Highest : tally.Inherent.HighestOf(industry));
-                WriteColour(w, "dynamicColour", industry is null ? tally.Dynamic.Highest : tally.Dynamic.HighestOf(industry));
+                WriteColour(w, "inherentColour", industry is null ? RiskLevels.Max(tally.Inherent.Highest, area) : tally.Inherent.HighestOf(industry));
+                WriteColour(w, "dynamicColour", industry is null ? RiskLevels.Max(tally.Dynamic.Highest, area) : tally.Dynamic.HighestOf(industry));
+                WriteColour(w, "areaLevel", area);
                 WriteCounts(w, counts);
                 w.WriteEndObject();
                 w.WriteEndObject();

@@ -26,6 +26,8 @@ internal static class RegistryEndpoints
 {
     private const string GeoJsonContentType = "application/geo+json";
     private const int MaxOverdueListed = 5000;
+    private const int MaxImported = 10_000;
+    private const int MaxProblemsListed = 50;
 
     private static readonly JsonSerializerOptions GeometryOptions = new() { Converters = { new GeoJsonConverterFactory() } };
 
@@ -57,10 +59,18 @@ internal static class RegistryEndpoints
         registry.MapDelete("/regions/{regionId}", (string regionId, [AsParameters] WriteContext context) => WriteAsync(context, RegistryLayer.Region, regionId, null, retire: true))
             .WithName("RetireRegion").RequireAuthorization(Policies.Supervise).WithSummary("Retires a region without children (If-Match: the version read); its assets fall to the grids that remain.");
 
-        registry.MapPut("/assets/{assetId}/inherent-level", SetInherentLevelAsync).WithName("SetInherentLevel").RequireAuthorization(Policies.Supervise)
+        registry.MapPost("/assets/import", (JsonElement collection, [AsParameters] WriteContext context) => ImportAsync(context, RegistryLayer.Asset, collection))
+            .WithName("ImportAssets").RequireAuthorization(Policies.Supervise)
+            .WithSummary("Imports assets from a GeoJSON FeatureCollection (the export's shape) in one write: each Feature creates its id or replaces it; the whole is checked first and refused whole (400/409 problem details) or applied whole.");
+        registry.MapPost("/regions/import", (JsonElement collection, [AsParameters] WriteContext context) => ImportAsync(context, RegistryLayer.Region, collection))
+            .WithName("ImportRegions").RequireAuthorization(Policies.Supervise)
+            .WithSummary("Imports regions from a GeoJSON FeatureCollection in one write (create or replace each); invalid geometry, an unknown parent, a cycle or an id twice refuses the whole with problem details.");
+        registry.MapPut("/assets/{assetId}/inherent-level", SetAssetInherentLevelAsync).WithName("SetInherentLevel").RequireAuthorization(Policies.Supervise)
             .WithSummary("Sets an asset's assessed inherent level with the assessment's date and assessor (and optionally pipe material and installation year); If-Match as for the asset.");
+        registry.MapPut("/regions/{regionId}/inherent-level", SetRegionInherentLevelAsync).WithName("SetRegionInherentLevel").RequireAuthorization(Policies.Supervise)
+            .WithSummary("Sets an area's own assessed inherent level with the assessment's date and assessor; the region (and every region above it) is coloured at least that. If-Match as for the region.");
         registry.MapGet("/reassessments", Overdue).WithName("ListOverdueReassessments")
-            .WithSummary("Inherent levels due for reassessment (never assessed first, then the longest overdue): assets by kind, regions by level; 5 years unless configured.");
+            .WithSummary("Inherent levels due for reassessment (never assessed first, then the longest overdue): assets by kind, areas by region level (layer=asset|region to list one); 5 years unless configured.");
         return api;
     }
 
@@ -121,7 +131,7 @@ internal static class RegistryEndpoints
         }
 
         var change = new RegistryFeatureChange(layer, id, featureText, retire, expected, context.Live.Sources.InSeed(layer, id), Actor(context.User), context.Time.GetUtcNow());
-        var written = await context.Store.SaveAsync(change, overlay => Validate(context.Live.Sources, layer, id, overlay), context.Cancellation);
+        var written = await context.Store.SaveAsync(change, overlay => Validate(context.Live.Sources, layer, [id], overlay), context.Cancellation);
         switch (written.Outcome)
         {
             case RegistryWriteOutcome.Saved:
@@ -146,12 +156,94 @@ internal static class RegistryEndpoints
         return expected is null ? TypedResults.Created(path, record) : TypedResults.Ok(record);
     }
 
-    private static async Task<Results<Ok<RegistryRecord>, Created<RegistryRecord>, ValidationProblem, ProblemHttpResult>> SetInherentLevelAsync(
-        string assetId, InherentLevelRequest request, [AsParameters] WriteContext context)
+    /// <summary>
+    /// A FeatureCollection in one write (issue 20 item 2). Every Feature is checked alone first (shape, id, geometry) and
+    /// the ids must be distinct; then the store checks each against what is in force and the registry the whole would
+    /// make, inside one transaction. Nothing is applied unless everything is.
+    /// </summary>
+    private static async Task<Results<Ok<ImportResult>, ValidationProblem, ProblemHttpResult>> ImportAsync(WriteContext context, RegistryLayer layer, JsonElement collection)
     {
-        if (context.Live.Sources.FeaturesInForce(RegistryLayer.Asset, context.Live.Overlay).FirstOrDefault(f => f.Key == assetId) is not { Value: not null } current)
+        if (collection.ValueKind != JsonValueKind.Object || !collection.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
+            || type.GetString() != "FeatureCollection" || !collection.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
         {
-            return Problems.NotFound("Unknown asset", $"No asset '{assetId}' in the registry in force.");
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send one GeoJSON FeatureCollection: {\"type\":\"FeatureCollection\",\"features\":[...]}."] });
+        }
+
+        var count = features.GetArrayLength();
+        if (count is 0 or > MaxImported)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["features"] = [$"Between 1 and {MaxImported} Features in one import."] });
+        }
+
+        var problems = new Dictionary<string, string[]>();
+        var firstIndexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var changes = new List<RegistryFeatureChange>(count);
+        var (actor, at) = (Actor(context.User), context.Time.GetUtcNow());
+        var index = 0;
+        foreach (var feature in features.EnumerateArray())
+        {
+            var own = new Dictionary<string, string[]>();
+            if (CheckFeature(feature, null, own) is { } id)
+            {
+                if (!firstIndexOf.TryAdd(id, index))
+                {
+                    own["id"] = [$"'{id}' is also features[{firstIndexOf[id]}]: an id once per import."];
+                }
+                else
+                {
+                    changes.Add(new RegistryFeatureChange(layer, id, feature.GetRawText(), false, null, context.Live.Sources.InSeed(layer, id), actor, at, Replace: true));
+                }
+            }
+
+            // Every feature's problems, up to a readable number, so one answer shows what to fix.
+            foreach (var (field, messages) in own.Where(_ => problems.Count < MaxProblemsListed))
+            {
+                problems[$"features[{index}].{field}"] = messages;
+            }
+
+            index++;
+        }
+
+        if (problems.Count > 0)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
+        var inForce = context.Live.Sources.FeaturesInForce(layer, context.Live.Overlay).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        var written = await context.Store.SaveAllAsync(changes, overlay => Validate(context.Live.Sources, layer, firstIndexOf.Keys, overlay), context.Cancellation);
+        switch (written.Outcome)
+        {
+            case RegistryWriteOutcome.Saved:
+                break;
+            case RegistryWriteOutcome.Invalid:
+                return TypedResults.ValidationProblem(written.Problems ?? new Dictionary<string, string[]>());
+            default:
+                // Replace refuses only a retired id: it stays taken (its history names it).
+                return Problems.Conflict($"{Title(layer)} retired", $"'{written.Id}' (features[{firstIndexOf.GetValueOrDefault(written.Id ?? "")}]) was retired and its id stays taken; nothing was imported.");
+        }
+
+        await context.Follower.RefreshAsync(context.Cancellation);
+        var created = changes.Count(c => !inForce.Contains(c.Id));
+        RegistryLog.Imported(context.Logger, Name(layer), changes.Count, created, actor);
+        return TypedResults.Ok(new ImportResult(Name(layer), changes.Count, created, changes.Count - created, [.. changes.Select(c => c.Id)]));
+    }
+
+    private static Task<Results<Ok<RegistryRecord>, Created<RegistryRecord>, ValidationProblem, ProblemHttpResult>> SetAssetInherentLevelAsync(
+        string assetId, InherentLevelRequest request, [AsParameters] WriteContext context) => SetInherentLevelAsync(context, RegistryLayer.Asset, assetId, request);
+
+    private static Task<Results<Ok<RegistryRecord>, Created<RegistryRecord>, ValidationProblem, ProblemHttpResult>> SetRegionInherentLevelAsync(
+        string regionId, InherentLevelRequest request, [AsParameters] WriteContext context) => SetInherentLevelAsync(context, RegistryLayer.Region, regionId, request);
+
+    /// <summary>
+    /// The assessed inherent level of an asset or an area, with the assessment's date and assessor: a change of the
+    /// feature's properties, written (validated, versioned, audited) like any other change of it.
+    /// </summary>
+    private static async Task<Results<Ok<RegistryRecord>, Created<RegistryRecord>, ValidationProblem, ProblemHttpResult>> SetInherentLevelAsync(
+        WriteContext context, RegistryLayer layer, string id, InherentLevelRequest request)
+    {
+        if (context.Live.Sources.FeaturesInForce(layer, context.Live.Overlay).FirstOrDefault(f => f.Key == id) is not { Value: not null } current)
+        {
+            return Problems.NotFound($"Unknown {Name(layer)}", $"No {Name(layer)} '{id}' in the registry in force.");
         }
 
         var problems = new Dictionary<string, string[]>();
@@ -170,6 +262,11 @@ internal static class RegistryEndpoints
         if (string.IsNullOrWhiteSpace(request.Assessor) || request.Assessor.Length > 200)
         {
             problems["assessor"] = ["Who assessed it (a person or an assessment body), up to 200 characters."];
+        }
+
+        if (layer == RegistryLayer.Region && (request.Material is not null || request.InstalledYear is not null))
+        {
+            problems["material"] = ["Material and installation year belong to an asset (a pipeline), not to an area."];
         }
 
         if (problems.Count > 0)
@@ -194,49 +291,41 @@ internal static class RegistryEndpoints
         }
 
         using var document = JsonDocument.Parse(feature.ToJsonString());
-        return await WriteAsync(context, RegistryLayer.Asset, assetId, document.RootElement.Clone(), retire: false);
+        return await WriteAsync(context, layer, id, document.RootElement.Clone(), retire: false);
     }
 
-    private static Ok<OverduePage> Overdue(LiveRegistry live, IOptions<LiveRegistryOptions> options, TimeProvider time, int limit = 500)
+    private static Results<Ok<OverduePage>, ValidationProblem> Overdue(
+        LiveRegistry live, IOptions<LiveRegistryOptions> options, TimeProvider time, int limit = 500, string? layer = null)
     {
+        if (layer is not (null or "asset" or "region"))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["layer"] = ["One of: asset, region (or leave it out for both)."] });
+        }
+
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var subjects = live.Current.Registry.All.Where(a => a.Kind != Domain.Vehicles.HazmatVehicle.Kind)
-            .Select(a => new Assessed(a.Id, a.Kind, a.Name, a.AssessedOn, a.Assessor))
-            .Concat(RegionAssessments(live));
-        var due = Reassessment.Overdue(subjects, options.Value.ReassessEveryYearsByKind, options.Value.ReassessEveryYears, today);
+        var assets = layer == "region" ? [] : live.Current.Registry.All.Where(a => a.Kind != Domain.Vehicles.HazmatVehicle.Kind)
+            .Select(a => new Assessed(a.Id, a.Kind, a.Name, a.AssessedOn, a.Assessor, a.InherentLevel));
+        // An area's period is looked up by its level (city, district, street, community, grid), as an asset's by its kind.
+        var areas = layer == "asset" ? [] : live.Current.Map.Index.Regions.Where(r => r.Geometry is not null)
+            .Select(r => new Assessed(r.Id, r.Level.ToString().ToLowerInvariant(), r.Name, r.Assessment?.AssessedOn, r.Assessment?.Assessor, r.Assessment?.Level));
+        var due = Reassessment.Overdue(assets.Concat(areas), options.Value.ReassessEveryYearsByKind, options.Value.ReassessEveryYears, today);
         return TypedResults.Ok(new OverduePage(due.Count, [.. due.Take(Math.Clamp(limit, 1, MaxOverdueListed))]));
     }
 
-    private static IEnumerable<Assessed> RegionAssessments(LiveRegistry live)
-    {
-        var index = live.Current.Map.Index;
-        foreach (var (id, feature) in live.Sources.FeaturesInForce(RegistryLayer.Region, live.Overlay))
-        {
-            if (!index.TryGet(id, out var region))
-            {
-                continue;
-            }
-
-            using var document = JsonDocument.Parse(feature);
-            var p = document.RootElement.TryGetProperty("properties", out var props) && props.ValueKind == JsonValueKind.Object ? props : default;
-            DateOnly? on = p.ValueKind == JsonValueKind.Object && p.TryGetProperty("assessedOn", out var a) && a.ValueKind == JsonValueKind.String
-                && DateOnly.TryParseExact(a.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
-            var assessor = p.ValueKind == JsonValueKind.Object && p.TryGetProperty("assessor", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            yield return new Assessed(id, region.Level.ToString().ToLowerInvariant(), region.Name, on, assessor);
-        }
-    }
-
     /// <summary>The refusal of the overlay a write would make, checked against the whole registry (inside the write).</summary>
-    private static Dictionary<string, string[]>? Validate(RegistrySources sources, RegistryLayer layer, string id, RegistryOverlay overlay)
+    private static Dictionary<string, string[]>? Validate(RegistrySources sources, RegistryLayer layer, IEnumerable<string> ids, RegistryOverlay overlay)
     {
         try
         {
             if (layer == RegistryLayer.Region)
             {
                 var parents = sources.ParentsInForce(overlay);
-                if (parents.TryGetValue(id, out var parent) && RegionTreeCheck.CycleThrough(id, parent, p => parents.GetValueOrDefault(p)) is { } cycle)
+                foreach (var id in ids)
                 {
-                    return new() { ["parentId"] = [$"Parent '{parent}' would close a cycle in the region tree: {string.Join(" -> ", cycle)}."] };
+                    if (parents.TryGetValue(id, out var parent) && RegionTreeCheck.CycleThrough(id, parent, p => parents.GetValueOrDefault(p)) is { } cycle)
+                    {
+                        return new() { ["parentId"] = [$"Parent '{parent}' of '{id}' would close a cycle in the region tree: {string.Join(" -> ", cycle)}."] };
+                    }
                 }
 
                 sources.Regions(overlay);
@@ -316,6 +405,12 @@ internal static class RegistryEndpoints
                 ? new InherentView(basis.Assessed, asset.InherentLevel, basis.Basis, asset.AssessedOn, asset.Assessor, asset.Material, asset.InstalledYear)
                 : new InherentView(asset.InherentLevel, asset.InherentLevel, "as registered", asset.AssessedOn, asset.Assessor, asset.Material, asset.InstalledYear);
         }
+        else if (layer == RegistryLayer.Region && live.Current.Map.Index.TryGet(id, out var region) && region.Assessment?.Level is { } assessed)
+        {
+            var level = live.Current.Map.Index.AreaLevelOf(id) ?? assessed;
+            var basis = level == assessed ? "as assessed" : "raised by an area within it assessed " + level.ToString().ToLowerInvariant();
+            inherent = new InherentView(assessed, level, basis, region.Assessment.AssessedOn, region.Assessment.Assessor, null, null);
+        }
 
         return new RegistryRecord(id, Name(layer), version, false, document.RootElement.Clone(), inherent, grids);
     }
@@ -360,5 +455,8 @@ internal sealed record RegistryRecord(string Id, string Layer, int Version, bool
 internal sealed record InherentView(RiskColour Assessed, RiskColour Level, string Basis, DateOnly? AssessedOn, string? Assessor, string? Material, int? InstalledYear);
 
 internal sealed record InherentLevelRequest(string? Level, string? AssessedOn, string? Assessor, string? Material, int? InstalledYear);
+
+/// <summary>What an import did: how many Features, of which created and replaced, and their ids in document order.</summary>
+internal sealed record ImportResult(string Layer, int Imported, int Created, int Replaced, IReadOnlyList<string> Ids);
 
 internal sealed record OverduePage(int Total, IReadOnlyList<ReassessmentDue> Items);

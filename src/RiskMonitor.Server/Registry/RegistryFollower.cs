@@ -123,4 +123,7 @@ internal static partial class RegistryLog
 
     [LoggerMessage(EventId = 4782, Level = LogLevel.Information, Message = "Registry {Layer} {Id} {What} by {Actor} (version {Version})")]
     public static partial void Changed(ILogger logger, string layer, string id, string what, string actor, int version);
+
+    [LoggerMessage(EventId = 4970, Level = LogLevel.Information, Message = "Registry import of {Count} {Layer} features by {Actor}: {CreatedCount} created, the rest replaced")]
+    public static partial void Imported(ILogger logger, string layer, int count, int createdCount, string actor);
 }

@@ -43,8 +43,11 @@ internal static class RescueKpiQuery
         return errors.Count == 0;
     }
 
-    /// <summary><c>GET /api/unit/kpis</c>: the signed-in unit's own rescues, nobody else's.</summary>
-    public static async Task<Results<Ok<RescueKpiReport>, ValidationProblem, ProblemHttpResult>> UnitAsync(
+    /// <summary>Enough cases for a unit's period on the unit page; a unit with more in 366 days is counted on its newest.</summary>
+    private const int UnitCaseLimit = 5000;
+
+    /// <summary><c>GET /api/unit/kpis</c>: the signed-in unit's own rescues and acknowledgements, nobody else's.</summary>
+    public static async Task<Results<Ok<UnitKpiReport>, ValidationProblem, ProblemHttpResult>> UnitAsync(
         ClaimsPrincipal user, IResponsibilityStore store, IPartyCaseStore cases, TimeProvider time, CancellationToken cancellationToken,
         DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
@@ -60,6 +63,11 @@ internal static class RescueKpiQuery
             return Problems.NotFound("No organisation", $"No organisation names the account '{account}' among its people.");
         }
 
-        return TypedResults.Ok(new RescueKpiReport(start, end, await ComputeAsync(cases, start, end, now, organisation.Id, cancellationToken)));
+        var rescues = await ComputeAsync(cases, start, end, now, organisation.Id, cancellationToken);
+        var routed = await cases.ListForOrganisationAsync(organisation.Id, start, UnitCaseLimit, cancellationToken);
+        return TypedResults.Ok(new UnitKpiReport(start, end, rescues, AcknowledgementKpis.Compute(organisation.Id, routed, start, end, now)));
     }
 }
+
+/// <summary>A unit's own KPIs: <c>units</c> its rescue line (empty when it had no rescue), <c>acknowledgements</c> how it answered.</summary>
+internal sealed record UnitKpiReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UnitRescueKpi> Units, UnitAcknowledgementKpi Acknowledgements);

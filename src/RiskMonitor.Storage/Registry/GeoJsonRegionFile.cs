@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
+using RiskMonitor.Domain;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Regions;
 
@@ -9,7 +11,8 @@ namespace RiskMonitor.Storage.Registry;
 /// <summary>
 /// Reads the region hierarchy from a GeoJSON FeatureCollection of polygons (DESIGN.md §3). Each feature's properties:
 /// <c>id</c>, <c>name</c>, <c>level</c> (city|district|street|community|grid), <c>parentId</c> (absent for the city),
-/// <c>supervisor</c> {name, phone}. Every problem is collected so that one run shows them all.
+/// <c>supervisor</c> {name, phone}; optionally the area's own assessment: <c>inherentLevel</c> (red|orange|yellow|blue),
+/// <c>assessedOn</c> (yyyy-MM-dd), <c>assessor</c>. Every problem is collected so that one run shows them all.
 /// </summary>
 public static class GeoJsonRegionFile
 {
@@ -122,7 +125,33 @@ public static class GeoJsonRegionFile
             supervisor = new ResponsiblePerson(name, Text(s, "phone"));
         }
 
-        return new RegionDefinition(id, Text(p, "name") ?? id, level, Text(p, "parentId"), geometry, supervisor);
+        RiskColour? areaLevel = null;
+        if (Text(p, "inherentLevel") is { } levelOfArea)
+        {
+            if (!Enum.TryParse<RiskColour>(levelOfArea, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(levelOfArea, out _))
+            {
+                problems.Add($"{where}: inherentLevel '{levelOfArea}' is not red|orange|yellow|blue");
+                return null;
+            }
+
+            areaLevel = parsed;
+        }
+
+        DateOnly? assessedOn = null;
+        if (Text(p, "assessedOn") is { } assessedText)
+        {
+            if (!DateOnly.TryParseExact(assessedText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                problems.Add($"{where}: assessedOn must be a date yyyy-MM-dd");
+                return null;
+            }
+
+            assessedOn = date;
+        }
+
+        var assessor = Text(p, "assessor");
+        var assessment = areaLevel is null && assessedOn is null && assessor is null ? null : new RegionAssessment(areaLevel, assessedOn, assessor);
+        return new RegionDefinition(id, Text(p, "name") ?? id, level, Text(p, "parentId"), geometry, supervisor, assessment);
     }
 
     private static string? Text(JsonElement obj, string name) =>

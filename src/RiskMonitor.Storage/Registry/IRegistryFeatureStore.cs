@@ -22,10 +22,11 @@ public sealed record RegistryOverlay(long Version, IReadOnlyList<RegistryFeature
 /// A change to one feature: <paramref name="Feature"/> is the GeoJSON Feature written (for a retirement, the last one in
 /// force, kept with the retired row). <paramref name="ExpectedVersion"/> null creates
 /// it (refused when it exists); otherwise it is the version the writer read, and a newer one refuses the write.
-/// <paramref name="InSeed"/>: the seed file has the feature, at version 0.
+/// <paramref name="InSeed"/>: the seed file has the feature, at version 0. <paramref name="Replace"/> (an import): create
+/// it, or replace whatever version is in force; a retired id is still refused.
 /// </summary>
 public sealed record RegistryFeatureChange(
-    RegistryLayer Layer, string Id, string Feature, bool Retire, int? ExpectedVersion, bool InSeed, string Actor, DateTimeOffset At);
+    RegistryLayer Layer, string Id, string Feature, bool Retire, int? ExpectedVersion, bool InSeed, string Actor, DateTimeOffset At, bool Replace = false);
 
 /// <summary>
 /// The assets and regions changed since the seed (issue 20 item 2, docs/decisions/0041-live-registry.md). Writes are
@@ -44,7 +45,16 @@ public interface IRegistryFeatureStore
     /// Given the overlay as it would be after the change, the problems (field -> messages) that refuse it, or null.
     /// </param>
     Task<RegistryWrite> SaveAsync(
-        RegistryFeatureChange change, Func<RegistryOverlay, IReadOnlyDictionary<string, string[]>?> validate, CancellationToken cancellationToken = default);
+        RegistryFeatureChange change, Func<RegistryOverlay, IReadOnlyDictionary<string, string[]>?> validate, CancellationToken cancellationToken = default)
+        => SaveAllAsync([change], validate, cancellationToken);
+
+    /// <summary>
+    /// Several changes in one write (an import): each is checked as <see cref="SaveAsync"/> checks one, the overlay they
+    /// make together is validated once, and all are saved (each versioned and audited) or none. A refusal names the
+    /// change refused in <see cref="RegistryWrite.Id"/>; success gives the version of the first change.
+    /// </summary>
+    Task<RegistryWrite> SaveAllAsync(
+        IReadOnlyList<RegistryFeatureChange> changes, Func<RegistryOverlay, IReadOnlyDictionary<string, string[]>?> validate, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The version rules both stores share.</summary>
@@ -55,18 +65,49 @@ internal static class RegistryFeatureWrites
     {
         int? version = current?.Version ?? (change.InSeed ? 0 : null);
         var live = current is null ? change.InSeed : !current.Retired;
+        if (change.Replace)
+        {
+            return version is null || live ? null : new RegistryWrite(RegistryWriteOutcome.Exists, version.Value, Id: change.Id);
+        }
+
         if (change.ExpectedVersion is null)
         {
             // A retired id stays taken: its history in registry_changes names it.
-            return version is null ? null : new RegistryWrite(RegistryWriteOutcome.Exists, version.Value);
+            return version is null ? null : new RegistryWrite(RegistryWriteOutcome.Exists, version.Value, Id: change.Id);
         }
 
         if (version is null || !live)
         {
-            return new RegistryWrite(RegistryWriteOutcome.Unknown, version ?? 0);
+            return new RegistryWrite(RegistryWriteOutcome.Unknown, version ?? 0, Id: change.Id);
         }
 
-        return change.ExpectedVersion != version ? new RegistryWrite(RegistryWriteOutcome.VersionConflict, version.Value) : null;
+        return change.ExpectedVersion != version ? new RegistryWrite(RegistryWriteOutcome.VersionConflict, version.Value, Id: change.Id) : null;
+    }
+
+    /// <summary>
+    /// The rows the changes write, in order, laid over <paramref name="overlay"/>; or the first refusal. The ids must be
+    /// distinct (the caller refuses a document naming one twice).
+    /// </summary>
+    public static (RegistryOverlay Next, List<RegistryFeature> Written, RegistryWrite? Refused) Plan(
+        RegistryOverlay overlay, IReadOnlyList<RegistryFeatureChange> changes)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(changes.Count);
+        var written = new List<RegistryFeature>(changes.Count);
+        var next = overlay;
+        foreach (var change in changes)
+        {
+            var current = overlay.Features.FirstOrDefault(f => f.Layer == change.Layer && f.Id == change.Id);
+            if (Check(change, current) is { } refused)
+            {
+                return (overlay, written, refused);
+            }
+
+            var row = new RegistryFeature(change.Layer, change.Id, (current?.Version ?? 0) + 1, change.Retire, change.Feature, change.At, change.Actor);
+            written.Add(row);
+            next = Apply(next, row) with { Version = next.Version };
+        }
+
+        return (next with { Version = overlay.Version + 1 }, written, null);
     }
 
     public static RegistryOverlay Apply(RegistryOverlay overlay, RegistryFeature written) =>

@@ -23,10 +23,10 @@ internal sealed class PostgresRegistryFeatureStore(NpgsqlDataSource dataSource) 
         return overlay;
     }
 
-    public async Task<RegistryWrite> SaveAsync(
-        RegistryFeatureChange change, Func<RegistryOverlay, IReadOnlyDictionary<string, string[]>?> validate, CancellationToken cancellationToken = default)
+    public async Task<RegistryWrite> SaveAllAsync(
+        IReadOnlyList<RegistryFeatureChange> changes, Func<RegistryOverlay, IReadOnlyDictionary<string, string[]>?> validate, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(validate);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -38,39 +38,42 @@ internal sealed class PostgresRegistryFeatureStore(NpgsqlDataSource dataSource) 
         }
 
         var overlay = await ReadAsync(connection, transaction, cancellationToken);
-        var layer = RegistryFeatureWrites.LayerName(change.Layer);
-        var current = overlay.Features.FirstOrDefault(f => f.Layer == change.Layer && f.Id == change.Id);
-        if (RegistryFeatureWrites.Check(change, current) is { } refused)
+        var (next, written, refused) = RegistryFeatureWrites.Plan(overlay, changes);
+        if (refused is not null)
         {
             return refused;
         }
 
-        var version = (current?.Version ?? 0) + 1;
-        var written = new RegistryFeature(change.Layer, change.Id, version, change.Retire, change.Feature, change.At, change.Actor);
-        if (validate(RegistryFeatureWrites.Apply(overlay, written)) is { Count: > 0 } problems)
+        if (validate(next) is { Count: > 0 } problems)
         {
-            return new RegistryWrite(RegistryWriteOutcome.Invalid, version - 1, problems);
+            return new RegistryWrite(RegistryWriteOutcome.Invalid, written[0].Version - 1, problems);
         }
 
+        // One batch, one transaction: every row and its audit line, or none (an import is never half applied).
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var upsert = new NpgsqlBatchCommand("""
-            INSERT INTO registry_features (layer, feature_id, version, retired, updated_at, updated_by, feature)
-            VALUES (@layer, @id, @version, @retired, @at, @actor, @feature)
-            ON CONFLICT (layer, feature_id) DO UPDATE SET version = excluded.version, retired = excluded.retired,
-                updated_at = excluded.updated_at, updated_by = excluded.updated_by, feature = excluded.feature
-            """);
-        Bind(upsert.Parameters, layer, written);
-        batch.BatchCommands.Add(upsert);
-        var audit = new NpgsqlBatchCommand("""
-            INSERT INTO registry_changes (entity, entity_id, version, actor, at, body)
-            VALUES (@layer, @id, @version, @actor, @at, jsonb_build_object('retired', @retired, 'feature', @feature))
-            """);
-        Bind(audit.Parameters, layer, written);
-        batch.BatchCommands.Add(audit);
+        foreach (var row in written)
+        {
+            var layer = RegistryFeatureWrites.LayerName(row.Layer);
+            var upsert = new NpgsqlBatchCommand("""
+                INSERT INTO registry_features (layer, feature_id, version, retired, updated_at, updated_by, feature)
+                VALUES (@layer, @id, @version, @retired, @at, @actor, @feature)
+                ON CONFLICT (layer, feature_id) DO UPDATE SET version = excluded.version, retired = excluded.retired,
+                    updated_at = excluded.updated_at, updated_by = excluded.updated_by, feature = excluded.feature
+                """);
+            Bind(upsert.Parameters, layer, row);
+            batch.BatchCommands.Add(upsert);
+            var audit = new NpgsqlBatchCommand("""
+                INSERT INTO registry_changes (entity, entity_id, version, actor, at, body)
+                VALUES (@layer, @id, @version, @actor, @at, jsonb_build_object('retired', @retired, 'feature', @feature))
+                """);
+            Bind(audit.Parameters, layer, row);
+            batch.BatchCommands.Add(audit);
+        }
+
         batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE registry_version SET version = version + 1"));
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return RegistryWrite.Saved(version);
+        return RegistryWrite.Saved(written[0].Version);
     }
 
     private static void Bind(NpgsqlParameterCollection p, string layer, RegistryFeature feature)
@@ -118,28 +121,26 @@ internal sealed class InMemoryRegistryFeatureStore : IRegistryFeatureStore
 
     public Task<RegistryOverlay> LoadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Volatile.Read(ref _overlay));
 
-    public Task<RegistryWrite> SaveAsync(
-        RegistryFeatureChange change, Func<RegistryOverlay, IReadOnlyDictionary<string, string[]>?> validate, CancellationToken cancellationToken = default)
+    public Task<RegistryWrite> SaveAllAsync(
+        IReadOnlyList<RegistryFeatureChange> changes, Func<RegistryOverlay, IReadOnlyDictionary<string, string[]>?> validate, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(validate);
         lock (_gate)
         {
-            var current = _overlay.Features.FirstOrDefault(f => f.Layer == change.Layer && f.Id == change.Id);
-            if (RegistryFeatureWrites.Check(change, current) is { } refused)
+            var (next, written, refused) = RegistryFeatureWrites.Plan(_overlay, changes);
+            if (refused is not null)
             {
                 return Task.FromResult(refused);
             }
 
-            var version = (current?.Version ?? 0) + 1;
-            var next = RegistryFeatureWrites.Apply(_overlay, new RegistryFeature(change.Layer, change.Id, version, change.Retire, change.Feature, change.At, change.Actor));
             if (validate(next) is { Count: > 0 } problems)
             {
-                return Task.FromResult(new RegistryWrite(RegistryWriteOutcome.Invalid, version - 1, problems));
+                return Task.FromResult(new RegistryWrite(RegistryWriteOutcome.Invalid, written[0].Version - 1, problems));
             }
 
             Volatile.Write(ref _overlay, next);
-            return Task.FromResult(RegistryWrite.Saved(version));
+            return Task.FromResult(RegistryWrite.Saved(written[0].Version));
         }
     }
 }

@@ -55,7 +55,8 @@ public enum RegistryWriteOutcome
 }
 
 /// <param name="Version">The version written, or the current one on a conflict.</param>
-public sealed record RegistryWrite(RegistryWriteOutcome Outcome, int Version, IReadOnlyDictionary<string, string[]>? Problems = null)
+/// <param name="Id">In a write of several records (an import), the one refused.</param>
+public sealed record RegistryWrite(RegistryWriteOutcome Outcome, int Version, IReadOnlyDictionary<string, string[]>? Problems = null, string? Id = null)
 {
     public static RegistryWrite Saved(int version) => new(RegistryWriteOutcome.Saved, version);
 }

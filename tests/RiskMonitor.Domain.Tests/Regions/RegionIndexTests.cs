@@ -166,4 +166,28 @@ public sealed class RegionIndexTests
             Assert.Equal(expected, City.Locate(point).FirstOrDefault());
         }
     }
+
+    [Fact]
+    public void An_areas_own_assessed_level_colours_it_and_every_region_above_it_at_least_that_and_nothing_beside_it()
+    {
+        var assessed = Definitions.Select(r => r.Id switch
+        {
+            "g-a1" => r with { Assessment = new RegionAssessment(RiskColour.Orange, new DateOnly(2020, 3, 1), "市安全评估中心") },
+            "st-a" => r with { Assessment = new RegionAssessment(RiskColour.Yellow, new DateOnly(2020, 3, 1), "市安全评估中心") },
+            "d-b" => r with { Assessment = new RegionAssessment(null, new DateOnly(2020, 3, 1), "区应急管理局") }, // a date, no level
+            _ => r,
+        });
+
+        var index = RegionIndex.Build(assessed);
+
+        Assert.Equal(RiskColour.Orange, index.AreaLevelOf("g-a1"));
+        Assert.Equal(RiskColour.Orange, index.AreaLevelOf("st-a")); // its own yellow, raised by the orange grid within it
+        Assert.Equal(RiskColour.Orange, index.AreaLevelOf("d-a"));
+        Assert.Equal(RiskColour.Orange, index.AreaLevelOf("city"));
+        Assert.Null(index.AreaLevelOf("g-a2")); // a sibling is not raised by its neighbour
+        Assert.Null(index.AreaLevelOf("d-b"));
+        Assert.Null(City.AreaLevelOf("city"));
+        Assert.Equal(RiskColour.Red, RiskLevels.Max(RiskColour.Red, index.AreaLevelOf("d-a")));
+        Assert.Equal(RiskColour.Orange, RiskLevels.Max(null, index.AreaLevelOf("d-a")));
+    }
 }

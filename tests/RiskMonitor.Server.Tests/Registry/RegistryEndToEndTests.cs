@@ -132,6 +132,117 @@ public sealed class RegistryEndToEndTests(RegistryFixture server) : IClassFixtur
         Assert.Equal("另一节点改的网格", polled);
     }
 
+    [Fact]
+    public async Task An_areas_own_inherent_level_set_with_its_assessment_colours_it_and_its_district_on_the_map_and_in_its_grain_and_is_listed_when_due()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var supervisor = server.As("zhang.min", ["supervisor"]);
+        Assert.Equal("t-d2", (await server.GetJsonAsync("api/regions/t-g4", ct)).GetProperty("parentId").GetString()); // its grain is active now
+
+        // Refused whole: a pipe's material on an area, a level that is not a colour; the region stays as seeded.
+        await AssertProblemAsync(await SetAreaLevelAsync(supervisor, new { level = "red", assessedOn = "2020-03-01", assessor = "市安全评估中心", material = "铸铁" }, ct),
+            HttpStatusCode.BadRequest, "material", "area", ct);
+        await AssertProblemAsync(await SetAreaLevelAsync(supervisor, new { level = "purple", assessedOn = "2020-03-01", assessor = "市安全评估中心" }, ct),
+            HttpStatusCode.BadRequest, "level", "red", ct);
+        Assert.Equal("\"0\"", (await supervisor.GetAsync("api/registry/regions/t-g4", ct)).Headers.ETag?.Tag);
+
+        var set = await SetAreaLevelAsync(supervisor, new { level = "red", assessedOn = "2020-03-01", assessor = "市安全评估中心" }, ct);
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var inherent = (await set.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("inherent");
+        Assert.Equal("red", inherent.GetProperty("level").GetString());
+        Assert.Equal("市安全评估中心", inherent.GetProperty("assessor").GetString());
+
+        // Red is the top colour, so whatever the test pipelines read, the grid and its district show red in both layers.
+        var grid = await MapRegionAsync("grid", "t-g4", ct);
+        Assert.Equal("red", grid.GetProperty("areaLevel").GetString());
+        Assert.Equal("red", grid.GetProperty("inherentColour").GetString());
+        Assert.Equal("red", grid.GetProperty("colour").GetString());
+        Assert.Equal("red", (await MapRegionAsync("district", "t-d2", ct)).GetProperty("inherentColour").GetString());
+        Assert.NotEqual("red", (await MapRegionAsync("grid", "t-g3", ct)).TryGetProperty("areaLevel", out var beside) ? beside.GetString() : null);
+        var active = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync("api/regions/t-g4", ct),
+            r => r.GetProperty("areaLevel").ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(30), ct);
+        Assert.Equal("red", active.GetProperty("areaLevel").GetString());
+        Assert.Equal("red", active.GetProperty("inherentColour").GetString());
+
+        // Assessed in March 2020: an area's period is 5 years, so it was due in March 2025; the asset list leaves it out.
+        var areas = await server.GetJsonAsync("api/registry/reassessments?layer=region&limit=5000", ct);
+        var mine = areas.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("subject").GetProperty("id").GetString() == "t-g4");
+        Assert.Equal("2025-03-01", mine.GetProperty("dueOn").GetString());
+        Assert.Equal("red", mine.GetProperty("subject").GetProperty("level").GetString());
+        Assert.Equal("grid", mine.GetProperty("subject").GetProperty("kind").GetString());
+        var assets = await server.GetJsonAsync("api/registry/reassessments?layer=asset&limit=5000", ct);
+        Assert.DoesNotContain(assets.GetProperty("items").EnumerateArray(), i => i.GetProperty("subject").GetProperty("id").GetString()!.StartsWith("t-", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, (await supervisor.GetAsync("api/registry/reassessments?layer=planet", ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_region_import_is_checked_whole_refused_whole_with_problem_details_and_applied_whole_audited_and_versioned()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var supervisor = server.As("zhang.min", ["supervisor"]);
+        var newGrid = RegionObject("t-g5", "grid", "t-d2", "导入的新网格", Square(121.0, 121.1));
+        var renamed = RegionObject("t-g3", "grid", "t-d2", "导入改名的网格", Square(120.6005, 120.9005));
+        double[][] bowTie = [[121.2, 30.1], [121.3, 30.3], [121.3, 30.1], [121.2, 30.3], [121.2, 30.1]];
+
+        // Each refusal carries a valid new grid: it must not be applied.
+        await AssertProblemAsync(await ImportAsync(supervisor, ct, newGrid, RegionObject("t-g6", "grid", "t-d2", "蝴蝶", bowTie)),
+            HttpStatusCode.BadRequest, "features[1].geometry", "Self-intersection", ct);
+        await AssertProblemAsync(await ImportAsync(supervisor, ct, newGrid, renamed, RegionObject("t-g5", "grid", "t-d2", "重复", Square(121.0, 121.1))),
+            HttpStatusCode.BadRequest, "features[2].id", "features[0]", ct);
+        await AssertProblemAsync(await ImportAsync(supervisor, ct, newGrid, RegionObject("t-g6", "grid", "t-d9", "无父", Square(121.2, 121.3))),
+            HttpStatusCode.BadRequest, "feature", "does not exist", ct);
+        await AssertProblemAsync(await ImportAsync(supervisor, ct, newGrid, RegionObject("t-d2", "district", "t-g3", "区域t-d2", Square(120.6005, 121.2005))),
+            HttpStatusCode.BadRequest, "parentId", "cycle", ct);
+        await AssertProblemAsync(await ImportAsync(supervisor, ct), HttpStatusCode.BadRequest, "features", "Between", ct);
+        Assert.Equal(HttpStatusCode.NotFound, (await supervisor.GetAsync("api/registry/regions/t-g5", ct)).StatusCode);
+        Assert.Equal("\"0\"", (await supervisor.GetAsync("api/registry/regions/t-g3", ct)).Headers.ETag?.Tag);
+        Assert.Equal(0, await AuditLinesAsync("t-g5", ct));
+
+        var imported = await ImportAsync(supervisor, ct, newGrid, renamed);
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        var result = await imported.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal((2, 1, 1), (result.GetProperty("imported").GetInt32(), result.GetProperty("created").GetInt32(), result.GetProperty("replaced").GetInt32()));
+        Assert.Equal("导入改名的网格", await GridNameAsync("t-g3", ct));
+        Assert.Equal("导入的新网格", await GridNameAsync("t-g5", ct));
+        Assert.Equal("\"1\"", (await supervisor.GetAsync("api/registry/regions/t-g3", ct)).Headers.ETag?.Tag);
+        Assert.Equal(1, await AuditLinesAsync("t-g5", ct));
+
+        // Imported again: replaced, each a version up. A retired id in an import refuses the whole (409).
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(supervisor, ct, newGrid, renamed)).StatusCode);
+        Assert.Equal("\"2\"", (await supervisor.GetAsync("api/registry/regions/t-g5", ct)).Headers.ETag?.Tag);
+        using var retire = new HttpRequestMessage(HttpMethod.Delete, "api/registry/regions/t-g5");
+        retire.Headers.IfMatch.Add(new EntityTagHeaderValue("\"2\""));
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.SendAsync(retire, ct)).StatusCode);
+        await AssertProblemAsync(await ImportAsync(supervisor, ct, renamed, newGrid), HttpStatusCode.Conflict, null, null, ct);
+        Assert.Equal("\"2\"", (await supervisor.GetAsync("api/registry/regions/t-g3", ct)).Headers.ETag?.Tag);
+    }
+
+    private static Task<HttpResponseMessage> ImportAsync(HttpClient client, CancellationToken ct, params object[] features) =>
+        client.PostAsync("api/registry/regions/import", JsonContent.Create(new { type = "FeatureCollection", features }), ct);
+
+    private async Task<long> AuditLinesAsync(string regionId, CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(server.Postgres.ConnectionString(ServerFixture.Database));
+        await connection.OpenAsync(ct);
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM registry_changes WHERE entity = 'region' AND entity_id = @id AND actor = 'zhang.min'", connection);
+        count.Parameters.AddWithValue("id", regionId);
+        return (long)(await count.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task<HttpResponseMessage> SetAreaLevelAsync(HttpClient client, object body, CancellationToken ct)
+    {
+        var current = (await client.GetAsync("api/registry/regions/t-g4", ct)).Headers.ETag!.Tag;
+        using var request = new HttpRequestMessage(HttpMethod.Put, "api/registry/regions/t-g4/inherent-level") { Content = JsonContent.Create(body) };
+        request.Headers.IfMatch.Add(new EntityTagHeaderValue(current));
+        return await client.SendAsync(request, ct);
+    }
+
+    private async Task<JsonElement> MapRegionAsync(string level, string regionId, CancellationToken ct)
+    {
+        var map = await server.GetJsonAsync($"api/map/regions?level={level}", ct);
+        return map.GetProperty("features").EnumerateArray().Single(f => f.GetProperty("id").GetString() == regionId).GetProperty("properties");
+    }
+
     private async Task<string?> GridNameAsync(string regionId, CancellationToken ct)
     {
         var map = await server.GetJsonAsync("api/map/regions?level=grid", ct);
@@ -163,12 +274,14 @@ public sealed class RegistryEndToEndTests(RegistryFixture server) : IClassFixtur
 
     private static double[][] Square(double west, double east) => [[west, 30.1], [east, 30.1], [east, 30.3], [west, 30.3], [west, 30.1]];
 
-    private static JsonContent Region(string id, string level, string parentId, string name, double[][] ring) => JsonContent.Create(new
+    private static JsonContent Region(string id, string level, string parentId, string name, double[][] ring) => JsonContent.Create(RegionObject(id, level, parentId, name, ring));
+
+    private static object RegionObject(string id, string level, string parentId, string name, double[][] ring) => new
     {
         type = "Feature",
         geometry = new { type = "Polygon", coordinates = new[] { ring } },
         properties = new { id, name, level, parentId, supervisor = new { name = "网格员" + id, phone = "0571-01234567" } },
-    });
+    };
 
     private static JsonContent Feature(string id, string kind, string name) => JsonContent.Create(new
     {

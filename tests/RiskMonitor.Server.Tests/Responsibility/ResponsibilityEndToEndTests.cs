@@ -162,6 +162,22 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         Assert.Equal(1, unit.GetProperty("late").GetInt32());
         Assert.Equal(1, unit.GetProperty("released").GetInt32());
         Assert.True(unit.GetProperty("medianArrivalMinutes").GetDouble() * 60 >= ResponsibilityFixture.RescueArrivalWithin.TotalSeconds);
+
+        // The unit's own page shows its figures (GET /api/unit/kpis): the rescue, late, released; no acknowledgement was asked of it.
+        var own = await unitA.GetFromJsonAsync<JsonElement>("api/unit/kpis", ct);
+        Assert.Equal(0, own.GetProperty("acknowledgements").GetProperty("asked").GetInt32());
+        var (page, errors) = await browser.OpenLivePageAsync(server.BaseUrl, "/oncall/unit", 420, 860, "mu-a.duty", "unit", TimeSpan.FromSeconds(30));
+        var rescues = page.Locator("#kpis dd[data-kpi='rescues']");
+        await rescues.WaitForAsync(new() { Timeout = 30_000 });
+        Assert.Equal("1", await rescues.InnerTextAsync());
+        Assert.Equal("1", await page.Locator("#kpis dd[data-kpi='late']").InnerTextAsync());
+        Assert.Equal("1", await page.Locator("#kpis dd[data-kpi='released']").InnerTextAsync());
+        Assert.Equal("0 / 0", await page.Locator("#kpis dd[data-kpi='acknowledged']").InnerTextAsync());
+        var median = own.GetProperty("units")[0].GetProperty("medianArrivalMinutes").GetDouble();
+        Assert.Equal(median.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " 分钟", await page.Locator("#kpis dd[data-kpi='medianArrival']").InnerTextAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "unit-page-kpis.png"), FullPage = true });
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
     }
 
     [Fact]
@@ -217,6 +233,26 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         }
 
         Assert.Equal(HttpStatusCode.BadRequest, (await unitD.GetAsync("api/unit/kpis?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", ct)).StatusCode);
+
+        // The month's circular has the unit's rescue line with the ledger's times: as JSON, in the .xlsx (minutes to one
+        // decimal), and the PDF renders with it.
+        var circular = await server.GetJsonAsync("api/reports/circular?period=monthly", ct);
+        var row = circular.GetProperty("rescues").EnumerateArray().Single(r => r.GetProperty("kpi").GetProperty("unitId").GetString() == "mu-d");
+        Assert.Equal("通达电梯维修有限公司", row.GetProperty("name").GetString());
+        Assert.Equal((1, 1, late, 1), (row.GetProperty("kpi").GetProperty("rescues").GetInt32(), row.GetProperty("kpi").GetProperty("arrived").GetInt32(),
+            row.GetProperty("kpi").GetProperty("late").GetInt32(), row.GetProperty("kpi").GetProperty("released").GetInt32()));
+        Assert.Equal(arrivalMinutes, row.GetProperty("kpi").GetProperty("medianArrivalMinutes").GetDouble(), 0.001);
+        Assert.Equal(releaseMinutes, row.GetProperty("kpi").GetProperty("medianReleaseMinutes").GetDouble(), 0.001);
+        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(await server.Http.GetByteArrayAsync("api/reports/circular?period=monthly&format=xlsx", ct)));
+        var line = workbook.Worksheet("维保单位救援").RowsUsed().Single(r => r.Cell(1).GetString() == "通达电梯维修有限公司");
+        Assert.Equal((1, 1, late, 1), (line.Cell(2).GetValue<int>(), line.Cell(3).GetValue<int>(), line.Cell(4).GetValue<int>(), line.Cell(7).GetValue<int>()));
+        Assert.Equal(arrivalMinutes, line.Cell(5).GetValue<double>(), 0.051);
+        Assert.Equal(arrivalMinutes, line.Cell(6).GetValue<double>(), 0.051);
+        Assert.Equal(releaseMinutes, line.Cell(8).GetValue<double>(), 0.051);
+        var pdf = await server.Http.GetAsync("api/reports/circular?period=monthly&format=pdf", ct);
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString((await pdf.Content.ReadAsByteArrayAsync(ct))[..4]), StringComparison.Ordinal);
+        Assert.Contains("维保单位困人救援", await server.Http.GetStringAsync("api/reports/circular?period=monthly&format=html", ct), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal static class CircularHtml
         html.Append("<h1>").Append(E(title)).Append("</h1><p class=\"meta\">期间 ").Append(E(CircularText.Period(report, offset)))
             .Append(" · 范围 ").Append(E(report.Scope)).Append("</p><p class=\"noprint\"><button onclick=\"print()\">打印</button></p>");
         html.Append("<h2>一、总体情况</h2>");
-        Table(html, [report.Total]);
+        Table(html, CircularText.Columns, [CircularText.Cells(report.Total)]);
         html.Append("<h2>二、每日预警数</h2>");
         Chart(html, report.Kpis.PerDay.Select(d => (d.Day, d.Total)).ToList());
         var section = 3;
@@ -31,16 +31,30 @@ internal static class CircularHtml
         {
             html.Append("<h2>").Append(section++ switch { 3 => "三", 4 => "四", 5 => "五", _ => "六" }).Append('、')
                 .Append(E(CircularText.Dimension(ranking.Dimension))).Append("排名</h2>");
-            Table(html, ranking.Rows);
+            Table(html, CircularText.Columns, ranking.Rows.Select(CircularText.Cells));
+        }
+
+        if (report.Rescues is { } rescues)
+        {
+            html.Append("<h2>").Append(section switch { 3 => "三", 4 => "四", 5 => "五", 6 => "六", _ => "七" }).Append('、')
+                .Append(E(CircularText.RescueHeading)).Append("</h2>");
+            if (rescues.Count == 0)
+            {
+                html.Append("<p class=\"meta\">").Append(E(CircularText.NoRescues)).Append("</p>");
+            }
+            else
+            {
+                Table(html, CircularText.RescueColumns, rescues.Select(CircularText.RescueCells));
+            }
         }
 
         return html.Append("</body></html>").ToString();
     }
 
-    private static void Table(StringBuilder html, IEnumerable<CircularRow> rows)
+    private static void Table(StringBuilder html, IEnumerable<string> columns, IEnumerable<string[]> rows)
     {
         html.Append("<table><thead><tr>");
-        foreach (var column in CircularText.Columns)
+        foreach (var column in columns)
         {
             html.Append("<th>").Append(E(column)).Append("</th>");
         }
@@ -49,7 +63,7 @@ internal static class CircularHtml
         foreach (var row in rows)
         {
             html.Append("<tr>");
-            foreach (var cell in CircularText.Cells(row))
+            foreach (var cell in row)
             {
                 html.Append("<td>").Append(E(cell)).Append("</td>");
             }

@@ -17,6 +17,7 @@ internal static class CircularPdf
     public const int RowsPerRanking = 20;
     private const double Margin = 36;
     private static readonly double[] Widths = [190, 44, 40, 40, 44, 78, 58, 44, 36, 48, 48, 48];
+    private static readonly double[] RescueWidths = [190, 60, 60, 60, 100, 80, 60, 100];
 
     public static byte[] Write(CircularReport report, string title, TimeSpan offset)
     {
@@ -49,13 +50,27 @@ internal static class CircularPdf
             }
         }
 
+        if (report.Rescues is { } rescues)
+        {
+            pen.Gap(8);
+            pen.Text($"{Numeral(section)}、{CircularText.RescueHeading}", heading, XBrushes.Black, 20);
+            if (rescues.Count == 0)
+            {
+                pen.Text(CircularText.NoRescues, regular, XBrushes.DimGray, 14);
+            }
+            else
+            {
+                pen.Table([.. rescues.Select(CircularText.RescueCells)], CircularText.RescueColumns, RescueWidths);
+            }
+        }
+
         pen.Close();
         using var stream = new MemoryStream();
         document.Save(stream, false);
         return stream.ToArray();
     }
 
-    private static string Numeral(int n) => n switch { 3 => "三", 4 => "四", 5 => "五", 6 => "六", _ => n.ToString(CultureInfo.InvariantCulture) };
+    private static string Numeral(int n) => n switch { 3 => "三", 4 => "四", 5 => "五", 6 => "六", 7 => "七", _ => n.ToString(CultureInfo.InvariantCulture) };
 
     /// <summary>Draws top to bottom and starts a new page when the next block does not fit.</summary>
     private sealed class Pen(PdfDocument document, MixedFont font)
@@ -75,17 +90,19 @@ internal static class CircularPdf
 
         public void Gap(double height) => _y += height;
 
-        public void Table(IReadOnlyList<string[]> rows)
+        public void Table(IReadOnlyList<string[]> rows, IReadOnlyList<string>? columns = null, double[]? widths = null)
         {
             const double rowHeight = 16;
+            columns ??= CircularText.Columns;
+            widths ??= Widths;
             Room(rowHeight * 2);
-            Row(CircularText.Columns, header: true);
+            Row(columns, header: true);
             foreach (var row in rows)
             {
                 if (!Fits(rowHeight))
                 {
                     NewPage();
-                    Row(CircularText.Columns, header: true);
+                    Row(columns, header: true);
                 }
 
                 Row(row, header: false);
@@ -96,16 +113,16 @@ internal static class CircularPdf
                 var x = Margin;
                 if (header)
                 {
-                    Gfx.DrawRectangle(XBrushes.Gainsboro, Margin, _y, Widths.Sum(), rowHeight);
+                    Gfx.DrawRectangle(XBrushes.Gainsboro, Margin, _y, widths.Sum(), rowHeight);
                 }
 
                 for (var c = 0; c < cells.Count; c++)
                 {
-                    font.Draw(Gfx, cells[c], XBrushes.Black, new XRect(x + 2, _y + 3, Widths[c] - 4, rowHeight - 3), center: c != 0);
-                    x += Widths[c];
+                    font.Draw(Gfx, cells[c], XBrushes.Black, new XRect(x + 2, _y + 3, widths[c] - 4, rowHeight - 3), center: c != 0);
+                    x += widths[c];
                 }
 
-                Gfx.DrawLine(XPens.LightGray, Margin, _y + rowHeight, Margin + Widths.Sum(), _y + rowHeight);
+                Gfx.DrawLine(XPens.LightGray, Margin, _y + rowHeight, Margin + widths.Sum(), _y + rowHeight);
                 _y += rowHeight;
             }
         }

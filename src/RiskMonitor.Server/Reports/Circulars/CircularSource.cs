@@ -5,6 +5,7 @@ using RiskMonitor.Domain.Regions;
 using RiskMonitor.Domain.Reports;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Storage.Responsibility;
 
 namespace RiskMonitor.Server.Reports.Circulars;
 
@@ -15,7 +16,8 @@ namespace RiskMonitor.Server.Reports.Circulars;
 /// (<see cref="CircularOptions.Regulators"/>) and the district and street above its grid (the region file).
 /// </summary>
 internal sealed class CircularSource(
-    IAlertStore alerts, IHazardStore hazards, IAssetRegistry assets, Registry.LiveRegistry registry, IOptions<CircularOptions> options, TimeProvider time)
+    IAlertStore alerts, IHazardStore hazards, IAssetRegistry assets, Registry.LiveRegistry registry, IPartyCaseStore cases, IResponsibilityStore organisations,
+    IOptions<CircularOptions> options, TimeProvider time)
 {
     public TimeSpan UtcOffset => options.Value.UtcOffset;
 
@@ -44,9 +46,18 @@ internal sealed class CircularSource(
             }
         }
 
-        return Circular.Compute(
+        var report = Circular.Compute(
             kind, from, to, offset, scope.Count == 0 ? "全市" : string.Join("、", scope.Select(RegionName)),
             [.. all.Where(a => a.Facts.RaisedAt >= from)], [.. all.Where(a => a.Facts.RaisedAt < from)], hazardFacts);
+        if (scope.Count > 0)
+        {
+            return report; // a rescue record names its unit, not its lift's region: a scoped reader gets no rescue table
+        }
+
+        // The same query as the KPIs (decision 0048), so the circular's rescue figures are the KPIs' for the period.
+        var rescues = await Responsibility.RescueKpiQuery.ComputeAsync(cases, from, to, end, null, cancellationToken);
+        var names = (await organisations.ListOrganisationsAsync(cancellationToken)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
+        return report with { Rescues = Circular.RescueRanking(rescues, id => names.GetValueOrDefault(id)) };
     }
 
     private CircularAlert ToCircular(Domain.Alerts.AlertFacts facts)

@@ -9,6 +9,26 @@ internal static class CircularText
     public static readonly string[] Columns =
         ["名称", "预警数", "上期", "环比", "已响应", "响应时间中位数(分)", "超时未响应", "已销号", "误报", "误报率", "在办隐患", "逾期隐患"];
 
+    public static readonly string[] RescueColumns =
+        ["维保单位", "困人救援", "已到场", "到场超时", "到场时间中位数(分)", "到场最长(分)", "已解困", "解困时间中位数(分)"];
+
+    public const string RescueHeading = "维保单位困人救援（到场超时多者在前）";
+
+    public const string NoRescues = "本期无电梯困人救援。";
+
+    /// <summary>A rescue row's cells as text, in <see cref="RescueColumns"/> order.</summary>
+    public static string[] RescueCells(CircularRescueRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var k = row.Kpi;
+        return [row.Name, N(k.Rescues), N(k.Arrived), N(k.Late), M(k.MedianArrivalMinutes), M(k.MaxArrivalMinutes), N(k.Released), M(k.MedianReleaseMinutes)];
+    }
+
+    /// <summary>Minutes with one decimal as the .xlsx stores them, or null.</summary>
+    public static double? Round(double? minutes) => minutes is { } m ? Math.Round(m, 1) : null;
+
+    private static string M(double? minutes) => Round(minutes)?.ToString("0.0", CultureInfo.InvariantCulture) ?? "—";
+
     public static string Dimension(CircularDimension dimension) => dimension switch
     {
         CircularDimension.OwnerUnit => "按权属单位",

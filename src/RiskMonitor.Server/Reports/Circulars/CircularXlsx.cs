@@ -12,6 +12,9 @@ internal static class CircularXlsx
 {
     public const string SummarySheet = "概要";
 
+    /// <summary>The maintenance units' rescues: one row per unit, numbers as numbers (minutes with one decimal).</summary>
+    public const string RescueSheet = "维保单位救援";
+
     public static string SheetName(CircularDimension dimension) => CircularText.Dimension(dimension);
 
     public static byte[] Write(CircularReport report, string title, TimeSpan offset)
@@ -67,6 +70,33 @@ internal static class CircularXlsx
             sheet.SheetView.FreezeRows(1);
         }
 
+        if (report.Rescues is { } rescues)
+        {
+            var sheet = workbook.Worksheets.Add(RescueSheet);
+            for (var c = 0; c < CircularText.RescueColumns.Length; c++)
+            {
+                sheet.Cell(1, c + 1).Value = CircularText.RescueColumns[c];
+            }
+
+            sheet.Range(1, 1, 1, CircularText.RescueColumns.Length).Style.Font.Bold = true;
+            sheet.Range(1, 1, 1, CircularText.RescueColumns.Length).Style.Fill.BackgroundColor = XLColor.FromHtml("#eeeeee");
+            for (var i = 0; i < rescues.Count; i++)
+            {
+                var (r, k) = (i + 2, rescues[i].Kpi);
+                sheet.Cell(r, 1).Value = rescues[i].Name;
+                sheet.Cell(r, 2).Value = k.Rescues;
+                sheet.Cell(r, 3).Value = k.Arrived;
+                sheet.Cell(r, 4).Value = k.Late;
+                Minutes(sheet.Cell(r, 5), k.MedianArrivalMinutes);
+                Minutes(sheet.Cell(r, 6), k.MaxArrivalMinutes);
+                sheet.Cell(r, 7).Value = k.Released;
+                Minutes(sheet.Cell(r, 8), k.MedianReleaseMinutes);
+            }
+
+            sheet.Column(1).Width = 30;
+            sheet.SheetView.FreezeRows(1);
+        }
+
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
         if (DayChart(report) is { } chart)
@@ -88,6 +118,14 @@ internal static class CircularXlsx
     }
 
     public const string DayChartTitle = "每日预警数";
+
+    private static void Minutes(IXLCell cell, double? minutes)
+    {
+        if (CircularText.Round(minutes) is { } value)
+        {
+            cell.Value = value;
+        }
+    }
 
     private static void WriteHeader(IXLWorksheet sheet, int row)
     {

@@ -11,7 +11,12 @@ await requireSignIn();
 const list = document.getElementById('alerts');
 const result = document.getElementById('action-result');
 const POLL_MS = 3000;
-window.riskUnit = { alerts: [] };
+// The KPIs change with an act, not by the second: read them every tenth poll and after each act.
+const KPI_EVERY = 10;
+const kpiSection = document.getElementById('kpis');
+const kpiList = document.getElementById('kpi-list');
+let polls = 0;
+window.riskUnit = { alerts: [], kpis: null };
 
 function dueText(duty, now) {
   if (duty.doneAt) return t('unitPage.doneBy', { time: time(duty.doneAt), who: duty.doneBy });
@@ -28,7 +33,43 @@ async function act(alertId, step) {
   } catch (error) {
     result.textContent = t('unitPage.failed', { step: t(`step.${step}`), error: error.message });
   }
+  polls = 0;
   await refresh();
+}
+
+const minutes = (x) => (typeof x === 'number' ? t('unitPage.kpis.minutes', { minutes: x.toFixed(1) }) : '—');
+
+// The unit's rescue line (if it had a rescue in the period) and how it answered acknowledgements.
+function renderKpis(report) {
+  if (!report) return;
+  const rescue = report.units[0];
+  const ack = report.acknowledgements;
+  const rows = [
+    ['rescues', rescue?.rescues ?? 0],
+    ['arrived', rescue?.arrived ?? 0],
+    ['medianArrival', minutes(rescue?.medianArrivalMinutes), false],
+    ['maxArrival', minutes(rescue?.maxArrivalMinutes), false],
+    ['late', rescue?.late ?? 0, (rescue?.late ?? 0) > 0],
+    ['released', rescue?.released ?? 0],
+    ['medianRelease', minutes(rescue?.medianReleaseMinutes), false],
+    ['acknowledged', `${ack.acknowledged} / ${ack.asked}`],
+    ['medianAcknowledge', minutes(ack.medianAcknowledgeMinutes), false],
+    ['acknowledgeOverdue', ack.overdue, ack.overdue > 0],
+  ];
+  kpiList.replaceChildren(...rows.flatMap(([key, value, bad]) => [
+    el('dt', {}, t(`unitPage.kpis.${key}`)),
+    el('dd', { dataset: { kpi: key }, class: bad ? 'bad' : '' }, String(value)),
+  ]));
+  kpiSection.hidden = false;
+}
+
+async function refreshKpis() {
+  try {
+    window.riskUnit.kpis = await getJson('/api/unit/kpis');
+    renderKpis(window.riskUnit.kpis);
+  } catch {
+    // The alerts matter more; the figures come back at the next try.
+  }
 }
 
 function render(items) {
@@ -59,12 +100,13 @@ async function refresh() {
     window.riskUnit.alerts = items;
     render(items);
     showConnection('live');
+    if (polls++ % KPI_EVERY === 0) await refreshKpis();
   } catch {
     showConnection('offline');
   }
 }
 
-bindLanguageSwitch(document.getElementById('language'), () => render(window.riskUnit.alerts));
+bindLanguageSwitch(document.getElementById('language'), () => { render(window.riskUnit.alerts); renderKpis(window.riskUnit.kpis); });
 getJson('/api/unit/me').then((org) => { document.getElementById('unit').textContent = org.name; }).catch(() => {});
 await refresh();
 setInterval(refresh, POLL_MS);
