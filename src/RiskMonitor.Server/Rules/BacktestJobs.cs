@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
@@ -109,20 +110,41 @@ public sealed class BacktestJobs(
     }
 
     /// <summary>The ledger's alerts of the asset raised in the range, of the rules a replay can judge (not silence, events or geofences).</summary>
-    private async Task<IReadOnlyList<LedgerAlert>> LedgerAlertsAsync(string assetId, DateTimeOffset from, DateTimeOffset to, CancellationToken token)
+    private async Task<IReadOnlyList<LedgerAlert>> LedgerAlertsAsync(string assetId, DateTimeOffset from, DateTimeOffset to, CancellationToken token) =>
+        [.. (await AlertsRaisedAsync(alerts, assetId, from, to, token))
+            .Where(a => a.RuleId != OfflineRuleDefinition.RuleIdValue && !a.RuleId.StartsWith("event.", StringComparison.Ordinal) && !a.RuleId.StartsWith("geofence.", StringComparison.Ordinal))
+            .Select(a => new LedgerAlert(a.AlertId, a.AssetId, a.RuleId, a.RaisedAt, a.Severity, a.Cause))];
+
+    /// <summary>Every alert of the asset the ledger holds raised in [from, to], page by page.</summary>
+    internal static async Task<IReadOnlyList<AlertView>> AlertsRaisedAsync(IAlertStore alerts, string assetId, DateTimeOffset from, DateTimeOffset to, CancellationToken token)
     {
         const int Page = 500;
-        var found = new List<LedgerAlert>();
+        var found = new List<AlertView>();
         for (var offset = 0; ; offset += Page)
         {
             var page = await alerts.QueryAsync(new AlertQuery(AssetId: assetId, RaisedFrom: from, RaisedTo: to, Offset: offset, Limit: Page), token);
-            found.AddRange(page.Items
-                .Where(a => a.RuleId != OfflineRuleDefinition.RuleIdValue && !a.RuleId.StartsWith("event.", StringComparison.Ordinal) && !a.RuleId.StartsWith("geofence.", StringComparison.Ordinal))
-                .Select(a => new LedgerAlert(a.AlertId, a.AssetId, a.RuleId, a.RaisedAt, a.Severity, a.Cause)));
+            found.AddRange(page.Items);
             if (page.Items.Count < Page)
             {
                 return found;
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs a read of stored readings as a backtest's is run: one reader of InfluxDB at a time on this node (threshold
+    /// suggestions read through here too, docs/decisions/0055), so live ingestion competes with one history reader at most.
+    /// </summary>
+    internal async Task<T> ReadExclusivelyAsync<T>(Func<Task<T>> read, CancellationToken token)
+    {
+        await _reader.WaitAsync(token);
+        try
+        {
+            return await read();
+        }
+        finally
+        {
+            _reader.Release();
         }
     }
 
