@@ -138,7 +138,9 @@ public sealed class SegmentScenarioTests
         0.9,
         new Dictionary<WarningLevel, TimeSpan>
         {
-            [WarningLevel.Blue] = TimeSpan.FromSeconds(10), [WarningLevel.Yellow] = TimeSpan.FromSeconds(10),
-            [WarningLevel.Orange] = TimeSpan.FromSeconds(10), [WarningLevel.Red] = TimeSpan.Zero,
+            [WarningLevel.Blue] = TimeSpan.FromSeconds(10),
+            [WarningLevel.Yellow] = TimeSpan.FromSeconds(10),
+            [WarningLevel.Orange] = TimeSpan.FromSeconds(10),
+            [WarningLevel.Red] = TimeSpan.Zero,
         });
 }
