@@ -82,11 +82,8 @@ public sealed class BacktestJobs(
     {
         var candidate = new BacktestReplay(asset.Id, job.Candidate.For(asset), job.From);
         var live = new BacktestReplay(asset.Id, job.Live.For(asset), job.From);
-        var chunk = options.Value.ChunkSamples;
-        var from = job.From;
-        while (from < job.To)
+        await ReadHistoryAsync(asset.Id, job.From, job.To, long.MaxValue, samples =>
         {
-            var samples = await history.ReadSamplesAsync(asset.Id, from, job.To, chunk, token);
             foreach (var sample in samples)
             {
                 candidate.Apply(sample.At, sample.Values);
@@ -94,15 +91,7 @@ public sealed class BacktestJobs(
             }
 
             job.CountSamples(samples.Count);
-            if (samples.Count < chunk)
-            {
-                break;
-            }
-
-            // The next chunk starts after the last time read; InfluxDB keeps one point per asset and time.
-            from = samples[^1].At.AddMilliseconds(1);
-            await Task.Delay(options.Value.PauseBetweenQueries, time, token);
-        }
+        }, token);
 
         var real = await LedgerAlertsAsync(asset.Id, job.From, job.To, token);
         return new AssetBacktest(
@@ -129,6 +118,34 @@ public sealed class BacktestJobs(
                 return found;
             }
         }
+    }
+
+    /// <summary>
+    /// Reads an asset's stored readings in [from, to), oldest first, in queries of <see cref="BacktestOptions.ChunkSamples"/>
+    /// with <see cref="BacktestOptions.PauseBetweenQueries"/> between them, handing each chunk to <paramref name="take"/>;
+    /// stops after <paramref name="limit"/> readings. Returns how many were read.
+    /// </summary>
+    internal async Task<long> ReadHistoryAsync(
+        string assetId, DateTimeOffset from, DateTimeOffset to, long limit, Action<IReadOnlyList<StoredSample>> take, CancellationToken token)
+    {
+        var chunk = options.Value.ChunkSamples;
+        long read = 0;
+        while (from < to && read < limit)
+        {
+            var samples = await history.ReadSamplesAsync(assetId, from, to, (int)Math.Min(chunk, limit - read), token);
+            take(samples);
+            read += samples.Count;
+            if (samples.Count < chunk)
+            {
+                break;
+            }
+
+            // The next chunk starts after the last time read; InfluxDB keeps one point per asset and time.
+            from = samples[^1].At.AddMilliseconds(1);
+            await Task.Delay(options.Value.PauseBetweenQueries, time, token);
+        }
+
+        return read;
     }
 
     /// <summary>

@@ -5,7 +5,6 @@ using RiskMonitor.Domain.Rules;
 using RiskMonitor.Domain.Rules.Backtest;
 using RiskMonitor.Domain.Rules.Suggestions;
 using RiskMonitor.Storage.Alerts;
-using RiskMonitor.Storage.Influx;
 using RiskMonitor.Storage.Rules;
 
 namespace RiskMonitor.Server.Rules.Suggestions;
@@ -16,7 +15,7 @@ namespace RiskMonitor.Server.Rules.Suggestions;
 /// levels, writes the result into a candidate document and starts a backtest of it against the live rules over the
 /// same assets and range. Nothing is applied: the candidate goes through the rule-change flow like any edit.
 /// </summary>
-public sealed class ThresholdSuggestions(ISampleHistory history, IAlertStore alerts, BacktestJobs backtests, IOptions<SuggestionOptions> options)
+public sealed class ThresholdSuggestions(IAlertStore alerts, BacktestJobs backtests, IOptions<SuggestionOptions> options)
 {
     public SuggestionOptions Options => options.Value;
 
@@ -55,17 +54,14 @@ public sealed class ThresholdSuggestions(ISampleHistory history, IAlertStore ale
     private async Task<(List<AssetHistory> Histories, bool Truncated)> ReadAsync(SuggestionScope scope, DateTimeOffset from, DateTimeOffset to, CancellationToken token)
     {
         var limits = options.Value;
-        var chunk = backtests.Options.ChunkSamples;
         var metric = scope.Rule.Metric;
         var histories = new List<AssetHistory>(scope.Assets.Count);
-        var total = 0;
+        long total = 0;
         foreach (var asset in scope.Assets)
         {
             var values = new List<HistoryValue>();
-            var start = from;
-            while (start < to && total < limits.MaxSamples)
+            total += await backtests.ReadHistoryAsync(asset.Id, from, to, limits.MaxSamples - total, samples =>
             {
-                var samples = await history.ReadSamplesAsync(asset.Id, start, to, Math.Min(chunk, limits.MaxSamples - total), token);
                 foreach (var sample in samples)
                 {
                     foreach (var value in sample.Values)
@@ -77,16 +73,7 @@ public sealed class ThresholdSuggestions(ISampleHistory history, IAlertStore ale
                         }
                     }
                 }
-
-                total += samples.Count;
-                if (samples.Count < chunk)
-                {
-                    break;
-                }
-
-                start = samples[^1].At.AddMilliseconds(1);
-                await Task.Delay(backtests.Options.PauseBetweenQueries, token);
-            }
+            }, token);
 
             var spans = (await BacktestJobs.AlertsRaisedAsync(alerts, asset.Id, from, to, token))
                 .Where(a => string.Equals(a.RuleId, scope.Rule.RuleId, StringComparison.Ordinal))
