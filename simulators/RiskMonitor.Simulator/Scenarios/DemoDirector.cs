@@ -26,6 +26,19 @@ internal sealed record DemoPace(
             (TimeSpan.FromSeconds(100), ScenarioCatalog.OverPressure),
             (TimeSpan.FromSeconds(140), ScenarioCatalog.VehicleOffRoute),
             (TimeSpan.FromSeconds(180), ScenarioCatalog.Silent),
+
+            // Issue 22: trouble seen coming and sensors judged. The slow leak is forecast minutes before red; the stuck
+            // pressure transmitter and the drifting detector raise their sensor-health alerts after their holds.
+            (TimeSpan.FromSeconds(200), SensorScenarios.SlowLeak),
+            (TimeSpan.FromSeconds(220), SensorScenarios.StuckSensor),
+            (TimeSpan.FromSeconds(240), SensorScenarios.DriftingSensor),
+
+            // The three detectors of the 大关路 main, group seg-daguan in config/rules.json (decision 0055): first the
+            // faulty one alone (held at orange, then flagged drifting against its two neighbours), then, once it is
+            // over, a real leak that two of them see together (a corroborated red).
+            (TimeSpan.FromSeconds(260), $"{SensorScenarios.FaultyDetector}:{DemoSegment.Faulty}"),
+            (TimeSpan.FromSeconds(660), $"{ScenarioCatalog.GasLeak}:{DemoSegment.Members[0]}"),
+            (TimeSpan.FromSeconds(660), $"{ScenarioCatalog.GasLeak}:{DemoSegment.Members[1]}"),
         ],
         MeanGap: TimeSpan.FromSeconds(75),
         MinGap: TimeSpan.FromSeconds(25),
@@ -39,7 +52,25 @@ internal sealed record DemoPace(
             (ScenarioCatalog.VehicleOffRoute, 10),
             (ScenarioCatalog.VehicleIntoZone, 8),
             (ScenarioCatalog.Storm, 5),
+            (SensorScenarios.SlowLeak, 5),
+            (SensorScenarios.StuckSensor, 3),
+            (SensorScenarios.DriftingSensor, 3),
         ]);
+}
+
+/// <summary>
+/// The demo city's pipeline with three detectors: consecutive segments of the 大关路 main (gp-0023, gp-0122, gp-0084
+/// in data/demo-city), named as detector group <c>seg-daguan</c> in the server's config/rules.json. The simulator shares
+/// no code with the server, so the two lists are kept equal by hand (and by SegmentScenarioTests).
+/// </summary>
+internal static class DemoSegment
+{
+    public const string GroupId = "seg-daguan";
+
+    public static IReadOnlyList<string> Members { get; } = ["gp-0023", "gp-0122", "gp-0084"];
+
+    /// <summary>The member the demo makes faulty.</summary>
+    public static string Faulty => Members[2];
 }
 
 /// <summary>
@@ -63,7 +94,8 @@ internal sealed class DemoDirector
         _pace = pace;
         _random = random;
         _playable = new HashSet<string>(playableScenarios, StringComparer.Ordinal);
-        foreach (var (at, scenario) in pace.Opening.Where(o => _playable.Contains(o.Scenario)).OrderBy(o => o.At))
+        // An opening entry may name its target (name:asset); playability is by the scenario's name.
+        foreach (var (at, scenario) in pace.Opening.Where(o => _playable.Contains(NameOf(o.Scenario))).OrderBy(o => o.At))
         {
             _opening.Enqueue((startedAt + at, scenario));
         }
@@ -99,7 +131,9 @@ internal sealed class DemoDirector
     private static ScenarioRequest Request(string scenario) =>
         scenario == ScenarioCatalog.Storm
             ? new ScenarioRequest(scenario, Count: DemoPace.StormSize)
-            : new ScenarioRequest(scenario);
+            : ScenarioRequest.TryParse(scenario, out var request, out _) ? request : new ScenarioRequest(scenario);
+
+    private static string NameOf(string spec) => spec.Split(':', 2)[0];
 
     private string Pick()
     {

@@ -12,6 +12,7 @@ internal static class SensorScenarios
     public const string SlowLeak = "slow-leak";
     public const string StuckSensor = "stuck-sensor";
     public const string DriftingSensor = "drifting-sensor";
+    public const string FaultyDetector = "faulty-detector";
 
     public static IReadOnlyList<ScenarioDefinition> Definitions { get; } =
     [
@@ -21,9 +22,11 @@ internal static class SensorScenarios
             [AssetKinds.GasPipeline], "asset, durationSeconds"),
         new(DriftingSensor, "ch4_lel drifts up 1 % LEL a minute for the duration (default 15 min), then reads normally again (recalibrated): a detector whose zero wanders.",
             [AssetKinds.GasPipeline, AssetKinds.GasStation], "asset, durationSeconds"),
+        new(FaultyDetector, "ch4_lel reads a steady ~55 % LEL for the duration (default 6 min) while the air is clean: a detector failed high. In a detector group its neighbours disagree, so it is held at orange and flagged drifting.",
+            [AssetKinds.GasPipeline, AssetKinds.GasStation], "asset, durationSeconds"),
     ];
 
-    public static bool Handles(string scenario) => scenario is SlowLeak or StuckSensor or DriftingSensor;
+    public static bool Handles(string scenario) => scenario is SlowLeak or StuckSensor or DriftingSensor or FaultyDetector;
 
     /// <summary>The effect of one run of <paramref name="scenario"/>; <paramref name="duration"/> applies to the stuck and drifting sensors.</summary>
     public static SensorEffect Create(string scenario, TimeSpan? duration) => scenario switch
@@ -31,6 +34,7 @@ internal static class SensorScenarios
         SlowLeak => new RampEffect(Channels.Ch4Lel, RampProfile.SlowLeak),
         StuckSensor => new StuckEffect(Channels.PressureKpa, duration ?? TimeSpan.FromMinutes(10)),
         DriftingSensor => new DriftEffect(Channels.Ch4Lel, 1.0 / 60, duration ?? TimeSpan.FromMinutes(15)),
+        FaultyDetector => new FailedHighEffect(Channels.Ch4Lel, 55, duration ?? TimeSpan.FromMinutes(6)),
         _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "Not a sensor scenario."),
     };
 }
@@ -87,6 +91,24 @@ internal sealed class DriftEffect(string channel, double perSecond, TimeSpan dur
         if (values.TryGet(Channel, out var current))
         {
             values.Set(Channel, Math.Round(current + (perSecond * elapsed.TotalSeconds), 2));
+        }
+    }
+}
+
+/// <summary>
+/// The channel reads a steady high value whatever the air holds, with a little noise (so it is not also "stuck"): a
+/// catalytic cell failed high. 55 % LEL is past red on its own, which is exactly what a detector group's k of n holds
+/// back (decision 0050), and more than the drift delta from its neighbours' clean-air readings.
+/// </summary>
+internal sealed class FailedHighEffect(string channel, double reads, TimeSpan duration) : SensorEffect(channel, duration)
+{
+    public override string Description => $"{Channel} failed high at ~{reads:0} for {Duration.TotalSeconds:0} s";
+
+    public override void Apply(TimeSpan elapsed, ChannelValues values, Func<double> gaussian)
+    {
+        if (values.TryGet(Channel, out _))
+        {
+            values.Set(Channel, Math.Round(reads + gaussian(), 2));
         }
     }
 }

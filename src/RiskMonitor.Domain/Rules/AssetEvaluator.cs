@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules.Trends;
@@ -84,9 +85,11 @@ public sealed partial class AssetEvaluator
                 continue; // ingestion rejects these; the rule engine must not trust that alone
             }
 
-            if (!_latest.TryGetValue(metric, out var latest) || sampledAt >= latest.At)
+            // One hash lookup, not two (a find and then a store): this runs for every metric of every reading.
+            ref var latest = ref CollectionsMarshal.GetValueRefOrAddDefault(_latest, metric, out var known);
+            if (!known || sampledAt >= latest.At)
             {
-                _latest[metric] = new LatestValue(value, sampledAt);
+                latest = new LatestValue(value, sampledAt);
             }
 
             var sensor = SensorOf(metric);

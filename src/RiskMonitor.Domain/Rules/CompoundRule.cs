@@ -22,9 +22,12 @@ public sealed class CompoundRule
     /// <summary>True when a condition of this rule reads <paramref name="metric"/>.</summary>
     public bool Reads(string metric)
     {
-        foreach (var condition in Definition.Conditions)
+        // Indexed, not foreach: Conditions is an interface, whose enumerator is a 40 B box on every call, and this runs
+        // for every metric of every reading (it was the 80 B a reading docs/benchmarks.md found; decision 0055).
+        var conditions = Definition.Conditions;
+        for (var i = 0; i < conditions.Count; i++)
         {
-            if (string.Equals(condition.Metric, metric, StringComparison.Ordinal))
+            if (string.Equals(conditions[i].Metric, metric, StringComparison.Ordinal))
             {
                 return true;
             }

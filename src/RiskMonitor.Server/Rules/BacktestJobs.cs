@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
@@ -81,11 +82,8 @@ internal sealed class BacktestJobs(
     {
         var candidate = new BacktestReplay(asset.Id, job.Candidate.For(asset), job.From);
         var live = new BacktestReplay(asset.Id, job.Live.For(asset), job.From);
-        var chunk = options.Value.ChunkSamples;
-        var from = job.From;
-        while (from < job.To)
+        await ReadHistoryAsync(asset.Id, job.From, job.To, long.MaxValue, samples =>
         {
-            var samples = await history.ReadSamplesAsync(asset.Id, from, job.To, chunk, token);
             foreach (var sample in samples)
             {
                 candidate.Apply(sample.At, sample.Values);
@@ -93,6 +91,50 @@ internal sealed class BacktestJobs(
             }
 
             job.CountSamples(samples.Count);
+        }, token);
+
+        var real = await LedgerAlertsAsync(asset.Id, job.From, job.To, token);
+        return new AssetBacktest(
+            asset.Id, BacktestCounts.MarkFlapping(candidate.Episodes, flapPolicy), BacktestCounts.MarkFlapping(live.Episodes, flapPolicy), real);
+    }
+
+    /// <summary>The ledger's alerts of the asset raised in the range, of the rules a replay can judge (not silence, events or geofences).</summary>
+    private async Task<IReadOnlyList<LedgerAlert>> LedgerAlertsAsync(string assetId, DateTimeOffset from, DateTimeOffset to, CancellationToken token) =>
+        [.. (await AlertsRaisedAsync(alerts, assetId, from, to, token))
+            .Where(a => a.RuleId != OfflineRuleDefinition.RuleIdValue && !a.RuleId.StartsWith("event.", StringComparison.Ordinal) && !a.RuleId.StartsWith("geofence.", StringComparison.Ordinal))
+            .Select(a => new LedgerAlert(a.AlertId, a.AssetId, a.RuleId, a.RaisedAt, a.Severity, a.Cause))];
+
+    /// <summary>Every alert of the asset the ledger holds raised in [from, to], page by page.</summary>
+    internal static async Task<IReadOnlyList<AlertView>> AlertsRaisedAsync(IAlertStore alerts, string assetId, DateTimeOffset from, DateTimeOffset to, CancellationToken token)
+    {
+        const int Page = 500;
+        var found = new List<AlertView>();
+        for (var offset = 0; ; offset += Page)
+        {
+            var page = await alerts.QueryAsync(new AlertQuery(AssetId: assetId, RaisedFrom: from, RaisedTo: to, Offset: offset, Limit: Page), token);
+            found.AddRange(page.Items);
+            if (page.Items.Count < Page)
+            {
+                return found;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads an asset's stored readings in [from, to), oldest first, in queries of <see cref="BacktestOptions.ChunkSamples"/>
+    /// with <see cref="BacktestOptions.PauseBetweenQueries"/> between them, handing each chunk to <paramref name="take"/>;
+    /// stops after <paramref name="limit"/> readings. Returns how many were read.
+    /// </summary>
+    internal async Task<long> ReadHistoryAsync(
+        string assetId, DateTimeOffset from, DateTimeOffset to, long limit, Action<IReadOnlyList<StoredSample>> take, CancellationToken token)
+    {
+        var chunk = options.Value.ChunkSamples;
+        long read = 0;
+        while (from < to && read < limit)
+        {
+            var samples = await history.ReadSamplesAsync(assetId, from, to, (int)Math.Min(chunk, limit - read), token);
+            take(samples);
+            read += samples.Count;
             if (samples.Count < chunk)
             {
                 break;
@@ -103,26 +145,23 @@ internal sealed class BacktestJobs(
             await Task.Delay(options.Value.PauseBetweenQueries, time, token);
         }
 
-        var real = await LedgerAlertsAsync(asset.Id, job.From, job.To, token);
-        return new AssetBacktest(
-            asset.Id, BacktestCounts.MarkFlapping(candidate.Episodes, flapPolicy), BacktestCounts.MarkFlapping(live.Episodes, flapPolicy), real);
+        return read;
     }
 
-    /// <summary>The ledger's alerts of the asset raised in the range, of the rules a replay can judge (not silence, events or geofences).</summary>
-    private async Task<IReadOnlyList<LedgerAlert>> LedgerAlertsAsync(string assetId, DateTimeOffset from, DateTimeOffset to, CancellationToken token)
+    /// <summary>
+    /// Runs a read of stored readings as a backtest's is run: one reader of InfluxDB at a time on this node (threshold
+    /// suggestions read through here too, docs/decisions/0055), so live ingestion competes with one history reader at most.
+    /// </summary>
+    internal async Task<T> ReadExclusivelyAsync<T>(Func<Task<T>> read, CancellationToken token)
     {
-        const int Page = 500;
-        var found = new List<LedgerAlert>();
-        for (var offset = 0; ; offset += Page)
+        await _reader.WaitAsync(token);
+        try
         {
-            var page = await alerts.QueryAsync(new AlertQuery(AssetId: assetId, RaisedFrom: from, RaisedTo: to, Offset: offset, Limit: Page), token);
-            found.AddRange(page.Items
-                .Where(a => a.RuleId != OfflineRuleDefinition.RuleIdValue && !a.RuleId.StartsWith("event.", StringComparison.Ordinal) && !a.RuleId.StartsWith("geofence.", StringComparison.Ordinal))
-                .Select(a => new LedgerAlert(a.AlertId, a.AssetId, a.RuleId, a.RaisedAt, a.Severity, a.Cause)));
-            if (page.Items.Count < Page)
-            {
-                return found;
-            }
+            return await read();
+        }
+        finally
+        {
+            _reader.Release();
         }
     }
 

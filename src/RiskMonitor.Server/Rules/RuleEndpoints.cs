@@ -4,6 +4,7 @@ using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Rules;
 using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Platform.Security;
+using RiskMonitor.Server.Rules.Suggestions;
 using RiskMonitor.Storage.Rules;
 
 namespace RiskMonitor.Server.Rules;
@@ -33,6 +34,7 @@ internal static class RuleEndpoints
         rules.MapGet("/assets/{assetId}", ForAsset).WithName("GetAssetRules")
             .WithSummary("The rules in force for one asset on this node (its kind's, with its overrides), one line per rule.");
         routes.MapBacktestEndpoints();
+        routes.MapSuggestionEndpoints();
         return rules;
     }
 

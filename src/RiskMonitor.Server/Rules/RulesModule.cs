@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Server.Rules.Suggestions;
 using RiskMonitor.Storage.Rules;
 
 namespace RiskMonitor.Server.Rules;
@@ -26,6 +27,8 @@ internal static class RulesModule
         services.AddHostedService<RuleVersionFollower>();
         services.AddOptions<BacktestOptions>().BindConfiguration(BacktestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BacktestJobs>();
+        services.AddOptions<SuggestionOptions>().BindConfiguration(SuggestionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ThresholdSuggestions>();
         return builder;
     }
 

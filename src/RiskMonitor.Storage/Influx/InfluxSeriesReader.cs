@@ -70,9 +70,10 @@ internal sealed partial class InfluxSeriesReader(InfluxOptions options, HttpClie
             throw new ArgumentException("Asset ids are [A-Za-z0-9._-]{1,64}.");
         }
 
-        // Every field of the asset's points; the tags come back as string columns and are left out below.
+        // Every field of the asset's points, and no tags: `*` would also return the asset, kind and region of every row,
+        // about half of the JSON a backtest parses (decision 0055).
         var query = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT * FROM \"{options.Measurement}\" WHERE \"asset\" = '{assetId}' " +
+            $"SELECT *::field FROM \"{options.Measurement}\" WHERE \"asset\" = '{assetId}' " +
             $"AND time >= {from.ToUnixTimeMilliseconds()}ms AND time < {to.ToUnixTimeMilliseconds()}ms ORDER BY time ASC LIMIT {limit}");
         var samples = new List<StoredSample>();
         using var document = await QueryAsync(query, cancellationToken).ConfigureAwait(false);

@@ -56,6 +56,9 @@ public sealed class JsonRuleCatalog : IRuleCatalog
 
     public bool HasOverride(string assetId) => _assetOverrides.ContainsKey(assetId);
 
+    /// <summary>A kind's own rules (after <c>extends</c>), without any asset's override; null for a kind the document lacks.</summary>
+    public RuleSet? ForKind(string kind) => _byKind.GetValueOrDefault(kind);
+
     public RuleSet For(AssetDefinition asset)
     {
         ArgumentNullException.ThrowIfNull(asset);

@@ -12,6 +12,7 @@ using RiskMonitor.Server.Tests.Fakes;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Storage.Responsibility;
 
 namespace RiskMonitor.Server.Tests.Reports;
 
@@ -28,7 +29,7 @@ public sealed class CircularQueriesTests
         var map = RegionMap.Build(RegionIndex.Empty, _ports.All);
         var live = new LiveRegistry(new RegistrySources(null, null, [], null), new RiskMapData(map, _ports, FrozenDictionary<string, ConsequenceRaise>.Empty));
         var options = Options.Create(new CircularOptions());
-        var source = new CircularSource(new InMemoryAlertStore(), _hazards, _ports, live, options, _time);
+        var source = new CircularSource(new InMemoryAlertStore(), _hazards, _ports, live, new InMemoryPartyCaseStore(), new InMemoryResponsibilityStore(), options, _time);
         _queries = new CircularQueries(source, _ports, options, _time);
     }
 

@@ -8,6 +8,8 @@ public sealed class DemoDirectorTests
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
 
+    private static readonly TimeSpan LastOpening = DemoPace.Default.Opening.Max(o => o.At);
+
     private static readonly IReadOnlyList<string> Everything = DemoService.Playable(
         [AssetKinds.GasPipeline, AssetKinds.Elevator, AssetKinds.HazardSource, AssetKinds.HazmatVehicle]);
 
@@ -43,7 +45,7 @@ public sealed class DemoDirectorTests
     {
         var director = new DemoDirector(DemoPace.Default, new Random(7), Everything, Start);
 
-        var started = Walk(director, TimeSpan.FromHours(24)).Where(s => s.At > TimeSpan.FromSeconds(180)).ToList();
+        var started = Walk(director, TimeSpan.FromHours(24)).Where(s => s.At > LastOpening).ToList();
 
         var gaps = started.Zip(started.Skip(1), (a, b) => b.At - a.At).ToList();
         Assert.All(gaps, g => Assert.InRange(g, DemoPace.Default.MinGap, DemoPace.Default.MaxGap));
@@ -57,7 +59,7 @@ public sealed class DemoDirectorTests
     {
         var director = new DemoDirector(DemoPace.Default, new Random(3), Everything, Start);
 
-        var later = Walk(director, TimeSpan.FromHours(48)).Where(s => s.At > TimeSpan.FromSeconds(180)).Select(s => s.Request).ToList();
+        var later = Walk(director, TimeSpan.FromHours(48)).Where(s => s.At > LastOpening).Select(s => s.Request).ToList();
 
         double Share(string name) => later.Count(r => r.Name == name) / (double)later.Count;
         Assert.InRange(Share(ScenarioCatalog.GasLeak), 0.25, 0.35);
@@ -84,7 +86,7 @@ public sealed class DemoDirectorTests
     public void After_a_long_pause_one_scenario_starts_not_the_backlog()
     {
         var director = new DemoDirector(DemoPace.Default, new Random(5), Everything, Start);
-        Walk(director, TimeSpan.FromMinutes(4));
+        Walk(director, LastOpening + TimeSpan.FromMinutes(1));
 
         var afterSleep = director.Due(Start + TimeSpan.FromHours(3));
 

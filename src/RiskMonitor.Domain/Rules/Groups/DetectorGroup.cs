@@ -123,6 +123,17 @@ public sealed class DetectorGroup
 
         var median = Median(neighbours[..count]);
         var deviation = member.Value - median;
+        if (count % 2 == 0)
+        {
+            // An even number of neighbours has no middle value: their median is the mean of the middle two, which one
+            // faulty neighbour drags away. With three detectors, one failed high would put the two sound ones "more than
+            // delta from their neighbours" as well. So the member's own value breaks the tie (the middle of the two and
+            // itself), and the faulty detector alone is far from it (decision 0055). The alert still shows the
+            // neighbours' median. An odd number of neighbours, a pair among them, is judged as before.
+            neighbours[count] = member.Value;
+            deviation = member.Value - Median(neighbours[..(count + 1)]);
+        }
+
         var wasDrifting = member.Drifting;
         if (Math.Abs(deviation) > rule.Delta)
         {

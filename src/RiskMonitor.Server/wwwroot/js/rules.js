@@ -134,6 +134,44 @@ async function runBacktest() {
   }
 }
 
+// A suggestion (docs/decisions/0055) is written into the editor as an ordinary edit and backtested at once; it is only
+// applied when a person previews it, gives a reason and presses apply.
+async function suggest() {
+  const assetIds = $('bt-assets').value.split(/[\s,]+/).filter(Boolean);
+  const body = {
+    ruleId: $('sg-rule').value.trim() || null,
+    assetId: assetIds[0] ?? null,
+    kind: assetIds.length ? null : $('bt-kind').value || null,
+    from: $('bt-from').value ? new Date($('bt-from').value).toISOString() : null,
+    to: $('bt-to').value ? new Date($('bt-to').value).toISOString() : null,
+    document: $('document').value,
+  };
+  try {
+    const result = await postJson('/api/rules/suggestions', body);
+    const value = (v) => (v === null || v === undefined ? '—' : v);
+    $('sg-result').replaceChildren(
+      el('p', {}, `${result.ruleId} on ${result.assetId ?? `kind ${result.kind}`} · ${result.samples} readings, ${result.normalSamples} normal · ${result.falseAlarms} false alarm(s)`
+        + ` · ${Object.entries(result.percentiles).map(([k, v]) => `${k} ${v}`).join(', ')}`),
+      el('table', { class: 'numbers', id: 'sg-levels' },
+        el('tr', {}, ...['level', 'now', 'suggested', 'basis', 'why'].map((h) => el('th', {}, h))),
+        ...result.levels.map((l) => el('tr', { dataset: { level: l.level } }, el('td', {}, l.level), el('td', {}, l.current),
+          el('td', { class: l.suggested === l.current ? '' : 'more' }, value(l.suggested)), el('td', {}, l.basis), el('td', {}, l.reason)))),
+      ...result.notes.map((n) => el('p', { class: 'muted' }, n)));
+    if (result.document) {
+      $('document').value = result.document;
+      say('建议已写入编辑器 the suggestion is in the editor: compare its backtest below, preview, give a reason and apply it yourself', true);
+    } else {
+      say('无建议 nothing to change: the history gives no better thresholds');
+    }
+    if (result.backtest) {
+      state.job = result.backtest.jobId;
+      await pollBacktest(result.backtest.jobId);
+    }
+  } catch (error) {
+    say(`建议失败 no suggestion: ${error.message}`);
+  }
+}
+
 function localInput(date) {
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
   return local.toISOString().slice(0, 16);
@@ -143,6 +181,7 @@ $('preview').addEventListener('click', preview);
 $('apply').addEventListener('click', apply);
 $('reload').addEventListener('click', () => load().catch((error) => say(error.message)));
 $('run-backtest').addEventListener('click', runBacktest);
+$('suggest').addEventListener('click', suggest);
 $('cancel-backtest').addEventListener('click', () => state.job && postJson(`/api/rules/backtests/${encodeURIComponent(state.job)}/cancel`, {}));
 const now = new Date();
 $('bt-to').value = localInput(now);

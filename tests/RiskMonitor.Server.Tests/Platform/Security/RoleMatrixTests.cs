@@ -149,6 +149,7 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["POST /api/rules/backtests"] = Need.Supervisor,
         ["GET /api/rules/backtests/{jobId}"] = Need.Supervisor,
         ["POST /api/rules/backtests/{jobId}/cancel"] = Need.Supervisor,
+        ["POST /api/rules/suggestions"] = Need.Supervisor,
 
         ["GET /api/unit/me"] = Need.Unit,
         ["GET /api/unit/alerts"] = Need.Unit,
