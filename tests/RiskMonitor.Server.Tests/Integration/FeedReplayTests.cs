@@ -30,7 +30,8 @@ public sealed class FeedReplayTests(IntegrationServerFixture fixture) : IClassFi
         }
 
         var open = await ServerFixture.EventuallyAsync(
-            () => Server.GetJsonAsync("api/alerts", ct), a => a.GetProperty("total").GetInt32() >= 2, TimeSpan.FromSeconds(20), ct);
+            // Both assets by name: the class's other test may have left an alert of its own in the list.
+            () => Server.GetJsonAsync("api/alerts", ct), a => HasAlert(a, "gp-t-007") && HasAlert(a, "gp-t-008"), TimeSpan.FromSeconds(20), ct);
         var red = AlertOf(open, "gp-t-007");
         var cleared = AlertOf(open, "gp-t-008");
         await StepAsync($"api/alerts/{red}/acknowledge", new { actor = "li.wei", note = "on my way" }, ct);
@@ -92,7 +93,9 @@ public sealed class FeedReplayTests(IntegrationServerFixture fixture) : IClassFi
         XNamespace cap = CapSchema.Namespace;
         var alerts = capFeed.Root!.Elements(CapEndpoints.Atom + "entry").Select(e => e.Element(CapEndpoints.Atom + "content")!.Element(cap + "alert")!).ToList();
         Assert.All(alerts, a => Assert.Empty(CapSchema.Validate(a)));
-        Assert.Equal(["Alert", "Update"], alerts.Select(a => a.Element(cap + "msgType")!.Value));
+        // Named in the failure: one full run saw a second "Alert" here, which did not recur.
+        var seen = string.Join("; ", alerts.Select(a => $"{a.Element(cap + "msgType")!.Value} {a.Element(cap + "identifier")!.Value} {a.Element(cap + "sent")!.Value}"));
+        Assert.True(alerts.Select(a => a.Element(cap + "msgType")!.Value).SequenceEqual(["Alert", "Update"]), seen);
         Assert.Equal("Extreme", alerts[0].Element(cap + "info")!.Element(cap + "severity")!.Value);
         Assert.Equal("AllClear", alerts[1].Element(cap + "info")!.Element(cap + "responseType")!.Value);
         Assert.EndsWith(alerts[0].Element(cap + "identifier")!.Value + "," + alerts[0].Element(cap + "sent")!.Value, alerts[1].Element(cap + "references")!.Value, StringComparison.Ordinal);
@@ -164,6 +167,9 @@ public sealed class FeedReplayTests(IntegrationServerFixture fixture) : IClassFi
         using var response = await Server.Http.PostAsJsonAsync(path, body, ct);
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
     }
+
+    private static bool HasAlert(JsonElement page, string assetId) =>
+        page.GetProperty("items").EnumerateArray().Any(a => a.GetProperty("assetId").GetString() == assetId);
 
     private static string AlertOf(JsonElement page, string assetId) =>
         page.GetProperty("items").EnumerateArray().First(a => a.GetProperty("assetId").GetString() == assetId).GetProperty("alertId").GetString()!;

@@ -65,10 +65,12 @@ public sealed class ResponsibilityClusterTests
             }
         }
 
-        // Both nodes raised (and so routed: a party case lives on the silo that raised its alert) some of them.
+        // Which node raised (and so routed: a party case lives on the silo that raised its alert) is the broker's and
+        // Orleans' placement's choice, not the test's: one full run had all twelve on one silo. The routing above is
+        // asserted on both nodes either way; the split is reported, not asserted.
         var raised = (await ClusterEndToEndTests.RaisedRedAsync(siloA, ct), await ClusterEndToEndTests.RaisedRedAsync(siloB, ct));
         TestContext.Current.SendDiagnosticMessage(string.Create(CultureInfo.InvariantCulture, $"red alerts raised: silo A {raised.Item1}, silo B {raised.Item2}"));
-        Assert.True(raised.Item1 > 0 && raised.Item2 > 0, $"both silos raised alerts ({raised})");
+        Assert.Equal(Assets, raised.Item1 + raised.Item2);
     }
 
     private static async Task<string> AlertIdAsync(TestSupport.PostgresProcess postgres, string asset, CancellationToken ct)
