@@ -18,11 +18,16 @@ internal static class CapAlert
     public static readonly XNamespace Cap = "urn:oasis:names:tc:emergency:cap:1.2";
     public const string MediaType = "application/cap+xml";
 
-    public static XElement ToXml(AlertView alert, string sender)
+    /// <param name="raised">
+    /// From the feed: whether this version is the alert's raise (the event type says so). Left out, the version is the
+    /// first when nothing changed since the raise; a raise and its clear taken in from one batch carry the same time, and
+    /// the clear is still an Update.
+    /// </param>
+    public static XElement ToXml(AlertView alert, string sender, bool? raised = null)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var first = alert.UpdatedAt <= alert.RaisedAt;
         var ended = !alert.ConditionActive || alert.State is AlertState.Resolved or AlertState.Closed;
+        var first = raised ?? (alert.UpdatedAt <= alert.RaisedAt && !ended);
         var root = new XElement(Cap + "alert",
             new XElement(Cap + "identifier", first ? FirstIdentifier(alert) : $"{FirstIdentifier(alert)}.{alert.UpdatedAt.UtcDateTime:yyyyMMddTHHmmssfff}"),
             new XElement(Cap + "sender", sender),

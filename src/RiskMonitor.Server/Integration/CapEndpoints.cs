@@ -83,7 +83,8 @@ internal static class CapEndpoints
         {
             var cap = e.Payload.TryGetProperty("incident", out var incident)
                 ? IncidentCap.ToXml(incident.Deserialize<IncidentRecord>(json.Value.SerializerOptions)!, options.Value.CapSender)
-                : CapAlert.ToXml(e.Payload.GetProperty("alert").Deserialize<AlertView>(json.Value.SerializerOptions)!, options.Value.CapSender);
+                : CapAlert.ToXml(e.Payload.GetProperty("alert").Deserialize<AlertView>(json.Value.SerializerOptions)!, options.Value.CapSender,
+                    raised: e.Type == FeedEventTypes.AlertRaised);
             document.Add(new XElement(Atom + "entry",
                 new XElement(Atom + "id", $"urn:riskmonitor:feed:{e.Cursor.ToString(CultureInfo.InvariantCulture)}"),
                 new XElement(Atom + "title", cap.Element(CapAlert.Cap + "info")!.Element(CapAlert.Cap + "headline")!.Value),

@@ -84,6 +84,22 @@ public sealed class CapAlertTests
     }
 
     [Fact]
+    public void A_clear_taken_in_with_its_raise_in_one_batch_is_still_an_Update_with_its_own_identifier()
+    {
+        // One batch, one time: the clear's UpdatedAt equals RaisedAt (a full run once saw two "Alert" entries here).
+        var cleared = Alert() with { ConditionActive = false, ClearedAt = T0 };
+
+        var asRead = CapAlert.ToXml(cleared, "rm@city");
+        var fromFeed = CapAlert.ToXml(cleared, "rm@city", raised: false);
+        var raise = CapAlert.ToXml(Alert(), "rm@city", raised: true);
+
+        Assert.All(new[] { asRead, fromFeed, raise }, x => Assert.Empty(CapSchema.Validate(x)));
+        Assert.Equal(("Update", "Update", "Alert"), (asRead.Element(C + "msgType")!.Value, fromFeed.Element(C + "msgType")!.Value, raise.Element(C + "msgType")!.Value));
+        Assert.NotEqual(raise.Element(C + "identifier")!.Value, fromFeed.Element(C + "identifier")!.Value);
+        Assert.Equal("AllClear", fromFeed.Element(C + "info")!.Element(C + "responseType")!.Value);
+    }
+
+    [Fact]
     public void The_schema_itself_refuses_a_broken_message()
     {
         var xml = CapAlert.ToXml(Alert(), "rm@city");
