@@ -1,3 +1,4 @@
+using CsCheck;
 using NetTopologySuite.Geometries;
 using RiskMonitor.Domain.Regions;
 
@@ -54,5 +55,50 @@ public sealed class IncidentGrouperTests
         var incident = Assert.Single(IncidentGrouper.Group(alerts, 200, Window));
 
         Assert.Equal(4, incident.Alerts.Length);
+    }
+    [Fact]
+    public void Groups_are_the_connected_components_of_every_linked_pair()
+    {
+        // The grouper skips the distance of a pair already in one group; whatever it skips, the groups must be those of
+        // the plain definition: link every pair close enough in space and time, take the connected components.
+        // On a 7 m grid no two points are between 199.2 and 200.2 m apart (7^2 (a^2 + b^2) never comes nearer to 200^2),
+        // so the projection's centimetres cannot tip a pair across the 200 m line one way here and the other way there.
+        var point = Gen.Select(Gen.Int[0, 114], Gen.Int[0, 114], Gen.Int[0, 30]);
+        point.Array[0, 40].Sample(points =>
+        {
+            var alerts = points.Select((p, i) => Alert("a" + i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), At(7.0 * p.Item1, 7.0 * p.Item2), p.Item3)).ToArray();
+
+            var groups = IncidentGrouper.Group(alerts, 200, Window)
+                .Select(i => string.Join(",", i.Alerts.Select(a => a.AlertId).Order(StringComparer.Ordinal)))
+                .Order(StringComparer.Ordinal);
+
+            Assert.Equal(BruteForce(alerts), groups);
+        });
+
+        static IEnumerable<string> BruteForce(IncidentAlert[] alerts)
+        {
+            var component = Enumerable.Range(0, alerts.Length).ToArray();
+            for (var changed = true; changed;)
+            {
+                changed = false;
+                for (var i = 0; i < alerts.Length; i++)
+                {
+                    for (var j = 0; j < alerts.Length; j++)
+                    {
+                        if (component[j] < component[i] && (alerts[i].RaisedAt - alerts[j].RaisedAt).Duration() <= Window
+                            && GeoDistance.Metres(alerts[i].Geometry, alerts[j].Geometry) <= 200)
+                        {
+                            component[i] = component[j];
+                            changed = true;
+                        }
+                    }
+                }
+            }
+
+            return Enumerable.Range(0, alerts.Length)
+                .GroupBy(i => component[i])
+                .Select(g => string.Join(",", g.Select(i => alerts[i].AlertId).Order(StringComparer.Ordinal)))
+                .Order(StringComparer.Ordinal);
+        }
     }
 }

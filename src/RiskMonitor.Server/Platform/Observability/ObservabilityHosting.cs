@@ -43,7 +43,7 @@ internal static class ObservabilityHosting
                 .AddOwnInstrumentsOnly()
                 .AddPrometheusExporter());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (TracingConfigured(builder.Configuration))
         {
             otel.WithTracing(tracing => tracing
                 .AddSource(IngestionMetrics.MeterName, ServerMetrics.MeterName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
@@ -52,6 +52,10 @@ internal static class ObservabilityHosting
 
         return builder;
     }
+
+    /// <summary>Spans are recorded and exported only when an OTLP endpoint is configured.</summary>
+    public static bool TracingConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     // Meters are chosen by name across the whole process, so with several hosts in one process (the tests, or an
     // in-process second silo) each would export the others' instruments too. Keep this host's own (made by its

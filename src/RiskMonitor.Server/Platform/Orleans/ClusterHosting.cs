@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using RiskMonitor.Ingestion;
 using RiskMonitor.Ingestion.Broker;
+using RiskMonitor.Server.Platform.Observability;
 using RiskMonitor.Storage.Postgres;
 
 namespace RiskMonitor.Server.Platform.Orleans;
@@ -23,7 +24,11 @@ internal static class ClusterHosting
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(orleans);
         // Spans started for a grain call (MQTT receive, dispatch) continue inside the grain and in the calls it makes.
-        silo.AddActivityPropagation();
+        // Only when spans are exported: the propagation filters run on every grain call, a few per reading.
+        if (ObservabilityHosting.TracingConfigured(configuration))
+        {
+            silo.AddActivityPropagation();
+        }
         if (orleans.Membership == OrleansClustering.Localhost)
         {
             return silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
