@@ -44,19 +44,47 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
         return await WriteOneAsync(AlertJournalEntry.ForNotice(alertId, action, note, notice, at), cancellationToken) is not null;
     }
 
-    /// <summary>Writes a batch of journalled changes and the journal's checkpoint in one transaction (the group commit).</summary>
-    internal async Task<int?[]> WriteBatchAsync(IReadOnlyList<AlertJournalEntry> entries, (string NodeId, long Position)? checkpoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a batch of journalled changes and the journal's checkpoint in one transaction (the group commit). Returns
+    /// each entry's ledger sequence (null: a ledger-only line of an unknown alert) and how many of the first entries had
+    /// been written before (their sequences are null too).
+    /// </summary>
+    /// <remarks>
+    /// With a checkpoint, the entries at or below the position already written are skipped, read under the checkpoint
+    /// row's lock: a commit that went through although its answer never came back (the connection cut, the server
+    /// stopped or frozen between COMMIT and its reply) is retried by the writer, and must not land twice. A transaction
+    /// of this node still alive on a server that was frozen holds that lock until it ends, so the retry waits for it.
+    /// </remarks>
+    internal async Task<(int?[] Sequences, int WrittenBefore)> WriteBatchAsync(
+        IReadOnlyList<AlertJournalEntry> entries, (string NodeId, long Position)? checkpoint, CancellationToken cancellationToken)
     {
-        int?[] sequences;
+        var sequences = new int?[entries.Count];
+        var skip = 0;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            sequences = await AlertChangeBatch.WriteAsync(connection, transaction, entries, checkpoint, cancellationToken);
+            if (checkpoint is { } mark)
+            {
+                var written = await AlertChangeBatch.LockCheckpointAsync(connection, transaction, mark.NodeId, cancellationToken);
+                while (skip < entries.Count && entries[skip].Position <= written)
+                {
+                    skip++;
+                }
+
+                checkpoint = mark.Position > written ? mark : null;
+            }
+
+            var rest = skip == 0 ? entries : entries.Skip(skip).ToList();
+            if (rest.Count > 0 || checkpoint is not null)
+            {
+                (await AlertChangeBatch.WriteAsync(connection, transaction, rest, checkpoint, cancellationToken)).CopyTo(sequences, skip);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
 
         feedSignal?.Pulse();
-        return sequences;
+        return (sequences, skip);
     }
 
     /// <summary>The position this node's journal was written up to, 0 for a new node.</summary>
@@ -68,7 +96,7 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
     }
 
     private async Task<int?> WriteOneAsync(AlertJournalEntry entry, CancellationToken cancellationToken) =>
-        (await WriteBatchAsync([entry], null, cancellationToken))[0];
+        (await WriteBatchAsync([entry], null, cancellationToken)).Sequences[0];
 
     public async Task<IReadOnlyList<AlertView>> LoadNotClosedAsync(string? assetId, CancellationToken cancellationToken = default)
     {

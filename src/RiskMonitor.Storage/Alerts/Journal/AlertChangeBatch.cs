@@ -57,10 +57,46 @@ internal static class AlertChangeBatch
         ORDER BY e.ord
         """;
 
+    // The row is made at the node's first batch (position 0, as for a new node), so there is always a row to lock.
+    private const string CheckpointRowSql = """
+        INSERT INTO alert_journal_checkpoints (node_id, position, updated_at) VALUES (@node_id, 0, now())
+        ON CONFLICT (node_id) DO NOTHING
+        """;
+
+    private const string LockCheckpointSql = "SELECT position FROM alert_journal_checkpoints WHERE node_id = @node_id FOR UPDATE";
+
     private const string CheckpointSql = """
         INSERT INTO alert_journal_checkpoints (node_id, position, updated_at) VALUES (@node_id, @position, now())
         ON CONFLICT (node_id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
         """;
+
+    /// <summary>
+    /// Locks the node's checkpoint row for the rest of the transaction and returns the position written up to. One
+    /// round trip; a transaction of this node that still holds the row (on a server that was frozen) is waited for.
+    /// </summary>
+    public static async Task<long> LockCheckpointAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string nodeId, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var sql in (string[])[CheckpointRowSql, LockCheckpointSql])
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddWithValue("node_id", nodeId);
+            batch.BatchCommands.Add(command);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        do
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                return reader.GetInt64(0);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        throw new InvalidOperationException($"The journal checkpoint of node {nodeId} could not be read.");
+    }
 
     /// <summary>
     /// Writes <paramref name="entries"/> in order and, when given, moves the journal checkpoint in the same

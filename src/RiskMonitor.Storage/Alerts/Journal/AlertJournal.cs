@@ -529,4 +529,7 @@ internal static partial class AlertJournalLog
 
     [LoggerMessage(EventId = 3116, Level = LogLevel.Warning, Message = "Alert journal: change {Position} names alert {AlertId}, which PostgreSQL does not know; its ledger line is skipped")]
     public static partial void UnknownAlert(ILogger logger, long position, string alertId);
+
+    [LoggerMessage(EventId = 3117, Level = LogLevel.Information, Message = "Alert journal: the {Count} changes up to {Position} were in PostgreSQL already (the last commit's answer was lost); not written twice")]
+    public static partial void WrittenBefore(ILogger logger, int count, long position);
 }

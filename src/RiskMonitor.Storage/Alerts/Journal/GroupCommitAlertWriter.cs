@@ -64,10 +64,16 @@ internal sealed class GroupCommitAlertWriter(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var sequences = await store.WriteBatchAsync(batch, (journal.NodeId, batch[^1].Position), drain.Token);
+                var (sequences, writtenBefore) = await store.WriteBatchAsync(batch, (journal.NodeId, batch[^1].Position), drain.Token);
                 journal.Committed(batch[^1].Position);
-                metrics.Committed(batch.Count, Stopwatch.GetElapsedTime(started));
-                for (var i = 0; i < batch.Count; i++)
+                metrics.Committed(batch.Count - writtenBefore, Stopwatch.GetElapsedTime(started));
+                if (writtenBefore > 0)
+                {
+                    // The last attempt's commit went through, only its answer was lost: those changes are not written twice.
+                    AlertJournalLog.WrittenBefore(logger, writtenBefore, batch[writtenBefore - 1].Position);
+                }
+
+                for (var i = writtenBefore; i < batch.Count; i++)
                 {
                     if (sequences[i] is null)
                     {

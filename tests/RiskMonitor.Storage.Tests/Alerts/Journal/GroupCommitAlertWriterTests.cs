@@ -118,6 +118,37 @@ public sealed class GroupCommitAlertWriterTests(PostgresFixture fixture)
         Assert.Equal(10, await CountAsync(db, "SELECT count(*) FROM feed_events", ct));
     }
 
+    /// <summary>
+    /// The answer to a commit is lost while the process lives on (PostgreSQL stopped between COMMIT and its reply, seen
+    /// in a load run as six raises twice in the ledger and the feed): the writer retries the batch it still holds, and
+    /// the changes PostgreSQL has already taken must not land again.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_whose_commit_answer_was_lost_is_not_written_twice_when_retried()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await fixture.NewMigratedDatabaseAsync(ct);
+        var store = new PostgresAlertStore(db);
+        using var folder = new JournalFolder();
+        await using var journal = folder.Open();
+        for (var i = 0; i < 10; i++)
+        {
+            await journal.AppendAsync(AlertJournalEntry.ForRecord(JournalTestData.Change(JournalTestData.Alert($"lost{i}"), 0, null)), ct);
+        }
+
+        // The first six commit; the journal never hears of it, so they are still the head of its next batch.
+        await store.WriteBatchAsync(journal.PeekBatch(6), (journal.NodeId, 6), ct);
+        using var writer = Writer(journal, store, 100);
+        await writer.StartAsync(ct);
+        await WaitUntilWrittenAsync(journal, ct);
+        await writer.StopAsync(ct);
+
+        Assert.Equal(10, await CountAsync(db, "SELECT count(*) FROM alert_ledger", ct));
+        Assert.Equal(10, await CountAsync(db, "SELECT count(DISTINCT alert_id) FROM alert_ledger", ct));
+        Assert.Equal(10, await CountAsync(db, "SELECT count(*) FROM feed_events", ct));
+        Assert.Equal(10, await store.ReadCheckpointAsync(journal.NodeId, ct));
+    }
+
     [Fact]
     public async Task Changes_made_while_postgres_is_stopped_wait_on_disk_and_land_in_order_once_it_is_back()
     {
