@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
+using RiskMonitor.Storage.Diagnostics;
 
 namespace RiskMonitor.Grains;
 
@@ -123,10 +124,19 @@ internal sealed class StateWriteBehind(Func<Task> write, Func<Task> reread, Time
 
 internal static partial class StateLog
 {
-    [LoggerMessage(EventId = 2701, Level = LogLevel.Warning, Message = "Grain {GrainId} could not write its state ({Reason}); retrying in {Delay}")]
-    private static partial void WriteFailed(ILogger logger, string grainId, string reason, TimeSpan delay);
+    // One line per 30 s for the whole node: during an outage every grain retries, and each retry said the same thing.
+    private static readonly LogGate Gate = new(TimeSpan.FromSeconds(30));
+
+    [LoggerMessage(EventId = 2701, Level = LogLevel.Warning,
+        Message = "Grain {GrainId} could not write its state ({Reason}); retrying in {Delay}. Failed writes not logged since the last such line: {Held}")]
+    private static partial void WriteFailed(ILogger logger, string grainId, string reason, TimeSpan delay, long held);
 
     // The message only: during an outage this repeats per grain, and the stack says nothing new.
-    public static void WriteFailed(ILogger logger, Exception exception, string grainId, TimeSpan delay) =>
-        WriteFailed(logger, grainId, exception.GetBaseException().Message, delay);
+    public static void WriteFailed(ILogger logger, Exception exception, string grainId, TimeSpan delay)
+    {
+        if (Gate.TryPass(out var held))
+        {
+            WriteFailed(logger, grainId, exception.GetBaseException().Message, delay, held);
+        }
+    }
 }

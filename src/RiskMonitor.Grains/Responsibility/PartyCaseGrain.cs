@@ -7,6 +7,7 @@ using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Domain.Responsibility;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Diagnostics;
 using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Responsibility;
 
@@ -330,8 +331,20 @@ internal static partial class ResponsibilityLog
     [LoggerMessage(EventId = 2724, Level = LogLevel.Warning, Message = "Party case of alert {AlertId} could not set its reminder; its timer still runs")]
     public static partial void ReminderFailed(ILogger logger, Exception exception, string alertId);
 
-    [LoggerMessage(EventId = 2725, Level = LogLevel.Error, Message = "Could not route alert {AlertId} to its parties")]
-    public static partial void RouteFailed(ILogger logger, Exception exception, string alertId);
+    private static readonly LogGate RouteGate = new(TimeSpan.FromSeconds(30));
+
+    [LoggerMessage(EventId = 2725, Level = LogLevel.Error,
+        Message = "Could not route alert {AlertId} to its parties; the routing sweep tries again. Failed routings not logged since the last such line: {Held}")]
+    private static partial void RouteFailed(ILogger logger, Exception exception, string alertId, long held);
+
+    // Fails for every new alert while PostgreSQL is down: one line (with its stack) per 30 s per node, and the count.
+    public static void RouteFailed(ILogger logger, Exception exception, string alertId)
+    {
+        if (RouteGate.TryPass(out var held))
+        {
+            RouteFailed(logger, exception, alertId, held);
+        }
+    }
 
     [LoggerMessage(EventId = 2726, Level = LogLevel.Error, Message = "Alert {AlertId} is not in the alert store: its parties' notice went to no ledger and no outbox")]
     public static partial void AlertUnknown(ILogger logger, string alertId);

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using RiskMonitor.Storage.Diagnostics;
 
 namespace RiskMonitor.Storage.GrainState;
 
@@ -226,7 +227,19 @@ public sealed class PostgresGrainStateStore : IAsyncDisposable
 
 internal static partial class GrainStateLog
 {
-    // Each grain's write-behind also logs its own retry (2701); this line says why the batch as a whole failed.
-    [LoggerMessage(EventId = 3750, Level = LogLevel.Warning, Message = "A batch of {Count} grain states was not written ({Reason}); each grain retries")]
-    public static partial void BatchFailed(ILogger logger, int count, string reason);
+    private static readonly LogGate Gate = new(TimeSpan.FromSeconds(30));
+
+    // Each grain's write-behind also logs its retries (2701); this line says why the batch as a whole failed, at most
+    // once per 30 s per node while the failures go on.
+    [LoggerMessage(EventId = 3750, Level = LogLevel.Warning,
+        Message = "A batch of {Count} grain states was not written ({Reason}); each grain retries. Failed batches not logged since the last such line: {Held}")]
+    private static partial void BatchFailed(ILogger logger, int count, string reason, long held);
+
+    public static void BatchFailed(ILogger logger, int count, string reason)
+    {
+        if (Gate.TryPass(out var held))
+        {
+            BatchFailed(logger, count, reason, held);
+        }
+    }
 }
