@@ -71,6 +71,7 @@ public static class RiskMonitorApp
         builder.AddHazards();
         builder.AddMessaging();
         builder.AddReports();
+        builder.AddKpis();
         builder.AddSilences();
         builder.AddIntegration();
         builder.AddIncidents();

@@ -38,8 +38,8 @@ internal static class DrillEndpoints
     private static async Task<Results<Ok<Drill>, ProblemHttpResult>> Get(string drillId, IDrillStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(drillId, cancellationToken) is { } drill ? TypedResults.Ok(drill) : Unknown(drillId);
 
-    private static async Task<Results<Ok<DrillReportView>, ProblemHttpResult>> Report(string drillId, DrillRunner runner, CancellationToken cancellationToken) =>
-        await runner.ReportAsync(drillId, cancellationToken) is { } report ? TypedResults.Ok(report) : Unknown(drillId);
+    private static async Task<Results<Ok<DrillReportView>, ProblemHttpResult>> Report(string drillId, DrillReportQueries reports, CancellationToken cancellationToken) =>
+        await reports.ReportAsync(drillId, cancellationToken) is { } report ? TypedResults.Ok(report) : Unknown(drillId);
 
     private static async Task<Results<Created<Drill>, ValidationProblem, ProblemHttpResult>> Create(
         DrillCreateRequest request, DrillRunner runner, TimeProvider time, CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ internal static class DrillsModule
         builder.AddDrillStore();
         builder.Services.AddOptions<DrillOptions>().BindConfiguration(DrillOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<DrillRunner>();
+        builder.Services.AddSingleton<DrillReportQueries>();
         builder.Services.AddHostedService<DrillScheduler>();
         return builder;
     }

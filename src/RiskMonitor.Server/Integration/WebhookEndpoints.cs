@@ -1,10 +1,7 @@
 using System.Security.Claims;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain.Integration;
 using RiskMonitor.Server.Platform.Http;
-using RiskMonitor.Server.Platform.Outbound;
-using RiskMonitor.Storage.Feed;
 using RiskMonitor.Storage.Integration;
 
 namespace RiskMonitor.Server.Integration;
@@ -13,10 +10,8 @@ namespace RiskMonitor.Server.Integration;
 /// Webhook subscriptions (<c>/api/webhooks</c>), each owned by the integrator whose key created it: an integrator sees
 /// and deletes only its own. The signing secret is in the answer to the POST only.
 /// </summary>
-internal static partial class WebhookEndpoints
+internal static class WebhookEndpoints
 {
-    private const int MaxTypes = 20;
-
     public static RouteGroupBuilder MapWebhookEndpoints(this IEndpointRouteBuilder routes)
     {
         var hooks = routes.MapGroup("/api/webhooks").WithTags("Integration").RequireAuthorization(IntegrationPolicies.WebhooksManage);
@@ -28,53 +23,9 @@ internal static partial class WebhookEndpoints
         return hooks;
     }
 
-    private static async Task<Results<Created<CreatedWebhook>, ValidationProblem>> Create(
-        CreateWebhookRequest request, IWebhookStore store, IFeedStore feed, WebhookDeliveryService deliveries, OutboundPolicy outbound,
-        TimeProvider time, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp) ||
-            request.Url!.Length > 2000)
-        {
-            errors["url"] = ["An absolute http or https URL, at most 2000 characters."];
-        }
-        else if (await outbound.CheckUrlAsync(url, cancellationToken) is { } refusal)
-        {
-            // Said at registration so the integrator learns why; delivery checks again at every connection (decision 0026).
-            errors["url"] = [refusal];
-        }
-
-        var types = request.Types is { Count: > 0 } t ? t.Distinct(StringComparer.Ordinal).ToArray() : null;
-        if (types is not null && (types.Length > MaxTypes || !types.All(x => TypeName().IsMatch(x))))
-        {
-            errors["types"] = [$"1-{MaxTypes} event types such as alert.raised, or none for every type."];
-        }
-
-        if (request.RegionId is { Length: > 200 })
-        {
-            errors["regionId"] = ["regionId is at most 200 characters."];
-        }
-
-        if (request.After is < 0)
-        {
-            errors["after"] = ["after is a feed cursor (0 = from the first event); leave it out to start from now."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors, errors.ContainsKey("url")
-                ? "Webhooks are delivered only to public http(s) addresses unless the operator's outbound allow-list names the target."
-                : null);
-        }
-
-        var secret = "whsec_" + ApiKeyMaterial.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        var subscription = new WebhookSubscription(
-            ApiKeyMaterial.NewId("wh_"), Owner(user), url!, secret, types, string.IsNullOrWhiteSpace(request.RegionId) ? null : request.RegionId,
-            time.GetUtcNow(), request.After ?? await feed.LatestCursorAsync(cancellationToken), WebhookHealth.Healthy, null);
-        await store.CreateAsync(subscription, cancellationToken);
-        deliveries.Refresh();
-        return TypedResults.Created($"/api/webhooks/{subscription.SubscriptionId}", new CreatedWebhook(WebhookView.From(subscription), secret));
-    }
+    private static Task<Results<Created<CreatedWebhook>, ValidationProblem>> Create(
+        CreateWebhookRequest request, WebhookCommands commands, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        commands.CreateAsync(request, user, cancellationToken);
 
     private static async Task<Ok<IReadOnlyList<WebhookView>>> List(IWebhookStore store, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         TypedResults.Ok<IReadOnlyList<WebhookView>>([.. (await store.ListAsync(Owner(user), cancellationToken)).Select(WebhookView.From)]);
@@ -85,22 +36,11 @@ internal static partial class WebhookEndpoints
             ? TypedResults.Ok(WebhookView.From(s))
             : Unknown(subscriptionId);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string subscriptionId, IWebhookStore store, WebhookDeliveryService deliveries, TimeProvider time, ClaimsPrincipal user,
-        CancellationToken cancellationToken)
-    {
-        // Another integrator's subscription answers like a missing one, so ids cannot be probed.
-        if (await store.FindAsync(subscriptionId, cancellationToken) is not { } s || s.Owner != Owner(user) ||
-            !await store.DeleteAsync(subscriptionId, time.GetUtcNow(), cancellationToken))
-        {
-            return Unknown(subscriptionId);
-        }
+    private static Task<Results<NoContent, ProblemHttpResult>> Delete(
+        string subscriptionId, WebhookCommands commands, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        commands.DeleteAsync(subscriptionId, user, cancellationToken);
 
-        deliveries.Refresh();
-        return TypedResults.NoContent();
-    }
-
-    private static ProblemHttpResult Unknown(string id) => Problems.NotFound("Unknown webhook", $"No webhook subscription '{id}' of this integrator.");
+    internal static ProblemHttpResult Unknown(string id) => Problems.NotFound("Unknown webhook", $"No webhook subscription '{id}' of this integrator.");
 
     /// <summary>
     /// Integrators' keys and signed-in accounts own webhooks in separate namespaces (issue 24 row 8): a key named like
@@ -114,9 +54,6 @@ internal static partial class WebhookEndpoints
         { Name: { Length: > 0 } account } => "user:" + account,
         _ => throw new InvalidOperationException("Authorised request without a name."),
     };
-
-    [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$")]
-    private static partial Regex TypeName();
 }
 
 internal sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Types, string? RegionId, long? After);

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Platform.Security;
-using RiskMonitor.Storage.Alerts;
 
 namespace RiskMonitor.Server.Kpis;
 
@@ -21,20 +20,9 @@ internal static class HourlyKpiEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<HourlyKpiView>, ValidationProblem>> Get(
-        IAlertStore alerts, AccessControl access, ClaimsPrincipal user, TimeProvider time, CancellationToken cancellationToken, string? utcOffset = null)
-    {
-        if (!KpiEndpoints.TryParseUtcOffset(utcOffset, out var offset))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["utcOffset"] = [KpiEndpoints.UtcOffsetHint] });
-        }
-
-        var now = time.GetUtcNow();
-        var (from, to) = HourlyKpis.FactsPeriod(now, offset);
-        var scope = access.ScopeOf(user);
-        var facts = (await alerts.KpiFactsAsync(from, to, cancellationToken)).Where(f => access.CanSeeRecord(scope, f.AssetId, f.RegionId));
-        return TypedResults.Ok(HourlyKpiView.Of(HourlyKpis.Compute(facts, now, offset), scope.IsCityWide));
-    }
+    private static Task<Results<Ok<HourlyKpiView>, ValidationProblem>> Get(
+        KpiQueries queries, ClaimsPrincipal user, CancellationToken cancellationToken, string? utcOffset = null) =>
+        queries.HourlyAsync(utcOffset, user, cancellationToken);
 }
 
 /// <summary>The hourly KPIs as JSON: 24 hours oldest first (<c>hour</c> = its start, UTC), durations in seconds.</summary>

@@ -4,10 +4,6 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Responsibility;
 using RiskMonitor.Server.Platform.Security;
-using RiskMonitor.Server.Responsibility;
-using RiskMonitor.Storage.Alerts;
-using RiskMonitor.Storage.Hazards;
-using RiskMonitor.Storage.Responsibility;
 
 namespace RiskMonitor.Server.Kpis;
 
@@ -27,38 +23,9 @@ internal static class KpiEndpoints
         return kpis;
     }
 
-    private static async Task<Results<Ok<KpiView>, ValidationProblem>> Get(
-        IAlertStore alerts, IHazardStore hazards, IPartyCaseStore cases, TimeProvider time, CancellationToken cancellationToken,
-        DateTimeOffset? from = null, DateTimeOffset? to = null, string? utcOffset = null)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (!TryParseUtcOffset(utcOffset, out var offset))
-        {
-            errors["utcOffset"] = [UtcOffsetHint];
-        }
-
-        var now = time.GetUtcNow().ToOffset(offset);
-        var end = to ?? new DateTimeOffset(now.Date, offset).AddDays(1);
-        var start = from ?? end.AddDays(-7);
-        if (end <= start)
-        {
-            errors["to"] = ["The period must end after it starts."];
-        }
-        else if (end - start > MaxPeriod)
-        {
-            errors["from"] = ["At most 366 days at a time."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var report = AlertKpis.Compute(await alerts.KpiFactsAsync(start, end, cancellationToken), start, end, offset);
-        var overdue = (await hazards.QueryAsync(new HazardQuery(OverdueAt: time.GetUtcNow(), Limit: 100_000), cancellationToken)).Count;
-        var rescues = await RescueKpiQuery.ComputeAsync(cases, start, end, time.GetUtcNow(), null, cancellationToken);
-        return TypedResults.Ok(KpiView.Of(report, overdue) with { Rescues = rescues });
-    }
+    private static Task<Results<Ok<KpiView>, ValidationProblem>> Get(
+        KpiQueries queries, CancellationToken cancellationToken, DateTimeOffset? from = null, DateTimeOffset? to = null, string? utcOffset = null) =>
+        queries.PeriodAsync(from, to, utcOffset, cancellationToken);
 
     internal const string UtcOffsetHint = "An offset from UTC such as +08:00 (the default), -05:00 or Z.";
 

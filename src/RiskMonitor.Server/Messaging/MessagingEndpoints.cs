@@ -1,10 +1,5 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using RiskMonitor.Server.Escalation;
 using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Messaging;
@@ -34,64 +29,10 @@ internal static class MessagingEndpoints
         return TypedResults.Ok<IReadOnlyList<MessageView>>([.. records.Select(MessageView.From)]);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult, NotFound<ProblemDetails>, ValidationProblem>> Receipt(
-        HttpRequest request, IDeliveryLog log, IOptions<MessagingOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        var logger = loggers.CreateLogger(typeof(MessagingEndpoints));
-        if (options.Value.Sms.Secret is not { Length: > 0 } secret)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No SMS gateway", detail: "Receipts are taken only when Messaging:Sms:Secret is set.");
-        }
-
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(cancellationToken);
-        var timestamp = request.Headers[WebhookChannel.TimestampHeader].ToString();
-        var signature = request.Headers[WebhookChannel.SignatureHeader].ToString();
-        var now = time.GetUtcNow();
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
-            || (now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > ReceiptWindow
-            || !signature.StartsWith("sha256=", StringComparison.Ordinal)
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(signature[7..]), Encoding.ASCII.GetBytes(WebhookChannel.Sign(secret, timestamp, body))))
-        {
-            MessagingLog.ReceiptRefused(logger, "bad or stale signature");
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unsigned receipt",
-                detail: $"Sign {{timestamp}}.{{body}} with the gateway secret (HMAC-SHA256) in {WebhookChannel.SignatureHeader}, the timestamp (Unix seconds, within 5 minutes) in {WebhookChannel.TimestampHeader}.");
-        }
-
-        SmsReceipt? receipt;
-        try
-        {
-            receipt = JsonSerializer.Deserialize<SmsReceipt>(body, JsonSerializerOptions.Web);
-        }
-        catch (JsonException)
-        {
-            receipt = null;
-        }
-
-        var status = receipt?.Status?.Trim().ToLowerInvariant() switch
-        {
-            "delivered" => DeliveryStatus.Delivered,
-            "undelivered" or "failed" => DeliveryStatus.Undelivered,
-            _ => (DeliveryStatus?)null,
-        };
-        if (receipt is null || string.IsNullOrWhiteSpace(receipt.MessageId) || status is null)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["body"] = ["{\"messageId\": the id the gateway answered with, \"status\": \"delivered\" or \"undelivered\", \"detail\": optional}."],
-            });
-        }
-
-        if (!await log.ApplyReceiptAsync("sms", receipt.MessageId, status.Value, receipt.Detail ?? receipt.Status, now, cancellationToken))
-        {
-            return TypedResults.NotFound(new ProblemDetails { Title = "Unknown message", Detail = $"No text message was sent with id '{receipt.MessageId}'." });
-        }
-
-        return TypedResults.NoContent();
-    }
-
-    private sealed record SmsReceipt(string? MessageId, string? Status, string? Detail);
+    private static Task<Results<NoContent, ProblemHttpResult, NotFound<ProblemDetails>, ValidationProblem>> Receipt(
+        HttpRequest request, SmsReceipts receipts, CancellationToken cancellationToken) =>
+        receipts.ApplyAsync(
+            request.Body, request.Headers[WebhookChannel.TimestampHeader].ToString(), request.Headers[WebhookChannel.SignatureHeader].ToString(), cancellationToken);
 }
 
 internal sealed record MessageView(

@@ -26,6 +26,7 @@ internal static class MessagingModule
             return new SmsGatewayChannel(http, sp.GetRequiredService<IOptions<MessagingOptions>>(), sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<PeopleMessenger>();
+        services.AddSingleton<SmsReceipts>();
         // Hazards and incidents are told through their own outbox, sent by the same messenger (decision 0042).
         services.AddRecordMessageOutbox(builder.Configuration);
         services.AddSingleton<RecordMessageSender>();

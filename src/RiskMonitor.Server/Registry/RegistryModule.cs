@@ -16,6 +16,7 @@ internal static class RegistryModule
         builder.AddRegistryFeatureStore();
         builder.Services.AddSingleton<RegistryFollower>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistryFollower>());
+        builder.Services.AddSingleton<RegistryCommands>();
         builder.Services.AddSingleton<Grains.Regions.IRegionMapSource>(sp => new LiveRegionMaps(sp.GetRequiredService<LiveRegistry>()));
         return builder;
     }

@@ -1,14 +1,11 @@
-using System.Collections.Immutable;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans;
 using RiskMonitor.Contracts.Alerts;
-using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Contracts.Responsibility;
 using RiskMonitor.Domain.Responsibility;
 using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Platform.Security;
-using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Responsibility;
 
 namespace RiskMonitor.Server.Responsibility;
@@ -20,8 +17,6 @@ namespace RiskMonitor.Server.Responsibility;
 /// </summary>
 internal static class ResponsibilityEndpoints
 {
-    private const int UnitListLimit = 200;
-
     public static RouteGroupBuilder MapResponsibilityEndpoints(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
@@ -62,11 +57,11 @@ internal static class ResponsibilityEndpoints
         await store.FindOrganisationAsync(organisationId, ct) is { } found ? TypedResults.Ok(found) : Problems.NotFound("Unknown organisation", $"No organisation '{organisationId}'.");
 
     private static Task<Results<Created<Organisation>, Ok<Organisation>, ValidationProblem, ProblemHttpResult>> CreateOrganisation(
-        OrganisationRequest request, ClaimsPrincipal user, IResponsibilityStore store, TimeProvider time, CancellationToken ct) =>
-        SaveOrganisationAsync(request?.Id, request, null, user, store, time, ct);
+        OrganisationRequest request, ClaimsPrincipal user, ResponsibilityCommands commands, CancellationToken ct) =>
+        commands.SaveOrganisationAsync(request?.Id, request, null, user, ct);
 
     private static Task<Results<Created<Organisation>, Ok<Organisation>, ValidationProblem, ProblemHttpResult>> UpdateOrganisation(
-        string organisationId, OrganisationRequest request, ClaimsPrincipal user, IResponsibilityStore store, TimeProvider time, CancellationToken ct)
+        string organisationId, OrganisationRequest request, ClaimsPrincipal user, ResponsibilityCommands commands, CancellationToken ct)
     {
         if (request?.Version is null)
         {
@@ -74,73 +69,15 @@ internal static class ResponsibilityEndpoints
                 TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["Name the version you are changing (from GET)."] }));
         }
 
-        return SaveOrganisationAsync(organisationId, request, request.Version, user, store, time, ct);
-    }
-
-    private static async Task<Results<Created<Organisation>, Ok<Organisation>, ValidationProblem, ProblemHttpResult>> SaveOrganisationAsync(
-        string? id, OrganisationRequest? request, int? expectedVersion, ClaimsPrincipal user, IResponsibilityStore store, TimeProvider time, CancellationToken ct)
-    {
-        if (request is null)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the organisation as JSON."] });
-        }
-
-        if (request.Id is not null && id is not null && request.Id != id)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["The body's id is not the one in the path."] });
-        }
-
-        var organisation = request.ToOrganisation(id ?? "");
-        var problems = organisation.Problems();
-        if (problems.Count > 0)
-        {
-            return TypedResults.ValidationProblem(problems);
-        }
-
-        var written = await store.SaveOrganisationAsync(organisation, expectedVersion, Actor(user), time.GetUtcNow(), ct);
-        return written.Outcome switch
-        {
-            RegistryWriteOutcome.Saved when expectedVersion is null =>
-                TypedResults.Created($"/api/organisations/{Uri.EscapeDataString(organisation.Id)}", organisation with { Version = written.Version }),
-            RegistryWriteOutcome.Saved => TypedResults.Ok(organisation with { Version = written.Version }),
-            RegistryWriteOutcome.Unknown => Problems.NotFound("Unknown organisation", $"No organisation '{organisation.Id}'."),
-            RegistryWriteOutcome.Invalid => TypedResults.ValidationProblem(written.Problems ?? new Dictionary<string, string[]>()),
-            _ => Problems.Conflict(ConflictTitle(written.Outcome), ConflictDetail(written, organisation.Id, organisation.CreditCode)),
-        };
+        return commands.SaveOrganisationAsync(organisationId, request, request.Version, user, ct);
     }
 
     private static async Task<Results<Ok<AssetParties>, ProblemHttpResult>> GetParties(string assetId, IResponsibilityStore store, CancellationToken ct) =>
         await store.FindPartiesAsync(assetId, ct) is { } parties ? TypedResults.Ok(parties) : Problems.NotFound("No parties on record", $"Asset '{assetId}' names no parties.");
 
-    private static async Task<Results<Ok<AssetParties>, ValidationProblem, ProblemHttpResult>> SetParties(
-        string assetId, AssetPartiesRequest request, ClaimsPrincipal user, IAssetRegistry assets, IResponsibilityStore store, TimeProvider time, CancellationToken ct)
-    {
-        if (!assets.TryGet(assetId, out var asset))
-        {
-            return Problems.NotFound("Unknown asset", $"No asset '{assetId}'.");
-        }
-
-        if (request is null || string.IsNullOrWhiteSpace(request.OwnerUnitId))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ownerUnitId"] = ["An asset names its owner unit."] });
-        }
-
-        if (request.Guarantors?.Count > 10)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["guarantors"] = ["At most 10 包保 persons."] });
-        }
-
-        var guarantors = request.Guarantors is { } list ? [.. list.Select(p => p.ToPerson())] : ImmutableArray<Person>.Empty;
-        var parties = new AssetParties(assetId, request.OwnerUnitId, Blank(request.MaintenanceUnitId), Blank(request.RegulatorId), guarantors);
-        var written = await store.SavePartiesAsync(parties, asset.Kind, request.Version, Actor(user), time.GetUtcNow(), ct);
-        return written.Outcome switch
-        {
-            RegistryWriteOutcome.Saved => TypedResults.Ok(parties with { Version = written.Version }),
-            RegistryWriteOutcome.Invalid => TypedResults.ValidationProblem(written.Problems ?? new Dictionary<string, string[]>()),
-            RegistryWriteOutcome.Unknown => Problems.NotFound("No parties on record", $"Asset '{assetId}' names no parties yet: send no version to set them."),
-            _ => Problems.Conflict(ConflictTitle(written.Outcome), ConflictDetail(written, assetId, null)),
-        };
-    }
+    private static Task<Results<Ok<AssetParties>, ValidationProblem, ProblemHttpResult>> SetParties(
+        string assetId, AssetPartiesRequest request, ClaimsPrincipal user, ResponsibilityCommands commands, CancellationToken ct) =>
+        commands.SetPartiesAsync(assetId, request, user, ct);
 
     private static async Task<Results<Ok<PartyCase>, ProblemHttpResult>> GetCase(string alertId, IPartyCaseStore cases, CancellationToken ct) =>
         await cases.FindAsync(alertId, ct) is { } found ? TypedResults.Ok(found) : Problems.NotFound("Not routed", $"Alert '{alertId}' was routed to no party.");
@@ -157,30 +94,11 @@ internal static class ResponsibilityEndpoints
         return TypedResults.Ok(new RescueKpiReport(start, end, await RescueKpiQuery.ComputeAsync(cases, start, end, now, null, ct)));
     }
 
-    private static async Task<Results<Ok<Organisation>, ProblemHttpResult>> UnitMe(ClaimsPrincipal user, IResponsibilityStore store, CancellationToken ct) =>
-        await store.FindOrganisationOfAccountAsync(Actor(user), ct) is { } organisation ? TypedResults.Ok(organisation) : NoOrganisation(user);
+    private static async Task<Results<Ok<Organisation>, ProblemHttpResult>> UnitMe(ClaimsPrincipal user, UnitQueries unit, CancellationToken ct) =>
+        await unit.OrganisationOfAsync(user, ct) is { } organisation ? TypedResults.Ok(organisation) : NoOrganisation(user);
 
-    private static async Task<Results<Ok<IReadOnlyList<UnitAlert>>, ProblemHttpResult>> UnitAlerts(
-        ClaimsPrincipal user, IResponsibilityStore store, IPartyCaseStore cases, IAlertStore alerts, TimeProvider time, CancellationToken ct)
-    {
-        if (await store.FindOrganisationOfAccountAsync(Actor(user), ct) is not { } organisation)
-        {
-            return NoOrganisation(user);
-        }
-
-        var mine = await cases.ListForOrganisationAsync(organisation.Id, time.GetUtcNow().AddDays(-7), UnitListLimit, ct);
-        var list = new List<UnitAlert>(mine.Count);
-        foreach (var partyCase in mine)
-        {
-            if (await alerts.FindAsync(partyCase.AlertId, ct) is { } alert)
-            {
-                list.Add(new UnitAlert(alert, [.. partyCase.Duties.Where(d => d.OrganisationId == organisation.Id)],
-                    partyCase.Rescue?.UnitId == organisation.Id ? partyCase.Rescue : null));
-            }
-        }
-
-        return TypedResults.Ok<IReadOnlyList<UnitAlert>>(list);
-    }
+    private static async Task<Results<Ok<IReadOnlyList<UnitAlert>>, ProblemHttpResult>> UnitAlerts(ClaimsPrincipal user, UnitQueries unit, CancellationToken ct) =>
+        await unit.AlertsAsync(user, ct) is { } alerts ? TypedResults.Ok(alerts) : NoOrganisation(user);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> UnitActAsync(
         IResponsibilityStore store, IGrainFactory grains, string alertId, PartyAct act, ClaimsPrincipal user, CancellationToken ct)
@@ -210,24 +128,6 @@ internal static class ResponsibilityEndpoints
         Problems.NotFound("No organisation", $"No organisation names the account '{Actor(user)}' among its people.");
 
     private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private static string ConflictTitle(RegistryWriteOutcome outcome) => outcome switch
-    {
-        RegistryWriteOutcome.Exists => "Already exists",
-        RegistryWriteOutcome.DuplicateCreditCode => "Duplicate credit code",
-        RegistryWriteOutcome.InUse => "Still named by assets",
-        _ => "Changed meanwhile",
-    };
-
-    private static string ConflictDetail(RegistryWrite written, string id, string? creditCode) => written.Outcome switch
-    {
-        RegistryWriteOutcome.Exists => $"'{id}' exists (version {written.Version}); change it with PUT and its version.",
-        RegistryWriteOutcome.DuplicateCreditCode => $"Another organisation has the unified social credit code '{creditCode}'.",
-        RegistryWriteOutcome.InUse => $"Assets still name '{id}'; give them other parties before retiring it.",
-        _ => $"'{id}' is at version {written.Version}; read it again and apply your change to that.",
-    };
 }
 
 /// <summary>An organisation as sent: nullable members, so a missing one is a field error rather than a binding failure.</summary>

@@ -20,6 +20,8 @@ internal static class ResponsibilityModule
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ResponsibilityOptions>>().Value.ToRescueSignals());
         builder.Services.AddHostedService<ResponsibilitySeeder>();
         builder.Services.AddHostedService<PartyRoutingSweeper>();
+        builder.Services.AddSingleton<ResponsibilityCommands>();
+        builder.Services.AddSingleton<UnitQueries>();
         return builder;
     }
 

@@ -119,8 +119,8 @@ internal sealed class PostgresWebhookStore(NpgsqlDataSource dataSource) : IWebho
     }
 }
 
-/// <summary>Webhook subscriptions of a server run without PostgreSQL; gone at restart.</summary>
-internal sealed class InMemoryWebhookStore : IWebhookStore
+/// <summary>Webhook subscriptions of a server run without PostgreSQL; gone at restart. Public like the other in-memory stores.</summary>
+public sealed class InMemoryWebhookStore : IWebhookStore
 {
     private readonly ConcurrentDictionary<string, WebhookSubscription> _subscriptions = new();
 

@@ -1,7 +1,7 @@
 namespace RiskMonitor.Storage.Messaging;
 
-/// <summary>The delivery log without PostgreSQL (demos, unit runs): kept as long as the process.</summary>
-internal sealed class InMemoryDeliveryLog : IDeliveryLog
+/// <summary>The delivery log without PostgreSQL (demos, unit runs): kept as long as the process. Public like the other in-memory stores.</summary>
+public sealed class InMemoryDeliveryLog : IDeliveryLog
 {
     private readonly Lock _gate = new();
     private readonly List<DeliveryRecord> _records = [];

@@ -111,8 +111,11 @@ internal sealed class PostgresRegistryFeatureStore(NpgsqlDataSource dataSource) 
     }
 }
 
-/// <summary>The live registry's changes in memory (no PostgreSQL configured): one node, lost at restart.</summary>
-internal sealed class InMemoryRegistryFeatureStore : IRegistryFeatureStore
+/// <summary>
+/// The live registry's changes in memory (no PostgreSQL configured): one node, lost at restart. Public like the other
+/// in-memory stores: the server's tests of its registry commands run on it.
+/// </summary>
+public sealed class InMemoryRegistryFeatureStore : IRegistryFeatureStore
 {
     private readonly Lock _gate = new();
     private RegistryOverlay _overlay = RegistryOverlay.Empty;
