@@ -103,7 +103,7 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
         var pdfBytes = await pdf.Content.ReadAsByteArrayAsync(ct);
         Assert.Equal("%PDF-"u8.ToArray(), pdfBytes[..5]);
-        await KeepForReadersAsync(pdfBytes, ct);
+        await KeepForReadersAsync(pdfBytes, "circular-monthly", ct);
         Assert.Contains("安全风险监测月报（通报）", page, StringComparison.Ordinal);
         Assert.Contains("城东燃气有限公司", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badPeriod.StatusCode);
@@ -158,15 +158,15 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
     }
 
     /// <summary>Saves the PDF (and a PNG of its first page, when poppler-utils is installed) under the test results.</summary>
-    private static async Task KeepForReadersAsync(byte[] pdf, CancellationToken ct)
+    internal static async Task KeepForReadersAsync(byte[] pdf, string name, CancellationToken ct)
     {
         var directory = Path.Combine(Environment.GetEnvironmentVariable("RM_TEST_RESULTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults"), "reports");
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "circular-monthly.pdf");
+        var path = Path.Combine(directory, name + ".pdf");
         await File.WriteAllBytesAsync(path, pdf, ct);
         if (File.Exists("/usr/bin/pdftoppm"))
         {
-            using var render = Process.Start(new ProcessStartInfo("/usr/bin/pdftoppm", ["-png", "-r", "80", path, Path.Combine(directory, "circular-monthly")]))!;
+            using var render = Process.Start(new ProcessStartInfo("/usr/bin/pdftoppm", ["-png", "-r", "80", path, Path.Combine(directory, name)]))!;
             await render.WaitForExitAsync(ct);
             Assert.Equal(0, render.ExitCode);
         }
