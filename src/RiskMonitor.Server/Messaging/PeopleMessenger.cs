@@ -51,6 +51,12 @@ internal sealed class PeopleMessenger(
         var enabled = _channels.Where(c => c.Enabled && (attachments is null || c.Kind == MessageChannelKind.Email)).ToDictionary(c => c.Kind);
         if (enabled.Count == 0)
         {
+            if (attachments is not null)
+            {
+                // A report has no hub to fall back on: it waits in the outbox (retried with its backoff) until e-mail is set up.
+                errors.Add("email: no e-mail channel is configured (Messaging:Smtp:Host)");
+            }
+
             return;
         }
 

@@ -7,10 +7,10 @@ namespace RiskMonitor.Server.Messaging;
 /// <summary>
 /// Sends the record outbox (overdue listed hazards, incident reporting clocks; decision 0042) by e-mail and SMS through
 /// the same people messenger as the escalations (decision 0036): each delivery key is remembered, so a retry sends only
-/// the text that failed, with the escalation outbox's backoff (5 s doubling to 10 min) and lease.
+/// the text that failed, with the escalation outbox's backoff (5 s doubling to 10 min) and lease. A scheduled report's
+/// PDF and .xlsx are rendered at each attempt by the <see cref="IReportAttachments"/> (decision 0056): the outbox keeps
+/// what to render, not megabytes of files.
 /// </summary>
-/// A scheduled report's PDF and .xlsx are rendered at each attempt by the <see cref="IReportAttachments"/> (decision 0056):
-/// the outbox keeps what to render, not megabytes of files.
 internal sealed class RecordMessageSender(
     IRecordMessageOutbox outbox, PeopleMessenger messenger, IEnumerable<IReportAttachments> reports, TimeProvider time, ILogger<RecordMessageSender> logger) : BackgroundService
 {

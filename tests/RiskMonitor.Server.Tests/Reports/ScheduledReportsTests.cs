@@ -132,6 +132,24 @@ public sealed class ScheduledReportsTests
     }
 
     [Fact]
+    public async Task Without_an_e_mail_channel_a_report_waits_in_the_outbox_instead_of_counting_as_sent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _email.Enabled = false;
+        await _commands.SaveAsync(null, new ReportSubscriptionRequest("daily-li", "daily", "李娜", "li.na@city.example", null), InMemoryPorts.CityWide, ct);
+
+        _time.Advance(TimeSpan.FromHours(5));
+        await _scheduled.EnqueueDueAsync(_time.GetUtcNow(), ct);
+        await _sender.SendDueAsync(ct);
+
+        var queued = Assert.Single(await _outbox.ListAsync(null, 10, ct));
+        Assert.Null(queued.DeliveredAt);
+        Assert.Null(queued.FailedAt);
+        Assert.Contains("no e-mail channel", queued.LastError, StringComparison.Ordinal);
+        Assert.Equal(0, _email.Tried);
+    }
+
+    [Fact]
     public async Task A_district_subscriber_gets_its_district_figures()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -179,7 +197,7 @@ public sealed class ScheduledReportsTests
 
         public MessageChannelKind Kind => MessageChannelKind.Email;
 
-        public bool Enabled => true;
+        public bool Enabled { get; set; } = true;
 
         public Task<MessageReceipt> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {
