@@ -2,6 +2,7 @@ using System.Globalization;
 using RiskMonitor.Domain.Escalation;
 using RiskMonitor.Domain.Hazards;
 using RiskMonitor.Domain.Incidents;
+using RiskMonitor.Domain.Reports;
 
 namespace RiskMonitor.Domain.Messaging;
 
@@ -13,12 +14,15 @@ namespace RiskMonitor.Domain.Messaging;
 /// <param name="Severity">Decides quiet hours: below red is held (decision 0036).</param>
 /// <param name="Title">The e-mail subject, and the whole text message.</param>
 /// <param name="Body">The e-mail text.</param>
+/// <param name="Report">The circular a scheduled report carries as PDF and .xlsx (decision 0056); null for every other message.</param>
 public sealed record RecordMessage(
-    string Subject, string Kind, int Step, WarningLevel Severity, IReadOnlyList<EscalationRecipient> Recipients, string Title, string Body, DateTimeOffset CreatedAt)
+    string Subject, string Kind, int Step, WarningLevel Severity, IReadOnlyList<EscalationRecipient> Recipients, string Title, string Body, DateTimeOffset CreatedAt,
+    ReportAttachment? Report = null)
 {
     public const string HazardOverdueKind = "hazard_overdue";
     public const string IncidentClockDueSoonKind = "incident_clock_due_soon";
     public const string IncidentClockMissedKind = "incident_clock_missed";
+    public const string ReportKind = "report";
 
     /// <summary>
     /// An overdue listed hazard's push (decision 0038) to the supervising department and the duty room. Orange, so a
@@ -61,9 +65,31 @@ public sealed record RecordMessage(
             $"{text}\n事故 {incident.IncidentId}（{incident.Grade}）。请登录值班页面报告。", at);
     }
 
+    /// <summary>
+    /// A subscriber's circular of one ended period (decision 0056), the PDF and .xlsx rendered when it is sent. Blue: a
+    /// report is not a warning (the e-mail is not marked urgent).
+    /// </summary>
+    public static RecordMessage ScheduledReport(ReportSubscription subscription, DateTimeOffset from, TimeSpan utcOffset, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        var title = Circular.Title(subscription.Period, from, utcOffset);
+        var scope = subscription.Regions.Count == 0 ? "全市" : string.Join("、", subscription.Regions);
+        var body = $"""
+            {subscription.Recipient}：
+            附件是{title}（范围：{scope}），PDF 供阅读打印，.xlsx 供核对数据。数字取自报送时的预警台账、隐患台账和救援记录。
+            这是按订阅 {subscription.Id} 定期发送的邮件；请登录平台修改或退订。
+            """;
+        return new(ReportSchedule.Subject(subscription.Id, subscription.Period, from, utcOffset), ReportKind, 1, WarningLevel.Blue,
+            [new EscalationRecipient(RecipientKind.ResponsibleParty, subscription.Recipient, null, null) { Email = subscription.Email }],
+            title, body, at, new ReportAttachment(subscription.Period, DateOnly.FromDateTime(from.ToOffset(utcOffset).DateTime), subscription.Regions));
+    }
+
     public static string HazardSubject(string hazardId) => "hazard:" + hazardId;
 
     public static string IncidentSubject(string incidentId, string clockKey) => $"incident:{incidentId}#{clockKey}";
 
     private static string Local(DateTimeOffset at, TimeSpan offset) => at.ToOffset(offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 }
+
+/// <summary>The circular a report message carries: its kind, a local day inside the period, and the regions it covers (none for the city).</summary>
+public sealed record ReportAttachment(CircularPeriod Period, DateOnly Day, IReadOnlyList<string> Regions);

@@ -18,7 +18,12 @@ internal interface IMessageChannel
 }
 
 /// <param name="Reference">Stable for one notice and one person (<c>{alertId}/{step}/{key}</c>): providers and receivers use it to drop duplicates of an at-least-once send.</param>
-internal sealed record OutgoingMessage(MessageRecipient To, string Subject, string Text, string Reference, WarningLevel Severity);
+/// <param name="Attachments">Files an e-mail carries (a scheduled report's PDF and .xlsx, decision 0056); none for a notice.</param>
+internal sealed record OutgoingMessage(
+    MessageRecipient To, string Subject, string Text, string Reference, WarningLevel Severity, IReadOnlyList<MailAttachment>? Attachments = null);
+
+/// <summary>A file attached to an e-mail.</summary>
+internal sealed record MailAttachment(string FileName, string ContentType, byte[] Content);
 
 /// <summary>What the provider said on taking a message: its id for the message (for delivery receipts) and its status word.</summary>
 internal sealed record MessageReceipt(string? ProviderMessageId, string Status);

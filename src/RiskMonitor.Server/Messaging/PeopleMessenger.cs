@@ -36,18 +36,27 @@ internal sealed class PeopleMessenger(
     /// <paramref name="delivered"/> and adding each that went (or was held for quiet hours). <paramref name="subject"/>
     /// names what the messages are about in the delivery log (an alert id, or <c>hazard:…</c>/<c>incident:…</c>, decision
     /// 0042); <paramref name="render"/> gives the subject line and the text for a channel and a person.
+    /// A message with <paramref name="attachments"/> is a scheduled report (decision 0056): it goes by e-mail only (a
+    /// text cannot carry a file) and quiet hours do not hold it, because a held message is not sent later and a report
+    /// held would be lost; an e-mail read in the morning is not a 3 a.m. call.
     /// </summary>
     public async Task SendAsync(
         long noticeId, string subject, int step, IReadOnlyList<Domain.Escalation.EscalationRecipient> recipients, Domain.WarningLevel severity,
         DateTimeOffset at, Func<MessageChannelKind, string, (string Subject, string Text)> render, ICollection<string> delivered,
-        ICollection<string> errors, CancellationToken cancellationToken)
+        ICollection<string> errors, CancellationToken cancellationToken, IReadOnlyList<MailAttachment>? attachments = null)
     {
         ArgumentNullException.ThrowIfNull(render);
         ArgumentNullException.ThrowIfNull(delivered);
         ArgumentNullException.ThrowIfNull(errors);
-        var enabled = _channels.Where(c => c.Enabled).ToDictionary(c => c.Kind);
+        var enabled = _channels.Where(c => c.Enabled && (attachments is null || c.Kind == MessageChannelKind.Email)).ToDictionary(c => c.Kind);
         if (enabled.Count == 0)
         {
+            if (attachments is not null)
+            {
+                // A report has no hub to fall back on: it waits in the outbox (retried with its backoff) until e-mail is set up.
+                errors.Add("email: no e-mail channel is configured (Messaging:Smtp:Host)");
+            }
+
             return;
         }
 
@@ -62,7 +71,7 @@ internal sealed class PeopleMessenger(
 
             var channel = enabled[planned.Channel];
             var address = planned.Channel == MessageChannelKind.Email ? planned.Recipient.Email! : planned.Recipient.Phone!;
-            if (planned.HeldForQuietHours)
+            if (planned.HeldForQuietHours && attachments is null)
             {
                 MessagingLog.HeldForQuietHours(logger, subject, step, planned.Key);
                 await log.RecordAsync(new DeliveryRecord(noticeId, subject, step, planned.Key, address, null, DeliveryStatus.Quiet, null, time.GetUtcNow()), cancellationToken);
@@ -72,7 +81,7 @@ internal sealed class PeopleMessenger(
 
             var (title, text) = render(planned.Channel, planned.Recipient.Name);
             var outgoing = new OutgoingMessage(
-                planned.Recipient, title, text, $"{subject}/{step.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{planned.Key}", severity);
+                planned.Recipient, title, text, $"{subject}/{step.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{planned.Key}", severity, attachments);
             try
             {
                 var receipt = await channel.SendAsync(outgoing, cancellationToken);

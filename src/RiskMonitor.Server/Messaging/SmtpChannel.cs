@@ -38,7 +38,13 @@ internal sealed class SmtpChannel(IOptions<MessagingOptions> options) : IMessage
             mail.Importance = MessageImportance.High;
         }
 
-        mail.Body = new TextPart("plain") { Text = message.Text };
+        var body = new BodyBuilder { TextBody = message.Text };
+        foreach (var attachment in message.Attachments ?? [])
+        {
+            body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+        }
+
+        mail.Body = body.ToMessageBody();
 
         using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
         await client.ConnectAsync(smtp.Host ?? throw new InvalidOperationException("Messaging:Smtp:Host is not set."), smtp.Port, ParseSecurity(smtp.Security) ?? SecureSocketOptions.Auto, cancellationToken);

@@ -17,11 +17,14 @@ internal static class RescueKpiQuery
 {
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(30);
 
+    /// <param name="assetInScope">Keeps the rescues of the lifts it accepts (a region-scoped circular: a rescue names its unit, its lift names the region); null keeps all.</param>
     public static async Task<IReadOnlyList<UnitRescueKpi>> ComputeAsync(
-        IPartyCaseStore cases, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, string? unitId, CancellationToken cancellationToken)
+        IPartyCaseStore cases, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, string? unitId, CancellationToken cancellationToken,
+        Func<string, bool>? assetInScope = null)
     {
         ArgumentNullException.ThrowIfNull(cases);
-        var rescues = await cases.RescuesAsync(from, to, cancellationToken);
+        var rescues = (await cases.RescueCasesAsync(from, to, cancellationToken))
+            .Where(c => assetInScope is null || assetInScope(c.AssetId)).Select(c => c.Rescue!);
         return RescueKpis.Compute(unitId is null ? rescues : rescues.Where(r => r.UnitId == unitId), now);
     }
 

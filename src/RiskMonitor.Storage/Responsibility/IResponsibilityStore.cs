@@ -71,8 +71,8 @@ public interface IPartyCaseStore
     /// <summary>The cases an organisation has a duty in, opened since <paramref name="since"/>, newest first.</summary>
     Task<IReadOnlyList<PartyCase>> ListForOrganisationAsync(string organisationId, DateTimeOffset since, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>The rescues reported in [from, to).</summary>
-    Task<IReadOnlyList<Rescue>> RescuesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+    /// <summary>The cases whose rescue was reported in [from, to) (each with its asset, so a circular can keep a region's).</summary>
+    Task<IReadOnlyList<PartyCase>> RescueCasesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>The severity the parties of each of these alerts were last told of; an alert never routed is absent.</summary>
     Task<IReadOnlyDictionary<string, WarningLevel>> ToldSeveritiesAsync(IReadOnlyCollection<string> alertIds, CancellationToken cancellationToken = default);

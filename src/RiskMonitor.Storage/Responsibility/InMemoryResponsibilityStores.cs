@@ -161,12 +161,11 @@ public sealed class InMemoryPartyCaseStore : IPartyCaseStore
         }
     }
 
-    public Task<IReadOnlyList<Rescue>> RescuesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<PartyCase>> RescueCasesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<Rescue>>([.. _cases.Values
-                .Select(c => c.Rescue).OfType<Rescue>().Where(r => r.ReportedAt >= from && r.ReportedAt < to)]);
+            return Task.FromResult<IReadOnlyList<PartyCase>>([.. _cases.Values.Where(c => c.Rescue is { } r && r.ReportedAt >= from && r.ReportedAt < to)]);
         }
     }
 

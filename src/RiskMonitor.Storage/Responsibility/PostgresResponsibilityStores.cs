@@ -337,13 +337,13 @@ internal sealed class PostgresPartyCaseStore(NpgsqlDataSource dataSource) : IPar
         return await ReadAsync(command, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<Rescue>> RescuesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PartyCase>> RescueCasesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
             "SELECT body::text FROM party_cases WHERE rescue_unit_id IS NOT NULL AND rescue_reported_at >= @from AND rescue_reported_at < @to");
         command.Parameters.AddWithValue("from", from.ToUniversalTime());
         command.Parameters.AddWithValue("to", to.ToUniversalTime());
-        return [.. (await ReadAsync(command, cancellationToken)).Select(c => c.Rescue).OfType<Rescue>()];
+        return await ReadAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, WarningLevel>> ToldSeveritiesAsync(IReadOnlyCollection<string> alertIds, CancellationToken cancellationToken = default)

@@ -50,6 +50,10 @@ public sealed class Smtp4devMailbox : IAsyncDisposable
     public Task<string> PlainTextAsync(string id, CancellationToken cancellationToken) =>
         _api.GetStringAsync($"api/messages/{id}/plaintext", cancellationToken);
 
+    /// <summary>The message as the SMTP server received it (MIME), attachments included.</summary>
+    public Task<byte[]> RawAsync(string id, CancellationToken cancellationToken) =>
+        _api.GetByteArrayAsync($"api/messages/{id}/raw", cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         _api.Dispose();

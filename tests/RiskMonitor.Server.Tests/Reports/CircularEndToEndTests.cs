@@ -17,7 +17,8 @@ namespace RiskMonitor.Server.Tests.Reports;
 /// </summary>
 public sealed class CircularEndToEndTests : IAsyncLifetime
 {
-    private static readonly Dictionary<string, (string Owner, double Lon, string Industry, string Kind)> Assets = new()
+    /// <summary>Four gas pipelines of three owner units: the first two in district t-d1, the others in t-d2 (east of lon 120.6005).</summary>
+    internal static readonly Dictionary<string, (string Owner, double Lon, string Industry, string Kind)> Assets = new()
     {
         ["gp-r-001"] = ("城东燃气有限公司", 120.101, "gas", "gas_pipeline"),
         ["gp-r-002"] = ("城东燃气有限公司", 120.102, "gas", "gas_pipeline"),
@@ -49,7 +50,7 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         var ids = new Dictionary<string, string>();
         foreach (var asset in Assets.Keys)
         {
-            ids[asset] = await RaiseRedAsync(asset, ct);
+            ids[asset] = await RaiseRedAsync(_server, asset, ct);
         }
 
         // gp-r-001 acknowledged at once; gp-r-003 cleared and closed as a false alarm; the others left to escalate.
@@ -75,15 +76,13 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         using var westOnly = TestIdentity.Client(_server.BaseUrl, "district.reader", ["viewer"], ["t-d2"]);
         var scoped = await westOnly.GetFromJsonAsync<JsonElement>($"api/reports/circular?period=monthly&date={day}", ct);
         var handoverPage = await _server.Http.GetStringAsync("api/reports/handover?format=html", ct);
-        var ledger = await LedgerByOwnerAsync(ct);
+        var month = Domain.Reports.Circular.PeriodOf(Domain.Reports.CircularPeriod.Monthly, DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture), TimeSpan.FromHours(8));
+        var ledger = await LedgerByOwnerAsync(_server, month.From, month.To, ct);
 
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
         var xlsxBytes = await xlsx.Content.ReadAsByteArrayAsync(ct);
         using var workbook = new XLWorkbook(new MemoryStream(xlsxBytes));
-        var byOwner = workbook.Worksheet("按权属单位");
-        var rows = byOwner.RowsUsed().Skip(1).ToDictionary(
-            r => r.Cell(1).GetString(),
-            r => (Alerts: r.Cell(2).GetValue<int>(), Acknowledged: r.Cell(5).GetValue<int>(), Overdue: r.Cell(7).GetValue<int>(), Closed: r.Cell(8).GetValue<int>(), FalseAlarms: r.Cell(9).GetValue<int>()));
+        var rows = RowsByOwner(workbook);
         Assert.Equal(ledger.OrderBy(l => l.Key, StringComparer.Ordinal), rows.OrderBy(r => r.Key, StringComparer.Ordinal));
         Assert.Equal(3, rows.Count);
         Assert.Equal(2, rows["城东燃气有限公司"].Alerts);
@@ -104,7 +103,7 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
         var pdfBytes = await pdf.Content.ReadAsByteArrayAsync(ct);
         Assert.Equal("%PDF-"u8.ToArray(), pdfBytes[..5]);
-        await KeepForReadersAsync(pdfBytes, ct);
+        await KeepForReadersAsync(pdfBytes, "circular-monthly", ct);
         Assert.Contains("安全风险监测月报（通报）", page, StringComparison.Ordinal);
         Assert.Contains("城东燃气有限公司", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badPeriod.StatusCode);
@@ -128,10 +127,11 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         Assert.Contains(files, f => f!.StartsWith("circular-quarterly-", StringComparison.Ordinal) && f.EndsWith(".xlsx", StringComparison.Ordinal));
     }
 
-    /// <summary>The same figures straight from the ledger: per owner unit, the alerts raised this local month.</summary>
-    private async Task<Dictionary<string, (int Alerts, int Acknowledged, int Overdue, int Closed, int FalseAlarms)>> LedgerByOwnerAsync(CancellationToken ct)
+    /// <summary>The same figures straight from the ledger: per owner unit, the alerts raised in [from, to).</summary>
+    internal static async Task<Dictionary<string, (int Alerts, int Acknowledged, int Overdue, int Closed, int FalseAlarms)>> LedgerByOwnerAsync(
+        OwnServer server, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(_server.Postgres.ConnectionString(ServerFixture.Database));
+        await using var connection = new NpgsqlConnection(server.Postgres.ConnectionString(ServerFixture.Database));
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand("""
             SELECT a.asset_id,
@@ -140,8 +140,10 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
                    a.closed_at IS NOT NULL,
                    a.closed_at IS NOT NULL AND a.cause = 'false_alarm'
             FROM alerts a
-            WHERE a.raised_at >= date_trunc('month', now() AT TIME ZONE '+08') AT TIME ZONE '+08'
+            WHERE a.raised_at >= @from AND a.raised_at < @to
             """, connection);
+        command.Parameters.AddWithValue("from", from.ToUniversalTime());
+        command.Parameters.AddWithValue("to", to.ToUniversalTime());
         var result = new Dictionary<string, (int, int, int, int, int)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -156,32 +158,38 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
     }
 
     /// <summary>Saves the PDF (and a PNG of its first page, when poppler-utils is installed) under the test results.</summary>
-    private static async Task KeepForReadersAsync(byte[] pdf, CancellationToken ct)
+    internal static async Task KeepForReadersAsync(byte[] pdf, string name, CancellationToken ct)
     {
         var directory = Path.Combine(Environment.GetEnvironmentVariable("RM_TEST_RESULTS") ?? Path.Combine(AppContext.BaseDirectory, "TestResults"), "reports");
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "circular-monthly.pdf");
+        var path = Path.Combine(directory, name + ".pdf");
         await File.WriteAllBytesAsync(path, pdf, ct);
         if (File.Exists("/usr/bin/pdftoppm"))
         {
-            using var render = Process.Start(new ProcessStartInfo("/usr/bin/pdftoppm", ["-png", "-r", "80", path, Path.Combine(directory, "circular-monthly")]))!;
+            using var render = Process.Start(new ProcessStartInfo("/usr/bin/pdftoppm", ["-png", "-r", "80", path, Path.Combine(directory, name)]))!;
             await render.WaitForExitAsync(ct);
             Assert.Equal(0, render.ExitCode);
         }
     }
 
-    private async Task<string> RaiseRedAsync(string asset, CancellationToken ct)
+    /// <summary>The rows of an .xlsx ranking sheet by owner unit, in the columns the ledger query gives.</summary>
+    internal static Dictionary<string, (int Alerts, int Acknowledged, int Overdue, int Closed, int FalseAlarms)> RowsByOwner(XLWorkbook workbook) =>
+        workbook.Worksheet("按权属单位").RowsUsed().Skip(1).ToDictionary(
+            r => r.Cell(1).GetString(),
+            r => (Alerts: r.Cell(2).GetValue<int>(), Acknowledged: r.Cell(5).GetValue<int>(), Overdue: r.Cell(7).GetValue<int>(), Closed: r.Cell(8).GetValue<int>(), FalseAlarms: r.Cell(9).GetValue<int>()));
+
+    internal static async Task<string> RaiseRedAsync(OwnServer server, string asset, CancellationToken ct)
     {
-        using (var mqtt = await _server.ConnectMqttAsync("circular-" + asset, ct))
+        using (var mqtt = await server.ConnectMqttAsync("circular-" + asset, ct))
         {
             await ServerFixture.PublishAsync(mqtt, $"rm/v1/{asset}/telemetry", ServerFixture.Reading(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ("ch4_lel", 70)), ct);
         }
 
-        var alerts = await ServerFixture.EventuallyAsync(() => _server.GetJsonAsync($"api/alerts?assetId={asset}", ct), a => a.GetProperty("total").GetInt32() == 1, TimeSpan.FromSeconds(20), ct);
+        var alerts = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync($"api/alerts?assetId={asset}", ct), a => a.GetProperty("total").GetInt32() == 1, TimeSpan.FromSeconds(20), ct);
         return alerts.GetProperty("items")[0].GetProperty("alertId").GetString()!;
     }
 
-    private static string Registry() => JsonSerializer.Serialize(new
+    internal static string Registry() => JsonSerializer.Serialize(new
     {
         type = "FeatureCollection",
         features = Assets.Select(a => new

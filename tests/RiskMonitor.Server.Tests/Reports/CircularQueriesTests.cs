@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using RiskMonitor.Domain.Hazards;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Domain.Reports;
+using RiskMonitor.Domain.Responsibility;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Registry;
 using RiskMonitor.Server.Reports.Circulars;
@@ -20,7 +21,8 @@ namespace RiskMonitor.Server.Tests.Reports;
 public sealed class CircularQueriesTests
 {
     private readonly FakeTimeProvider _time = new(InMemoryPorts.T0); // 2026-12-06 20:00 in the city (UTC+8)
-    private readonly InMemoryPorts _ports = new(("gp-1", "r-east"), ("gp-2", "r-west"));
+    private readonly InMemoryPorts _ports = new(("gp-1", "r-east"), ("gp-2", "r-west"), ("lift-east", "r-east"), ("lift-west", "r-west"));
+    private readonly InMemoryPartyCaseStore _cases = new();
     private readonly InMemoryHazardStore _hazards = new(new InMemoryFeedLog());
     private readonly CircularQueries _queries;
 
@@ -29,7 +31,7 @@ public sealed class CircularQueriesTests
         var map = RegionMap.Build(RegionIndex.Empty, _ports.All);
         var live = new LiveRegistry(new RegistrySources(null, null, [], null), new RiskMapData(map, _ports, FrozenDictionary<string, ConsequenceRaise>.Empty));
         var options = Options.Create(new CircularOptions());
-        var source = new CircularSource(new InMemoryAlertStore(), _hazards, _ports, live, new InMemoryPartyCaseStore(), new InMemoryResponsibilityStore(), options, _time);
+        var source = new CircularSource(new InMemoryAlertStore(), _hazards, _ports, live, _cases, new InMemoryResponsibilityStore(), options, _time);
         _queries = new CircularQueries(source, _ports, options, _time);
     }
 
@@ -61,6 +63,23 @@ public sealed class CircularQueriesTests
         Assert.Equal(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.FromHours(8)), report.From); // the Monday of that week
         Assert.Equal("r-east", report.Scope);
         Assert.Equal(1, report.Total.OpenHazards);
+    }
+
+    [Fact]
+    public async Task A_scoped_reader_gets_the_rescues_of_the_lifts_in_its_regions()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var at = _time.GetUtcNow().AddHours(-2);
+        await _cases.SaveAsync(new PartyCase("a-east", "lift-east", at, [], new Rescue("mu-east", at, at.AddMinutes(30), at.AddMinutes(20))), at, ct);
+        await _cases.SaveAsync(new PartyCase("a-west", "lift-west", at, [], new Rescue("mu-west", at, at.AddMinutes(30), at.AddMinutes(40))), at, ct);
+
+        var scoped = Report(await _queries.GetAsync(new CircularRequest(), InMemoryPorts.ScopedTo("r-east"), ct));
+        var city = Report(await _queries.GetAsync(new CircularRequest(), InMemoryPorts.CityWide, ct));
+
+        // A rescue names its unit; the lift it was for names the region.
+        var row = Assert.Single(scoped.Rescues!);
+        Assert.Equal(("mu-east", 1, 0), (row.Name, row.Kpi.Rescues, row.Kpi.Late));
+        Assert.Equal(["mu-west", "mu-east"], city.Rescues!.Select(r => r.Name)); // the late one first
     }
 
     [Fact]

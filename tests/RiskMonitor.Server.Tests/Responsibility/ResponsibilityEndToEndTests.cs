@@ -251,7 +251,9 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
         Assert.Equal(releaseMinutes, line.Cell(8).GetValue<double>(), 0.051);
         var pdf = await server.Http.GetAsync("api/reports/circular?period=monthly&format=pdf", ct);
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
-        Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString((await pdf.Content.ReadAsByteArrayAsync(ct))[..4]), StringComparison.Ordinal);
+        var pdfBytes = await pdf.Content.ReadAsByteArrayAsync(ct);
+        Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(pdfBytes[..4]), StringComparison.Ordinal);
+        await Reports.CircularEndToEndTests.KeepForReadersAsync(pdfBytes, "circular-monthly-rescues", ct); // rendered to PNG for a reader
         Assert.Contains("维保单位困人救援", await server.Http.GetStringAsync("api/reports/circular?period=monthly&format=html", ct), StringComparison.Ordinal);
     }
 

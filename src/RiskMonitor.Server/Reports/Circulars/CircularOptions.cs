@@ -31,4 +31,10 @@ internal sealed class CircularOptions
 
     /// <summary>How often the scheduler looks for a period that has ended and has no file yet.</summary>
     public TimeSpan ScheduleInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How far back each pass of the schedule looks for a subscriber's period that ended and was not mailed (decision
+    /// 0056): a week, so a server down over a long weekend still sends every daily report; older ones are not sent.
+    /// </summary>
+    public TimeSpan ReportCatchUp { get; set; } = TimeSpan.FromDays(7);
 }

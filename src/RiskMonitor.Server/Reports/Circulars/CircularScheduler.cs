@@ -7,27 +7,38 @@ namespace RiskMonitor.Server.Reports.Circulars;
 /// Writes the city-wide circular of every period that has ended (yesterday, last week, last month, last quarter) as PDF
 /// and .xlsx into <see cref="CircularOptions.OutputDirectory"/>, once: a period whose PDF is there is skipped, so a
 /// restart or a second node does not write it again (a second node racing on the same file writes the same bytes
-/// through a rename). Off while the directory is unset.
+/// through a rename); no files while the directory is unset. On the same pass, the subscribers' reports that are due are
+/// queued for e-mail (<see cref="Subscriptions.ScheduledReports"/>, decision 0056): one schedule, not two. Its clock is
+/// the reports' (<see cref="ReportsModule.TimeKey"/>), so a test can end a period.
 /// </summary>
-internal sealed class CircularScheduler(CircularSource source, IOptions<CircularOptions> options, TimeProvider time, ILogger<CircularScheduler> logger)
+internal sealed class CircularScheduler(
+    CircularSource source, Subscriptions.ScheduledReports reports, IOptions<CircularOptions> options,
+    [FromKeyedServices(ReportsModule.TimeKey)] TimeProvider time, ILogger<CircularScheduler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.OutputDirectory is not { Length: > 0 } directory)
-        {
-            return;
-        }
-
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await WriteDueAsync(directory, stoppingToken);
+                if (options.Value.OutputDirectory is { Length: > 0 } directory)
+                {
+                    await WriteDueAsync(directory, stoppingToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 CircularLog.ScheduleFailed(logger, ex);
+            }
+
+            try
+            {
+                await reports.EnqueueDueAsync(time.GetUtcNow(), stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                CircularLog.ReportsFailed(logger, ex);
             }
 
             await Task.Delay(options.Value.ScheduleInterval, time, stoppingToken);
@@ -78,4 +89,7 @@ internal static partial class CircularLog
 
     [LoggerMessage(EventId = 4661, Level = LogLevel.Error, Message = "Writing the scheduled circulars failed; tried again at the next interval")]
     public static partial void ScheduleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4961, Level = LogLevel.Error, Message = "Queueing the subscribers' reports failed; tried again at the next interval")]
+    public static partial void ReportsFailed(ILogger logger, Exception exception);
 }

@@ -49,13 +49,10 @@ internal sealed class CircularSource(
         var report = Circular.Compute(
             kind, from, to, offset, scope.Count == 0 ? "全市" : string.Join("、", scope.Select(RegionName)),
             [.. all.Where(a => a.Facts.RaisedAt >= from)], [.. all.Where(a => a.Facts.RaisedAt < from)], hazardFacts);
-        if (scope.Count > 0)
-        {
-            return report; // a rescue record names its unit, not its lift's region: a scoped reader gets no rescue table
-        }
-
-        // The same query as the KPIs (decision 0048), so the circular's rescue figures are the KPIs' for the period.
-        var rescues = await Responsibility.RescueKpiQuery.ComputeAsync(cases, from, to, end, null, cancellationToken);
+        // The same query as the KPIs (decision 0048), so the circular's rescue figures are the KPIs' for the period. A
+        // rescue names its unit, not a region: a scoped circular keeps those of the lifts in its regions (decision 0056).
+        var rescues = await Responsibility.RescueKpiQuery.ComputeAsync(
+            cases, from, to, end, null, cancellationToken, scope.Count == 0 ? null : assetId => assets.TryGet(assetId, out var lift) && InScope(lift.RegionId, scope));
         var names = (await organisations.ListOrganisationsAsync(cancellationToken)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
         return report with { Rescues = Circular.RescueRanking(rescues, id => names.GetValueOrDefault(id)) };
     }

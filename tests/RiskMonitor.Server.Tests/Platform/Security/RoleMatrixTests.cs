@@ -127,6 +127,10 @@ public sealed class RoleMatrixTests(SecurityFixture server) : IClassFixture<Secu
         ["POST /api/duty/shifts"] = Need.Supervisor,
         ["POST /api/duty/shifts/{shiftId}/cancel"] = Need.Supervisor,
         ["GET /api/ingest/dead-letters"] = Need.Supervisor,
+        ["GET /api/reports/subscriptions"] = Need.Supervisor, // a subscription holds a person's e-mail address
+        ["GET /api/reports/subscriptions/{subscriptionId}"] = Need.Supervisor,
+        ["POST /api/reports/subscriptions"] = Need.Supervisor,
+        ["PUT /api/reports/subscriptions/{subscriptionId}"] = Need.Supervisor,
         ["POST /api/organisations"] = Need.Supervisor,
         ["PUT /api/organisations/{organisationId}"] = Need.Supervisor,
         ["PUT /api/assets/{assetId}/parties"] = Need.Supervisor,
