@@ -31,8 +31,13 @@ public sealed class IncidentServerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A small evidence limit, so that a file just over it is cheap to send.</summary>
+    public const int EvidenceMaxBytes = 64 * 1024;
+
     public async ValueTask InitializeAsync() =>
-        Server = await OwnServer.StartAsync(new Dictionary<string, string?>(), TestContext.Current.CancellationToken,
+        Server = await OwnServer.StartAsync(
+            new Dictionary<string, string?> { ["Hazards:EvidenceMaxBytes"] = EvidenceMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            TestContext.Current.CancellationToken,
             configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(IncidentsModule.TimeKey, Clock));
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
@@ -128,17 +133,78 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         var offLadder = await http.PostAsJsonAsync($"api/incidents/records/{id}/reports", new { kind = "first", level = "province", to = "省应急管理厅", content = "首报" }, ct);
         var noSuchLevel = await http.PostAsJsonAsync($"api/incidents/records/{id}/reports", new { kind = "first", level = "township", to = "乡政府", content = "首报" }, ct);
         var negativeFigures = await http.PostAsJsonAsync($"api/incidents/records/{id}/figures", new { seriouslyInjured = -3 }, ct);
+        var textFigures = await http.PostAsync($"api/incidents/records/{id}/reports", new StringContent(
+            """{"kind":"first","level":"county","to":"县应急管理局","content":"首报","deaths":"两人"}""", Encoding.UTF8, "application/json"), ct);
+        var unknownLink = await http.PostAsJsonAsync($"api/incidents/records/{id}/links", new { hazardIds = new[] { "HZ-00000000-NONE" }, units = new[] { "城西燃气公司" } }, ct);
         var history = await fixture.Server.GetJsonAsync($"api/incidents/records/{id}/history", ct);
 
-        foreach (var refused in new[] { negative, notANumber, offLadder, noSuchLevel, negativeFigures })
+        foreach (var refused in new[] { negative, notANumber, offLadder, noSuchLevel, negativeFigures, textFigures, unknownLink })
         {
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         }
 
         Assert.Contains("Level", await offLadder.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.Contains("HZ-00000000-NONE", await unknownLink.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
         Assert.Equal(before, afterBad);
         Assert.Equal(["opened"], history.EnumerateArray().Select(e => e.GetProperty("action").GetString()!));
+    }
+
+    [Fact]
+    public async Task Evidence_on_an_incident_is_size_and_type_checked_stores_nothing_when_refused_and_is_served_only_to_those_who_may_read_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        fixture.CatchUpWithRealTime();
+        using var operatorClient = fixture.Server.As("li.wei", ["operator"]);
+        var opened = await operatorClient.PostAsJsonAsync("api/incidents/records", new { title = "调压站爆燃", type = "gas_leak", regionId = "d-west", deaths = 1 }, ct);
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var id = (await opened.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("incident").GetProperty("incidentId").GetString()!;
+        var pdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"u8.ToArray();
+        var tooLarge = new byte[IncidentServerFixture.EvidenceMaxBytes + 1];
+        pdf.CopyTo(tooLarge, 0);
+
+        using var large = await operatorClient.PostAsync($"api/incidents/records/{id}/evidence?fileName=scan.pdf", Bytes(tooLarge, "application/pdf"), ct);
+        using var script = await operatorClient.PostAsync($"api/incidents/records/{id}/evidence?fileName=photo.png",
+            Bytes("<svg onload=alert(1)></svg>"u8.ToArray(), "image/png"), ct);
+        using var unknown = await operatorClient.PostAsync("api/incidents/records/inc-none/evidence?fileName=scan.pdf", Bytes(pdf, "application/pdf"), ct);
+        var listBefore = await fixture.Server.GetJsonAsync($"api/incidents/records/{id}/evidence", ct);
+        var historyBefore = await fixture.Server.GetJsonAsync($"api/incidents/records/{id}/history", ct);
+        using var good = await operatorClient.PostAsync($"api/incidents/records/{id}/evidence?fileName=现场勘查记录.pdf", Bytes(pdf, "application/octet-stream"), ct);
+        var stored = await good.Content.ReadFromJsonAsync<JsonElement>(ct);
+        var evidenceId = stored.GetProperty("evidenceId").GetString()!;
+        using var viewer = TestIdentity.Client(fixture.Server.BaseUrl, "wall", ["viewer"]);
+        using var download = await viewer.GetAsync($"api/incidents/records/{id}/evidence/{evidenceId}", ct);
+        using var otherDistrict = TestIdentity.Client(fixture.Server.BaseUrl, "网格员.东", ["operator"], ["d-east"]);
+        using var outsiderFile = await otherDistrict.GetAsync($"api/incidents/records/{id}/evidence/{evidenceId}", ct);
+        using var outsiderList = await otherDistrict.GetAsync($"api/incidents/records/{id}/evidence", ct);
+        using var outsiderUpload = await otherDistrict.PostAsync($"api/incidents/records/{id}/evidence?fileName=x.pdf", Bytes(pdf, "application/pdf"), ct);
+        // Hazards and units link to the incident too (the hazard must exist: see the bad-input test).
+        using var hazard = await operatorClient.PostAsJsonAsync("api/hazards", new { description = "调压站防爆墙开裂", regionId = "d-west" }, ct);
+        var hazardId = (await hazard.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("hazard").GetProperty("hazardId").GetString()!;
+        using var linked = await operatorClient.PostAsJsonAsync($"api/incidents/records/{id}/links", new { hazardIds = new[] { hazardId }, units = new[] { "城西燃气公司" } }, ct);
+        var linkedIncident = (await linked.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("incident");
+        var history = await fixture.Server.GetJsonAsync($"api/incidents/records/{id}/history", ct);
+        var listAfter = await fixture.Server.GetJsonAsync($"api/incidents/records/{id}/evidence", ct);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, script.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.All(new[] { large, script, unknown }, r => Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(0, listBefore.GetArrayLength());
+        Assert.Equal(["opened"], historyBefore.EnumerateArray().Select(e => e.GetProperty("action").GetString()!));
+        Assert.Equal(HttpStatusCode.Created, good.StatusCode);
+        Assert.Equal(("pdf", "现场勘查记录.pdf", "incident"), (stored.GetProperty("kind").GetString(), stored.GetProperty("fileName").GetString(), stored.GetProperty("recordKind").GetString()));
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("application/pdf", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(pdf, await download.Content.ReadAsByteArrayAsync(ct));
+        Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden], new[] { outsiderFile.StatusCode, outsiderList.StatusCode, outsiderUpload.StatusCode });
+        Assert.Equal(evidenceId, Assert.Single(listAfter.EnumerateArray()).GetProperty("evidenceId").GetString());
+        Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
+        Assert.Equal([hazardId], linkedIncident.GetProperty("hazardIds").EnumerateArray().Select(h => h.GetString()!));
+        Assert.Equal(["城西燃气公司"], linkedIncident.GetProperty("units").EnumerateArray().Select(u => u.GetString()!));
+        Assert.Equal(["opened", "evidence_attached", "linked"], history.EnumerateArray().Select(e => e.GetProperty("action").GetString()!));
+        Assert.Contains(stored.GetProperty("sha256").GetString()!, history[1].GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Equal("li.wei", history[1].GetProperty("actor").GetString());
     }
 
     [Fact]
@@ -192,6 +258,13 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         Assert.Equal("general", incident.GetProperty("grade").GetString());
         Assert.Contains(ledger.EnumerateArray(), e => e.GetProperty("action").GetString() == "incident_opened"
             && e.GetProperty("note").GetString() == $"incident {incident.GetProperty("incidentId").GetString()}");
+    }
+
+    private static ByteArrayContent Bytes(byte[] content, string type)
+    {
+        var body = new ByteArrayContent(content);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(type);
+        return body;
     }
 
     private static JsonElement[] Clocks(JsonElement view) => [.. view.GetProperty("clocks").EnumerateArray().Where(c => c.GetProperty("kind").GetString() == "first")];
