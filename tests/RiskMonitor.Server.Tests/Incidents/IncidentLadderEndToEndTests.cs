@@ -76,13 +76,21 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         Assert.Equal(["first:county", "first:city", "first:province"], Clocks(view).Select(c => c.GetProperty("key").GetString()!));
         Assert.Equal([knownAt.AddHours(1), knownAt.AddHours(3), knownAt.AddHours(5)], Clocks(view).Select(c => c.GetProperty("due").GetDateTimeOffset()));
 
+        // A quarter of an hour before the county's hour runs out, the leader on duty is told it is about to.
+        fixture.Clock.Advance(knownAt.AddMinutes(46) - fixture.Clock.GetUtcNow());
+        var warning = await ServerFixture.EventuallyAsync(
+            () => Task.FromResult(pushed.Where(n => n.GetProperty("incidentId").GetString() == id).ToArray()), p => p.Length > 0, TimeSpan.FromSeconds(30), ct);
+        Assert.Equal(("first:county", "due_soon", Leader),
+            (warning[0].GetProperty("clock").GetString(), warning[0].GetProperty("status").GetString(), warning[0].GetProperty("leaderOnDuty").GetString()));
+
         // The county's hour passes with no report: the watcher marks it late and tells the leader on duty, unasked.
         fixture.Clock.Advance(knownAt.AddMinutes(61) - fixture.Clock.GetUtcNow());
         var history = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync($"api/incidents/records/{id}/history", ct),
             h => h.EnumerateArray().Any(e => e.GetProperty("action").GetString() == "clock_missed"), TimeSpan.FromSeconds(30), ct);
         // Other tests' open incidents may be pushed in the same pass: only this one's notices count here.
         var notice = await ServerFixture.EventuallyAsync(
-            () => Task.FromResult(pushed.Where(n => n.GetProperty("incidentId").GetString() == id).ToArray()), p => p.Length > 0, TimeSpan.FromSeconds(10), ct);
+            () => Task.FromResult(pushed.Where(n => n.GetProperty("incidentId").GetString() == id && n.GetProperty("status").GetString() != "due_soon").ToArray()),
+            p => p.Length > 0, TimeSpan.FromSeconds(10), ct);
         var overdue = await server.GetJsonAsync($"api/incidents/records/{id}", ct);
 
         Assert.Equal("first:county", notice[0].GetProperty("clock").GetString());
@@ -107,6 +115,29 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         Assert.Equal("major", major.GetProperty("incident").GetProperty("grade").GetString());
         Assert.Equal(["first:county", "first:city", "first:province", "first:state_council"], Clocks(major).Select(c => c.GetProperty("key").GetString()!));
         Assert.Equal("state_council", major.GetProperty("incident").GetProperty("requiredLevels")[3].GetProperty("level").GetString());
+        // Each level above the county is due 2 h after the one below it: the city from the county's (late) report, the
+        // province and the state council, added by the re-grade, after that.
+        var firstReport = major.GetProperty("incident").GetProperty("reports")[0];
+        var reportedAt = firstReport.GetProperty("at").GetDateTimeOffset();
+        Assert.Equal(("first", "county", TestIdentity.DefaultName, "西区应急管理局值班室", "燃气泄漏爆燃, 死亡 3 人"),
+            (firstReport.GetProperty("kind").GetString(), firstReport.GetProperty("level").GetString(), firstReport.GetProperty("reportedBy").GetString(),
+                firstReport.GetProperty("reportedTo").GetString(), firstReport.GetProperty("content").GetString()));
+        Assert.Equal([reportedAt.AddHours(2), reportedAt.AddHours(4), reportedAt.AddHours(6)], Clocks(major).Skip(1).Select(c => c.GetProperty("due").GetDateTimeOffset()));
+
+        // Through to closure: the final report, 结案 naming the supervising body a major incident needs, and the review
+        // of how the lessons were put into practice, due within a year of the closure.
+        var final = await http.PostAsJsonAsync($"api/incidents/records/{id}/reports", new { kind = "final", level = "county", to = "西区应急管理局值班室", content = "终报" }, ct);
+        var unsupervised = await http.PostAsJsonAsync($"api/incidents/records/{id}/close", new { note = "调查报告已批复" }, ct);
+        var closed = await (await http.PostAsJsonAsync($"api/incidents/records/{id}/close", new { note = "调查报告已批复", supervisingBody = "国务院安委会办公室" }, ct))
+            .Content.ReadFromJsonAsync<JsonElement>(ct);
+        var reviewed = await (await http.PostAsJsonAsync($"api/incidents/records/{id}/review", new { note = "整改措施已落实" }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal(HttpStatusCode.OK, final.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unsupervised.StatusCode);
+        Assert.Equal("closed", closed.GetProperty("incident").GetProperty("status").GetString());
+        Assert.Equal(closed.GetProperty("incident").GetProperty("closedAt").GetDateTimeOffset().AddDays(365),
+            closed.GetProperty("incident").GetProperty("reviewDueAt").GetDateTimeOffset());
+        Assert.False(closed.GetProperty("reviewOverdue").GetBoolean());
+        Assert.Equal("reviewed", reviewed.GetProperty("incident").GetProperty("status").GetString());
         var cap = await http.GetStringAsync($"api/feed/cap?after={feedBefore}", ct);
         Assert.Contains($"rm-incident-{id}", cap, StringComparison.Ordinal);
         Assert.Contains("[重大]", cap, StringComparison.Ordinal);
