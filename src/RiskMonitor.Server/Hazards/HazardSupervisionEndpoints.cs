@@ -167,7 +167,8 @@ internal static class HazardSupervisionEndpoints
 
             features.Add(new HazardFeature("Feature", new HazardPoint("Point", [Math.Round(point.X, 6), Math.Round(point.Y, 6)]), new HazardFeatureProperties(
                 hazard.HazardId, HazardFields.Name(hazard.Level), HazardFields.Name(hazard.Status), hazard.IsOverdue(now), hazard.ListedSupervision,
-                hazard.Description, hazard.RegionId, hazard.ResponsibleUnit, hazard.SupervisingDepartment, hazard.Deadline, hazard.OverdueEscalations)));
+                hazard.Description, hazard.RegionId, hazard.ResponsibleUnit, hazard.SupervisingDepartment, hazard.Deadline, hazard.OverdueEscalations,
+                hazard.DrillId)));
         }
 
         return TypedResults.Ok(new HazardLayer("FeatureCollection", features, unplaced));
@@ -234,4 +235,4 @@ internal sealed record HazardPoint(string Type, double[] Coordinates);
 
 internal sealed record HazardFeatureProperties(
     string HazardId, string Level, string Status, bool Overdue, bool ListedSupervision, string Description, string? RegionId, string? ResponsibleUnit,
-    string? SupervisingDepartment, DateTimeOffset? Deadline, int OverdueEscalations);
+    string? SupervisingDepartment, DateTimeOffset? Deadline, int OverdueEscalations, string? DrillId);

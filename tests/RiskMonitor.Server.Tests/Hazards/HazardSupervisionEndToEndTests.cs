@@ -206,12 +206,19 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         var general = await TipAsync("路边燃气调压箱门锁损坏", null, ct);
         var overdue = await ReportAsync(supervisor, "液氨储罐区与居民区安全距离不足", "t-g3", DateTimeOffset.UtcNow.AddSeconds(2), ct);
         var listed = await ReportAsync(supervisor, "加油站卸油口静电接地失效", "t-g2", DateTimeOffset.UtcNow.AddDays(20), ct);
+        // A hazard recorded in a drill (decision 0049) is on the layer too, marked as the drill's.
+        using var drill = await supervisor.PostAsJsonAsync("api/drills", new { title = "隐患排查演练", mode = "unscripted" }, ct);
+        Assert.Equal(HttpStatusCode.Created, drill.StatusCode);
+        var drillId = (await drill.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("drillId").GetString()!;
+        using var drillHazard = await supervisor.PostAsJsonAsync("api/hazards", new { description = "演练：消防通道堵塞", regionId = "t-g4", drillId }, ct);
+        Assert.Equal(HttpStatusCode.Created, drillHazard.StatusCode);
+        var drilled = (await drillHazard.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("hazard").GetProperty("hazardId").GetString()!;
         await ServerFixture.EventuallyAsync(() => server.GetJsonAsync($"api/hazards/{overdue}", ct),
             h => h.GetProperty("hazard").GetProperty("overdueEscalations").GetInt32() >= 1, TimeSpan.FromSeconds(30), ct);
 
         var (page, errors) = await browser.OpenLivePageAsync(server.BaseUrl, "/wall", 1920, 1080, "wall", "viewer", TimeSpan.FromSeconds(30));
         await page.WaitForFunctionAsync(
-            $"() => ['{general}', '{overdue}', '{listed}'].every(id => document.querySelector(`.hazard[data-hazard-id='${{id}}']`))",
+            $"() => ['{general}', '{overdue}', '{listed}', '{drilled}'].every(id => document.querySelector(`.hazard[data-hazard-id='${{id}}']`))",
             null, new PageWaitForFunctionOptions { Timeout = 15_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "wall-hazard-layer.png") });
         var box = await page.Locator($".hazard[data-hazard-id='{overdue}']").BoundingBoxAsync();
@@ -223,6 +230,10 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         var classes = await page.EvalOnSelectorAllAsync<string[]>(".hazard", "els => els.map(e => `${e.dataset.hazardId} ${e.className}`)");
         string ClassOf(string id) => classes.Single(c => c.StartsWith(id + " ", StringComparison.Ordinal));
         var tooltip = await HoverAsync(page, overdue);
+        await page.HoverAsync($".hazard[data-hazard-id='{drilled}']");
+        await page.WaitForFunctionAsync($"() => document.querySelector('.leaflet-tooltip')?.textContent.includes('{drillId}')",
+            null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+        var drillTooltip = await page.TextContentAsync(".leaflet-tooltip") ?? "";
         await page.ClickAsync("button[data-layer='hazards']");
         var hiddenCount = await page.Locator(".hazard").CountAsync();
         await page.ClickAsync("button[data-layer='hazards']");
@@ -236,8 +247,12 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         Assert.DoesNotContain("overdue", ClassOf(listed), StringComparison.Ordinal);
         Assert.Contains("逾期未整改", tooltip, StringComparison.Ordinal);
         Assert.Contains("市应急管理局", tooltip, StringComparison.Ordinal);
+        Assert.Contains(" drill", ClassOf(drilled), StringComparison.Ordinal);
+        Assert.All(new[] { general, overdue, listed }, id => Assert.DoesNotContain("drill", ClassOf(id), StringComparison.Ordinal));
+        Assert.StartsWith($"演练 {drillId}", drillTooltip, StringComparison.Ordinal);
         Assert.Equal(0, hiddenCount);
         Assert.Empty(errors);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync($"api/drills/{drillId}/end", new { }, ct)).StatusCode);
     }
 
     private static async Task<string> HoverAsync(IPage page, string hazardId)
