@@ -1,12 +1,12 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Domain.Access;
 using RiskMonitor.Domain.Incidents;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Alerts;
-using RiskMonitor.Domain.Access;
 using RiskMonitor.Storage.Drills;
 using RiskMonitor.Storage.Hazards;
 using RiskMonitor.Storage.Incidents;
