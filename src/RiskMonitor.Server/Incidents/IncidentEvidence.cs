@@ -25,22 +25,14 @@ internal static class IncidentEvidence
 
     private static IIncidentStore Store(IEndpointRouteBuilder routes) => routes.ServiceProvider.GetRequiredService<IIncidentStore>();
 
-    private static async Task RecordLineAsync(IEndpointRouteBuilder routes, string incidentId, EvidenceFile file, CancellationToken cancellationToken)
+    private static Task RecordLineAsync(IEndpointRouteBuilder routes, string incidentId, EvidenceFile file, CancellationToken cancellationToken)
     {
         var store = Store(routes);
         // The ledger runs on the incident clocks' time like every other step of the incident (a test may have moved it).
         var now = routes.ServiceProvider.GetRequiredKeyedService<TimeProvider>(IncidentsModule.TimeKey).GetUtcNow();
-        var note = $"evidence {file.EvidenceId}: {file.FileName} ({file.ContentType}, {file.SizeBytes} bytes, sha256 {file.Sha256})";
-
-        // The file is stored; its line on the incident's ledger is retried against a concurrent step rather than lost.
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (await store.FindAsync(incidentId, cancellationToken) is not { } incident ||
-                await store.RecordAsync(incident, incident with { UpdatedAt = now > incident.UpdatedAt ? now : incident.UpdatedAt.AddMilliseconds(1) },
-                    "evidence_attached", file.UploadedBy, note, now, cancellationToken))
-            {
-                return;
-            }
-        }
+        return EvidenceEndpoints.RecordLineAsync(async action =>
+            await store.FindAsync(incidentId, cancellationToken) is not { } incident ||
+            await store.RecordAsync(incident, incident with { UpdatedAt = now > incident.UpdatedAt ? now : incident.UpdatedAt.AddMilliseconds(1) },
+                action, file.UploadedBy, EvidenceEndpoints.LedgerNote(file), now, cancellationToken));
     }
 }
