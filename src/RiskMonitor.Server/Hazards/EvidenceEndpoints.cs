@@ -10,13 +10,16 @@ namespace RiskMonitor.Server.Hazards;
 
 /// <summary>
 /// Evidence files of a record, the same shape for every ledger (<c>/{recordId}/evidence</c> under the record's group;
-/// hazards now, incidents can map it the same way): upload the raw file (<c>?fileName=</c>), list, download. A file is
-/// at most <see cref="HazardSupervisionOptions.EvidenceMaxBytes"/> (413 above) and must prove by its first bytes that
-/// it is a JPEG, PNG or PDF (415 otherwise); a refused file leaves nothing behind. Reading follows the record: whoever
+/// hazards, and incidents through <see cref="Incidents.IncidentEvidence"/>): upload the raw file (<c>?fileName=</c>),
+/// list, download. A file is at most <see cref="HazardSupervisionOptions.EvidenceMaxBytes"/> (413 above) and must prove
+/// by its first bytes that it is a JPEG, PNG or PDF (415 otherwise); a refused file leaves nothing behind. Reading follows the record: whoever
 /// may read the record (the region scope filter on the route's id) may read its files, nobody else.
 /// </summary>
 internal static class EvidenceEndpoints
 {
+    /// <summary>The action of the ledger line an attached file leaves on its record.</summary>
+    public const string LedgerAction = "evidence_attached";
+
     /// <summary>How a record kind plugs in: does the record exist, and what its ledger records when a file is attached.</summary>
     public sealed record RecordHooks(
         string RecordKind, string RouteIdName, Func<string, CancellationToken, Task<bool>> ExistsAsync,
@@ -111,6 +114,30 @@ internal static class EvidenceEndpoints
 
         // The type the bytes proved, as an attachment, never sniffed again by the browser (nosniff is set server-wide).
         return TypedResults.File(found.Content, found.File.ContentType, found.File.EvidenceId + EvidenceSniffer.ExtensionOf(found.File.Kind));
+    }
+
+    /// <summary>
+    /// Writes the record's <c>evidence_attached</c> ledger line through <paramref name="tryOnce"/> (an optimistic write
+    /// that answers false when someone changed the record first): the file is stored already, so its line is retried
+    /// against a concurrent step rather than lost.
+    /// </summary>
+    public static async Task RecordLineAsync(Func<string, Task<bool>> tryOnce)
+    {
+        ArgumentNullException.ThrowIfNull(tryOnce);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (await tryOnce(LedgerAction))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The ledger note of an attached file: which one, what its bytes proved, and their hash.</summary>
+    public static string LedgerNote(EvidenceFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return $"evidence {file.EvidenceId}: {file.FileName} ({file.ContentType}, {file.SizeBytes} bytes, sha256 {file.Sha256})";
     }
 
     private static string RecordId(HttpContext http, RecordHooks hooks) => http.Request.RouteValues[hooks.RouteIdName] as string ?? "";

@@ -167,7 +167,8 @@ internal static class HazardSupervisionEndpoints
 
             features.Add(new HazardFeature("Feature", new HazardPoint("Point", [Math.Round(point.X, 6), Math.Round(point.Y, 6)]), new HazardFeatureProperties(
                 hazard.HazardId, HazardFields.Name(hazard.Level), HazardFields.Name(hazard.Status), hazard.IsOverdue(now), hazard.ListedSupervision,
-                hazard.Description, hazard.RegionId, hazard.ResponsibleUnit, hazard.SupervisingDepartment, hazard.Deadline, hazard.OverdueEscalations)));
+                hazard.Description, hazard.RegionId, hazard.ResponsibleUnit, hazard.SupervisingDepartment, hazard.Deadline, hazard.OverdueEscalations,
+                hazard.DrillId)));
         }
 
         return TypedResults.Ok(new HazardLayer("FeatureCollection", features, unplaced));
@@ -189,21 +190,13 @@ internal static class HazardSupervisionEndpoints
         return hazard.RegionId is { } regionId && map.Index.TryGet(regionId, out var region) && region.Geometry is { } area ? area.InteriorPoint : null;
     }
 
-    private static async Task RecordEvidenceLineAsync(IEndpointRouteBuilder routes, string hazardId, EvidenceFile file, CancellationToken cancellationToken)
+    private static Task RecordEvidenceLineAsync(IEndpointRouteBuilder routes, string hazardId, EvidenceFile file, CancellationToken cancellationToken)
     {
         var store = Store(routes);
-        var note = $"evidence {file.EvidenceId}: {file.FileName} ({file.ContentType}, {file.SizeBytes} bytes, sha256 {file.Sha256})";
-
-        // The file is stored; its line on the hazard's ledger is retried against a concurrent step rather than lost.
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (await store.FindAsync(hazardId, cancellationToken) is not { } hazard ||
-                await store.RecordAsync(hazard, hazard with { UpdatedAt = file.UploadedAt > hazard.UpdatedAt ? file.UploadedAt : hazard.UpdatedAt.AddMilliseconds(1) },
-                    "evidence_attached", file.UploadedBy, note, file.UploadedAt, cancellationToken))
-            {
-                return;
-            }
-        }
+        return EvidenceEndpoints.RecordLineAsync(async action =>
+            await store.FindAsync(hazardId, cancellationToken) is not { } hazard ||
+            await store.RecordAsync(hazard, hazard with { UpdatedAt = file.UploadedAt > hazard.UpdatedAt ? file.UploadedAt : hazard.UpdatedAt.AddMilliseconds(1) },
+                action, file.UploadedBy, EvidenceEndpoints.LedgerNote(file), file.UploadedAt, cancellationToken));
     }
 
     private static ProblemHttpResult Changed(string hazardId) =>
@@ -234,4 +227,4 @@ internal sealed record HazardPoint(string Type, double[] Coordinates);
 
 internal sealed record HazardFeatureProperties(
     string HazardId, string Level, string Status, bool Overdue, bool ListedSupervision, string Description, string? RegionId, string? ResponsibleUnit,
-    string? SupervisingDepartment, DateTimeOffset? Deadline, int OverdueEscalations);
+    string? SupervisingDepartment, DateTimeOffset? Deadline, int OverdueEscalations, string? DrillId);

@@ -1,24 +1,27 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Domain.Access;
 using RiskMonitor.Domain.Incidents;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Drills;
+using RiskMonitor.Storage.Hazards;
 using RiskMonitor.Storage.Incidents;
 
 namespace RiskMonitor.Server.Incidents;
 
 /// <summary>
 /// Opening an incident record: from scratch, from alerts, or from the current grouping of the alert read model; the
-/// alerts promoted get a line in their ledger. Talks to the stores, the read model, the registry and
+/// alerts promoted get a line in their ledger. The alerts and hazards an incident names must exist and be the caller's
+/// to see (<see cref="UnknownLinksAsync"/>), when it is opened and when more are linked. Talks to the stores, the read model, the registry and
 /// <see cref="ICallerAccess"/>, so it is tested without a database. The logger keeps the category the handler logged
 /// under (<see cref="IncidentClockWatcher"/>), so log filters set for it still apply.
 /// </summary>
 internal sealed class IncidentCommands(
-    IIncidentStore store, IAlertStore alerts, AlertReadModel board, IAssetRegistry registry, ICallerAccess access, IDrillStore drills,
+    IIncidentStore store, IAlertStore alerts, IHazardStore hazards, AlertReadModel board, IAssetRegistry registry, ICallerAccess access, IDrillStore drills,
     [FromKeyedServices(IncidentsModule.TimeKey)] TimeProvider time, ILogger<IncidentClockWatcher> logger)
 {
     public async Task<Results<Created<IncidentView>, ValidationProblem, ProblemHttpResult>> OpenAsync(
@@ -65,6 +68,11 @@ internal sealed class IncidentCommands(
             }
         }
 
+        foreach (var (field, problem) in await UnknownLinksAsync([], hazardIds, scope, cancellationToken))
+        {
+            errors[field] = problem;
+        }
+
         // Alerts of a drill make the incident the drill's (decision 0049); a drill's alerts and real ones are never one incident.
         var drillId = Drills.DrillRecordLinks.DrillOf(request.DrillId, promoted.Select(a => a.AssetId), errors, nameof(request.AlertIds));
         if (promoted.Count == 0 && string.IsNullOrWhiteSpace(request.Title))
@@ -109,4 +117,48 @@ internal sealed class IncidentCommands(
         IncidentServerLog.Opened(logger, incident.IncidentId, incident.Grade, request.Actor.Trim());
         return TypedResults.Created($"{IncidentEndpoints.Path}/{incident.IncidentId}", IncidentView.Of(incident, now));
     }
+
+    /// <summary>
+    /// The alert and hazard ids among <paramref name="alertIds"/> and <paramref name="hazardIds"/> that name nothing the
+    /// caller may see, as validation errors (empty when all are known). A link to a record that does not exist would be
+    /// a dangling reference in a legal record; one outside the caller's regions is reported the same way, so that ids
+    /// cannot be probed. Malformed lists are left to <see cref="IncidentEndpoints.Ids"/>.
+    /// </summary>
+    public async Task<Dictionary<string, string[]>> UnknownLinksAsync(
+        IReadOnlyList<string>? alertIds, IReadOnlyList<string>? hazardIds, RegionScope scope, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var unknownAlerts = new List<string>();
+        foreach (var id in Named(alertIds))
+        {
+            if (await alerts.FindAsync(id, cancellationToken) is not { } alert || !access.CanSeeAsset(scope, alert.AssetId))
+            {
+                unknownAlerts.Add(id);
+            }
+        }
+
+        var unknownHazards = new List<string>();
+        foreach (var id in Named(hazardIds))
+        {
+            if (await hazards.FindAsync(id, cancellationToken) is not { } hazard || !access.CanSeeRecord(scope, hazard.AssetId, hazard.RegionId))
+            {
+                unknownHazards.Add(id);
+            }
+        }
+
+        if (unknownAlerts.Count > 0)
+        {
+            errors["AlertIds"] = [$"No alert {string.Join(", ", unknownAlerts.Select(id => $"'{id}'"))}."];
+        }
+
+        if (unknownHazards.Count > 0)
+        {
+            errors["HazardIds"] = [$"No hazard {string.Join(", ", unknownHazards.Select(id => $"'{id}'"))}."];
+        }
+
+        return errors;
+    }
+
+    private static IEnumerable<string> Named(IReadOnlyList<string>? ids) =>
+        ids is null || ids.Count > 100 ? [] : ids.Where(id => !string.IsNullOrWhiteSpace(id) && id.Length <= 200).Select(id => id.Trim()).Distinct(StringComparer.Ordinal);
 }

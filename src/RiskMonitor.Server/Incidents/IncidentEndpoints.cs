@@ -17,7 +17,7 @@ namespace RiskMonitor.Server.Incidents;
 /// <summary>
 /// Incidents (事故) as records: open one (or promote alerts, or the current grouping of <c>GET /api/incidents</c>), record
 /// new figures, report up the ladder (首报, 续报, 终报), link alerts, hazards and units, close (结案) and review. Every view
-/// carries its grade with the basis and every clock of the ladder at the time of the request.
+/// carries its grade with the basis and every clock of the ladder at the time of the request. Evidence files: <see cref="IncidentEvidence"/>.
 /// </summary>
 internal static class IncidentEndpoints
 {
@@ -47,6 +47,7 @@ internal static class IncidentEndpoints
             .WithSummary("结案: after the final report; 较大 and above name their supervising body. The review falls due within a year.");
         incidents.MapPost("/{incidentId}/review", Review).WithName("ReviewIncident").RequireAuthorization(Policies.Supervise)
             .WithSummary("Records the post-closure review of how the lessons were put into practice.");
+        incidents.MapIncidentEvidence(routes);
         return incidents;
     }
 
@@ -148,9 +149,16 @@ internal static class IncidentEndpoints
                     request.Content!.Trim(), figures), now);
         });
 
-    private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Link(
-        string incidentId, LinkRequest request, [AsParameters] IncidentStepServices services) =>
-        StepAsync(incidentId, request.Actor, request.Note, services, (incident, errors, now) =>
+    private static async Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Link(
+        string incidentId, LinkRequest request, IncidentCommands commands, [AsParameters] IncidentStepServices services)
+    {
+        var unknown = await commands.UnknownLinksAsync(request.AlertIds, request.HazardIds, services.Access.ScopeOf(services.User), services.CancellationToken);
+        if (unknown.Count > 0)
+        {
+            return TypedResults.ValidationProblem(unknown);
+        }
+
+        return await StepAsync(incidentId, request.Actor, request.Note, services, (incident, errors, now) =>
         {
             var alertIds = Ids(errors, nameof(request.AlertIds), request.AlertIds);
             var hazardIds = Ids(errors, nameof(request.HazardIds), request.HazardIds);
@@ -164,6 +172,7 @@ internal static class IncidentEndpoints
             var linked = IncidentWorkflow.Link(incident, alertIds, hazardIds, units, now);
             return request.SupervisingBody is { } body ? IncidentWorkflow.SetSupervisingBody(linked.After!, body, now) with { Action = "linked" } : linked;
         });
+    }
 
     private static Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Close(
         string incidentId, CloseRequest request, [AsParameters] IncidentStepServices services) =>

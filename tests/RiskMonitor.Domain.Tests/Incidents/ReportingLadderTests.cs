@@ -120,6 +120,24 @@ public sealed class ReportingLadderTests
         Assert.Equal(new DateTimeOffset(2026, 12, 6, 16, 0, 0, TimeSpan.Zero), followUp.Due);
     }
 
+    [Theory]
+    [InlineData("gas_leak", 29, true)]
+    [InlineData("gas_leak", 31, false)]
+    [InlineData("fire", 6, true)]
+    [InlineData("road_traffic", 8, false)]
+    public void Casualty_changes_owe_follow_ups_within_thirty_days_of_the_incident_or_seven_for_road_traffic_and_fire(string type, int days, bool owed)
+    {
+        var changed = Occurred.AddDays(days);
+        var incident = IncidentWorkflow.UpdateFigures(GasLeak(1, type: type), new IncidentFigures(2, 0, 0, 0), "li.wei", changed).After!;
+        var again = IncidentWorkflow.UpdateFigures(incident, new IncidentFigures(2, 1, 0, 0), "li.wei", changed.AddHours(1)).After!;
+
+        var followUps = ReportingLadder.Clocks(again, changed.AddHours(1)).Where(c => c.Kind == ReportKind.FollowUp).Select(c => c.Key);
+
+        // Each change inside the window owes its own follow-up; outside it, none is owed however the figures move.
+        string[] expected = owed ? ["follow_up:1", "follow_up:2"] : [];
+        Assert.Equal(expected, followUps);
+    }
+
     [Fact]
     public void A_casualty_change_after_the_window_owes_no_follow_up()
     {

@@ -21,11 +21,15 @@ public sealed class HazardAndClockEndToEndTests(ServerFixture server) : IClassFi
         var noDeadline = await http.PostAsJsonAsync($"api/hazards/{id}/assign", new { actor = "zhang.min", responsibleUnit = "城东燃气公司" }, ct);
         var assign = await http.PostAsJsonAsync($"api/hazards/{id}/assign", new { actor = "zhang.min", responsibleUnit = "城东燃气公司", deadline = DateTimeOffset.UtcNow.AddDays(3) }, ct);
         var start = await http.PostAsJsonAsync($"api/hazards/{id}/start", new { actor = "城东燃气公司" }, ct);
+        // Four of the five elements (五到位) first: the sign-off is refused, naming the one missing, until the plan is complete.
         var plan = await http.PostAsJsonAsync($"api/hazards/{id}/plan",
-            new { measures = "更换表箱", responsiblePerson = "城东燃气公司 王工", fundsYuan = 800, completeBy = DateTimeOffset.UtcNow.AddDays(2), contingencyPlan = "更换前关闭表前阀" }, ct);
+            new { measures = "更换表箱", responsiblePerson = "城东燃气公司 王工", fundsYuan = 800, completeBy = DateTimeOffset.UtcNow.AddDays(2) }, ct);
         var rectified = await http.PostAsJsonAsync($"api/hazards/{id}/rectified", new { actor = "城东燃气公司", note = "表箱更换" }, ct);
+        var incomplete = await http.PostAsJsonAsync($"api/hazards/{id}/verify", new { actor = "zhang.min", note = "现场复核无泄漏，销号" }, ct);
+        var contingency = await http.PostAsJsonAsync($"api/hazards/{id}/plan", new { contingencyPlan = "更换前关闭表前阀" }, ct);
         var verify = await http.PostAsJsonAsync($"api/hazards/{id}/verify", new { actor = "zhang.min", note = "现场复核无泄漏，销号" }, ct);
         var history = await server.GetJsonAsync($"api/hazards/{id}/history", ct);
+        var signedOff = (await server.GetJsonAsync($"api/hazards/{id}", ct)).GetProperty("hazard");
         var verified = await server.GetJsonAsync("api/hazards?status=verified&regionId=d-east", ct);
         var stats = await server.GetJsonAsync("api/hazards/stats", ct);
 
@@ -34,9 +38,20 @@ public sealed class HazardAndClockEndToEndTests(ServerFixture server) : IClassFi
         Assert.Equal(HttpStatusCode.Conflict, tooEarly.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, noDeadline.StatusCode);
         Assert.Equal(
-            [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK],
-            new[] { assign.StatusCode, start.StatusCode, plan.StatusCode, rectified.StatusCode, verify.StatusCode });
-        Assert.Equal(["reported", "assigned", "rectifying", "plan_recorded", "rectified", "verified"], history.EnumerateArray().Select(e => e.GetProperty("action").GetString()!));
+            [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK],
+            new[] { assign.StatusCode, start.StatusCode, plan.StatusCode, rectified.StatusCode, contingency.StatusCode, verify.StatusCode });
+        Assert.Equal(HttpStatusCode.Conflict, incomplete.StatusCode);
+        var missing = await incomplete.Content.ReadAsStringAsync(ct);
+        Assert.Contains("contingencyPlan", missing, StringComparison.Ordinal);
+        Assert.DoesNotContain("measures", missing, StringComparison.Ordinal);
+        Assert.Equal(["reported", "assigned", "rectifying", "plan_recorded", "rectified", "plan_recorded", "verified"],
+            history.EnumerateArray().Select(e => e.GetProperty("action").GetString()!));
+        var five = signedOff.GetProperty("plan");
+        Assert.Equal(("更换表箱", "城东燃气公司 王工", 800m, "更换前关闭表前阀"),
+            (five.GetProperty("measures").GetString(), five.GetProperty("responsiblePerson").GetString(), five.GetProperty("fundsYuan").GetDecimal(),
+                five.GetProperty("contingencyPlan").GetString()));
+        Assert.Equal(JsonValueKind.String, five.GetProperty("completeBy").ValueKind);
+        Assert.Equal("verified", signedOff.GetProperty("status").GetString());
         Assert.Equal("12350", history[0].GetProperty("actor").GetString());
         Assert.Contains(verified.EnumerateArray(), h => h.GetProperty("hazard").GetProperty("hazardId").GetString() == id);
         Assert.True(stats.GetProperty("byStatus").GetProperty("verified").GetInt32() >= 1);

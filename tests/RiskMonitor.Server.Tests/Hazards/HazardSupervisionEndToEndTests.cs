@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
+using RiskMonitor.Server.Hazards;
 
 namespace RiskMonitor.Server.Tests.Hazards;
 
@@ -81,6 +82,11 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
     {
         var ct = TestContext.Current.CancellationToken;
         const string contact = "13755550199 王先生";
+        // Every hub message a wall receives about hazards is collected too: the tip is made listed and overdue below so that
+        // it is pushed (and lands in the shift handover's overdue list).
+        var hubMessages = new ConcurrentQueue<JsonElement>();
+        await using var wall = await server.ConnectHubAsync(TestIdentity.Token("wall", ["viewer"]), ct);
+        wall.On<JsonElement>(HazardOverduePush.Method, hubMessages.Enqueue);
         var intake = await server.Http.PostAsJsonAsync("api/hazards/tip-line",
             new { description = "小区地下车库燃气管道锈蚀，闻到燃气味", location = "幸福路 8 号", contact, category = "gas", longitude = 120.15, latitude = 30.2 }, ct);
         var receiptText = await intake.Content.ReadAsStringAsync(ct);
@@ -89,6 +95,10 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         var reference = receipt.GetProperty("reference").GetString()!;
         using var supervisor = server.As("zhang.min", ["supervisor"]);
         await supervisor.PostAsJsonAsync($"api/hazards/{id}/regrade", new { level = "major", reason = "燃气管道穿越车库，人员密集" }, ct);
+        using var assigned = await supervisor.PostAsJsonAsync($"api/hazards/{id}/assign",
+            new { responsibleUnit = "某燃气公司", deadline = DateTimeOffset.UtcNow.AddSeconds(2), supervisingDepartment = "市城市管理局" }, ct);
+        var pushed = await ServerFixture.EventuallyAsync(
+            () => Task.FromResult(hubMessages.Where(m => m.GetProperty("hazardId").GetString() == id).ToList()), m => m.Count > 0, TimeSpan.FromSeconds(60), ct);
         using (var operatorClient = server.As("li.wei", ["operator"]))
         {
             await operatorClient.PostAsync($"api/hazards/{id}/evidence?fileName=photo.png", Bytes(Png, "image/png"), ct);
@@ -99,7 +109,8 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         {
             "api/hazards", $"api/hazards/{id}", $"api/hazards/{id}/history", "api/hazards/stats", "api/map/hazards", $"api/hazards/{id}/evidence",
             $"api/hazards/{id}/tip", "api/hazards?overdue=true", "api/reports/risk-snapshot", "api/reports/risk-snapshot?format=csv", "api/kpis",
-            "api/alerts", "api/incidents", "api/notifications",
+            "api/alerts", "api/incidents", "api/notifications", "api/reports/handover", "api/reports/handover?format=html",
+            "api/reports/circular?period=daily", "api/reports/circular?period=daily&format=html", "api/reports/circular?period=daily&format=xlsx",
         };
         foreach (var (name, role) in new[] { ("wall", "viewer"), ("li.wei", "operator") })
         {
@@ -107,10 +118,11 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
             foreach (var path in reads)
             {
                 using var response = await client.GetAsync(path, ct);
-                bodies.Add((role, path, response.StatusCode, await response.Content.ReadAsStringAsync(ct)));
+                bodies.Add((role, path, response.StatusCode, await TextOfAsync(response, ct)));
             }
         }
 
+        bodies.AddRange(pushed.Select(m => ("hub", HazardOverduePush.Method, HttpStatusCode.OK, m.GetRawText())));
         using (var integrator = TestIdentity.Client(server.BaseUrl, "city", ["integrator"]))
         {
             foreach (var path in new[] { "api/feed?after=0&limit=1000", "api/feed/cap" })
@@ -129,6 +141,7 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         var tipForSupervisor = await supervisor.GetFromJsonAsync<JsonElement>($"api/hazards/{id}/tip", ct);
 
         Assert.Equal(HttpStatusCode.Created, intake.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
         Assert.Matches("^TIP-[2-9A-HJKMNP-Z]{10}$", reference);
         Assert.Equal("t-g1", receipt.GetProperty("regionId").GetString());
         Assert.Equal("coordinates", receipt.GetProperty("placement").GetString());
@@ -136,7 +149,10 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         Assert.All(bodies.Where(b => b.Path.EndsWith("/tip", StringComparison.Ordinal)), b => Assert.Equal(HttpStatusCode.Forbidden, b.Status));
         Assert.All(bodies.Where(b => b.Who != "caller" && !b.Path.EndsWith("/tip", StringComparison.Ordinal)), b => Assert.True(b.Status == HttpStatusCode.OK, $"{b.Who} {b.Path}: {b.Status}"));
         Assert.Contains(bodies, b => b.Path == "api/feed?after=0&limit=1000" && b.Body.Contains(id, StringComparison.Ordinal)); // the feed does carry the tip
-        Assert.Contains(bodies, b => b.Path == "outcome" && b.Body.Contains("\"status\":\"reported\"", StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.Path == "outcome" && b.Body.Contains("\"status\":\"assigned\"", StringComparison.Ordinal));
+        // The controls: the hub message and the handover do carry this hazard, so their silence about the caller means something.
+        Assert.Contains(bodies, b => b.Who == "hub" && b.Body.Contains(id, StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.Who == "viewer" && b.Path == "api/reports/handover?format=html" && b.Body.Contains(id, StringComparison.Ordinal));
         var leaks = bodies.Where(b => b.Body.Contains("13755550199", StringComparison.Ordinal) || b.Body.Contains("王先生", StringComparison.Ordinal))
             .Select(b => $"{b.Who} {b.Path}").ToList();
         Assert.True(leaks.Count == 0, "the caller's contact is in: " + string.Join(", ", leaks));
@@ -190,12 +206,19 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         var general = await TipAsync("路边燃气调压箱门锁损坏", null, ct);
         var overdue = await ReportAsync(supervisor, "液氨储罐区与居民区安全距离不足", "t-g3", DateTimeOffset.UtcNow.AddSeconds(2), ct);
         var listed = await ReportAsync(supervisor, "加油站卸油口静电接地失效", "t-g2", DateTimeOffset.UtcNow.AddDays(20), ct);
+        // A hazard recorded in a drill (decision 0049) is on the layer too, marked as the drill's.
+        using var drill = await supervisor.PostAsJsonAsync("api/drills", new { title = "隐患排查演练", mode = "unscripted" }, ct);
+        Assert.Equal(HttpStatusCode.Created, drill.StatusCode);
+        var drillId = (await drill.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("drillId").GetString()!;
+        using var drillHazard = await supervisor.PostAsJsonAsync("api/hazards", new { description = "演练：消防通道堵塞", regionId = "t-g4", drillId }, ct);
+        Assert.Equal(HttpStatusCode.Created, drillHazard.StatusCode);
+        var drilled = (await drillHazard.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("hazard").GetProperty("hazardId").GetString()!;
         await ServerFixture.EventuallyAsync(() => server.GetJsonAsync($"api/hazards/{overdue}", ct),
             h => h.GetProperty("hazard").GetProperty("overdueEscalations").GetInt32() >= 1, TimeSpan.FromSeconds(30), ct);
 
         var (page, errors) = await browser.OpenLivePageAsync(server.BaseUrl, "/wall", 1920, 1080, "wall", "viewer", TimeSpan.FromSeconds(30));
         await page.WaitForFunctionAsync(
-            $"() => ['{general}', '{overdue}', '{listed}'].every(id => document.querySelector(`.hazard[data-hazard-id='${{id}}']`))",
+            $"() => ['{general}', '{overdue}', '{listed}', '{drilled}'].every(id => document.querySelector(`.hazard[data-hazard-id='${{id}}']`))",
             null, new PageWaitForFunctionOptions { Timeout = 15_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "wall-hazard-layer.png") });
         var box = await page.Locator($".hazard[data-hazard-id='{overdue}']").BoundingBoxAsync();
@@ -207,6 +230,10 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         var classes = await page.EvalOnSelectorAllAsync<string[]>(".hazard", "els => els.map(e => `${e.dataset.hazardId} ${e.className}`)");
         string ClassOf(string id) => classes.Single(c => c.StartsWith(id + " ", StringComparison.Ordinal));
         var tooltip = await HoverAsync(page, overdue);
+        await page.HoverAsync($".hazard[data-hazard-id='{drilled}']");
+        await page.WaitForFunctionAsync($"() => document.querySelector('.leaflet-tooltip')?.textContent.includes('{drillId}')",
+            null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+        var drillTooltip = await page.TextContentAsync(".leaflet-tooltip") ?? "";
         await page.ClickAsync("button[data-layer='hazards']");
         var hiddenCount = await page.Locator(".hazard").CountAsync();
         await page.ClickAsync("button[data-layer='hazards']");
@@ -220,8 +247,12 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         Assert.DoesNotContain("overdue", ClassOf(listed), StringComparison.Ordinal);
         Assert.Contains("逾期未整改", tooltip, StringComparison.Ordinal);
         Assert.Contains("市应急管理局", tooltip, StringComparison.Ordinal);
+        Assert.Contains(" drill", ClassOf(drilled), StringComparison.Ordinal);
+        Assert.All(new[] { general, overdue, listed }, id => Assert.DoesNotContain("drill", ClassOf(id), StringComparison.Ordinal));
+        Assert.StartsWith($"演练 {drillId}", drillTooltip, StringComparison.Ordinal);
         Assert.Equal(0, hiddenCount);
         Assert.Empty(errors);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync($"api/drills/{drillId}/end", new { }, ct)).StatusCode);
     }
 
     private static async Task<string> HoverAsync(IPage page, string hazardId)
@@ -247,6 +278,26 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
             new { description, location = "区域t-g1 东港路 12 号", contact, category = "hazardous_chemicals" }, ct);
         Assert.Equal(HttpStatusCode.Created, intake.StatusCode);
         return (await intake.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("hazardId").GetString()!;
+    }
+
+    /// <summary>The body as text; a workbook (a zip of XML parts) as the text of all its parts, where its cells are.</summary>
+    private static async Task<string> TextOfAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        {
+            return await response.Content.ReadAsStringAsync(ct);
+        }
+
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync(ct)));
+        var text = new System.Text.StringBuilder();
+        foreach (var entry in zip.Entries)
+        {
+            using var reader = new StreamReader(entry.Open());
+            text.Append(await reader.ReadToEndAsync(ct));
+        }
+
+        Assert.Contains("sharedStrings", string.Join(",", zip.Entries.Select(e => e.FullName)), StringComparison.Ordinal);
+        return text.ToString();
     }
 
     private static ByteArrayContent Bytes(byte[] content, string type)

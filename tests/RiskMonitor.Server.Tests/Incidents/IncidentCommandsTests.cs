@@ -8,6 +8,8 @@ using RiskMonitor.Server.Incidents;
 using RiskMonitor.Server.Tests.Fakes;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Drills;
+using RiskMonitor.Storage.Feed;
+using RiskMonitor.Storage.Hazards;
 using RiskMonitor.Storage.Incidents;
 
 namespace RiskMonitor.Server.Tests.Incidents;
@@ -23,7 +25,7 @@ public sealed class IncidentCommandsTests
     private readonly IncidentCommands _commands;
 
     public IncidentCommandsTests() => _commands = new IncidentCommands(
-        _incidents, _alerts, _board, _ports, _ports, new InMemoryDrillStore(), _time, NullLogger<IncidentClockWatcher>.Instance);
+        _incidents, _alerts, new InMemoryHazardStore(new InMemoryFeedLog()), _board, _ports, _ports, new InMemoryDrillStore(), _time, NullLogger<IncidentClockWatcher>.Instance);
 
     [Fact]
     public async Task Promoted_alerts_give_the_incident_its_title_region_and_start_and_each_alert_gets_a_ledger_line()
@@ -97,6 +99,23 @@ public sealed class IncidentCommandsTests
         var incident = Assert.IsType<Created<IncidentView>>(own.Result).Value!.Incident;
         Assert.Equal(("阀门井冒烟", "other", _time.GetUtcNow()), (incident.Title, incident.Type, incident.OccurredAt));
         Assert.Single(await _incidents.ListAsync(false, 100, ct));
+    }
+
+    [Fact]
+    public async Task A_hazard_or_alert_that_is_unknown_or_outside_the_callers_regions_is_named_and_never_linked()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await RaiseAsync(InMemoryPorts.Alert("a-west", "gp-3", "r-west", WarningLevel.Red), ct);
+
+        var open = await _commands.OpenAsync(new OpenIncidentRequest("li.wei", Title: "阀门井冒烟", HazardIds: ["HZ-NONE"]), InMemoryPorts.CityWide, ct);
+        var hidden = await _commands.UnknownLinksAsync(["a-west", "a-none"], ["HZ-NONE"], _ports.ScopeOf(InMemoryPorts.ScopedTo("r-east")), ct);
+        var known = await _commands.UnknownLinksAsync(["a-west"], [], _ports.ScopeOf(InMemoryPorts.CityWide), ct);
+
+        Assert.Equal(["No hazard 'HZ-NONE'."], Assert.IsType<ValidationProblem>(open.Result).ProblemDetails.Errors["HazardIds"]);
+        Assert.Empty(await _incidents.ListAsync(false, 100, ct));
+        Assert.Equal(["No alert 'a-west', 'a-none'."], hidden["AlertIds"]);
+        Assert.Equal(["No hazard 'HZ-NONE'."], hidden["HazardIds"]);
+        Assert.Empty(known);
     }
 
     private Task RaiseAsync(AlertView alert, CancellationToken ct) =>

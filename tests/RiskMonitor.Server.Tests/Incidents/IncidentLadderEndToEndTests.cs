@@ -31,8 +31,13 @@ public sealed class IncidentServerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A small evidence limit, so that a file just over it is cheap to send.</summary>
+    public const int EvidenceMaxBytes = 64 * 1024;
+
     public async ValueTask InitializeAsync() =>
-        Server = await OwnServer.StartAsync(new Dictionary<string, string?>(), TestContext.Current.CancellationToken,
+        Server = await OwnServer.StartAsync(
+            new Dictionary<string, string?> { ["Hazards:EvidenceMaxBytes"] = EvidenceMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            TestContext.Current.CancellationToken,
             configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(IncidentsModule.TimeKey, Clock));
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
@@ -71,13 +76,21 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         Assert.Equal(["first:county", "first:city", "first:province"], Clocks(view).Select(c => c.GetProperty("key").GetString()!));
         Assert.Equal([knownAt.AddHours(1), knownAt.AddHours(3), knownAt.AddHours(5)], Clocks(view).Select(c => c.GetProperty("due").GetDateTimeOffset()));
 
+        // A quarter of an hour before the county's hour runs out, the leader on duty is told it is about to.
+        fixture.Clock.Advance(knownAt.AddMinutes(46) - fixture.Clock.GetUtcNow());
+        var warning = await ServerFixture.EventuallyAsync(
+            () => Task.FromResult(pushed.Where(n => n.GetProperty("incidentId").GetString() == id).ToArray()), p => p.Length > 0, TimeSpan.FromSeconds(30), ct);
+        Assert.Equal(("first:county", "due_soon", Leader),
+            (warning[0].GetProperty("clock").GetString(), warning[0].GetProperty("status").GetString(), warning[0].GetProperty("leaderOnDuty").GetString()));
+
         // The county's hour passes with no report: the watcher marks it late and tells the leader on duty, unasked.
         fixture.Clock.Advance(knownAt.AddMinutes(61) - fixture.Clock.GetUtcNow());
         var history = await ServerFixture.EventuallyAsync(() => server.GetJsonAsync($"api/incidents/records/{id}/history", ct),
             h => h.EnumerateArray().Any(e => e.GetProperty("action").GetString() == "clock_missed"), TimeSpan.FromSeconds(30), ct);
         // Other tests' open incidents may be pushed in the same pass: only this one's notices count here.
         var notice = await ServerFixture.EventuallyAsync(
-            () => Task.FromResult(pushed.Where(n => n.GetProperty("incidentId").GetString() == id).ToArray()), p => p.Length > 0, TimeSpan.FromSeconds(10), ct);
+            () => Task.FromResult(pushed.Where(n => n.GetProperty("incidentId").GetString() == id && n.GetProperty("status").GetString() != "due_soon").ToArray()),
+            p => p.Length > 0, TimeSpan.FromSeconds(10), ct);
         var overdue = await server.GetJsonAsync($"api/incidents/records/{id}", ct);
 
         Assert.Equal("first:county", notice[0].GetProperty("clock").GetString());
@@ -102,6 +115,29 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         Assert.Equal("major", major.GetProperty("incident").GetProperty("grade").GetString());
         Assert.Equal(["first:county", "first:city", "first:province", "first:state_council"], Clocks(major).Select(c => c.GetProperty("key").GetString()!));
         Assert.Equal("state_council", major.GetProperty("incident").GetProperty("requiredLevels")[3].GetProperty("level").GetString());
+        // Each level above the county is due 2 h after the one below it: the city from the county's (late) report, the
+        // province and the state council, added by the re-grade, after that.
+        var firstReport = major.GetProperty("incident").GetProperty("reports")[0];
+        var reportedAt = firstReport.GetProperty("at").GetDateTimeOffset();
+        Assert.Equal(("first", "county", TestIdentity.DefaultName, "西区应急管理局值班室", "燃气泄漏爆燃, 死亡 3 人"),
+            (firstReport.GetProperty("kind").GetString(), firstReport.GetProperty("level").GetString(), firstReport.GetProperty("reportedBy").GetString(),
+                firstReport.GetProperty("reportedTo").GetString(), firstReport.GetProperty("content").GetString()));
+        Assert.Equal([reportedAt.AddHours(2), reportedAt.AddHours(4), reportedAt.AddHours(6)], Clocks(major).Skip(1).Select(c => c.GetProperty("due").GetDateTimeOffset()));
+
+        // Through to closure: the final report, 结案 naming the supervising body a major incident needs, and the review
+        // of how the lessons were put into practice, due within a year of the closure.
+        var final = await http.PostAsJsonAsync($"api/incidents/records/{id}/reports", new { kind = "final", level = "county", to = "西区应急管理局值班室", content = "终报" }, ct);
+        var unsupervised = await http.PostAsJsonAsync($"api/incidents/records/{id}/close", new { note = "调查报告已批复" }, ct);
+        var closed = await (await http.PostAsJsonAsync($"api/incidents/records/{id}/close", new { note = "调查报告已批复", supervisingBody = "国务院安委会办公室" }, ct))
+            .Content.ReadFromJsonAsync<JsonElement>(ct);
+        var reviewed = await (await http.PostAsJsonAsync($"api/incidents/records/{id}/review", new { note = "整改措施已落实" }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal(HttpStatusCode.OK, final.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unsupervised.StatusCode);
+        Assert.Equal("closed", closed.GetProperty("incident").GetProperty("status").GetString());
+        Assert.Equal(closed.GetProperty("incident").GetProperty("closedAt").GetDateTimeOffset().AddDays(365),
+            closed.GetProperty("incident").GetProperty("reviewDueAt").GetDateTimeOffset());
+        Assert.False(closed.GetProperty("reviewOverdue").GetBoolean());
+        Assert.Equal("reviewed", reviewed.GetProperty("incident").GetProperty("status").GetString());
         var cap = await http.GetStringAsync($"api/feed/cap?after={feedBefore}", ct);
         Assert.Contains($"rm-incident-{id}", cap, StringComparison.Ordinal);
         Assert.Contains("[重大]", cap, StringComparison.Ordinal);
@@ -128,17 +164,78 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         var offLadder = await http.PostAsJsonAsync($"api/incidents/records/{id}/reports", new { kind = "first", level = "province", to = "省应急管理厅", content = "首报" }, ct);
         var noSuchLevel = await http.PostAsJsonAsync($"api/incidents/records/{id}/reports", new { kind = "first", level = "township", to = "乡政府", content = "首报" }, ct);
         var negativeFigures = await http.PostAsJsonAsync($"api/incidents/records/{id}/figures", new { seriouslyInjured = -3 }, ct);
+        var textFigures = await http.PostAsync($"api/incidents/records/{id}/reports", new StringContent(
+            """{"kind":"first","level":"county","to":"县应急管理局","content":"首报","deaths":"两人"}""", Encoding.UTF8, "application/json"), ct);
+        var unknownLink = await http.PostAsJsonAsync($"api/incidents/records/{id}/links", new { hazardIds = new[] { "HZ-00000000-NONE" }, units = new[] { "城西燃气公司" } }, ct);
         var history = await fixture.Server.GetJsonAsync($"api/incidents/records/{id}/history", ct);
 
-        foreach (var refused in new[] { negative, notANumber, offLadder, noSuchLevel, negativeFigures })
+        foreach (var refused in new[] { negative, notANumber, offLadder, noSuchLevel, negativeFigures, textFigures, unknownLink })
         {
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         }
 
         Assert.Contains("Level", await offLadder.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.Contains("HZ-00000000-NONE", await unknownLink.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
         Assert.Equal(before, afterBad);
         Assert.Equal(["opened"], history.EnumerateArray().Select(e => e.GetProperty("action").GetString()!));
+    }
+
+    [Fact]
+    public async Task Evidence_on_an_incident_is_size_and_type_checked_stores_nothing_when_refused_and_is_served_only_to_those_who_may_read_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        fixture.CatchUpWithRealTime();
+        using var operatorClient = fixture.Server.As("li.wei", ["operator"]);
+        var opened = await operatorClient.PostAsJsonAsync("api/incidents/records", new { title = "调压站爆燃", type = "gas_leak", regionId = "d-west", deaths = 1 }, ct);
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var id = (await opened.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("incident").GetProperty("incidentId").GetString()!;
+        var pdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"u8.ToArray();
+        var tooLarge = new byte[IncidentServerFixture.EvidenceMaxBytes + 1];
+        pdf.CopyTo(tooLarge, 0);
+
+        using var large = await operatorClient.PostAsync($"api/incidents/records/{id}/evidence?fileName=scan.pdf", Bytes(tooLarge, "application/pdf"), ct);
+        using var script = await operatorClient.PostAsync($"api/incidents/records/{id}/evidence?fileName=photo.png",
+            Bytes("<svg onload=alert(1)></svg>"u8.ToArray(), "image/png"), ct);
+        using var unknown = await operatorClient.PostAsync("api/incidents/records/inc-none/evidence?fileName=scan.pdf", Bytes(pdf, "application/pdf"), ct);
+        var listBefore = await fixture.Server.GetJsonAsync($"api/incidents/records/{id}/evidence", ct);
+        var historyBefore = await fixture.Server.GetJsonAsync($"api/incidents/records/{id}/history", ct);
+        using var good = await operatorClient.PostAsync($"api/incidents/records/{id}/evidence?fileName=现场勘查记录.pdf", Bytes(pdf, "application/octet-stream"), ct);
+        var stored = await good.Content.ReadFromJsonAsync<JsonElement>(ct);
+        var evidenceId = stored.GetProperty("evidenceId").GetString()!;
+        using var viewer = TestIdentity.Client(fixture.Server.BaseUrl, "wall", ["viewer"]);
+        using var download = await viewer.GetAsync($"api/incidents/records/{id}/evidence/{evidenceId}", ct);
+        using var otherDistrict = TestIdentity.Client(fixture.Server.BaseUrl, "网格员.东", ["operator"], ["d-east"]);
+        using var outsiderFile = await otherDistrict.GetAsync($"api/incidents/records/{id}/evidence/{evidenceId}", ct);
+        using var outsiderList = await otherDistrict.GetAsync($"api/incidents/records/{id}/evidence", ct);
+        using var outsiderUpload = await otherDistrict.PostAsync($"api/incidents/records/{id}/evidence?fileName=x.pdf", Bytes(pdf, "application/pdf"), ct);
+        // Hazards and units link to the incident too (the hazard must exist: see the bad-input test).
+        using var hazard = await operatorClient.PostAsJsonAsync("api/hazards", new { description = "调压站防爆墙开裂", regionId = "d-west" }, ct);
+        var hazardId = (await hazard.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("hazard").GetProperty("hazardId").GetString()!;
+        using var linked = await operatorClient.PostAsJsonAsync($"api/incidents/records/{id}/links", new { hazardIds = new[] { hazardId }, units = new[] { "城西燃气公司" } }, ct);
+        var linkedIncident = (await linked.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("incident");
+        var history = await fixture.Server.GetJsonAsync($"api/incidents/records/{id}/history", ct);
+        var listAfter = await fixture.Server.GetJsonAsync($"api/incidents/records/{id}/evidence", ct);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, script.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.All(new[] { large, script, unknown }, r => Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(0, listBefore.GetArrayLength());
+        Assert.Equal(["opened"], historyBefore.EnumerateArray().Select(e => e.GetProperty("action").GetString()!));
+        Assert.Equal(HttpStatusCode.Created, good.StatusCode);
+        Assert.Equal(("pdf", "现场勘查记录.pdf", "incident"), (stored.GetProperty("kind").GetString(), stored.GetProperty("fileName").GetString(), stored.GetProperty("recordKind").GetString()));
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("application/pdf", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(pdf, await download.Content.ReadAsByteArrayAsync(ct));
+        Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden], new[] { outsiderFile.StatusCode, outsiderList.StatusCode, outsiderUpload.StatusCode });
+        Assert.Equal(evidenceId, Assert.Single(listAfter.EnumerateArray()).GetProperty("evidenceId").GetString());
+        Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
+        Assert.Equal([hazardId], linkedIncident.GetProperty("hazardIds").EnumerateArray().Select(h => h.GetString()!));
+        Assert.Equal(["城西燃气公司"], linkedIncident.GetProperty("units").EnumerateArray().Select(u => u.GetString()!));
+        Assert.Equal(["opened", "evidence_attached", "linked"], history.EnumerateArray().Select(e => e.GetProperty("action").GetString()!));
+        Assert.Contains(stored.GetProperty("sha256").GetString()!, history[1].GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Equal("li.wei", history[1].GetProperty("actor").GetString());
     }
 
     [Fact]
@@ -192,6 +289,13 @@ public sealed class IncidentLadderEndToEndTests(IncidentServerFixture fixture) :
         Assert.Equal("general", incident.GetProperty("grade").GetString());
         Assert.Contains(ledger.EnumerateArray(), e => e.GetProperty("action").GetString() == "incident_opened"
             && e.GetProperty("note").GetString() == $"incident {incident.GetProperty("incidentId").GetString()}");
+    }
+
+    private static ByteArrayContent Bytes(byte[] content, string type)
+    {
+        var body = new ByteArrayContent(content);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(type);
+        return body;
     }
 
     private static JsonElement[] Clocks(JsonElement view) => [.. view.GetProperty("clocks").EnumerateArray().Where(c => c.GetProperty("kind").GetString() == "first")];

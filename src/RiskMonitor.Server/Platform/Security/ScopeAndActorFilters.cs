@@ -1,15 +1,16 @@
 using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Storage.Hazards;
+using RiskMonitor.Storage.Incidents;
 
 namespace RiskMonitor.Server.Platform.Security;
 
 /// <summary>
-/// Refuses (403) a caller scoped to regions any route that names an alert, asset, region or hazard outside their
+/// Refuses (403) a caller scoped to regions any route that names an alert, asset, region, hazard or incident outside their
 /// regions: a grid officer cannot read, acknowledge or close another grid's alert by guessing its id. One filter on
 /// the API root, so an endpoint added later is covered without remembering to.
 /// </summary>
-internal sealed class RegionScopeFilter(AccessControl access, IHazardStore hazards) : IEndpointFilter
+internal sealed class RegionScopeFilter(AccessControl access, IHazardStore hazards, IIncidentStore incidents) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -42,6 +43,14 @@ internal sealed class RegionScopeFilter(AccessControl access, IHazardStore hazar
             await hazards.FindAsync(hazard, http.RequestAborted) is { } found)
         {
             allowed = access.CanSeeRecord(scope, found.AssetId, found.RegionId);
+        }
+
+        // The incident endpoints check this themselves too; here it also covers the routes shared with other records
+        // (the evidence files), whose handlers know no incident.
+        if (allowed && values.TryGetValue("incidentId", out var incidentId) && incidentId is string incident &&
+            await incidents.FindAsync(incident, http.RequestAborted) is { } record)
+        {
+            allowed = access.CanSeeRecord(scope, null, record.RegionId);
         }
 
         if (allowed)

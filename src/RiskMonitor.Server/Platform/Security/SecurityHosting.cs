@@ -81,7 +81,7 @@ internal static class SecurityHosting
     }
 
     /// <summary>
-    /// The root of every API route: the caller's region scope is checked against the alert, asset, region or hazard a
+    /// The root of every API route: the caller's region scope is checked against the alert, asset, region, hazard or incident a
     /// route names, and request bodies are attributed to the signed-in person (<see cref="ActorFilter"/>).
     /// </summary>
     public static RouteGroupBuilder MapSecuredApi(this IEndpointRouteBuilder routes)

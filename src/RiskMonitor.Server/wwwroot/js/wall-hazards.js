@@ -1,5 +1,6 @@
 // The hazard layer of the wall (挂图作战, issue 21): every open hidden hazard where it is, a triangle coloured by grade
-// (major crimson, general amber), glowing purple with a "!" while it is overdue; listed ones (挂牌督办) carry a dot.
+// (major crimson, general amber), glowing purple with a "!" while it is overdue; listed ones (挂牌督办) carry a dot; a
+// drill's hazard (decision 0049) is striped purple, reads 演 and names its drill, never taken for a real one.
 // Hazards move slowly, so the layer is loaded on every (re)connect, once a minute, and at once on a hazardOverdue push.
 import { getJson } from './common.js';
 import { t } from './i18n.js';
@@ -15,10 +16,10 @@ export function createHazardLayer(map, remPx) {
     const size = Math.round(remPx() * 1.6);
     const r = n > 1 ? size * 0.75 : 0;
     const angle = (2 * Math.PI * i) / Math.max(n, 1) - Math.PI / 2;
-    const classes = ['hazard', p.level, p.overdue ? 'overdue' : '', p.listedSupervision ? 'listed' : ''].filter(Boolean).join(' ');
+    const classes = ['hazard', p.level, p.overdue ? 'overdue' : '', p.listedSupervision ? 'listed' : '', p.drillId ? 'drill' : ''].filter(Boolean).join(' ');
     return L.divIcon({
       className: classes,
-      html: `<span>${p.overdue ? '!' : '隐'}</span>`,
+      html: `<span>${p.overdue ? '!' : p.drillId ? '演' : '隐'}</span>`,
       iconSize: [size, size],
       iconAnchor: [size / 2 - r * Math.cos(angle), size / 2 - r * Math.sin(angle)],
     });
@@ -28,7 +29,7 @@ export function createHazardLayer(map, remPx) {
   const esc = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
   function tooltip(p) {
-    const head = `${esc(t(`hazard.level.${p.level}`))}${p.listedSupervision ? ` · ${esc(t('hazard.listed'))}` : ''}${p.overdue ? ` · <b>${esc(t('hazard.overdue'))}</b>` : ''}`;
+    const head = `${p.drillId ? `<b>${esc(t('drill.tag'))} ${esc(p.drillId)}</b> · ` : ''}${esc(t(`hazard.level.${p.level}`))}${p.listedSupervision ? ` · ${esc(t('hazard.listed'))}` : ''}${p.overdue ? ` · <b>${esc(t('hazard.overdue'))}</b>` : ''}`;
     const lines = [
       p.description,
       p.responsibleUnit ? `${t('hazard.unit')}: ${p.responsibleUnit}` : null,
@@ -53,7 +54,7 @@ export function createHazardLayer(map, remPx) {
         .bindTooltip(() => tooltip(p));
       group.addLayer(marker);
       const element = marker.getElement();
-      if (element) Object.assign(element.dataset, { hazardId: p.hazardId, level: p.level, overdue: String(p.overdue) });
+      if (element) Object.assign(element.dataset, { hazardId: p.hazardId, level: p.level, overdue: String(p.overdue), drill: p.drillId ?? '' });
     }
   }
 
