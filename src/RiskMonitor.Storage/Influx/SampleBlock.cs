@@ -30,7 +30,7 @@ public sealed class SampleBlock
     /// <summary>The column of one field (NaN where a reading lacks it); empty past <see cref="Count"/>.</summary>
     public ReadOnlySpan<double> Column(int field) => _values[field].AsSpan(0, Count);
 
-    /// <summary>The field's column index, or -1 when no reading of the chunk had it.</summary>
+    /// <summary>The field's column index, or -1 when the answer had no such column.</summary>
     public int FieldIndex(string metric)
     {
         for (var i = 0; i < Fields.Count; i++)
@@ -60,6 +60,9 @@ public sealed class SampleBlock
 
         return written;
     }
+
+    /// <summary>Drops the rows and keeps the fields and their columns (an answer without series leaves it so).</summary>
+    internal void Clear() => Count = 0;
 
     internal void Reset(IReadOnlyList<string> fields)
     {
