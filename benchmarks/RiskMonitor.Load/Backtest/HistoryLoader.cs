@@ -44,6 +44,13 @@ internal static class HistoryLoader
         long written = 0;
         var requests = 0;
         const int Writers = 2;
+        void Count(int lines)
+        {
+            Interlocked.Increment(ref requests);
+            var total = Interlocked.Add(ref written, lines); // not inside progress?.Report(..): without a progress it would not run
+            progress?.Report(total);
+        }
+
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
         {
             var body = new ArrayBufferWriter<byte>(8 * 1024 * 1024);
@@ -57,8 +64,7 @@ internal static class HistoryLoader
                     if (++lines == BatchLines)
                     {
                         await PostAsync(http, database, body, ct);
-                        Interlocked.Increment(ref requests);
-                        progress?.Report(Interlocked.Add(ref written, lines));
+                        Count(lines);
                         lines = 0;
                     }
                 }
@@ -67,8 +73,7 @@ internal static class HistoryLoader
             if (lines > 0)
             {
                 await PostAsync(http, database, body, ct);
-                Interlocked.Increment(ref requests);
-                progress?.Report(Interlocked.Add(ref written, lines));
+                Count(lines);
             }
         }, ct)));
         return new HistoryLoad(written, clock.Elapsed.TotalSeconds, requests);
