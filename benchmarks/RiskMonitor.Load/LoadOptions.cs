@@ -9,8 +9,9 @@ public sealed record LoadOptions
     /// <summary>
     /// <c>deployed</c> (the default: PostgreSQL, InfluxDB, the server and the publisher as separate processes, as
     /// run.sh starts them; docs/decisions/0027), or the in-process modes <c>run</c> (throughput, loss, latency),
-    /// <c>memory</c> (heap per active asset), <c>broker</c> (MQTT alone) and <c>sweep</c> (runs at rising rates to the
-    /// highest sustained one, plus the broker baseline, table and plot).
+    /// <c>memory</c> (heap per active asset), <c>broker</c> (MQTT alone), <c>sweep</c> (runs at rising rates to the
+    /// highest sustained one, plus the broker baseline, table and plot) and <c>backtest</c> (a stored history, then the
+    /// backtest job over it, timed; Backtest/BacktestRun).
     /// </summary>
     public string Mode { get; init; } = "deployed";
 
@@ -79,6 +80,27 @@ public sealed record LoadOptions
     /// <summary>An InfluxDB 1.x to use instead of starting a private influxd.</summary>
     public Uri? InfluxUrl { get; init; }
 
+    /// <summary>Backtest: use this database (kept afterwards) instead of a fresh one per run; with <see cref="NoLoad"/>, one loaded before.</summary>
+    public string? InfluxDatabase { get; init; }
+
+    /// <summary>Backtest: the history is already in the database; do not write it again.</summary>
+    public bool NoLoad { get; init; }
+
+    /// <summary>Backtest (and deployed with <see cref="BacktestAtSeconds"/>): hours of stored history per asset.</summary>
+    public double Hours { get; init; } = 24;
+
+    /// <summary>Backtest: seconds between the stored readings of one asset.</summary>
+    public double IntervalSeconds { get; init; } = 5;
+
+    /// <summary>Backtest: run the job this many times on the same data.</summary>
+    public int Repeat { get; init; } = 1;
+
+    /// <summary>
+    /// Deployed: start a backtest of every asset over <see cref="Hours"/> of history (written before publishing starts)
+    /// this many seconds after publishing starts (-1 = none), and report the hub latency while it ran against the rest.
+    /// </summary>
+    public int BacktestAtSeconds { get; init; } = -1;
+
     /// <summary>How long to wait after publishing for storage and alerts to catch up before counting loss.</summary>
     public int DrainSeconds { get; init; } = 60;
 
@@ -134,6 +156,12 @@ public sealed record LoadOptions
                 "--window" => options with { Window = Math.Max(1, Int()) },
                 "--alert-rate" => options with { AlertRate = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--influx-url" => options with { InfluxUrl = new Uri(Value()) },
+                "--influx-database" => options with { InfluxDatabase = Value() },
+                "--no-load" => options with { NoLoad = true },
+                "--hours" => options with { Hours = Positive(double.Parse(Value(), CultureInfo.InvariantCulture), name) },
+                "--interval-seconds" => options with { IntervalSeconds = Positive(double.Parse(Value(), CultureInfo.InvariantCulture), name) },
+                "--repeat" => options with { Repeat = Math.Max(1, Int()) },
+                "--backtest-at" => options with { BacktestAtSeconds = Int() },
                 "--warmup-seconds" => options with { WarmupSeconds = Int() },
                 "--drain-seconds" => options with { DrainSeconds = Int() },
                 "--reporting-interval" => options with { ReportingIntervalSeconds = Int() },
@@ -181,6 +209,11 @@ public sealed record LoadOptions
             options = options with { Connections = connectionsGiven ? options.Connections : 1, Qos = qosGiven ? options.Qos : options.Cluster > 0 ? 1 : 0 };
         }
 
+        if (options.NoLoad && options.InfluxDatabase is null)
+        {
+            throw new ArgumentException("--no-load needs --influx-database (and --influx-url): the database loaded before");
+        }
+
         if ((options.Faults.KillSiloAt >= 0 || options.Faults.RollingRestartAt >= 0) && options.Cluster < 2)
         {
             throw new ArgumentException("--kill-silo-at and --rolling-restart-at need --cluster 2 or more");
@@ -193,6 +226,9 @@ public sealed record LoadOptions
 
         return options;
     }
+
+    private static double Positive(double value, string name) =>
+        value > 0 ? value : throw new ArgumentException($"{name} must be above 0");
 
     private static double Ratio(double value) =>
         value is >= 0 and <= 1 ? value : throw new ArgumentException("--flip-ratio is between 0 and 1");
@@ -209,16 +245,18 @@ public sealed record LoadOptions
     }
 
     public const string Usage = """
-        RiskMonitor.Load [--mode deployed|run|memory|broker|sweep] [--assets N] [--rate R (0 = as fast as possible)] [--seconds S]
+        RiskMonitor.Load [--mode deployed|run|memory|broker|sweep|backtest] [--assets N] [--rate R (0 = as fast as possible)] [--seconds S]
                          [--qos 0|1] [--batch B] [--connections C] [--window W] [--alert-rate A]
                          [--influx-url http://127.0.0.1:8086/] [--warmup-seconds W] [--drain-seconds D] [--reporting-interval S]
                          memory: [--hold-seconds S (time to take a dotnet-gcdump)]
                          [--out results.jsonl] [--label text] [--set Section:Key=value]... [--postgres connection-string]
+                         backtest: [--hours 24] [--interval-seconds 5] [--repeat 1] [--influx-database name [--no-load]]
                          sweep: [--rates r1,r2,...] [--max-rate R] [--bisections N] [--results-dir benchmarks/results]
                          deployed (default; connections 1, QoS 0 unless given): [--flip-ratio 0.002]
                            [--storm N [--storm-at 10] [--storm-clear-after 30]]
                            [--stop-postgres-at S --stop-postgres-for N] [--freeze-postgres-at S --freeze-postgres-for N]
                            [--stop-influx-at S --stop-influx-for N] [--freeze-influx-at S --freeze-influx-for N]
+                           [--backtest-at S (a backtest of every asset over --hours of history loaded first)]
                            [--baseline-seconds 10 (0 = none)] [--server-dll path] [--log-dir dir]
                            [--cluster N (silos; QoS 1 unless given) [--kill-silo-at S] [--rolling-restart-at S]]
         """;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RiskMonitor.Load;
+using RiskMonitor.Load.Backtest;
 using RiskMonitor.Load.Deployed;
 
 // dotnet run -c Release --project benchmarks/RiskMonitor.Load -- --assets 1000 --rate 5000 --seconds 20
@@ -27,7 +28,9 @@ Console.CancelKeyPress += (_, e) =>
 cts.CancelAfter(TimeSpan.FromSeconds((options.Seconds + options.DrainSeconds + options.Faults.End.TotalSeconds + options.StormAtSeconds
     + options.StormClearAfterSeconds + options.BaselineSeconds + 300
     // A cluster starts its silos one by one, and a rolling restart stops and starts each again (minutes under load).
-    + (options.Cluster * (options.Faults.RollingRestartAt >= 0 ? 480 : 180))) * (options.Mode == "sweep" ? 12 : 1)));
+    + (options.Cluster * (options.Faults.RollingRestartAt >= 0 ? 480 : 180))) * (options.Mode == "sweep" ? 12 : 1)
+    // A backtest writes its history first (17 million readings take minutes on a shared machine), then runs the job.
+    + (options.Mode == "backtest" || options.BacktestAtSeconds >= 0 ? 1800 + (options.Repeat * 600) : 0)));
 
 // The deployed mode's publisher: this same program in its own process (docs/decisions/0027).
 if (options.Role == "publisher")
@@ -42,6 +45,7 @@ var report = options.Mode switch
     "memory" => await LoadRuns.MemoryAsync(options, cts.Token),
     "broker" => await LoadRuns.BrokerBaselineAsync(options, cts.Token),
     "sweep" => await LoadSweep.SweepAsync(options, cts.Token),
+    "backtest" => await BacktestRun.RunAsync(options, cts.Token),
     _ => throw new ArgumentException($"unknown mode {options.Mode}"),
 };
 

@@ -38,8 +38,16 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     public Uri InfluxUrl { get; private set; } = null!;
 
-    /// <summary>A fresh database per run, so that counting points needs no time filter, also on a shared influxd.</summary>
-    public string Database { get; } = "load_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "_" + Guid.NewGuid().ToString("N")[..6];
+    /// <summary>
+    /// A fresh database per run, so that counting points needs no time filter, also on a shared influxd; or the one
+    /// given (<c>--influx-database</c>, a backtest's loaded history), which is then kept.
+    /// </summary>
+    public string Database { get; private set; } = "load_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "_" + Guid.NewGuid().ToString("N")[..6];
+
+    private bool _databaseGiven;
+
+    /// <summary>The private influxd's process id (null with <c>--influx-url</c>).</summary>
+    public int? InfluxPid => _influx?.InfluxdPid;
 
     public TimeSpan RegistryWriteTime { get; private set; }
 
@@ -61,7 +69,12 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             InfluxUrl = _influx.Url;
         }
 
-        await InfluxQueryAsync($"CREATE DATABASE \"{Database}\"", null, cancellationToken);
+        if (options.InfluxDatabase is { Length: > 0 } given)
+        {
+            (Database, _databaseGiven) = (given, true);
+        }
+
+        (await InfluxQueryAsync($"CREATE DATABASE \"{Database}\"", null, cancellationToken)).Dispose();
 
         var registryPath = Path.Combine(_root, "assets.geojson");
         var written = Stopwatch.StartNew();
@@ -147,7 +160,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         {
             await _influx.DisposeAsync();
         }
-        else if (InfluxUrl is not null)
+        else if (InfluxUrl is not null && !_databaseGiven)
         {
             try
             {

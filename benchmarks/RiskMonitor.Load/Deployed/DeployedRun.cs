@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Server;
+using RiskMonitor.Load.Backtest;
 using RiskMonitor.TestSupport;
 
 namespace RiskMonitor.Load.Deployed;
@@ -48,6 +49,7 @@ internal static class DeployedRun
         var credentials = Path.Combine(work, "credentials.json");
         await File.WriteAllTextAsync(credentials, JsonSerializer.Serialize(logins, LoadRuns.Json), ct);
         var token = await stack.SignInAsync(ct);
+        var history = await DeployedBacktest.LoadHistoryAsync(stack, options, ct);
         // A wall display on every node: a change is on "the hub" once any of them has it (HubChanges.Merge).
         await using var hub = new HubRecorders([.. stack.Nodes.Select(n => new HubRecorder(n.BaseUrl, token, n.Name))]);
         await hub.StartAsync(ct);
@@ -97,11 +99,13 @@ internal static class DeployedRun
         var siloFaults = new SiloFaults(stack, options, clock, startTicks);
         faults.Add(siloFaults.RunAsync(ct));
         var progress = ProgressAsync(stack, hub, clock, sampling.Token);
+        var backtest = history is null ? Task.FromResult<BacktestOutcome?>(null) : DeployedBacktest.RunAtAsync(stack, options, history, clock, ct);
 
         var summary = await publisher.WaitSummaryAsync(ct);
         var publishSeconds = clock.Elapsed.TotalSeconds;
         var cpuAtPublishEnd = meters.Select(m => { m.Sample(); return m.Seconds; }).ToArray();
         await Task.WhenAll(faults);
+        var backtestOutcome = await backtest;
         var published = Publisher.ReadChanges(changesFile);
 
         // Drain: every reading counted by InfluxDB and every change on the hub and in the ledger, or the time is up. In a
@@ -269,6 +273,7 @@ internal static class DeployedRun
             faultLatency,
             silo = siloFaultReport,
             storm = stormReport,
+            backtest = DeployedBacktest.Report(history, backtestOutcome, published, hubChanges, warmupEnd),
             zeroLoss = lost == 0 && summary.PublishFailures == 0 && onHubVerdict.Exact && ledgerVerdict.Exact && feedVerdict.Exact,
             // A kill can let a later reading of the same stretch make a change (ShiftedVerdict): no reading and no change lost.
             zeroLossAllowingShifts = lost == 0 && summary.PublishFailures == 0 && shiftedOnHub.Lost == 0 && shiftedInLedger.Lost == 0 && shiftedInFeed.Lost == 0,

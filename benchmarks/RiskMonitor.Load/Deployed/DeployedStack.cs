@@ -70,6 +70,11 @@ internal sealed class DeployedStack : IAsyncDisposable
 
     public int? InfluxPid => _influx?.InfluxdPid;
 
+    public Uri InfluxUrl => _influx!.Url;
+
+    /// <summary>Readings stored before this (a backtest's history, <c>--backtest-at</c>) are not the run's own and are not counted.</summary>
+    public DateTimeOffset CountReadingsFrom { get; set; } = DateTimeOffset.MinValue;
+
     public int? MosquittoPid => _mosquitto?.Pid;
 
     public IEnumerable<string> ServerLogPaths => _nodes.Select(n => n.LogPath);
@@ -289,7 +294,8 @@ internal sealed class DeployedStack : IAsyncDisposable
     /// <summary>Points stored, counted by InfluxDB itself (every reading carries ch4_lel).</summary>
     public async Task<long> CountStoredReadingsAsync(CancellationToken ct)
     {
-        var series = await _influx!.QueryAsync(Database, "SELECT count(\"ch4_lel\") FROM \"telemetry\"", ct);
+        var since = CountReadingsFrom == DateTimeOffset.MinValue ? "" : $" WHERE time >= {CountReadingsFrom.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}ms";
+        var series = await _influx!.QueryAsync(Database, "SELECT count(\"ch4_lel\") FROM \"telemetry\"" + since, ct);
         return series.Count > 0 && series[0].Values.Count > 0 ? series[0].Values[0][1].GetInt64() : 0;
     }
 

@@ -122,13 +122,14 @@ internal sealed record BacktestRequest(string? Document, IReadOnlyList<string>? 
 
 /// <summary>
 /// A backtest as the API shows it. <see cref="Difference"/> is candidate minus live; each comparison matches the
-/// alarms with the alerts the ledger holds for the same assets and range.
+/// alarms with the alerts the ledger holds for the same assets and range. <see cref="Timings"/> says where the job's
+/// time went (InfluxDB, parsing, replay, ledger), so a slow backtest can be told apart from a slow store.
 /// </summary>
 internal sealed record BacktestView(
     string JobId, string Status, string Author, long LiveVersion, DateTimeOffset From, DateTimeOffset To, DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt, string? Error, int AssetsTotal, int AssetsDone, long SamplesReplayed,
     BacktestCounts Candidate, BacktestCounts Live, BacktestCounts Difference, DetectionComparison CandidateVsLedger, DetectionComparison LiveVsLedger,
-    IReadOnlyList<AssetBacktestView> Assets)
+    IReadOnlyList<AssetBacktestView> Assets, BacktestTimings Timings)
 {
     /// <summary>Assets listed with their own numbers, those whose alarms differ most first.</summary>
     public const int MaxListedAssets = 200;
@@ -147,7 +148,8 @@ internal sealed record BacktestView(
             job.Assets.Count, done.Count, job.SamplesReplayed, candidate, live, candidate.Minus(live),
             DetectionComparison.Of(candidateAlarms, real, matchWindow), DetectionComparison.Of(liveAlarms, real, matchWindow),
             [.. done.Select(a => new AssetBacktestView(a.AssetId, BacktestCounts.Of(a.CandidateAlarms), BacktestCounts.Of(a.LiveAlarms), a.Real.Count))
-                .OrderByDescending(a => Math.Abs(a.Candidate.Alarms - a.Live.Alarms)).ThenBy(a => a.AssetId, StringComparer.Ordinal).Take(MaxListedAssets)]);
+                .OrderByDescending(a => Math.Abs(a.Candidate.Alarms - a.Live.Alarms)).ThenBy(a => a.AssetId, StringComparer.Ordinal).Take(MaxListedAssets)],
+            job.Timings);
     }
 }
 

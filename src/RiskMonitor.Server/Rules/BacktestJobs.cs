@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Domain;
@@ -14,10 +17,12 @@ using RiskMonitor.Storage.Rules;
 namespace RiskMonitor.Server.Rules;
 
 /// <summary>
-/// Backtests as background jobs on the node that took them (docs/decisions/0043): one job reads InfluxDB at a time,
-/// in chunks of <see cref="BacktestOptions.ChunkSamples"/> readings with a pause between queries, so a week of a
-/// thousand assets never crowds out the writer of live readings; each asset's series is replayed through the candidate
-/// and the live rules side by side and compared with the alerts the ledger holds for it.
+/// Backtests as background jobs on the node that took them (docs/decisions/0043, 0057). One job reads InfluxDB at a
+/// time, in chunks of <see cref="BacktestOptions.ChunkSamples"/> readings with a pause between queries, so a week of a
+/// thousand assets never crowds out the writer of live readings. Reading and replaying overlap: the reader hands each
+/// asset's series, column by column, through a small bounded queue to <see cref="BacktestOptions.ReplayWorkers"/>
+/// replay threads of their own, below live work in the OS scheduler (<see cref="BacktestThreads"/>), which replay it
+/// through the candidate and the live rules side by side; the ledger's alerts of the asset are compared with both.
 /// </summary>
 internal sealed class BacktestJobs(
     ISampleHistory history, IAlertStore alerts, RuleManager rules, FlapPolicy flapPolicy, IOptions<BacktestOptions> options, TimeProvider time,
@@ -46,16 +51,14 @@ internal sealed class BacktestJobs(
     private async Task RunAsync(BacktestJob job)
     {
         var token = job.Cancellation.Token;
+        var wall = Stopwatch.StartNew();
         try
         {
             await _reader.WaitAsync(token);
             try
             {
                 job.Status = BacktestStatus.Running;
-                foreach (var asset in job.Assets)
-                {
-                    job.Add(await ReplayAssetAsync(job, asset, token));
-                }
+                await ReadAndReplayAsync(job, token);
             }
             finally
             {
@@ -76,26 +79,122 @@ internal sealed class BacktestJobs(
             job.Finish(BacktestStatus.Failed, ex.Message, time.GetUtcNow());
             BacktestLog.Failed(logger, ex, job.JobId);
         }
+
+        var timings = job.Timings;
+        BacktestLog.Timed(logger, job.JobId, wall.Elapsed.TotalSeconds, timings.QuerySeconds, timings.ParseSeconds, timings.ReplaySeconds, timings.LedgerSeconds, timings.Queries);
     }
 
-    private async Task<AssetBacktest> ReplayAssetAsync(BacktestJob job, AssetDefinition asset, CancellationToken token)
+    /// <summary>
+    /// The reader (this task: InfluxDB and the ledger, I/O) fills the queue asset by asset; the replay threads empty it.
+    /// The queue holds at most two series per replay thread, so the reader runs ahead by that much and no further: a
+    /// job's memory is a few of its assets' columns, whatever its size.
+    /// </summary>
+    private async Task ReadAndReplayAsync(BacktestJob job, CancellationToken token)
     {
-        var candidate = new BacktestReplay(asset.Id, job.Candidate.For(asset), job.From);
-        var live = new BacktestReplay(asset.Id, job.Live.For(asset), job.From);
-        await ReadHistoryAsync(asset.Id, job.From, job.To, long.MaxValue, samples =>
-        {
-            foreach (var sample in samples)
+        var settings = options.Value;
+        var queue = Channel.CreateBounded<AssetSeries>(new BoundedChannelOptions(2 * settings.ReplayWorkers) { SingleWriter = true });
+        var blocks = new ConcurrentBag<SampleBlock>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var workers = Enumerable.Range(0, settings.ReplayWorkers)
+            .Select(i => BacktestThreads.Start($"backtest-replay-{i}", settings.ReplayNice, logger, () =>
             {
-                candidate.Apply(sample.At, sample.Values);
-                live.Apply(sample.At, sample.Values);
+                try
+                {
+                    ReplayQueued(job, queue.Reader, blocks, stop.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    queue.Writer.TryComplete(ex); // the reader, waiting for room in the queue, learns of it at once
+                    throw;
+                }
+            }))
+            .ToArray();
+        try
+        {
+            for (var index = 0; index < job.Assets.Count; index++)
+            {
+                var asset = job.Assets[index];
+                var series = new AssetSeries(index, asset, []);
+                await ReadHistoryAsync(asset.Id, job.From, job.To, long.MaxValue, () => blocks.TryTake(out var reused) ? reused : new SampleBlock(), block =>
+                {
+                    job.CountQuery(block.QueryTime, block.ParseTime);
+                    series.Chunks.Add(block);
+                }, stop.Token);
+                var ledger = Stopwatch.GetTimestamp();
+                series.Real = await LedgerAlertsAsync(asset.Id, job.From, job.To, stop.Token);
+                job.CountLedger(Stopwatch.GetElapsedTime(ledger));
+                await queue.Writer.WriteAsync(series, stop.Token);
+                // Between assets too: a day of an asset is one query, and back to back they would keep InfluxDB busy.
+                await Task.Delay(settings.PauseBetweenQueries, time, stop.Token);
             }
 
-            job.CountSamples(samples.Count);
-        }, token);
+            queue.Writer.Complete();
+        }
+        catch (Exception)
+        {
+            // Cancelled, the reader failed, or a replay thread did and closed the queue: stop the others and wait for
+            // them (nothing adds to the job after it is finished), then say what went wrong first: a replay thread's
+            // own exception rather than the closed queue the reader saw.
+            await stop.CancelAsync();
+            queue.Writer.TryComplete();
+            await Task.WhenAll(workers).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            if (!token.IsCancellationRequested && workers.FirstOrDefault(w => w.IsFaulted) is { } failed)
+            {
+                ExceptionDispatchInfo.Capture(failed.Exception!.InnerException!).Throw();
+            }
 
-        var real = await LedgerAlertsAsync(asset.Id, job.From, job.To, token);
-        return new AssetBacktest(
-            asset.Id, BacktestCounts.MarkFlapping(candidate.Episodes, flapPolicy), BacktestCounts.MarkFlapping(live.Episodes, flapPolicy), real);
+            throw;
+        }
+
+        await Task.WhenAll(workers);
+    }
+
+    /// <summary>A replay thread's loop: takes whole assets off the queue (an asset is replayed by one thread, in order) until it is completed.</summary>
+    private void ReplayQueued(BacktestJob job, ChannelReader<AssetSeries> queue, ConcurrentBag<SampleBlock> blocks, CancellationToken token)
+    {
+        var row = new MetricValue[8];
+        // Blocking here is intended: this is the replay's own thread, not a pool or grain thread.
+        while (queue.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
+        {
+            while (queue.TryRead(out var series))
+            {
+                var started = Stopwatch.GetTimestamp();
+                var asset = series.Asset;
+                var candidate = new BacktestReplay(asset.Id, job.Candidate.For(asset), job.From);
+                var live = new BacktestReplay(asset.Id, job.Live.For(asset), job.From);
+                foreach (var block in series.Chunks)
+                {
+                    token.ThrowIfCancellationRequested();
+                    if (row.Length < block.Fields.Count)
+                    {
+                        row = new MetricValue[block.Fields.Count];
+                    }
+
+                    for (var i = 0; i < block.Count; i++)
+                    {
+                        var values = row.AsSpan(0, block.CopyRow(i, row));
+                        var at = block.At(i);
+                        candidate.Apply(at, values);
+                        live.Apply(at, values);
+                    }
+
+                    job.CountSamples(block.Count);
+                    blocks.Add(block);
+                }
+
+                job.Add(series.Index, new AssetBacktest(
+                    asset.Id, BacktestCounts.MarkFlapping(candidate.Episodes, flapPolicy), BacktestCounts.MarkFlapping(live.Episodes, flapPolicy), series.Real));
+                job.CountReplay(Stopwatch.GetElapsedTime(started));
+            }
+        }
+
+        token.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>One asset's stored series as read, on its way to a replay thread.</summary>
+    private sealed record AssetSeries(int Index, AssetDefinition Asset, List<SampleBlock> Chunks)
+    {
+        public IReadOnlyList<LedgerAlert> Real { get; set; } = [];
     }
 
     /// <summary>The ledger's alerts of the asset raised in the range, of the rules a replay can judge (not silence, events or geofences).</summary>
@@ -122,26 +221,29 @@ internal sealed class BacktestJobs(
 
     /// <summary>
     /// Reads an asset's stored readings in [from, to), oldest first, in queries of <see cref="BacktestOptions.ChunkSamples"/>
-    /// with <see cref="BacktestOptions.PauseBetweenQueries"/> between them, handing each chunk to <paramref name="take"/>;
-    /// stops after <paramref name="limit"/> readings. Returns how many were read.
+    /// with <see cref="BacktestOptions.PauseBetweenQueries"/> between them, each into a block from <paramref name="blockFor"/>
+    /// that is then handed to <paramref name="take"/>; stops after <paramref name="limit"/> readings. Returns how many were read.
     /// </summary>
     internal async Task<long> ReadHistoryAsync(
-        string assetId, DateTimeOffset from, DateTimeOffset to, long limit, Action<IReadOnlyList<StoredSample>> take, CancellationToken token)
+        string assetId, DateTimeOffset from, DateTimeOffset to, long limit, Func<SampleBlock> blockFor, Action<SampleBlock> take, CancellationToken token)
     {
         var chunk = options.Value.ChunkSamples;
         long read = 0;
         while (from < to && read < limit)
         {
-            var samples = await history.ReadSamplesAsync(assetId, from, to, (int)Math.Min(chunk, limit - read), token);
-            take(samples);
-            read += samples.Count;
-            if (samples.Count < chunk)
+            var block = blockFor();
+            await history.ReadBlockAsync(assetId, from, to, (int)Math.Min(chunk, limit - read), block, token);
+            var count = block.Count;
+            // The next chunk starts after the last time read; InfluxDB keeps one point per asset and time.
+            var next = count > 0 ? block.At(count - 1).AddMilliseconds(1) : to;
+            take(block);
+            read += count;
+            if (count < chunk)
             {
                 break;
             }
 
-            // The next chunk starts after the last time read; InfluxDB keeps one point per asset and time.
-            from = samples[^1].At.AddMilliseconds(1);
+            from = next;
             await Task.Delay(options.Value.PauseBetweenQueries, time, token);
         }
 
@@ -194,8 +296,14 @@ internal sealed class BacktestJob(
     DateTimeOffset from, DateTimeOffset to, DateTimeOffset startedAt)
 {
     private readonly Lock _gate = new();
-    private readonly List<AssetBacktest> _done = [];
+    private readonly AssetBacktest?[] _results = new AssetBacktest?[assets.Count];
+    private int _done;
     private long _samples;
+    private long _queries;
+    private long _queryTicks;
+    private long _parseTicks;
+    private long _replayTicks;
+    private long _ledgerTicks;
 
     public string JobId => jobId;
 
@@ -233,26 +341,54 @@ internal sealed class BacktestJob(
 
     public long SamplesReplayed => Interlocked.Read(ref _samples);
 
+    /// <summary>The assets replayed so far, in the order they were asked for (replay threads finish them in any order).</summary>
     public IReadOnlyList<AssetBacktest> Done
     {
         get
         {
             lock (_gate)
             {
-                return [.. _done];
+                var done = new List<AssetBacktest>(_done);
+                foreach (var result in _results)
+                {
+                    if (result is not null)
+                    {
+                        done.Add(result);
+                    }
+                }
+
+                return done;
             }
         }
     }
 
+    /// <summary>Where the job's time went so far; replay time is summed over the replay threads.</summary>
+    public BacktestTimings Timings => new(
+        Seconds(ref _queryTicks), Seconds(ref _parseTicks), Seconds(ref _replayTicks), Seconds(ref _ledgerTicks), Interlocked.Read(ref _queries));
+
     internal void CountSamples(int count) => Interlocked.Add(ref _samples, count);
 
-    internal void Add(AssetBacktest result)
+    internal void CountQuery(TimeSpan query, TimeSpan parse)
+    {
+        Interlocked.Increment(ref _queries);
+        Interlocked.Add(ref _queryTicks, query.Ticks);
+        Interlocked.Add(ref _parseTicks, parse.Ticks);
+    }
+
+    internal void CountReplay(TimeSpan replay) => Interlocked.Add(ref _replayTicks, replay.Ticks);
+
+    internal void CountLedger(TimeSpan ledger) => Interlocked.Add(ref _ledgerTicks, ledger.Ticks);
+
+    internal void Add(int index, AssetBacktest result)
     {
         lock (_gate)
         {
-            _done.Add(result);
+            _results[index] = result;
+            _done++;
         }
     }
+
+    private static double Seconds(ref long ticks) => Math.Round(TimeSpan.FromTicks(Interlocked.Read(ref ticks)).TotalSeconds, 3);
 
     internal void Finish(BacktestStatus status, string? error, DateTimeOffset at)
     {
@@ -262,18 +398,33 @@ internal sealed class BacktestJob(
     }
 }
 
+/// <summary>Where a backtest's time went, in seconds: waiting on InfluxDB, parsing its answers, replaying (summed over the replay threads), reading the ledger.</summary>
+internal sealed record BacktestTimings(double QuerySeconds, double ParseSeconds, double ReplaySeconds, double LedgerSeconds, long Queries);
+
 /// <summary>Configuration section <c>Rules:Backtest</c>; the reasoning behind the numbers is in docs/decisions/0043.</summary>
 internal sealed class BacktestOptions
 {
     public const string SectionName = "Rules:Backtest";
 
-    /// <summary>Readings per InfluxDB query: about 12 h of one asset at 5 s, a few hundred KB of JSON.</summary>
-    [Range(100, 100_000)] public int ChunkSamples { get; set; } = 10_000;
+    /// <summary>Readings per InfluxDB query: a day of one asset at 5 s (17,280) in one query, under 1 MB of JSON (decision 0057).</summary>
+    [Range(100, 100_000)] public int ChunkSamples { get; set; } = 20_000;
 
-    /// <summary>Rest between queries, so a backtest's reads leave InfluxDB to the live writer between them.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")] public TimeSpan PauseBetweenQueries { get; set; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>
+    /// Rest after every query (also between assets), so a backtest's reads leave InfluxDB to the live writer between
+    /// them: 5 s over a thousand asset-days, against about 40 s of querying (decision 0057).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")] public TimeSpan PauseBetweenQueries { get; set; } = TimeSpan.FromMilliseconds(5);
 
     [Range(1, 100_000)] public int MaxAssets { get; set; } = 1000;
+
+    /// <summary>
+    /// Threads replaying a job's series; the InfluxDB reader runs beside them. One on a small node: the reader and
+    /// InfluxDB take the other core, and live work keeps its share (decision 0057). More on a node with cores to spare.
+    /// </summary>
+    [Range(1, 16)] public int ReplayWorkers { get; set; } = 1;
+
+    /// <summary>Linux nice value of the replay threads (0-19; 0 = as live work): the OS gives live threads the CPU first.</summary>
+    [Range(0, 19)] public int ReplayNice { get; set; } = 10;
 
     [Range(typeof(TimeSpan), "00:01:00", "92.00:00:00")] public TimeSpan MaxRange { get; set; } = TimeSpan.FromDays(31);
 

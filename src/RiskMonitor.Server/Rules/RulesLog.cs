@@ -40,4 +40,13 @@ internal static partial class BacktestLog
 
     [LoggerMessage(EventId = 4828, Level = LogLevel.Warning, Message = "Backtest {JobId} failed")]
     public static partial void Failed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(EventId = 4971, Level = LogLevel.Information,
+        Message = "Backtest {JobId} took {WallSeconds:0.###} s: InfluxDB {QuerySeconds} s in {Queries} queries, parsing {ParseSeconds} s, replay {ReplaySeconds} s, ledger {LedgerSeconds} s")]
+    public static partial void Timed(
+        ILogger logger, string jobId, double wallSeconds, double querySeconds, double parseSeconds, double replaySeconds, double ledgerSeconds, long queries);
+
+    [LoggerMessage(EventId = 4972, Level = LogLevel.Warning,
+        Message = "Backtest thread {Thread} could not be lowered to nice {Nice} ({Reason}); it replays at the priority of live work")]
+    public static partial void NotLowered(ILogger logger, string thread, int nice, string reason);
 }

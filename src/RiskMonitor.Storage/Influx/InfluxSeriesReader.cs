@@ -1,9 +1,10 @@
+using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using RiskMonitor.Domain.Assets;
 
 namespace RiskMonitor.Storage.Influx;
 
@@ -17,14 +18,14 @@ public interface ISeriesReader
         string assetId, string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken);
 }
 
-/// <summary>One stored reading of an asset: its time and every metric it carried.</summary>
-public sealed record StoredSample(DateTimeOffset At, MetricValue[] Values);
-
-/// <summary>Reads an asset's stored readings back whole, oldest first, for a backtest (docs/decisions/0043).</summary>
+/// <summary>Reads an asset's stored readings back whole, oldest first, for a backtest (docs/decisions/0043, 0057).</summary>
 public interface ISampleHistory
 {
-    /// <summary>Readings in [<paramref name="from"/>, <paramref name="to"/>), at most <paramref name="limit"/>, oldest first.</summary>
-    Task<IReadOnlyList<StoredSample>> ReadSamplesAsync(string assetId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Readings in [<paramref name="from"/>, <paramref name="to"/>), at most <paramref name="limit"/>, oldest first, into
+    /// <paramref name="block"/> (its previous rows are dropped; the block is reused so that its columns are not reallocated).
+    /// </summary>
+    Task ReadBlockAsync(string assetId, DateTimeOffset from, DateTimeOffset to, int limit, SampleBlock block, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -62,9 +63,10 @@ internal sealed partial class InfluxSeriesReader(InfluxOptions options, HttpClie
         return points;
     }
 
-    public async Task<IReadOnlyList<StoredSample>> ReadSamplesAsync(
-        string assetId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    public async Task ReadBlockAsync(
+        string assetId, DateTimeOffset from, DateTimeOffset to, int limit, SampleBlock block, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(block);
         if (!SafeName().IsMatch(assetId))
         {
             throw new ArgumentException("Asset ids are [A-Za-z0-9._-]{1,64}.");
@@ -75,36 +77,56 @@ internal sealed partial class InfluxSeriesReader(InfluxOptions options, HttpClie
         var query = string.Create(CultureInfo.InvariantCulture,
             $"SELECT *::field FROM \"{options.Measurement}\" WHERE \"asset\" = '{assetId}' " +
             $"AND time >= {from.ToUnixTimeMilliseconds()}ms AND time < {to.ToUnixTimeMilliseconds()}ms ORDER BY time ASC LIMIT {limit}");
-        var samples = new List<StoredSample>();
-        using var document = await QueryAsync(query, cancellationToken).ConfigureAwait(false);
-        if (Series(document) is not { } series)
+        var started = Stopwatch.GetTimestamp();
+        using var request = Request(query);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        // The whole answer first (a chunk is a few hundred KB), then parsed from memory in one pass: the time spent
+        // waiting on InfluxDB and the time spent parsing are then two separate figures (docs/decisions/0057).
+        var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
         {
-            return samples;
-        }
-
-        var columns = series.GetProperty("columns").EnumerateArray().Select(c => c.GetString() ?? "").ToArray();
-        var values = new List<MetricValue>(columns.Length);
-        foreach (var row in series.GetProperty("values").EnumerateArray())
-        {
-            values.Clear();
-            for (var i = 1; i < columns.Length; i++)
+            var length = 0;
+            await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (row[i].ValueKind == JsonValueKind.Number)
+                int read;
+                while ((read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    values.Add(new MetricValue(columns[i], row[i].GetDouble()));
+                    length += read;
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
                 }
             }
 
-            samples.Add(new StoredSample(DateTimeOffset.FromUnixTimeMilliseconds(row[0].GetInt64()), [.. values]));
+            var received = Stopwatch.GetTimestamp();
+            InfluxSampleJson.Parse(buffer.AsSpan(0, length), block);
+            block.QueryTime = Stopwatch.GetElapsedTime(started, received);
+            block.ParseTime = Stopwatch.GetElapsedTime(received);
         }
-
-        return samples;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private async Task<JsonDocument> QueryAsync(string query, CancellationToken cancellationToken)
     {
+        using var request = Request(query);
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private HttpRequestMessage Request(string query)
+    {
         var url = new Uri(options.Url, $"query?db={Uri.EscapeDataString(options.Database)}&epoch=ms&q={Uri.EscapeDataString(query)}");
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (options.Token is { Length: > 0 } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Token", token);
@@ -115,10 +137,7 @@ internal sealed partial class InfluxSeriesReader(InfluxOptions options, HttpClie
                 "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{options.Password}")));
         }
 
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return request;
     }
 
     private static JsonElement? Series(JsonDocument document)

@@ -5,6 +5,7 @@ using RiskMonitor.Domain.Rules;
 using RiskMonitor.Domain.Rules.Backtest;
 using RiskMonitor.Domain.Rules.Suggestions;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Influx;
 using RiskMonitor.Storage.Rules;
 
 namespace RiskMonitor.Server.Rules.Suggestions;
@@ -60,16 +61,17 @@ internal sealed class ThresholdSuggestions(IAlertStore alerts, BacktestJobs back
         foreach (var asset in scope.Assets)
         {
             var values = new List<HistoryValue>();
-            total += await backtests.ReadHistoryAsync(asset.Id, from, to, limits.MaxSamples - total, samples =>
+            var block = new SampleBlock();
+            total += await backtests.ReadHistoryAsync(asset.Id, from, to, limits.MaxSamples - total, () => block, chunk =>
             {
-                foreach (var sample in samples)
+                if (chunk.FieldIndex(metric) is var field and >= 0)
                 {
-                    foreach (var value in sample.Values)
+                    var column = chunk.Column(field);
+                    for (var i = 0; i < column.Length; i++)
                     {
-                        if (string.Equals(value.Metric, metric, StringComparison.Ordinal))
+                        if (!double.IsNaN(column[i]))
                         {
-                            values.Add(new HistoryValue(sample.At, value.Value));
-                            break;
+                            values.Add(new HistoryValue(chunk.At(i), column[i]));
                         }
                     }
                 }
