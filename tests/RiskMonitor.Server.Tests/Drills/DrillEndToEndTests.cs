@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Playwright;
 
 namespace RiskMonitor.Server.Tests.Drills;
 
@@ -11,8 +12,9 @@ namespace RiskMonitor.Server.Tests.Drills;
 /// A drill on a server of its own with PostgreSQL (decision 0042): its alert reaches the hub marked, CAP says Exercise,
 /// the KPIs, the circular and the integration feed leave it out, and a real alert raised on the same asset meanwhile
 /// stays real and counts. Ending the drill closes its alert; its report names who acknowledged and whether in time.
+/// The wall and the on-call page, in chromium, mark the drill's alert and not the real one.
 /// </summary>
-public sealed class DrillEndToEndTests : IAsyncLifetime
+public sealed class DrillEndToEndTests(BrowserFixture browser) : IAsyncLifetime, IClassFixture<BrowserFixture>
 {
     private const string Asset = "gp-t-001";
     private OwnServer _server = null!;
@@ -61,6 +63,30 @@ public sealed class DrillEndToEndTests : IAsyncLifetime
         Assert.Equal(Asset, realAlert.GetProperty("assetId").GetString());
         Assert.DoesNotContain("演练", realAlert.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.NotEqual(drillAlertId, realAlertId);
+
+        // The pages: the wall names the drill in its banner and tags its alert in the stream; the on-call page tags the
+        // drill's alert with the drill's id. The real alert on the same pipeline is tagged on neither.
+        var (wall, wallErrors) = await browser.OpenLivePageAsync(_server.BaseUrl, "/wall", 1920, 1080, "wall", "viewer", TimeSpan.FromSeconds(30));
+        await wall.WaitForFunctionAsync(
+            $"() => document.querySelector(`li[data-alert-id='{drillAlertId}'].drill .tag-drill`) && document.querySelector(`li[data-alert-id='{realAlertId}']`)",
+            null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+        await wall.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "wall-drill-marked.png") });
+        Assert.True(await wall.IsVisibleAsync("#drill-banner"));
+        Assert.Contains(drillId, await wall.TextContentAsync("#drill-banner") ?? "", StringComparison.Ordinal);
+        Assert.Equal(0, await wall.Locator($"li[data-alert-id='{realAlertId}'] .tag-drill").CountAsync());
+        Assert.DoesNotContain("drill", await wall.GetAttributeAsync($"li[data-alert-id='{realAlertId}']", "class") ?? "", StringComparison.Ordinal);
+        Assert.Empty(wallErrors);
+
+        var (oncall, oncallErrors) = await browser.OpenLivePageAsync(_server.BaseUrl, "/oncall", 390, 844, "li.wei", "operator", TimeSpan.FromSeconds(30));
+        await oncall.WaitForFunctionAsync(
+            $"() => document.querySelector(`li[data-alert-id='{drillAlertId}'] .tag-drill`) && document.querySelector(`li[data-alert-id='{realAlertId}']`)",
+            null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+        await oncall.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "oncall-drill-marked.png"), FullPage = true });
+        Assert.Contains(drillId, await oncall.TextContentAsync($"li[data-alert-id='{drillAlertId}'] .tag-drill") ?? "", StringComparison.Ordinal);
+        Assert.Equal(0, await oncall.Locator($"li[data-alert-id='{realAlertId}'] .tag-drill").CountAsync());
+        Assert.Empty(oncallErrors);
+        await wall.Context.CloseAsync();
+        await oncall.Context.CloseAsync();
 
         // The drill alert is handled like a real one, by the person signed in.
         Assert.Equal(HttpStatusCode.OK, (await _server.Http.PostAsJsonAsync($"api/alerts/{drillAlertId}/acknowledge", new { actor = "x" }, ct)).StatusCode);

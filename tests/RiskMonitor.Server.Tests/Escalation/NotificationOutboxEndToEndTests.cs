@@ -29,8 +29,9 @@ public sealed class NotificationOutboxEndToEndTests : IAsyncLifetime
         _server = await OwnServer.StartAsync(new Dictionary<string, string?>
         {
             // Step 2 follows one timeout after step 1 (the shard's timer keeps the policy's pace), so the timeout leaves
-            // the test room to see the refused notice and acknowledge before a second step.
-            ["Escalation:AcknowledgeTimeouts:red"] = "00:00:08",
+            // the test room to see the refused notice and acknowledge before a second step: 20 s, because in a full run
+            // on a busy machine the dispatcher's first attempt came more than 8 s after its notice, and step 2 with it.
+            ["Escalation:AcknowledgeTimeouts:red"] = "00:00:20",
             ["Escalation:WebhookUrl"] = $"http://127.0.0.1:{_webhookPort.ToString(CultureInfo.InvariantCulture)}/hook",
             // The receiver is on loopback, which the outbound policy refuses unless named (decision 0026).
             ["Outbound:AllowedNetworks:0"] = "127.0.0.0/8",
@@ -57,7 +58,7 @@ public sealed class NotificationOutboxEndToEndTests : IAsyncLifetime
         var refused = await ServerFixture.EventuallyAsync(
             () => _server.GetJsonAsync($"api/notifications?alertId={alertId}", ct),
             n => n.GetArrayLength() == 1 && n[0].GetProperty("attempts").GetInt32() >= 1 && n[0].GetProperty("lastError").ValueKind == JsonValueKind.String,
-            TimeSpan.FromSeconds(40), ct);
+            TimeSpan.FromSeconds(60), ct);
         // Acknowledged, so no further step can fire after the restart: what arrives then is the refused notice.
         var ack = await _server.Http.PostAsJsonAsync($"api/alerts/{alertId}/acknowledge", new { actor = "张值班" }, ct);
 
