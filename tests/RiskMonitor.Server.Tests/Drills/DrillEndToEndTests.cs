@@ -88,6 +88,17 @@ public sealed class DrillEndToEndTests(BrowserFixture browser) : IAsyncLifetime,
         await wall.Context.CloseAsync();
         await oncall.Context.CloseAsync();
 
+        // A drill's alert is never linked into a real incident (and from there into the KPIs and the feed): refused, and
+        // the real incident keeps only its real alert.
+        var opened = await _server.Http.PostAsJsonAsync("api/incidents/records", new { title = "调压站泄漏", type = "gas_leak", deaths = 0, alertIds = new[] { realAlertId } }, ct);
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var incidentId = (await opened.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("incident").GetProperty("incidentId").GetString()!;
+        using var mixed = await _server.Http.PostAsJsonAsync($"api/incidents/records/{incidentId}/links", new { actor = "x", alertIds = new[] { drillAlertId } }, ct);
+        Assert.Equal(HttpStatusCode.BadRequest, mixed.StatusCode);
+        Assert.Equal("application/problem+json", mixed.Content.Headers.ContentType?.MediaType);
+        var incident = (await _server.GetJsonAsync($"api/incidents/records/{incidentId}", ct)).GetProperty("incident");
+        Assert.Equal([realAlertId], incident.GetProperty("alertIds").EnumerateArray().Select(a => a.GetString()));
+
         // The drill alert is handled like a real one, by the person signed in.
         Assert.Equal(HttpStatusCode.OK, (await _server.Http.PostAsJsonAsync($"api/alerts/{drillAlertId}/acknowledge", new { actor = "x" }, ct)).StatusCode);
 

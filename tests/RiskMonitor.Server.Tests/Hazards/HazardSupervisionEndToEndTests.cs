@@ -252,6 +252,21 @@ public sealed class HazardSupervisionEndToEndTests(HazardServerFixture server, B
         Assert.StartsWith($"演练 {drillId}", drillTooltip, StringComparison.Ordinal);
         Assert.Equal(0, hiddenCount);
         Assert.Empty(errors);
+
+        // The on-call page's hazard ledger tags the drill's hazard with the drill, and no real one.
+        var (oncall, oncallErrors) = await browser.OpenLivePageAsync(server.BaseUrl, "/oncall", 390, 844, "li.wei", "operator", TimeSpan.FromSeconds(30));
+        await oncall.ClickAsync("#tab-hazards");
+        await oncall.WaitForSelectorAsync($"tr[data-hazard-id='{drilled}'] .tag-drill", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        await oncall.WaitForSelectorAsync($"tr[data-hazard-id='{listed}']", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        await oncall.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "oncall-hazards-drill.png"), FullPage = true });
+        Assert.Contains(drillId, await oncall.TextContentAsync($"tr[data-hazard-id='{drilled}'] .tag-drill") ?? "", StringComparison.Ordinal);
+        foreach (var id in new[] { general, overdue, listed })
+        {
+            Assert.Equal(0, await oncall.Locator($"tr[data-hazard-id='{id}'] .tag-drill").CountAsync());
+        }
+
+        Assert.Empty(oncallErrors);
+        await oncall.Context.CloseAsync();
         Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync($"api/drills/{drillId}/end", new { }, ct)).StatusCode);
     }
 

@@ -230,8 +230,9 @@ async function loadHazards() {
   const rows = document.getElementById('hazard-rows');
   try {
     const hazards = await getJson(`/api/hazards?limit=500${onlyOverdue.checked ? '&overdue=true' : ''}`);
-    rows.replaceChildren(...hazards.map((v) => el('tr', { dataset: { hazardId: v.hazard.hazardId, overdue: String(v.overdue) } },
-      el('td', {}, v.hazard.description, v.listedSupervision ? ` 【${t('hazard.listed')}】` : ''), el('td', {}, tOr(`hazard.level.${v.hazard.level}`, v.hazard.level)),
+    // A drill's hazard (decision 0049) is tagged as the drill's alerts are, never taken for a real one.
+    rows.replaceChildren(...hazards.map((v) => el('tr', { dataset: { hazardId: v.hazard.hazardId, overdue: String(v.overdue), drill: v.hazard.drillId ?? '' }, class: v.hazard.drillId ? 'drill' : '' },
+      el('td', {}, v.hazard.drillId ? el('span', { class: 'tag-drill' }, `${t('drill.tag')} ${v.hazard.drillId}`) : '', v.hazard.description, v.listedSupervision ? ` 【${t('hazard.listed')}】` : ''), el('td', {}, tOr(`hazard.level.${v.hazard.level}`, v.hazard.level)),
       el('td', {}, tOr(`hazard.status.${v.hazard.status}`, v.hazard.status)), el('td', {}, v.hazard.deadline ? dateTime(v.hazard.deadline) : '—'),
       el('td', {}, v.hazard.responsibleUnit ?? '—'))));
   } catch (error) {
