@@ -10,6 +10,8 @@ namespace RiskMonitor.Server.Drills;
 /// </summary>
 internal static class DrillRecordLinks
 {
+    private const string NeverOneIncident = "A drill's alerts and real ones (or another drill's) are never one incident.";
+
     /// <summary>Problems with <paramref name="drillId"/>, keyed <paramref name="field"/>; none when it is null or names a running drill.</summary>
     public static async Task<Dictionary<string, string[]>> CheckAsync(IDrillStore drills, string? drillId, string field, CancellationToken cancellationToken)
     {
@@ -39,10 +41,25 @@ internal static class DrillRecordLinks
 
         if (drills.Count > 1 || (named is not null && drills[0] != named))
         {
-            errors[field] = ["A drill's alerts and real ones (or another drill's) are never one incident."];
+            errors[field] = [NeverOneIncident];
             return named;
         }
 
         return drills[0] ?? named;
+    }
+
+    /// <summary>
+    /// Alerts linked into an existing record: each must belong to the record's own drill (<paramref name="recordDrillId"/>,
+    /// null for a real record), so a drill is never linked into a real record, nor a real alert into a drill's. An error
+    /// under <paramref name="field"/> otherwise.
+    /// </summary>
+    public static void CheckLinked(string? recordDrillId, IEnumerable<string?> alertKeys, Dictionary<string, string[]> errors, string field)
+    {
+        ArgumentNullException.ThrowIfNull(alertKeys);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (alertKeys.Any(key => DrillKey.DrillOf(key) != recordDrillId))
+        {
+            errors[field] = [NeverOneIncident];
+        }
     }
 }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Alerts;
-using RiskMonitor.Domain.Drills;
 using RiskMonitor.Domain.Incidents;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Integration;
@@ -168,10 +167,7 @@ internal static class IncidentEndpoints
             Text(errors, nameof(request.SupervisingBody), request.SupervisingBody, 200, required: false);
             // As when an incident is opened (decision 0049): a drill's alerts join only that drill's incident, real ones
             // only a real one, so a drill can never be linked into a real record (and from there into KPIs and the feed).
-            if (alertIds.Any(id => DrillKey.DrillOf(AlertBook.AssetIdOf(id)) != incident.DrillId))
-            {
-                errors[nameof(request.AlertIds)] = ["A drill's alerts and real ones (or another drill's) are never one incident."];
-            }
+            Drills.DrillRecordLinks.CheckLinked(incident.DrillId, alertIds.Select(AlertBook.AssetIdOf), errors, nameof(request.AlertIds));
             if (errors.Count > 0)
             {
                 return null;
