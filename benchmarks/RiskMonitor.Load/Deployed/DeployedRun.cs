@@ -145,6 +145,7 @@ internal static class DeployedRun
         var ledgerRows = await LedgerReader.LedgerAsync(stack.PostgresConnectionString, ct);
         var feedRows = await LedgerReader.FeedAsync(stack.PostgresConnectionString, ct);
         var serverLogProblems = CountLogProblems(stack.ServerLogPaths);
+        var serverIngest = await TryAsync<Dictionary<string, object>?>(async () => await stack.ReadIngestStatsAsync(token, ct), null);
 
         // Verdicts, all from outside the server.
         var warmupEnd = startTicks + TimeSpan.FromSeconds(options.WarmupSeconds).Ticks;
@@ -289,6 +290,7 @@ internal static class DeployedRun
                 influxd = VerdictArithmetic.CpuSecondsPer1000(cpu["influxd"], summary.ReadingsPublished),
             },
             serverLogProblems,
+            serverIngest,
         };
         Console.Error.WriteLine(Summary(options, summary, stored, onHubVerdict, ledgerVerdict, feedVerdict, LatencySummary.Of(latencies), hwm, cpu, serviceCpu, publishSeconds));
         return report;

@@ -277,6 +277,39 @@ internal sealed class DeployedStack : IAsyncDisposable
         return logins;
     }
 
+    /// <summary>
+    /// What each node says it received and refused (<c>GET /api/ingest/stats</c>): with QoS 0 a refused reading is never
+    /// answered, so without this a refusal (rate limit, bad timestamp) would look like a loss in the verdict.
+    /// </summary>
+    public async Task<Dictionary<string, object>> ReadIngestStatsAsync(string token, CancellationToken ct)
+    {
+        var result = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var node in _nodes)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseUrl, "api/ingest/stats"));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await _http.SendAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                result[node.Name] = $"HTTP {(int)response.StatusCode}";
+                continue;
+            }
+
+            using var json = JsonDocument.Parse(body);
+            var ingestion = json.RootElement.GetProperty("ingestion");
+            result[node.Name] = new
+            {
+                messagesReceived = ingestion.GetProperty("messagesReceived").GetInt64(),
+                readingsAccepted = ingestion.GetProperty("readingsAccepted").GetInt64(),
+                rejected = ingestion.GetProperty("rejectedByReason").EnumerateObject()
+                    .Where(r => r.Value.GetInt64() > 0).ToDictionary(r => r.Name, r => r.Value.GetInt64()),
+            };
+        }
+
+        return result;
+    }
+
     /// <summary>A wall-display token from the built-in issuer, as a person signs in (<c>POST /api/auth/token</c>).</summary>
     public async Task<string> SignInAsync(CancellationToken ct)
     {
