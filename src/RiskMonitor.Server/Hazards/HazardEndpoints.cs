@@ -1,11 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Hazards;
 using RiskMonitor.Server.Hazards;
 using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Platform.Security;
-using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
 
 namespace RiskMonitor.Server.Hazards;
@@ -16,9 +14,6 @@ namespace RiskMonitor.Server.Hazards;
 /// </summary>
 internal static class HazardEndpoints
 {
-    /// <summary>The line an alert's ledger gets when a hazard is opened from it.</summary>
-    private const string HazardOpenedAction = "hazard_opened";
-
     public static RouteGroupBuilder MapHazardEndpoints(this IEndpointRouteBuilder routes)
     {
         var hazards = routes.MapGroup("/api/hazards").WithTags("Hazards");
@@ -77,74 +72,17 @@ internal static class HazardEndpoints
         return entries.Count == 0 ? Problems.NotFound("Unknown hazard", $"No hazard '{hazardId}'.") : TypedResults.Ok(entries);
     }
 
-    private static async Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> Report(
-        HazardReportRequest request, IHazardStore store, IAssetRegistry registry, ClaimsPrincipal user, AccessControl access, TimeProvider time,
-        Storage.Drills.IDrillStore drills, CancellationToken cancellationToken)
-    {
-        var errors = await Drills.DrillRecordLinks.CheckAsync(drills, request.DrillId, nameof(request.DrillId), cancellationToken);
-        HazardFields.Require(errors, nameof(request.Actor), request.Actor, 100);
-        HazardFields.Require(errors, nameof(request.Description), request.Description, 4000);
-        if (request.AssetId is { } assetId && !registry.TryGet(assetId, out _))
-        {
-            errors[nameof(request.AssetId)] = [$"No asset '{assetId}' in the registry."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        registry.TryGet(request.AssetId ?? "", out var asset);
-        // A scoped officer reports in their own regions: a hazard they could not see afterwards is one nobody follows up.
-        var scope = access.ScopeOf(user);
-        if (!access.CanSeeRecord(scope, asset?.Id, request.RegionId ?? asset?.RegionId))
-        {
-            return Problems.OutsideRegions("The hazard's asset or region lies", scope);
-        }
-
-        var now = time.GetUtcNow();
-        var hazard = new Hazard(
-            HazardFields.NewId(now), request.Level ?? HazardLevel.General, request.Source ?? HazardSource.Inspection, HazardStatus.Reported,
-            request.Description!.Trim(), asset?.Id, request.RegionId ?? asset?.RegionId, request.Industry ?? asset?.Industry, request.Location,
-            request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline, null, request.Actor!.Trim(), now, now)
-        {
-            DrillId = request.DrillId,
-        };
-        await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note, now, cancellationToken);
-        return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
-    }
+    private static Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> Report(
+        HazardReportRequest request, ClaimsPrincipal user, HazardCommands commands, CancellationToken cancellationToken) =>
+        commands.ReportAsync(request, user, cancellationToken);
 
     private static Task<Results<Created<TipReceipt>, ValidationProblem>> TipLine(
         TipLineRequest request, TipLineCommands commands, CancellationToken cancellationToken) =>
         commands.ReceiveAsync(request, cancellationToken);
 
-    private static async Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> FromAlert(
-        string alertId, HazardReportRequest request, IAlertStore alerts, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var errors = new Dictionary<string, string[]>();
-        HazardFields.Require(errors, nameof(request.Actor), request.Actor, 100);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        if (await alerts.FindAsync(alertId, cancellationToken) is not { } alert)
-        {
-            return Problems.NotFound("Unknown alert", $"No alert '{alertId}'.");
-        }
-
-        var now = time.GetUtcNow();
-        var hazard = new Hazard(HazardFields.NewId(now), request.Level ?? HazardLevel.General, HazardSource.Alert, HazardStatus.Reported,
-            string.IsNullOrWhiteSpace(request.Description) ? $"{alert.AssetName}: {alert.Message}" : request.Description.Trim(),
-            alert.AssetId, alert.RegionId, alert.Industry, request.Location, request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline,
-            alert.AlertId, request.Actor!.Trim(), now, now)
-        {
-            DrillId = Domain.Drills.DrillKey.DrillOf(alert.AssetId), // a drill alert's hazard is the drill's
-        };
-        await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note ?? $"from alert {alertId}", now, cancellationToken);
-        await alerts.AppendAsync(alertId, HazardOpenedAction, hazard.ReportedBy, $"hazard {hazard.HazardId} opened", now, cancellationToken);
-        return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
-    }
+    private static Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> FromAlert(
+        string alertId, HazardReportRequest request, HazardCommands commands, CancellationToken cancellationToken) =>
+        commands.FromAlertAsync(alertId, request, cancellationToken);
 
     private static async Task<Results<Ok<HazardView>, ValidationProblem, ProblemHttpResult>> Step(
         string hazardId, HazardStep step, HazardStepRequest request, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
