@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RiskMonitor.Contracts.Notifications;
 using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Server.Hazards;
+using RiskMonitor.Server.Ingest;
 using RiskMonitor.Server.Platform.Live;
 using RiskMonitor.Server.Platform.Orleans;
 using RiskMonitor.Storage.Hazards;
@@ -59,16 +60,22 @@ public sealed class CompositionRootTests
     }
 
     [Theory]
-    [InlineData("Localhost")]
-    [InlineData("AdoNet")]
-    public void The_container_resolves_every_registered_constructor(string membership)
+    [InlineData("Localhost", false)]
+    [InlineData("AdoNet", false)]
+    [InlineData("AdoNet", true)] // a cluster node as deployed: external broker (session takeover), Redis backplane
+    public void The_container_resolves_every_registered_constructor(string membership, bool clusterServices)
     {
-        var services = Services(("Orleans:Membership", membership), ("ConnectionStrings:RiskMonitor", "Host=127.0.0.1;Database=never-opened"));
+        // The server validates at start too (CreateBuilder), so each configuration that adds services is checked here.
+        var services = Services(
+            ("Orleans:Membership", membership), ("ConnectionStrings:RiskMonitor", "Host=127.0.0.1;Database=never-opened"),
+            ("Mqtt:Mode", clusterServices ? "External" : null), ("Mqtt:Broker:Host", clusterServices ? "127.0.0.1" : null),
+            ("Redis:Configuration", clusterServices ? "127.0.0.1:1" : null));
 
         // Validation walks every constructor; factories and hosted services are not run, nothing connects.
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         Assert.NotNull(provider.GetService<TimeProvider>());
+        Assert.Equal(clusterServices, services.Any(d => d.ImplementationType == typeof(DeadSiloSessionTakeover)));
     }
 
     [Fact]
