@@ -29,6 +29,7 @@ internal static class HazardsModule
         services.AddSingleton<HazardCommands>();
         // Transient: it places a tip on the region map in force now, which the registry API can replace (decision 0053).
         services.AddTransient<TipLineCommands>();
+        services.AddTransient<HazardLayerQueries>();
         services.AddHostedService<HazardWatchStarter>();
         return builder;
     }
