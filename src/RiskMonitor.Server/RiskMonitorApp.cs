@@ -52,6 +52,13 @@ public static class RiskMonitorApp
         // The app folder is the content root wherever the process is started from, so appsettings.json and
         // config/rules.json are found when run.sh starts the server from the repository root.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // A constructor the container cannot satisfy stops the start (Development checks this by default; the server runs
+        // as Production), not the first request that needs it: command and query classes are made per request.
+        builder.Host.UseDefaultServiceProvider((context, options) =>
+        {
+            options.ValidateOnBuild = true;
+            options.ValidateScopes = context.HostingEnvironment.IsDevelopment();
+        });
         configure?.Invoke(builder);
         builder.Services.AddSingleton(TimeProvider.System);
 

@@ -1,9 +1,13 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RiskMonitor.Contracts.Alerts;
+using RiskMonitor.Contracts.Escalation;
+using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
+using RiskMonitor.Domain.Drills;
 using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Orleans;
 using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Server.Silences;
 using RiskMonitor.Storage.Alerts;
@@ -15,11 +19,14 @@ internal sealed record AlertListFilter(
     string? MinSeverity = null, string? State = null, bool? Active = null, string? AssetId = null, string? RegionId = null, int Limit = 1000, int Offset = 0);
 
 /// <summary>
-/// Listing alerts: current ones from the read model, closed ones from the alert store, filtered to the caller's regions
-/// before paging and marked with the silence that covers them now. Everything it reads is a port or an in-memory model,
-/// so it is tested without a database.
+/// Reading alerts. The list: current ones from the read model, closed ones from the alert store, filtered to the caller's
+/// regions before paging and marked with the silence that covers them now. One alert: from its grain while it is
+/// current, else from the store. Its escalation: the shard's clock while it runs, else the steps the ledger recorded.
+/// Everything it reads is a port or an in-memory model (the grains through <see cref="IGrainGateway"/>), so it is
+/// tested without a database or a silo.
 /// </summary>
-internal sealed class AlertQueries(AlertReadModel alerts, IAlertStore store, SilenceReadModel silences, ICallerAccess access)
+internal sealed class AlertQueries(
+    AlertReadModel alerts, IAlertStore store, SilenceReadModel silences, ICallerAccess access, IAssetRegistry registry, IGrainGateway grains)
 {
     public const int MaxPage = 10_000;
 
@@ -40,6 +47,41 @@ internal sealed class AlertQueries(AlertReadModel alerts, IAlertStore store, Sil
         Func<AlertView, bool>? visible = scope.IsCityWide ? null : a => access.CanSeeAsset(scope, a.AssetId);
         var page = await PageAsync(filter, minSeverity, state, visible, cancellationToken);
         return TypedResults.Ok(page with { Items = [.. page.Items.Select(silences.Decorate)] });
+    }
+
+    /// <summary><c>GET /api/alerts/{alertId}</c>: the alert as its grain holds it (with its silence), else as the store kept it.</summary>
+    public async Task<Results<Ok<AlertView>, ProblemHttpResult>> GetAsync(string alertId, CancellationToken cancellationToken)
+    {
+        // A drill's alert is read from its drill key's grain (decision 0042); the registry knows the asset behind it.
+        if (AlertBook.AssetIdOf(alertId) is not { } assetId || !registry.TryGet(DrillKey.AssetOf(assetId), out _))
+        {
+            return Problems.NotFound("Unknown alert", $"No alert '{alertId}'.");
+        }
+
+        var view = await grains.AssetViewAsync(assetId);
+        if (view.Alerts.FirstOrDefault(a => a.AlertId == alertId) is { } alert)
+        {
+            return TypedResults.Ok(silences.Decorate(alert));
+        }
+
+        // Closed alerts leave their grain; the store keeps them.
+        return await store.FindAsync(alertId, cancellationToken) is { } stored
+            ? TypedResults.Ok(stored)
+            : Problems.NotFound("Unknown alert", $"No alert '{alertId}'.");
+    }
+
+    /// <summary><c>GET /api/alerts/{alertId}/escalation</c>: the running clock, else the steps it fired as the ledger has them.</summary>
+    public async Task<Ok<EscalationStatus>> EscalationAsync(string alertId, CancellationToken cancellationToken)
+    {
+        var status = await grains.EscalationStatusAsync(alertId);
+        if (status.Tracking)
+        {
+            return TypedResults.Ok(status);
+        }
+
+        // A clock is dropped when it stops; the steps it fired are in the ledger.
+        var fired = (await store.HistoryAsync(alertId, cancellationToken)).Where(e => e.Action == AlertLedgerActions.Escalated).ToList();
+        return TypedResults.Ok(status with { StepsFired = fired.Count, LastFiredAt = fired.Count > 0 ? fired[^1].At : null });
     }
 
     private async Task<AlertPage> PageAsync(

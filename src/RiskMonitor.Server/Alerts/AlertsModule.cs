@@ -18,6 +18,7 @@ internal static class AlertsModule
         var services = builder.Services;
         services.AddSingleton<AlertReadModel>();
         services.AddSingleton<AlertQueries>();
+        services.AddSingleton<AlertCommands>();
         services.AddHostedService<AlertReadModelSeeder>();
 
         // In a cluster the read model also follows the PostgreSQL feed, so GET /api/alerts (and what is computed from

@@ -78,15 +78,7 @@ internal static class AssetEndpoints
         int offset = 0, int limit = 500) =>
         queries.List(new AssetListFilter(kind, regionId, industry, minColour, offset, limit), user);
 
-    private static async Task<Results<Ok<AssetView>, ProblemHttpResult>> Get(string assetId, IAssetRegistry registry, IGrainFactory grains)
-    {
-        if (!registry.TryGet(assetId, out _))
-        {
-            return Problems.NotFound("Unknown asset", $"No asset '{assetId}' in the registry.");
-        }
-
-        return TypedResults.Ok(await grains.GetGrain<IAssetGrain>(assetId).GetView());
-    }
+    private static Task<Results<Ok<AssetView>, ProblemHttpResult>> Get(string assetId, AssetQueries queries) => queries.GetAsync(assetId);
 }
 
 /// <summary>

@@ -1,9 +1,12 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Alerts;
+using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Orleans;
 using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Assets;
@@ -16,7 +19,7 @@ internal sealed record AssetListFilter(
 /// Listing assets: the registry in force, cut to the caller's regions and the filters, each with its level and colour
 /// from the alert read model. Made per request (transient): <paramref name="map"/> is the region map in force then.
 /// </summary>
-internal sealed class AssetQueries(IAssetRegistry registry, RegionMap map, AlertReadModel alerts, ICallerAccess access)
+internal sealed class AssetQueries(IAssetRegistry registry, RegionMap map, AlertReadModel alerts, ICallerAccess access, IGrainGateway grains)
 {
     public Results<Ok<AssetPage>, ValidationProblem> List(AssetListFilter filter, ClaimsPrincipal user)
     {
@@ -44,4 +47,10 @@ internal sealed class AssetQueries(IAssetRegistry registry, RegionMap map, Alert
             .ToList();
         return TypedResults.Ok(new AssetPage(matches.Count, offset, [.. matches.Skip(offset).Take(limit)]));
     }
+
+    /// <summary><c>GET /api/assets/{assetId}</c>: an asset of the registry as its grain holds it (latest values, when last heard from).</summary>
+    public async Task<Results<Ok<AssetView>, ProblemHttpResult>> GetAsync(string assetId) =>
+        registry.TryGet(assetId, out _)
+            ? TypedResults.Ok(await grains.AssetViewAsync(assetId))
+            : Problems.NotFound("Unknown asset", $"No asset '{assetId}' in the registry.");
 }

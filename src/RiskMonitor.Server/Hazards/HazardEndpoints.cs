@@ -1,12 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Hazards;
-using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Hazards;
 using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Platform.Security;
-using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Hazards;
 
 namespace RiskMonitor.Server.Hazards;
@@ -17,9 +14,6 @@ namespace RiskMonitor.Server.Hazards;
 /// </summary>
 internal static class HazardEndpoints
 {
-    /// <summary>The line an alert's ledger gets when a hazard is opened from it.</summary>
-    private const string HazardOpenedAction = "hazard_opened";
-
     public static RouteGroupBuilder MapHazardEndpoints(this IEndpointRouteBuilder routes)
     {
         var hazards = routes.MapGroup("/api/hazards").WithTags("Hazards");
@@ -78,120 +72,17 @@ internal static class HazardEndpoints
         return entries.Count == 0 ? Problems.NotFound("Unknown hazard", $"No hazard '{hazardId}'.") : TypedResults.Ok(entries);
     }
 
-    private static async Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> Report(
-        HazardReportRequest request, IHazardStore store, IAssetRegistry registry, ClaimsPrincipal user, AccessControl access, TimeProvider time,
-        Storage.Drills.IDrillStore drills, CancellationToken cancellationToken)
-    {
-        var errors = await Drills.DrillRecordLinks.CheckAsync(drills, request.DrillId, nameof(request.DrillId), cancellationToken);
-        HazardFields.Require(errors, nameof(request.Actor), request.Actor, 100);
-        HazardFields.Require(errors, nameof(request.Description), request.Description, 4000);
-        if (request.AssetId is { } assetId && !registry.TryGet(assetId, out _))
-        {
-            errors[nameof(request.AssetId)] = [$"No asset '{assetId}' in the registry."];
-        }
+    private static Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> Report(
+        HazardReportRequest request, ClaimsPrincipal user, HazardCommands commands, CancellationToken cancellationToken) =>
+        commands.ReportAsync(request, user, cancellationToken);
 
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
+    private static Task<Results<Created<TipReceipt>, ValidationProblem>> TipLine(
+        TipLineRequest request, TipLineCommands commands, CancellationToken cancellationToken) =>
+        commands.ReceiveAsync(request, cancellationToken);
 
-        registry.TryGet(request.AssetId ?? "", out var asset);
-        // A scoped officer reports in their own regions: a hazard they could not see afterwards is one nobody follows up.
-        var scope = access.ScopeOf(user);
-        if (!access.CanSeeRecord(scope, asset?.Id, request.RegionId ?? asset?.RegionId))
-        {
-            return Problems.OutsideRegions("The hazard's asset or region lies", scope);
-        }
-
-        var now = time.GetUtcNow();
-        var hazard = new Hazard(
-            NewId(now), request.Level ?? HazardLevel.General, request.Source ?? HazardSource.Inspection, HazardStatus.Reported,
-            request.Description!.Trim(), asset?.Id, request.RegionId ?? asset?.RegionId, request.Industry ?? asset?.Industry, request.Location,
-            request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline, null, request.Actor!.Trim(), now, now)
-        {
-            DrillId = request.DrillId,
-        };
-        await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note, now, cancellationToken);
-        return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
-    }
-
-    private static async Task<Results<Created<TipReceipt>, ValidationProblem>> TipLine(
-        TipLineRequest request, IHazardStore store, ITipLineStore tips, TipRouting routing, RegionMap map, TimeProvider time,
-        ILogger<TipLineRequest> logger, CancellationToken cancellationToken)
-    {
-        var errors = new Dictionary<string, string[]>();
-        HazardFields.Require(errors, nameof(request.Description), request.Description, 4000);
-        // The tip line is public: every field it stores has a bound (issue 24 row 8).
-        HazardFields.Limit(errors, nameof(request.Location), request.Location, 500);
-        HazardFields.Limit(errors, nameof(request.Contact), request.Contact, 200);
-        HazardFields.Limit(errors, nameof(request.RegionId), request.RegionId, 100);
-        HazardFields.Limit(errors, nameof(request.Industry), request.Industry, 100);
-        HazardFields.Limit(errors, nameof(request.Category), request.Category, 100);
-        if (request.Longitude is null != request.Latitude is null)
-        {
-            errors[nameof(request.Longitude)] = ["Give both longitude and latitude, or neither."];
-        }
-        else if (request.Longitude is { } lon && request.Latitude is { } lat && !(lon is >= -180 and <= 180 && lat is >= -90 and <= 90))
-        {
-            errors[nameof(request.Longitude)] = ["Longitude lies in -180..180 and latitude in -90..90 (WGS84 degrees)."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        // The caller's contact goes to the tip record alone (supervisors only): not into the hazard, its ledger note,
-        // the feed event or any answer (docs/decisions/0038). What the caller said about the place stays with the hazard.
-        var now = time.GetUtcNow();
-        var category = string.IsNullOrWhiteSpace(request.Category) ? request.Industry?.Trim() : request.Category.Trim();
-        var placed = TipPlacement.Place(map.Index, request.Longitude, request.Latitude, request.Location);
-        var (regionId, placement) = placed.Source != TipPlacementSource.Coordinates && request.RegionId is { } given && map.IsKnown(given)
-            ? (given, "given")
-            : (placed.RegionId, HazardFields.Name(placed.Source));
-        var department = routing.DepartmentFor(category);
-        var hazard = new Hazard(NewId(now), HazardLevel.General, HazardSource.TipLine, HazardStatus.Reported, request.Description!.Trim(),
-            null, regionId, category, request.Location, null, null, null, null, "12350", now, now)
-        {
-            Longitude = request.Longitude,
-            Latitude = request.Latitude,
-            Category = category,
-            Department = department,
-        };
-        await store.RecordAsync(null, hazard, "reported", "12350", $"tip sorted to {department}", now, cancellationToken);
-        var reference = TipReference.From(System.Security.Cryptography.RandomNumberGenerator.GetBytes(TipReference.Length));
-        await tips.AddAsync(new TipRecord(reference, hazard.HazardId, NullIfBlank(request.Contact), category, department, placement, now), cancellationToken);
-        HazardServerLog.TipReceived(logger, reference, hazard.HazardId, department, placement);
-        return TypedResults.Created($"/api/hazards/tip-line/{reference}", new TipReceipt(reference, hazard.HazardId, department, regionId, placement));
-    }
-
-    private static async Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> FromAlert(
-        string alertId, HazardReportRequest request, IAlertStore alerts, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var errors = new Dictionary<string, string[]>();
-        HazardFields.Require(errors, nameof(request.Actor), request.Actor, 100);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        if (await alerts.FindAsync(alertId, cancellationToken) is not { } alert)
-        {
-            return Problems.NotFound("Unknown alert", $"No alert '{alertId}'.");
-        }
-
-        var now = time.GetUtcNow();
-        var hazard = new Hazard(NewId(now), request.Level ?? HazardLevel.General, HazardSource.Alert, HazardStatus.Reported,
-            string.IsNullOrWhiteSpace(request.Description) ? $"{alert.AssetName}: {alert.Message}" : request.Description.Trim(),
-            alert.AssetId, alert.RegionId, alert.Industry, request.Location, request.ResponsibleUnit, request.SupervisingDepartment, request.Deadline,
-            alert.AlertId, request.Actor!.Trim(), now, now)
-        {
-            DrillId = Domain.Drills.DrillKey.DrillOf(alert.AssetId), // a drill alert's hazard is the drill's
-        };
-        await store.RecordAsync(null, hazard, "reported", hazard.ReportedBy, request.Note ?? $"from alert {alertId}", now, cancellationToken);
-        await alerts.AppendAsync(alertId, HazardOpenedAction, hazard.ReportedBy, $"hazard {hazard.HazardId} opened", now, cancellationToken);
-        return TypedResults.Created($"/api/hazards/{hazard.HazardId}", HazardView.Of(hazard, now));
-    }
+    private static Task<Results<Created<HazardView>, ValidationProblem, ProblemHttpResult>> FromAlert(
+        string alertId, HazardReportRequest request, HazardCommands commands, CancellationToken cancellationToken) =>
+        commands.FromAlertAsync(alertId, request, cancellationToken);
 
     private static async Task<Results<Ok<HazardView>, ValidationProblem, ProblemHttpResult>> Step(
         string hazardId, HazardStep step, HazardStepRequest request, IHazardStore store, TimeProvider time, CancellationToken cancellationToken)
@@ -234,10 +125,6 @@ internal static class HazardEndpoints
             ? TypedResults.Ok(HazardView.Of(after, now))
             : Problems.Conflict("Changed meanwhile", $"Hazard '{hazardId}' was changed by someone else; reload it and try again.");
     }
-
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private static string NewId(DateTimeOffset now) => $"HZ-{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}";
 
     private static Dictionary<string, int> Count(IEnumerable<Hazard> hazards, Func<Hazard, string> key) =>
         hazards.GroupBy(key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

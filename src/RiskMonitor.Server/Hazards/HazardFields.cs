@@ -19,6 +19,9 @@ internal static class HazardFields
         }
     }
 
+    /// <summary>A new hazard's id: the day it was reported and eight random hex digits.</summary>
+    public static string NewId(DateTimeOffset now) => $"HZ-{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}";
+
     /// <summary>An enum value as the API spells it (snake_case), for text built outside the JSON serializer.</summary>
     public static string Name<TEnum>(TEnum value)
         where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());

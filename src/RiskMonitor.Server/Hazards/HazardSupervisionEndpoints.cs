@@ -1,9 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using NetTopologySuite.Geometries;
-using RiskMonitor.Contracts.Registry;
 using RiskMonitor.Domain.Hazards;
-using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Storage.Evidence;
@@ -144,51 +141,8 @@ internal static class HazardSupervisionEndpoints
         return TypedResults.Ok(new TipOutcome(tip.Reference, tip.ReceivedAt, HazardFields.Name(hazard.Status), tip.Department, hazard.UpdatedAt));
     }
 
-    private static async Task<Ok<HazardLayer>> Layer(
-        IHazardStore store, IAssetRegistry registry, RegionMap map, ClaimsPrincipal user, AccessControl access, TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var scope = access.ScopeOf(user);
-        var features = new List<HazardFeature>();
-        var unplaced = 0;
-        foreach (var hazard in await store.QueryAsync(new HazardQuery(Limit: 10_000), cancellationToken))
-        {
-            if (hazard.Status == HazardStatus.Verified || !access.CanSeeRecord(scope, hazard.AssetId, hazard.RegionId))
-            {
-                continue;
-            }
-
-            if (PlaceOf(hazard, registry, map) is not { } point)
-            {
-                unplaced++;
-                continue;
-            }
-
-            features.Add(new HazardFeature("Feature", new HazardPoint("Point", [Math.Round(point.X, 6), Math.Round(point.Y, 6)]), new HazardFeatureProperties(
-                hazard.HazardId, HazardFields.Name(hazard.Level), HazardFields.Name(hazard.Status), hazard.IsOverdue(now), hazard.ListedSupervision,
-                hazard.Description, hazard.RegionId, hazard.ResponsibleUnit, hazard.SupervisingDepartment, hazard.Deadline, hazard.OverdueEscalations,
-                hazard.DrillId)));
-        }
-
-        return TypedResults.Ok(new HazardLayer("FeatureCollection", features, unplaced));
-    }
-
-    /// <summary>Where a hazard shows: its own coordinates, else its asset, else the middle of its region.</summary>
-    private static Point? PlaceOf(Hazard hazard, IAssetRegistry registry, RegionMap map)
-    {
-        if (hazard is { Longitude: { } lon, Latitude: { } lat })
-        {
-            return new Point(lon, lat);
-        }
-
-        if (hazard.AssetId is { } assetId && registry.TryGet(assetId, out var asset))
-        {
-            return asset.Geometry.InteriorPoint;
-        }
-
-        return hazard.RegionId is { } regionId && map.Index.TryGet(regionId, out var region) && region.Geometry is { } area ? area.InteriorPoint : null;
-    }
+    private static Task<Ok<HazardLayer>> Layer(HazardLayerQueries queries, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        queries.LayerAsync(user, cancellationToken);
 
     private static Task RecordEvidenceLineAsync(IEndpointRouteBuilder routes, string hazardId, EvidenceFile file, CancellationToken cancellationToken)
     {

@@ -151,18 +151,7 @@ internal static class RiskMapEndpoints
         return TypedResults.Ok(incidents);
     }
 
-    private static async Task<Results<Ok<RegionJson>, ProblemHttpResult>> Region(string regionId, RegionMap map, IGrainFactory grains)
-    {
-        if (!map.IsKnown(regionId))
-        {
-            return Problems.NotFound("Unknown region", $"No region '{regionId}'.");
-        }
-
-        // The grains are the source of truth for one region and its few children.
-        var summary = grains.GetGrain<IRegionGrain>(regionId).GetSummary().AsTask();
-        var children = await Task.WhenAll(map.Index.ChildrenOf(regionId).Select(c => grains.GetGrain<IRegionGrain>(c).GetSummary().AsTask()));
-        return TypedResults.Ok(RegionJson.From(await summary, [.. children.Select(c => RegionJson.From(c))]));
-    }
+    private static Task<Results<Ok<RegionJson>, ProblemHttpResult>> Region(string regionId, RiskMapQueries queries) => queries.RegionAsync(regionId);
 
     private static RegionLevel ParseLevel(string text, Dictionary<string, string[]> errors)
     {

@@ -7,6 +7,7 @@ using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Alerts;
 using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Server.Platform.Orleans;
 using RiskMonitor.Server.Platform.Security;
 
 namespace RiskMonitor.Server.Regions;
@@ -19,7 +20,7 @@ internal sealed record AssetMapFilter(string? RegionId = null, string? Kind = nu
 /// its inherent and live colour and why a sensitive site raised it, written straight to GeoJSON (a city's worth of
 /// features, so no intermediate objects). Made per request (transient): the map and data are the ones in force then.
 /// </summary>
-internal sealed class RiskMapQueries(RegionMap map, IAssetRegistry registry, AlertReadModel alerts, RiskMapData data, ICallerAccess access)
+internal sealed class RiskMapQueries(RegionMap map, IAssetRegistry registry, AlertReadModel alerts, RiskMapData data, ICallerAccess access, IGrainGateway grains)
 {
     public Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult> Assets(AssetMapFilter filter, ClaimsPrincipal user)
     {
@@ -105,5 +106,18 @@ internal sealed class RiskMapQueries(RegionMap map, IAssetRegistry registry, Ale
         }
 
         return TypedResults.File(output.WrittenSpan.ToArray(), RiskMapEndpoints.GeoJsonContentType);
+    }
+
+    /// <summary><c>GET /api/regions/{regionId}</c>: one region and its children, as their grains hold them (the source of truth for a few regions).</summary>
+    public async Task<Results<Ok<RegionJson>, ProblemHttpResult>> RegionAsync(string regionId)
+    {
+        if (!map.IsKnown(regionId))
+        {
+            return Problems.NotFound("Unknown region", $"No region '{regionId}'.");
+        }
+
+        var summary = grains.RegionSummaryAsync(regionId);
+        var children = await Task.WhenAll(map.Index.ChildrenOf(regionId).Select(grains.RegionSummaryAsync));
+        return TypedResults.Ok(RegionJson.From(await summary, [.. children.Select(c => RegionJson.From(c))]));
     }
 }

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orleans;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Contracts.Responsibility;
 using RiskMonitor.Domain.Responsibility;
@@ -31,9 +30,9 @@ internal static class ResponsibilityEndpoints
         api.MapGet("/api/alerts/{alertId}/parties", GetCase).WithTags("Responsibility").WithName("GetAlertParties");
 
         var rescues = api.MapGroup("/api/rescues").WithTags("Responsibility");
-        rescues.MapPost("/{alertId}/arrival", (string alertId, ClaimsPrincipal user, IGrainFactory grains) => ActAsync(grains, alertId, PartyAct.Arrive, null, user))
+        rescues.MapPost("/{alertId}/arrival", (string alertId, ClaimsPrincipal user, RescueCommands rescue) => rescue.ActAsync(alertId, PartyAct.Arrive, user))
             .WithName("RecordRescueArrival").RequireAuthorization(Policies.Operate);
-        rescues.MapPost("/{alertId}/release", (string alertId, ClaimsPrincipal user, IGrainFactory grains) => ActAsync(grains, alertId, PartyAct.Release, null, user))
+        rescues.MapPost("/{alertId}/release", (string alertId, ClaimsPrincipal user, RescueCommands rescue) => rescue.ActAsync(alertId, PartyAct.Release, user))
             .WithName("RecordRescueRelease").RequireAuthorization(Policies.Operate);
         rescues.MapGet("/kpis", RescueKpisAsync).WithName("GetRescueKpis").RequireAuthorization(Policies.CityWide);
 
@@ -41,12 +40,12 @@ internal static class ResponsibilityEndpoints
         unit.MapGet("/me", UnitMe).WithName("GetUnitOrganisation");
         unit.MapGet("/alerts", UnitAlerts).WithName("ListUnitAlerts");
         unit.MapGet("/kpis", RescueKpiQuery.UnitAsync).WithName("GetUnitKpis");
-        unit.MapPost("/alerts/{alertId}/acknowledge", (string alertId, ClaimsPrincipal user, IResponsibilityStore store, IGrainFactory grains, CancellationToken ct) =>
-            UnitActAsync(store, grains, alertId, PartyAct.Acknowledge, user, ct)).WithName("UnitAcknowledge");
-        unit.MapPost("/alerts/{alertId}/arrival", (string alertId, ClaimsPrincipal user, IResponsibilityStore store, IGrainFactory grains, CancellationToken ct) =>
-            UnitActAsync(store, grains, alertId, PartyAct.Arrive, user, ct)).WithName("UnitRecordArrival");
-        unit.MapPost("/alerts/{alertId}/release", (string alertId, ClaimsPrincipal user, IResponsibilityStore store, IGrainFactory grains, CancellationToken ct) =>
-            UnitActAsync(store, grains, alertId, PartyAct.Release, user, ct)).WithName("UnitRecordRelease");
+        unit.MapPost("/alerts/{alertId}/acknowledge", (string alertId, ClaimsPrincipal user, RescueCommands rescue, CancellationToken ct) =>
+            rescue.UnitActAsync(alertId, PartyAct.Acknowledge, user, ct)).WithName("UnitAcknowledge");
+        unit.MapPost("/alerts/{alertId}/arrival", (string alertId, ClaimsPrincipal user, RescueCommands rescue, CancellationToken ct) =>
+            rescue.UnitActAsync(alertId, PartyAct.Arrive, user, ct)).WithName("UnitRecordArrival");
+        unit.MapPost("/alerts/{alertId}/release", (string alertId, ClaimsPrincipal user, RescueCommands rescue, CancellationToken ct) =>
+            rescue.UnitActAsync(alertId, PartyAct.Release, user, ct)).WithName("UnitRecordRelease");
         return api;
     }
 
@@ -100,34 +99,7 @@ internal static class ResponsibilityEndpoints
     private static async Task<Results<Ok<IReadOnlyList<UnitAlert>>, ProblemHttpResult>> UnitAlerts(ClaimsPrincipal user, UnitQueries unit, CancellationToken ct) =>
         await unit.AlertsAsync(user, ct) is { } alerts ? TypedResults.Ok(alerts) : NoOrganisation(user);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> UnitActAsync(
-        IResponsibilityStore store, IGrainFactory grains, string alertId, PartyAct act, ClaimsPrincipal user, CancellationToken ct)
-    {
-        if (await store.FindOrganisationOfAccountAsync(Actor(user), ct) is not { } organisation)
-        {
-            return NoOrganisation(user);
-        }
-
-        return await ActAsync(grains, alertId, act, organisation.Id, user);
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> ActAsync(IGrainFactory grains, string alertId, PartyAct act, string? organisationId, ClaimsPrincipal user)
-    {
-        var outcome = await grains.GetGrain<IPartyCaseGrain>(alertId).Act(act, organisationId, Actor(user));
-        return outcome switch
-        {
-            PartyActOutcome.Done => TypedResults.NoContent(),
-            // Another unit's alert reads as unknown: a unit account learns nothing of alerts that are not its own.
-            PartyActOutcome.UnknownCase or PartyActOutcome.NotAParty => Problems.NotFound("Not routed to you", $"Alert '{alertId}' has no duty for you."),
-            PartyActOutcome.NotARescue => Problems.Conflict("Not a rescue", $"Alert '{alertId}' is not an entrapment: there is no arrival or release to record."),
-            _ => Problems.Conflict("Already recorded", $"This step of alert '{alertId}' is already on record; the first record stands."),
-        };
-    }
-
-    private static ProblemHttpResult NoOrganisation(ClaimsPrincipal user) =>
-        Problems.NotFound("No organisation", $"No organisation names the account '{Actor(user)}' among its people.");
-
-    private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
+    private static ProblemHttpResult NoOrganisation(ClaimsPrincipal user) => RescueCommands.NoOrganisation(user);
 }
 
 /// <summary>An organisation as sent: nullable members, so a missing one is a field error rather than a binding failure.</summary>

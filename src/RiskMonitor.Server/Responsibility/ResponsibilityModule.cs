@@ -22,6 +22,7 @@ internal static class ResponsibilityModule
         builder.Services.AddHostedService<PartyRoutingSweeper>();
         builder.Services.AddSingleton<ResponsibilityCommands>();
         builder.Services.AddSingleton<UnitQueries>();
+        builder.Services.AddSingleton<RescueCommands>();
         return builder;
     }
 

@@ -26,6 +26,7 @@ public sealed class TopicParserTests
     [InlineData(Topics.Event, Channel.Event)]
     [InlineData(Topics.Status, Channel.Status)]
     [InlineData(Topics.Position, Channel.Position)]
+    [InlineData(Topics.Drill, Channel.Drill)]
     public void The_topic_contract_the_parser_the_device_acl_and_the_shared_subscription_agree(string name, Channel expected)
     {
         var topic = Topics.For("gp-0001", name);

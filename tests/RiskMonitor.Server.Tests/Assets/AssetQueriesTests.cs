@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using RiskMonitor.Contracts.Assets;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Alerts;
@@ -7,17 +8,21 @@ using RiskMonitor.Server.Tests.Fakes;
 
 namespace RiskMonitor.Server.Tests.Assets;
 
-/// <summary><c>GET /api/assets</c> in process: the registry with live levels, filtered, scoped and paged.</summary>
+/// <summary>
+/// <c>GET /api/assets</c> in process: the registry with live levels, filtered, scoped and paged; and <c>GET /api/assets/{id}</c>
+/// read from a fake of the grains.
+/// </summary>
 public sealed class AssetQueriesTests
 {
     private readonly InMemoryPorts _ports = new(("gp-1", "r-east"), ("gp-2", "r-east"), ("gp-3", "r-west"));
     private readonly AlertReadModel _alerts = new();
+    private readonly FakeGrains _grains = new();
     private readonly AssetQueries _queries;
 
     public AssetQueriesTests()
     {
         _ports.Add("el-1", "r-west", kind: "elevator", industry: "special_equipment", inherent: RiskColour.Yellow);
-        _queries = new AssetQueries(_ports, RegionMap.Build(RegionIndex.Empty, _ports.All), _alerts, _ports);
+        _queries = new AssetQueries(_ports, RegionMap.Build(RegionIndex.Empty, _ports.All), _alerts, _ports, _grains);
         _alerts.Apply(InMemoryPorts.Alert("a-red", "gp-2", "r-east", WarningLevel.Red));
     }
 
@@ -66,4 +71,19 @@ public sealed class AssetQueriesTests
     }
 
     private AssetPage List(AssetListFilter filter) => Assert.IsType<Ok<AssetPage>>(_queries.List(filter, InMemoryPorts.CityWide).Result).Value!;
+
+    [Fact]
+    public async Task One_asset_of_the_registry_is_read_from_its_grain_and_an_unknown_one_wakes_no_grain()
+    {
+        var view = FakeGrains.View("gp-3", "r-west", InMemoryPorts.Alert("gp-3~ch4_lel.high~1", "gp-3", "r-west", WarningLevel.Yellow));
+        _grains.Assets["gp-3"] = view;
+
+        var known = await _queries.GetAsync("gp-3");
+        var unknown = await _queries.GetAsync("gp-404");
+
+        Assert.Same(view, Assert.IsType<Ok<AssetView>>(known.Result).Value);
+        var problem = Assert.IsType<ProblemHttpResult>(unknown.Result);
+        Assert.Equal((404, "No asset 'gp-404' in the registry."), (problem.StatusCode, problem.ProblemDetails.Detail));
+        Assert.Equal(["asset gp-3"], _grains.Calls);
+    }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using NetTopologySuite.Geometries;
+using RiskMonitor.Contracts.Regions;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Regions;
 using RiskMonitor.Server.Alerts;
@@ -9,18 +11,22 @@ using RiskMonitor.Server.Tests.Fakes;
 
 namespace RiskMonitor.Server.Tests.Regions;
 
-/// <summary><c>GET /api/map/assets</c> in process: the GeoJSON the wall draws, its colours, filters and scope.</summary>
+/// <summary>
+/// <c>GET /api/map/assets</c> in process: the GeoJSON the wall draws, its colours, filters and scope; and
+/// <c>GET /api/regions/{id}</c>, a region and its children read from a fake of the region grains.
+/// </summary>
 public sealed class RiskMapQueriesTests
 {
     private readonly InMemoryPorts _ports = new(("gp-1", "r-east"), ("gp-2", "r-west"));
     private readonly AlertReadModel _alerts = new();
+    private readonly FakeGrains _grains = new();
     private readonly RiskMapQueries _queries;
 
     public RiskMapQueriesTests()
     {
         _ports.Add("el-1", "r-west", kind: "elevator", industry: "special_equipment", inherent: RiskColour.Yellow);
         var map = RegionMap.Build(RegionIndex.Empty, _ports.All);
-        _queries = new RiskMapQueries(map, _ports, _alerts, new RiskMapData(map, _ports, FrozenDictionary<string, ConsequenceRaise>.Empty), _ports);
+        _queries = new RiskMapQueries(map, _ports, _alerts, new RiskMapData(map, _ports, FrozenDictionary<string, ConsequenceRaise>.Empty), _ports, _grains);
         _alerts.Apply(InMemoryPorts.Alert("a-1", "gp-1", "r-east", WarningLevel.Orange));
     }
 
@@ -70,4 +76,30 @@ public sealed class RiskMapQueriesTests
         Assert.Equal("FeatureCollection", collection.GetProperty("type").GetString());
         return [.. collection.GetProperty("features").EnumerateArray()];
     }
+
+    [Fact]
+    public async Task A_region_is_answered_from_its_grain_with_each_childs_and_an_unknown_one_wakes_no_grain()
+    {
+        var index = RegionIndex.Build(
+        [
+            Region("city", RegionLevel.City, null, 0, 2), Region("d-a", RegionLevel.District, "city", 0, 1), Region("d-b", RegionLevel.District, "city", 1, 2),
+        ]);
+        var map = RegionMap.Build(index, []);
+        var queries = new RiskMapQueries(map, _ports, _alerts, new RiskMapData(map, _ports, FrozenDictionary<string, ConsequenceRaise>.Empty), _ports, _grains);
+        _grains.Regions["city"] = new RegionSummary("city", "City", RegionLevel.City, null, null, RegionTally.Empty, 7, InMemoryPorts.T0, RiskColour.Yellow);
+
+        var city = await queries.RegionAsync("city");
+        var leaf = await queries.RegionAsync("d-b");
+        var unknown = await queries.RegionAsync("r-nowhere");
+
+        var json = Assert.IsType<Ok<RegionJson>>(city.Result).Value!;
+        Assert.Equal(("city", 7L, RiskColour.Yellow), (json.RegionId, json.Version, json.Colour));
+        Assert.Equal(["d-a", "d-b", "unassigned"], json.Children!.Select(c => c.RegionId)); // the index keeps "unassigned" under the root
+        Assert.Empty(Assert.IsType<Ok<RegionJson>>(leaf.Result).Value!.Children!);
+        Assert.Equal(404, Assert.IsType<ProblemHttpResult>(unknown.Result).StatusCode);
+        Assert.Equal(["region city", "region d-a", "region d-b", "region d-b", "region unassigned"], _grains.Calls.Order(StringComparer.Ordinal));
+    }
+
+    private static RegionDefinition Region(string id, RegionLevel level, string? parent, double west, double east) =>
+        new(id, id, level, parent, new GeometryFactory().CreatePolygon([new(west, 0), new(east, 0), new(east, 1), new(west, 1), new(west, 0)]), null);
 }

@@ -20,6 +20,7 @@ internal static class OrleansModule
             .AddRiskMonitorPersistence(builder.Configuration));
         builder.Services.AddQuietAssetWatch(); // the asset grains' clock for an asset gone quiet
         builder.Services.AddForeignExceptionCodec(); // a grain's PostgresException reaches a caller on another silo (decision 0052)
+        builder.Services.AddSingleton<IGrainGateway, GrainGateway>(); // the API's grain calls, behind a seam for fast tests
         return builder;
     }
 }
