@@ -42,7 +42,7 @@ internal sealed class AssetGrain(
 
     private readonly List<AlertChange> _changes = [];
     private AssetDefinition _asset = null!; // set in OnActivateAsync, before any call is delivered
-    private AssetIdentity _identity = null!; // idem
+    private AssetIdentity? _identity; // made when an alert needs it (see Identity), kept while the alert recorder holds it
     private AssetEvaluator _evaluator = null!; // idem
     private AlertRecorder? _alertRecorder; // kept from activation only while the store holds alerts of the asset, else made on first use
     private StateWriteBehind? _stateWriter; // made on the first write: most activations never write (issue 22: heap per asset)
@@ -69,12 +69,12 @@ internal sealed class AssetGrain(
         }
 
         _asset = asset;
-        _identity = new AssetIdentity(asset.Name, asset.Kind, asset.Industry, asset.RegionId);
         // Alerts come back from the alert store, the system of record; grain state holds the rules' memory.
         var recorder = NewAlertRecorder();
         var snapshot = await recorder.RestoreAsync(id, state.State.ToSnapshot(), services.Time.GetUtcNow(), cancellationToken);
         // A recorder that remembers no alert is made again when one comes: most assets have none (issue 22: heap per asset).
         _alertRecorder = recorder.RemembersAlerts ? recorder : null;
+        _identity = _alertRecorder is null ? null : _identity;
         _rulesVersion = services.Rules.Version; // read before the rules: a change in between is picked up by the next call
         _evaluator = AssetEvaluator.Restore(id, services.Rules.For(asset), snapshot, services.Time.GetUtcNow(), services.FlapPolicy);
         if (_drillId is not null)
@@ -241,7 +241,7 @@ internal sealed class AssetGrain(
             return new AlertActionResult(AlertActionStatus.UnknownAlert, null);
         }
 
-        var view = AlertView.From(alert, _identity);
+        var view = AlertView.From(alert, Identity);
         if (outcome != WorkflowOutcome.Done)
         {
             return new AlertActionResult(AlertActionStatus.NotAllowed, view);
@@ -377,10 +377,10 @@ internal sealed class AssetGrain(
         }
 
         _asset = current;
-        _identity = new AssetIdentity(current.Name, current.Kind, current.Industry, current.RegionId);
+        _identity = null;
         if (_alertRecorder is not null)
         {
-            _alertRecorder.Identity = _identity;
+            _alertRecorder.Identity = Identity;
         }
 
         // The grain's own key, not the asset id: a drill key's alerts must keep the drill in their ids (decision 0042).
@@ -405,7 +405,7 @@ internal sealed class AssetGrain(
         foreach (var change in _changes)
         {
             AssetLog.AlertChanged(services.Logger, _asset.Id, change.Alert.RuleId, change.Kind, change.Alert.Level);
-            services.Events.AlertChanged(change.Kind, AlertView.From(change.Alert, _identity));
+            services.Events.AlertChanged(change.Kind, AlertView.From(change.Alert, Identity));
         }
 
         _changes.Clear();
@@ -454,8 +454,14 @@ internal sealed class AssetGrain(
     // Runs from the write-behind loop: the state is taken as it is when the write starts.
     private AlertRecorder AlertRecorder => _alertRecorder ??= NewAlertRecorder();
 
+    /// <summary>
+    /// What an alert says of its asset, made when one needs it: an asset without alerts does not keep it (48 B of each
+    /// active asset, issue 22). Dropped when the registry changes the asset, so the next one says the new.
+    /// </summary>
+    private AssetIdentity Identity => _identity ??= new AssetIdentity(_asset.Name, _asset.Kind, _asset.Industry, _asset.RegionId);
+
     private AlertRecorder NewAlertRecorder() => new(
-        services.AlertStore, _identity, services.AfterRecord, () => this.DeactivateOnIdle());
+        services.AlertStore, Identity, services.AfterRecord, () => this.DeactivateOnIdle());
 
     /// <summary>
     /// The state's writer, made on first use: a quiet asset (the usual one) never writes, and a writer with its two
@@ -466,7 +472,7 @@ internal sealed class AssetGrain(
 
     private Task WriteStateAsync()
     {
-        state.State = AssetGrainState.From(_evaluator.Snapshot(), _identity);
+        state.State = AssetGrainState.From(_evaluator.Snapshot(), Identity);
         return state.WriteStateAsync();
     }
 
@@ -483,7 +489,7 @@ internal sealed class AssetGrain(
         _evaluator.LastSeen,
         _evaluator.LastSampleAt,
         _evaluator.Latest.ToImmutableDictionary(l => l.Key, l => new LatestReading(l.Value.Value, l.Value.At)),
-        [.. _evaluator.Alerts.Select(a => AlertView.From(a, _identity))]);
+        [.. _evaluator.Alerts.Select(a => AlertView.From(a, Identity))]);
 }
 
 internal static partial class AssetLog
