@@ -115,6 +115,12 @@ public sealed record LoadOptions
     /// <summary>Memory: stay up this long after measuring, so that <c>dotnet-gcdump collect -p PID</c> can see the heap.</summary>
     public int HoldSeconds { get; init; }
 
+    /// <summary>
+    /// <c>--mode memory</c>: readings sent to each asset (one message, one reading every 5 s up to now, with
+    /// noise) so that its trend windows are full, as an asset that has run a while holds them (issue 22: 60-sample windows).
+    /// </summary>
+    public int FillReadings { get; init; } = 1;
+
     /// <summary>Sweep: explicit offered rates instead of doubling from <see cref="Rate"/> and bisecting.</summary>
     public IReadOnlyList<int>? Rates { get; init; }
 
@@ -169,6 +175,7 @@ public sealed record LoadOptions
                 "--label" => options with { Label = Value() },
                 "--rates" => options with { Rates = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() },
                 "--hold-seconds" => options with { HoldSeconds = Int() },
+                "--fill-readings" => options with { FillReadings = Math.Max(1, Int()) },
                 "--max-rate" => options with { MaxRate = Int() },
                 "--bisections" => options with { SweepBisections = Math.Max(0, Int()) },
                 "--results-dir" => options with { ResultsDir = Value() },

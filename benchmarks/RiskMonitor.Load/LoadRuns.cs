@@ -194,7 +194,7 @@ public static class LoadRuns
             label = options.Label,
             at = DateTimeOffset.UtcNow,
             machine = Machine(),
-            options = new { options.Assets, options.Qos, options.Connections, options.Window },
+            options = new { options.Assets, options.Qos, options.Connections, options.Window, options.FillReadings },
             registryWriteSeconds = Stats.Round(server.RegistryWriteTime.TotalSeconds, 2),
             coldStartSeconds = Stats.Round(server.ColdStart.TotalSeconds, 2),
             readingsPublished = generator.ReadingsPublished,

@@ -195,6 +195,11 @@ internal sealed class TelemetryGenerator
     /// </summary>
     private (byte[] Payload, long? RaiseTs, bool IsFirstRaise, int Clears) BuildPayload(int asset, ref long serial, long raiseEvery)
     {
+        if (_options.FillReadings > 1)
+        {
+            return (FillPayload(asset), null, false, 0);
+        }
+
         var batch = _options.Batch;
         var buffer = new byte[(batch * 72) + 2];
         var at = 0;
@@ -245,5 +250,33 @@ internal sealed class TelemetryGenerator
         }
 
         return (buffer.AsSpan(0, at).ToArray(), raiseTs, isFirstRaise, clears);
+    }
+
+    /// <summary>
+    /// <c>--fill-readings N</c>: N quiet readings of one asset in one message, one every 5 s (the shipped pipelines' interval) ending now, with
+    /// noise (deterministic per asset) so that no stuck-sensor or trend rule fires: the windows fill as in service.
+    /// </summary>
+    private byte[] FillPayload(int asset)
+    {
+        var count = _options.FillReadings;
+        var buffer = new byte[(count * 96) + 2];
+        var random = new Random(asset);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var at = 0;
+        buffer[at++] = (byte)'[';
+        for (var i = 0; i < count; i++)
+        {
+            if (i > 0)
+            {
+                buffer[at++] = (byte)',';
+            }
+
+            var ts = now - ((count - 1 - i) * 5_000L);
+            at += ReadingJson.WriteSample(buffer.AsSpan(at), ts, Math.Round(1 + (0.2 * random.NextDouble()), 3), Math.Round(310 + random.NextDouble(), 2));
+        }
+
+        buffer[at++] = (byte)']';
+        Interlocked.Add(ref _readings, count - 1); // CompleteAsync counts one reading per message (the batch option's)
+        return buffer.AsSpan(0, at).ToArray();
     }
 }

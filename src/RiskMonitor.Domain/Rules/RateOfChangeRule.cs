@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RiskMonitor.Domain.Rules.Trends;
 
 namespace RiskMonitor.Domain.Rules;
@@ -8,6 +9,10 @@ namespace RiskMonitor.Domain.Rules;
 /// </summary>
 public sealed class RateOfChangeRule
 {
+    // The rate's threshold definition, one per rule definition rather than one per asset: every asset of a kind shares
+    // its definitions, and a copy each was 48 B per active asset (issue 22: heap per asset <= 4 KB).
+    private static readonly ConditionalWeakTable<RateOfChangeRuleDefinition, ThresholdRuleDefinition> RateLadders = new();
+
     private readonly SampleWindow _window;
     private readonly PairSlopes _slopes;
     private readonly ThresholdRule _rate;
@@ -22,7 +27,7 @@ public sealed class RateOfChangeRule
             throw new ArgumentException($"The window of {window.Capacity} samples is too short for the rule's {definition.WindowSamples}.", nameof(window));
         }
 
-        _rate = new ThresholdRule(new ThresholdRuleDefinition(definition.RuleId, definition.Metric, definition.Ladder, definition.Description));
+        _rate = new ThresholdRule(RateLadders.GetValue(definition, d => new ThresholdRuleDefinition(d.RuleId, d.Metric, d.Ladder, d.Description)));
     }
 
     public RateOfChangeRuleDefinition Definition { get; }

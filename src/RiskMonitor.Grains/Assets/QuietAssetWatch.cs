@@ -204,11 +204,15 @@ public sealed partial class QuietAssetWatch : IDisposable
 
 public static class QuietAssetWatchServices
 {
-    /// <summary>The silo's silence clock for asset grains, with its options bound to <c>QuietAssetWatch</c>.</summary>
+    /// <summary>
+    /// The silo's silence clock for asset grains, with its options bound to <c>QuietAssetWatch</c>, and the services
+    /// the asset grains share.
+    /// </summary>
     public static IServiceCollection AddQuietAssetWatch(this IServiceCollection services)
     {
         services.AddOptions<QuietAssetWatchOptions>().BindConfiguration(QuietAssetWatchOptions.SectionName);
         services.TryAddSingleton<QuietAssetWatch>();
+        services.TryAddSingleton<AssetGrainServices>(); // the asset grains' shared services (heap per active asset, issue 22)
         return services;
     }
 }

@@ -41,6 +41,12 @@ public sealed class InfluxOptions : IValidatableObject
 
     [Required] public string Measurement { get; set; } = "telemetry";
 
+    /// <summary>
+    /// Ask <c>/query</c> for MessagePack when reading stored readings back whole (backtests, suggestions): InfluxDB 1.x
+    /// answers it about 1.5x faster than JSON (decision 0063). A server that answers JSON anyway is read as JSON.
+    /// </summary>
+    public bool QueryMessagePack { get; set; } = true;
+
     /// <summary>Readings per POST; a batch is also sent when <see cref="FlushInterval"/> has passed since its first reading.</summary>
     [Range(1, 100_000)] public int BatchSize { get; set; } = 5000;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RiskMonitor.Contracts.Registry;
@@ -30,6 +31,7 @@ public sealed class JsonRuleCatalog : IRuleCatalog
     private readonly Dictionary<string, AssetRules> _assetOverrides;
     private readonly OfflineDefaults _offline;
     private readonly HashSet<string> _allMetrics;
+    private readonly ConcurrentDictionary<(RuleSet Kind, TimeSpan Interval), RuleSet> _withInterval = new();
     private Dictionary<string, DetectorGroupDefinition> _groups = new(StringComparer.Ordinal);
     private Dictionary<string, List<DetectorGroupDefinition>> _groupsByMember = new(StringComparer.Ordinal);
 
@@ -74,7 +76,16 @@ public sealed class JsonRuleCatalog : IRuleCatalog
 
         if (!_assetOverrides.TryGetValue(asset.Id, out var overrides))
         {
-            return offline == kindRules.Offline ? kindRules : kindRules with { Offline = offline };
+            if (offline == kindRules.Offline)
+            {
+                return kindRules;
+            }
+
+            // Assets that only state their reporting interval share one rule set per kind and interval: a copy per
+            // asset was 120 B of every active asset (issue 22: heap per asset <= 4 KB). Group members keep their own.
+            return groups is null
+                ? _withInterval.GetOrAdd((kindRules, offline.ReportingInterval), static (key, o) => key.Kind with { Offline = o }, offline)
+                : kindRules with { Offline = offline };
         }
 
         // An override replaces a kind rule with the same id and adds any new one.

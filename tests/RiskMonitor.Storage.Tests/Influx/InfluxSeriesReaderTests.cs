@@ -51,4 +51,76 @@ public sealed class InfluxSeriesReaderTests(InfluxDbFixture fixture) : IClassFix
         Assert.Equal(0, block.Count);
         await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadBlockAsync("gp-1' OR 1=1", t0, end, 10, block, ct));
     }
+
+    [Fact]
+    public async Task MessagePack_and_JSON_answers_of_a_real_InfluxDB_give_identical_blocks()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string Database = "sample_formats";
+        await fixture.Influx.CreateDatabaseAsync(Database, ct);
+        var t0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var random = new Random(63);
+        var lines = new StringBuilder();
+        for (var i = 0; i < 3000; i++)
+        {
+            var ms = t0.AddSeconds(i * 5).ToUnixTimeMilliseconds();
+            // Doubles of every size, an integer field, a string and a boolean (left NaN), and gaps in every field.
+            var fields = new List<string>();
+            if (i % 7 != 0)
+            {
+                fields.Add(string.Create(CultureInfo.InvariantCulture, $"ch4_lel={random.NextDouble() * Math.Pow(10, random.Next(-5, 6)):R}"));
+            }
+
+            if (i % 5 != 0)
+            {
+                fields.Add(string.Create(CultureInfo.InvariantCulture, $"pressure_kpa={Math.Round(300 + (random.NextDouble() * 20), 2)}"));
+            }
+
+            fields.Add(i % 3 == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"count={random.Next(-100_000, 100_000)}i")
+                : string.Create(CultureInfo.InvariantCulture, $"note=\"n{i}\",ok={i % 2 == 0}"));
+            lines.Append(CultureInfo.InvariantCulture, $"telemetry,asset=gp-1,kind=gas_pipeline {string.Join(',', fields)} {ms}\n");
+        }
+
+        var spy = new ContentTypeSpy(new HttpClientHandler());
+        using var http = new HttpClient(spy) { BaseAddress = fixture.Influx.Url };
+        using (var written = await http.PostAsync($"write?db={Database}&precision=ms", new StringContent(lines.ToString()), ct))
+        {
+            written.EnsureSuccessStatusCode();
+        }
+
+        var msgPack = new SampleBlock();
+        var json = new SampleBlock();
+        var end = t0.AddHours(6);
+
+        await new InfluxSeriesReader(new InfluxOptions { Url = fixture.Influx.Url, Database = Database }, http).ReadBlockAsync("gp-1", t0, end, 20_000, msgPack, ct);
+        var msgPackType = spy.LastMediaType;
+        await new InfluxSeriesReader(new InfluxOptions { Url = fixture.Influx.Url, Database = Database, QueryMessagePack = false }, http).ReadBlockAsync("gp-1", t0, end, 20_000, json, ct);
+        var jsonType = spy.LastMediaType;
+
+        Assert.Equal(("application/x-msgpack", "application/json"), (msgPackType, jsonType));
+        Assert.Equal(3000, msgPack.Count);
+        Assert.Equal(json.Fields, msgPack.Fields);
+        Assert.Equal(Enumerable.Range(0, json.Count).Select(json.TimeMs), Enumerable.Range(0, msgPack.Count).Select(msgPack.TimeMs));
+        for (var field = 0; field < json.Fields.Count; field++)
+        {
+            Assert.Equal(json.Column(field).ToArray().Select(BitConverter.DoubleToInt64Bits), msgPack.Column(field).ToArray().Select(BitConverter.DoubleToInt64Bits));
+        }
+
+        Assert.Equal(3000, msgPack.Column(msgPack.FieldIndex("note")).ToArray().Count(double.IsNaN)); // a string is no number
+        Assert.Equal(1000, msgPack.Column(msgPack.FieldIndex("count")).ToArray().Count(v => !double.IsNaN(v)));
+    }
+
+    /// <summary>Notes the media type of each answer, to show which format InfluxDB actually sent.</summary>
+    private sealed class ContentTypeSpy(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        public string? LastMediaType { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            LastMediaType = response.Content.Headers.ContentType?.MediaType;
+            return response;
+        }
+    }
 }
