@@ -27,6 +27,7 @@ internal static class HazardsModule
         services.AddSingleton<IHazardNotifier, HazardOverduePush>();
         services.AddSingleton<HazardQueries>();
         services.AddSingleton<HazardCommands>();
+        services.AddSingleton<EvidenceCommands>(); // hazards' and incidents' evidence files
         // Transient: it places a tip on the region map in force now, which the registry API can replace (decision 0053).
         services.AddTransient<TipLineCommands>();
         services.AddTransient<HazardLayerQueries>();
