@@ -97,7 +97,8 @@ public sealed class CircularPdfLayoutTests
         return Circular.Compute(period, from, to, China, "全市", alerts, [], []) with { Rescues = [] };
     }
 
-    private static async Task<List<(int Page, List<(int Page, string Text, double XMin, double XMax, double YMin, double YMax)> Words)>> WordsAsync(byte[] pdf, CancellationToken ct)
+    /// <summary>The words <c>pdftotext -bbox</c> reads from a PDF, by page (from 1), with their boxes in points from the top left.</summary>
+    internal static async Task<List<(int Page, List<(int Page, string Text, double XMin, double XMax, double YMin, double YMax)> Words)>> WordsAsync(byte[] pdf, CancellationToken ct)
     {
         var path = Path.Combine(Path.GetTempPath(), "circular-layout-" + Guid.NewGuid().ToString("N") + ".pdf");
         await File.WriteAllBytesAsync(path, pdf, ct);
