@@ -72,17 +72,42 @@ public sealed record RecordMessage(
     public static RecordMessage ScheduledReport(ReportSubscription subscription, DateTimeOffset from, TimeSpan utcOffset, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        var title = Circular.Title(subscription.Period, from, utcOffset);
+        var period = subscription.Period ?? throw new ArgumentException("A handover subscription has no period: see ShiftHandoverReport.", nameof(subscription));
+        var title = Circular.Title(period, from, utcOffset);
         var scope = subscription.Regions.Count == 0 ? "全市" : string.Join("、", subscription.Regions);
         var body = $"""
             {subscription.Recipient}：
             附件是{title}（范围：{scope}），PDF 供阅读打印，.xlsx 供核对数据。数字取自报送时的预警台账、隐患台账和救援记录。
             这是按订阅 {subscription.Id} 定期发送的邮件；请登录平台修改或退订。
             """;
-        return new(ReportSchedule.Subject(subscription.Id, subscription.Period, from, utcOffset), ReportKind, 1, WarningLevel.Blue,
+        return new(ReportSchedule.Subject(subscription.Id, period, from, utcOffset), ReportKind, 1, WarningLevel.Blue,
             [new EscalationRecipient(RecipientKind.ResponsibleParty, subscription.Recipient, null, null) { Email = subscription.Email }],
-            title, body, at, new ReportAttachment(subscription.Period, DateOnly.FromDateTime(from.ToOffset(utcOffset).DateTime), subscription.Regions));
+            title, body, at, new ReportAttachment(period, DateOnly.FromDateTime(from.ToOffset(utcOffset).DateTime), subscription.Regions));
     }
+
+    /// <summary>
+    /// A subscriber's shift handover report at one shift change (decision 0061), its page rendered when it is sent, from
+    /// the ledgers as they are then (the shift taking over acts on what is open now, not on a list a retry made stale).
+    /// Blue, as the circulars: a report, not a warning, and never held for quiet hours (a message with a file is not).
+    /// </summary>
+    public static RecordMessage ShiftHandoverReport(ReportSubscription subscription, DateTimeOffset change, TimeSpan utcOffset, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        var title = HandoverTitle(change, utcOffset);
+        var scope = subscription.Regions.Count == 0 ? "全市" : string.Join("、", subscription.Regions);
+        var body = $"""
+            {subscription.Recipient}：
+            附件是{title}（范围：{scope}）：未销号预警、计时中的升级时钟、逾期或24小时内到期的隐患，取自发送时的预警台账和隐患台账。
+            这是按订阅 {subscription.Id} 在每次交接班时发送的邮件；请登录平台修改或退订。
+            """;
+        return new(HandoverSchedule.Subject(subscription.Id, change), ReportKind, 1, WarningLevel.Blue,
+            [new EscalationRecipient(RecipientKind.ResponsibleParty, subscription.Recipient, null, null) { Email = subscription.Email }],
+            title, body, at, new ReportAttachment(CircularPeriod.Daily, DateOnly.FromDateTime(change.ToOffset(utcOffset).DateTime), subscription.Regions) { HandoverAt = change });
+    }
+
+    /// <summary>The handover report's title: 2026年12月7日 08:00 交接班报告.</summary>
+    public static string HandoverTitle(DateTimeOffset change, TimeSpan utcOffset) =>
+        change.ToOffset(utcOffset).ToString("yyyy年M月d日 HH:mm", CultureInfo.InvariantCulture) + " 交接班报告";
 
     public static string HazardSubject(string hazardId) => "hazard:" + hazardId;
 
@@ -92,4 +117,8 @@ public sealed record RecordMessage(
 }
 
 /// <summary>The circular a report message carries: its kind, a local day inside the period, and the regions it covers (none for the city).</summary>
-public sealed record ReportAttachment(CircularPeriod Period, DateOnly Day, IReadOnlyList<string> Regions);
+public sealed record ReportAttachment(CircularPeriod Period, DateOnly Day, IReadOnlyList<string> Regions)
+{
+    /// <summary>Set for a shift handover report (decision 0061): the shift change it is for; the period and day then only name the day.</summary>
+    public DateTimeOffset? HandoverAt { get; init; }
+}

@@ -28,10 +28,25 @@ public enum CircularDimension
 }
 
 /// <summary>One alert as a circular sees it: its ledger facts and where it belongs in each dimension (null: not known).</summary>
-public sealed record CircularAlert(AlertFacts Facts, string? OwnerUnit, string? Regulator, string? District, string? Street);
+/// <param name="OwnerUnit">The owner unit's name: the registered organisation's when the asset names one, else the free text.</param>
+public sealed record CircularAlert(AlertFacts Facts, string? OwnerUnit, string? Regulator, string? District, string? Street)
+{
+    /// <summary>The organisation registry's id of <see cref="OwnerUnit"/>; null when it is free text (no registered organisation).</summary>
+    public string? OwnerUnitId { get; init; }
+
+    /// <summary>The organisation registry's id of <see cref="Regulator"/>; null when it is a department from configuration.</summary>
+    public string? RegulatorId { get; init; }
+}
 
 /// <summary>One hidden hazard as a circular sees it, at the end of the period.</summary>
-public sealed record CircularHazard(bool Open, bool Overdue, string? OwnerUnit, string? Regulator, string? District, string? Street);
+public sealed record CircularHazard(bool Open, bool Overdue, string? OwnerUnit, string? Regulator, string? District, string? Street)
+{
+    /// <summary>As <see cref="CircularAlert.OwnerUnitId"/>.</summary>
+    public string? OwnerUnitId { get; init; }
+
+    /// <summary>As <see cref="CircularAlert.RegulatorId"/>.</summary>
+    public string? RegulatorId { get; init; }
+}
 
 /// <summary>
 /// One line of a ranking. <see cref="Overdue"/> counts the alerts not acknowledged within their time (an escalation fired);
@@ -51,6 +66,12 @@ public sealed record CircularRow(
     int OverdueHazards)
 {
     public int Change => Alerts - PreviousAlerts;
+
+    /// <summary>
+    /// The organisation registry's id of the owner unit or regulator this line stands for; null for a line named by free
+    /// text (or configuration), for a district or street, and for 未登记. Two organisations of one name stay two lines.
+    /// </summary>
+    public string? OrganisationId { get; init; }
 }
 
 public sealed record CircularRanking(CircularDimension Dimension, IReadOnlyList<CircularRow> Rows);
@@ -140,16 +161,18 @@ public static class Circular
         var total = Row("合计", inPeriod, previous, hazards);
         var rankings = Enum.GetValues<CircularDimension>().Select(dimension =>
         {
-            var names = inPeriod.Select(a => Key(a, dimension)).Concat(hazards.Select(h => Key(h, dimension))).Distinct(StringComparer.Ordinal);
-            var rows = names.Select(name => Row(
-                    name,
-                    inPeriod.Where(a => Key(a, dimension) == name).ToList(),
-                    previous.Where(a => Key(a, dimension) == name).ToList(),
-                    hazards.Where(h => Key(h, dimension) == name).ToList()))
+            var keys = inPeriod.Select(a => Key(a, dimension)).Concat(hazards.Select(h => Key(h, dimension))).Distinct();
+            var rows = keys.Select(key => Row(
+                    key.Name,
+                    inPeriod.Where(a => Key(a, dimension) == key).ToList(),
+                    previous.Where(a => Key(a, dimension) == key).ToList(),
+                    hazards.Where(h => Key(h, dimension) == key).ToList()) with
+            { OrganisationId = key.Id })
                 .OrderByDescending(r => r.Overdue)
                 .ThenByDescending(r => r.MedianAcknowledge ?? TimeSpan.Zero)
                 .ThenByDescending(r => r.Alerts)
                 .ThenBy(r => r.Name, StringComparer.Ordinal)
+                .ThenBy(r => r.OrganisationId, StringComparer.Ordinal)
                 .ToList();
             return new CircularRanking(dimension, rows);
         }).ToList();
@@ -193,23 +216,30 @@ public static class Circular
             hazards.Count(h => h.Open && h.Overdue));
     }
 
-    private static string Key(CircularAlert alert, CircularDimension dimension) => Name(dimension switch
+    // A line is a registered organisation (its id) or a name: an owner unit of the registry and free text of the same
+    // name are not merged here (the source maps a free text naming a registered organisation to it before).
+    private static LineKey Key(CircularAlert alert, CircularDimension dimension) => dimension switch
     {
-        CircularDimension.OwnerUnit => alert.OwnerUnit,
-        CircularDimension.Regulator => alert.Regulator,
-        CircularDimension.District => alert.District,
-        _ => alert.Street,
-    });
+        CircularDimension.OwnerUnit => LineKey.Of(alert.OwnerUnitId, alert.OwnerUnit),
+        CircularDimension.Regulator => LineKey.Of(alert.RegulatorId, alert.Regulator),
+        CircularDimension.District => LineKey.Of(null, alert.District),
+        _ => LineKey.Of(null, alert.Street),
+    };
 
-    private static string Key(CircularHazard hazard, CircularDimension dimension) => Name(dimension switch
+    private static LineKey Key(CircularHazard hazard, CircularDimension dimension) => dimension switch
     {
-        CircularDimension.OwnerUnit => hazard.OwnerUnit,
-        CircularDimension.Regulator => hazard.Regulator,
-        CircularDimension.District => hazard.District,
-        _ => hazard.Street,
-    });
+        CircularDimension.OwnerUnit => LineKey.Of(hazard.OwnerUnitId, hazard.OwnerUnit),
+        CircularDimension.Regulator => LineKey.Of(hazard.RegulatorId, hazard.Regulator),
+        CircularDimension.District => LineKey.Of(null, hazard.District),
+        _ => LineKey.Of(null, hazard.Street),
+    };
 
-    private static string Name(string? value) => string.IsNullOrWhiteSpace(value) ? Unregistered : value;
+    private readonly record struct LineKey(string? Id, string Name)
+    {
+        public static LineKey Of(string? id, string? name) => string.IsNullOrWhiteSpace(name)
+            ? new(id, id ?? Unregistered)
+            : new(id, name);
+    }
 
     private static DateTimeOffset Local(DateOnly day, TimeSpan utcOffset) => new(day.ToDateTime(TimeOnly.MinValue), utcOffset);
 }

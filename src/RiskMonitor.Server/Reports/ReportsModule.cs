@@ -23,6 +23,7 @@ internal static class ReportsModule
         builder.Services.AddSingleton<IReportAttachments, CircularAttachments>();
         builder.Services.AddOptions<CircularOptions>().BindConfiguration(CircularOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CircularSource>();
+        builder.Services.AddSingleton<HandoverSource>();
         builder.Services.AddSingleton<CircularQueries>();
         builder.Services.AddHostedService<CircularScheduler>();
         return builder;

@@ -25,6 +25,9 @@ public interface IResponsibilityStore
     /// <summary>Those of <paramref name="assetIds"/> that have parties on record.</summary>
     Task<IReadOnlySet<string>> WithPartiesAsync(IReadOnlyCollection<string> assetIds, CancellationToken cancellationToken = default);
 
+    /// <summary>The parties on record of those of <paramref name="assetIds"/> that have them, in one read (a report's alerts).</summary>
+    Task<IReadOnlyDictionary<string, AssetParties>> PartiesOfAsync(IReadOnlyCollection<string> assetIds, CancellationToken cancellationToken = default);
+
     /// <summary>Sets an asset's parties, checked against the organisations as they are inside the write's transaction.</summary>
     Task<RegistryWrite> SavePartiesAsync(AssetParties parties, string assetKind, int? expectedVersion, string actor, DateTimeOffset at, CancellationToken cancellationToken = default);
 

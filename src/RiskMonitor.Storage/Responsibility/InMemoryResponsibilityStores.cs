@@ -79,6 +79,16 @@ public sealed class InMemoryResponsibilityStore : IResponsibilityStore
         }
     }
 
+    public Task<IReadOnlyDictionary<string, AssetParties>> PartiesOfAsync(IReadOnlyCollection<string> assetIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assetIds);
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, AssetParties>>(assetIds.Distinct(StringComparer.Ordinal)
+                .Where(_parties.ContainsKey).ToDictionary(id => id, id => _parties[id], StringComparer.Ordinal));
+        }
+    }
+
     public Task<RegistryWrite> SavePartiesAsync(AssetParties parties, string assetKind, int? expectedVersion, string actor, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parties);

@@ -125,6 +125,27 @@ internal sealed class PostgresResponsibilityStore(NpgsqlDataSource dataSource) :
         return found;
     }
 
+    public async Task<IReadOnlyDictionary<string, AssetParties>> PartiesOfAsync(IReadOnlyCollection<string> assetIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assetIds);
+        var found = new Dictionary<string, AssetParties>(StringComparer.Ordinal);
+        if (assetIds.Count == 0)
+        {
+            return found;
+        }
+
+        await using var command = dataSource.CreateCommand("SELECT body::text, version FROM asset_parties WHERE asset_id = ANY(@ids)");
+        command.Parameters.AddWithValue("ids", assetIds.Distinct(StringComparer.Ordinal).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var parties = ReadParties(reader);
+            found[parties.AssetId] = parties;
+        }
+
+        return found;
+    }
+
     public async Task<RegistryWrite> SavePartiesAsync(
         AssetParties parties, string assetKind, int? expectedVersion, string actor, DateTimeOffset at, CancellationToken cancellationToken = default)
     {

@@ -51,6 +51,23 @@ public sealed class CircularTests
         Assert.Equal(Circular.Unregistered, Assert.Single(report.Rankings.Single(r => r.Dimension == CircularDimension.Street).Rows).Name);
     }
 
+    [Fact]
+    public void A_weekly_circular_compares_with_the_iso_week_before()
+    {
+        var (from, to) = Circular.PeriodOf(CircularPeriod.Weekly, new DateOnly(2026, 12, 9), Cst); // Monday 7th to Monday 14th
+        CircularAlert[] thisWeek = [Alert("w1", from.AddDays(1), ack: 1, escalations: 0, owner: "城东燃气", district: "东区")];
+        CircularAlert[] lastWeek =
+        [
+            Alert("p1", from.AddDays(-7), ack: 1, escalations: 0, owner: "城东燃气", district: "东区"),
+            Alert("p2", from.AddDays(-1), ack: 1, escalations: 0, owner: "城东燃气", district: "东区"),
+        ];
+
+        var report = Circular.Compute(CircularPeriod.Weekly, from, to, Cst, "全市", thisWeek, lastWeek, []);
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 0, 0, 0, Cst), report.PreviousFrom); // the Monday a week before
+        Assert.Equal((1, 2, -1), (report.Total.Alerts, report.Total.PreviousAlerts, report.Total.Change)); // week over week
+    }
+
     private static CircularAlert Alert(string id, DateTimeOffset raised, int? ack, int escalations, string? owner, string district, bool falseAlarm = false) => new(
         new AlertFacts(id, WarningLevel.Red, raised, ack is { } m ? raised.AddMinutes(m) : null, falseAlarm ? raised.AddHours(1) : null, falseAlarm ? "false_alarm" : null, escalations),
         owner, "住建局", district, null);

@@ -68,6 +68,48 @@ public sealed class ReportScheduleTests
         Assert.True(ReportSubscription.IsEmailAddress("王.主任@城市.example"));
     }
 
+    [Fact]
+    public void A_handover_subscription_is_due_at_the_latest_shift_change_after_it_was_made_and_within_the_catch_up()
+    {
+        var handover = new ReportSubscription("h-1", null, "李娜", "li.na@city.example", [], Made) { Report = ReportKind.Handover };
+        var catchUp = TimeSpan.FromHours(2);
+        DateTimeOffset[] changes = [Made.AddHours(-4), Made.AddHours(1), Made.AddHours(13)];
+
+        Assert.Null(HandoverSchedule.Due(handover, changes, Made.AddMinutes(59), catchUp)); // the change before it was made is not its
+        Assert.Equal(Made.AddHours(1), HandoverSchedule.Due(handover, changes, Made.AddHours(1), catchUp)); // at the change
+        Assert.Equal(Made.AddHours(1), HandoverSchedule.Due(handover, changes, Made.AddHours(2.5), catchUp)); // a node back within the catch-up
+        Assert.Null(HandoverSchedule.Due(handover, changes, Made.AddHours(3.5), catchUp)); // too late: the shift has long taken over
+        Assert.Equal(Made.AddHours(13), HandoverSchedule.Due(handover, changes, Made.AddHours(13.5), catchUp)); // the next change's, not an older one
+        Assert.Null(HandoverSchedule.Due(handover with { Retired = true }, changes, Made.AddHours(1), catchUp));
+        Assert.Null(HandoverSchedule.Due(Subscription(CircularPeriod.Daily), changes, Made.AddHours(1), catchUp)); // a circular follows its periods
+        Assert.Empty(ReportSchedule.DuePeriods(handover, Made.AddDays(2), China, Week)); // and a handover has none
+    }
+
+    [Fact]
+    public void A_handover_subscription_has_no_period_and_a_circular_one_needs_one()
+    {
+        var handover = new ReportSubscription("h-1", null, "李娜", "li.na@city.example", [], Made) { Report = ReportKind.Handover };
+
+        Assert.Empty(handover.Problems(_ => true));
+        Assert.Equal(["period"], (handover with { Period = CircularPeriod.Daily }).Problems(_ => true).Keys);
+        Assert.Equal(["period"], (handover with { Report = ReportKind.Circular }).Problems(_ => true).Keys);
+        Assert.Equal(["report"], (handover with { Report = (ReportKind)7 }).Problems(_ => true).Keys);
+    }
+
+    [Fact]
+    public void A_handover_report_message_is_keyed_by_subscription_and_change_and_names_the_change()
+    {
+        var handover = new ReportSubscription("h-1", null, "李娜", "li.na@city.example", ["d-west"], Made) { Report = ReportKind.Handover };
+        var change = Made.AddHours(12.5); // 08:30 on the 7th
+
+        var message = RecordMessage.ShiftHandoverReport(handover, change, China, change);
+
+        Assert.Equal(("handover:h-1#2026-12-07T00:30:00Z", RecordMessage.ReportKind, "2026年12月7日 08:30 交接班报告"), (message.Subject, message.Kind, message.Title));
+        Assert.Equal(change, message.Report!.HandoverAt);
+        Assert.Equal(["d-west"], message.Report.Regions);
+        Assert.Equal("li.na@city.example", Assert.Single(message.Recipients).Email);
+    }
+
     private static ReportSubscription Subscription(CircularPeriod period) => new("sub-1", period, "李娜", "li.na@city.example", [], Made);
 
     private static DateTimeOffset Local(int year, int month, int day) => new(year, month, day, 0, 0, 0, China);

@@ -48,11 +48,18 @@ public sealed class RegistryEndToEndTests(RegistryFixture server) : IClassFixtur
         Assert.Equal("ch4_lel.high", alert.GetProperty("ruleId").GetString());
         Assert.Equal("red", alert.GetProperty("severity").GetString());
 
+        // The GeoJSON export is the registry in force: the feature as changed over the API.
+        var exported = Assert.Single((await supervisor.GetFromJsonAsync<JsonElement>("api/registry/assets", ct)).GetProperty("features").EnumerateArray(),
+            f => f.GetProperty("properties").GetProperty("id").GetString() == Id);
+        Assert.Equal(("gas_station", "新建加气站"), (exported.GetProperty("properties").GetProperty("kind").GetString(), exported.GetProperty("properties").GetProperty("name").GetString()));
+
         // Retired: gone from the registry in force (readings are dead-lettered from now on), its id stays taken.
         using var retire = new HttpRequestMessage(HttpMethod.Delete, $"api/registry/assets/{Id}");
         retire.Headers.IfMatch.Add(new EntityTagHeaderValue("\"2\""));
         Assert.Equal(HttpStatusCode.OK, (await supervisor.SendAsync(retire, ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await supervisor.GetAsync($"api/registry/assets/{Id}", ct)).StatusCode);
+        Assert.DoesNotContain((await supervisor.GetFromJsonAsync<JsonElement>("api/registry/assets", ct)).GetProperty("features").EnumerateArray(),
+            f => f.GetProperty("properties").GetProperty("id").GetString() == Id);
         Assert.Equal(HttpStatusCode.Conflict, (await supervisor.PostAsync("api/registry/assets", Feature(Id, "monitor_point", "再建"), ct)).StatusCode);
     }
 

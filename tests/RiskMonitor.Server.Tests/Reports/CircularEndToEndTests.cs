@@ -11,7 +11,8 @@ namespace RiskMonitor.Server.Tests.Reports;
 /// <summary>
 /// The monthly circular on the real thing (issue 20 item 6): alerts raised, acknowledged, escalated and closed as a false
 /// alarm on assets of three owner units in two districts; the .xlsx read back with ClosedXML matches a query of the
-/// PostgreSQL ledger, and so does its chart of alerts per day; the PDF is a PDF (and is rendered to PNG under the test results when pdftoppm is installed); the
+/// PostgreSQL ledger, and so does its chart of alerts per day; the PDF's owner lines read back by pdftotext carry the same
+/// figures (and the PDF is rendered to PNG under the test results when pdftoppm is installed); the
 /// printable page carries the same title; the shift handover lists the alerts not closed; the scheduler writes the
 /// files of the periods that have ended.
 /// </summary>
@@ -104,6 +105,18 @@ public sealed class CircularEndToEndTests : IAsyncLifetime
         var pdfBytes = await pdf.Content.ReadAsByteArrayAsync(ct);
         Assert.Equal("%PDF-"u8.ToArray(), pdfBytes[..5]);
         await KeepForReadersAsync(pdfBytes, "circular-monthly", ct);
+        // The PDF's owner-unit table, read back by pdftotext, has the ledger's figures on each owner's line (issue 20:
+        // "a generated monthly report (PDF and .xlsx) whose figures match the ledger").
+        var words = (await CircularPdfLayoutTests.WordsAsync(pdfBytes, ct)).SelectMany(p => p.Words).ToList();
+        foreach (var (owner, figures) in ledger)
+        {
+            var name = Assert.Single(words, w => w.Text == owner);
+            var line = words.Where(w => w.Page == name.Page && Math.Abs(w.YMin - name.YMin) < 2).OrderBy(w => w.XMin).Select(w => w.Text).ToList();
+            Assert.Equal(
+                new[] { figures.Alerts, figures.Acknowledged, figures.Overdue, figures.Closed, figures.FalseAlarms }.Select(n => n.ToString(CultureInfo.InvariantCulture)),
+                new[] { line[1], line[4], line[6], line[7], line[8] });
+        }
+
         Assert.Contains("安全风险监测月报（通报）", page, StringComparison.Ordinal);
         Assert.Contains("城东燃气有限公司", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badPeriod.StatusCode);

@@ -92,6 +92,7 @@ public sealed class CircularQueriesTests
 
         Assert.Equal("text/html; charset=utf-8", html.ContentType);
         Assert.Contains("<html", html.ResponseContent, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<svg class=\"chart\"", html.ResponseContent, StringComparison.Ordinal); // the printable page's chart of alerts per day
         Assert.Equal("circular-quarterly-2026-10-01.xlsx", xlsx.FileDownloadName);
         Assert.Equal("PK", System.Text.Encoding.ASCII.GetString(xlsx.FileContents.Span[..2])); // a zip, as .xlsx files are
     }

@@ -17,6 +17,7 @@ using RiskMonitor.Server.Reports.Circulars;
 using RiskMonitor.Server.Reports.Subscriptions;
 using RiskMonitor.Server.Tests.Fakes;
 using RiskMonitor.Storage.Alerts;
+using RiskMonitor.Storage.Duty;
 using RiskMonitor.Storage.Hazards;
 using RiskMonitor.Storage.Messaging;
 using RiskMonitor.Storage.Reports;
@@ -41,17 +42,20 @@ public sealed class ScheduledReportsTests
     private readonly ReportSubscriptionCommands _commands;
     private readonly ScheduledReports _scheduled;
     private readonly RecordMessageSender _sender;
+    private readonly InMemoryDutyRoster _roster = new();
 
     public ScheduledReportsTests()
     {
         var index = RegionIndex.Build([Region("city", RegionLevel.City, null, 120.0, 121.0), Region("r-east", RegionLevel.District, "city", 120.0, 120.5), Region("r-west", RegionLevel.District, "city", 120.5, 121.0)]);
         var live = new LiveRegistry(new RegistrySources(null, null, [], null), new RiskMapData(RegionMap.Build(index, _ports.All), _ports, FrozenDictionary<string, ConsequenceRaise>.Empty));
         var options = Options.Create(new CircularOptions());
-        var source = new CircularSource(new InMemoryAlertStore(), _hazards, _ports, live, new InMemoryPartyCaseStore(), new InMemoryResponsibilityStore(), options, _time);
+        var alerts = new InMemoryAlertStore();
+        var source = new CircularSource(alerts, _hazards, _ports, live, new InMemoryPartyCaseStore(), new InMemoryResponsibilityStore(), options, _time);
+        var handovers = new HandoverSource(alerts, _hazards, _roster, _ports);
         var messenger = new PeopleMessenger([_email], new FixedOptions<MessagingOptions>(new MessagingOptions()), new NoDeliveryLog(), _time, NullLogger<PeopleMessenger>.Instance);
-        _sender = new RecordMessageSender(_outbox, messenger, [new CircularAttachments(source, options)], _time, NullLogger<RecordMessageSender>.Instance);
+        _sender = new RecordMessageSender(_outbox, messenger, [new CircularAttachments(source, handovers, options, _time)], _time, NullLogger<RecordMessageSender>.Instance);
         _commands = new ReportSubscriptionCommands(_store, _ports, live, _time);
-        _scheduled = new ScheduledReports(_store, _sender, options);
+        _scheduled = new ScheduledReports(_store, _sender, _roster, options);
     }
 
     [Fact]
@@ -68,7 +72,7 @@ public sealed class ScheduledReportsTests
 
         Assert.Equal(["email", "period", "regions"], Assert.IsType<ValidationProblem>(bad.Result).ProblemDetails.Errors.Keys.Order(StringComparer.Ordinal));
         var subscription = Assert.IsType<Created<ReportSubscription>>(created.Result).Value!;
-        Assert.Equal((CircularPeriod.Monthly, 1, _time.GetUtcNow()), (subscription.Period, subscription.Version, subscription.CreatedAt));
+        Assert.Equal(((CircularPeriod?)CircularPeriod.Monthly, 1, _time.GetUtcNow()), (subscription.Period, subscription.Version, subscription.CreatedAt));
         Assert.Equal(StatusCodes.Status409Conflict, Assert.IsType<ProblemHttpResult>(again.Result).StatusCode);
         Assert.Equal(["version"], Assert.IsType<ValidationProblem>(noVersion.Result).ProblemDetails.Errors.Keys);
         Assert.Equal(StatusCodes.Status409Conflict, Assert.IsType<ProblemHttpResult>(stale.Result).StatusCode);
@@ -167,6 +171,58 @@ public sealed class ScheduledReportsTests
         Assert.Equal(("全市", 2), summaries["张敏"]);
     }
 
+    [Fact]
+    public async Task A_handover_subscription_is_mailed_once_at_each_shift_change_of_the_roster_with_the_handover_page()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var change = _time.GetUtcNow().AddHours(1); // 21:00 local: the day shift hands over to the night shift
+        await _roster.AddAsync(new Domain.Escalation.DutyShift(0, change.AddHours(-12), change, "白班值班员", null, "白班领导", null), "admin", ct);
+        await _roster.AddAsync(new Domain.Escalation.DutyShift(0, change, change.AddHours(12), "夜班值班员", null, "夜班领导", null), "admin", ct);
+        await OpenHazardAsync("h-east", "gp-1", "r-east", ct, deadline: change.AddHours(6));
+        var bad = await _commands.SaveAsync(null, new ReportSubscriptionRequest("h-bad", "daily", "李娜", "li.na@city.example", null, Report: "handover"), InMemoryPorts.CityWide, ct);
+        var badKind = await _commands.SaveAsync(null, new ReportSubscriptionRequest("h-bad", null, "李娜", "li.na@city.example", null, Report: "shift"), InMemoryPorts.CityWide, ct);
+        var created = await _commands.SaveAsync(null, new ReportSubscriptionRequest("handover-li", null, "李娜", "li.na@city.example", null, Report: "handover"), InMemoryPorts.CityWide, ct);
+
+        var before = await _scheduled.EnqueueDueAsync(_time.GetUtcNow(), ct);
+        var wake = await _scheduled.NextChangeAsync(_time.GetUtcNow(), _time.GetUtcNow().AddMinutes(10), ct);
+        var wakeSoon = await _scheduled.NextChangeAsync(_time.GetUtcNow(), _time.GetUtcNow().AddHours(2), ct);
+        _time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        var atChange = await _scheduled.EnqueueDueAsync(_time.GetUtcNow(), ct);
+        await _sender.SendDueAsync(ct);
+        _time.Advance(TimeSpan.FromMinutes(30)); // later passes of the schedule, within the catch-up
+        await _scheduled.EnqueueDueAsync(_time.GetUtcNow(), ct);
+        await _sender.SendDueAsync(ct);
+
+        Assert.Equal(["period"], Assert.IsType<ValidationProblem>(bad.Result).ProblemDetails.Errors.Keys);
+        Assert.Equal(["report"], Assert.IsType<ValidationProblem>(badKind.Result).ProblemDetails.Errors.Keys);
+        var subscription = Assert.IsType<Created<ReportSubscription>>(created.Result).Value!;
+        Assert.Equal((ReportKind.Handover, (CircularPeriod?)null), (subscription.Report, subscription.Period));
+        Assert.Equal((0, 1), (before, atChange));
+        Assert.Null(wake); // no change within the next ten minutes: the schedule sleeps its interval
+        Assert.Equal(change, wakeSoon);
+        var queued = Assert.Single(await _outbox.ListAsync(null, 10, ct));
+        Assert.Equal("handover:handover-li#2026-12-06T13:00:00Z", queued.Message.Subject);
+        var mail = Assert.Single(_email.Sent);
+        Assert.Equal(("li.na@city.example", "2026年12月6日 21:00 交接班报告"), (mail.To.Email, mail.Subject));
+        var page = Assert.Single(mail.Attachments!);
+        Assert.Equal(("handover-2026-12-06-2100.html", CircularAttachments.HtmlType), (page.FileName, page.ContentType));
+        var html = System.Text.Encoding.UTF8.GetString(page.Content);
+        Assert.Contains("交接时间 2026-12-06 21:00　数据截至 2026-12-06 21:00", html, StringComparison.Ordinal);
+        Assert.Contains("交班：值班员 白班值班员，带班领导 白班领导　接班：值班员 夜班值班员，带班领导 夜班领导", html, StringComparison.Ordinal);
+        Assert.Contains("h-east", html, StringComparison.Ordinal); // due within 24 h of the handover
+    }
+
+    [Fact]
+    public void Configured_handover_times_are_the_changes_when_the_duty_room_hands_over_at_fixed_hours()
+    {
+        var from = new DateTimeOffset(2026, 12, 6, 20, 0, 0, China);
+
+        var changes = HandoverSchedule.ConfiguredChanges([new TimeOnly(8, 30), new TimeOnly(20, 30)], from, from.AddDays(1), China);
+
+        // (20:00 on the 6th, 20:00 on the 7th]: the evening change of the 6th and the morning one of the 7th.
+        Assert.Equal([new DateTimeOffset(2026, 12, 6, 20, 30, 0, China), new DateTimeOffset(2026, 12, 7, 8, 30, 0, China)], changes);
+    }
+
     /// <summary>The scope and the open hazards of the summary sheet (row 6 is the total; column 11 the open hazards).</summary>
     private static (string Scope, int OpenHazards) Summary(byte[] xlsx)
     {
@@ -175,11 +231,11 @@ public sealed class ScheduledReportsTests
         return (summary.Cell(3, 2).GetString(), summary.Cell(6, 11).GetValue<int>());
     }
 
-    private Task OpenHazardAsync(string id, string assetId, string regionId, CancellationToken ct)
+    private Task OpenHazardAsync(string id, string assetId, string regionId, CancellationToken ct, DateTimeOffset? deadline = null)
     {
         var at = _time.GetUtcNow().AddDays(-1);
         var hazard = new Hazard(id, HazardLevel.General, HazardSource.Inspection, HazardStatus.Reported, "井盖破损", assetId, regionId, "gas",
-            null, null, null, null, null, "li.wei", at, at);
+            null, null, null, deadline, null, "li.wei", at, at);
         return _hazards.RecordAsync(null, hazard, "reported", "li.wei", null, at, ct);
     }
 

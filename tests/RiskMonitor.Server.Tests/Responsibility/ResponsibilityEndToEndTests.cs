@@ -304,6 +304,18 @@ public sealed class ResponsibilityEndToEndTests(ResponsibilityFixture server, Br
             () => server.Http.GetAsync($"api/alerts/{alertId}/parties", ct), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(15), ct);
         var routed = await parties.Content.ReadFromJsonAsync<JsonElement>(ct);
         Assert.Equal(["ou-1", "reg-gas"], routed.GetProperty("duties").EnumerateArray().Select(d => d.GetProperty("organisationId").GetString()));
+
+        // The owner unit acknowledges on its own account: a ledger line by that person; the first record stands.
+        using var unit = server.As("ou-1.duty", ["unit"]);
+        var acknowledged = await unit.PostAsync($"api/unit/alerts/{alertId}/acknowledge", null, ct);
+        var again = await unit.PostAsync($"api/unit/alerts/{alertId}/acknowledge", null, ct);
+        Assert.True(acknowledged.IsSuccessStatusCode, acknowledged.StatusCode.ToString());
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var history = await ServerFixture.EventuallyAsync(
+            () => server.GetJsonAsync($"api/alerts/{alertId}/history", ct), h => Actions(h).Contains("party_acknowledged"), TimeSpan.FromSeconds(15), ct);
+        var line = Assert.Single(history.EnumerateArray(), e => e.GetProperty("action").GetString() == "party_acknowledged");
+        Assert.Contains("ou-1.duty", line.GetProperty("actor").GetString(), StringComparison.Ordinal);
+        Assert.Contains("party_notified", Actions(history)); // and the notice that told it
     }
 
     [Fact]

@@ -34,4 +34,22 @@ public sealed class ResponsibilityGeneratorTests
         Assert.Equal(codes.Count, codes.Distinct().Count());
         Assert.All(codes, c => Assert.Equal(ResponsibilityGenerator.CheckCharacter(c[..17]), c[17]));
     }
+
+    [Fact]
+    public void The_demo_city_names_a_regulator_for_each_industry_and_its_city_and_district_governments()
+    {
+        using var document = JsonDocument.Parse(Generated);
+        var organisations = document.RootElement.GetProperty("organisations").EnumerateArray().ToList();
+        string? Text(JsonElement o, string name) => o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+        // 管行业必须管安全: one regulator per industry of the demo city's assets.
+        Assert.Equal(
+            ["gas", "hazardous_chemicals", "special_equipment"],
+            organisations.Where(o => Text(o, "kind") == "regulator").Select(o => Text(o, "industry")!).Order(StringComparer.Ordinal));
+        // The government levels (issue 20 item 1): the city and every district, each with somebody to call.
+        var governments = organisations.Where(o => Text(o, "kind") == "government").ToList();
+        Assert.Single(governments, g => Text(g, "id")!.StartsWith("gov-c-", StringComparison.Ordinal));
+        Assert.True(governments.Count(g => Text(g, "id")!.StartsWith("gov-d-", StringComparison.Ordinal)) >= 2);
+        Assert.All(governments, g => Assert.NotEmpty(g.GetProperty("people").EnumerateArray()));
+    }
 }

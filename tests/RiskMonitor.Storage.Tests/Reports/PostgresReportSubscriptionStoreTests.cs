@@ -47,4 +47,19 @@ public sealed class PostgresReportSubscriptionStoreTests(PostgresFixture fixture
         await using var delete = dataSource.CreateCommand("DELETE FROM report_subscriptions");
         await Assert.ThrowsAsync<PostgresException>(() => delete.ExecuteNonQueryAsync(ct)); // retired, never deleted
     }
+
+    [Fact]
+    public async Task A_handover_subscription_keeps_its_kind_and_has_no_period()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var dataSource = await fixture.NewMigratedDatabaseAsync(ct);
+        var store = new PostgresReportSubscriptionStore(dataSource);
+        var handover = new ReportSubscription("city-handover", null, "张敏", "zhang.min@city.example", [], T0) { Report = ReportKind.Handover };
+
+        Assert.Equal(RegistryWriteOutcome.Saved, (await store.SaveAsync(handover, null, "zhang.min", T0, ct)).Outcome);
+        var found = await store.FindAsync("city-handover", ct);
+
+        Assert.NotNull(found);
+        Assert.Equal((ReportKind.Handover, (CircularPeriod?)null, 1), (found.Report, found.Period, found.Version));
+    }
 }

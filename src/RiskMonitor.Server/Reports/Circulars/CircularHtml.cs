@@ -31,7 +31,7 @@ internal static class CircularHtml
         {
             html.Append("<h2>").Append(section++ switch { 3 => "三", 4 => "四", 5 => "五", _ => "六" }).Append('、')
                 .Append(E(CircularText.Dimension(ranking.Dimension))).Append("排名</h2>");
-            Table(html, CircularText.Columns, ranking.Rows.Select(CircularText.Cells));
+            Table(html, CircularText.Columns, ranking.Rows.Select(CircularText.Cells), ranking.Rows.Select(r => r.OrganisationId).ToList());
         }
 
         if (report.Rescues is { } rescues)
@@ -51,7 +51,8 @@ internal static class CircularHtml
         return html.Append("</body></html>").ToString();
     }
 
-    private static void Table(StringBuilder html, IEnumerable<string> columns, IEnumerable<string[]> rows)
+    /// <param name="organisationIds">Per row, the registry id of the organisation it stands for (null: free text), shown as the name's tooltip.</param>
+    private static void Table(StringBuilder html, IEnumerable<string> columns, IEnumerable<string[]> rows, IReadOnlyList<string?>? organisationIds = null)
     {
         html.Append("<table><thead><tr>");
         foreach (var column in columns)
@@ -60,12 +61,15 @@ internal static class CircularHtml
         }
 
         html.Append("</tr></thead><tbody>");
+        var index = 0;
         foreach (var row in rows)
         {
-            html.Append("<tr>");
-            foreach (var cell in row)
+            var id = organisationIds is not null && index < organisationIds.Count ? organisationIds[index] : null;
+            index++;
+            html.Append(id is null ? "<tr>" : "<tr data-organisation=\"" + E(id) + "\">");
+            for (var c = 0; c < row.Length; c++)
             {
-                html.Append("<td>").Append(E(cell)).Append("</td>");
+                html.Append(c == 0 && id is not null ? "<td title=\"" + E(CircularText.OrganisationIdColumn + " " + id) + "\">" : "<td>").Append(E(row[c])).Append("</td>");
             }
 
             html.Append("</tr>");

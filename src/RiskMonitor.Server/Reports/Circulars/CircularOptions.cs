@@ -37,4 +37,16 @@ internal sealed class CircularOptions
     /// 0056): a week, so a server down over a long weekend still sends every daily report; older ones are not sent.
     /// </summary>
     public TimeSpan ReportCatchUp { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Local times of day at which the duty room hands over (e.g. <c>08:30</c>, <c>20:30</c>), for the handover
+    /// subscriptions (decision 0061). Empty (the default): each shift of the duty roster starting is a handover.
+    /// </summary>
+    public List<TimeOnly> HandoverTimes { get; set; } = [];
+
+    /// <summary>
+    /// How late a handover report may still go out after its shift change (a node down at the change): two hours; after
+    /// that the shift has long taken over, and the next change's report is the one worth sending.
+    /// </summary>
+    public TimeSpan HandoverCatchUp { get; set; } = TimeSpan.FromHours(2);
 }

@@ -41,7 +41,28 @@ internal sealed class CircularScheduler(
                 CircularLog.ReportsFailed(logger, ex);
             }
 
-            await Task.Delay(options.Value.ScheduleInterval, time, stoppingToken);
+            await Task.Delay(await NextPassInAsync(stoppingToken), time, stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// The schedule interval, or less when a shift change comes first and someone subscribes to the handover (decision
+    /// 0061): the pass then runs a second after the change, so the report reaches the shift as it takes over.
+    /// </summary>
+    private async Task<TimeSpan> NextPassInAsync(CancellationToken cancellationToken)
+    {
+        var interval = options.Value.ScheduleInterval;
+        try
+        {
+            var now = time.GetUtcNow();
+            return await reports.NextChangeAsync(now, now + interval, cancellationToken) is { } change
+                ? change - now + TimeSpan.FromSeconds(1)
+                : interval;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CircularLog.ReportsFailed(logger, ex);
+            return interval;
         }
     }
 

@@ -11,9 +11,9 @@ namespace RiskMonitor.Server.Reports.Circulars;
 
 /// <summary>
 /// Gathers a circular's facts: the alert ledger for the period and the one before, the hazard ledger as it stood at the
-/// period's end (<see cref="HazardAsOf"/>), and
-/// for each alert its asset's owner unit (the registry's <c>ownerUnit</c>), its industry's regulator
-/// (<see cref="CircularOptions.Regulators"/>) and the district and street above its grid (the region file).
+/// period's end (<see cref="HazardAsOf"/>), and for each alert its asset's owner unit and regulator as the organisation
+/// registry names them (<see cref="CircularParties"/>: the asset's parties first, the GeoJSON's free text only for an
+/// asset the registry says nothing of, decision 0061) and the district and street above its grid (the region tree in force).
 /// </summary>
 internal sealed class CircularSource(
     IAlertStore alerts, IHazardStore hazards, IAssetRegistry assets, Registry.LiveRegistry registry, IPartyCaseStore cases, IResponsibilityStore organisations,
@@ -27,22 +27,27 @@ internal sealed class CircularSource(
         var offset = options.Value.UtcOffset;
         var (from, to) = Circular.PeriodOf(kind, day, offset);
         var previousFrom = Circular.PreviousFrom(kind, from, offset);
-        var facts = await alerts.KpiFactsAsync(previousFrom, to, cancellationToken);
-        var all = facts.Where(f => InScope(f.RegionId, scope)).Select(ToCircular).ToList();
+        var facts = (await alerts.KpiFactsAsync(previousFrom, to, cancellationToken)).Where(f => InScope(f.RegionId, scope)).ToList();
         var now = time.GetUtcNow();
-        var ledger = await hazards.QueryAsync(new HazardQuery(Limit: 100_000), cancellationToken);
+        var ledger = (await hazards.QueryAsync(new HazardQuery(Limit: 100_000), cancellationToken)).Where(h => !h.Exercise && InScope(h.RegionId, scope)).ToList();
+        // The registry as it stands now, read once for the report: organisations are few, parties only of these assets.
+        var organisationList = await organisations.ListOrganisationsAsync(cancellationToken);
+        var assetIds = facts.Select(f => f.AssetId).Concat(ledger.Select(h => h.AssetId)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var parties = new CircularParties(
+            organisationList, await organisations.PartiesOfAsync(assetIds, cancellationToken), options.Value.Regulators);
+        var all = facts.Select(f => ToCircular(f, parties)).ToList();
         // Hazards as they stood at the period's end (or now, for a period still running), open and overdue then; a
         // drill's hazards are not the city's (decision 0049).
         var end = to < now ? to : now;
         var hazardFacts = new List<CircularHazard>();
-        foreach (var hazard in ledger.Where(h => !h.Exercise && InScope(h.RegionId, scope)))
+        foreach (var hazard in ledger)
         {
             var history = HazardAsOf.NeedsHistory(hazard, end)
                 ? (await hazards.HistoryAsync(hazard.HazardId, cancellationToken)).Select(e => (e.At, e.After))
                 : null;
             if (HazardAsOf.At(hazard, history, end) is { } then)
             {
-                hazardFacts.Add(ToCircular(then, end));
+                hazardFacts.Add(ToCircular(then, end, parties));
             }
         }
 
@@ -53,28 +58,32 @@ internal sealed class CircularSource(
         // rescue names its unit, not a region: a scoped circular keeps those of the lifts in its regions (decision 0056).
         var rescues = await Responsibility.RescueKpiQuery.ComputeAsync(
             cases, from, to, end, null, cancellationToken, scope.Count == 0 ? null : assetId => assets.TryGet(assetId, out var lift) && InScope(lift.RegionId, scope));
-        var names = (await organisations.ListOrganisationsAsync(cancellationToken)).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
+        var names = organisationList.ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
         return report with { Rescues = Circular.RescueRanking(rescues, id => names.GetValueOrDefault(id)) };
     }
 
-    private CircularAlert ToCircular(Domain.Alerts.AlertFacts facts)
+    private CircularAlert ToCircular(Domain.Alerts.AlertFacts facts, CircularParties parties)
     {
         assets.TryGet(facts.AssetId ?? string.Empty, out var asset);
         var (district, street) = DistrictAndStreet(facts.RegionId ?? asset?.RegionId);
-        return new CircularAlert(facts, asset?.OwnerUnit, RegulatorOf(asset?.Industry), district, street);
+        var owner = parties.OwnerOf(facts.AssetId, asset?.OwnerUnit);
+        var regulator = parties.RegulatorOf(facts.AssetId, asset?.Industry);
+        return new CircularAlert(facts, owner.Name, regulator.Name, district, street) { OwnerUnitId = owner.OrganisationId, RegulatorId = regulator.OrganisationId };
     }
 
-    private CircularHazard ToCircular(Hazard hazard, DateTimeOffset now)
+    private CircularHazard ToCircular(Hazard hazard, DateTimeOffset now, CircularParties parties)
     {
         var asset = hazard.AssetId is { } id && assets.TryGet(id, out var found) ? found : null;
         var (district, street) = DistrictAndStreet(hazard.RegionId ?? asset?.RegionId);
-        return new CircularHazard(
-            hazard.Status != HazardStatus.Verified, hazard.IsOverdue(now), hazard.ResponsibleUnit ?? asset?.OwnerUnit,
-            RegulatorOf(hazard.Industry ?? asset?.Industry), district, street);
+        // The unit the hazard ledger names answers for the hazard; without one, the asset's owner unit.
+        var owner = string.IsNullOrWhiteSpace(hazard.ResponsibleUnit) ? parties.OwnerOf(hazard.AssetId, asset?.OwnerUnit) : parties.Named(hazard.ResponsibleUnit);
+        var regulator = parties.RegulatorOf(hazard.AssetId, hazard.Industry ?? asset?.Industry);
+        return new CircularHazard(hazard.Status != HazardStatus.Verified, hazard.IsOverdue(now), owner.Name, regulator.Name, district, street)
+        {
+            OwnerUnitId = owner.OrganisationId,
+            RegulatorId = regulator.OrganisationId,
+        };
     }
-
-    private string? RegulatorOf(string? industry) =>
-        industry is not null && options.Value.Regulators.TryGetValue(industry, out var department) ? department : null;
 
     // The region tree in force now: it changes over the API (docs/decisions/0041-live-registry.md).
     private RegionIndex Regions => registry.Current.Map.Index;

@@ -12,6 +12,9 @@ internal static class CircularText
     public static readonly string[] RescueColumns =
         ["维保单位", "困人救援", "已到场", "到场超时", "到场时间中位数(分)", "到场最长(分)", "已解困", "解困时间中位数(分)"];
 
+    /// <summary>Header of the .xlsx column with a line's organisation id in the registry (owner units and regulators).</summary>
+    public const string OrganisationIdColumn = "登记编号";
+
     public const string RescueHeading = "维保单位困人救援（到场超时多者在前）";
 
     public const string NoRescues = "本期无电梯困人救援。";

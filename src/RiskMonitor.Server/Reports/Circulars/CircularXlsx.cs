@@ -54,10 +54,13 @@ internal static class CircularXlsx
         foreach (var ranking in report.Rankings)
         {
             var sheet = workbook.Worksheets.Add(SheetName(ranking.Dimension));
-            WriteHeader(sheet, 1);
+            // Owner units and regulators are organisations of the registry: their id beside the name, so a line can be
+            // traced to its record (two organisations may share a name); a free-text line has none.
+            var withId = ranking.Dimension is CircularDimension.OwnerUnit or CircularDimension.Regulator;
+            WriteHeader(sheet, 1, withId);
             for (var i = 0; i < ranking.Rows.Count; i++)
             {
-                WriteRow(sheet, i + 2, ranking.Rows[i]);
+                WriteRow(sheet, i + 2, ranking.Rows[i], withId);
             }
 
             if (ranking.Rows.Count > 0)
@@ -127,19 +130,34 @@ internal static class CircularXlsx
         }
     }
 
-    private static void WriteHeader(IXLWorksheet sheet, int row)
+    /// <summary>The column (after the figures) with a line's organisation id in the registry, on the owner-unit and regulator sheets.</summary>
+    public static readonly int OrganisationIdColumn = CircularText.Columns.Length + 1;
+
+    private static void WriteHeader(IXLWorksheet sheet, int row, bool withId = false)
     {
         for (var c = 0; c < CircularText.Columns.Length; c++)
         {
             sheet.Cell(row, c + 1).Value = CircularText.Columns[c];
         }
 
-        sheet.Range(row, 1, row, CircularText.Columns.Length).Style.Font.Bold = true;
-        sheet.Range(row, 1, row, CircularText.Columns.Length).Style.Fill.BackgroundColor = XLColor.FromHtml("#eeeeee");
+        var last = CircularText.Columns.Length;
+        if (withId)
+        {
+            sheet.Cell(row, OrganisationIdColumn).Value = CircularText.OrganisationIdColumn;
+            last = OrganisationIdColumn;
+        }
+
+        sheet.Range(row, 1, row, last).Style.Font.Bold = true;
+        sheet.Range(row, 1, row, last).Style.Fill.BackgroundColor = XLColor.FromHtml("#eeeeee");
     }
 
-    private static void WriteRow(IXLWorksheet sheet, int row, CircularRow data)
+    private static void WriteRow(IXLWorksheet sheet, int row, CircularRow data, bool withId = false)
     {
+        if (withId && data.OrganisationId is { } id)
+        {
+            sheet.Cell(row, OrganisationIdColumn).Value = id;
+        }
+
         sheet.Cell(row, 1).Value = data.Name;
         sheet.Cell(row, 2).Value = data.Alerts;
         sheet.Cell(row, 3).Value = data.PreviousAlerts;

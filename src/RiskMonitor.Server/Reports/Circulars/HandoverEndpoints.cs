@@ -2,12 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Reports;
 using RiskMonitor.Server.Platform.Security;
-using RiskMonitor.Storage.Alerts;
-using RiskMonitor.Storage.Duty;
-using RiskMonitor.Storage.Hazards;
 
 namespace RiskMonitor.Server.Reports.Circulars;
 
@@ -24,7 +20,7 @@ internal static class HandoverEndpoints
     }
 
     private static async Task<Results<Ok<ShiftHandover>, ContentHttpResult, ValidationProblem>> Get(
-        HttpContext http, IAlertStore alerts, IHazardStore hazards, IDutyRoster roster, AccessControl access, CircularSource source, TimeProvider time,
+        HttpContext http, HandoverSource handovers, AccessControl access, CircularSource source, TimeProvider time,
         CancellationToken cancellationToken, string? format = null)
     {
         var rendering = (format ?? "json").ToLowerInvariant();
@@ -33,26 +29,14 @@ internal static class HandoverEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["One of json, html."] });
         }
 
-        var now = time.GetUtcNow();
-        var scope = access.ScopeOf(http.User);
-        var open = new List<HandoverAlert>();
-        foreach (var state in new[] { AlertState.Open, AlertState.Acknowledged, AlertState.InProgress, AlertState.Resolved })
-        {
-            var page = await alerts.QueryAsync(new AlertQuery(State: state, Limit: 10_000), cancellationToken);
-            open.AddRange(page.Items.Where(a => access.CanSeeRecord(scope, a.AssetId, a.RegionId))
-                .Select(a => new HandoverAlert(a.AlertId, a.AssetId, a.AssetName, a.Severity, a.State, a.RaisedAt, a.RespondBy, a.Assignee)));
-        }
-
-        var ledger = await hazards.QueryAsync(new HazardQuery(Limit: 100_000), cancellationToken);
-        var current = await roster.OnDutyAsync(now, cancellationToken);
-        var next = current is null ? null : await roster.OnDutyAsync(current.EndsAt, cancellationToken);
-        var handover = ShiftHandover.Compose(now, current, next, open, ledger.Where(h => access.CanSeeRecord(scope, h.AssetId, h.RegionId)));
+        var handover = await handovers.BuildAsync(access.ScopeOf(http.User), time.GetUtcNow(), null, cancellationToken);
         return rendering == "html"
             ? TypedResults.Content(Html(handover, source.UtcOffset), "text/html; charset=utf-8")
             : TypedResults.Ok(handover);
     }
 
-    private static string Html(ShiftHandover handover, TimeSpan offset)
+    /// <summary>The printable page; <paramref name="change"/>: the shift change a mailed report is for (its figures are of <see cref="ShiftHandover.At"/>).</summary>
+    public static string Html(ShiftHandover handover, TimeSpan offset, DateTimeOffset? change = null)
     {
         string T(DateTimeOffset? at) => at is { } t ? t.ToOffset(offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
         string E(string? text) => WebUtility.HtmlEncode(text ?? "—");
@@ -61,7 +45,8 @@ internal static class HandoverEndpoints
             .Append("@page{size:A4;margin:12mm}body{font-family:'Noto Sans CJK SC','WenQuanYi Zen Hei','Droid Sans Fallback',sans-serif;font-size:12px;margin:16px}")
             .Append("table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:3px 5px;text-align:left}th{background:#eee}h2{font-size:15px;margin:16px 0 6px}")
             .Append(".red{color:#c0392b;font-weight:bold}</style></head><body>");
-        html.Append("<h1>交接班报告</h1><p>交接时间 ").Append(E(T(handover.At))).Append("</p><p>交班：值班员 ").Append(E(handover.Current?.Officer))
+        html.Append("<h1>交接班报告</h1><p>交接时间 ").Append(E(T(change ?? handover.At)))
+            .Append(change is null ? string.Empty : "　数据截至 " + E(T(handover.At))).Append("</p><p>交班：值班员 ").Append(E(handover.Current?.Officer))
             .Append("，带班领导 ").Append(E(handover.Current?.Leader)).Append("　接班：值班员 ").Append(E(handover.Next?.Officer))
             .Append("，带班领导 ").Append(E(handover.Next?.Leader)).Append("</p>");
         html.Append("<h2>一、未销号预警（").Append(handover.OpenAlerts.Count).Append("）</h2><table><tr><th>等级</th><th>设施</th><th>状态</th><th>发出时间</th><th>处置人</th><th>编号</th></tr>");

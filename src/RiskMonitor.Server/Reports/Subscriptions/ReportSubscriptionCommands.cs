@@ -9,8 +9,9 @@ using RiskMonitor.Storage.Responsibility;
 namespace RiskMonitor.Server.Reports.Subscriptions;
 
 /// <summary>A subscription as sent: text members, so a wrong one is a field error rather than a binding failure.</summary>
+/// <param name="Report">circular (the default) or handover (decision 0061: at each shift change, with no period).</param>
 internal sealed record ReportSubscriptionRequest(
-    string? Id, string? Period, string? Recipient, string? Email, IReadOnlyList<string>? Regions, bool Retired = false, int? Version = null);
+    string? Id, string? Period, string? Recipient, string? Email, IReadOnlyList<string>? Regions, bool Retired = false, int? Version = null, string? Report = null);
 
 /// <summary>
 /// Who receives which circular by e-mail (decision 0056), over <c>/api/reports/subscriptions</c>: validated against the
@@ -52,16 +53,31 @@ internal sealed class ReportSubscriptionCommands(
             errors["version"] = ["Name the version you are changing (from GET)."];
         }
 
-        CircularPeriod period = default;
-        if (request.Period is null || int.TryParse(request.Period, out _) || !Enum.TryParse(request.Period, ignoreCase: true, out period) || !Enum.IsDefined(period))
+        var report = ReportKind.Circular;
+        if (request.Report is not null && (int.TryParse(request.Report, out _) || !Enum.TryParse(request.Report, ignoreCase: true, out report) || !Enum.IsDefined(report)))
         {
-            errors["period"] = ["One of daily, weekly, monthly, quarterly."];
+            errors["report"] = ["One of circular, handover."];
+            report = (ReportKind)(-1); // not a kind: the subscription's own check does not then ask for a circular's period
+        }
+
+        CircularPeriod? period = null;
+        if (request.Period is not null)
+        {
+            if (int.TryParse(request.Period, out _) || !Enum.TryParse<CircularPeriod>(request.Period, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                errors["period"] = ["One of daily, weekly, monthly, quarterly."];
+            }
+            else
+            {
+                period = parsed;
+            }
         }
 
         var id = subscriptionId ?? request.Id ?? "sub-" + Guid.NewGuid().ToString("N")[..12];
         var subscription = new ReportSubscription(
             id, period, request.Recipient?.Trim() ?? "", request.Email?.Trim() ?? "", [.. (request.Regions ?? []).Distinct(StringComparer.Ordinal)],
-            time.GetUtcNow(), request.Retired);
+            time.GetUtcNow(), request.Retired)
+        { Report = report };
         var regions = registry.Current.Map.Index;
         foreach (var (field, problems) in subscription.Problems(r => regions.TryGet(r, out _)))
         {

@@ -15,7 +15,7 @@ internal static class ReportSubscriptionEndpoints
         group.MapGet("/", List).WithName("ListReportSubscriptions").WithSummary("Who receives which circular by e-mail, for which regions.");
         group.MapGet("/{subscriptionId}", Get).WithName("GetReportSubscription");
         group.MapPost("/", Create).WithName("CreateReportSubscription")
-            .WithSummary("Subscribes a person (recipient, email) to the daily|weekly|monthly|quarterly circular of some regions (none: the city); each period that ends after this is mailed once, as PDF and .xlsx.");
+            .WithSummary("Subscribes a person (recipient, email) to the daily|weekly|monthly|quarterly circular of some regions (none: the city); each period that ends after this is mailed once, as PDF and .xlsx. report=handover (no period): the shift handover, mailed once at each shift change of the duty roster (or Circulars:HandoverTimes) as a printable page.");
         group.MapPut("/{subscriptionId}", Update).WithName("UpdateReportSubscription")
             .WithSummary("Replaces a subscription (version: the one read); retired: true stops it.");
         return routes;
