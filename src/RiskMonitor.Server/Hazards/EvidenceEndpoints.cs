@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using RiskMonitor.Storage.Evidence;
 using RiskMonitor.Server.Platform.Http;
+using RiskMonitor.Storage.Evidence;
 
 namespace RiskMonitor.Server.Hazards;
 
