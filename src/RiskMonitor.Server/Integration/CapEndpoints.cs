@@ -47,56 +47,11 @@ internal static class CapEndpoints
         return TypedResults.Content(Serialize(new XDocument(CapAlert.ToXml(alert, options.Value.CapSender))), CapAlert.MediaType, Encoding.UTF8);
     }
 
-    private static async Task<Results<ContentHttpResult, ValidationProblem>> Feed(
-        HttpContext http, IFeedStore feed, IOptions<IntegrationOptions> options, IOptions<JsonOptions> json, TimeProvider time,
-        CancellationToken cancellationToken, string? after = null, string? limit = null)
-    {
-        var errors = new Dictionary<string, string[]>();
-        long cursor = 0;
-        var size = FeedEndpoints.DefaultLimit;
-        if (!string.IsNullOrEmpty(after) && (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out cursor)))
-        {
-            errors[nameof(after)] = ["after must be a whole number from 0."];
-        }
+    private static Task<Results<ContentHttpResult, ValidationProblem>> Feed(
+        HttpContext http, CapFeedQueries queries, CancellationToken cancellationToken, string? after = null, string? limit = null) =>
+        queries.ReadAsync(after, limit, $"{http.Request.Scheme}://{http.Request.Host}{http.Request.Path}", cancellationToken);
 
-        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > FeedEndpoints.MaxLimit))
-        {
-            errors[nameof(limit)] = [$"limit must be a whole number from 1 to {FeedEndpoints.MaxLimit}."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var events = await feed.ReadAsync(new FeedQuery(cursor, size, [.. CapEventTypes, .. IncidentCap.FeedEventTypes]), cancellationToken);
-        var next = events.Count > 0 ? events[^1].Cursor : cursor;
-        var self = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.Path}";
-        var document = new XElement(Atom + "feed",
-            new XElement(Atom + "id", "urn:riskmonitor:feed:cap"),
-            new XElement(Atom + "title", "RiskMonitor alerts and incidents (CAP 1.2)"),
-            new XElement(Atom + "updated", XmlConvert.ToString(events.Count > 0 ? events[^1].OccurredAt : time.GetUtcNow(), "yyyy-MM-ddTHH:mm:ss.fffzzz")),
-            new XElement(Atom + "author", new XElement(Atom + "name", options.Value.CapSender)),
-            new XElement(Atom + "link", new XAttribute("rel", "self"), new XAttribute("href", $"{self}?after={cursor}")),
-            new XElement(Atom + "link", new XAttribute("rel", "next"), new XAttribute("href", $"{self}?after={next}")));
-        foreach (var e in events)
-        {
-            var cap = e.Payload.TryGetProperty("incident", out var incident)
-                ? IncidentCap.ToXml(incident.Deserialize<IncidentRecord>(json.Value.SerializerOptions)!, options.Value.CapSender)
-                : CapAlert.ToXml(e.Payload.GetProperty("alert").Deserialize<AlertView>(json.Value.SerializerOptions)!, options.Value.CapSender,
-                    raised: e.Type == FeedEventTypes.AlertRaised);
-            document.Add(new XElement(Atom + "entry",
-                new XElement(Atom + "id", $"urn:riskmonitor:feed:{e.Cursor.ToString(CultureInfo.InvariantCulture)}"),
-                new XElement(Atom + "title", cap.Element(CapAlert.Cap + "info")!.Element(CapAlert.Cap + "headline")!.Value),
-                new XElement(Atom + "updated", XmlConvert.ToString(e.OccurredAt, "yyyy-MM-ddTHH:mm:ss.fffzzz")),
-                new XElement(Atom + "category", new XAttribute("term", e.Type)),
-                new XElement(Atom + "content", new XAttribute("type", CapAlert.MediaType), cap)));
-        }
-
-        return TypedResults.Content(Serialize(new XDocument(document)), "application/atom+xml", Encoding.UTF8);
-    }
-
-    private static string Serialize(XDocument document)
+    internal static string Serialize(XDocument document)
     {
         var text = new StringBuilder();
         using (var writer = XmlWriter.Create(new Utf8StringWriter(text), new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) }))

@@ -27,6 +27,7 @@ internal static class IntegrationModule
         // Region colour changes into the feed (the composition root makes it one of the region grains' sinks).
         services.AddSingleton<RegionFeedRecorder>();
         services.AddSingleton<FeedQueries>();
+        services.AddSingleton<CapFeedQueries>();
         services.AddSingleton<WebhookCommands>();
         services.AddHostedService(sp => sp.GetRequiredService<RegionFeedRecorder>());
 
