@@ -19,24 +19,11 @@ namespace RiskMonitor.Server.Tests.Reports;
 /// </summary>
 public sealed class HandoverReportEndToEndTests : IAsyncLifetime
 {
-    private readonly Smtp4devMailbox _mailbox = new();
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private OwnServer _server = null!;
+    private readonly ReportMailHost _host = new();
 
-    public async ValueTask InitializeAsync()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await _mailbox.StartAsync(ct);
-        _server = await OwnServer.StartAsync(
-            _mailbox.ServerSettings(), ct, assetsGeoJson: CircularEndToEndTests.Registry(), regionsGeoJson: TestCity.Regions(),
-            configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(ReportsModule.TimeKey, _clock));
-    }
+    public async ValueTask InitializeAsync() => await _host.StartAsync(TestContext.Current.CancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _mailbox.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
     public async Task Each_shift_change_mails_the_handover_once_to_each_subscriber_with_the_alerts_of_its_scope()
@@ -47,23 +34,23 @@ public sealed class HandoverReportEndToEndTests : IAsyncLifetime
         await AddShiftAsync(first.AddHours(-12), first, "白班值班员", "白班领导", ct);
         await AddShiftAsync(first, first.AddHours(12), "夜班值班员", "夜班领导", ct);
         await AddShiftAsync(first.AddHours(12), first.AddHours(24), "次日白班值班员", "次日白班领导", ct);
-        var city = await _server.Http.PostAsJsonAsync("api/reports/subscriptions", new { id = "city-handover", report = "handover", recipient = "张敏", email = "zhang.min@city.example" }, ct);
-        var west = await _server.Http.PostAsJsonAsync(
+        var city = await _host.Server.Http.PostAsJsonAsync("api/reports/subscriptions", new { id = "city-handover", report = "handover", recipient = "张敏", email = "zhang.min@city.example" }, ct);
+        var west = await _host.Server.Http.PostAsJsonAsync(
             "api/reports/subscriptions", new { id = "west-handover", report = "handover", recipient = "王芳", email = "wang.fang@city.example", regions = new[] { "t-d2" } }, ct);
-        var withPeriod = await _server.Http.PostAsJsonAsync("api/reports/subscriptions", new { report = "handover", period = "daily", recipient = "王芳", email = "wang.fang@city.example" }, ct);
+        var withPeriod = await _host.Server.Http.PostAsJsonAsync("api/reports/subscriptions", new { report = "handover", period = "daily", recipient = "王芳", email = "wang.fang@city.example" }, ct);
         Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.BadRequest), (city.StatusCode, west.StatusCode, withPeriod.StatusCode));
         Assert.Equal("handover", (await city.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(ct)).GetProperty("report").GetString());
-        var east = await CircularEndToEndTests.RaiseRedAsync(_server, "gp-r-001", ct); // district t-d1
-        var westAlert = await CircularEndToEndTests.RaiseRedAsync(_server, "gp-r-003", ct); // district t-d2
+        var east = await CircularEndToEndTests.RaiseRedAsync(_host.Server, "gp-r-001", ct); // district t-d1
+        var westAlert = await CircularEndToEndTests.RaiseRedAsync(_host.Server, "gp-r-003", ct); // district t-d2
 
         // Nothing before the change; then the first change comes on the reports' clock.
-        _clock.Advance(first.AddMinutes(-1) - _clock.GetUtcNow());
+        _host.Clock.Advance(first.AddMinutes(-1) - _host.Clock.GetUtcNow());
         await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
-        Assert.Empty(await _mailbox.MailsAsync(ct));
+        Assert.Empty(await _host.Mailbox.MailsAsync(ct));
         // Each poll moves the clock on a second, so a pass of the schedule that went to sleep meanwhile wakes too.
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        _host.Clock.Advance(TimeSpan.FromMinutes(1));
         var mails = await ServerFixture.EventuallyAsync(
-            () => { _clock.Advance(TimeSpan.FromSeconds(1)); return _mailbox.MailsAsync(ct); }, m => m.Count >= 2, TimeSpan.FromSeconds(60), ct);
+            () => { _host.Clock.Advance(TimeSpan.FromSeconds(1)); return _host.Mailbox.MailsAsync(ct); }, m => m.Count >= 2, TimeSpan.FromSeconds(60), ct);
 
         var pages = await PagesAsync(mails, ct);
         var title = first.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy年M月d日 HH:mm", CultureInfo.InvariantCulture) + " 交接班报告";
@@ -79,17 +66,17 @@ public sealed class HandoverReportEndToEndTests : IAsyncLifetime
         await ServerFixture.EventuallyAsync(() => CountAsync("SELECT count(*) FROM record_messages WHERE kind = 'report' AND delivered_at IS NOT NULL", ct), d => d == 2, TimeSpan.FromSeconds(30), ct);
         for (var i = 0; i < 6; i++)
         {
-            _clock.Advance(TimeSpan.FromMinutes(10));
+            _host.Clock.Advance(TimeSpan.FromMinutes(10));
             await Task.Delay(TimeSpan.FromMilliseconds(300), ct); // lets the woken pass run; the counts below are what is checked
         }
 
         Assert.Equal(2, await CountAsync("SELECT count(*) FROM record_messages WHERE kind = 'report'", ct));
-        Assert.Equal(2, (await _mailbox.MailsAsync(ct)).Count);
+        Assert.Equal(2, (await _host.Mailbox.MailsAsync(ct)).Count);
 
         // The next change (night shift to the next day shift) is a new handover: one more each, naming the new shifts.
-        _clock.Advance(first.AddHours(12).AddSeconds(2) - _clock.GetUtcNow());
+        _host.Clock.Advance(first.AddHours(12).AddSeconds(2) - _host.Clock.GetUtcNow());
         var all = await ServerFixture.EventuallyAsync(
-            () => { _clock.Advance(TimeSpan.FromSeconds(1)); return _mailbox.MailsAsync(ct); }, m => m.Count >= 4, TimeSpan.FromSeconds(60), ct);
+            () => { _host.Clock.Advance(TimeSpan.FromSeconds(1)); return _host.Mailbox.MailsAsync(ct); }, m => m.Count >= 4, TimeSpan.FromSeconds(60), ct);
         var second = await PagesAsync([.. all.Where(m => !mails.Any(earlier => earlier.Id == m.Id))], ct);
         Assert.Equal(2, second.Count);
         Assert.All(second.Values, p => Assert.Contains("交班：值班员 夜班值班员，带班领导 夜班领导　接班：值班员 次日白班值班员", p, StringComparison.Ordinal));
@@ -102,7 +89,7 @@ public sealed class HandoverReportEndToEndTests : IAsyncLifetime
         var pages = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var mail in mails)
         {
-            using var raw = new MemoryStream(await _mailbox.RawAsync(mail.Id, ct));
+            using var raw = new MemoryStream(await _host.Mailbox.RawAsync(mail.Id, ct));
             var message = await MimeMessage.LoadAsync(raw, ct);
             var page = Assert.Single(message.Attachments.OfType<MimePart>());
             Assert.StartsWith("handover-", page.FileName, StringComparison.Ordinal);
@@ -117,13 +104,13 @@ public sealed class HandoverReportEndToEndTests : IAsyncLifetime
 
     private async Task AddShiftAsync(DateTimeOffset startsAt, DateTimeOffset endsAt, string officer, string leader, CancellationToken ct)
     {
-        var response = await _server.Http.PostAsJsonAsync("api/duty/shifts", new { startsAt, endsAt, officer, officerPhone = "13800000001", leader, leaderPhone = "13700000002", actor = "admin" }, ct);
+        var response = await _host.Server.Http.PostAsJsonAsync("api/duty/shifts", new { startsAt, endsAt, officer, officerPhone = "13800000001", leader, leaderPhone = "13700000002", actor = "admin" }, ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
     private async Task<long> CountAsync(string sql, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(_server.Postgres.ConnectionString(ServerFixture.Database));
+        await using var connection = new NpgsqlConnection(_host.Server.Postgres.ConnectionString(ServerFixture.Database));
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);

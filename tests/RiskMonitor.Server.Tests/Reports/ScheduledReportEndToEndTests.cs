@@ -22,57 +22,44 @@ namespace RiskMonitor.Server.Tests.Reports;
 public sealed class ScheduledReportEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
-    private readonly Smtp4devMailbox _mailbox = new();
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private OwnServer _server = null!;
+    private readonly ReportMailHost _host = new();
 
-    public async ValueTask InitializeAsync()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await _mailbox.StartAsync(ct);
-        _server = await OwnServer.StartAsync(
-            _mailbox.ServerSettings(), ct, assetsGeoJson: CircularEndToEndTests.Registry(), regionsGeoJson: TestCity.Regions(),
-            configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(ReportsModule.TimeKey, _clock));
-    }
+    public async ValueTask InitializeAsync() => await _host.StartAsync(TestContext.Current.CancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _mailbox.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
     public async Task The_days_circular_is_mailed_once_to_each_subscriber_with_pdf_and_xlsx_matching_the_ledger()
     {
         var ct = TestContext.Current.CancellationToken;
-        var city = await _server.Http.PostAsJsonAsync("api/reports/subscriptions", new { id = "city-daily", period = "daily", recipient = "张敏", email = "zhang.min@city.example" }, ct);
-        var west = await _server.Http.PostAsJsonAsync("api/reports/subscriptions", new { id = "west-daily", period = "daily", recipient = "王芳", email = "wang.fang@city.example", regions = new[] { "t-d2" } }, ct);
-        var bad = await _server.Http.PostAsJsonAsync("api/reports/subscriptions", new { period = "daily", recipient = "王芳", email = "wang.fang", regions = new[] { "t-d9" } }, ct);
+        var city = await _host.Server.Http.PostAsJsonAsync("api/reports/subscriptions", new { id = "city-daily", period = "daily", recipient = "张敏", email = "zhang.min@city.example" }, ct);
+        var west = await _host.Server.Http.PostAsJsonAsync("api/reports/subscriptions", new { id = "west-daily", period = "daily", recipient = "王芳", email = "wang.fang@city.example", regions = new[] { "t-d2" } }, ct);
+        var bad = await _host.Server.Http.PostAsJsonAsync("api/reports/subscriptions", new { period = "daily", recipient = "王芳", email = "wang.fang", regions = new[] { "t-d9" } }, ct);
         Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.BadRequest), (city.StatusCode, west.StatusCode, bad.StatusCode));
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
 
         var ids = new Dictionary<string, string>();
         foreach (var asset in new[] { "gp-r-001", "gp-r-002", "gp-r-003" })
         {
-            ids[asset] = await CircularEndToEndTests.RaiseRedAsync(_server, asset, ct);
+            ids[asset] = await CircularEndToEndTests.RaiseRedAsync(_host.Server, asset, ct);
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await _server.Http.PostAsJsonAsync($"api/alerts/{ids["gp-r-001"]}/acknowledge", new { actor = "张值班" }, ct)).StatusCode);
-        var raised = (await _server.GetJsonAsync($"api/alerts/{ids["gp-r-003"]}", ct)).GetProperty("raisedAt").GetDateTimeOffset();
+        Assert.Equal(HttpStatusCode.OK, (await _host.Server.Http.PostAsJsonAsync($"api/alerts/{ids["gp-r-001"]}/acknowledge", new { actor = "张值班" }, ct)).StatusCode);
+        var raised = (await _host.Server.GetJsonAsync($"api/alerts/{ids["gp-r-003"]}", ct)).GetProperty("raisedAt").GetDateTimeOffset();
         var (from, to) = Circular.PeriodOf(CircularPeriod.Daily, DateOnly.FromDateTime(raised.ToOffset(China).DateTime), China);
 
         // The day ends on the reports' clock; each poll moves it on a minute, so a pass of the schedule sleeping on it wakes.
-        _clock.Advance(to.AddMinutes(1) - _clock.GetUtcNow());
+        _host.Clock.Advance(to.AddMinutes(1) - _host.Clock.GetUtcNow());
         var mails = await ServerFixture.EventuallyAsync(
-            () => { _clock.Advance(TimeSpan.FromMinutes(1)); return _mailbox.MailsAsync(ct); }, m => m.Count >= 2, TimeSpan.FromSeconds(90), ct);
-        var ledger = await CircularEndToEndTests.LedgerByOwnerAsync(_server, from, to, ct);
+            () => { _host.Clock.Advance(TimeSpan.FromMinutes(1)); return _host.Mailbox.MailsAsync(ct); }, m => m.Count >= 2, TimeSpan.FromSeconds(90), ct);
+        var ledger = await CircularEndToEndTests.LedgerByOwnerAsync(_host.Server, from, to, ct);
 
         var title = Circular.Title(CircularPeriod.Daily, from, China);
         Assert.All(mails, m => Assert.Equal(title, m.Subject));
         var byRecipient = new Dictionary<string, XLWorkbook>();
         foreach (var mail in mails)
         {
-            using var raw = new MemoryStream(await _mailbox.RawAsync(mail.Id, ct));
+            using var raw = new MemoryStream(await _host.Mailbox.RawAsync(mail.Id, ct));
             var message = await MimeMessage.LoadAsync(raw, ct);
             var files = message.Attachments.OfType<MimePart>().ToDictionary(a => a.FileName ?? "", Content, StringComparer.Ordinal);
             var name = CircularEndpoints(from);
@@ -93,12 +80,12 @@ public sealed class ScheduledReportEndToEndTests : IAsyncLifetime
         await ServerFixture.EventuallyAsync(() => DeliveredReportsAsync(ct), d => d == 2, TimeSpan.FromSeconds(30), ct);
         for (var i = 0; i < 6; i++)
         {
-            _clock.Advance(TimeSpan.FromMinutes(10));
+            _host.Clock.Advance(TimeSpan.FromMinutes(10));
             await Task.Delay(TimeSpan.FromMilliseconds(300), ct); // lets the woken pass run; the count below is what is checked
         }
 
         Assert.Equal(2, await ReportMessagesAsync(ct));
-        Assert.Equal(2, (await _mailbox.MailsAsync(ct)).Count);
+        Assert.Equal(2, (await _host.Mailbox.MailsAsync(ct)).Count);
         foreach (var workbook in byRecipient.Values)
         {
             workbook.Dispose();
@@ -122,7 +109,7 @@ public sealed class ScheduledReportEndToEndTests : IAsyncLifetime
 
     private async Task<long> CountAsync(string sql, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(_server.Postgres.ConnectionString(ServerFixture.Database));
+        await using var connection = new NpgsqlConnection(_host.Server.Postgres.ConnectionString(ServerFixture.Database));
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
