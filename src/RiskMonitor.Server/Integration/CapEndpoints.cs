@@ -1,14 +1,9 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using RiskMonitor.Contracts.Alerts;
-using RiskMonitor.Domain.Incidents;
-using RiskMonitor.Server.Incidents;
 using RiskMonitor.Server.Platform.Http;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Feed;

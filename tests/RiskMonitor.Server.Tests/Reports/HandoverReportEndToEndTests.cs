@@ -1,12 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using Npgsql;
-using RiskMonitor.Server.Reports;
-using RiskMonitor.Server.Tests.Messaging;
 
 namespace RiskMonitor.Server.Tests.Reports;
 

@@ -3,13 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ClosedXML.Excel;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using Npgsql;
 using RiskMonitor.Domain.Reports;
-using RiskMonitor.Server.Reports;
-using RiskMonitor.Server.Tests.Messaging;
 
 namespace RiskMonitor.Server.Tests.Reports;
 
