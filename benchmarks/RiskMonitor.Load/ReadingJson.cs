@@ -6,17 +6,7 @@ namespace RiskMonitor.Load;
 internal static class ReadingJson
 {
     /// <summary>Writes <c>{"ts":..,"values":{"ch4_lel":..,"pressure_kpa":310}}</c>; returns the bytes written.</summary>
-    public static int WriteSample(Span<byte> buffer, long ts, double lel)
-    {
-        var at = Write(buffer, "{\"ts\":"u8);
-        Utf8Formatter.TryFormat(ts, buffer[at..], out var n);
-        at += n;
-        at += Write(buffer[at..], ",\"values\":{\"ch4_lel\":"u8);
-        Utf8Formatter.TryFormat(lel, buffer[at..], out n);
-        at += n;
-        at += Write(buffer[at..], ",\"pressure_kpa\":310}}"u8);
-        return at;
-    }
+    public static int WriteSample(Span<byte> buffer, long ts, double lel) => WriteSample(buffer, ts, lel, 310); // 310 formats as "310"
 
     /// <summary>Writes <c>{"ts":..,"values":{"ch4_lel":..,"pressure_kpa":..}}</c>; returns the bytes written.</summary>
     public static int WriteSample(Span<byte> buffer, long ts, double lel, double pressureKpa)
