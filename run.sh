@@ -38,7 +38,12 @@ ensure_packages fonts-droid-fallback fonts-dejavu-core
 mkdir -p "$RUN_DIR/logs"
 say "starting InfluxDB on 127.0.0.1:$INFLUX_PORT (data in $RUN_DIR/influxdb)"
 write_influx_config "$RUN_DIR/influxdb" "$INFLUX_PORT" "$INFLUX_RPC_PORT"
-influxd -config "$RUN_DIR/influxdb/influxdb.conf" >"$RUN_DIR/logs/influxd.log" 2>&1 &
+# Below every normal thread of this machine (SCHED_IDLE): on a node it shares with the server, InfluxDB's work (a
+# backtest's history queries most of all) waits for the alert path, never the other way; the server buffers and spools
+# readings InfluxDB is slow to take (docs/decisions/0065). RM_INFLUX_PRIORITY=normal starts it as any other process.
+influx_sched=(chrt --idle 0)
+[ "${RM_INFLUX_PRIORITY:-idle}" = normal ] && influx_sched=()
+"${influx_sched[@]}" influxd -config "$RUN_DIR/influxdb/influxdb.conf" >"$RUN_DIR/logs/influxd.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$INFLUX_PORT/ping" 30 || die "InfluxDB did not start; see $RUN_DIR/logs/influxd.log"
 curl -fsS -XPOST "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "q=CREATE DATABASE riskmonitor" >/dev/null

@@ -80,6 +80,12 @@ public sealed record LoadOptions
     /// <summary>An InfluxDB 1.x to use instead of starting a private influxd.</summary>
     public Uri? InfluxUrl { get; init; }
 
+    /// <summary>
+    /// Deployed: start the private influxd under <c>SCHED_IDLE</c>, as run.sh does (decision 0065); <c>--influx-normal</c>
+    /// starts it at normal priority, for comparison.
+    /// </summary>
+    public bool InfluxIdle { get; init; } = true;
+
     /// <summary>Backtest: use this database (kept afterwards) instead of a fresh one per run; with <see cref="NoLoad"/>, one loaded before.</summary>
     public string? InfluxDatabase { get; init; }
 
@@ -164,6 +170,7 @@ public sealed record LoadOptions
                 "--influx-url" => options with { InfluxUrl = new Uri(Value()) },
                 "--influx-database" => options with { InfluxDatabase = Value() },
                 "--no-load" => options with { NoLoad = true },
+                "--influx-normal" => options with { InfluxIdle = false },
                 "--hours" => options with { Hours = Positive(double.Parse(Value(), CultureInfo.InvariantCulture), name) },
                 "--interval-seconds" => options with { IntervalSeconds = Positive(double.Parse(Value(), CultureInfo.InvariantCulture), name) },
                 "--repeat" => options with { Repeat = Math.Max(1, Int()) },
@@ -264,7 +271,7 @@ public sealed record LoadOptions
                            [--stop-postgres-at S --stop-postgres-for N] [--freeze-postgres-at S --freeze-postgres-for N]
                            [--stop-influx-at S --stop-influx-for N] [--freeze-influx-at S --freeze-influx-for N]
                            [--backtest-at S (a backtest of every asset over --hours of history loaded first)]
-                           [--baseline-seconds 10 (0 = none)] [--server-dll path] [--log-dir dir]
+                           [--baseline-seconds 10 (0 = none)] [--server-dll path] [--log-dir dir] [--influx-normal]
                            [--cluster N (silos; QoS 1 unless given) [--kill-silo-at S] [--rolling-restart-at S]]
         """;
 }

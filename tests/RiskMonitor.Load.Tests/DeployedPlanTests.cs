@@ -1,4 +1,5 @@
 using RiskMonitor.Load.Deployed;
+using RiskMonitor.TestSupport;
 
 namespace RiskMonitor.Load.Tests;
 
@@ -242,6 +243,36 @@ public sealed class DeployedOptionsTests
         Assert.Equal((4, 1), (inProcess.Connections, inProcess.Qos));
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--flip-ratio", "2"]));
     }
+
+    [Fact]
+    public void Influxd_runs_idle_as_run_sh_starts_it_unless_asked_for_normal_priority()
+    {
+        Assert.True(LoadOptions.Parse([]).InfluxIdle);
+        Assert.False(LoadOptions.Parse(["--influx-normal"]).InfluxIdle);
+    }
+
+    [Fact]
+    public async Task An_influxd_started_idle_runs_under_SCHED_IDLE_with_every_thread_and_answers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var idle = new InfluxDbProcess { IdlePriority = true };
+        await using var normal = new InfluxDbProcess();
+        await idle.StartAsync(ct);
+        await normal.StartAsync(ct);
+        await idle.CreateDatabaseAsync("probe", ct);
+
+        Assert.Equal(["SCHED_IDLE"], PoliciesOfThreads(idle.InfluxdPid!.Value));
+        Assert.Equal(["SCHED_OTHER"], PoliciesOfThreads(normal.InfluxdPid!.Value));
+        Assert.Empty(await idle.QueryAsync("probe", "SHOW MEASUREMENTS", ct));
+    }
+
+    /// <summary>The distinct scheduling policies of a process's threads, from the policy field of /proc/.../stat (man 5 proc).</summary>
+    private static string[] PoliciesOfThreads(int pid) =>
+        [.. Directory.GetDirectories($"/proc/{pid}/task")
+            .Select(task => File.ReadAllText(Path.Combine(task, "stat")))
+            .Select(stat => stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[38]) // field 41 counted after pid and (comm)
+            .Distinct()
+            .Select(policy => policy switch { "0" => "SCHED_OTHER", "5" => "SCHED_IDLE", _ => policy })];
 
     [Fact]
     public void A_cluster_run_defaults_to_qos_1_and_silo_faults_need_a_cluster_and_one_at_a_time()

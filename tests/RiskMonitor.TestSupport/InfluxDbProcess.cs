@@ -16,9 +16,10 @@ public sealed class InfluxDbProcess : IAsyncDisposable
     public const string InfluxdPath = "/usr/bin/influxd";
 
     // influxd runs under a small shell that kills it when this process is gone, even after a SIGKILL of the test
-    // host, where no .NET exit handler runs. $1 influxd, $2 config file, $3 our pid.
+    // host, where no .NET exit handler runs. $1 influxd, $2 config file, $3 our pid, $4 "idle" to start it under
+    // SCHED_IDLE as run.sh does (chrt execs influxd, so the child is still influxd itself).
     private const string Watchdog = """
-        "$1" -config "$2" &
+        if [ "$4" = idle ]; then chrt --idle 0 "$1" -config "$2" & else "$1" -config "$2" & fi
         child=$!
         trap 'kill -KILL $child 2>/dev/null; exit 0' TERM INT HUP
         while kill -0 "$3" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done
@@ -56,6 +57,12 @@ public sealed class InfluxDbProcess : IAsyncDisposable
     public string RootDirectory { get; }
 
     public string ConfigPath { get; }
+
+    /// <summary>
+    /// Start influxd under <c>SCHED_IDLE</c>, below every normal thread of the machine, as <c>run.sh</c> does
+    /// (docs/decisions/0065): the load harness measures what run.sh starts. Off for the tests.
+    /// </summary>
+    public bool IdlePriority { get; init; }
 
     public bool IsRunning
     {
@@ -133,7 +140,7 @@ public sealed class InfluxDbProcess : IAsyncDisposable
             WorkingDirectory = RootDirectory,
         };
         foreach (var argument in new[] { "-c", Watchdog, "influxd-watchdog", InfluxdPath, ConfigPath,
-            Environment.ProcessId.ToString(CultureInfo.InvariantCulture) })
+            Environment.ProcessId.ToString(CultureInfo.InvariantCulture), IdlePriority ? "idle" : "normal" })
         {
             start.ArgumentList.Add(argument);
         }

@@ -86,7 +86,7 @@ internal sealed class DeployedStack : IAsyncDisposable
         _postgres = new PostgresProcess(durable: true);
         await _postgres.StartAsync(ct);
         await _postgres.CreateDatabaseAsync(Database, ct);
-        _influx = new InfluxDbProcess();
+        _influx = new InfluxDbProcess { IdlePriority = options.InfluxIdle };
         await _influx.StartAsync(ct);
         await _influx.CreateDatabaseAsync(Database, ct);
 

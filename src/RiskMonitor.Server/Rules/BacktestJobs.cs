@@ -423,8 +423,12 @@ internal sealed class BacktestOptions
     /// </summary>
     [Range(1, 16)] public int ReplayWorkers { get; set; } = 1;
 
-    /// <summary>Linux nice value of the replay threads (0-19; 0 = as live work): the OS gives live threads the CPU first.</summary>
-    [Range(0, 19)] public int ReplayNice { get; set; } = 10;
+    /// <summary>
+    /// Linux nice value of the replay threads (0-19; 0 = as live work): the OS gives live threads the CPU first. 19,
+    /// the lowest, and not <c>SCHED_IDLE</c>: the runtime's stop-the-world collections wait for every managed thread,
+    /// and an idle-class replay thread got the CPU last, which doubled the live path's GC pauses (decision 0065).
+    /// </summary>
+    [Range(0, 19)] public int ReplayNice { get; set; } = 19;
 
     [Range(typeof(TimeSpan), "00:01:00", "92.00:00:00")] public TimeSpan MaxRange { get; set; } = TimeSpan.FromDays(31);
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace RiskMonitor.Server.Rules;
 
 /// <summary>
-/// The backtest's replay threads (docs/decisions/0057): threads of their own, not the thread pool that ASP.NET Core,
+/// The backtest's replay threads (docs/decisions/0057, 0065): threads of their own, not the thread pool that ASP.NET Core,
 /// the MQTT broker and the Orleans scheduler share, so a long replay never holds a pool thread live work is waiting
 /// for; and on Linux lowered in the OS scheduler (a nice value per thread, which .NET's own thread priority does not
 /// set there), so that when both cores are busy the live threads get them first and the backtest takes what is left.
