@@ -270,7 +270,7 @@ public sealed class DeployedOptionsTests
     private static string[] PoliciesOfThreads(int pid) =>
         [.. Directory.GetDirectories($"/proc/{pid}/task")
             .Select(task => File.ReadAllText(Path.Combine(task, "stat")))
-            .Select(stat => stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[38]) // field 41 counted after pid and (comm)
+            .Select(stat => ProcCpu.Fields(stat)[41 - 3]) // field 41: policy
             .Distinct()
             .Select(policy => policy switch { "0" => "SCHED_OTHER", "5" => "SCHED_IDLE", _ => policy })];
 
