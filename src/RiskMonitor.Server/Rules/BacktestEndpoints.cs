@@ -24,16 +24,10 @@ internal static class BacktestEndpoints
         BacktestRequest request, BacktestJobs jobs, RuleManager rules, IAssetRegistry registry, TimeProvider time)
     {
         var errors = new Dictionary<string, string[]>();
-        var candidate = rules.Catalog.Catalog;
-        if (request.Document is not null)
+        var candidate = request.Document ?? rules.Catalog.Document;
+        if (request.Document is not null && RuleManager.Validate(request.Document) is (null, var error))
         {
-            var (parsed, error) = RuleManager.Validate(request.Document);
-            if (parsed is null)
-            {
-                errors["document"] = [error!];
-            }
-
-            candidate = parsed ?? candidate;
+            errors["document"] = [error!];
         }
 
         var limits = jobs.Options;

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using RiskMonitor.Backtest.Worker;
 using RiskMonitor.Contracts.Alerts;
 using RiskMonitor.Domain;
 using RiskMonitor.Domain.Alerts;
@@ -17,16 +18,16 @@ using RiskMonitor.Storage.Rules;
 namespace RiskMonitor.Server.Rules;
 
 /// <summary>
-/// Backtests as background jobs on the node that took them (docs/decisions/0043, 0057). One job reads InfluxDB at a
-/// time, in chunks of <see cref="BacktestOptions.ChunkSamples"/> readings with a pause between queries, so a week of a
-/// thousand assets never crowds out the writer of live readings. Reading and replaying overlap: the reader hands each
-/// asset's series, column by column, through a small bounded queue to <see cref="BacktestOptions.ReplayWorkers"/>
-/// replay threads of their own, below live work in the OS scheduler (<see cref="BacktestThreads"/>), which replay it
-/// through the candidate and the live rules side by side; the ledger's alerts of the asset are compared with both.
+/// Backtests as background jobs on the node that took them (docs/decisions/0043, 0057, 0066). The reading and the replay
+/// run in a worker process of their own (<see cref="BacktestWorkerProcess"/>), below live work in the OS scheduler: the
+/// server's collections and caches never wait for a replay, and a replay can be given a core only when no live thread
+/// wants one, which a thread inside the server could not (decision 0065). The server keeps the job: it hands the worker
+/// the rule documents, assets and range, reads each replayed asset's alerts from the ledger as the worker reports it, and
+/// answers the API. One job reads InfluxDB at a time on a node.
 /// </summary>
 internal sealed class BacktestJobs(
-    ISampleHistory history, IAlertStore alerts, RuleManager rules, FlapPolicy flapPolicy, IOptions<BacktestOptions> options, TimeProvider time,
-    ILogger<BacktestJobs> logger)
+    ISampleHistory history, IAlertStore alerts, RuleManager rules, FlapPolicy flapPolicy, IOptions<BacktestOptions> options,
+    IOptions<InfluxOptions> influx, TimeProvider time, ILogger<BacktestJobs> logger)
 {
     private readonly ConcurrentDictionary<string, BacktestJob> _jobs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reader = new(1, 1);
@@ -35,13 +36,15 @@ internal sealed class BacktestJobs(
 
     public BacktestJob? Find(string jobId) => _jobs.GetValueOrDefault(jobId);
 
-    public BacktestJob Start(JsonRuleCatalog candidate, IReadOnlyList<AssetDefinition> assets, DateTimeOffset from, DateTimeOffset to, string author)
+    /// <param name="candidateDocument">The candidate rule document, already checked (<see cref="RuleManager.Validate"/>): the worker parses it.</param>
+    public BacktestJob Start(string candidateDocument, IReadOnlyList<AssetDefinition> assets, DateTimeOffset from, DateTimeOffset to, string author)
     {
-        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(candidateDocument);
         ArgumentNullException.ThrowIfNull(assets);
         ForgetOldJobs();
         // The live rules as they are now: a change made while the job runs does not move the yardstick halfway through.
-        var job = new BacktestJob($"bt-{Guid.CreateVersion7():N}", author, rules.Catalog.Version, candidate, rules.Catalog.Catalog, assets, from, to, time.GetUtcNow());
+        var live = rules.Catalog;
+        var job = new BacktestJob($"bt-{Guid.CreateVersion7():N}", author, live.Version, candidateDocument, live.Document, assets, from, to, time.GetUtcNow());
         _jobs[job.JobId] = job;
         job.Run = Task.Run(() => RunAsync(job));
         BacktestLog.Started(logger, job.JobId, author, assets.Count, from, to);
@@ -58,7 +61,7 @@ internal sealed class BacktestJobs(
             try
             {
                 job.Status = BacktestStatus.Running;
-                await ReadAndReplayAsync(job, token);
+                await RunWorkerAsync(job, token);
             }
             finally
             {
@@ -75,7 +78,7 @@ internal sealed class BacktestJobs(
         }
         catch (Exception ex)
         {
-            // A store that does not answer ends the job with what it says; live alerting is not touched.
+            // A store that does not answer, or a worker that died, ends the job with what it says; live alerting is not touched.
             job.Finish(BacktestStatus.Failed, ex.Message, time.GetUtcNow());
             BacktestLog.Failed(logger, ex, job.JobId);
         }
@@ -85,116 +88,50 @@ internal sealed class BacktestJobs(
     }
 
     /// <summary>
-    /// The reader (this task: InfluxDB and the ledger, I/O) fills the queue asset by asset; the replay threads empty it.
-    /// The queue holds at most two series per replay thread, so the reader runs ahead by that much and no further: a
-    /// job's memory is a few of its assets' columns, whatever its size.
+    /// Starts the job's worker and follows it: progress and timings as it reports them, and each asset it has replayed
+    /// joined with that asset's alerts in the ledger. A worker that stops writing (it is slow to read while the server
+    /// reads the ledger) simply waits: the pipe between them is the back-pressure.
     /// </summary>
-    private async Task ReadAndReplayAsync(BacktestJob job, CancellationToken token)
+    private async Task RunWorkerAsync(BacktestJob job, CancellationToken token)
     {
         var settings = options.Value;
-        var queue = Channel.CreateBounded<AssetSeries>(new BoundedChannelOptions(2 * settings.ReplayWorkers) { SingleWriter = true });
-        var blocks = new ConcurrentBag<SampleBlock>();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var workers = Enumerable.Range(0, settings.ReplayWorkers)
-            .Select(i => BacktestThreads.Start($"backtest-replay-{i}", settings.ReplayNice, logger, () =>
-            {
-                try
-                {
-                    ReplayQueued(job, queue.Reader, blocks, stop.Token);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    queue.Writer.TryComplete(ex); // the reader, waiting for room in the queue, learns of it at once
-                    throw;
-                }
-            }))
-            .ToArray();
-        try
+        var spec = new WorkerJob(
+            job.JobId, job.CandidateDocument, job.LiveDocument, [.. job.Assets.Select(a => new WorkerAsset(a.Id, a.Kind, a.ReportingInterval))],
+            job.From, job.To, influx.Value, settings.ChunkSamples, settings.PauseBetweenQueries, settings.ReplayWorkers, settings.Priority);
+        await using var worker = await BacktestWorkerProcess.StartAsync(spec, line => BacktestLog.WorkerSaid(logger, job.JobId, line), token);
+        await foreach (var message in worker.ReadAsync(token))
         {
-            for (var index = 0; index < job.Assets.Count; index++)
+            switch (message)
             {
-                var asset = job.Assets[index];
-                var series = new AssetSeries(index, asset, []);
-                await ReadHistoryAsync(asset.Id, job.From, job.To, long.MaxValue, () => blocks.TryTake(out var reused) ? reused : new SampleBlock(), block =>
-                {
-                    job.CountQuery(block.QueryTime, block.ParseTime);
-                    series.Chunks.Add(block);
-                }, stop.Token);
-                var ledger = Stopwatch.GetTimestamp();
-                series.Real = await LedgerAlertsAsync(asset.Id, job.From, job.To, stop.Token);
-                job.CountLedger(Stopwatch.GetElapsedTime(ledger));
-                await queue.Writer.WriteAsync(series, stop.Token);
-                // Between assets too: a day of an asset is one query, and back to back they would keep InfluxDB busy.
-                await Task.Delay(settings.PauseBetweenQueries, time, stop.Token);
-            }
-
-            queue.Writer.Complete();
-        }
-        catch (Exception)
-        {
-            // Cancelled, the reader failed, or a replay thread did and closed the queue: stop the others and wait for
-            // them (nothing adds to the job after it is finished), then say what went wrong first: a replay thread's
-            // own exception rather than the closed queue the reader saw.
-            await stop.CancelAsync();
-            queue.Writer.TryComplete();
-            await Task.WhenAll(workers).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            if (!token.IsCancellationRequested && workers.FirstOrDefault(w => w.IsFaulted) is { } failed)
-            {
-                ExceptionDispatchInfo.Capture(failed.Exception!.InnerException!).Throw();
-            }
-
-            throw;
-        }
-
-        await Task.WhenAll(workers);
-    }
-
-    /// <summary>A replay thread's loop: takes whole assets off the queue (an asset is replayed by one thread, in order) until it is completed.</summary>
-    private void ReplayQueued(BacktestJob job, ChannelReader<AssetSeries> queue, ConcurrentBag<SampleBlock> blocks, CancellationToken token)
-    {
-        var row = new MetricValue[8];
-        // Blocking here is intended: this is the replay's own thread, not a pool or grain thread.
-        while (queue.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
-        {
-            while (queue.TryRead(out var series))
-            {
-                var started = Stopwatch.GetTimestamp();
-                var asset = series.Asset;
-                var candidate = new BacktestReplay(asset.Id, job.Candidate.For(asset), job.From);
-                var live = new BacktestReplay(asset.Id, job.Live.For(asset), job.From);
-                foreach (var block in series.Chunks)
-                {
-                    token.ThrowIfCancellationRequested();
-                    if (row.Length < block.Fields.Count)
-                    {
-                        row = new MetricValue[block.Fields.Count];
-                    }
-
-                    for (var i = 0; i < block.Count; i++)
-                    {
-                        var values = row.AsSpan(0, block.CopyRow(i, row));
-                        var at = block.At(i);
-                        candidate.Apply(at, values);
-                        live.Apply(at, values);
-                    }
-
-                    job.CountSamples(block.Count);
-                    blocks.Add(block);
-                }
-
-                job.Add(series.Index, new AssetBacktest(
-                    asset.Id, BacktestCounts.MarkFlapping(candidate.Episodes, flapPolicy), BacktestCounts.MarkFlapping(live.Episodes, flapPolicy), series.Real));
-                job.CountReplay(Stopwatch.GetElapsedTime(started));
+                case WorkerStarted started:
+                    BacktestLog.WorkerStarted(logger, job.JobId, worker.ProcessId, started.Scheduling);
+                    break;
+                case QueryDone query:
+                    job.CountQuery(TimeSpan.FromSeconds(query.QuerySeconds), TimeSpan.FromSeconds(query.ParseSeconds));
+                    break;
+                case BlockReplayed block:
+                    job.CountSamples(block.Samples);
+                    break;
+                case AssetReplayed asset when asset.Index >= 0 && asset.Index < job.Assets.Count:
+                    var ledger = Stopwatch.GetTimestamp();
+                    var assetId = job.Assets[asset.Index].Id;
+                    var real = await LedgerAlertsAsync(assetId, job.From, job.To, token);
+                    job.CountLedger(Stopwatch.GetElapsedTime(ledger));
+                    job.Add(asset.Index, new AssetBacktest(
+                        assetId, BacktestCounts.MarkFlapping(asset.Candidate, flapPolicy), BacktestCounts.MarkFlapping(asset.Live, flapPolicy), real));
+                    job.CountReplay(TimeSpan.FromSeconds(asset.ReplaySeconds));
+                    break;
+                case WorkerFinished:
+                    return;
+                case WorkerFailed failed:
+                    throw new InvalidOperationException(failed.Error);
+                default:
+                    throw new InvalidDataException($"The backtest worker sent a message this server does not expect: {message}.");
             }
         }
 
         token.ThrowIfCancellationRequested();
-    }
-
-    /// <summary>One asset's stored series as read, on its way to a replay thread.</summary>
-    private sealed record AssetSeries(int Index, AssetDefinition Asset, List<SampleBlock> Chunks)
-    {
-        public IReadOnlyList<LedgerAlert> Real { get; set; } = [];
+        throw new InvalidOperationException(await worker.EndedWithoutFinishingAsync());
     }
 
     /// <summary>The ledger's alerts of the asset raised in the range, of the rules a replay can judge (not silence, events or geofences).</summary>
@@ -220,35 +157,12 @@ internal sealed class BacktestJobs(
     }
 
     /// <summary>
-    /// Reads an asset's stored readings in [from, to), oldest first, in queries of <see cref="BacktestOptions.ChunkSamples"/>
-    /// with <see cref="BacktestOptions.PauseBetweenQueries"/> between them, each into a block from <paramref name="blockFor"/>
-    /// that is then handed to <paramref name="take"/>; stops after <paramref name="limit"/> readings. Returns how many were read.
+    /// Reads an asset's stored readings in [from, to), oldest first, as a backtest's worker does (chunks, pauses:
+    /// <see cref="SampleHistoryChunks.ReadChunkedAsync"/>); stops after <paramref name="limit"/> readings. Returns how many were read.
     /// </summary>
-    internal async Task<long> ReadHistoryAsync(
-        string assetId, DateTimeOffset from, DateTimeOffset to, long limit, Func<SampleBlock> blockFor, Action<SampleBlock> take, CancellationToken token)
-    {
-        var chunk = options.Value.ChunkSamples;
-        long read = 0;
-        while (from < to && read < limit)
-        {
-            var block = blockFor();
-            await history.ReadBlockAsync(assetId, from, to, (int)Math.Min(chunk, limit - read), block, token);
-            var count = block.Count;
-            // The next chunk starts after the last time read; InfluxDB keeps one point per asset and time.
-            var next = count > 0 ? block.At(count - 1).AddMilliseconds(1) : to;
-            take(block);
-            read += count;
-            if (count < chunk)
-            {
-                break;
-            }
-
-            from = next;
-            await Task.Delay(options.Value.PauseBetweenQueries, time, token);
-        }
-
-        return read;
-    }
+    internal Task<long> ReadHistoryAsync(
+        string assetId, DateTimeOffset from, DateTimeOffset to, long limit, Func<SampleBlock> blockFor, Action<SampleBlock> take, CancellationToken token) =>
+        history.ReadChunkedAsync(assetId, from, to, options.Value.ChunkSamples, options.Value.PauseBetweenQueries, limit, blockFor, take, time, token);
 
     /// <summary>
     /// Runs a read of stored readings as a backtest's is run: one reader of InfluxDB at a time on this node (threshold
@@ -292,7 +206,7 @@ internal sealed record AssetBacktest(string AssetId, IReadOnlyList<BacktestEpiso
 
 /// <summary>A backtest in progress or done; read by the API while the job writes it.</summary>
 internal sealed class BacktestJob(
-    string jobId, string author, long liveVersion, JsonRuleCatalog candidate, JsonRuleCatalog live, IReadOnlyList<AssetDefinition> assets,
+    string jobId, string author, long liveVersion, string candidateDocument, string liveDocument, IReadOnlyList<AssetDefinition> assets,
     DateTimeOffset from, DateTimeOffset to, DateTimeOffset startedAt)
 {
     private readonly Lock _gate = new();
@@ -311,9 +225,11 @@ internal sealed class BacktestJob(
 
     public long LiveVersion => liveVersion;
 
-    public JsonRuleCatalog Candidate => candidate;
+    /// <summary>The candidate rule document replayed.</summary>
+    public string CandidateDocument => candidateDocument;
 
-    public JsonRuleCatalog Live => live;
+    /// <summary>The live rules' document when the job started: the yardstick.</summary>
+    public string LiveDocument => liveDocument;
 
     public IReadOnlyList<AssetDefinition> Assets => assets;
 
@@ -418,17 +334,17 @@ internal sealed class BacktestOptions
     [Range(1, 100_000)] public int MaxAssets { get; set; } = 1000;
 
     /// <summary>
-    /// Threads replaying a job's series; the InfluxDB reader runs beside them. One on a small node: the reader and
-    /// InfluxDB take the other core, and live work keeps its share (decision 0057). More on a node with cores to spare.
+    /// Threads replaying a job's series in the worker; its InfluxDB reader runs beside them. One on a small node: the
+    /// reader and InfluxDB take the other core (decision 0057). More on a node with cores to spare.
     /// </summary>
     [Range(1, 16)] public int ReplayWorkers { get; set; } = 1;
 
     /// <summary>
-    /// Linux nice value of the replay threads (0-19; 0 = as live work): the OS gives live threads the CPU first. 19,
-    /// the lowest, and not <c>SCHED_IDLE</c>: the runtime's stop-the-world collections wait for every managed thread,
-    /// and an idle-class replay thread got the CPU last, which doubled the live path's GC pauses (decision 0065).
+    /// Where the worker process puts itself in the Linux scheduler: <c>Idle</c> (<c>SCHED_IDLE</c>: a core only when no
+    /// live thread wants one; the default), <c>Lowest</c> (nice 19), <c>Normal</c> (to compare). Safe as idle in a
+    /// process of its own; a replay thread inside the server was not (docs/decisions/0065, 0066).
     /// </summary>
-    [Range(0, 19)] public int ReplayNice { get; set; } = 19;
+    public WorkerPriority Priority { get; set; } = WorkerPriority.Idle;
 
     [Range(typeof(TimeSpan), "00:01:00", "92.00:00:00")] public TimeSpan MaxRange { get; set; } = TimeSpan.FromDays(31);
 

@@ -46,7 +46,9 @@ internal static partial class BacktestLog
     public static partial void Timed(
         ILogger logger, string jobId, double wallSeconds, double querySeconds, double parseSeconds, double replaySeconds, double ledgerSeconds, long queries);
 
-    [LoggerMessage(EventId = 4972, Level = LogLevel.Warning,
-        Message = "Backtest thread {Thread} could not be lowered to nice {Nice} ({Reason}); it replays at the priority of live work")]
-    public static partial void NotLowered(ILogger logger, string thread, int nice, string reason);
+    [LoggerMessage(EventId = 4973, Level = LogLevel.Information, Message = "Backtest {JobId} replays in worker process {ProcessId}, scheduled {Scheduling}")]
+    public static partial void WorkerStarted(ILogger logger, string jobId, int processId, string scheduling);
+
+    [LoggerMessage(EventId = 4974, Level = LogLevel.Warning, Message = "Backtest {JobId} worker: {Line}")]
+    public static partial void WorkerSaid(ILogger logger, string jobId, string line);
 }

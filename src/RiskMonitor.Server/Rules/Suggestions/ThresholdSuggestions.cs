@@ -41,14 +41,13 @@ internal sealed class ThresholdSuggestions(IAlertStore alerts, BacktestJobs back
         }
 
         var candidateDocument = RuleDocumentEdits.WithThreshold(document, candidateRule, scope.Kind, scope.AssetId);
-        var (candidate, error) = RuleManager.Validate(candidateDocument);
-        if (candidate is null)
+        if (RuleManager.Validate(candidateDocument) is (null, var error))
         {
             // The suggester builds only ladders the rule engine accepts; a refusal here is a fault of this code.
             throw new InvalidOperationException("The suggested document does not parse: " + error);
         }
 
-        var job = backtests.Start(candidate, scope.Assets, from, to, author);
+        var job = backtests.Start(candidateDocument, scope.Assets, from, to, author);
         return new SuggestionOutcome(suggestion, candidateDocument, job);
     }
 

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using RiskMonitor.Backtest.Worker;
+
+namespace RiskMonitor.Server.Rules;
+
+/// <summary>
+/// One backtest worker process (docs/decisions/0066): started with the job on its standard input, read message by message
+/// from its standard output. Standard input stays open while the job is wanted; disposing closes it and, if the worker
+/// has not gone by then, kills it, so a cancelled or abandoned job never keeps replaying.
+/// </summary>
+internal sealed class BacktestWorkerProcess : IAsyncDisposable
+{
+    private const int StderrLinesKept = 20;
+
+    private readonly Process _process;
+    private readonly Queue<string> _stderr = new();
+
+    private BacktestWorkerProcess(Process process, Action<string> stderrLine)
+    {
+        _process = process;
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not { Length: > 0 } line)
+            {
+                return;
+            }
+
+            lock (_stderr)
+            {
+                _stderr.Enqueue(line);
+                if (_stderr.Count > StderrLinesKept)
+                {
+                    _stderr.Dequeue();
+                }
+            }
+
+            stderrLine(line);
+        };
+        _process.BeginErrorReadLine();
+    }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts the worker beside this server's assemblies and hands it <paramref name="job"/>.</summary>
+    public static async Task<BacktestWorkerProcess> StartAsync(WorkerJob job, Action<string> stderrLine, CancellationToken token)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, WorkerProtocol.FileName);
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"The backtest worker '{dll}' is missing: the server's output must hold it (a project reference).");
+        }
+
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardInputEncoding = new UTF8Encoding(false),
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(dll);
+        // Not needed by the worker (the job comes on standard input), but it says in `ps` which job a worker is running.
+        start.ArgumentList.Add("--job");
+        start.ArgumentList.Add(job.JobId);
+        // The worker is a batch job: workstation GC, whatever the server was told (DOTNET_gcServer overrides its own runtimeconfig).
+        start.Environment["DOTNET_gcServer"] = "0";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The backtest worker did not start.");
+        var worker = new BacktestWorkerProcess(process, stderrLine);
+        try
+        {
+            await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(job, WorkerProtocol.Json).AsMemory(), token);
+            await process.StandardInput.FlushAsync(token);
+        }
+        catch
+        {
+            await worker.DisposeAsync();
+            throw;
+        }
+
+        return worker;
+    }
+
+    /// <summary>The worker's messages in the order it wrote them, until it closes its output.</summary>
+    public async IAsyncEnumerable<WorkerMessage> ReadAsync([EnumeratorCancellation] CancellationToken token)
+    {
+        while (await _process.StandardOutput.ReadLineAsync(token) is { } line)
+        {
+            yield return JsonSerializer.Deserialize<WorkerMessage>(line, WorkerProtocol.Json)
+                ?? throw new InvalidDataException("The backtest worker wrote an empty message.");
+        }
+    }
+
+    /// <summary>Why the worker ended without finishing: its exit code and the last lines it wrote on standard error.</summary>
+    public async Task<string> EndedWithoutFinishingAsync()
+    {
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return "The backtest worker closed its output but did not exit.";
+        }
+
+        string tail;
+        lock (_stderr)
+        {
+            tail = string.Join(" | ", _stderr);
+        }
+
+        return $"The backtest worker exited with code {_process.ExitCode} before finishing{(tail.Length > 0 ? ": " + tail : ".")}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _process.StandardInput.Close(); // the worker's signal to stop, if it is still running
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        {
+            // Never started or already reaped: nothing to stop.
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The <c>dotnet</c> host to run the worker with: the one running this server, else the one beside the shared
+    /// runtime in use (a server started through its own executable), else the first on the path.
+    /// </summary>
+    private static string DotnetHost()
+    {
+        var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
+        if (Environment.ProcessPath is { } path && string.Equals(Path.GetFileName(path), name, StringComparison.OrdinalIgnoreCase))
+        {
+            return path;
+        }
+
+        // <root>/shared/Microsoft.NETCore.App/<version>/ holds the runtime; the host is <root>/dotnet.
+        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location);
+        var beside = runtime is null ? null : Path.GetFullPath(Path.Combine(runtime, "..", "..", "..", name));
+        return beside is not null && File.Exists(beside) ? beside : name;
+    }
+}
