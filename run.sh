@@ -38,10 +38,12 @@ ensure_packages fonts-droid-fallback fonts-dejavu-core
 mkdir -p "$RUN_DIR/logs"
 say "starting InfluxDB on 127.0.0.1:$INFLUX_PORT (data in $RUN_DIR/influxdb)"
 write_influx_config "$RUN_DIR/influxdb" "$INFLUX_PORT" "$INFLUX_RPC_PORT"
-# Below every normal thread of this machine (SCHED_IDLE): on a node it shares with the server, InfluxDB's work (a
-# backtest's history queries most of all) waits for the alert path, never the other way; the server buffers and spools
-# readings InfluxDB is slow to take (docs/decisions/0065). RM_INFLUX_PRIORITY=normal starts it as any other process.
-influx_sched=(chrt --idle 0)
+# Below every normal thread of this machine: on a node it shares with the server, InfluxDB's work (a backtest's history
+# queries most of all) waits for the alert path, never the other way; the server buffers and spools readings InfluxDB
+# is slow to take (docs/decisions/0065). SCHED_IDLE only orders threads within one autogroup (one session), so it also
+# gets a session of its own whose autogroup is at nice 19 (decision 0066). RM_INFLUX_PRIORITY=normal starts it as any
+# other process. setsid, sh and chrt each exec the next: the pid is influxd's.
+influx_sched=(setsid sh -c 'echo 19 > /proc/self/autogroup 2>/dev/null; exec chrt --idle 0 "$@"' influxd-idle)
 [ "${RM_INFLUX_PRIORITY:-idle}" = normal ] && influx_sched=()
 "${influx_sched[@]}" influxd -config "$RUN_DIR/influxdb/influxdb.conf" >"$RUN_DIR/logs/influxd.log" 2>&1 &
 pids+=($!)

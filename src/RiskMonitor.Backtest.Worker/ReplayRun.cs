@@ -134,6 +134,7 @@ internal sealed class ReplayRun(WorkerJob job, ISampleHistory history, Action<Wo
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
+            Scheduling.LowerThisThread();
             try
             {
                 work();

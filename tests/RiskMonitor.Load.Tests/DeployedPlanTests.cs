@@ -261,18 +261,13 @@ public sealed class DeployedOptionsTests
         await normal.StartAsync(ct);
         await idle.CreateDatabaseAsync("probe", ct);
 
-        Assert.Equal(["SCHED_IDLE"], PoliciesOfThreads(idle.InfluxdPid!.Value));
-        Assert.Equal(["SCHED_OTHER"], PoliciesOfThreads(normal.InfluxdPid!.Value));
+        Assert.Equal(["SCHED_IDLE"], ProcStat.ThreadPolicies(idle.InfluxdPid!.Value));
+        Assert.Equal(["SCHED_OTHER"], ProcStat.ThreadPolicies(normal.InfluxdPid!.Value));
+        // In a session of its own at autogroup nice 19 (decision 0066); the normal one shares this process's session.
+        Assert.EndsWith("nice 19", File.ReadAllText($"/proc/{idle.InfluxdPid}/autogroup").Trim(), StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText("/proc/self/autogroup"), File.ReadAllText($"/proc/{normal.InfluxdPid}/autogroup"));
         Assert.Empty(await idle.QueryAsync("probe", "SHOW MEASUREMENTS", ct));
     }
-
-    /// <summary>The distinct scheduling policies of a process's threads, from the policy field of /proc/.../stat (man 5 proc).</summary>
-    private static string[] PoliciesOfThreads(int pid) =>
-        [.. Directory.GetDirectories($"/proc/{pid}/task")
-            .Select(task => File.ReadAllText(Path.Combine(task, "stat")))
-            .Select(stat => ProcCpu.Fields(stat)[41 - 3]) // field 41: policy
-            .Distinct()
-            .Select(policy => policy switch { "0" => "SCHED_OTHER", "5" => "SCHED_IDLE", _ => policy })];
 
     [Fact]
     public void A_cluster_run_defaults_to_qos_1_and_silo_faults_need_a_cluster_and_one_at_a_time()

@@ -16,10 +16,15 @@ public sealed class InfluxDbProcess : IAsyncDisposable
     public const string InfluxdPath = "/usr/bin/influxd";
 
     // influxd runs under a small shell that kills it when this process is gone, even after a SIGKILL of the test
-    // host, where no .NET exit handler runs. $1 influxd, $2 config file, $3 our pid, $4 "idle" to start it under
-    // SCHED_IDLE as run.sh does (chrt execs influxd, so the child is still influxd itself).
+    // host, where no .NET exit handler runs. $1 influxd, $2 config file, $3 our pid, $4 "idle" to start it as run.sh
+    // does: in a session of its own whose autogroup is at nice 19, under SCHED_IDLE (setsid, sh and chrt each exec the
+    // next, so the child is still influxd itself; decisions 0065, 0066).
     private const string Watchdog = """
-        if [ "$4" = idle ]; then chrt --idle 0 "$1" -config "$2" & else "$1" -config "$2" & fi
+        if [ "$4" = idle ]; then
+          setsid sh -c 'echo 19 > /proc/self/autogroup 2>/dev/null; exec chrt --idle 0 "$0" -config "$1"' "$1" "$2" &
+        else
+          "$1" -config "$2" &
+        fi
         child=$!
         trap 'kill -KILL $child 2>/dev/null; exit 0' TERM INT HUP
         while kill -0 "$3" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done

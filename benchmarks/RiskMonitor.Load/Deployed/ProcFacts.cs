@@ -1,4 +1,5 @@
 using System.Globalization;
+using RiskMonitor.TestSupport;
 
 namespace RiskMonitor.Load.Deployed;
 
@@ -16,19 +17,9 @@ public readonly record struct ProcCpu(int ParentPid, long UserTicks, long System
     /// <summary>Parses a stat line.</summary>
     public static ProcCpu Parse(string stat)
     {
-        var fields = Fields(stat);
+        var fields = ProcStat.Fields(stat);
         long Field(int n) => long.Parse(fields[n - 3], CultureInfo.InvariantCulture);
         return new ProcCpu((int)Field(4), Field(14), Field(15), Field(16), Field(17));
-    }
-
-    /// <summary>
-    /// The fields of a stat line from the state (field 3) on, so field n (man 5 proc) is <c>[n - 3]</c>. The command
-    /// name may hold spaces and parentheses, so they count from the last ')'.
-    /// </summary>
-    public static string[] Fields(string stat)
-    {
-        ArgumentNullException.ThrowIfNull(stat);
-        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
     public static ProcCpu? Read(int pid)

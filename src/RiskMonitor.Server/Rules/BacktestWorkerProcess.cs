@@ -117,25 +117,40 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
         return $"The backtest worker exited with code {_process.ExitCode} before finishing{(tail.Length > 0 ? ": " + tail : ".")}";
     }
 
+    /// <summary>
+    /// Closes the worker's input, its signal to stop, and gives it a moment to go; kills it if it does not. Returns its exit
+    /// code when it ended by itself, null when it had to be killed.
+    /// </summary>
+    public async Task<int?> StopAsync()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // Gone already: the pipe is broken.
+        }
+
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _process.WaitForExitAsync(grace.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            return null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
         {
-            _process.StandardInput.Close(); // the worker's signal to stop, if it is still running
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException)
-        {
-            // Never started or already reaped: nothing to stop.
+            await StopAsync();
         }
         finally
         {
