@@ -25,6 +25,7 @@ cleanup() {
     wait "$pid" 2>/dev/null || true
   done
   [ -n "${pg_started:-}" ] && stop_postgres "$RUN_DIR/postgres"
+  [ -n "${autogroup_restore:-}" ] && echo 1 >"$AUTOGROUP_SWITCH" 2>/dev/null
   true
 }
 trap cleanup INT TERM EXIT
@@ -34,6 +35,20 @@ ensure_packages influxdb curl
 # The circular PDFs (GET /api/reports/circular?format=pdf) embed these fonts (docs/decisions/0036a).
 ensure_packages fonts-droid-fallback fonts-dejavu-core
 [ -x "$PG_BIN/initdb" ] || ensure_packages postgresql
+
+# The kernel's autogroup (on by default) shares the CPU between sessions first and only then between the threads of
+# each, and PostgreSQL puts every backend in a session of its own: with it on, no scheduling class keeps InfluxDB's and
+# a backtest's work below the alert path (decision 0066). Turned off while the system runs, back on when it stops;
+# RM_AUTOGROUP=keep leaves it as it is.
+AUTOGROUP_SWITCH=/proc/sys/kernel/sched_autogroup_enabled
+if [ "${RM_AUTOGROUP:-off}" != keep ] && [ "$(cat "$AUTOGROUP_SWITCH" 2>/dev/null)" = 1 ]; then
+  if echo 0 >"$AUTOGROUP_SWITCH" 2>/dev/null; then
+    autogroup_restore=1
+    say "kernel autogroup off while RiskMonitor runs (RM_AUTOGROUP=keep to leave it on)"
+  else
+    say "kernel autogroup is on and this user cannot turn it off: a backtest will cost the live path more (decision 0066)"
+  fi
+fi
 
 mkdir -p "$RUN_DIR/logs"
 say "starting InfluxDB on 127.0.0.1:$INFLUX_PORT (data in $RUN_DIR/influxdb)"

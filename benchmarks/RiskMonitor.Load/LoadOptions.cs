@@ -86,6 +86,12 @@ public sealed record LoadOptions
     /// </summary>
     public bool InfluxIdle { get; init; } = true;
 
+    /// <summary>
+    /// Deployed: leave the kernel's autogroup on; by default the run turns it off, as run.sh does, and back on after
+    /// (decision 0066).
+    /// </summary>
+    public bool KeepAutogroup { get; init; }
+
     /// <summary>Backtest: use this database (kept afterwards) instead of a fresh one per run; with <see cref="NoLoad"/>, one loaded before.</summary>
     public string? InfluxDatabase { get; init; }
 
@@ -171,6 +177,7 @@ public sealed record LoadOptions
                 "--influx-database" => options with { InfluxDatabase = Value() },
                 "--no-load" => options with { NoLoad = true },
                 "--influx-normal" => options with { InfluxIdle = false },
+                "--keep-autogroup" => options with { KeepAutogroup = true },
                 "--hours" => options with { Hours = Positive(double.Parse(Value(), CultureInfo.InvariantCulture), name) },
                 "--interval-seconds" => options with { IntervalSeconds = Positive(double.Parse(Value(), CultureInfo.InvariantCulture), name) },
                 "--repeat" => options with { Repeat = Math.Max(1, Int()) },
@@ -271,7 +278,7 @@ public sealed record LoadOptions
                            [--stop-postgres-at S --stop-postgres-for N] [--freeze-postgres-at S --freeze-postgres-for N]
                            [--stop-influx-at S --stop-influx-for N] [--freeze-influx-at S --freeze-influx-for N]
                            [--backtest-at S (a backtest of every asset over --hours of history loaded first)]
-                           [--baseline-seconds 10 (0 = none)] [--server-dll path] [--log-dir dir] [--influx-normal]
+                           [--baseline-seconds 10 (0 = none)] [--server-dll path] [--log-dir dir] [--influx-normal] [--keep-autogroup]
                            [--cluster N (silos; QoS 1 unless given) [--kill-silo-at S] [--rolling-restart-at S]]
         """;
 }

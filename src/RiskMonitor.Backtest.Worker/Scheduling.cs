@@ -23,8 +23,8 @@ internal static class Scheduling
     private const int LowestNice = 19;
     private const int NoSuchThread = 3; // ESRCH: the thread ended between listing and moving it
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMilliseconds(100);
-    private static Func<int, string?>? s_lower;
-    private static Timer? s_sweeper; // held so that it keeps running for the life of the process
+    private static Func<int, string?>? _lower;
+    private static Timer? _sweeper; // held so that it keeps running for the life of the process
 
     /// <summary>Applies <paramref name="priority"/>; returns where the process got, for the server's log.</summary>
     public static string Apply(WorkerPriority priority)
@@ -68,7 +68,7 @@ internal static class Scheduling
     /// <summary>Lowers the calling thread as <see cref="Apply"/> lowered the others: a thread of the worker's own calls it first thing.</summary>
     public static void LowerThisThread()
     {
-        if (s_lower is { } lower)
+        if (_lower is { } lower)
         {
             lower(CurrentThreadId());
         }
@@ -81,8 +81,8 @@ internal static class Scheduling
     /// </summary>
     private static void Follow(Func<int, string?> lower)
     {
-        s_lower = lower;
-        s_sweeper = new Timer(_ => ForEveryThread(lower), null, SweepEvery, SweepEvery);
+        _lower = lower;
+        _sweeper = new Timer(_ => ForEveryThread(lower), null, SweepEvery, SweepEvery);
     }
 
     private static string? Idle(int tid)

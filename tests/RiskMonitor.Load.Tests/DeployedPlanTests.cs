@@ -245,10 +245,12 @@ public sealed class DeployedOptionsTests
     }
 
     [Fact]
-    public void Influxd_runs_idle_as_run_sh_starts_it_unless_asked_for_normal_priority()
+    public void Influxd_runs_idle_and_autogroup_goes_off_as_run_sh_does_unless_asked_otherwise()
     {
         Assert.True(LoadOptions.Parse([]).InfluxIdle);
         Assert.False(LoadOptions.Parse(["--influx-normal"]).InfluxIdle);
+        Assert.False(LoadOptions.Parse([]).KeepAutogroup);
+        Assert.True(LoadOptions.Parse(["--keep-autogroup"]).KeepAutogroup);
     }
 
     [Fact]

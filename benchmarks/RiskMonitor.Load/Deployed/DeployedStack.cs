@@ -33,6 +33,7 @@ internal sealed class DeployedStack : IAsyncDisposable
     private readonly List<ServerNode> _nodes = [];
     private readonly string _siloPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     private readonly int _embeddedMqttPort = FreePort.Next();
+    private Autogroup? _autogroup;
     private PostgresProcess? _postgres;
     private InfluxDbProcess? _influx;
     private ServiceProcess? _mosquitto;
@@ -81,8 +82,12 @@ internal sealed class DeployedStack : IAsyncDisposable
 
     public string PostgresConnectionString => new NpgsqlConnectionStringBuilder(_postgres!.ConnectionString(Database)) { Pooling = false }.ConnectionString;
 
+    /// <summary>The kernel's autogroup during the run (decision 0066), as <see cref="Deployed.Autogroup.State"/> says it.</summary>
+    public string AutogroupState => _autogroup?.State ?? "not set";
+
     public async Task StartAsync(LoadOptions options, CancellationToken ct)
     {
+        _autogroup = Autogroup.Off(options.KeepAutogroup);
         _postgres = new PostgresProcess(durable: true);
         await _postgres.StartAsync(ct);
         await _postgres.CreateDatabaseAsync(Database, ct);
@@ -377,6 +382,7 @@ internal sealed class DeployedStack : IAsyncDisposable
         }
 
         _http.Dispose();
+        _autogroup?.Dispose();
         try
         {
             Directory.Delete(_root, recursive: true);
