@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Backtest.Worker;
 using RiskMonitor.Contracts.Alerts;
@@ -13,7 +11,6 @@ using RiskMonitor.Domain.Rules;
 using RiskMonitor.Domain.Rules.Backtest;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Influx;
-using RiskMonitor.Storage.Rules;
 
 namespace RiskMonitor.Server.Rules;
 
