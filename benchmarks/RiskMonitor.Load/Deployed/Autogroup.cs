@@ -13,38 +13,26 @@ internal sealed class Autogroup : IDisposable
 
     private bool _restore;
 
-    private Autogroup(string state) => State = state;
-
-    /// <summary>What the run had: "off (was on)", "off", "on (kept)", "on (not writable: ...)", "none (kernel without it)".</summary>
-    public string State { get; }
-
+    /// <summary>Turns autogroup off unless <paramref name="keep"/>, it is off already, or this user may not write the switch.</summary>
     public static Autogroup Off(bool keep)
     {
-        if (!File.Exists(Switch))
+        var autogroup = new Autogroup();
+        if (keep || !File.Exists(Switch) || File.ReadAllText(Switch).Trim() == "0")
         {
-            return new Autogroup("none (kernel without it)");
-        }
-
-        var on = File.ReadAllText(Switch).Trim() != "0";
-        if (!on)
-        {
-            return new Autogroup("off");
-        }
-
-        if (keep)
-        {
-            return new Autogroup("on (kept)");
+            return autogroup;
         }
 
         try
         {
             File.WriteAllText(Switch, "0");
-            return new Autogroup("off (was on)") { _restore = true };
+            autogroup._restore = true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new Autogroup($"on (not writable: {ex.Message})");
+            // Not root: the run measures the machine as it is, autogroup on.
         }
+
+        return autogroup;
     }
 
     public void Dispose()

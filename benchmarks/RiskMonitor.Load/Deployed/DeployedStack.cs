@@ -82,9 +82,6 @@ internal sealed class DeployedStack : IAsyncDisposable
 
     public string PostgresConnectionString => new NpgsqlConnectionStringBuilder(_postgres!.ConnectionString(Database)) { Pooling = false }.ConnectionString;
 
-    /// <summary>The kernel's autogroup during the run (decision 0066), as <see cref="Deployed.Autogroup.State"/> says it.</summary>
-    public string AutogroupState => _autogroup?.State ?? "not set";
-
     public async Task StartAsync(LoadOptions options, CancellationToken ct)
     {
         _autogroup = Autogroup.Off(options.KeepAutogroup);
