@@ -15,11 +15,17 @@ public static class ProcStat
         return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
+    /// <summary>The distinct nice values of a process's threads (field 19).</summary>
+    public static string[] ThreadNiceValues(int pid) => [.. ThreadStats(pid).Select(stat => Fields(stat)[19 - 3]).Distinct()];
+
     /// <summary>The distinct scheduling policies of a process's threads (field 41), by name: <c>SCHED_OTHER</c>, <c>SCHED_IDLE</c>, ...</summary>
     public static string[] ThreadPolicies(int pid) =>
-        [.. Directory.GetDirectories($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/task")
-            .Select(task => File.ReadAllText(Path.Combine(task, "stat")))
+        [.. ThreadStats(pid)
             .Select(stat => Fields(stat)[41 - 3])
             .Distinct()
             .Select(policy => policy switch { "0" => "SCHED_OTHER", "3" => "SCHED_BATCH", "5" => "SCHED_IDLE", _ => policy })];
+
+    private static IEnumerable<string> ThreadStats(int pid) =>
+        Directory.GetDirectories($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/task")
+            .Select(task => File.ReadAllText(Path.Combine(task, "stat")));
 }

@@ -85,13 +85,16 @@ internal sealed class BacktestJobs(
     }
 
     /// <summary>
-    /// Starts the job's worker and follows it: progress and timings as it reports them, and each asset it has replayed
-    /// joined with that asset's alerts in the ledger. A worker that stops writing (it is slow to read while the server
-    /// reads the ledger) simply waits: the pipe between them is the back-pressure.
+    /// Reads the job's alerts from the ledger (one pass for every asset, docs/decisions/0067), then starts the job's
+    /// worker and follows it: progress and timings as it reports them, and each asset it has replayed joined with that
+    /// asset's alerts.
     /// </summary>
     private async Task RunWorkerAsync(BacktestJob job, CancellationToken token)
     {
         var settings = options.Value;
+        var ledger = Stopwatch.GetTimestamp();
+        var real = await LedgerAlertsAsync(alerts, job.Assets, job.From, job.To, token);
+        job.CountLedger(Stopwatch.GetElapsedTime(ledger));
         var spec = new WorkerJob(
             job.JobId, job.CandidateDocument, job.LiveDocument, [.. job.Assets.Select(a => new WorkerAsset(a.Id, a.Kind, a.ReportingInterval))],
             job.From, job.To, influx.Value, settings.ChunkSamples, settings.PauseBetweenQueries, settings.ReplayWorkers, settings.Priority);
@@ -110,12 +113,10 @@ internal sealed class BacktestJobs(
                     job.CountSamples(block.Samples);
                     break;
                 case AssetReplayed asset when asset.Index >= 0 && asset.Index < job.Assets.Count:
-                    var ledger = Stopwatch.GetTimestamp();
                     var assetId = job.Assets[asset.Index].Id;
-                    var real = await LedgerAlertsAsync(assetId, job.From, job.To, token);
-                    job.CountLedger(Stopwatch.GetElapsedTime(ledger));
                     job.Add(asset.Index, new AssetBacktest(
-                        assetId, BacktestCounts.MarkFlapping(asset.Candidate, flapPolicy), BacktestCounts.MarkFlapping(asset.Live, flapPolicy), real));
+                        assetId, BacktestCounts.MarkFlapping(asset.Candidate, flapPolicy), BacktestCounts.MarkFlapping(asset.Live, flapPolicy),
+                        real.GetValueOrDefault(assetId, [])));
                     job.CountReplay(TimeSpan.FromSeconds(asset.ReplaySeconds));
                     break;
                 case WorkerFinished:
@@ -131,27 +132,19 @@ internal sealed class BacktestJobs(
         throw new InvalidOperationException(await worker.EndedWithoutFinishingAsync());
     }
 
-    /// <summary>The ledger's alerts of the asset raised in the range, of the rules a replay can judge (not silence, events or geofences).</summary>
-    private async Task<IReadOnlyList<LedgerAlert>> LedgerAlertsAsync(string assetId, DateTimeOffset from, DateTimeOffset to, CancellationToken token) =>
-        [.. (await AlertsRaisedAsync(alerts, assetId, from, to, token))
+    /// <summary>
+    /// The ledger's alerts of the assets raised in [from, to), by asset, oldest first: those of the rules a replay can
+    /// judge (not silence, events or geofences).
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, IReadOnlyList<LedgerAlert>>> LedgerAlertsAsync(
+        IAlertStore alerts, IReadOnlyList<AssetDefinition> assets, DateTimeOffset from, DateTimeOffset to, CancellationToken token) =>
+        (await alerts.RaisedForAssetsAsync([.. assets.Select(a => a.Id)], from, to, token))
             .Where(a => a.RuleId != OfflineRuleDefinition.RuleIdValue && !a.RuleId.StartsWith("event.", StringComparison.Ordinal) && !a.RuleId.StartsWith("geofence.", StringComparison.Ordinal))
-            .Select(a => new LedgerAlert(a.AlertId, a.AssetId, a.RuleId, a.RaisedAt, a.Severity, a.Cause))];
-
-    /// <summary>Every alert of the asset the ledger holds raised in [from, to], page by page.</summary>
-    internal static async Task<IReadOnlyList<AlertView>> AlertsRaisedAsync(IAlertStore alerts, string assetId, DateTimeOffset from, DateTimeOffset to, CancellationToken token)
-    {
-        const int Page = 500;
-        var found = new List<AlertView>();
-        for (var offset = 0; ; offset += Page)
-        {
-            var page = await alerts.QueryAsync(new AlertQuery(AssetId: assetId, RaisedFrom: from, RaisedTo: to, Offset: offset, Limit: Page), token);
-            found.AddRange(page.Items);
-            if (page.Items.Count < Page)
-            {
-                return found;
-            }
-        }
-    }
+            .GroupBy(a => a.AssetId, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                IReadOnlyList<LedgerAlert> (g) => [.. g.Select(a => new LedgerAlert(a.AlertId, a.AssetId, a.RuleId, a.RaisedAt, a.Severity, a.Cause))],
+                StringComparer.Ordinal);
 
     /// <summary>
     /// Reads an asset's stored readings in [from, to), oldest first, as a backtest's worker does (chunks, pauses:

@@ -46,6 +46,14 @@ public interface IAlertStore
 
     /// <summary>Alerts in any state (closed ones included), newest first.</summary>
     Task<AlertQueryResult> QueryAsync(AlertQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every alert (any state) of the given assets raised in [<paramref name="from"/>, <paramref name="to"/>), by asset
+    /// and then oldest first: what a backtest or a threshold suggestion holds its replay against, read in one pass
+    /// rather than a query per asset (docs/decisions/0067).
+    /// </summary>
+    Task<IReadOnlyList<AlertView>> RaisedForAssetsAsync(
+        IReadOnlyCollection<string> assetIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }
 
 public sealed record AlertQuery(

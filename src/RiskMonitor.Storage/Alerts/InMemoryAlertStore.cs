@@ -149,6 +149,19 @@ public sealed class InMemoryAlertStore : IAlertStore
         }
     }
 
+    public Task<IReadOnlyList<AlertView>> RaisedForAssetsAsync(
+        IReadOnlyCollection<string> assetIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assetIds);
+        var wanted = assetIds.ToHashSet(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<AlertView>>(
+                [.. _alerts.Values.Where(a => wanted.Contains(a.AssetId) && a.RaisedAt >= from && a.RaisedAt < to)
+                    .OrderBy(a => a.AssetId, StringComparer.Ordinal).ThenBy(a => a.RaisedAt).ThenBy(a => a.AlertId, StringComparer.Ordinal)]);
+        }
+    }
+
     private int Append(string alertId, string action, string actor, string? note, DateTimeOffset at, AlertView? before, AlertView after)
     {
         if (!_ledger.TryGetValue(alertId, out var entries))

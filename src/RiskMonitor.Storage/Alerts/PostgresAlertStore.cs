@@ -19,6 +19,7 @@ namespace RiskMonitor.Storage.Alerts;
 internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal? feedSignal = null) : IAlertStore
 {
     private const string Columns = "alert";
+    private const int RaisedForAssetsIdsPerStatement = 2_000;
 
     public async Task<int> RecordAsync(AlertRecord change, CancellationToken cancellationToken = default)
     {
@@ -208,6 +209,29 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, FeedSignal
         }
 
         return new AlertQueryResult(total, items);
+    }
+
+    public async Task<IReadOnlyList<AlertView>> RaisedForAssetsAsync(
+        IReadOnlyCollection<string> assetIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assetIds);
+        var alerts = new List<AlertView>();
+        // A few thousand ids a statement: each is one probe of alerts_by_asset (asset_id, raised_at), and a job of
+        // every asset of a large city stays a handful of statements.
+        foreach (var ids in assetIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Chunk(RaisedForAssetsIdsPerStatement))
+        {
+            await using var command = dataSource.CreateCommand($"""
+                SELECT {Columns}::text FROM alerts
+                WHERE asset_id = ANY(@asset_ids) AND raised_at >= @from AND raised_at < @to
+                ORDER BY asset_id COLLATE "C", raised_at, alert_id
+                """);
+            command.Parameters.Add(new NpgsqlParameter("asset_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids });
+            command.Parameters.AddWithValue("from", from.ToUniversalTime());
+            command.Parameters.AddWithValue("to", to.ToUniversalTime());
+            alerts.AddRange(await ReadAlertsAsync(command, cancellationToken));
+        }
+
+        return alerts;
     }
 
     private static async Task<IReadOnlyList<AlertView>> ReadAlertsAsync(NpgsqlCommand command, CancellationToken cancellationToken)

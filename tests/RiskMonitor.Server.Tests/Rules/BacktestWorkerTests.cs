@@ -28,6 +28,7 @@ public sealed class BacktestWorkerTests(BacktestWorkerTests.History history) : I
         await using var worker = await BacktestWorkerProcess.StartAsync(history.Job(Candidate, TimeSpan.FromMilliseconds(300), chunk: 50), _ => { }, ct);
         var messages = new List<WorkerMessage>();
         string[]? policies = null;
+        string[]? niceValues = null;
         string? autogroup = null;
         await foreach (var message in worker.ReadAsync(ct))
         {
@@ -42,6 +43,8 @@ public sealed class BacktestWorkerTests(BacktestWorkerTests.History history) : I
                     policies = ProcStat.ThreadPolicies(worker.ProcessId);
                 }
 
+                // Started under nice 19 (decision 0067), so the threads the runtime made before the worker lowered itself too.
+                niceValues = ProcStat.ThreadNiceValues(worker.ProcessId);
                 autogroup = File.ReadAllText($"/proc/{worker.ProcessId}/autogroup");
             }
         }
@@ -51,6 +54,7 @@ public sealed class BacktestWorkerTests(BacktestWorkerTests.History history) : I
 
         Assert.Equal(new WorkerStarted("SCHED_IDLE, own session, autogroup nice 19"), messages[0]);
         Assert.Equal(["SCHED_IDLE"], policies!);
+        Assert.Equal(["19"], niceValues!);
         Assert.EndsWith("nice 19", autogroup!.Trim(), StringComparison.Ordinal);
         Assert.IsType<WorkerFinished>(messages[^1]);
         Assert.Equal(0, exit);

@@ -74,6 +74,43 @@ public sealed class PostgresAlertStoreTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task Raised_for_assets_reads_the_range_of_the_named_assets_by_asset_then_oldest_first()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await fixture.NewMigratedDatabaseAsync(ct);
+        var stores = new IAlertStore[] { new PostgresAlertStore(db), new InMemoryAlertStore() };
+        var first = Alert("gp-001", "ch4_lel.high");
+        var secondEarly = Alert("gp-002", "ch4_lel.high", T0.AddMinutes(1));
+        var secondLate = Alert("gp-002", "pressure_kpa.high", T0.AddMinutes(5));
+        var secondLateClosed = secondLate with { State = AlertState.Closed, ConditionActive = false, Cause = "false_alarm" };
+        var notAsked = Alert("gp-003", "ch4_lel.high");
+        var before = Alert("gp-001", "pressure_kpa.high", T0.AddSeconds(-1));
+        var atTheEnd = Alert("gp-001", "ch4_lel.rate", T0.AddHours(1)); // the range's end is not in it
+        foreach (var store in stores)
+        {
+            // Raised out of order, and one of them closed since: a backtest counts closed alerts too.
+            foreach (var alert in new[] { secondLate, atTheEnd, first, notAsked, before, secondEarly })
+            {
+                await store.RecordAsync(new AlertRecord(null, alert, "raised", "system", null, alert.RaisedAt), ct);
+            }
+
+            await store.RecordAsync(new AlertRecord(secondLate, secondLateClosed, "closed", "zhang.min", null, T0.AddMinutes(9)), ct);
+        }
+
+        // More ids than one statement takes, named so that the two assets with alerts fall into different statements;
+        // one asked twice, one unknown.
+        string[] asked = ["gp-002", "gp-001", "gp-001", "gp-404", .. Enumerable.Range(0, 4_500).Select(i => $"gp-001-x{i:D4}")];
+        foreach (var store in stores)
+        {
+            var found = await store.RaisedForAssetsAsync(asked, T0, T0.AddHours(1), ct);
+
+            Assert.Equal([first.AlertId, secondEarly.AlertId, secondLate.AlertId], found.Select(a => a.AlertId));
+            Assert.Equal(AlertState.Closed, found[2].State);
+            Assert.Empty(await store.RaisedForAssetsAsync([], T0, T0.AddHours(1), ct));
+        }
+    }
+
+    [Fact]
     public async Task A_ledger_only_line_keeps_the_state_and_continues_the_sequence()
     {
         var ct = TestContext.Current.CancellationToken;

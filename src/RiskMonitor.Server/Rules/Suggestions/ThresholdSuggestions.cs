@@ -56,6 +56,9 @@ internal sealed class ThresholdSuggestions(IAlertStore alerts, BacktestJobs back
         var limits = options.Value;
         var metric = scope.Rule.Metric;
         var histories = new List<AssetHistory>(scope.Assets.Count);
+        var raised = (await alerts.RaisedForAssetsAsync([.. scope.Assets.Select(a => a.Id)], from, to, token))
+            .Where(a => string.Equals(a.RuleId, scope.Rule.RuleId, StringComparison.Ordinal))
+            .ToLookup(a => a.AssetId, StringComparer.Ordinal);
         long total = 0;
         foreach (var asset in scope.Assets)
         {
@@ -76,8 +79,7 @@ internal sealed class ThresholdSuggestions(IAlertStore alerts, BacktestJobs back
                 }
             }, token);
 
-            var spans = (await BacktestJobs.AlertsRaisedAsync(alerts, asset.Id, from, to, token))
-                .Where(a => string.Equals(a.RuleId, scope.Rule.RuleId, StringComparison.Ordinal))
+            var spans = raised[asset.Id]
                 .Select(a => new AlertSpan(
                     a.RaisedAt - limits.AlertPadding, (a.ClearedAt ?? to) + limits.AlertPadding,
                     string.Equals(a.Cause, LedgerAlert.FalseAlarmCause, StringComparison.Ordinal)))

@@ -102,6 +102,13 @@ internal sealed class JournalledAlertStore(PostgresAlertStore inner, AlertJourna
         return await inner.QueryAsync(query, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<AlertView>> RaisedForAssetsAsync(
+        IReadOnlyCollection<string> assetIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await CatchUpAsync(cancellationToken);
+        return await inner.RaisedForAssetsAsync(assetIds, from, to, cancellationToken);
+    }
+
     private Task CatchUpAsync(CancellationToken cancellationToken) =>
         journal.WaitForCheckpointAsync(journal.LastPosition, ReadYourWritesWait, cancellationToken);
 
