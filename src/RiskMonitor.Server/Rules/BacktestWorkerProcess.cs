@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -15,6 +16,11 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
 {
     private const int StderrLinesKept = 20;
     private const string Nice = "/usr/bin/nice";
+
+    /// <summary>Besides the runtime's <c>DOTNET_*</c> and <c>COMPlus_*</c> and the locale's <c>LC_*</c>: the path, home, locale, time zone and temp folder, and what an HTTP client reads (certificates, proxies).</summary>
+    private static readonly FrozenSet<string> WorkerEnvironment = FrozenSet.Create(
+        StringComparer.Ordinal, "PATH", "HOME", "LANG", "TZ", "TMPDIR", "SSL_CERT_FILE", "SSL_CERT_DIR",
+        "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy", "all_proxy");
 
     private readonly Process _process;
     private readonly Queue<string> _stderr = new();
@@ -79,6 +85,13 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
         // Not needed by the worker (the job comes on standard input), but it says in `ps` which job a worker is running.
         start.ArgumentList.Add("--job");
         start.ArgumentList.Add(job.JobId);
+        // The worker needs the runtime's settings and what an HTTP client reads; not the server's secrets (database
+        // passwords, signing keys), which it would otherwise inherit: the rest is left out of its environment.
+        foreach (var name in start.Environment.Keys.Where(name => !PassedToWorker(name)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
         // The worker is a batch job: workstation GC, whatever the server was told (DOTNET_gcServer overrides its own runtimeconfig).
         start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The backtest worker did not start.");
@@ -182,6 +195,10 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
     /// </summary>
     private static (string? File, string[] Arguments) Launcher(WorkerPriority priority) =>
         priority != WorkerPriority.Normal && File.Exists(Nice) ? (Nice, ["-n", "19"]) : (null, []);
+
+    private static bool PassedToWorker(string name) =>
+        name.StartsWith("DOTNET_", StringComparison.Ordinal) || name.StartsWith("COMPlus_", StringComparison.Ordinal) ||
+        name.StartsWith("LC_", StringComparison.Ordinal) || WorkerEnvironment.Contains(name);
 
     private static string DotnetHost()
     {

@@ -25,7 +25,10 @@ public sealed class BacktestWorkerTests(BacktestWorkerTests.History history) : I
     public async Task A_worker_replays_every_assets_stored_series_below_live_work_and_finds_what_a_brute_force_count_finds()
     {
         var ct = TestContext.Current.CancellationToken;
+        // A secret of the server's: the worker is not given it (decision 0067).
+        Environment.SetEnvironmentVariable("RM_WORKER_TEST_SECRET", "not for the worker");
         await using var worker = await BacktestWorkerProcess.StartAsync(history.Job(Candidate, TimeSpan.FromMilliseconds(300), chunk: 50), _ => { }, ct);
+        var environment = File.ReadAllText($"/proc/{worker.ProcessId}/environ").Split('\0');
         var messages = new List<WorkerMessage>();
         string[]? policies = null;
         string[]? niceValues = null;
@@ -55,6 +58,9 @@ public sealed class BacktestWorkerTests(BacktestWorkerTests.History history) : I
         Assert.Equal(new WorkerStarted("SCHED_IDLE, own session, autogroup nice 19"), messages[0]);
         Assert.Equal(["SCHED_IDLE"], policies!);
         Assert.Equal(["19"], niceValues!);
+        Assert.DoesNotContain(environment, v => v.StartsWith("RM_WORKER_TEST_SECRET=", StringComparison.Ordinal));
+        Assert.Contains("DOTNET_gcServer=0", environment);
+        Assert.Contains(environment, v => v.StartsWith("PATH=", StringComparison.Ordinal));
         Assert.EndsWith("nice 19", autogroup!.Trim(), StringComparison.Ordinal);
         Assert.IsType<WorkerFinished>(messages[^1]);
         Assert.Equal(0, exit);
