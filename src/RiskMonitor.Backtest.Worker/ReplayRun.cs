@@ -48,7 +48,7 @@ internal sealed class ReplayRun(WorkerJob job, ISampleHistory history, Action<Wo
             for (var index = 0; index < job.Assets.Count; index++)
             {
                 var series = new AssetSeries(index, Definition(job.Assets[index]), []);
-                await history.ReadChunkedAsync(series.Asset.Id, job.From, job.To, job.ChunkSamples, job.PauseBetweenQueries, long.MaxValue,
+                await history.ReadChunkedAsync(series.Asset.Id, FieldsOf(series.Asset), job.From, job.To, job.ChunkSamples, job.PauseBetweenQueries, long.MaxValue,
                     () => blocks.TryTake(out var reused) ? reused : new SampleBlock(),
                     block =>
                     {
@@ -81,6 +81,13 @@ internal sealed class ReplayRun(WorkerJob job, ISampleHistory history, Action<Wo
 
         await Task.WhenAll(workers);
     }
+
+    /// <summary>
+    /// The fields the asset's replay can use: every metric the candidate's or the live rules for it can read; null (every
+    /// field) when either does not know its set (decision 0067).
+    /// </summary>
+    private string[]? FieldsOf(AssetDefinition asset) =>
+        (_candidate.MetricsOf(asset), _live.MetricsOf(asset)) is ({ } candidate, { } live) ? [.. candidate.Union(live, StringComparer.Ordinal)] : null;
 
     /// <summary>
     /// What the catalogs need to pick an asset's rules: its id (overrides, detector groups), kind and reporting interval.

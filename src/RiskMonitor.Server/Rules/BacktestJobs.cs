@@ -147,12 +147,13 @@ internal sealed class BacktestJobs(
                 StringComparer.Ordinal);
 
     /// <summary>
-    /// Reads an asset's stored readings in [from, to), oldest first, as a backtest's worker does (chunks, pauses:
-    /// <see cref="SampleHistoryChunks.ReadChunkedAsync"/>); stops after <paramref name="limit"/> readings. Returns how many were read.
+    /// Reads an asset's stored readings of <paramref name="fields"/> in [from, to), oldest first, as a backtest's worker
+    /// does (chunks, pauses: <see cref="SampleHistoryChunks.ReadChunkedAsync"/>); stops after <paramref name="limit"/>
+    /// readings. Returns how many were read.
     /// </summary>
     internal Task<long> ReadHistoryAsync(
-        string assetId, DateTimeOffset from, DateTimeOffset to, long limit, Func<SampleBlock> blockFor, Action<SampleBlock> take, CancellationToken token) =>
-        history.ReadChunkedAsync(assetId, from, to, options.Value.ChunkSamples, options.Value.PauseBetweenQueries, limit, blockFor, take, time, token);
+        string assetId, IReadOnlyCollection<string> fields, DateTimeOffset from, DateTimeOffset to, long limit, Func<SampleBlock> blockFor, Action<SampleBlock> take, CancellationToken token) =>
+        history.ReadChunkedAsync(assetId, fields, from, to, options.Value.ChunkSamples, options.Value.PauseBetweenQueries, limit, blockFor, take, time, token);
 
     /// <summary>
     /// Runs a read of stored readings as a backtest's is run: one reader of InfluxDB at a time on this node (threshold

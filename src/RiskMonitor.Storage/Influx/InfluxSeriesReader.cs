@@ -25,8 +25,10 @@ public interface ISampleHistory
     /// <summary>
     /// Readings in [<paramref name="from"/>, <paramref name="to"/>), at most <paramref name="limit"/>, oldest first, into
     /// <paramref name="block"/> (its previous rows are dropped; the block is reused so that its columns are not reallocated).
+    /// <paramref name="fields"/> names the metrics wanted (readings with none of them are left out); null or empty: every one.
     /// </summary>
-    Task ReadBlockAsync(string assetId, DateTimeOffset from, DateTimeOffset to, int limit, SampleBlock block, CancellationToken cancellationToken);
+    Task ReadBlockAsync(
+        string assetId, IReadOnlyCollection<string>? fields, DateTimeOffset from, DateTimeOffset to, int limit, SampleBlock block, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -70,18 +72,21 @@ internal sealed partial class InfluxSeriesReader(InfluxOptions options, HttpClie
     }
 
     public async Task ReadBlockAsync(
-        string assetId, DateTimeOffset from, DateTimeOffset to, int limit, SampleBlock block, CancellationToken cancellationToken)
+        string assetId, IReadOnlyCollection<string>? fields, DateTimeOffset from, DateTimeOffset to, int limit, SampleBlock block, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(block);
-        if (!SafeName().IsMatch(assetId))
+        if (!SafeName().IsMatch(assetId) || (fields is not null && !fields.All(SafeName().IsMatch)))
         {
-            throw new ArgumentException("Asset ids are [A-Za-z0-9._-]{1,64}.");
+            throw new ArgumentException("Asset ids and metric names are [A-Za-z0-9._-]{1,64}.");
         }
 
-        // Every field of the asset's points, and no tags: `*` would also return the asset, kind and region of every row,
-        // about half of the JSON a backtest parses (decision 0055).
+        // Fields and no tags: `*` would also return the asset, kind and region of every row, about half of the JSON a
+        // backtest parses (decision 0055). The fields by name when the caller knows them: `*::field` is every field of
+        // the measurement, so with several kinds in it each row carries the other kinds' fields as nulls, which made
+        // InfluxDB's answer 2.4x the CPU with 16 fields of which the asset has 2 (decision 0067).
+        var selected = fields is { Count: > 0 } ? string.Join(",", fields.Order(StringComparer.Ordinal).Select(f => $"\"{f}\"")) : "*::field";
         var query = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT *::field FROM \"{options.Measurement}\" WHERE \"asset\" = '{assetId}' " +
+            $"SELECT {selected} FROM \"{options.Measurement}\" WHERE \"asset\" = '{assetId}' " +
             $"AND time >= {from.ToUnixTimeMilliseconds()}ms AND time < {to.ToUnixTimeMilliseconds()}ms ORDER BY time ASC LIMIT {limit}");
         var started = Stopwatch.GetTimestamp();
         // MessagePack first: InfluxDB 1.x formats it about 1.5x faster than JSON (decision 0063). A server that does not

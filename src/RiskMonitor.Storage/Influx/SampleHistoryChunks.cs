@@ -8,12 +8,12 @@ namespace RiskMonitor.Storage.Influx;
 public static class SampleHistoryChunks
 {
     /// <summary>
-    /// Reads the asset's readings in [from, to), oldest first, in queries of <paramref name="chunk"/> with
+    /// Reads the asset's readings in [from, to) of <paramref name="fields"/> (null: every field), oldest first, in queries of <paramref name="chunk"/> with
     /// <paramref name="pause"/> after every full one, each into a block from <paramref name="blockFor"/> that is then
     /// handed to <paramref name="take"/>; stops after <paramref name="limit"/> readings. Returns how many were read.
     /// </summary>
     public static async Task<long> ReadChunkedAsync(
-        this ISampleHistory history, string assetId, DateTimeOffset from, DateTimeOffset to, int chunk, TimeSpan pause, long limit,
+        this ISampleHistory history, string assetId, IReadOnlyCollection<string>? fields, DateTimeOffset from, DateTimeOffset to, int chunk, TimeSpan pause, long limit,
         Func<SampleBlock> blockFor, Action<SampleBlock> take, TimeProvider time, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(history);
@@ -24,7 +24,7 @@ public static class SampleHistoryChunks
         while (from < to && read < limit)
         {
             var block = blockFor();
-            await history.ReadBlockAsync(assetId, from, to, (int)Math.Min(chunk, limit - read), block, token).ConfigureAwait(false);
+            await history.ReadBlockAsync(assetId, fields, from, to, (int)Math.Min(chunk, limit - read), block, token).ConfigureAwait(false);
             var count = block.Count;
             // The next chunk starts after the last time read; InfluxDB keeps one point per asset and time.
             var next = count > 0 ? block.At(count - 1).AddMilliseconds(1) : to;

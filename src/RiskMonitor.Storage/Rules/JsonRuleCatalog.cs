@@ -31,15 +31,19 @@ public sealed class JsonRuleCatalog : IRuleCatalog
     private readonly Dictionary<string, AssetRules> _assetOverrides;
     private readonly OfflineDefaults _offline;
     private readonly HashSet<string> _allMetrics;
+    private readonly Dictionary<string, HashSet<string>> _kindMetrics;
     private readonly ConcurrentDictionary<(RuleSet Kind, TimeSpan Interval), RuleSet> _withInterval = new();
     private Dictionary<string, DetectorGroupDefinition> _groups = new(StringComparer.Ordinal);
     private Dictionary<string, List<DetectorGroupDefinition>> _groupsByMember = new(StringComparer.Ordinal);
 
-    private JsonRuleCatalog(Dictionary<string, RuleSet> byKind, Dictionary<string, AssetRules> assetOverrides, OfflineDefaults offline, HashSet<string> allMetrics)
+    private JsonRuleCatalog(
+        Dictionary<string, RuleSet> byKind, Dictionary<string, AssetRules> assetOverrides, OfflineDefaults offline,
+        Dictionary<string, HashSet<string>> kindMetrics, HashSet<string> allMetrics)
     {
         _byKind = byKind;
         _assetOverrides = assetOverrides;
         _offline = offline;
+        _kindMetrics = kindMetrics;
         _allMetrics = allMetrics;
     }
 
@@ -57,6 +61,24 @@ public sealed class JsonRuleCatalog : IRuleCatalog
     public IEnumerable<string> OverriddenAssets => _assetOverrides.Keys;
 
     public bool HasOverride(string assetId) => _assetOverrides.ContainsKey(assetId);
+
+    /// <summary>
+    /// Every metric the asset's rules can read: its kind's (thresholds and declared <c>metrics</c>, with its parents'),
+    /// which the file's checks hold every kind rule to. Null when that is not known to be all: an asset with rules of its
+    /// own (an override or a detector group may name any kind's metric), or a kind without metrics. A backtest asks
+    /// InfluxDB for these fields alone rather than every field of the measurement (decision 0067).
+    /// </summary>
+    public IReadOnlySet<string>? MetricsOf(AssetDefinition asset)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        if (HasOwnRules(asset.Id))
+        {
+            return null;
+        }
+
+        var kind = _byKind.ContainsKey(asset.Kind) ? asset.Kind : FallbackKind;
+        return _kindMetrics.TryGetValue(kind, out var metrics) && metrics.Count > 0 ? metrics : null;
+    }
 
     /// <summary>A kind's own rules (after <c>extends</c>), without any asset's override; null for a kind the document lacks.</summary>
     public RuleSet? ForKind(string kind) => _byKind.GetValueOrDefault(kind);
@@ -166,7 +188,7 @@ public sealed class JsonRuleCatalog : IRuleCatalog
                 _ = BuildTrends($"assets.{assetId}", overrides, overrideMetrics);
             }
 
-            var catalog = new JsonRuleCatalog(byKind, file.Assets ?? [], offline, allMetrics);
+            var catalog = new JsonRuleCatalog(byKind, file.Assets ?? [], offline, kindMetrics, allMetrics);
             var thresholdMetrics = byKind.Values.SelectMany(k => k.Thresholds)
                 .Concat((file.Assets ?? []).Values.SelectMany(a => a?.Thresholds ?? []).Select(t => BuildThreshold(t, "assets")))
                 .ToLookup(t => t.RuleId, t => t.Metric, StringComparer.Ordinal);

@@ -33,15 +33,15 @@ public sealed class InfluxSeriesReaderTests(InfluxDbFixture fixture) : IClassFix
         var block = new SampleBlock();
         var end = t0.AddHours(1);
 
-        await reader.ReadBlockAsync("gp-1", t0, end, 10, block, ct);
+        await reader.ReadBlockAsync("gp-1", null, t0, end, 10, block, ct);
         var first = (block.Count, block.TimeMs(0), block.TimeMs(9), block.Column(block.FieldIndex("ch4_lel"))[9]);
         var pressure = block.Column(block.FieldIndex("pressure_kpa")).ToArray();
         var timed = (block.QueryTime > TimeSpan.Zero, block.ParseTime > TimeSpan.Zero);
-        await reader.ReadBlockAsync("gp-1", block.At(9).AddMilliseconds(1), end, 10, block, ct);
+        await reader.ReadBlockAsync("gp-1", null, block.At(9).AddMilliseconds(1), end, 10, block, ct);
         var second = (block.Count, block.TimeMs(0));
-        await reader.ReadBlockAsync("gp-1", t0.AddSeconds(20 * 5), end, 10, block, ct);
+        await reader.ReadBlockAsync("gp-1", null, t0.AddSeconds(20 * 5), end, 10, block, ct);
         var last = (block.Count, block.TimeMs(4));
-        await reader.ReadBlockAsync("gp-1", end, end.AddHours(1), 10, block, ct);
+        await reader.ReadBlockAsync("gp-1", null, end, end.AddHours(1), 10, block, ct);
 
         Assert.Equal((10, t0.ToUnixTimeMilliseconds(), t0.AddSeconds(45).ToUnixTimeMilliseconds(), 9.5), first);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => i % 3 == 0 ? double.NaN : 300.0 + i), pressure);
@@ -49,7 +49,49 @@ public sealed class InfluxSeriesReaderTests(InfluxDbFixture fixture) : IClassFix
         Assert.Equal((10, t0.AddSeconds(50).ToUnixTimeMilliseconds()), second);
         Assert.Equal((5, t0.AddSeconds(24 * 5).ToUnixTimeMilliseconds()), last);
         Assert.Equal(0, block.Count);
-        await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadBlockAsync("gp-1' OR 1=1", t0, end, 10, block, ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadBlockAsync("gp-1' OR 1=1", null, t0, end, 10, block, ct));
+    }
+
+    [Fact]
+    public async Task Named_fields_come_back_alone_where_every_field_would_bring_other_kinds_fields_as_gaps()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string Database = "sample_fields";
+        await fixture.Influx.CreateDatabaseAsync(Database, ct);
+        var t0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var lines = new StringBuilder();
+        for (var i = 0; i < 20; i++)
+        {
+            var ms = t0.AddSeconds(i * 5).ToUnixTimeMilliseconds();
+            // Every fourth reading of the pipeline has only a field its rules do not read; an elevator shares the measurement.
+            var fields = i % 4 == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"rssi=-{60 + i}")
+                : string.Create(CultureInfo.InvariantCulture, $"ch4_lel={i}.5,pressure_kpa={300 + i}");
+            lines.Append(CultureInfo.InvariantCulture, $"telemetry,asset=gp-1,kind=gas_pipeline {fields} {ms}\n");
+            lines.Append(CultureInfo.InvariantCulture, $"telemetry,asset=el-1,kind=elevator speed_mps=1.5,door_open=0 {ms}\n");
+        }
+
+        using var http = new HttpClient { BaseAddress = fixture.Influx.Url };
+        using (var written = await http.PostAsync($"write?db={Database}&precision=ms", new StringContent(lines.ToString()), ct))
+        {
+            written.EnsureSuccessStatusCode();
+        }
+
+        var reader = new InfluxSeriesReader(new InfluxOptions { Url = fixture.Influx.Url, Database = Database }, http);
+        var named = new SampleBlock();
+        var every = new SampleBlock();
+        var end = t0.AddHours(1);
+
+        await reader.ReadBlockAsync("gp-1", ["pressure_kpa", "ch4_lel"], t0, end, 100, named, ct);
+        await reader.ReadBlockAsync("gp-1", null, t0, end, 100, every, ct);
+
+        Assert.Equal(["ch4_lel", "pressure_kpa"], named.Fields);
+        Assert.Equal(15, named.Count); // the five readings of rssi alone are not asked for
+        Assert.Equal(Enumerable.Range(0, 20).Where(i => i % 4 != 0).Select(i => i + 0.5), named.Column(named.FieldIndex("ch4_lel")).ToArray());
+        Assert.Equal(["ch4_lel", "door_open", "pressure_kpa", "rssi", "speed_mps"], every.Fields.Order(StringComparer.Ordinal));
+        Assert.Equal(20, every.Count);
+        Assert.All(every.Column(every.FieldIndex("speed_mps")).ToArray(), v => Assert.True(double.IsNaN(v)));
+        await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadBlockAsync("gp-1", ["ch4_lel\" OR 1=1"], t0, end, 100, named, ct));
     }
 
     [Fact]
@@ -93,9 +135,9 @@ public sealed class InfluxSeriesReaderTests(InfluxDbFixture fixture) : IClassFix
         var json = new SampleBlock();
         var end = t0.AddHours(6);
 
-        await new InfluxSeriesReader(new InfluxOptions { Url = fixture.Influx.Url, Database = Database }, http).ReadBlockAsync("gp-1", t0, end, 20_000, msgPack, ct);
+        await new InfluxSeriesReader(new InfluxOptions { Url = fixture.Influx.Url, Database = Database }, http).ReadBlockAsync("gp-1", null, t0, end, 20_000, msgPack, ct);
         var msgPackType = spy.LastMediaType;
-        await new InfluxSeriesReader(new InfluxOptions { Url = fixture.Influx.Url, Database = Database, QueryMessagePack = false }, http).ReadBlockAsync("gp-1", t0, end, 20_000, json, ct);
+        await new InfluxSeriesReader(new InfluxOptions { Url = fixture.Influx.Url, Database = Database, QueryMessagePack = false }, http).ReadBlockAsync("gp-1", null, t0, end, 20_000, json, ct);
         var jsonType = spy.LastMediaType;
 
         Assert.Equal(("application/x-msgpack", "application/json"), (msgPackType, jsonType));

@@ -64,7 +64,7 @@ internal sealed class ThresholdSuggestions(IAlertStore alerts, BacktestJobs back
         {
             var values = new List<HistoryValue>();
             var block = new SampleBlock();
-            total += await backtests.ReadHistoryAsync(asset.Id, from, to, limits.MaxSamples - total, () => block, chunk =>
+            total += await backtests.ReadHistoryAsync(asset.Id, [metric], from, to, limits.MaxSamples - total, () => block, chunk =>
             {
                 if (chunk.FieldIndex(metric) is var field and >= 0)
                 {
