@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 
 namespace RiskMonitor.TestSupport;
@@ -201,6 +202,14 @@ public sealed class InfluxDbProcess : IAsyncDisposable
     public async Task CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
     {
         await QueryCoreAsync(null, $"CREATE DATABASE \"{name}\"", cancellationToken);
+    }
+
+    /// <summary>Writes line protocol with millisecond timestamps into <paramref name="database"/>. Throws on an error answer.</summary>
+    public async Task WriteLinesAsync(string database, string lines, CancellationToken cancellationToken = default)
+    {
+        using var content = new StringContent(lines, Encoding.UTF8);
+        using var written = await _http.PostAsync($"write?db={Uri.EscapeDataString(database)}&precision=ms", content, cancellationToken);
+        written.EnsureSuccessStatusCode();
     }
 
     /// <summary>Runs InfluxQL and returns the series of its (first) statement. Throws on an error answer.</summary>

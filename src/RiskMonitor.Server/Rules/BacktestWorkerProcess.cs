@@ -60,8 +60,8 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
             throw new InvalidOperationException($"The backtest worker '{dll}' is missing: the server's output must hold it (a project reference).");
         }
 
-        var (launcher, launcherArguments) = Launcher(job.Priority);
-        var start = new ProcessStartInfo(launcher ?? DotnetHost())
+        var (file, leading) = Command(job.Priority);
+        var start = new ProcessStartInfo(file)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -70,14 +70,9 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
             StandardInputEncoding = new UTF8Encoding(false),
             StandardOutputEncoding = Encoding.UTF8,
         };
-        if (launcher is not null)
+        foreach (var argument in leading)
         {
-            foreach (var argument in launcherArguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.ArgumentList.Add(DotnetHost());
+            start.ArgumentList.Add(argument);
         }
 
         start.ArgumentList.Add("exec");
@@ -184,22 +179,23 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// The <c>dotnet</c> host to run the worker with: the one running this server, else the one beside the shared
-    /// runtime in use (a server started through its own executable), else the first on the path.
-    /// </summary>
-    /// <summary>
-    /// What starts the worker already low: it lowers itself (the worker's <c>Scheduling</c>) once it has read its job,
+    /// The program that starts the worker and its first arguments, before <c>exec</c>: the <c>dotnet</c> host, under
+    /// <c>nice</c> unless asked for normal priority. The worker lowers itself (the worker's <c>Scheduling</c>) once it has read its job,
     /// but the runtime's start and the job's parse before that are about 0.1 CPU-s at normal priority, taken from live
     /// work at the moment a backtest starts. <c>nice</c> (coreutils) execs the host at nice 19 and runs it even where it
     /// may not lower it, so the worker's own fallbacks still apply; without <c>nice</c> the worker starts as before.
     /// </summary>
-    private static (string? File, string[] Arguments) Launcher(WorkerPriority priority) =>
-        priority != WorkerPriority.Normal && File.Exists(Nice) ? (Nice, ["-n", "19"]) : (null, []);
+    private static (string File, string[] Arguments) Command(WorkerPriority priority) =>
+        priority != WorkerPriority.Normal && File.Exists(Nice) ? (Nice, ["-n", "19", DotnetHost()]) : (DotnetHost(), []);
 
     private static bool PassedToWorker(string name) =>
         name.StartsWith("DOTNET_", StringComparison.Ordinal) || name.StartsWith("COMPlus_", StringComparison.Ordinal) ||
         name.StartsWith("LC_", StringComparison.Ordinal) || WorkerEnvironment.Contains(name);
 
+    /// <summary>
+    /// The <c>dotnet</c> host to run the worker with: the one running this server, else the one beside the shared
+    /// runtime in use (a server started through its own executable), else the first on the path.
+    /// </summary>
     private static string DotnetHost()
     {
         var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";

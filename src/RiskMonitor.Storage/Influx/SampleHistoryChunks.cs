@@ -8,9 +8,10 @@ namespace RiskMonitor.Storage.Influx;
 public static class SampleHistoryChunks
 {
     /// <summary>
-    /// Reads the asset's readings in [from, to) of <paramref name="fields"/> (null: every field), oldest first, in queries of <paramref name="chunk"/> with
-    /// <paramref name="pause"/> after every full one, each into a block from <paramref name="blockFor"/> that is then
-    /// handed to <paramref name="take"/>; stops after <paramref name="limit"/> readings. Returns how many were read.
+    /// Reads the asset's readings of <paramref name="fields"/> (null: every field) in [from, to), oldest first, in queries
+    /// of <paramref name="chunk"/> with <paramref name="pause"/> after every full one, each into a block from
+    /// <paramref name="blockFor"/> that is then handed to <paramref name="take"/>; stops after <paramref name="limit"/>
+    /// readings. Returns how many were read.
     /// </summary>
     public static async Task<long> ReadChunkedAsync(
         this ISampleHistory history, string assetId, IReadOnlyCollection<string>? fields, DateTimeOffset from, DateTimeOffset to, int chunk, TimeSpan pause, long limit,

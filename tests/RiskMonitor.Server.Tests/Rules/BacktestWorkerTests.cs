@@ -173,9 +173,7 @@ public sealed class BacktestWorkerTests(BacktestWorkerTests.History history) : I
                 }
             }
 
-            using var http = new HttpClient();
-            using var written = await http.PostAsync(new Uri(_influx.Url, $"write?db={Database}&precision=ms"), new StringContent(lines.ToString(), Encoding.UTF8), ct);
-            written.EnsureSuccessStatusCode();
+            await _influx.WriteLinesAsync(Database, lines.ToString(), ct);
         }
 
         public async ValueTask DisposeAsync() => await _influx.DisposeAsync();

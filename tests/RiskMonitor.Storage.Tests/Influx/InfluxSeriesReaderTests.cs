@@ -24,10 +24,7 @@ public sealed class InfluxSeriesReaderTests(InfluxDbFixture fixture) : IClassFix
         }
 
         using var http = new HttpClient { BaseAddress = fixture.Influx.Url };
-        using (var written = await http.PostAsync($"write?db={Database}&precision=ms", new StringContent(lines.ToString()), ct))
-        {
-            written.EnsureSuccessStatusCode();
-        }
+        await fixture.Influx.WriteLinesAsync(Database, lines.ToString(), ct);
 
         var reader = new InfluxSeriesReader(new InfluxOptions { Url = fixture.Influx.Url, Database = Database }, http);
         var block = new SampleBlock();
@@ -72,10 +69,7 @@ public sealed class InfluxSeriesReaderTests(InfluxDbFixture fixture) : IClassFix
         }
 
         using var http = new HttpClient { BaseAddress = fixture.Influx.Url };
-        using (var written = await http.PostAsync($"write?db={Database}&precision=ms", new StringContent(lines.ToString()), ct))
-        {
-            written.EnsureSuccessStatusCode();
-        }
+        await fixture.Influx.WriteLinesAsync(Database, lines.ToString(), ct);
 
         var reader = new InfluxSeriesReader(new InfluxOptions { Url = fixture.Influx.Url, Database = Database }, http);
         var named = new SampleBlock();
@@ -126,10 +120,7 @@ public sealed class InfluxSeriesReaderTests(InfluxDbFixture fixture) : IClassFix
 
         var spy = new ContentTypeSpy(new HttpClientHandler());
         using var http = new HttpClient(spy) { BaseAddress = fixture.Influx.Url };
-        using (var written = await http.PostAsync($"write?db={Database}&precision=ms", new StringContent(lines.ToString()), ct))
-        {
-            written.EnsureSuccessStatusCode();
-        }
+        await fixture.Influx.WriteLinesAsync(Database, lines.ToString(), ct);
 
         var msgPack = new SampleBlock();
         var json = new SampleBlock();
