@@ -204,12 +204,19 @@ public sealed class InfluxDbProcess : IAsyncDisposable
         await QueryCoreAsync(null, $"CREATE DATABASE \"{name}\"", cancellationToken);
     }
 
-    /// <summary>Writes line protocol with millisecond timestamps into <paramref name="database"/>. Throws on an error answer.</summary>
+    /// <summary>
+    /// Writes line protocol with millisecond timestamps into <paramref name="database"/>. Throws unless InfluxDB answers
+    /// 204 No Content, its answer to a write it took whole.
+    /// </summary>
     public async Task WriteLinesAsync(string database, string lines, CancellationToken cancellationToken = default)
     {
         using var content = new StringContent(lines, Encoding.UTF8);
         using var written = await _http.PostAsync($"write?db={Uri.EscapeDataString(database)}&precision=ms", content, cancellationToken);
-        written.EnsureSuccessStatusCode();
+        if (written.StatusCode != HttpStatusCode.NoContent)
+        {
+            throw new InvalidOperationException(
+                $"InfluxDB answered the write with {(int)written.StatusCode}: {await written.Content.ReadAsStringAsync(cancellationToken)}");
+        }
     }
 
     /// <summary>Runs InfluxQL and returns the series of its (first) statement. Throws on an error answer.</summary>

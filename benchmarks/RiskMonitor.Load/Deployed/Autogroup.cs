@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace RiskMonitor.Load.Deployed;
 
 /// <summary>
@@ -40,7 +38,7 @@ internal sealed class Autogroup : IDisposable
         if (_restore)
         {
             _restore = false;
-            File.WriteAllText(Switch, 1.ToString(CultureInfo.InvariantCulture));
+            File.WriteAllText(Switch, "1");
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -24,11 +23,7 @@ public sealed partial class RuleManagementEndToEndTests
         var history = Enumerable.Range(0, 12_000).Select(i => (At: start.AddSeconds(i * 5), Value: 1 + (i * 7 % 1000 / 500.0))).ToList();
         var lines = string.Join('\n', history.Select(h => string.Create(CultureInfo.InvariantCulture,
             $"telemetry,asset={Asset},kind=gas_pipeline ch4_lel={h.Value} {h.At.ToUnixTimeMilliseconds()}")));
-        using (var influx = new HttpClient())
-        {
-            var written = await influx.PostAsync(new Uri(server.Influx.Url, $"write?db={ServerFixture.Database}&precision=ms"), new StringContent(lines, Encoding.UTF8), ct);
-            Assert.Equal(HttpStatusCode.NoContent, written.StatusCode);
-        }
+        await server.Influx.WriteLinesAsync(ServerFixture.Database, lines, ct);
 
         // Then a blue alarm (5 % LEL held for 10 s) that the person on duty closes as a false alarm.
         double[] burst = [1.5, 6, 6.2, 6.1, 6, 1.2, 1.1];
