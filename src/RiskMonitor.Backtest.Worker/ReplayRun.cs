@@ -13,11 +13,11 @@ using RiskMonitor.Storage.Rules;
 namespace RiskMonitor.Backtest.Worker;
 
 /// <summary>
-/// One backtest's reading and replay (docs/decisions/0043, 0057, 0066). The reader (InfluxDB, async I/O) fills a small
-/// bounded queue asset by asset, in chunks with a pause between queries so that the live writer keeps InfluxDB; replay
-/// threads empty it, replaying each series through the candidate and the live rules side by side, and every finished
-/// asset goes to the server at once. The queue holds at most two series per replay thread, so a job's memory is a few
-/// of its assets' columns whatever its size.
+/// One backtest's reading and replay (docs/decisions/0043, 0057, 0066, 0068). Readers (InfluxDB, async I/O; a few
+/// assets in flight at once) fill a small bounded queue asset by asset, in chunks with a pause after each query so that
+/// the live writer keeps InfluxDB; replay threads empty it, replaying each series through the candidate and the live
+/// rules side by side, and every finished asset goes to the server at once. The queue holds at most two series per
+/// replay thread, so a job's memory is a few of its assets' columns whatever its size.
 /// </summary>
 internal sealed class ReplayRun(WorkerJob job, ISampleHistory history, Action<WorkerMessage> send, TimeProvider time)
 {
@@ -26,7 +26,7 @@ internal sealed class ReplayRun(WorkerJob job, ISampleHistory history, Action<Wo
 
     public async Task RunAsync(CancellationToken token)
     {
-        var queue = Channel.CreateBounded<AssetSeries>(new BoundedChannelOptions(2 * job.ReplayWorkers) { SingleWriter = true });
+        var queue = Channel.CreateBounded<AssetSeries>(new BoundedChannelOptions(2 * job.ReplayWorkers) { SingleWriter = job.QueriesInFlight <= 1 });
         var blocks = new ConcurrentBag<SampleBlock>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         var workers = Enumerable.Range(0, job.ReplayWorkers)
@@ -45,20 +45,44 @@ internal sealed class ReplayRun(WorkerJob job, ISampleHistory history, Action<Wo
             .ToArray();
         try
         {
-            for (var index = 0; index < job.Assets.Count; index++)
+            // Each reader takes the next asset not yet taken; the replay does not need them in order (each reports its index).
+            var next = -1;
+            async Task ReadAssetsAsync()
             {
-                var series = new AssetSeries(index, Definition(job.Assets[index]), []);
-                await history.ReadChunkedAsync(series.Asset.Id, FieldsOf(series.Asset), job.From, job.To, job.ChunkSamples, job.PauseBetweenQueries, long.MaxValue,
-                    () => blocks.TryTake(out var reused) ? reused : new SampleBlock(),
-                    block =>
+                try
+                {
+                    for (var index = Interlocked.Increment(ref next); index < job.Assets.Count; index = Interlocked.Increment(ref next))
                     {
-                        send(new QueryDone(block.QueryTime.TotalSeconds, block.ParseTime.TotalSeconds));
-                        series.Chunks.Add(block);
-                    },
-                    time, stop.Token);
-                await queue.Writer.WriteAsync(series, stop.Token);
-                // Between assets too: a day of an asset is one query, and back to back they would keep InfluxDB busy.
-                await Task.Delay(job.PauseBetweenQueries, time, stop.Token);
+                        var series = new AssetSeries(index, Definition(job.Assets[index]), []);
+                        await history.ReadChunkedAsync(series.Asset.Id, FieldsOf(series.Asset), job.From, job.To, job.ChunkSamples, job.PauseBetweenQueries, long.MaxValue,
+                            () => blocks.TryTake(out var reused) ? reused : new SampleBlock(),
+                            block =>
+                            {
+                                send(new QueryDone(block.QueryTime.TotalSeconds, block.ParseTime.TotalSeconds));
+                                series.Chunks.Add(block);
+                            },
+                            time, stop.Token);
+                        await queue.Writer.WriteAsync(series, stop.Token);
+                        // Between assets too: a day of an asset is one query, and back to back they would keep InfluxDB busy.
+                        await Task.Delay(job.PauseBetweenQueries, time, stop.Token);
+                    }
+                }
+                catch (Exception) when (!stop.IsCancellationRequested)
+                {
+                    await stop.CancelAsync(); // the other readers stop too
+                    throw;
+                }
+            }
+
+            var readers = Enumerable.Range(0, Math.Max(1, job.QueriesInFlight)).Select(_ => ReadAssetsAsync()).ToArray();
+            try
+            {
+                await Task.WhenAll(readers);
+            }
+            catch (Exception) when (readers.FirstOrDefault(r => r.IsFaulted && r.Exception!.InnerException is not OperationCanceledException) is { } failed)
+            {
+                // One reader failed and the others were cancelled with it: report the failure, not a cancellation.
+                ExceptionDispatchInfo.Capture(failed.Exception!.InnerException!).Throw();
             }
 
             queue.Writer.Complete();

@@ -12,7 +12,7 @@ namespace RiskMonitor.Backtest.Worker;
 /// </summary>
 public sealed record WorkerJob(
     string JobId, string CandidateDocument, string LiveDocument, IReadOnlyList<WorkerAsset> Assets, DateTimeOffset From, DateTimeOffset To,
-    InfluxOptions Influx, int ChunkSamples, TimeSpan PauseBetweenQueries, int ReplayWorkers, WorkerPriority Priority);
+    InfluxOptions Influx, int ChunkSamples, TimeSpan PauseBetweenQueries, int ReplayWorkers, WorkerPriority Priority, int QueriesInFlight = 1);
 
 /// <summary>What a replay needs of an asset: the rule catalog picks its rules by id, kind and reporting interval.</summary>
 public sealed record WorkerAsset(string Id, string Kind, TimeSpan? ReportingInterval);

@@ -89,7 +89,8 @@ public sealed partial class AssetEvaluator
                 continue; // ingestion rejects these; the rule engine must not trust that alone
             }
 
-            ref var latest = ref LatestSlot(metric, out var known);
+            // From here on the rules' own instance of the name, so that each rule's metric test is a reference check.
+            ref var latest = ref LatestSlot(ref metric, out var known);
             if (!known || sampledAt >= latest.At)
             {
                 latest = new LatestValue(value, sampledAt);
@@ -216,12 +217,14 @@ public sealed partial class AssetEvaluator
         _alerts.Handle(alertId, step);
 
     /// <summary>The slot of <paramref name="metric"/>'s newest value, added (default) when the metric is new.</summary>
-    private ref LatestValue LatestSlot(string metric, out bool known)
+    /// <remarks>Sets <paramref name="metric"/> to the slot's instance of the name: the rules' pooled one where they read it.</remarks>
+    private ref LatestValue LatestSlot(ref string metric, out bool known)
     {
         for (var i = 0; i < _latestCount; i++)
         {
             if (string.Equals(_latest[i].Metric, metric, StringComparison.Ordinal))
             {
+                metric = _latest[i].Metric;
                 known = true;
                 return ref _latest[i].Value;
             }
@@ -234,6 +237,7 @@ public sealed partial class AssetEvaluator
         }
 
         known = false;
+        metric = MetricNames.Known(metric);
         _latest[_latestCount] = (metric, default);
         return ref _latest[_latestCount++].Value;
     }
@@ -296,9 +300,10 @@ public sealed partial class AssetEvaluator
             }
         }
 
-        foreach (var (metric, value) in snapshot.Latest)
+        foreach (var (name, value) in snapshot.Latest)
         {
-            evaluator.LatestSlot(metric, out _) = value;
+            var metric = name;
+            evaluator.LatestSlot(ref metric, out _) = value;
         }
 
         evaluator._alerts.Restore(snapshot.Alerts);

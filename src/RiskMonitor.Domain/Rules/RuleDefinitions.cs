@@ -3,7 +3,11 @@ using RiskMonitor.Domain.Rules.Groups;
 namespace RiskMonitor.Domain.Rules;
 
 /// <summary>A threshold rule on one metric, e.g. <c>ch4_lel.high</c> on <c>ch4_lel</c>.</summary>
-public sealed record ThresholdRuleDefinition(string RuleId, string Metric, ThresholdLadder Ladder, string? Description = null);
+public sealed record ThresholdRuleDefinition(string RuleId, string Metric, ThresholdLadder Ladder, string? Description = null)
+{
+    /// <summary>The metric, pooled (<see cref="MetricNames"/>).</summary>
+    public string Metric { get; init; } = MetricNames.Shared(Metric);
+}
 
 /// <summary>
 /// How a discrete device event maps to a warning level (DESIGN.md §4), with an optional response deadline

@@ -7,6 +7,9 @@ namespace RiskMonitor.Domain.Rules;
 /// </summary>
 public sealed record RateOfChangeRuleDefinition(string RuleId, string Metric, int WindowSamples, ThresholdLadder Ladder, string? Description = null)
 {
+    /// <summary>The metric, pooled (<see cref="MetricNames"/>).</summary>
+    public string Metric { get; init; } = MetricNames.Shared(Metric);
+
     /// <summary>A rate is judged on a full window only (decision 0033): fewer samples say more about noise than about a trend.</summary>
     public int MinSamples => WindowSamples;
 }
@@ -29,6 +32,9 @@ public sealed record ForecastRuleDefinition(
 {
     public const double DefaultMinAgreement = 0.8;
 
+    /// <summary>The metric, pooled (<see cref="MetricNames"/>).</summary>
+    public string Metric { get; init; } = MetricNames.Shared(Metric);
+
     /// <summary>Once raised, the warning holds until the forecast is beyond this many lead times (hysteresis).</summary>
     public const double ClearLeadFactor = 1.5;
 
@@ -49,6 +55,9 @@ public enum CompoundOperator
 /// <param name="ClearRatio">As for a ladder: once held, the condition stays until the value is back beyond this fraction of the threshold.</param>
 public sealed record CompoundCondition(string Metric, ThresholdDirection Direction, double Threshold, TimeSpan Hold, double ClearRatio = 1.0)
 {
+    /// <summary>The metric, pooled (<see cref="MetricNames"/>).</summary>
+    public string Metric { get; init; } = MetricNames.Shared(Metric);
+
     public double ClearPoint => Direction == ThresholdDirection.Above
         ? Threshold - (Math.Abs(Threshold) * (1 - ClearRatio))
         : Threshold + (Math.Abs(Threshold) * (1 - ClearRatio));
@@ -87,6 +96,9 @@ public sealed record SensorHealthRuleDefinition(
 
     /// <summary>The spike history is one 64-bit mask per sensor.</summary>
     public const int MaxSpikeWindowSamples = 64;
+
+    /// <summary>The metric, pooled (<see cref="MetricNames"/>).</summary>
+    public string Metric { get; init; } = MetricNames.Shared(Metric);
 
     public string FaultRuleId(SensorFault fault) => fault switch
     {

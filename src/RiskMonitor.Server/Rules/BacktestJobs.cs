@@ -97,7 +97,7 @@ internal sealed class BacktestJobs(
         job.CountLedger(Stopwatch.GetElapsedTime(ledger));
         var spec = new WorkerJob(
             job.JobId, job.CandidateDocument, job.LiveDocument, [.. job.Assets.Select(a => new WorkerAsset(a.Id, a.Kind, a.ReportingInterval))],
-            job.From, job.To, influx.Value, settings.ChunkSamples, settings.PauseBetweenQueries, settings.ReplayWorkers, settings.Priority);
+            job.From, job.To, influx.Value, settings.ChunkSamples, settings.PauseBetweenQueries, settings.ReplayWorkers, settings.Priority, settings.QueriesInFlight);
         await using var worker = await BacktestWorkerProcess.StartAsync(spec, line => BacktestLog.WorkerSaid(logger, job.JobId, line), token);
         await foreach (var message in worker.ReadAsync(token))
         {
@@ -329,6 +329,13 @@ internal sealed class BacktestOptions
     /// reader and InfluxDB take the other core (decision 0057). More on a node with cores to spare.
     /// </summary>
     [Range(1, 16)] public int ReplayWorkers { get; set; } = 1;
+
+    /// <summary>
+    /// Assets the worker reads from InfluxDB at once. Two: one query alone left InfluxDB idle while the worker parsed,
+    /// paused and queued, and beside live load the reading, not the replay, was what a job waited for; everything a
+    /// backtest runs is idle-class, so a second query takes only a core live work leaves (docs/decisions/0068).
+    /// </summary>
+    [Range(1, 8)] public int QueriesInFlight { get; set; } = 2;
 
     /// <summary>
     /// Where the worker process puts itself in the Linux scheduler: <c>Idle</c> (<c>SCHED_IDLE</c>: a core only when no

@@ -43,6 +43,54 @@ public sealed class CompactStateTests
     }
 
     [Fact]
+    public void Metric_names_that_arrive_as_new_strings_raise_what_the_rules_own_names_raise()
+    {
+        // Rules share one instance of a name (MetricNames) and the evaluator swaps a sample's name for it, so most metric
+        // tests are reference checks. A sample whose names are strings of their own, as a parser makes them, must
+        // give the same alerts: every rule type, random readings of both metrics and of one the rules do not read.
+        var reading = Gen.Select(Gen.Int[0, 2], Gen.Double[0, 600]);
+        reading.Array[1, 300].Sample(readings =>
+        {
+            var pooled = new AssetEvaluator("gp-1", PipelineWithTrends(), T0);
+            var fresh = new AssetEvaluator("gp-1", PipelineWithTrends(), T0);
+            var pooledChanges = new List<AlertChange>();
+            var freshChanges = new List<AlertChange>();
+            string[] names = ["ch4_lel", "pressure_kpa", "flow"];
+            for (var i = 0; i < readings.Length; i++)
+            {
+                var (metric, value) = readings[i];
+                var at = T0.AddSeconds(5 * i);
+                var name = names[metric];
+                pooled.ApplySample(at, [new MetricValue(name, metric == 0 ? value / 10 : value)], at, pooledChanges);
+                fresh.ApplySample(at, [new MetricValue(new string(name.AsSpan()), metric == 0 ? value / 10 : value)], at, freshChanges);
+            }
+
+            Assert.Equal(
+                pooledChanges.Select(c => (c.Kind, c.Alert.RuleId, c.Alert.Level, c.Alert.RaisedAt)),
+                freshChanges.Select(c => (c.Kind, c.Alert.RuleId, c.Alert.Level, c.Alert.RaisedAt)));
+            Assert.Equal(pooled.Latest.OrderBy(m => m.Key), fresh.Latest.OrderBy(m => m.Key));
+        });
+    }
+
+    [Fact]
+    public void Every_rule_definition_holds_the_pooled_instance_of_its_metric_name()
+    {
+        // A name as a rule document's parser makes it: a string of its own.
+        string Parsed() => new("pressure_kpa".AsSpan());
+        var pooled = string.Intern("pressure_kpa");
+        var ladder = PressureFalling().Ladder;
+
+        Assert.NotSame(pooled, Parsed());
+        Assert.Same(pooled, new ThresholdRuleDefinition("p.high", Parsed(), ladder).Metric);
+        Assert.Same(pooled, new RateOfChangeRuleDefinition("p.falling", Parsed(), 12, ladder).Metric);
+        Assert.Same(pooled, new ForecastRuleDefinition("p.forecast", Parsed(), ThresholdDirection.Below, 100, 60, TimeSpan.FromMinutes(5), WarningLevel.Yellow).Metric);
+        Assert.Same(pooled, new CompoundCondition(Parsed(), ThresholdDirection.Below, 250, TimeSpan.FromSeconds(30)).Metric);
+        Assert.Same(pooled, new SensorHealthRuleDefinition("sensor.p", Parsed(), WarningLevel.Yellow).Metric);
+        Assert.Same(pooled, MetricNames.Known(Parsed()));
+        Assert.Null(new ThresholdRuleDefinition("p.high", null!, ladder).Metric); // left for validation to report
+    }
+
+    [Fact]
     public void A_threshold_rules_last_sample_and_value_survive_a_snapshot_as_they_were_and_none_stays_none()
     {
         var fresh = new ThresholdRule(Methane());

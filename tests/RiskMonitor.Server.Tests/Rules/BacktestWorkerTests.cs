@@ -27,7 +27,9 @@ public sealed class BacktestWorkerTests(BacktestWorkerTests.History history) : I
         var ct = TestContext.Current.CancellationToken;
         // A secret of the server's: the worker is not given it (decision 0067).
         Environment.SetEnvironmentVariable("RM_WORKER_TEST_SECRET", "not for the worker");
-        await using var worker = await BacktestWorkerProcess.StartAsync(history.Job(Candidate, TimeSpan.FromMilliseconds(300), chunk: 50), _ => { }, ct);
+        // Two queries in flight, as the server asks by default (decision 0068): each asset is read by one of them.
+        var job = history.Job(Candidate, TimeSpan.FromMilliseconds(300), chunk: 50) with { QueriesInFlight = 2 };
+        await using var worker = await BacktestWorkerProcess.StartAsync(job, _ => { }, ct);
         var environment = File.ReadAllText($"/proc/{worker.ProcessId}/environ").Split('\0');
         var messages = new List<WorkerMessage>();
         string[]? policies = null;
@@ -124,6 +126,29 @@ public sealed class BacktestWorkerTests(BacktestWorkerTests.History history) : I
         Assert.IsType<WorkerStarted>(messages[0]);
         var failed = Assert.IsType<WorkerFailed>(Assert.Single(messages.Skip(1)));
         Assert.Contains("'candidate' is not valid", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(1, exit);
+    }
+
+    [Fact]
+    public async Task A_worker_whose_reader_fails_says_why_rather_than_that_the_other_reader_was_stopped()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // The second reader's asset is one InfluxDB cannot be asked about; the first reader, busy with a good asset, is
+        // stopped because of it. The failure reported is the second reader's.
+        var job = history.Job(Candidate, TimeSpan.FromSeconds(1), chunk: 20) with { QueriesInFlight = 2 };
+        job = job with { Assets = [job.Assets[0], new WorkerAsset("not an asset id", "gas_pipeline", TimeSpan.FromSeconds(5)), job.Assets[1]] };
+        await using var worker = await BacktestWorkerProcess.StartAsync(job, _ => { }, ct);
+        var messages = new List<WorkerMessage>();
+        await foreach (var message in worker.ReadAsync(ct))
+        {
+            messages.Add(message);
+        }
+
+        var exit = await worker.StopAsync();
+
+        var failed = Assert.IsType<WorkerFailed>(messages[^1]);
+        Assert.Contains("Asset ids and metric names are", failed.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(messages, m => m is WorkerFinished);
         Assert.Equal(1, exit);
     }
 

@@ -74,10 +74,10 @@ public sealed class PairSlopes
         {
             if (k - Span >= _floor)
             {
-                Remove((float)window.SlopeBetween(k - Span, k - Half));
+                // A full window: one slope leaves as one enters, which is one shift of the slots between them.
+                Replace((float)window.SlopeBetween(k - Span, k - Half), (float)window.SlopeBetween(k - Half, k));
             }
-
-            if (k - Half >= _floor)
+            else if (k - Half >= _floor)
             {
                 Insert((float)window.SlopeBetween(k - Half, k));
             }
@@ -98,29 +98,62 @@ public sealed class PairSlopes
 
     private void Insert(float slope)
     {
-        var at = Array.BinarySearch(_sorted, 0, _count, slope);
-        if (at < 0)
-        {
-            at = ~at;
-        }
-
+        var at = LowerBound(slope);
         Array.Copy(_sorted, at, _sorted, at + 1, _count - at);
         _sorted[at] = slope;
         _count++;
         Count(slope, +1);
     }
 
-    private void Remove(float slope)
+    /// <summary>Takes <paramref name="leaving"/> out and puts <paramref name="entering"/> in: one shift, not two.</summary>
+    private void Replace(float leaving, float entering)
     {
-        var at = Array.BinarySearch(_sorted, 0, _count, slope);
-        if (at < 0)
+        var from = LowerBound(leaving);
+        if (from == _count || _sorted[from] != leaving)
         {
             throw new InvalidOperationException("A leaving pair's slope is not in the set: the window and its pairs are out of step.");
         }
 
-        Array.Copy(_sorted, at + 1, _sorted, at, _count - at - 1);
-        _count--;
-        Count(slope, -1);
+        // Where the entering slope goes once the leaving one is out: the slots between the two move by one.
+        var to = LowerBound(entering);
+        if (to > from)
+        {
+            to--;
+            _sorted.AsSpan(from + 1, to - from).CopyTo(_sorted.AsSpan(from));
+        }
+        else
+        {
+            _sorted.AsSpan(to, from - to).CopyTo(_sorted.AsSpan(to + 1));
+        }
+
+        _sorted[to] = entering;
+        Count(leaving, -1);
+        Count(entering, +1);
+    }
+
+    /// <summary>
+    /// The first held slot not below <paramref name="slope"/>. A plain loop over a few dozen floats: the framework's
+    /// binary search compares through <see cref="IComparable{T}"/>, which was the largest single cost of a replay.
+    /// Slopes are finite or infinite, never NaN (strictly increasing times, finite values), so &lt; orders them.
+    /// </summary>
+    private int LowerBound(float slope)
+    {
+        var low = 0;
+        var high = _count;
+        while (low < high)
+        {
+            var middle = (int)((uint)(low + high) >> 1);
+            if (_sorted[middle] < slope)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
     }
 
     private void Count(float slope, int delta)

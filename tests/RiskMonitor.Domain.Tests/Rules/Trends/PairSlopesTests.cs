@@ -46,6 +46,39 @@ public sealed class PairSlopesTests
     }
 
     [Fact]
+    public void With_many_equal_slopes_entering_and_leaving_it_still_holds_exactly_the_windows_pairs()
+    {
+        // Few distinct values and steps, so that equal slopes enter and leave together (a leaving slope equal to the one
+        // entering, to its neighbours, to zero): the set after each step is the newest window's pair slopes, exactly.
+        Gen.Select(Gen.Int[2, 12].Select(n => 2 * n), Gen.Select(Gen.Int[1, 2], Gen.Int[-1, 1]).Array[1, 200]).Sample((windowSamples, samples) =>
+        {
+            var slopes = new PairSlopes(windowSamples);
+            var window = new SampleWindow("m", slopes.WindowCapacity);
+            var at = TestRules.T0;
+            foreach (var (step, value) in samples)
+            {
+                at = at.AddSeconds(step);
+                window.Add(at, value);
+                slopes.Update(window);
+                if (!slopes.Full)
+                {
+                    continue;
+                }
+
+                var seconds = new double[slopes.Span];
+                var values = new double[slopes.Span];
+                window.CopyNewest(seconds, values);
+                var pairs = Enumerable.Range(0, slopes.Half).Select(i => (values[i + slopes.Half] - values[i]) / (seconds[i + slopes.Half] - seconds[i])).Order().ToArray();
+                var half = slopes.Half;
+                var median = half % 2 == 1 ? pairs[half / 2] : (pairs[(half / 2) - 1] + pairs[half / 2]) / 2;
+                Assert.Equal(median, slopes.Median, 1e-6);
+                var agreeing = median > 0 ? pairs.Count(p => p > 0) : median < 0 ? pairs.Count(p => p < 0) : 0;
+                Assert.Equal((double)agreeing / half, slopes.Agreement, 1e-12);
+            }
+        });
+    }
+
+    [Fact]
     public void After_the_window_is_emptied_it_starts_over()
     {
         var slopes = new PairSlopes(4);
