@@ -317,10 +317,12 @@ internal sealed class BacktestOptions
     [Range(100, 100_000)] public int ChunkSamples { get; set; } = 20_000;
 
     /// <summary>
-    /// Rest after every query (also between assets), so a backtest's reads leave InfluxDB to the live writer between
-    /// them: 5 s over a thousand asset-days, against about 40 s of querying (decision 0057).
+    /// Rest after every query (also between assets). None by default: the 5 ms of decision 0057 left InfluxDB to the
+    /// live writer between queries, but the live writer buffers and retries off the alert path, InfluxDB as run.sh
+    /// starts it is idle-class as a whole, and with one query in flight the pauses were 5 s of idle on the path a job
+    /// waits for (docs/decisions/0068). Set it for an InfluxDB that is shared with other work at normal priority.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")] public TimeSpan PauseBetweenQueries { get; set; } = TimeSpan.FromMilliseconds(5);
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")] public TimeSpan PauseBetweenQueries { get; set; } = TimeSpan.Zero;
 
     [Range(1, 100_000)] public int MaxAssets { get; set; } = 1000;
 
@@ -331,11 +333,12 @@ internal sealed class BacktestOptions
     [Range(1, 16)] public int ReplayWorkers { get; set; } = 1;
 
     /// <summary>
-    /// Assets the worker reads from InfluxDB at once. Two: one query alone left InfluxDB idle while the worker parsed,
-    /// paused and queued, and beside live load the reading, not the replay, was what a job waited for; everything a
-    /// backtest runs is idle-class, so a second query takes only a core live work leaves (docs/decisions/0068).
+    /// Assets the worker reads from InfluxDB at once. One on a small node: two finished a job beside live load in
+    /// 42-50 s rather than 41-66 s, but put the live p99 at 1.25-1.48x its figure without a backtest, against 1.02-1.13x
+    /// with one (docs/decisions/0068): idle-class work still costs live work on every core it occupies. More on a node
+    /// with cores to spare.
     /// </summary>
-    [Range(1, 8)] public int QueriesInFlight { get; set; } = 2;
+    [Range(1, 8)] public int QueriesInFlight { get; set; } = 1;
 
     /// <summary>
     /// Where the worker process puts itself in the Linux scheduler: <c>Idle</c> (<c>SCHED_IDLE</c>: a core only when no

@@ -109,7 +109,7 @@ public sealed class PairSlopes
     private void Replace(float leaving, float entering)
     {
         var from = LowerBound(leaving);
-        if (from == _count || _sorted[from] != leaving)
+        if (from == _count || !_sorted[from].Equals(leaving))
         {
             throw new InvalidOperationException("A leaving pair's slope is not in the set: the window and its pairs are out of step.");
         }
@@ -134,7 +134,6 @@ public sealed class PairSlopes
     /// <summary>
     /// The first held slot not below <paramref name="slope"/>. A plain loop over a few dozen floats: the framework's
     /// binary search compares through <see cref="IComparable{T}"/>, which was the largest single cost of a replay.
-    /// Slopes are finite or infinite, never NaN (strictly increasing times, finite values), so &lt; orders them.
     /// </summary>
     private int LowerBound(float slope)
     {
@@ -143,7 +142,7 @@ public sealed class PairSlopes
         while (low < high)
         {
             var middle = (int)((uint)(low + high) >> 1);
-            if (_sorted[middle] < slope)
+            if (Below(_sorted[middle], slope))
             {
                 low = middle + 1;
             }
@@ -155,6 +154,13 @@ public sealed class PairSlopes
 
         return low;
     }
+
+    /// <summary>
+    /// <paramref name="a"/> sorts before <paramref name="b"/> in <see cref="float.CompareTo(float)"/>'s order, NaN first. A
+    /// slope is NaN when two samples less than a millisecond apart share a value (the window keeps milliseconds), or
+    /// infinite values meet (a reading beyond float's range): rare, and it must neither throw nor lose its place.
+    /// </summary>
+    private static bool Below(float a, float b) => a < b || (float.IsNaN(a) && !float.IsNaN(b));
 
     private void Count(float slope, int delta)
     {

@@ -79,6 +79,39 @@ public sealed class PairSlopesTests
     }
 
     [Fact]
+    public void Slopes_that_are_not_numbers_or_infinite_keep_their_place_and_never_throw()
+    {
+        // Samples less than a millisecond apart (the window keeps milliseconds) and values beyond float's range give
+        // NaN and infinite slopes; the set stays the window's pairs in float's own order, NaN first.
+        long[] steps = [1_000, 4_000, TimeSpan.TicksPerMillisecond, 2 * TimeSpan.TicksPerMillisecond];
+        double[] values = [0, 1, 1e39, -1e39];
+        var step = Gen.Int[0, steps.Length - 1].Select(i => steps[i]);
+        var value = Gen.Int[0, values.Length - 1].Select(i => values[i]);
+        Gen.Select(Gen.Int[2, 8].Select(n => 2 * n), Gen.Select(step, value).Array[1, 120]).Sample((windowSamples, samples) =>
+        {
+            var slopes = new PairSlopes(windowSamples);
+            var window = new SampleWindow("m", slopes.WindowCapacity);
+            var at = TestRules.T0;
+            foreach (var (ticks, reading) in samples)
+            {
+                at = at.AddTicks(ticks);
+                window.Add(at, reading);
+                slopes.Update(window);
+                if (!slopes.Full)
+                {
+                    continue;
+                }
+
+                var half = slopes.Half;
+                var pairs = Enumerable.Range(0, half).Select(i => window.Added - half + i).Select(k => (float)window.SlopeBetween(k - half, k)).ToArray();
+                Array.Sort(pairs);
+                var median = half % 2 == 1 ? pairs[half / 2] : ((double)pairs[(half / 2) - 1] + pairs[half / 2]) / 2;
+                Assert.True(median.Equals(slopes.Median), $"median {slopes.Median}, expected {median}");
+            }
+        });
+    }
+
+    [Fact]
     public void After_the_window_is_emptied_it_starts_over()
     {
         var slopes = new PairSlopes(4);
