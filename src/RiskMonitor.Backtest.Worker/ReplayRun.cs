@@ -13,11 +13,11 @@ using RiskMonitor.Storage.Rules;
 namespace RiskMonitor.Backtest.Worker;
 
 /// <summary>
-/// One backtest's reading and replay (docs/decisions/0043, 0057, 0066, 0068). Readers (InfluxDB, async I/O; a few
-/// assets in flight at once) fill a small bounded queue asset by asset, in chunks with a pause after each query so that
-/// the live writer keeps InfluxDB; replay threads empty it, replaying each series through the candidate and the live
-/// rules side by side, and every finished asset goes to the server at once. The queue holds at most two series per
-/// replay thread, so a job's memory is a few of its assets' columns whatever its size.
+/// One backtest's reading and replay (docs/decisions/0043, 0057, 0066, 0068). Readers (InfluxDB, async I/O; one asset
+/// in flight by default, more if the job says so) fill a small bounded queue asset by asset, in chunks, with the job's
+/// pause after each query (none by default); replay threads empty it, replaying each series through the candidate and
+/// the live rules side by side, and every finished asset goes to the server at once. The queue holds at most two series
+/// per replay thread, so a job's memory is a few of its assets' columns whatever its size.
 /// </summary>
 internal sealed class ReplayRun(WorkerJob job, ISampleHistory history, Action<WorkerMessage> send, TimeProvider time)
 {
@@ -63,7 +63,7 @@ internal sealed class ReplayRun(WorkerJob job, ISampleHistory history, Action<Wo
                             },
                             time, stop.Token);
                         await queue.Writer.WriteAsync(series, stop.Token);
-                        // Between assets too: a day of an asset is one query, and back to back they would keep InfluxDB busy.
+                        // Between assets too: a day of an asset is one query.
                         await Task.Delay(job.PauseBetweenQueries, time, stop.Token);
                     }
                 }
