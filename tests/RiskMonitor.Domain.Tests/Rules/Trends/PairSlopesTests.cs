@@ -50,32 +50,15 @@ public sealed class PairSlopesTests
     {
         // Few distinct values and steps, so that equal slopes enter and leave together (a leaving slope equal to the one
         // entering, to its neighbours, to zero): the set after each step is the newest window's pair slopes, exactly.
-        Gen.Select(Gen.Int[2, 12].Select(n => 2 * n), Gen.Select(Gen.Int[1, 2], Gen.Int[-1, 1]).Array[1, 200]).Sample((windowSamples, samples) =>
-        {
-            var slopes = new PairSlopes(windowSamples);
-            var window = new SampleWindow("m", slopes.WindowCapacity);
-            var at = TestRules.T0;
-            foreach (var (step, value) in samples)
+        var sample = Gen.Select(Gen.Int[1, 2].Select(s => s * TimeSpan.TicksPerSecond), Gen.Int[-1, 1].Select(v => (double)v));
+        Gen.Select(Gen.Int[2, 12].Select(n => 2 * n), sample.Array[1, 200]).Sample((windowSamples, samples) =>
+            Slide(windowSamples, samples, (slopes, pairs) =>
             {
-                at = at.AddSeconds(step);
-                window.Add(at, value);
-                slopes.Update(window);
-                if (!slopes.Full)
-                {
-                    continue;
-                }
-
-                var seconds = new double[slopes.Span];
-                var values = new double[slopes.Span];
-                window.CopyNewest(seconds, values);
-                var pairs = Enumerable.Range(0, slopes.Half).Select(i => (values[i + slopes.Half] - values[i]) / (seconds[i + slopes.Half] - seconds[i])).Order().ToArray();
-                var half = slopes.Half;
-                var median = half % 2 == 1 ? pairs[half / 2] : (pairs[(half / 2) - 1] + pairs[half / 2]) / 2;
-                Assert.Equal(median, slopes.Median, 1e-6);
+                var median = MedianOf(pairs);
+                Assert.Equal(median, slopes.Median);
                 var agreeing = median > 0 ? pairs.Count(p => p > 0) : median < 0 ? pairs.Count(p => p < 0) : 0;
-                Assert.Equal((double)agreeing / half, slopes.Agreement, 1e-12);
-            }
-        });
+                Assert.Equal((double)agreeing / slopes.Half, slopes.Agreement);
+            }));
     }
 
     [Fact]
@@ -85,31 +68,40 @@ public sealed class PairSlopesTests
         // NaN and infinite slopes; the set stays the window's pairs in float's own order, NaN first.
         long[] steps = [1_000, 4_000, TimeSpan.TicksPerMillisecond, 2 * TimeSpan.TicksPerMillisecond];
         double[] values = [0, 1, 1e39, -1e39];
-        var step = Gen.Int[0, steps.Length - 1].Select(i => steps[i]);
-        var value = Gen.Int[0, values.Length - 1].Select(i => values[i]);
-        Gen.Select(Gen.Int[2, 8].Select(n => 2 * n), Gen.Select(step, value).Array[1, 120]).Sample((windowSamples, samples) =>
-        {
-            var slopes = new PairSlopes(windowSamples);
-            var window = new SampleWindow("m", slopes.WindowCapacity);
-            var at = TestRules.T0;
-            foreach (var (ticks, reading) in samples)
-            {
-                at = at.AddTicks(ticks);
-                window.Add(at, reading);
-                slopes.Update(window);
-                if (!slopes.Full)
-                {
-                    continue;
-                }
+        var sample = Gen.Select(Gen.Int[0, steps.Length - 1].Select(i => steps[i]), Gen.Int[0, values.Length - 1].Select(i => values[i]));
+        Gen.Select(Gen.Int[2, 8].Select(n => 2 * n), sample.Array[1, 120]).Sample((windowSamples, samples) =>
+            Slide(windowSamples, samples, (slopes, pairs) =>
+                Assert.True(MedianOf(pairs).Equals(slopes.Median), $"median {slopes.Median}, expected {MedianOf(pairs)}")));
+    }
 
+    /// <summary>
+    /// Adds each sample (ticks after the one before, value) to a window and updates its slopes; once the set is full,
+    /// hands <paramref name="check"/> the slopes and the newest window's pair slopes, worked out afresh and sorted in
+    /// float's own order.
+    /// </summary>
+    private static void Slide(int windowSamples, IEnumerable<(long Ticks, double Value)> samples, Action<PairSlopes, float[]> check)
+    {
+        var slopes = new PairSlopes(windowSamples);
+        var window = new SampleWindow("m", slopes.WindowCapacity);
+        var at = TestRules.T0;
+        foreach (var (ticks, value) in samples)
+        {
+            at = at.AddTicks(ticks);
+            window.Add(at, value);
+            slopes.Update(window);
+            if (slopes.Full)
+            {
                 var half = slopes.Half;
                 var pairs = Enumerable.Range(0, half).Select(i => window.Added - half + i).Select(k => (float)window.SlopeBetween(k - half, k)).ToArray();
                 Array.Sort(pairs);
-                var median = half % 2 == 1 ? pairs[half / 2] : ((double)pairs[(half / 2) - 1] + pairs[half / 2]) / 2;
-                Assert.True(median.Equals(slopes.Median), $"median {slopes.Median}, expected {median}");
+                check(slopes, pairs);
             }
-        });
+        }
     }
+
+    /// <summary>The median as <see cref="PairSlopes.Median"/> takes it from its sorted floats.</summary>
+    private static double MedianOf(float[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : ((double)sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 
     [Fact]
     public void After_the_window_is_emptied_it_starts_over()
