@@ -92,6 +92,26 @@ public sealed record LoadOptions
     /// </summary>
     public bool KeepAutogroup { get; init; }
 
+    /// <summary>
+    /// Deployed: run PostgreSQL, the server and the instruments (the publisher, the hub's recorder) in the real-time
+    /// class, as run.sh runs PostgreSQL and the server with <c>RM_LIVE_PRIORITY=realtime</c>
+    /// (<c>--live-priority realtime</c>, decision 0069); normal by default, as run.sh's default.
+    /// </summary>
+    public bool LiveRealTime { get; init; }
+
+    /// <summary>
+    /// Deployed: also report the hub latency of the changes published in [from, from + seconds) after publishing starts,
+    /// and of the rest: a run without a backtest gives the figure a backtest's window is compared with.
+    /// </summary>
+    public (int From, int Seconds)? LatencyWindow { get; init; }
+
+    /// <summary>
+    /// Deployed: write the <see cref="Hours"/> of history a backtest reads even without <see cref="BacktestAtSeconds"/>,
+    /// so that a run without a backtest differs from one with it in the backtest alone: InfluxDB goes on compacting a
+    /// fresh history for minutes after it is written (docs/decisions/0069).
+    /// </summary>
+    public bool LoadHistory { get; init; }
+
     /// <summary>Backtest: use this database (kept afterwards) instead of a fresh one per run; with <see cref="NoLoad"/>, one loaded before.</summary>
     public string? InfluxDatabase { get; init; }
 
@@ -178,6 +198,17 @@ public sealed record LoadOptions
                 "--no-load" => options with { NoLoad = true },
                 "--influx-normal" => options with { InfluxIdle = false },
                 "--keep-autogroup" => options with { KeepAutogroup = true },
+                "--live-priority" => options with
+                {
+                    LiveRealTime = Value() switch
+                    {
+                        "realtime" => true,
+                        "normal" => false,
+                        var other => throw new ArgumentException($"--live-priority is realtime or normal, not {other}"),
+                    },
+                },
+                "--latency-window" => options with { LatencyWindow = LatencyWindowOf(Value()) },
+                "--load-history" => options with { LoadHistory = true },
                 "--hours" => options with { Hours = Positive(double.Parse(Value(), CultureInfo.InvariantCulture), name) },
                 "--interval-seconds" => options with { IntervalSeconds = Positive(double.Parse(Value(), CultureInfo.InvariantCulture), name) },
                 "--repeat" => options with { Repeat = Math.Max(1, Int()) },
@@ -251,6 +282,12 @@ public sealed record LoadOptions
     private static double Positive(double value, string name) =>
         value > 0 ? value : throw new ArgumentException($"{name} must be above 0");
 
+    private static (int From, int Seconds) LatencyWindowOf(string value) =>
+        value.Split(':') is [var from, var seconds] && int.TryParse(from, CultureInfo.InvariantCulture, out var f) && f >= 0
+            && int.TryParse(seconds, CultureInfo.InvariantCulture, out var d) && d > 0
+            ? (f, d)
+            : throw new ArgumentException($"--latency-window is FROM:SECONDS after publishing starts, not '{value}'");
+
     private static double Ratio(double value) =>
         value is >= 0 and <= 1 ? value : throw new ArgumentException("--flip-ratio is between 0 and 1");
 
@@ -279,6 +316,7 @@ public sealed record LoadOptions
                            [--stop-influx-at S --stop-influx-for N] [--freeze-influx-at S --freeze-influx-for N]
                            [--backtest-at S (a backtest of every asset over --hours of history loaded first)]
                            [--baseline-seconds 10 (0 = none)] [--server-dll path] [--log-dir dir] [--influx-normal] [--keep-autogroup]
+                           [--live-priority realtime|normal] [--latency-window FROM:SECONDS] [--load-history]
                            [--cluster N (silos; QoS 1 unless given) [--kill-silo-at S] [--rolling-restart-at S]]
         """;
 }

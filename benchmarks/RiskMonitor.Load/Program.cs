@@ -30,12 +30,19 @@ cts.CancelAfter(TimeSpan.FromSeconds((options.Seconds + options.DrainSeconds + o
     // A cluster starts its silos one by one, and a rolling restart stops and starts each again (minutes under load).
     + (options.Cluster * (options.Faults.RollingRestartAt >= 0 ? 480 : 180))) * (options.Mode == "sweep" ? 12 : 1)
     // A backtest writes its history first (17 million readings take minutes on a shared machine), then runs the job.
-    + (options.Mode == "backtest" || options.BacktestAtSeconds >= 0 ? 1800 + (options.Repeat * 600) : 0)));
+    + (options.Mode == "backtest" || options.BacktestAtSeconds >= 0 || options.LoadHistory ? 1800 + (options.Repeat * 600) : 0)));
 
 // The deployed mode's publisher: this same program in its own process (docs/decisions/0027).
 if (options.Role == "publisher")
 {
     return await Publisher.RunAsync(options, cts.Token);
+}
+
+// --live-priority realtime: the live path in the real-time class, as run.sh runs it with RM_LIVE_PRIORITY=realtime
+// (docs/decisions/0069).
+if (options.Mode == "deployed" && await LivePriority.RerunAsync(options, args) is { } exitCode)
+{
+    return exitCode;
 }
 
 var report = options.Mode switch

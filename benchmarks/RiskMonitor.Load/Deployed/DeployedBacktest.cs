@@ -13,7 +13,7 @@ internal static class DeployedBacktest
 {
     public static async Task<HistoryPlan?> LoadHistoryAsync(DeployedStack stack, LoadOptions options, CancellationToken ct)
     {
-        if (options.BacktestAtSeconds < 0)
+        if (options.BacktestAtSeconds < 0 && !options.LoadHistory)
         {
             return null;
         }
@@ -21,7 +21,9 @@ internal static class DeployedBacktest
         var end = DateTimeOffset.UtcNow.AddMinutes(-1);
         var plan = new HistoryPlan(options.Assets, TimeSpan.FromHours(options.Hours), TimeSpan.FromSeconds(options.IntervalSeconds),
             DateTimeOffset.FromUnixTimeMilliseconds(end.ToUnixTimeMilliseconds()));
-        Console.Error.WriteLine($"deployed: writing {plan.Readings:N0} readings of history for the backtest at {options.BacktestAtSeconds} s");
+        Console.Error.WriteLine(options.BacktestAtSeconds < 0
+            ? $"deployed: writing {plan.Readings:N0} readings of history, no backtest (--load-history)"
+            : $"deployed: writing {plan.Readings:N0} readings of history for the backtest at {options.BacktestAtSeconds} s");
         var load = await HistoryLoader.WriteAsync(stack.InfluxUrl, DeployedStack.Database, plan, null, ct);
         Console.Error.WriteLine($"deployed: history written in {load.Seconds:0.0} s ({load.ReadingsPerSecond:N0}/s)");
         stack.CountReadingsFrom = plan.End;

@@ -99,7 +99,9 @@ internal static class DeployedRun
         var siloFaults = new SiloFaults(stack, options, clock, startTicks);
         faults.Add(siloFaults.RunAsync(ct));
         var progress = ProgressAsync(stack, hub, clock, sampling.Token);
-        var backtest = history is null ? Task.FromResult<BacktestOutcome?>(null) : DeployedBacktest.RunAtAsync(stack, options, history, clock, ct);
+        var backtest = history is null || options.BacktestAtSeconds < 0
+            ? Task.FromResult<BacktestOutcome?>(null)
+            : DeployedBacktest.RunAtAsync(stack, options, history, clock, ct);
 
         var summary = await publisher.WaitSummaryAsync(ct);
         var publishSeconds = clock.Elapsed.TotalSeconds;
@@ -209,6 +211,7 @@ internal static class DeployedRun
             deployment = options.Cluster > 0
                 ? $"separate processes: {options.Cluster} silos (server dll, AdoNet membership/state/reminders), Mosquitto 2 (shared subscription, device accounts and ACL), Redis backplane, PostgreSQL 15 (fsync on, max_connections 100), InfluxDB 1.x, publisher"
                 : "separate processes: PostgreSQL 15 (fsync on, max_connections 100), InfluxDB 1.x, server dll, publisher",
+            livePriority = LivePriority.Description,
             machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
             options = new
             {
@@ -275,6 +278,7 @@ internal static class DeployedRun
             silo = siloFaultReport,
             storm = stormReport,
             backtest = DeployedBacktest.Report(history, backtestOutcome, published, hubChanges, warmupEnd),
+            latencyWindow = WindowReport(options.LatencyWindow, published, hubChanges, startTicks, warmupEnd),
             zeroLoss = lost == 0 && summary.PublishFailures == 0 && onHubVerdict.Exact && ledgerVerdict.Exact && feedVerdict.Exact,
             // A kill can let a later reading of the same stretch make a change (ShiftedVerdict): no reading and no change lost.
             zeroLossAllowingShifts = lost == 0 && summary.PublishFailures == 0 && shiftedOnHub.Lost == 0 && shiftedInLedger.Lost == 0 && shiftedInFeed.Lost == 0,
@@ -305,6 +309,25 @@ internal static class DeployedRun
           publish -> hub p50/p95/p99/max {latency.P50Ms} / {latency.P95Ms} / {latency.P99Ms} / {latency.MaxMs} ms (n = {latency.Count}, after warm-up)
           server peak RSS {(hwm ?? 0) / 1e9:0.00} GB; CPU s server {cpu["server"]}, postgres {cpu["postgres"]}, influxd {cpu["influxd"]}: {VerdictArithmetic.CpuSecondsPer1000(serviceCpu, s.ReadingsPublished)} CPU-s per 1,000 readings
         """);
+
+    /// <summary>
+    /// <c>--latency-window</c>: the hub latency of the changes published in the window and of the rest. Compared with a
+    /// backtest's window in a run without one, it holds the time into the run (and the load's phase) the same, which
+    /// the whole run's figure does not (docs/decisions/0069).
+    /// </summary>
+    private static object? WindowReport(
+        (int From, int Seconds)? window, IReadOnlyCollection<PublishedChange> published, List<ObservedChange> hub, long startTicks, long warmupEnd)
+    {
+        if (window is not { } w)
+        {
+            return null;
+        }
+
+        var (from, to) = (startTicks + TimeSpan.FromSeconds(w.From).Ticks, startTicks + TimeSpan.FromSeconds(w.From + w.Seconds).Ticks);
+        ChangeVerdict.Match(published, hub, c => c.PublishedAtTicks >= warmupEnd && c.PublishedAtTicks >= from && c.PublishedAtTicks < to, out var inside);
+        ChangeVerdict.Match(published, hub, c => c.PublishedAtTicks >= warmupEnd && (c.PublishedAtTicks < from || c.PublishedAtTicks >= to), out var outside);
+        return new { fromSeconds = w.From, w.Seconds, hubLatencyInside = LatencySummary.Of(inside), hubLatencyOutside = LatencySummary.Of(outside) };
+    }
 
     private static async Task InjectAsync(DeployedStack stack, (string Name, TimeSpan At, TimeSpan For) fault, Stopwatch clock, CancellationToken ct)
     {

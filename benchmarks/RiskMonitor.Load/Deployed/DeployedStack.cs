@@ -33,7 +33,8 @@ internal sealed class DeployedStack : IAsyncDisposable
     private readonly List<ServerNode> _nodes = [];
     private readonly string _siloPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     private readonly int _embeddedMqttPort = FreePort.Next();
-    private Autogroup? _autogroup;
+    private SchedulerSwitch? _autogroup;
+    private SchedulerSwitch? _roundRobinSlice;
     private PostgresProcess? _postgres;
     private InfluxDbProcess? _influx;
     private ServiceProcess? _mosquitto;
@@ -84,7 +85,8 @@ internal sealed class DeployedStack : IAsyncDisposable
 
     public async Task StartAsync(LoadOptions options, CancellationToken ct)
     {
-        _autogroup = Autogroup.Off(options.KeepAutogroup);
+        _autogroup = options.KeepAutogroup ? null : SchedulerSwitch.Set(SchedulerSwitch.Autogroup, "0");
+        _roundRobinSlice = LivePriority.IsRealTime ? SchedulerSwitch.Set(SchedulerSwitch.RoundRobinSliceMs, LivePriority.RoundRobinSliceMs) : null;
         _postgres = new PostgresProcess(durable: true);
         await _postgres.StartAsync(ct);
         await _postgres.CreateDatabaseAsync(Database, ct);
@@ -380,6 +382,7 @@ internal sealed class DeployedStack : IAsyncDisposable
 
         _http.Dispose();
         _autogroup?.Dispose();
+        _roundRobinSlice?.Dispose();
         try
         {
             Directory.Delete(_root, recursive: true);

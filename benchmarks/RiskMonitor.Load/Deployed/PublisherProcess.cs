@@ -21,11 +21,11 @@ internal sealed class PublisherProcess : IAsyncDisposable
     public static PublisherProcess Start(LoadOptions o, int port, string? credentials, string changesFile, string logPath)
     {
         // Run as `dotnet RiskMonitor.Load.dll`, or as its apphost: start the same thing again.
-        var self = Environment.ProcessPath ?? "dotnet";
+        var (self, dll) = LivePriority.SelfCommand();
         var start = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        if (dll is not null)
         {
-            start.ArgumentList.Add(typeof(PublisherProcess).Assembly.Location);
+            start.ArgumentList.Add(dll);
         }
 
         string I(double v) => v.ToString(CultureInfo.InvariantCulture);

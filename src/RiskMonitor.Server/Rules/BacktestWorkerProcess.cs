@@ -16,6 +16,7 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
 {
     private const int StderrLinesKept = 20;
     private const string Nice = "/usr/bin/nice";
+    private const string Chrt = "/usr/bin/chrt";
 
     /// <summary>Besides the runtime's <c>DOTNET_*</c> and <c>COMPlus_*</c> and the locale's <c>LC_*</c>: the path, home, locale, time zone and temp folder, and what an HTTP client reads (certificates, proxies).</summary>
     private static readonly FrozenSet<string> WorkerEnvironment = FrozenSet.Create(
@@ -60,8 +61,8 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
             throw new InvalidOperationException($"The backtest worker '{dll}' is missing: the server's output must hold it (a project reference).");
         }
 
-        var (file, leading) = Command(job.Priority);
-        var start = new ProcessStartInfo(file)
+        var command = Command(job.Priority, DotnetHost(), File.Exists);
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -70,7 +71,7 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
             StandardInputEncoding = new UTF8Encoding(false),
             StandardOutputEncoding = Encoding.UTF8,
         };
-        foreach (var argument in leading)
+        foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
         }
@@ -180,13 +181,30 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
 
     /// <summary>
     /// The program that starts the worker and its first arguments, before <c>exec</c>: the <c>dotnet</c> host, under
-    /// <c>nice</c> unless asked for normal priority. The worker lowers itself (the worker's <c>Scheduling</c>) once it has read its job,
-    /// but the runtime's start and the job's parse before that are about 0.1 CPU-s at normal priority, taken from live
-    /// work at the moment a backtest starts. <c>nice</c> (coreutils) execs the host at nice 19 and runs it even where it
-    /// may not lower it, so the worker's own fallbacks still apply; without <c>nice</c> the worker starts as before.
+    /// <c>chrt</c> and <c>nice</c>. The worker lowers itself (the worker's <c>Scheduling</c>) once it has read its job,
+    /// but the runtime's start and the job's parse before that are about 0.1 CPU-s, taken from live work at the moment a
+    /// backtest starts if they ran at the server's priority. <c>chrt</c> (util-linux) sets the policy before the host
+    /// starts: <c>SCHED_IDLE</c> for <see cref="WorkerPriority.Idle"/>, <c>SCHED_OTHER</c> otherwise, so that a server in
+    /// the real-time class (as run.sh starts it, docs/decisions/0069) never hands that class to its worker; any user may
+    /// take either. <c>nice</c> (coreutils) adds nice 19 unless asked for normal priority, and runs the command even
+    /// where it may not lower it. Without either tool the worker starts as the server runs and lowers itself as before.
     /// </summary>
-    private static (string File, string[] Arguments) Command(WorkerPriority priority) =>
-        priority != WorkerPriority.Normal && File.Exists(Nice) ? (Nice, ["-n", "19", DotnetHost()]) : (DotnetHost(), []);
+    internal static IReadOnlyList<string> Command(WorkerPriority priority, string host, Func<string, bool> exists)
+    {
+        List<string> command = [];
+        if (exists(Chrt))
+        {
+            command.AddRange([Chrt, priority == WorkerPriority.Idle ? "--idle" : "--other", "0"]);
+        }
+
+        if (priority != WorkerPriority.Normal && exists(Nice))
+        {
+            command.AddRange([Nice, "-n", "19"]);
+        }
+
+        command.Add(host);
+        return command;
+    }
 
     private static bool PassedToWorker(string name) =>
         name.StartsWith("DOTNET_", StringComparison.Ordinal) || name.StartsWith("COMPlus_", StringComparison.Ordinal) ||

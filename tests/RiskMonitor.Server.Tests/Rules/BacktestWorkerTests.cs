@@ -152,6 +152,19 @@ public sealed class BacktestWorkerTests(BacktestWorkerTests.History history) : I
         Assert.Equal(1, exit);
     }
 
+    [Theory]
+    [InlineData(WorkerPriority.Idle, true, "/usr/bin/chrt --idle 0 /usr/bin/nice -n 19 dotnet")]
+    [InlineData(WorkerPriority.Lowest, true, "/usr/bin/chrt --other 0 /usr/bin/nice -n 19 dotnet")]
+    [InlineData(WorkerPriority.Normal, true, "/usr/bin/chrt --other 0 dotnet")]
+    [InlineData(WorkerPriority.Idle, false, "dotnet")]
+    public void A_worker_gets_its_policy_before_its_host_starts_never_a_real_time_servers_own(WorkerPriority priority, bool toolsThere, string expected)
+    {
+        // A server in the real-time class (run.sh, decision 0069) would otherwise hand that class to the worker's start.
+        var command = BacktestWorkerProcess.Command(priority, "dotnet", _ => toolsThere);
+
+        Assert.Equal(expected, string.Join(' ', command));
+    }
+
     private static async Task FirstAssetAsync(BacktestWorkerProcess worker, CancellationToken ct)
     {
         await foreach (var message in worker.ReadAsync(ct))
