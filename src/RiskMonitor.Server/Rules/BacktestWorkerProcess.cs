@@ -185,9 +185,10 @@ internal sealed class BacktestWorkerProcess : IAsyncDisposable
     /// but the runtime's start and the job's parse before that are about 0.1 CPU-s, taken from live work at the moment a
     /// backtest starts if they ran at the server's priority. <c>chrt</c> (util-linux) sets the policy before the host
     /// starts: <c>SCHED_IDLE</c> for <see cref="WorkerPriority.Idle"/>, <c>SCHED_OTHER</c> otherwise, so that a server in
-    /// the real-time class (as run.sh starts it, docs/decisions/0069) never hands that class to its worker; any user may
-    /// take either. <c>nice</c> (coreutils) adds nice 19 unless asked for normal priority, and runs the command even
-    /// where it may not lower it. Without either tool the worker starts as the server runs and lowers itself as before.
+    /// the real-time class (run.sh with <c>RM_LIVE_PRIORITY=realtime</c>, docs/decisions/0069) never hands that class to
+    /// its worker; any user may take either. <c>nice</c> (coreutils) adds nice 19 unless asked for normal priority, and
+    /// runs the command even where it may not lower it. Without either tool the worker starts as the server runs and
+    /// lowers itself as before.
     /// </summary>
     internal static IReadOnlyList<string> Command(WorkerPriority priority, string host, Func<string, bool> exists)
     {

@@ -159,7 +159,7 @@ public sealed class BacktestWorkerTests(BacktestWorkerTests.History history) : I
     [InlineData(WorkerPriority.Idle, false, "dotnet")]
     public void A_worker_gets_its_policy_before_its_host_starts_never_a_real_time_servers_own(WorkerPriority priority, bool toolsThere, string expected)
     {
-        // A server in the real-time class (run.sh, decision 0069) would otherwise hand that class to the worker's start.
+        // A server in the real-time class (RM_LIVE_PRIORITY=realtime, decision 0069) would otherwise hand that class to the worker's start.
         var command = BacktestWorkerProcess.Command(priority, "dotnet", _ => toolsThere);
 
         Assert.Equal(expected, string.Join(' ', command));
