@@ -58,8 +58,8 @@ fi
 # managed thread of normal priority in the middle of the class's range whatever the process started with, so every
 # thread of both sits at one priority), with the round-robin slice between them at 4 ms while RiskMonitor runs (the
 # default 100 ms would let one keep a CPU from the other that long), back as it was when it stops. It took the live p95
-# while a backtest ran back to within 26 % of the same window without one, but not the p99, and it brought bursts of
-# its own; so it is not the default.
+# while a backtest ran back to within about 30 % of the same window without one, but not the p99, and it brought bursts
+# of its own; so it is not the default.
 RR_SLICE_SWITCH=/proc/sys/kernel/sched_rr_timeslice_ms
 live_sched=()
 if [ "${RM_LIVE_PRIORITY:-normal}" = realtime ]; then
