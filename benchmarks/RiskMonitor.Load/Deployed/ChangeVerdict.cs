@@ -31,6 +31,18 @@ public sealed record ChangeVerdict(long Expected, long Seen, long Missing, long 
         Match(published, observed, static _ => true, out _);
 
     /// <summary>
+    /// The latency of the changes published after <paramref name="warmupEnd"/> inside [<paramref name="from"/>,
+    /// <paramref name="to"/>) (ticks), and of the rest: a backtest's window, or <c>--latency-window</c>'s.
+    /// </summary>
+    public static (LatencySummary Inside, LatencySummary Outside) SplitLatency(
+        IReadOnlyCollection<PublishedChange> published, IReadOnlyCollection<ObservedChange> observed, long warmupEnd, long from, long to)
+    {
+        Match(published, observed, c => c.PublishedAtTicks >= warmupEnd && c.PublishedAtTicks >= from && c.PublishedAtTicks < to, out var inside);
+        Match(published, observed, c => c.PublishedAtTicks >= warmupEnd && (c.PublishedAtTicks < from || c.PublishedAtTicks >= to), out var outside);
+        return (LatencySummary.Of(inside), LatencySummary.Of(outside));
+    }
+
+    /// <summary>
     /// Also returns the latency (observed - published, ms) of the first sighting of every change for which
     /// <paramref name="timed"/> is true.
     /// </summary>

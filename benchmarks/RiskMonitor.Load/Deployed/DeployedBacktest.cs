@@ -51,9 +51,7 @@ internal static class DeployedBacktest
             return null;
         }
 
-        var (from, to) = (outcome.StartedUtc.Ticks, outcome.FinishedUtc.Ticks);
-        ChangeVerdict.Match(published, hub, c => c.PublishedAtTicks >= warmupEnd && c.PublishedAtTicks >= from && c.PublishedAtTicks < to, out var during);
-        ChangeVerdict.Match(published, hub, c => c.PublishedAtTicks >= warmupEnd && (c.PublishedAtTicks < from || c.PublishedAtTicks >= to), out var outside);
+        var (during, outside) = ChangeVerdict.SplitLatency(published, hub, warmupEnd, outcome.StartedUtc.Ticks, outcome.FinishedUtc.Ticks);
         return new
         {
             history = new { history.Assets, hours = history.Span.TotalHours, intervalSeconds = history.Interval.TotalSeconds, readings = history.Readings },
@@ -63,8 +61,8 @@ internal static class DeployedBacktest
             outcome.SamplesReplayed,
             readingsPerSecond = outcome.ReadingsPerSecond,
             timings = outcome.Timings,
-            hubLatencyWhileBacktesting = LatencySummary.Of(during),
-            hubLatencyOtherwise = LatencySummary.Of(outside),
+            hubLatencyWhileBacktesting = during,
+            hubLatencyOtherwise = outside,
         };
     }
 }

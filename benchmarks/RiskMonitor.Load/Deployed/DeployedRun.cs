@@ -323,10 +323,9 @@ internal static class DeployedRun
             return null;
         }
 
-        var (from, to) = (startTicks + TimeSpan.FromSeconds(w.From).Ticks, startTicks + TimeSpan.FromSeconds(w.From + w.Seconds).Ticks);
-        ChangeVerdict.Match(published, hub, c => c.PublishedAtTicks >= warmupEnd && c.PublishedAtTicks >= from && c.PublishedAtTicks < to, out var inside);
-        ChangeVerdict.Match(published, hub, c => c.PublishedAtTicks >= warmupEnd && (c.PublishedAtTicks < from || c.PublishedAtTicks >= to), out var outside);
-        return new { fromSeconds = w.From, w.Seconds, hubLatencyInside = LatencySummary.Of(inside), hubLatencyOutside = LatencySummary.Of(outside) };
+        var (inside, outside) = ChangeVerdict.SplitLatency(
+            published, hub, warmupEnd, startTicks + TimeSpan.FromSeconds(w.From).Ticks, startTicks + TimeSpan.FromSeconds(w.From + w.Seconds).Ticks);
+        return new { fromSeconds = w.From, w.Seconds, hubLatencyInside = inside, hubLatencyOutside = outside };
     }
 
     private static async Task InjectAsync(DeployedStack stack, (string Name, TimeSpan At, TimeSpan For) fault, Stopwatch clock, CancellationToken ct)

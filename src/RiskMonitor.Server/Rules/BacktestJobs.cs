@@ -335,8 +335,8 @@ internal sealed class BacktestOptions
     /// <summary>
     /// Assets the worker reads from InfluxDB at once. One on a small node: two finished a job beside live load in
     /// 42-50 s rather than 41-66 s, but put the live p99 at 1.25-1.48x its figure without a backtest, against 1.02-1.13x
-    /// with one (docs/decisions/0068): idle-class work still costs live work on every core it occupies. More on a node
-    /// with cores to spare.
+    /// with one (docs/decisions/0068; whole-run figures, which decision 0069 found flattering for both): idle-class work
+    /// still costs live work on every core it occupies. More on a node with cores to spare.
     /// </summary>
     [Range(1, 8)] public int QueriesInFlight { get; set; } = 1;
 
