@@ -59,7 +59,9 @@ fi
 # thread of both sits at one priority), with the round-robin slice between them at 4 ms while RiskMonitor runs (the
 # default 100 ms would let one keep a CPU from the other that long), back as it was when it stops. It took the live p95
 # while a backtest ran back to within about 30 % of the same window without one, but not the p99, and it brought bursts
-# of its own; so it is not the default.
+# of its own; so it is not the default. Work with no deadline goes back to the normal class (decision 0070): the server
+# moves a backtest's bookkeeping and the runtime's background JIT there itself, and PostgreSQL's background processes
+# are moved below (after its start).
 RR_SLICE_SWITCH=/proc/sys/kernel/sched_rr_timeslice_ms
 live_sched=()
 if [ "${RM_LIVE_PRIORITY:-normal}" = realtime ]; then
@@ -95,11 +97,31 @@ pg_started=1
 start_postgres "$RUN_DIR/postgres" "$PG_PORT" "$RUN_DIR/logs/postgres.log" ||
   die "PostgreSQL did not start; see $RUN_DIR/logs/postgres.log"
 if [ ${#live_sched[@]} -gt 0 ]; then
-  # The postmaster and the processes it has started; the backends it starts later inherit the class.
+  # The postmaster and the processes it has started; the backends it starts later inherit the class. Its processes
+  # that no client waits on (checkpoints, background writes, vacuum) go back to the normal class, where a burst of
+  # theirs cannot hold a core from a backend for whole round-robin slices (decision 0070); an autovacuum worker the
+  # postmaster starts later inherits the real-time class, so this looks again every second while PostgreSQL runs.
   postmaster=$(head -1 "$RUN_DIR/postgres/data/postmaster.pid")
   for pid in "$postmaster" $(pgrep -P "$postmaster" || true); do
     chrt --rr --all-tasks --pid 50 "$pid" >/dev/null 2>&1 || true
   done
+  postgres_background_to_normal() {
+    local pid title
+    for pid in $(pgrep -P "$1" || true); do
+      IFS= read -r -d '' title <"/proc/$pid/cmdline" 2>/dev/null || [ -n "$title" ] || continue
+      case "$title" in
+        "postgres: checkpointer"* | "postgres: background writer"* | "postgres: walwriter"* | "postgres: autovacuum"* | \
+          "postgres: logical replication launcher"* | "postgres: archiver"*)
+          chrt --other --pid 0 "$pid" >/dev/null 2>&1 || true
+          ;;
+      esac
+    done
+  }
+  (while kill -0 "$postmaster" 2>/dev/null; do
+    postgres_background_to_normal "$postmaster"
+    sleep 1
+  done) &
+  pids+=($!)
 fi
 
 say "building (Release)"

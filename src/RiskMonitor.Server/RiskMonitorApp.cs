@@ -18,6 +18,7 @@ using RiskMonitor.Server.Platform.Live;
 using RiskMonitor.Server.Platform.Observability;
 using RiskMonitor.Server.Platform.Orleans;
 using RiskMonitor.Server.Platform.Outbound;
+using RiskMonitor.Server.Platform.Scheduling;
 using RiskMonitor.Server.Platform.Security;
 using RiskMonitor.Server.Regions;
 using RiskMonitor.Server.Registry;
@@ -104,6 +105,7 @@ public static class RiskMonitorApp
         builder.AddObservability();
         builder.AddDevices();
         builder.AddHttpPlatform();
+        builder.Services.AddHostedService<BackgroundJitToNormal>(); // real-time servers only (docs/decisions/0070)
         builder.AddRiskMonitorSecurity();
         return builder;
     }

@@ -1,3 +1,5 @@
+using RiskMonitor.Load.Deployed;
+
 namespace RiskMonitor.Load.Tests;
 
 public sealed class LoadOptionsTests
@@ -23,4 +25,18 @@ public sealed class LoadOptionsTests
             Assert.Contains("FROM:SECONDS", refused.Message, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData("postgres: checkpointer ", true)]
+    [InlineData("postgres: background writer ", true)]
+    [InlineData("postgres: walwriter ", true)]
+    [InlineData("postgres: autovacuum launcher ", true)]
+    [InlineData("postgres: autovacuum worker riskmonitor", true)]
+    [InlineData("postgres: logical replication launcher ", true)]
+    [InlineData("postgres: postgres riskmonitor 127.0.0.1(56102) idle", false)]
+    [InlineData("postgres: postgres riskmonitor 127.0.0.1(56102) INSERT", false)]
+    [InlineData("/usr/lib/postgresql/15/bin/postgres", false)]
+    [InlineData("checkpointer", false)]
+    public void A_real_time_run_moves_postgres_background_processes_but_never_a_backend(string title, bool background) =>
+        Assert.Equal(background, LivePriority.IsPostgresBackground(title));
 }

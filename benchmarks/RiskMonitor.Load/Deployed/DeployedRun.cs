@@ -84,6 +84,7 @@ internal static class DeployedRun
                     meter.Sample();
                 }
 
+                LivePriority.PostgresBackgroundToNormal(stack.PostgresPid);
                 peakRss = Math.Max(peakRss, stack.Nodes.Sum(n => n.Pid > 0 ? ProcMemory.Read(n.Pid).RssBytes ?? 0 : 0));
                 try
                 {

@@ -11,7 +11,8 @@ namespace RiskMonitor.Load.Deployed;
 /// <c>chrt --rr 50</c>: PostgreSQL, the server and the publisher it starts inherit the class, and so
 /// does its own hub recorder. The publisher and the recorder stand for devices and a wall display, other machines in a
 /// deployment; in the real-time class they are not themselves delayed by a backtest on this shared box, so what they
-/// measure is the live path's own delay.
+/// measure is the live path's own delay. PostgreSQL's background processes go back to the normal class as run.sh puts
+/// them (<see cref="PostgresBackgroundToNormal"/>, decision 0070).
 /// </summary>
 internal static class LivePriority
 {
@@ -26,7 +27,12 @@ internal static class LivePriority
 
     private const string Chrt = "/usr/bin/chrt";
     private const string Marker = "RM_LOAD_LIVE_PRIORITY";
-    private const int SchedRoundRobin = 2; // SCHED_RR, linux/sched.h
+    private const int SchedOther = 0; // SCHED_OTHER, linux/sched.h
+    private const int SchedRoundRobin = 2; // SCHED_RR
+
+    /// <summary>The titles of PostgreSQL's processes that serve no client, after <c>postgres: </c>.</summary>
+    private static readonly string[] PostgresBackground =
+        ["checkpointer", "background writer", "walwriter", "autovacuum", "logical replication launcher", "archiver"];
 
     /// <summary>Where the run's live path sat, for the report.</summary>
     public static string Description => Environment.GetEnvironmentVariable(Marker) ?? "normal";
@@ -91,6 +97,46 @@ internal static class LivePriority
         return probe.ExitCode == 0;
     }
 
+    /// <summary>
+    /// PostgreSQL's processes with no client waiting on them (checkpoints, background writes, vacuum), which inherit the
+    /// class from the postmaster, moved to the normal class, as run.sh does (docs/decisions/0070); the backends stay.
+    /// Called about once a second while a real-time run measures: an autovacuum worker started since is caught then.
+    /// </summary>
+    public static void PostgresBackgroundToNormal(int postmasterPid)
+    {
+        if (!IsRealTime || postmasterPid <= 0)
+        {
+            return;
+        }
+
+        foreach (var (pid, _) in ProcCpu.Children(postmasterPid))
+        {
+            string title;
+            try
+            {
+                title = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
+            }
+            catch (IOException)
+            {
+                continue; // ended while listed
+            }
+
+            if (IsPostgresBackground(title) && GetScheduler(pid) == SchedRoundRobin)
+            {
+                var none = 0;
+                _ = SetScheduler(pid, SchedOther, ref none); // refused or gone: it stays as it was, as in run.sh
+            }
+        }
+    }
+
+    /// <summary>Whether a PostgreSQL process title (its command line) is one of its background processes, not a backend.</summary>
+    internal static bool IsPostgresBackground(string title) =>
+        title.StartsWith("postgres: ", StringComparison.Ordinal) &&
+        PostgresBackground.Any(name => title.AsSpan(10).StartsWith(name, StringComparison.Ordinal));
+
     [DllImport("libc", EntryPoint = "sched_getscheduler")]
     private static extern int GetScheduler(int pid);
+
+    [DllImport("libc", EntryPoint = "sched_setscheduler")]
+    private static extern int SetScheduler(int pid, int policy, ref int param);
 }

@@ -9,6 +9,7 @@ using RiskMonitor.Domain.Alerts;
 using RiskMonitor.Domain.Assets;
 using RiskMonitor.Domain.Rules;
 using RiskMonitor.Domain.Rules.Backtest;
+using RiskMonitor.Server.Platform.Scheduling;
 using RiskMonitor.Storage.Alerts;
 using RiskMonitor.Storage.Influx;
 
@@ -20,11 +21,14 @@ namespace RiskMonitor.Server.Rules;
 /// server's collections and caches never wait for a replay, and a replay can be given a core only when no live thread
 /// wants one, which a thread inside the server could not (decision 0065). The server keeps the job: it hands the worker
 /// the rule documents, assets and range, reads each replayed asset's alerts from the ledger as the worker reports it, and
-/// answers the API. One job reads InfluxDB at a time on a node.
+/// answers the API. One job reads InfluxDB at a time on a node. That bookkeeping runs on a thread of its own
+/// (<see cref="NormalClassThread"/>), which in a real-time server sits in the normal class, below the live path: started
+/// on the pool, a job's first seconds (its ledger read, the worker's start, the first parse of its messages and the
+/// code compiled for them) ran at the live path's own priority (decision 0070).
 /// </summary>
 internal sealed class BacktestJobs(
     ISampleHistory history, IAlertStore alerts, RuleManager rules, FlapPolicy flapPolicy, IOptions<BacktestOptions> options,
-    IOptions<InfluxOptions> influx, TimeProvider time, ILogger<BacktestJobs> logger)
+    IOptions<InfluxOptions> influx, NormalClassThread follower, TimeProvider time, ILogger<BacktestJobs> logger)
 {
     private readonly ConcurrentDictionary<string, BacktestJob> _jobs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reader = new(1, 1);
@@ -43,7 +47,7 @@ internal sealed class BacktestJobs(
         var live = rules.Catalog;
         var job = new BacktestJob($"bt-{Guid.CreateVersion7():N}", author, live.Version, candidateDocument, live.Document, assets, from, to, time.GetUtcNow());
         _jobs[job.JobId] = job;
-        job.Run = Task.Run(() => RunAsync(job));
+        job.Run = follower.Start(() => RunAsync(job));
         BacktestLog.Started(logger, job.JobId, author, assets.Count, from, to);
         return job;
     }

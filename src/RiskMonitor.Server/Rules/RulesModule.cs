@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using RiskMonitor.Contracts.Registry;
+using RiskMonitor.Server.Platform.Scheduling;
 using RiskMonitor.Server.Rules.Suggestions;
 using RiskMonitor.Storage.Rules;
 
@@ -26,6 +27,8 @@ internal static class RulesModule
         services.AddSingleton<RuleManager>();
         services.AddHostedService<RuleVersionFollower>();
         services.AddOptions<BacktestOptions>().BindConfiguration(BacktestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // A backtest's bookkeeping in the server (its ledger read, the worker's messages) runs below a real-time live path (docs/decisions/0070).
+        services.AddSingleton(_ => new NormalClassThread("backtest-follow"));
         services.AddSingleton<BacktestJobs>();
         services.AddOptions<SuggestionOptions>().BindConfiguration(SuggestionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ThresholdSuggestions>();
