@@ -60,8 +60,8 @@ fi
 # default 100 ms would let one keep a CPU from the other that long), back as it was when it stops. It took the live p95
 # while a backtest ran back to within about 30 % of the same window without one, but not the p99, and it brought bursts
 # of its own; so it is not the default. Work with no deadline goes back to the normal class (decision 0070): the server
-# moves a backtest's bookkeeping and the runtime's background JIT there itself, and PostgreSQL's background processes
-# are moved below (after its start).
+# moves a backtest's bookkeeping and the runtime's background JIT there itself; PostgreSQL's background processes are
+# moved there once it has started (below).
 RR_SLICE_SWITCH=/proc/sys/kernel/sched_rr_timeslice_ms
 live_sched=()
 if [ "${RM_LIVE_PRIORITY:-normal}" = realtime ]; then

@@ -49,6 +49,10 @@ internal sealed class BacktestJobs(
         _jobs[job.JobId] = job;
         job.Run = follower.Start(() => RunAsync(job));
         BacktestLog.Started(logger, job.JobId, author, assets.Count, from, to);
+        if (follower.MoveError is { } error)
+        {
+            BacktestLog.FollowerNotMoved(logger, job.JobId, error);
+        }
         return job;
     }
 

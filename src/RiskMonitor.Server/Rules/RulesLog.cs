@@ -51,4 +51,8 @@ internal static partial class BacktestLog
 
     [LoggerMessage(EventId = 4974, Level = LogLevel.Warning, Message = "Backtest {JobId} worker: {Line}")]
     public static partial void WorkerSaid(ILogger logger, string jobId, string line);
+
+    [LoggerMessage(EventId = 4976, Level = LogLevel.Warning,
+        Message = "Backtest {JobId} is followed at the live path's real-time priority: its thread could not move to the normal class ({Error})")]
+    public static partial void FollowerNotMoved(ILogger logger, string jobId, string error);
 }
