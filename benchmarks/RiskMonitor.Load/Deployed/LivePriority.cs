@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using RiskMonitor.Server.Platform.Scheduling;
 
 namespace RiskMonitor.Load.Deployed;
 
@@ -27,18 +27,17 @@ internal static class LivePriority
 
     private const string Chrt = "/usr/bin/chrt";
     private const string Marker = "RM_LOAD_LIVE_PRIORITY";
-    private const int SchedOther = 0; // SCHED_OTHER, linux/sched.h
-    private const int SchedRoundRobin = 2; // SCHED_RR
+    private const string PostgresTitle = "postgres: ";
 
-    /// <summary>The titles of PostgreSQL's processes that serve no client, after <c>postgres: </c>.</summary>
+    /// <summary>The titles of PostgreSQL's processes that serve no client, after <see cref="PostgresTitle"/>.</summary>
     private static readonly string[] PostgresBackground =
         ["checkpointer", "background writer", "walwriter", "autovacuum", "logical replication launcher", "archiver"];
 
     /// <summary>Where the run's live path sat, for the report.</summary>
     public static string Description => Environment.GetEnvironmentVariable(Marker) ?? "normal";
 
-    /// <summary>Whether this process runs in the real-time round-robin class (its children inherit it).</summary>
-    public static bool IsRealTime => OperatingSystem.IsLinux() && GetScheduler(0) == SchedRoundRobin;
+    /// <summary>Whether the calling thread, and so this process, runs in the real-time class (its children inherit it).</summary>
+    public static bool IsRealTime => OperatingSystem.IsLinux() && SchedulingClass.IsRealTime(0);
 
     /// <summary>
     /// Runs this program again under <c>chrt --rr 50</c> and returns its exit code; null when the run goes on in this
@@ -121,22 +120,15 @@ internal static class LivePriority
                 continue; // ended while listed
             }
 
-            if (IsPostgresBackground(title) && GetScheduler(pid) == SchedRoundRobin)
+            if (IsPostgresBackground(title) && SchedulingClass.IsRealTime(pid))
             {
-                var none = 0;
-                _ = SetScheduler(pid, SchedOther, ref none); // refused or gone: it stays as it was, as in run.sh
+                _ = SchedulingClass.MoveToNormal(pid); // refused: it stays as it was, as in run.sh
             }
         }
     }
 
     /// <summary>Whether a PostgreSQL process title (its command line) is one of its background processes, not a backend.</summary>
     internal static bool IsPostgresBackground(string title) =>
-        title.StartsWith("postgres: ", StringComparison.Ordinal) &&
-        PostgresBackground.Any(name => title.AsSpan(10).StartsWith(name, StringComparison.Ordinal));
-
-    [DllImport("libc", EntryPoint = "sched_getscheduler")]
-    private static extern int GetScheduler(int pid);
-
-    [DllImport("libc", EntryPoint = "sched_setscheduler")]
-    private static extern int SetScheduler(int pid, int policy, ref int param);
+        title.StartsWith(PostgresTitle, StringComparison.Ordinal) &&
+        PostgresBackground.Any(name => title.AsSpan(PostgresTitle.Length).StartsWith(name, StringComparison.Ordinal));
 }
